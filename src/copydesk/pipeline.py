@@ -1,0 +1,359 @@
+"""The orchestrator: reads like the pipeline it runs. All I/O (HTTP, database, model) happens here or in the
+store; the stages are plain functions over our dataclasses.
+
+    poll feeds ─┐
+                ├─> store articles ─> process (dedup, embed, cluster) ─> write dirty stories ─> edition ─> site
+    import file ┘
+
+Every item fails alone: a broken feed, page, line or story is recorded as an event and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from copydesk.cluster import ClusterOptions, absorb, article_text_for_embedding, assign, new_story
+from copydesk.config import Settings
+from copydesk.dedup import DuplicateIndex, canonical_url, signature, text_hash
+from copydesk.embed import Embedder, load_embedder
+from copydesk.errors import CopydeskError, FeedError, ImportLineError
+from copydesk.models import Article, ArticleIn, Edition, EditionStory, Outlet
+from copydesk.store import Store, StoryState, from_blob, to_blob
+from copydesk.text import slugify
+from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write_story
+
+log = logging.getLogger("copydesk.pipeline")
+
+#: Two stories are "related" above this centroid cosine (e5-small) and below the clustering threshold.
+RELATED_MIN = 0.84
+RELATED_MAX = 3
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(_label: str, _done: int, _total: int) -> None:
+    pass
+
+
+@dataclass
+class Report:
+    """What a step did; printed by the CLI and logged."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+
+class Desk:
+    """One copy desk: settings, the store, the registry, and lazily the model, HTTP client and dedup index."""
+
+    def __init__(self, settings: Settings, outlets: dict[str, Outlet] | None = None):
+        self.settings = settings
+        self.store = Store(settings.database_url)
+        if outlets is not None:
+            self.store.sync_outlets(outlets.values())
+        self._embedder: Embedder | None = None
+        self._index: DuplicateIndex | None = None
+        self._client = None
+
+    # -- lazily built collaborators ------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings.model.embedding)
+        return self._embedder
+
+    @property
+    def index(self) -> DuplicateIndex:
+        if self._index is None:
+            idx = DuplicateIndex()
+            for aid, outlet_id, sig, th in self.store.dedup_state():
+                try:
+                    idx.add_signature(aid, outlet_id, sig, th)
+                except ValueError:
+                    log.warning("dedup: stale signature", extra={"stage": "dedup", "article_id": aid})
+            self._index = idx
+        return self._index
+
+    @property
+    def client(self):
+        if self._client is None:
+            from copydesk.ingest import FetchOptions, PoliteClient
+
+            f = self.settings.fetch
+            self._client = PoliteClient(FetchOptions(
+                user_agent=f.user_agent, timeout_s=f.timeout_s, per_host_interval_s=f.per_host_interval_s,
+                max_bytes=f.max_bytes, max_redirects=f.max_redirects,
+                allow_private_addresses=f.allow_private_addresses,
+            ))
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self.store.close()
+
+    # -- ingest ----------------------------------------------------------------------------------------------
+    def store_article(self, a: ArticleIn, report: Report) -> int | None:
+        try:
+            canon = canonical_url(a.url)
+        except ValueError as exc:
+            self.store.record_event("store", "bad-url", outlet_id=a.outlet_id, url=a.url, message=str(exc))
+            report.add("rejected")
+            return None
+        aid = self.store.add_article(a, canon)
+        if aid is None:
+            self.store.record_event("store", "duplicate-url", outlet_id=a.outlet_id, url=a.url,
+                                    message=f"store: already have {canon}")
+            report.add("duplicate-url")
+        else:
+            report.add("stored")
+        return aid
+
+    def poll(self, progress: Progress = _no_progress) -> Report:
+        """Fetch every registry feed once (conditional GET) and store the new articles."""
+        from copydesk.ingest import ExtractOptions, article_from_entry, extract_article, parse_feed
+
+        report = Report()
+        outlets = self.store.outlets()
+        feeds = [(o, url) for o in outlets.values() for url in o.feeds]
+        for n, (outlet, feed_url) in enumerate(feeds, 1):
+            progress("poll", n, len(feeds))
+            etag, last_modified = self.store.feed_state(feed_url)
+            res = self.client.fetch(feed_url, etag=etag, last_modified=last_modified)
+            self.store.record_event("feed", res.outcome, outlet_id=outlet.id, url=feed_url, status=res.status,
+                                    message=res.error, elapsed_s=res.elapsed_s)
+            if res.outcome != "ok":
+                self.store.record_feed_fetch(outlet.id, res, 0)
+                report.add(f"feed-{res.outcome}")
+                if res.outcome != "not-modified":
+                    report.errors.append(f"{outlet.id}: {res.error}")
+                continue
+            try:
+                feed = parse_feed(res.body or b"", res.final_url or feed_url, res.content_type)
+            except FeedError as exc:
+                self.store.record_feed_fetch(outlet.id, res, 0, parse_error=str(exc))
+                self.store.record_event("feed", "parse-error", outlet_id=outlet.id, url=feed_url, message=str(exc))
+                report.add("feed-parse-error")
+                report.errors.append(f"{outlet.id}: {exc}")
+                continue
+            entries = list(feed.entries)[: self.settings.fetch.max_articles_per_feed]
+            canon = {}
+            for e in entries:
+                try:
+                    canon[e.url] = canonical_url(e.url)
+                except ValueError:
+                    continue
+            known = self.store.known_urls(canon.values())
+            new = 0
+            for e in entries:
+                if e.url not in canon or canon[e.url] in known:
+                    continue
+                page_res = self.client.fetch(e.url)
+                self.store.record_event("page", page_res.outcome, outlet_id=outlet.id, url=e.url,
+                                        status=page_res.status, message=page_res.error, elapsed_s=page_res.elapsed_s)
+                page = None
+                if page_res.outcome == "ok" and page_res.body:
+                    try:
+                        page = extract_article(page_res.body, page_res.final_url or e.url, ExtractOptions())
+                    except CopydeskError as exc:
+                        self.store.record_event("page", "extract-error", outlet_id=outlet.id, url=e.url, message=str(exc))
+                art = article_from_entry(e, outlet.id, page, page_res)
+                if self.store_article(art, report):
+                    new += 1
+                    known.add(canon[e.url])
+            self.store.record_feed_fetch(outlet.id, res, new)
+            report.add("feeds-ok")
+        return report
+
+    def import_lines(self, lines: Iterable[str | bytes], source: str = "import", origin: str = "import") -> Report:
+        """`copydesk import`: JSON Lines, one article a line; bad lines are reported and skipped."""
+        from copydesk.ingest import read_import
+
+        report = Report()
+        outlets = self.store.outlets()
+        by_name = {o.name.lower(): o for o in outlets.values()}
+        for item in read_import(lines):
+            if isinstance(item, ImportLineError):
+                self.store.record_event("import", "bad-line", url=source, message=str(item))
+                report.errors.append(str(item))
+                report.add("bad-lines")
+                continue
+            key = item.outlet_id.strip()
+            outlet = outlets.get(key) or by_name.get(key.lower())
+            if outlet is None:
+                from urllib.parse import urlsplit
+
+                parts = urlsplit(item.url)
+                outlet = self.store.ensure_outlet(key, f"{parts.scheme}://{parts.netloc}/")
+                outlets[outlet.id] = outlet
+                by_name[outlet.name.lower()] = outlet
+                report.add("outlets-not-in-registry")
+            self.store_article(replace(item, outlet_id=outlet.id, origin=origin), report)
+        return report
+
+    # -- process: dedup, embed, cluster -------------------------------------------------------------------
+    def process(self, progress: Progress = _no_progress) -> Report:
+        report = Report()
+        arts = self.store.unprocessed()
+        if not arts:
+            return report
+        opts = ClusterOptions()
+        emb = self.embedder
+        oldest = min(a.when for a in arts) - opts.window
+        stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
+        for start in range(0, len(arts), 64):
+            batch = arts[start:start + 64]
+            vecs = emb.embed([article_text_for_embedding(a) for a in batch])
+            for k, (a, v) in enumerate(zip(batch, vecs)):
+                progress("process", start + k + 1, len(arts))
+                try:
+                    self._process_one(a, v, stories, opts, report)
+                except Exception as exc:  # one article never stops the run
+                    log.exception("process failed", extra={"stage": "process", "article_id": a.id})
+                    self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=f"process: {exc}")
+                    report.add("errors")
+        return report
+
+    def _process_one(self, a: Article, v: np.ndarray, stories: dict[str, StoryState], opts: ClusterOptions,
+                     report: Report) -> None:
+        match = self.index.add(a.id, a.outlet_id, a.body, a.published)
+        sig = signature(a.body)
+        th = text_hash(a.body)
+        if match is not None and match.kind in ("exact", "near"):
+            # The same text again: it joins the story of what it duplicates and adds no voice.
+            story_id = self._story_of(match.of)
+        else:
+            story_id = None
+        if story_id is None:
+            got = assign(v, a.when, list(stories.values()), opts)
+            if got.story_id is None:
+                st = new_story(a, v)
+                self.store.save_story(st, slug=self._new_slug(a))
+                report.add("stories-new")
+            else:
+                st = absorb(stories[got.story_id], v, a.when)
+                self.store.save_story(st)
+                report.add("stories-grown")
+            stories[st.id] = st
+            story_id = st.id
+        else:
+            st = absorb(stories[story_id], v, a.when) if story_id in stories else None
+            if st is not None:
+                stories[st.id] = st
+                self.store.save_story(st)
+        self.store.mark_processed(
+            a.id, story_id=story_id,
+            duplicate_of=match.of if match else None, duplicate_kind=match.kind if match else None,
+            wire_group=match.group if match else None, text_hash=th, minhash=sig, embedding=to_blob(v),
+        )
+        report.add(f"dup-{match.kind}" if match else "originals")
+
+    def _story_of(self, article_id: int) -> str | None:
+        from copydesk.store.schema import ArticleRow
+
+        with self.store.session() as s:
+            row = s.get(ArticleRow, article_id)
+            return row.story_id if row else None
+
+    def _new_slug(self, a: Article) -> str:
+        base = slugify(a.title)
+        slug, n = base, 2
+        while self.store.slug_taken(slug):
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    # -- write ---------------------------------------------------------------------------------------------
+    def write(self, progress: Progress = _no_progress) -> Report:
+        report = Report()
+        ids = self.store.dirty_stories()
+        outlets = self.store.outlets()
+        opts = WriteOptions(model_name=self.embedder.name)
+        for n, sid in enumerate(ids, 1):
+            progress("write", n, len(ids))
+            try:
+                material = self._material(sid, outlets)
+                written = write_story(material, opts)
+                if written is None:
+                    self.store.save_written(sid, None, error="write: no publishable sentence in the sources")
+                    report.add("unwritable")
+                else:
+                    self.store.save_written(sid, written)
+                    report.add("written")
+            except Exception as exc:
+                log.exception("write failed", extra={"stage": "write", "story_id": sid})
+                self.store.save_written(sid, None, error=f"write: {exc}")
+                self.store.record_event("write", "error", message=f"write: story {sid}: {exc}")
+                report.add("errors")
+        return report
+
+    def _material(self, story_id: str, outlets: dict[str, Outlet]) -> StoryMaterial:
+        arts = self.store.story_articles(story_id)
+        sentences = {a.id: article_sentences(a) for a in arts}
+        dim = self.embedder.dim
+        cached = self.store.sentence_vectors(a.id for a in arts)
+        vectors: dict[int, np.ndarray] = {}
+        fresh: dict[int, bytes] = {}
+        for a in arts:
+            sents = sentences[a.id]
+            blob = cached.get(a.id)
+            v = from_blob(blob, dim, "float16").reshape(-1, dim) if blob else None
+            if v is None or len(v) != len(sents):
+                v = self.embedder.embed(sents) if sents else np.zeros((0, dim), np.float32)
+                fresh[a.id] = to_blob(v, "float16")
+            vectors[a.id] = v
+        if fresh:
+            self.store.save_sentence_vectors(fresh)
+        titles = self.embedder.embed([a.title for a in arts])
+        return StoryMaterial(
+            story_id=story_id, slug=self.store.story_slug(story_id), articles=tuple(arts), sentences=sentences,
+            vectors=vectors, outlets=outlets, sections=self.settings.section_configs,
+            title_vectors={a.id: t for a, t in zip(arts, titles)},
+        )
+
+    # -- publish -------------------------------------------------------------------------------------------
+    def edition(self) -> Edition:
+        """An immutable snapshot of everything publishable, newest update first, with related stories."""
+        rows = self.store.written_stories()
+        rows.sort(key=lambda r: (r[0].updated, r[0].published), reverse=True)
+        related: dict[str, tuple[str, ...]] = {}
+        if rows:
+            C = np.stack([c for _, c in rows])
+            S = C @ C.T
+            for i, (w, _) in enumerate(rows):
+                order = np.argsort(-S[i])
+                rel = [rows[j][0].story_id for j in order if j != i and S[i, j] >= RELATED_MIN][:RELATED_MAX]
+                related[w.story_id] = tuple(rel)
+        return Edition(
+            site=self.settings.identity,
+            sections=self.settings.section_configs,
+            stories=tuple(EditionStory(w, related.get(w.story_id, ())) for w, _ in rows),
+            outlets=self.store.outlets(),
+            generated=datetime.now(timezone.utc),
+            redirects=self.store.redirects(),
+        )
+
+    def export(self, out_dir: Path) -> list[Path]:
+        from copydesk.web.export import export_site
+
+        return export_site(self.edition(), out_dir)
+
+    def run_once(self, progress: Progress = _no_progress, poll: bool = True) -> dict[str, Report]:
+        t0 = time.perf_counter()
+        reports = {}
+        if poll:
+            reports["poll"] = self.poll(progress)
+        reports["process"] = self.process(progress)
+        reports["write"] = self.write(progress)
+        log.info("run finished", extra={"stage": "run", "seconds": round(time.perf_counter() - t0, 2)})
+        return reports
+

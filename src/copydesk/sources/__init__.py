@@ -1,0 +1,23 @@
+"""Sources: the registry of outlets copydesk reads (declarative data in ``copydesk/data/sources.toml``)."""
+
+from copydesk.sources.registry import (
+    dump_registry,
+    export_opml,
+    import_opml,
+    load_default_registry,
+    load_registry,
+    outlet_for_url,
+    registry_from_data,
+    validate_registry_data,
+)
+
+__all__ = [
+    "dump_registry",
+    "export_opml",
+    "import_opml",
+    "load_default_registry",
+    "load_registry",
+    "outlet_for_url",
+    "registry_from_data",
+    "validate_registry_data",
+]

@@ -1,0 +1,330 @@
+"""The store: every read and write of the database goes through `Store`.
+
+Stage code never sees a session or a row; `Store` methods take and return our dataclasses (or plain tuples
+for bulk state such as vectors). The schema is created and upgraded by Alembic (`migrate`) on open.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+import numpy as np
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from copydesk.errors import StoreError
+from copydesk.models import UNRATED, Article, ArticleIn, FetchResult, Outlet, Rating, WrittenStory
+from copydesk.store.schema import ArticleRow, EventRow, FeedRow, OutletRow, RedirectRow, StoryRow
+from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_blob(v: np.ndarray, dtype: str = "float32") -> bytes:
+    return np.ascontiguousarray(v, dtype=dtype).tobytes()
+
+
+def from_blob(b: bytes, dim: int, dtype: str = "float32") -> np.ndarray:
+    a = np.frombuffer(b, dtype=dtype).astype(np.float32)
+    return a.reshape(-1, dim) if a.size != dim else a
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """What clustering needs to know about an open story."""
+
+    id: str
+    centroid: np.ndarray
+    n_articles: int
+    first_when: datetime
+    last_when: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    url: str
+    outlet_id: str
+    last_fetch: datetime | None
+    last_success: datetime | None
+    last_outcome: str | None
+    last_error: str | None
+    consecutive_errors: int
+    articles: int
+    etag: str | None
+    last_modified: str | None
+
+
+def migrate(engine: Engine) -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", "copydesk.store:migrations")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    def __init__(self, url: str):
+        kwargs: dict = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 30}
+        self.url = url
+        self.engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            migrate(self.engine)
+        except Exception as exc:  # a wrong URL, an unreachable server, a foreign database
+            raise StoreError(f"store: cannot open {self.engine.url.render_as_string(hide_password=True)}: {exc}") from exc
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._session()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- outlets --------------------------------------------------------------------------------------------
+    def sync_outlets(self, outlets: Iterable[Outlet]) -> None:
+        with self.session() as s, s.begin():
+            for o in outlets:
+                row = s.get(OutletRow, o.id)
+                if row is None:
+                    s.add(OutletRow(id=o.id, name=o.name, data=outlet_to_dict(o), in_registry=True))
+                else:
+                    row.name, row.data, row.in_registry = o.name, outlet_to_dict(o), True
+
+    def outlets(self) -> dict[str, Outlet]:
+        with self.session() as s:
+            return {r.id: outlet_from_dict(r.data) for r in s.scalars(select(OutletRow))}
+
+    def ensure_outlet(self, name: str, homepage: str) -> Outlet:
+        """An outlet named in an import that the registry lacks: kept, shown as unrated, never guessed."""
+        import re
+
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:90] or "unknown"
+        with self.session() as s, s.begin():
+            row = s.get(OutletRow, slug)
+            if row is not None:
+                return outlet_from_dict(row.data)
+            o = Outlet(
+                id=slug, name=name, homepage=homepage, feeds=(), language="und", country="INT",
+                owner=name, lean=Rating(UNRATED), reliability=Rating(UNRATED), kind="other",
+            )
+            s.add(OutletRow(id=slug, name=name, data=outlet_to_dict(o), in_registry=False))
+            return o
+
+    # -- feeds and events -----------------------------------------------------------------------------------
+    def feed_state(self, url: str) -> tuple[str | None, str | None]:
+        with self.session() as s:
+            row = s.get(FeedRow, url)
+            return (row.etag, row.last_modified) if row else (None, None)
+
+    def record_feed_fetch(self, outlet_id: str, result: FetchResult, new_articles: int, parse_error: str | None = None) -> None:
+        now = utcnow()
+        ok = result.outcome in ("ok", "not-modified") and parse_error is None
+        with self.session() as s, s.begin():
+            row = s.get(FeedRow, result.url)
+            if row is None:
+                row = FeedRow(url=result.url, outlet_id=outlet_id, consecutive_errors=0, articles=0)
+                s.add(row)
+            row.outlet_id = outlet_id
+            row.last_fetch = now
+            row.last_outcome = "parse-error" if parse_error else result.outcome
+            if ok:
+                row.last_success = now
+                row.consecutive_errors = 0
+                row.last_error = None
+                if result.outcome == "ok":
+                    row.etag, row.last_modified = result.etag, result.last_modified
+            else:
+                row.consecutive_errors = (row.consecutive_errors or 0) + 1
+                row.last_error = parse_error or result.error
+            row.articles = (row.articles or 0) + new_articles
+
+    def record_event(self, stage: str, outcome: str, *, outlet_id: str | None = None, url: str | None = None,
+                     status: int | None = None, message: str | None = None, elapsed_s: float | None = None) -> None:
+        with self.session() as s, s.begin():
+            s.add(EventRow(at=utcnow(), stage=stage, outcome=outcome, outlet_id=outlet_id, url=url,
+                           status=status, message=message, elapsed_s=elapsed_s))
+
+    def events(self, stage: str | None = None, limit: int = 1000) -> list[EventRow]:
+        with self.session() as s:
+            q = select(EventRow).order_by(EventRow.id.desc()).limit(limit)
+            if stage:
+                q = q.where(EventRow.stage == stage)
+            return list(s.scalars(q))
+
+    def feed_statuses(self) -> list[FeedStatus]:
+        with self.session() as s:
+            return [
+                FeedStatus(r.url, r.outlet_id, aware(r.last_fetch), aware(r.last_success), r.last_outcome,
+                           r.last_error, r.consecutive_errors or 0, r.articles or 0, r.etag, r.last_modified)
+                for r in s.scalars(select(FeedRow).order_by(FeedRow.outlet_id, FeedRow.url))
+            ]
+
+    def article_counts_by_outlet(self) -> dict[str, int]:
+        with self.session() as s:
+            return dict(s.execute(select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)).all())
+
+    # -- articles -------------------------------------------------------------------------------------------
+    def known_urls(self, canonical_urls: Iterable[str]) -> set[str]:
+        urls = list(canonical_urls)
+        found: set[str] = set()
+        with self.session() as s:
+            for i in range(0, len(urls), 500):
+                chunk = urls[i:i + 500]
+                found.update(s.scalars(select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(chunk))))
+        return found
+
+    def add_article(self, a: ArticleIn, canonical_url: str) -> int | None:
+        """Store a new article; None when its canonical URL is already stored (a duplicate)."""
+        row = ArticleRow(
+            url=a.url, canonical_url=canonical_url, outlet_id=a.outlet_id, title=a.title, text=a.text,
+            summary=a.summary, published=a.published, first_seen=utcnow(), language=a.language,
+            author=a.author, partial=a.partial, categories=list(a.categories), origin=a.origin, license=a.license,
+        )
+        with self.session() as s:
+            try:
+                with s.begin():
+                    s.add(row)
+            except IntegrityError:
+                return None
+            return row.id
+
+    def unprocessed(self, limit: int | None = None) -> list[Article]:
+        """New articles in arrival order: publication time where given, else when first seen."""
+        with self.session() as s:
+            q = select(ArticleRow).where(ArticleRow.processed.is_(False))
+            rows = list(s.scalars(q))
+        arts = sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
+        return arts[:limit] if limit else arts
+
+    def dedup_state(self) -> Iterator[tuple[int, str, bytes, str]]:
+        """(id, outlet_id, minhash, text_hash) of processed articles, oldest first, to rebuild the index."""
+        with self.session() as s:
+            q = (select(ArticleRow.id, ArticleRow.outlet_id, ArticleRow.minhash, ArticleRow.text_hash)
+                 .where(ArticleRow.processed.is_(True), ArticleRow.minhash.is_not(None))
+                 .order_by(ArticleRow.id))
+            yield from s.execute(q).tuples()
+
+    def mark_processed(self, article_id: int, *, story_id: str | None, duplicate_of: int | None,
+                       duplicate_kind: str | None, wire_group: int | None, text_hash: str | None,
+                       minhash: bytes | None, embedding: bytes | None) -> None:
+        with self.session() as s, s.begin():
+            s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(
+                processed=True, story_id=story_id, duplicate_of=duplicate_of, duplicate_kind=duplicate_kind,
+                wire_group=wire_group, text_hash=text_hash, minhash=minhash, embedding=embedding))
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        with self.session() as s:
+            rows = s.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id))
+            return sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
+
+    def sentence_vectors(self, article_ids: Iterable[int]) -> dict[int, bytes]:
+        ids = list(article_ids)
+        with self.session() as s:
+            q = select(ArticleRow.id, ArticleRow.sentence_vectors).where(
+                ArticleRow.id.in_(ids), ArticleRow.sentence_vectors.is_not(None))
+            return dict(s.execute(q).tuples())
+
+    def save_sentence_vectors(self, vectors: dict[int, bytes]) -> None:
+        with self.session() as s, s.begin():
+            for aid, blob in vectors.items():
+                s.execute(update(ArticleRow).where(ArticleRow.id == aid).values(sentence_vectors=blob))
+
+    # -- stories --------------------------------------------------------------------------------------------
+    def open_stories(self, since: datetime, dim: int) -> list[StoryState]:
+        with self.session() as s:
+            q = select(StoryRow).where(StoryRow.merged_into.is_(None), StoryRow.last_when >= since)
+            return [StoryState(r.id, from_blob(r.centroid, dim), r.n_articles, aware(r.first_when), aware(r.last_when))
+                    for r in s.scalars(q)]
+
+    def save_story(self, st: StoryState, slug: str | None = None) -> None:
+        """Create a story (slug given) or update its centroid, size and times; marks it for rewriting."""
+        with self.session() as s, s.begin():
+            row = s.get(StoryRow, st.id)
+            if row is None:
+                if slug is None:
+                    raise StoreError(f"store: story {st.id} does not exist")
+                row = StoryRow(id=st.id, slug=slug, created=utcnow())
+                s.add(row)
+            row.centroid = to_blob(st.centroid)
+            row.n_articles = st.n_articles
+            row.first_when, row.last_when = st.first_when, st.last_when
+            row.dirty = True
+
+    def slug_taken(self, slug: str) -> bool:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.slug == slug)) > 0
+
+    def dirty_stories(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(StoryRow.id).where(StoryRow.dirty.is_(True), StoryRow.merged_into.is_(None))
+                                  .order_by(StoryRow.last_when)))
+
+    def story_slug(self, story_id: str) -> str:
+        with self.session() as s:
+            row = s.get(StoryRow, story_id)
+            if row is None:
+                raise StoreError(f"store: no story {story_id}")
+            return row.slug
+
+    def save_written(self, story_id: str, written: WrittenStory | None, error: str | None = None) -> None:
+        with self.session() as s, s.begin():
+            row = s.get(StoryRow, story_id)
+            row.dirty = False
+            row.write_error = error
+            if written is not None:
+                row.written = written_to_dict(written)
+                row.written_at = utcnow()
+
+    def written_stories(self) -> list[tuple[WrittenStory, np.ndarray]]:
+        with self.session() as s:
+            q = select(StoryRow).where(StoryRow.written.is_not(None), StoryRow.merged_into.is_(None))
+            out = []
+            for r in s.scalars(q):
+                c = np.frombuffer(r.centroid, dtype=np.float32)
+                out.append((written_from_dict(r.written), c))
+            return out
+
+    def redirects(self) -> dict[str, str]:
+        with self.session() as s:
+            q = select(RedirectRow.old_slug, StoryRow.slug).join(StoryRow, StoryRow.id == RedirectRow.story_id)
+            return dict(s.execute(q).tuples())
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            return {
+                "articles": s.scalar(select(func.count()).select_from(ArticleRow)),
+                "stories": s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.merged_into.is_(None))),
+                "published": s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.written.is_not(None))),
+                "duplicates": s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.duplicate_of.is_not(None))),
+            }
+
+
+def _article(r: ArticleRow) -> Article:
+    return Article(
+        id=r.id, url=r.url, canonical_url=r.canonical_url, outlet_id=r.outlet_id, title=r.title, text=r.text or "",
+        summary=r.summary or "", published=aware(r.published), first_seen=aware(r.first_seen), language=r.language,
+        author=r.author, partial=r.partial, categories=tuple(r.categories or ()), story_id=r.story_id,
+        duplicate_of=r.duplicate_of, wire_group=r.wire_group, license=r.license,
+    )
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()

@@ -1,0 +1,120 @@
+"""Database tables (SQLAlchemy 2 declarative). Changes go through an Alembic migration in `migrations/`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OutletRow(Base):
+    """A registry entry as last loaded, or an outlet met in an import that the registry lacks."""
+
+    __tablename__ = "outlets"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    data: Mapped[dict] = mapped_column(JSON)  # the Outlet fields
+    in_registry: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class FeedRow(Base):
+    """Polling state and health of one feed."""
+
+    __tablename__ = "feeds"
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    outlet_id: Mapped[str] = mapped_column(String(100), index=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_fetch: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_outcome: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_errors: Mapped[int] = mapped_column(Integer, default=0)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventRow(Base):
+    """Every fetch outcome and every rejected input, per source: the run's audit log."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    stage: Mapped[str] = mapped_column(String(20))  # feed, page, import, write, ...
+    outlet_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    outcome: Mapped[str] = mapped_column(String(40))
+    status: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(Text)
+    elapsed_s: Mapped[float | None] = mapped_column(Float)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    outlet_id: Mapped[str] = mapped_column(String(100), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    language: Mapped[str | None] = mapped_column(String(10))
+    author: Mapped[str | None] = mapped_column(String(500))
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    origin: Mapped[str] = mapped_column(String(20), default="feed")
+    license: Mapped[str | None] = mapped_column(Text)
+    # filled by processing
+    processed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    story_id: Mapped[str | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    duplicate_of: Mapped[int | None] = mapped_column(Integer)
+    duplicate_kind: Mapped[str | None] = mapped_column(String(20))
+    wire_group: Mapped[int | None] = mapped_column(Integer)
+    text_hash: Mapped[str | None] = mapped_column(String(64))
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary)  # float16 matrix, one row a sentence
+
+
+class StoryRow(Base):
+    __tablename__ = "stories"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_when: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_when: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)
+    n_articles: Mapped[int] = mapped_column(Integer, default=0)
+    dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    merged_into: Mapped[str | None] = mapped_column(String(40))
+    written: Mapped[dict | None] = mapped_column(JSON)  # WrittenStory as JSON
+    written_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    write_error: Mapped[str | None] = mapped_column(Text)
+
+
+class RedirectRow(Base):
+    """An old story address that now points at the story it merged into."""
+
+    __tablename__ = "redirects"
+    old_slug: Mapped[str] = mapped_column(String(200), primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(40))
+
+
+Index("ix_articles_story_when", ArticleRow.story_id, ArticleRow.first_seen)

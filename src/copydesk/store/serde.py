@@ -1,0 +1,108 @@
+"""Conversions between our dataclasses and JSON-able dicts (database columns, the JSON API)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import Any
+
+from copydesk.models import (
+    Outlet,
+    Rating,
+    Section,
+    SourceLink,
+    Support,
+    WrittenSentence,
+    WrittenStory,
+)
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; everything we store is UTC."""
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def _dt(s: str | None) -> datetime | None:
+    return aware(datetime.fromisoformat(s)) if s else None
+
+
+def outlet_to_dict(o: Outlet) -> dict[str, Any]:
+    d = asdict(o)
+    d["feeds"] = list(o.feeds)
+    d["hosts"] = list(o.hosts)
+    return d
+
+
+def outlet_from_dict(d: dict[str, Any]) -> Outlet:
+    return Outlet(
+        id=d["id"], name=d["name"], homepage=d["homepage"], feeds=tuple(d.get("feeds", ())),
+        language=d["language"], country=d["country"], owner=d["owner"],
+        lean=Rating(**d["lean"]), reliability=Rating(**d["reliability"]),
+        paywall=d.get("paywall", "none"), kind=d.get("kind", "other"), hosts=tuple(d.get("hosts", ())),
+    )
+
+
+def _sentence_to_dict(s: WrittenSentence) -> dict[str, Any]:
+    return {
+        "text": s.text,
+        "attribution": s.attribution,
+        "independent_outlets": s.independent_outlets,
+        "support": [asdict(x) for x in s.support],
+    }
+
+
+def _sentence_from_dict(d: dict[str, Any]) -> WrittenSentence:
+    return WrittenSentence(
+        text=d["text"],
+        support=tuple(Support(**x) for x in d["support"]),
+        attribution=d.get("attribution"),
+        independent_outlets=d.get("independent_outlets", 1),
+    )
+
+
+def written_to_dict(w: WrittenStory) -> dict[str, Any]:
+    return {
+        "story_id": w.story_id,
+        "slug": w.slug,
+        "headline": _sentence_to_dict(w.headline),
+        "lede": _sentence_to_dict(w.lede),
+        "body": [
+            {"heading": sec.heading, "sentences": [_sentence_to_dict(s) for s in sec.sentences]} for sec in w.body
+        ],
+        "sources": [
+            {**asdict(s), "published": s.published.isoformat() if s.published else None} for s in w.sources
+        ],
+        "independent_sources": w.independent_sources,
+        "outlets": list(w.outlets),
+        "single_source": w.single_source,
+        "section": w.section,
+        "published": w.published.isoformat(),
+        "updated": w.updated.isoformat(),
+        "method": w.method,
+        "language": w.language,
+        "notes": list(w.notes),
+    }
+
+
+def written_from_dict(d: dict[str, Any]) -> WrittenStory:
+    return WrittenStory(
+        story_id=d["story_id"],
+        slug=d["slug"],
+        headline=_sentence_from_dict(d["headline"]),
+        lede=_sentence_from_dict(d["lede"]),
+        body=tuple(
+            Section(sec["heading"], tuple(_sentence_from_dict(s) for s in sec["sentences"])) for sec in d["body"]
+        ),
+        sources=tuple(SourceLink(**{**s, "published": _dt(s["published"])}) for s in d["sources"]),
+        independent_sources=d["independent_sources"],
+        outlets=tuple(d["outlets"]),
+        single_source=d["single_source"],
+        section=d["section"],
+        published=_dt(d["published"]),
+        updated=_dt(d["updated"]),
+        method=d["method"],
+        language=d.get("language", "en"),
+        notes=tuple(d.get("notes", ())),
+    )

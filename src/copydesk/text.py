@@ -1,0 +1,59 @@
+"""Plain-text helpers shared by the stages: sentence splitting, slugs, outlet-suffix removal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Abbreviations after which a full stop does not end a sentence (lower case, without the stop).
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st", "jr", "sr",
+    "inc", "ltd", "co", "corp", "vs", "etc", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "ft", "mt", "rev",
+    "hon", "pres", "dept", "univ", "approx", "est",
+}
+_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9ÁÉÍÓÖŐÚÜŰ])""")
+_WS = re.compile(r"\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split running text into sentences. Paragraph breaks always end a sentence."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n(?=[A-Z\"“])", text or ""):
+        para = _WS.sub(" ", para).strip()
+        if not para:
+            continue
+        start = 0
+        for m in _BOUNDARY.finditer(para):
+            candidate = para[start:m.start()].strip()
+            last = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"'”’)").lower()
+            if last in _ABBREV or (len(last) == 1 and last.isalpha()):
+                continue  # "Mr. Smith", "J. Smith"
+            out.append(para[start:m.end()].strip())
+            start = m.end()
+        tail = para[start:].strip()
+        if tail:
+            out.append(tail)
+    return out
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def slugify(text: str, max_len: int = 60) -> str:
+    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-zA-Z0-9]+", "-", s).strip("-").lower()
+    return s[:max_len].rstrip("-") or "story"
+
+
+_OUTLET_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,40}$")
+
+
+def strip_outlet_suffix(title: str, outlet_name: str | None = None) -> str:
+    """'Quake hits Japan - BBC News' -> 'Quake hits Japan' (only when the tail names the outlet or is short)."""
+    t = _WS.sub(" ", title).strip()
+    m = _OUTLET_SUFFIX.search(t)
+    if m and (outlet_name is None or outlet_name.split()[0].lower() in m.group(0).lower()):
+        return t[:m.start()].strip()
+    return t

@@ -1,0 +1,18 @@
+"""The published site: HTML pages, JSON API and Atom feed rendered from an immutable ``Edition``.
+
+``render`` holds every renderer (and the URL scheme in its docstring); ``app`` serves them with FastAPI;
+``export`` writes the same bytes as a static site.
+"""
+
+from copydesk.web.export import export_site
+from copydesk.web.render import safe_url
+
+__all__ = ["create_app", "export_site", "safe_url"]
+
+
+def __getattr__(name: str):  # keep FastAPI out of imports that only need the renderers or the export
+    if name == "create_app":
+        from copydesk.web.app import create_app
+
+        return create_app
+    raise AttributeError(name)

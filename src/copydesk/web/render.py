@@ -1,0 +1,661 @@
+"""Renderers: HTML pages, JSON API and Atom feed, each written from an immutable ``Edition``.
+
+Publishing happens in two phases (house style 6): the pipeline builds an ``Edition``; these functions
+only read it. The served site (``web/app.py``) and the static export (``web/export.py``) call exactly
+these functions, so the two are byte-for-byte the same.
+
+URL scheme (identical when served and when exported as static files)::
+
+    /                           index.html                    home: top stories grouped by section
+    /section/<slug>/            section/<slug>/index.html     one section's stories
+    /story/<slug>/              story/<slug>/index.html       one story, every sentence with its sources
+    /about/                     about/index.html              AI disclaimer: how this site is made
+    /api/stories.json           api/stories.json              the whole edition, full provenance
+    /api/story/<slug>.json      api/story/<slug>.json         one story, full provenance
+    /feed.xml                   feed.xml                      Atom feed of the latest stories
+    /static/<file>              static/<file>                 CSS
+    (any unknown path)          404.html                      not-found page
+    /story/<old-slug>/          story/<old-slug>/index.html   301 when served; meta-refresh stub when exported
+
+Links inside pages are relative ("../../story/<slug>/"), so the site works at any path prefix and on
+any static host that maps a directory to its ``index.html``. The one exception is the 404 page, which
+is served at arbitrary depths: its links start from the path of ``SiteIdentity.base_url`` (e.g. "/").
+Canonical links, feed entries and JSON ``url`` fields are absolute, built from ``base_url``.
+
+Safety, in order: (1) stories or sections whose slug is not a plain slug (``[A-Za-z0-9_-]``) are left
+out and logged, so no slug can escape the output directory or a URL path; (2) every string reaches the
+page through Jinja2 autoescape, which is on for every template, and no template uses ``|safe``;
+(3) every URL that came from a source goes through ``safe_url`` before it may become an ``href`` (a
+``javascript:`` or ``data:`` URL is shown as text, never linked). No source HTML is ever let through,
+so there is no sanitiser pass; if some ever is, it must go through ``nh3.clean`` as the very last step.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from feedgen.feed import FeedGenerator
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from copydesk.models import (
+    UNRATED,
+    Edition,
+    EditionStory,
+    Outlet,
+    SectionConfig,
+    SourceLink,
+    WrittenSentence,
+    WrittenStory,
+)
+
+__all__ = [
+    "env",
+    "safe_url",
+    "render_home",
+    "render_section",
+    "render_story",
+    "render_about",
+    "render_not_found",
+    "render_redirect",
+    "story_json",
+    "edition_json",
+    "dumps_json",
+    "render_feed",
+    "is_safe_slug",
+    "visible_stories",
+    "visible_sections",
+    "resolve_redirect",
+]
+
+log = logging.getLogger(__name__)
+
+#: Stories shown per section on the home page. An editorial choice (a screenful per section), not tuned.
+HOME_STORIES_PER_SECTION = 5
+#: Entries in the Atom feed. Feed readers poll often; 50 covers a busy day without a heavy document.
+FEED_ENTRIES = 50
+
+_SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,199}")
+# C0 controls (except tab/newline/CR), DEL and C1 controls, surrogates and non-characters that XML
+# forbids; stripped from feed text so lxml accepts hostile titles.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+env = Environment(
+    loader=PackageLoader("copydesk.web", "templates"),
+    autoescape=True,  # every template, whatever its extension
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Small helpers (also registered as Jinja filters)
+# --------------------------------------------------------------------------------------------------------
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return ``url`` if it is an absolute http(s) URL with a host, else None.
+
+    Anything else (``javascript:``, ``data:``, ``vbscript:``, protocol-relative ``//host``, relative
+    paths, URLs with whitespace or control characters that browsers would silently strip) must not
+    become a link; the caller shows it as text.
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or len(url) > 4096:
+        return None
+    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F or c == "\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    return url
+
+
+def is_safe_slug(slug: str) -> bool:
+    """True when ``slug`` can be used as one URL path segment and one directory name."""
+    return isinstance(slug, str) and _SLUG_RE.fullmatch(slug) is not None
+
+
+def _utc(dt: datetime) -> datetime:
+    """Timezone-aware UTC; a naive datetime is taken to be UTC already."""
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """ISO 8601 in UTC, e.g. ``2024-05-01T12:00:00+00:00``; None stays None."""
+    return None if dt is None else _utc(dt).isoformat()
+
+
+def human_time(dt: datetime | None) -> str:
+    """Reader-facing time, e.g. ``1 May 2024, 12:00 UTC`` (locale-independent)."""
+    if dt is None:
+        return "date unknown"
+    d = _utc(dt)
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}, {d:%H:%M} UTC"
+
+
+def human_date(dt: datetime | None) -> str:
+    if dt is None:
+        return "date unknown"
+    d = _utc(dt)
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def sources_phrase(n: int) -> str:
+    return f"{n} independent source" if n == 1 else f"{n} independent sources"
+
+
+def _country(code: str) -> str:
+    return "International" if code == "INT" else code
+
+
+env.filters.update(
+    safe_url=safe_url, iso=iso, human_time=human_time, human_date=human_date, sources_phrase=sources_phrase
+)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Edition lookups
+# --------------------------------------------------------------------------------------------------------
+
+
+def visible_stories(edition: Edition) -> tuple[EditionStory, ...]:
+    """The stories that can be published: those with a safe slug. The export logs the others as warnings."""
+    out = []
+    seen: set[str] = set()
+    for es in edition.stories:
+        slug = es.story.slug
+        if not is_safe_slug(slug):
+            log.debug("unsafe story slug skipped", extra={"stage": "web", "story_id": es.story.story_id})
+            continue
+        if slug in seen:
+            log.debug("duplicate story slug skipped", extra={"stage": "web", "story_id": es.story.story_id})
+            continue
+        seen.add(slug)
+        out.append(es)
+    return tuple(out)
+
+
+def visible_sections(edition: Edition) -> tuple[SectionConfig, ...]:
+    return tuple(s for s in edition.sections if is_safe_slug(s.slug))
+
+
+def resolve_redirect(edition: Edition, slug: str) -> str | None:
+    """The surviving slug an old slug redirects to (following chains), or None."""
+    live = {es.story.slug for es in visible_stories(edition)}
+    if slug in live:
+        return None
+    seen = {slug}
+    target = edition.redirects.get(slug)
+    while target is not None and target not in live and target not in seen:
+        seen.add(target)
+        target = edition.redirects.get(target)
+    return target if target in live else None
+
+
+def _section_name(edition: Edition, slug: str) -> str:
+    for s in edition.sections:
+        if s.slug == slug:
+            return s.name
+    return slug
+
+
+def _outlet_name(edition: Edition, outlet_id: str, story: WrittenStory | None = None) -> str:
+    outlet = edition.outlets.get(outlet_id)
+    if outlet is not None:
+        return outlet.name
+    if story is not None:
+        for src in story.sources:
+            if src.outlet_id == outlet_id:
+                return src.outlet_name
+    return outlet_id
+
+
+def _story_url(edition: Edition, slug: str) -> str:
+    return edition.site.base_url.rstrip("/") + "/story/" + quote(slug, safe="") + "/"
+
+
+def _abs(edition: Edition, path: str) -> str:
+    return edition.site.base_url.rstrip("/") + "/" + path
+
+
+def _base_path(edition: Edition) -> str:
+    """Path of the site root from ``base_url`` ("/" or "/news/"), for the 404 page's links."""
+    try:
+        path = urlsplit(edition.site.base_url).path
+    except ValueError:
+        path = "/"
+    path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    return quote(path, safe="/-_.~")
+
+
+# --------------------------------------------------------------------------------------------------------
+# View models for the templates (plain values; the templates compute nothing)
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _SupportView:
+    outlet_name: str
+    sentence: str
+    article_id: int
+    title: str | None
+    href: str | None  # safe URL or None
+    raw_url: str | None  # shown as text when it is not safe to link
+
+
+@dataclass(frozen=True, slots=True)
+class _SentenceView:
+    text: str
+    outlets: tuple[str, ...]  # names, in support order, unique
+    supports: tuple[_SupportView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceView:
+    link: SourceLink
+    outlet_name: str
+    href: str | None
+    reprint_of: str | None  # "Outlet: title" of the wire report, when a reprint
+
+
+@dataclass(frozen=True, slots=True)
+class _CoverageView:
+    name: str
+    country: str
+    lean: str
+    reliability: str
+    owner: str
+    articles: int
+
+
+def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence) -> _SentenceView:
+    by_id = {s.article_id: s for s in story.sources}
+    supports = []
+    for sup in ws.support:
+        link = by_id.get(sup.article_id)
+        raw = link.url if link is not None else None
+        supports.append(
+            _SupportView(
+                outlet_name=_outlet_name(edition, sup.outlet_id, story),
+                sentence=sup.sentence,
+                article_id=sup.article_id,
+                title=link.title if link is not None else None,
+                href=safe_url(raw),
+                raw_url=raw,
+            )
+        )
+    names = tuple(dict.fromkeys(s.outlet_name for s in supports))
+    return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports))
+
+
+def _source_views(edition: Edition, story: WrittenStory) -> tuple[_SourceView, ...]:
+    by_id = {s.article_id: s for s in story.sources}
+    out = []
+    for link in story.sources:
+        reprint = None
+        if link.reprint_of is not None:
+            wire = by_id.get(link.reprint_of)
+            reprint = (
+                f"{_outlet_name(edition, wire.outlet_id, story)}: {wire.title}"
+                if wire is not None
+                else f"article {link.reprint_of}"
+            )
+        out.append(
+            _SourceView(
+                link=link,
+                outlet_name=_outlet_name(edition, link.outlet_id, story),
+                href=safe_url(link.url),
+                reprint_of=reprint,
+            )
+        )
+    return tuple(out)
+
+
+def _rating(outlet: Outlet | None, attr: str) -> str:
+    if outlet is None:
+        return UNRATED
+    return getattr(outlet, attr).value or UNRATED
+
+
+def _coverage(edition: Edition, story: WrittenStory) -> tuple[_CoverageView, ...]:
+    counts = Counter(s.outlet_id for s in story.sources)
+    ids = list(dict.fromkeys([*story.outlets, *counts]))
+    out = []
+    for oid in ids:
+        outlet = edition.outlets.get(oid)
+        out.append(
+            _CoverageView(
+                name=_outlet_name(edition, oid, story),
+                country=_country(outlet.country) if outlet else "unknown",
+                lean=_rating(outlet, "lean"),
+                reliability=_rating(outlet, "reliability"),
+                owner=outlet.owner if outlet and outlet.owner else "unknown",
+                articles=counts.get(oid, 0),
+            )
+        )
+    return tuple(out)
+
+
+def _notes(story: WrittenStory) -> tuple[str, ...]:
+    if story.notes:
+        return story.notes
+    if story.single_source:
+        return ("Only one outlet has reported this story.",)
+    return ()
+
+
+def _page(edition: Edition, root: str, canonical: str | None, title: str | None, **extra: Any) -> str:
+    """Render one page template with the context every page shares."""
+    template = extra.pop("template")
+    context = dict(
+        site=edition.site,
+        nav=visible_sections(edition),
+        root=root,
+        canonical=safe_url(canonical) if canonical else None,
+        page_title=title,
+        generated=edition.generated,
+        current_section=extra.pop("current_section", None),
+        **extra,
+    )
+    return env.get_template(template).render(**context)
+
+
+def _cards(edition: Edition, stories: tuple[EditionStory, ...]) -> list[dict[str, Any]]:
+    return [
+        dict(
+            slug=quote(es.story.slug, safe=""),
+            headline=es.story.headline.text,
+            lede=es.story.lede.text,
+            published=es.story.published,
+            updated=es.story.updated,
+            independent=es.story.independent_sources,
+            single_source=es.story.single_source,
+        )
+        for es in stories
+    ]
+
+
+# --------------------------------------------------------------------------------------------------------
+# HTML pages
+# --------------------------------------------------------------------------------------------------------
+
+
+def render_home(edition: Edition) -> str:
+    stories = visible_stories(edition)
+    groups = []
+    configured = set()
+    for sec in visible_sections(edition):
+        configured.add(sec.slug)
+        in_sec = tuple(es for es in stories if es.story.section == sec.slug)
+        if in_sec:
+            groups.append(
+                dict(
+                    name=sec.name,
+                    slug=sec.slug,
+                    cards=_cards(edition, in_sec[:HOME_STORIES_PER_SECTION]),
+                    more=len(in_sec) > HOME_STORIES_PER_SECTION,
+                )
+            )
+    other = tuple(es for es in stories if es.story.section not in configured)
+    if other:
+        groups.append(dict(name="More news", slug=None, cards=_cards(edition, other), more=False))
+    return _page(edition, "./", _abs(edition, ""), None, template="home.html", groups=groups)
+
+
+def render_section(edition: Edition, slug: str) -> str | None:
+    """The section page, or None when there is no such section."""
+    sec = next((s for s in visible_sections(edition) if s.slug == slug), None)
+    if sec is None:
+        return None
+    stories = tuple(es for es in visible_stories(edition) if es.story.section == slug)
+    return _page(
+        edition,
+        "../../",
+        _abs(edition, f"section/{quote(slug, safe='')}/"),
+        sec.name,
+        template="section.html",
+        current_section=sec.slug,
+        section=sec,
+        cards=_cards(edition, stories),
+    )
+
+
+def render_story(edition: Edition, slug: str) -> str | None:
+    """The story page, or None when there is no such story (check ``resolve_redirect`` next)."""
+    stories = visible_stories(edition)
+    es = next((e for e in stories if e.story.slug == slug), None)
+    if es is None:
+        return None
+    story = es.story
+    by_id = {e.story.story_id: e for e in stories}
+    related = [
+        dict(slug=quote(r.story.slug, safe=""), headline=r.story.headline.text, updated=r.story.updated)
+        for rid in es.related
+        if (r := by_id.get(rid)) is not None and r is not es
+    ]
+    sec = next((s for s in visible_sections(edition) if s.slug == story.section), None)
+    body = [
+        dict(heading=section.heading, sentences=[_sentence_view(edition, story, s) for s in section.sentences])
+        for section in story.body
+    ]
+    return _page(
+        edition,
+        "../../",
+        _story_url(edition, slug),
+        story.headline.text,
+        template="story.html",
+        story=story,
+        section=sec,
+        headline=_sentence_view(edition, story, story.headline),
+        lede=_sentence_view(edition, story, story.lede),
+        body=body,
+        notes=_notes(story),
+        sources=_source_views(edition, story),
+        coverage=_coverage(edition, story),
+        related=related,
+        updated_differs=_utc(story.updated) != _utc(story.published),
+        lang_differs=story.language != edition.site.language,
+    )
+
+
+def render_about(edition: Edition) -> str:
+    methods = sorted({es.story.method for es in visible_stories(edition)})
+    outlets = sorted(edition.outlets.values(), key=lambda o: o.name.lower())
+    return _page(
+        edition,
+        "../",
+        _abs(edition, "about/"),
+        "How this site is made",
+        template="about.html",
+        methods=methods,
+        outlets=[
+            dict(
+                name=o.name,
+                href=safe_url(o.homepage),
+                country=_country(o.country),
+                owner=o.owner or "unknown",
+                kind=o.kind,
+                lean=o.lean,
+                reliability=o.reliability,
+            )
+            for o in outlets
+        ],
+    )
+
+
+def render_not_found(edition: Edition) -> str:
+    return _page(edition, _base_path(edition), None, "Page not found", template="404.html")
+
+
+def render_redirect(edition: Edition, old_slug: str) -> str | None:
+    """A static stub for ``story/<old_slug>/`` pointing at the surviving story, or None."""
+    target = resolve_redirect(edition, old_slug)
+    if target is None or not is_safe_slug(old_slug):
+        return None
+    return env.get_template("redirect.html").render(
+        site=edition.site,
+        target=f"../{quote(target, safe='')}/",
+        canonical=safe_url(_story_url(edition, target)),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# JSON API
+# --------------------------------------------------------------------------------------------------------
+
+
+def _sentence_json(ws: WrittenSentence) -> dict[str, Any]:
+    return {
+        "text": ws.text,
+        "article_ids": list(ws.article_ids),
+        "outlet_ids": list(dict.fromkeys(s.outlet_id for s in ws.support)),
+        "attribution": ws.attribution,
+        "independent_outlets": ws.independent_outlets,
+        "support": [
+            {"article_id": s.article_id, "outlet_id": s.outlet_id, "sentence": s.sentence, "score": s.score}
+            for s in ws.support
+        ],
+    }
+
+
+def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str, Any]:
+    """One story with full provenance. A source ``url`` that is not http(s) is given as null."""
+    related_ids: tuple[str, ...] = ()
+    if isinstance(story, EditionStory):
+        related_ids = story.related
+        story = story.story
+    else:
+        found = next((es for es in edition.stories if es.story.story_id == story.story_id), None)
+        related_ids = found.related if found else ()
+    by_id = {es.story.story_id: es.story for es in visible_stories(edition)}
+    return {
+        "id": story.story_id,
+        "slug": story.slug,
+        "url": _story_url(edition, story.slug),
+        "section": story.section,
+        "language": story.language,
+        "published": iso(story.published),
+        "updated": iso(story.updated),
+        "method": story.method,
+        "independent_sources": story.independent_sources,
+        "single_source": story.single_source,
+        "outlets": list(story.outlets),
+        "notes": list(story.notes),
+        "headline": _sentence_json(story.headline),
+        "lede": _sentence_json(story.lede),
+        "body": [
+            {"heading": sec.heading, "sentences": [_sentence_json(s) for s in sec.sentences]}
+            for sec in story.body
+        ],
+        "sources": [
+            {
+                "article_id": s.article_id,
+                "outlet_id": s.outlet_id,
+                "outlet_name": s.outlet_name,
+                "title": s.title,
+                "url": safe_url(s.url),
+                "published": iso(s.published),
+                "partial": s.partial,
+                "reprint_of": s.reprint_of,
+            }
+            for s in story.sources
+        ],
+        "related": [by_id[r].slug for r in related_ids if r in by_id],
+    }
+
+
+def _rating_json(r: Any) -> dict[str, Any]:
+    return {"value": r.value, "basis": r.basis}
+
+
+def edition_json(edition: Edition) -> dict[str, Any]:
+    """The whole edition: site, sections, outlets (with rating bases), every story with provenance."""
+    site = edition.site
+    return {
+        "site": {"name": site.name, "tagline": site.tagline, "base_url": site.base_url, "language": site.language},
+        "generated": iso(edition.generated),
+        "sections": [
+            {"slug": s.slug, "name": s.name, "url": _abs(edition, f"section/{s.slug}/")}
+            for s in visible_sections(edition)
+        ],
+        "outlets": {
+            oid: {
+                "name": o.name,
+                "homepage": safe_url(o.homepage),
+                "country": o.country,
+                "language": o.language,
+                "owner": o.owner,
+                "kind": o.kind,
+                "paywall": o.paywall,
+                "lean": _rating_json(o.lean),
+                "reliability": _rating_json(o.reliability),
+            }
+            for oid, o in edition.outlets.items()
+        },
+        "stories": [story_json(es, edition) for es in visible_stories(edition)],
+        "redirects": {old: t for old in edition.redirects if (t := resolve_redirect(edition, old)) is not None},
+    }
+
+
+def dumps_json(obj: Any) -> bytes:
+    """The one JSON serialisation used by the app and the export (so both give the same bytes)."""
+    return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Atom feed
+# --------------------------------------------------------------------------------------------------------
+
+
+def _xml_text(s: str) -> str:
+    return _XML_BAD.sub("", s)
+
+
+def render_feed(edition: Edition) -> bytes:
+    """Atom feed of the latest ``FEED_ENTRIES`` stories (newest update first), via feedgen."""
+    site = edition.site
+    stories = visible_stories(edition)[:FEED_ENTRIES]
+    fg = FeedGenerator()
+    fg.id(_abs(edition, ""))
+    fg.title(_xml_text(site.name))
+    fg.subtitle(_xml_text(site.tagline) or _xml_text(site.name))
+    fg.author({"name": _xml_text(site.name)})
+    fg.link(href=_abs(edition, ""), rel="alternate", type="text/html")
+    fg.link(href=_abs(edition, "feed.xml"), rel="self", type="application/atom+xml")
+    fg.language(site.language)
+    newest = max((_utc(es.story.updated) for es in stories), default=None)
+    fg.updated(_utc(edition.generated) if edition.generated else (newest or _EPOCH))
+    for es in stories:
+        s = es.story
+        url = _story_url(edition, s.slug)
+        fe = fg.add_entry(order="append")
+        fe.id(url)
+        fe.title(_xml_text(s.headline.text))
+        fe.link(href=url, rel="alternate", type="text/html")
+        fe.summary(_xml_text(s.lede.text))
+        fe.published(_utc(s.published))
+        fe.updated(_utc(s.updated))
+        fe.category(term=s.section, label=_xml_text(_section_name(edition, s.section)))
+    return fg.atom_str(pretty=True)
