@@ -1,30 +1,9 @@
-"""Shared test fixtures. Tests never use the internet; data under ../shared/data is optional and its tests
-skip with a visible reason where it is absent."""
+"""Root of the test suite: puts tests/ on sys.path so test modules can import `testsupport` and
+`localserver` (the loopback HTTP server)."""
 
-from __future__ import annotations
-
-import os
+import sys
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("COPYDESK_SHARED_DATA", REPO.parent / "shared" / "data"))
-
-
-def shared_data(*parts: str) -> Path:
-    """A path under ../shared/data, or a pytest skip naming what is missing."""
-    p = SHARED_DATA.joinpath(*parts)
-    if not p.exists():
-        pytest.skip(f"evaluation data not present: {p}")
-    return p
-
-
-def service_url(var: str) -> str:
-    """The URL of a service the test needs, from the environment; skip visibly (or fail under CI) if unset."""
-    url = os.environ.get(var)
-    if not url:
-        if os.environ.get("COPYDESK_REQUIRE_SERVICES"):
-            pytest.fail(f"{var} is not set but CI requires the service")
-        pytest.skip(f"{var} not set: this test needs a real service (CI sets it)")
-    return url
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))

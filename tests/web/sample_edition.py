@@ -25,7 +25,9 @@ from copydesk.models import (
     WrittenStory,
 )
 
-HOSTILE_DIR = Path("/work/shared/data/hostile/html_sanitizer")
+from testsupport import SHARED_DATA  # noqa: E402
+
+HOSTILE_DIR = SHARED_DATA / "hostile" / "html_sanitizer"
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 #: URLs a hostile feed could carry; none may become a link.

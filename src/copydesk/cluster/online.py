@@ -19,9 +19,9 @@ from copydesk.store.db import StoryState
 #: Cosine similarity (multilingual-e5-small, "query:" prefix, title + first LEDE_WORDS words) an article
 #: needs with a story's centroid to join it. Swept 0.84-0.94 in steps of 0.005 with `bench/cluster.py` on
 #: ECB+ train+dev (772 docs, arrival in file order) and AllSides (1,479 title+lede items);
-#: 0.905 gave the best mean B-cubed F1 of the two. Unrelated news pairs score about 0.78-0.82 with this
+#: 0.91 gave the best mean B-cubed F1 of the two (ECB+ train+dev 0.873, AllSides 0.780). Unrelated news pairs score about 0.78-0.82 with this
 #: model, same-event pairs 0.88-0.97.
-JOIN_THRESHOLD = 0.905
+JOIN_THRESHOLD = 0.91
 #: How far apart in time an article and a story's coverage may be. Events are covered for days; a week
 #: keeps late and follow-up coverage in the story while the next event of the same kind starts a new one.
 WINDOW = timedelta(days=7)

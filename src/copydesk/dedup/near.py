@@ -9,7 +9,7 @@ Pipeline for one text, in this order:
    "WASHINGTON —"); a credit run at the end of a line is cut (``TRAILING_CREDIT_RE``); then case-folded,
    every run of non-alphanumerics becomes one space. Two texts that differ only in those are "exact".
 2. ``text_hash``: BLAKE2b of the normalised text (hex, 32 characters). Empty text has no hash.
-3. Shingles: every ``SHINGLE_WORDS`` consecutive normalised words, hashed to 32 bits (BLAKE2b), as a
+3. Shingles: every ``SHINGLE_WORDS`` consecutive normalised words (quotations masked, below), hashed to 32 bits (BLAKE2b), as a
    sorted array of distinct ``uint32``.
 4. A datasketch ``MinHash`` (``NUM_PERM`` permutations, scheme ``affine32``, seed ``MINHASH_SEED``) of
    those shingle hashes, used only to find candidates in a ``MinHashLSH`` (``LSH_THRESHOLD``).
@@ -21,19 +21,25 @@ report, or adds its own intro and closing paragraph, still contains most of it. 
 the same event shares names, numbers and quotes, but rarely five words in a row outside quotes, so its
 containment stays low (calibration in ``tests/dedup/test_reprints.py``).
 
+Quotations (within one paragraph) are replaced by a placeholder word before shingling, so two separate
+reports carrying the same long quote do not look alike; a text that is mostly quotation
+(``MAX_QUOTED_SHARE``) is shingled whole.
+
 Short texts (fewer than ``SHORT_TEXT_WORDS`` normalised words on either side, e.g. a feed summary)
-are never flagged on containment: a short summary can be entirely made of a quote or a stock phrase
-that another outlet also carries. They match only when near-identical (Jaccard at least
-``SHORT_TEXT_JACCARD`` and at least ``MIN_SHARED_SHINGLES`` shared shingles), or by exact hash when
-they have at least ``MIN_EXACT_WORDS`` words.
+are not judged on the usual thresholds, which a single shared sentence could reach. They match only
+with containment at least ``SHORT_TEXT_CONTAINMENT`` *and* at least ``MIN_SHARED_SHINGLES`` shared
+shingles (about 24 identical words outside quotations), or by exact hash when they have at least
+``MIN_EXACT_WORDS`` words.
 
 Persistence. ``signature(text)`` returns one compact ``bytes`` value (format ``SIGNATURE_VERSION``:
 header, the ``NUM_PERM`` MinHash values as ``uint32``, then the sorted shingle hashes as ``uint32``,
 so about 0.5 KB + 4 bytes per word). The lead stores it with ``text_hash(text)`` and, at start-up,
 rebuilds the index with ``DuplicateIndex.add_signature`` in the original arrival order, without
 re-reading or re-hashing any text. Confirmation works on the stored shingle hashes, so a rebuilt
-index gives exactly the answers the live one gave. A signature made with other ``NUM_PERM``,
-``SHINGLE_WORDS`` or normalisation rules is rejected with ``ValueError``: recompute from the text.
+index gives exactly the answers the live one gave. A signature of another format version, or made with
+other ``NUM_PERM`` or ``SHINGLE_WORDS``, is rejected with ``ValueError``: recompute it from the text.
+Bump ``SIGNATURE_VERSION`` whenever normalisation, quotation masking or shingle hashing changes, so
+stored signatures are recomputed rather than silently compared with new ones.
 """
 
 from __future__ import annotations
@@ -60,42 +66,52 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------------------------------------
-# Tuned numbers. Calibrated with tests/dedup/test_reprints.py (run it as a script to print the sweep):
-# 200 synthetic reprints built from real ECB+ and AllSides texts vs. every cross-outlet pair of articles
-# about the same gold event (ECB+ event clusters, AllSides story roundups).
+# Tuned numbers. Calibrated with tests/dedup/test_reprints.py (run it as a script to print the sweep) on
+# (a) 200 synthetic reprints built from real ECB+ / AllSides articles vs. 200 pairs of separate reports
+# of one gold event, and (b) all 7,011 same-event article pairs of both corpora fed through one index per
+# event, where every flagged pair is checked against a sentence-level gold "copy" label (the corpora
+# hold real copies: write-thrus of one AP story carried by several outlets, pasted press releases).
 # --------------------------------------------------------------------------------------------------------
 
-#: Words per shingle. 5 is the usual choice for near-duplicate news (NOTES.md: 30/30 wire copies found);
-#: 4 made separate reports that share a long quote look closer, 6 lost copy-edited reprints.
+#: Words per shingle: the usual choice for near-duplicate news (NOTES.md: 30/30 wire copies found).
 SHINGLE_WORDS = 5
 #: MinHash permutations. 128 gives a Jaccard estimate with standard error <= 0.045; only candidate
 #: generation depends on it (confirmation is exact), so more buys nothing but memory.
 NUM_PERM = 128
 #: Seed of the MinHash permutations; part of the signature format.
 MINHASH_SEED = 1
-#: Estimated Jaccard at which LSH reports a candidate. Low on purpose: a reprint truncated to half the
-#: wire report has Jaccard about 0.35-0.45; candidates are confirmed exactly, so false candidates cost
-#: only a set intersection. Candidate recall on the calibration set was 100 % at 0.2.
+#: Estimated Jaccard at which LSH reports a candidate. Low on purpose: the weakest synthetic reprint has
+#: Jaccard 0.32 and a reprint truncated to half the wire about 0.4; candidates are confirmed exactly, so
+#: false candidates cost only a set intersection. No confirmed pair of the calibration was lost to LSH.
 LSH_THRESHOLD = 0.2
-#: Containment at which two texts from different outlets are a reprint. Calibration: synthetic
-#: reprints' containment >= 0.56 (worst case: new first and last paragraph, truncation, copy-edits,
-#: short text); separate reports of the same event <= 0.27 (a long shared quote). 0.5 sits between.
+#: Containment at which two texts from different outlets are a reprint. Swept 0.3-0.7 with
+#: REPRINT_JACCARD 0.1-0.3: 0.5/0.2 flags the most real corpus copies (69) with no separate report
+#: flagged; synthetic reprints' containment >= 0.55, separate reports' <= 0.51 (and then Jaccard 0.10).
+#: At 0.6 recall on synthetic reprints drops to 0.995, at 0.4 two separate reports are flagged.
 REPRINT_CONTAINMENT = 0.5
-#: ... and the Jaccard they must also reach, so a 60-word piece cannot be a "reprint" of a 3,000-word
-#: one that quotes it. Calibration: synthetic reprints' Jaccard >= 0.3; truncation to half gives ~0.4.
+#: ... and the Jaccard they must also reach, so a short early brief is not a "reprint" of a long piece
+#: that quotes or re-uses parts of it. 0.1 let 2 separate reports through; 0.3 lost 13 real copies.
 REPRINT_JACCARD = 0.2
 #: Containment at which two texts from the same outlet are one article republished or updated. Same
-#: threshold as reprints: an update that rewrites the top still contains most of the earlier version.
+#: value as for reprints (not separately calibrated: the corpora have no same-outlet versions).
 NEAR_CONTAINMENT = 0.5
-#: Jaccard floor for same-outlet updates. Lower than for reprints: a live story can double in length.
+#: Jaccard floor for same-outlet updates. Lower than for reprints: an updated live story can double in
+#: length. Not calibrated on a corpus; guarded by tests/dedup/test_near.py.
 NEAR_JACCARD = 0.15
 #: Texts with fewer normalised words than this (on either side) are "short": feed summaries, briefs.
-#: 40 words is about two sentences; below it one shared quote can be half the text.
+#: 40 words is about two sentences; below it one shared sentence can be half the text.
 SHORT_TEXT_WORDS = 40
-#: A short text matches only if its shingle Jaccard reaches this: near-identical, not merely overlapping.
-SHORT_TEXT_JACCARD = 0.8
-#: ... and shares at least this many shingles (a 12-word text has 8 shingles; 6 shared is most of it).
-MIN_SHARED_SHINGLES = 6
+#: A short text matches another only if this share of its shingles (containment) is in the other ...
+SHORT_TEXT_CONTAINMENT = 0.8
+#: ... and they share at least this many shingles: a run of about 24 identical words outside quotations.
+#: So a 12-word brief can only be an "exact" duplicate, never a near one or a reprint.
+MIN_SHARED_SHINGLES = 20
+#: Quotations are left out of shingles (see _shingle_tokens) unless they are more than this share of the
+#: words. Calibration (all same-event pairs): without masking, 72 real copies and 1 separate report are
+#: flagged (an 83-word AllSides piece quoting another outlet's 50-word lede, story 5807); masking with
+#: 0.5 still flags it (the piece is over half quotation), 0.7 and 1.0 flag 69 copies and no separate
+#: report. Synthetic recall is 1.0 at every value.
+MAX_QUOTED_SHARE = 0.7
 #: Two texts from different outlets with the same normalised hash are "exact" duplicates only if they
 #: have at least this many words; "Breaking news." is not a wire copy.
 MIN_EXACT_WORDS = 8
@@ -110,7 +126,8 @@ _HEADER = struct.Struct("<3sBBHII")
 # --------------------------------------------------------------------------------------------------------
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_PLACE = r"[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3}"  # BUDAPEST, NEW YORK, ST. LOUIS
+# BUDAPEST, NEW YORK, ST. LOUIS; the first word has 3+ characters so "US - China talks" is not one
+_PLACE = r"[A-Z][A-Z.'’-]{2,}(?:[ ][A-Z][A-Z.'’-]+){0,3}"
 _AGENCY = r"\((?P<agency>[A-Z][A-Za-z.&'’ -]{0,30}|[A-Z][A-Za-z.&'’ -]{0,30}/[A-Z][A-Za-z.&'’ -]{0,30})\)"
 _DASH = r"(?:-{1,2}[ ]+|[—–][ ]*)"
 
@@ -149,6 +166,9 @@ TRAILING_CREDIT_RE = re.compile(
     r"(?<=[.!?\"”’)])[ \t]+\((?:Writing|Editing|Reporting)[ ]+by\b.*$"
 )
 _NON_WORD_RE = re.compile(r"[\W_]+")
+#: A quotation within one paragraph: curly or straight double quotes (opening and closing on one line).
+QUOTE_RE = re.compile(r"“[^“”\n]{1,1000}”|\"[^\"\n]{1,1000}\"|«[^«»\n]{1,1000}»|„[^„“”\n]{1,1000}[“”]")
+_QUOTE_WORD = "0quote0"  # stands for a removed quotation; survives _NON_WORD_RE, never a real word
 
 
 def _strip_line(line: str) -> str:
@@ -163,10 +183,30 @@ def _strip_line(line: str) -> str:
     return TRAILING_CREDIT_RE.sub("", line)
 
 
-def _tokens(text: str) -> list[str]:
+def _clean_lines(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text or "")
-    lines = (_strip_line(line) for line in text.splitlines())
-    return _NON_WORD_RE.sub(" ", " ".join(lines).casefold()).split()
+    return [_strip_line(line) for line in text.splitlines()]
+
+
+def _tokens(text: str) -> list[str]:
+    return _NON_WORD_RE.sub(" ", " ".join(_clean_lines(text)).casefold()).split()
+
+
+def _shingle_tokens(text: str) -> tuple[list[str], int]:
+    """(words used for shingles, number of normalised words).
+
+    Quotations are replaced by one placeholder word, so two separate reports that carry the same long
+    quote do not share the quote's shingles; a reprint keeps the reporter's own sentences, which still
+    match. When quotations make up more than ``MAX_QUOTED_SHARE`` of the words (a statement reproduced
+    in full), the whole text is used, since there is little else to compare.
+    """
+    lines = _clean_lines(text)
+    full = _NON_WORD_RE.sub(" ", " ".join(lines).casefold()).split()
+    masked = _NON_WORD_RE.sub(" ", " ".join(QUOTE_RE.sub(f" {_QUOTE_WORD} ", ln) for ln in lines).casefold()).split()
+    unquoted = sum(1 for w in masked if w != _QUOTE_WORD)
+    if unquoted < (1 - MAX_QUOTED_SHARE) * len(full):
+        return full, len(full)
+    return masked, len(full)
 
 
 def normalise_text(text: str) -> str:
@@ -244,14 +284,15 @@ class _Fingerprint:
         return cls(n_words=n_words, shingles=sh.astype(np.uint32), minhash=mh)
 
 
-def _fingerprint_tokens(tokens: list[str]) -> _Fingerprint:
-    shingles = _shingle_hashes(tokens)
-    return _Fingerprint(n_words=len(tokens), shingles=shingles, minhash=_minhash(shingles))
+def _fingerprint(text: str) -> _Fingerprint:
+    words, n_words = _shingle_tokens(text)
+    shingles = _shingle_hashes(words)
+    return _Fingerprint(n_words=n_words, shingles=shingles, minhash=_minhash(shingles))
 
 
 def signature(text: str) -> bytes:
     """A compact, storable fingerprint of ``text`` for ``DuplicateIndex.add_signature`` (format above)."""
-    return _fingerprint_tokens(_tokens(text)).to_bytes()
+    return _fingerprint(text).to_bytes()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -287,7 +328,7 @@ class DedupOptions:
     near_containment: float = NEAR_CONTAINMENT
     near_jaccard: float = NEAR_JACCARD
     short_text_words: int = SHORT_TEXT_WORDS
-    short_text_jaccard: float = SHORT_TEXT_JACCARD
+    short_text_containment: float = SHORT_TEXT_CONTAINMENT
     min_shared_shingles: int = MIN_SHARED_SHINGLES
     min_exact_words: int = MIN_EXACT_WORDS
     lsh_threshold: float = LSH_THRESHOLD
@@ -344,8 +385,7 @@ class DuplicateIndex:
 
     def add(self, key: int, outlet_id: str, text: str, published: datetime | None = None) -> DupMatch | None:
         """Index one article and return what earlier article it duplicates, or None."""
-        tokens = _tokens(text)
-        return self._add(key, outlet_id, _fingerprint_tokens(tokens), _hash_normalised(" ".join(tokens)), published)
+        return self._add(key, outlet_id, _fingerprint(text), text_hash(text), published)
 
     def add_signature(
         self,
@@ -433,8 +473,8 @@ class DuplicateIndex:
         same = old.outlet_id == new.outlet_id
         kind: DupKind = "near" if same else "reprint"
         if min(old.fp.n_words, new.fp.n_words) < opts.short_text_words:
-            if jaccard >= opts.short_text_jaccard and shared >= opts.min_shared_shingles:
-                return DupMatch(kind, old.key, round(jaccard, 4), old.key)
+            if containment >= opts.short_text_containment and shared >= opts.min_shared_shingles:
+                return DupMatch(kind, old.key, round(containment, 4), old.key)
             return None
         if same:
             ok = containment >= opts.near_containment and jaccard >= opts.near_jaccard

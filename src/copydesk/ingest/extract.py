@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 #: Below this many characters of extracted text a page does not count as the article: the ArticleIn is marked
 #: ``partial`` and keeps only the feed summary. Calibrated on the Zyte benchmark (181 real news/blog pages,
-#: /work/shared/data/article_extraction_zyte; rerun with tests/ingest/calibrate_extract.py): with
-#: favor_precision the shortest extraction of a real, complete article is 427 characters (a Jerusalem Post
+#: ../shared/data/article_extraction_zyte; rerun with tests/ingest/calibrate_extract.py): with
+#: favor_precision the shortest extraction of a real, complete article is 428 characters (a Jerusalem Post
 #: breaking-news brief) and the 5th percentile 661, while the one failed extraction (a Barron's paywall page) gave
 #: 260 characters of reprint boilerplate. 300 keeps every complete article of the benchmark and drops such stubs.
 MIN_ARTICLE_CHARS = 300
@@ -243,7 +243,7 @@ def _is_paywalled(text: str, signals: _Signals, opts: ExtractOptions) -> bool:
     """Short text plus a paywall marker.
 
     JSON-LD ``isAccessibleForFree: false`` and paywall phrases are strong markers. A "paywall" class alone is
-    weak (many templates ship an empty paywall container on free articles: a 427-character free brief on
+    weak (many templates ship an empty paywall container on free articles: a 428-character free brief on
     jpost.com has one), so it only counts when the text is also too short to be an article.
     """
     if len(text) >= opts.paywall_max_chars:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -302,7 +303,8 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         if entry is not None:
             entries.append(entry)
     title = data.get("title") if isinstance(data.get("title"), str) else ""
-    return ParsedFeed(title=collapse_spaces(title)[:MAX_TITLE_CHARS], entries=tuple(entries),
+    # JSON Feed titles are plain text by the spec, but publishers often leave HTML entities in them.
+    return ParsedFeed(title=html_to_text(title)[:MAX_TITLE_CHARS], entries=tuple(entries),
                       warnings=tuple(warnings), language=feed_language)
 
 
@@ -354,10 +356,16 @@ def _json_entry(
 
 
 def _json_date(value: str) -> datetime | None:
+    """RFC 3339 as the spec says; RFC 822 too, which some real JSON Feeds use (copied from their RSS)."""
     try:
         return parse_iso_datetime(value)
     except ValueError:
+        pass
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
         return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 # ------------------------------------------------------------------------------------------------------------

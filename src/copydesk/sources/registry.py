@@ -619,7 +619,9 @@ def import_opml(data: bytes) -> list[Outlet]:
     try:
         root = _parse_xml_safely(data)
     except _ForbiddenMarkup as exc:
-        raise RegistryError("opml", f"refused: the document contains {exc} (DTDs and entities are not allowed)") from None
+        raise RegistryError(
+            "opml", f"refused: the document contains {exc} (DTDs and entities are not allowed)"
+        ) from None
     except expat.ExpatError as exc:
         raise RegistryError("opml", f"not well-formed XML ({expat.errors.messages.get(exc.code, exc)} "
                                     f"at line {exc.lineno}, column {exc.offset})") from None

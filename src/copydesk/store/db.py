@@ -216,7 +216,7 @@ class Store:
             q = (select(ArticleRow.id, ArticleRow.outlet_id, ArticleRow.minhash, ArticleRow.text_hash)
                  .where(ArticleRow.processed.is_(True), ArticleRow.minhash.is_not(None))
                  .order_by(ArticleRow.id))
-            yield from s.execute(q).tuples()
+            yield from (tuple(r) for r in s.execute(q))
 
     def mark_processed(self, article_id: int, *, story_id: str | None, duplicate_of: int | None,
                        duplicate_kind: str | None, wire_group: int | None, text_hash: str | None,
@@ -236,7 +236,7 @@ class Store:
         with self.session() as s:
             q = select(ArticleRow.id, ArticleRow.sentence_vectors).where(
                 ArticleRow.id.in_(ids), ArticleRow.sentence_vectors.is_not(None))
-            return dict(s.execute(q).tuples())
+            return {k: v for k, v in s.execute(q)}
 
     def save_sentence_vectors(self, vectors: dict[int, bytes]) -> None:
         with self.session() as s, s.begin():
@@ -301,7 +301,7 @@ class Store:
     def redirects(self) -> dict[str, str]:
         with self.session() as s:
             q = select(RedirectRow.old_slug, StoryRow.slug).join(StoryRow, StoryRow.id == RedirectRow.story_id)
-            return dict(s.execute(q).tuples())
+            return {k: v for k, v in s.execute(q)}
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:

@@ -1,0 +1,354 @@
+"""PoliteClient against a real loopback server (tests/localserver.py); no test touches the network."""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import json
+import re
+import threading
+import time
+import tracemalloc
+from urllib.parse import urlsplit
+
+import httpcore
+import httpx
+import pytest
+
+from copydesk.ingest.http import FetchOptions, PoliteClient, is_forbidden_address
+
+FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
+
+
+def local_options(**overrides: object) -> FetchOptions:
+    """Options for the loopback server: private addresses allowed, no waiting unless a test asks for it."""
+    values: dict[str, object] = {"allow_private_addresses": True, "per_host_interval_s": 0.0, "timeout_s": 5.0,
+                                 "deadline_s": 10.0}
+    values.update(overrides)
+    return FetchOptions(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client():
+    with PoliteClient(local_options()) as c:
+        yield c
+
+
+def test_ok_fetch_sends_our_user_agent_and_returns_headers(local_server, client):
+    url = local_server.add("/feed.xml", FEED, content_type="application/rss+xml", etag='"v1"',
+                           last_modified="Tue, 10 Feb 2026 10:00:00 GMT")
+    result = client.fetch(url)
+    assert result.outcome == "ok", result.error
+    assert result.status == 200 and result.body == FEED and result.error is None
+    assert result.content_type == "application/rss+xml"
+    assert result.etag == '"v1"' and result.last_modified == "Tue, 10 Feb 2026 10:00:00 GMT"
+    assert result.final_url == url
+    hit = local_server.hits("/feed.xml")[0]
+    assert hit.headers["User-Agent"] == FetchOptions().user_agent
+
+
+def test_conditional_get_gives_not_modified(local_server, client):
+    url = local_server.add("/feed.xml", FEED, etag='"v1"', last_modified="Tue, 10 Feb 2026 10:00:00 GMT")
+    first = client.fetch(url)
+    second = client.fetch(url, etag=first.etag, last_modified=first.last_modified)
+    assert second.outcome == "not-modified" and second.status == 304 and second.body is None
+    assert second.etag == '"v1"'
+    sent = local_server.hits("/feed.xml")[1].headers
+    assert sent["If-None-Match"] == '"v1"' and sent["If-Modified-Since"] == "Tue, 10 Feb 2026 10:00:00 GMT"
+
+    # Last-Modified alone also works, and a changed resource comes back whole.
+    local_server.add("/dated.xml", FEED, last_modified="Tue, 10 Feb 2026 10:00:00 GMT")
+    assert client.fetch(local_server.url("/dated.xml"),
+                        last_modified="Tue, 10 Feb 2026 10:00:00 GMT").outcome == "not-modified"
+    local_server.add("/feed.xml", FEED + b" ", etag='"v2"')
+    changed = client.fetch(url, etag='"v1"')
+    assert changed.outcome == "ok" and changed.etag == '"v2"'
+
+
+def test_robots_disallow_is_honoured_and_robots_fetched_once(local_server):
+    local_server.robots("User-agent: *\nDisallow: /private/\n\nUser-agent: copydesk\nDisallow: /no-copydesk/\n")
+    local_server.add("/private/page.html", b"secret")
+    local_server.add("/no-copydesk/page.html", b"secret")
+    local_server.add("/public.html", b"hello")
+    with PoliteClient(local_options()) as client:
+        blocked = client.fetch(local_server.url("/no-copydesk/page.html"))
+        assert blocked.outcome == "robots-disallowed"
+        assert blocked.error.startswith("fetch: disallowed by robots.txt")
+        assert client.fetch(local_server.url("/public.html")).outcome == "ok"
+        # The copydesk group replaces the * group (RFC 9309 2.2.1), so /private/ is open to us.
+        assert client.fetch(local_server.url("/private/page.html")).outcome == "ok"
+    assert local_server.hits("/no-copydesk/page.html") == []
+    assert len(local_server.hits("/robots.txt")) == 1
+
+
+def test_robots_wildcard_group_applies_to_us(local_server):
+    local_server.robots("User-agent: *\nDisallow: /private/\n")
+    local_server.add("/private/page.html", b"secret")
+    with PoliteClient(local_options()) as client:
+        assert client.fetch(local_server.url("/private/page.html")).outcome == "robots-disallowed"
+    assert local_server.hits("/private/page.html") == []
+
+
+def test_robots_4xx_allows_all_and_5xx_disallows_all(local_server):
+    local_server.add("/page.html", b"hello")
+    with PoliteClient(local_options()) as client:  # no robots.txt registered: 404
+        assert client.fetch(local_server.url("/page.html")).outcome == "ok"
+    local_server.add("/robots.txt", b"oops", status=503)
+    with PoliteClient(local_options()) as client:
+        result = client.fetch(local_server.url("/page.html"))
+        assert result.outcome == "robots-disallowed"
+        assert client.fetch(local_server.url("/page.html")).outcome == "robots-disallowed"
+    assert len(local_server.hits("/page.html")) == 1  # only the first client's fetch reached the page
+    with PoliteClient(local_options(respect_robots=False)) as client:
+        assert client.fetch(local_server.url("/page.html")).outcome == "ok"
+
+
+def test_per_host_interval_spaces_requests_across_threads(local_server):
+    interval = 0.3
+    for i in range(4):
+        local_server.add(f"/p{i}", b"x")
+    with PoliteClient(local_options(per_host_interval_s=interval, respect_robots=False)) as client:
+        threads = [threading.Thread(target=client.fetch, args=(local_server.url(f"/p{i}"),)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    arrivals = sorted(r.time for r in local_server.requests)
+    assert len(arrivals) == 4
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    # Server-side arrival times: each gap is at least the interval, less a little scheduling jitter.
+    assert min(gaps) >= interval - 0.05, gaps
+
+
+def test_404_is_an_http_error(local_server, client):
+    result = client.fetch(local_server.url("/missing"))
+    assert result.outcome == "http-error" and result.status == 404
+    assert result.error == "fetch: 404 Not Found" and result.body is None
+
+
+def test_redirects_are_followed_and_reported(local_server, client):
+    local_server.add("/final.xml", FEED)
+    for i in range(5):
+        local_server.redirect(f"/r{i}", f"/r{i + 1}" if i < 4 else "/final.xml", status=301 if i % 2 else 302)
+    result = client.fetch(local_server.url("/r0"))
+    assert result.outcome == "ok" and result.body == FEED
+    assert result.final_url == local_server.url("/final.xml")
+
+
+def test_too_many_redirects(local_server, client):
+    for i in range(7):
+        local_server.redirect(f"/r{i}", f"/r{i + 1}")
+    result = client.fetch(local_server.url("/r0"))
+    assert result.outcome == "too-many-redirects"
+    assert result.error == "fetch: more than 5 redirects"
+    assert len(local_server.hits("/r5")) == 1 and local_server.hits("/r6") == []
+
+
+def test_redirect_loop(local_server, client):
+    local_server.redirect("/a", "/b")
+    local_server.redirect("/b", "/a")
+    result = client.fetch(local_server.url("/a"))
+    assert result.outcome == "too-many-redirects" and "redirect loop" in result.error
+
+
+def test_redirect_to_other_scheme_is_blocked(local_server, client):
+    local_server.redirect("/r", "file:///etc/passwd")
+    result = client.fetch(local_server.url("/r"))
+    assert result.outcome == "blocked-address" and "scheme 'file'" in result.error
+
+
+def test_slow_drip_body_hits_the_deadline(local_server):
+    url = local_server.drip("/drip", chunk=b"x", interval_s=0.1)  # never ends, never idle long enough to time out
+    with PoliteClient(local_options(deadline_s=1.0, timeout_s=5.0)) as client:
+        started = time.monotonic()
+        result = client.fetch(url)
+    assert result.outcome == "timeout" and result.error == "fetch: deadline of 1.0s exceeded"
+    assert time.monotonic() - started < 3.0
+
+
+def test_slow_drip_headers_hit_the_deadline(local_server):
+    """A server dripping header lines never completes a response; the guarded streams still end the fetch."""
+
+    def drip_headers(handler):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for i in range(200):
+            handler.wfile.write(f"X-Drip-{i}: x\r\n".encode())
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    url = local_server.handle("/headers", drip_headers)
+    with PoliteClient(local_options(deadline_s=1.0, timeout_s=5.0)) as client:
+        started = time.monotonic()
+        result = client.fetch(url)
+    assert result.outcome == "timeout", result
+    assert time.monotonic() - started < 3.0
+
+
+def test_read_timeout(local_server):
+    url = local_server.add("/slow", b"late", delay_s=1.5)
+    with PoliteClient(local_options(timeout_s=0.5, deadline_s=10.0)) as client:
+        result = client.fetch(url)
+    assert result.outcome == "timeout" and result.error == "fetch: timed out after 0.5s"
+
+
+def test_endless_body_hits_the_size_cap(local_server):
+    url = local_server.endless("/endless")
+    with PoliteClient(local_options(max_bytes=1024 * 1024)) as client:
+        result = client.fetch(url)
+    assert result.outcome == "too-large" and result.error == "fetch: body exceeds 1048576 bytes"
+    assert result.body is None
+
+
+def test_declared_content_length_over_cap_is_refused_before_reading(local_server):
+    url = local_server.add("/big", b"x" * 2048)
+    with PoliteClient(local_options(max_bytes=1000)) as client:
+        assert client.fetch(url).outcome == "too-large"
+
+
+def _bomb_dir(shared_data):
+    folder = shared_data / "hostile" / "decompression_bombs" / "scrapy-2.19.0"
+    if not folder.is_dir():
+        pytest.skip(f"decompression bombs not present at {folder}")
+    return folder
+
+
+def test_real_gzip_bomb_hits_the_cap_with_bounded_memory(local_server, shared_data):
+    bomb = (_bomb_dir(shared_data) / "bomb-gzip.bin").read_bytes()  # 27,988 bytes -> 11,511,612 decoded
+    url = local_server.add("/bomb", bomb, headers={"Content-Encoding": "gzip"}, content_type="text/html")
+    cap = 1024 * 1024
+    with PoliteClient(local_options(max_bytes=cap)) as client:
+        tracemalloc.start()
+        try:
+            result = client.fetch(url)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert result.outcome == "too-large" and result.error == f"fetch: body exceeds {cap} bytes"
+    # Fully inflated the bomb is 11 MiB; we stop one 64 KiB step past the 1 MiB cap.
+    assert peak < 4 * cap, peak
+
+
+def test_compressed_bodies_are_decoded(local_server, shared_data):
+    folder = _bomb_dir(shared_data)
+    plain = (folder / "feed-sample1.xml").read_bytes()
+    with PoliteClient(local_options()) as client:
+        for name, encoding in (("feed-sample1.xml.gz", "gzip"), ("html-zlibdeflate.bin", "deflate"),
+                               ("html-rawdeflate.bin", "deflate"), ("html-gzip-deflate.bin", "gzip, deflate")):
+            url = local_server.add(f"/{name}", (folder / name).read_bytes(), headers={"Content-Encoding": encoding})
+            result = client.fetch(url)
+            assert result.outcome == "ok", (name, result.error)
+            if name == "feed-sample1.xml.gz":
+                assert result.body == plain
+            else:
+                assert len(result.body) in (74837, 74840), name
+        corrupt = local_server.add("/eof.gz", (folder / "unexpected-eof.gz").read_bytes(),
+                                   headers={"Content-Encoding": "gzip"})
+        result = client.fetch(corrupt)
+        assert result.outcome == "network-error" and result.error.startswith("fetch: corrupt compressed body")
+        brotli = local_server.add("/br", (folder / "bomb-br.bin").read_bytes(), headers={"Content-Encoding": "br"})
+        result = client.fetch(brotli)
+        assert result.outcome == "network-error" and result.error == "fetch: unsupported Content-Encoding br"
+
+
+def test_private_address_blocked_by_default(local_server):
+    url = local_server.add("/page.html", b"hello")
+    with PoliteClient(FetchOptions(per_host_interval_s=0)) as client:
+        assert client._guard_in_connection, "the connect-time address guard must be installed"
+        literal = client.fetch(url)
+        by_name = client.fetch(url.replace("127.0.0.1", "localhost"))  # checked after DNS, at connect time
+    assert literal.outcome == "blocked-address" and literal.error.startswith("fetch: ")
+    assert by_name.outcome == "blocked-address" and "forbidden address" in by_name.error
+    assert local_server.requests == []
+
+
+def test_non_http_schemes_are_refused(client):
+    for url in ("file:///etc/passwd", "ftp://example.com/x", "gopher://127.0.0.1:70/_x"):
+        result = client.fetch(url)
+        assert result.outcome == "blocked-address" and result.error.startswith("fetch: scheme"), url
+
+
+def test_connection_refused_is_a_network_error():
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with PoliteClient(local_options(respect_robots=False)) as client:
+        result = client.fetch(f"http://127.0.0.1:{port}/")
+    assert result.outcome == "network-error" and result.error.startswith("fetch: ConnectError")
+
+
+def test_custom_transport_is_used():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(200, content=FEED, headers={"Content-Type": "application/xml"})
+
+    with PoliteClient(local_options(), transport=httpx.MockTransport(handler)) as client:
+        result = client.fetch("https://example.com/feed.xml")
+    assert result.outcome == "ok" and result.body == FEED
+
+
+def test_ssrf_address_forms_never_reach_a_forbidden_address(shared_data, monkeypatch):
+    """Every loopback/private/metadata URL form of the hostile corpus that resolves without DNS is refused, and
+    no connection to a forbidden address is ever attempted."""
+    path = shared_data / "hostile" / "ssrf" / "payloadsallthethings" / "ssrf_address_forms.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    attempted: list[str] = []
+    original = httpcore.SyncBackend.connect_tcp
+
+    def recording_connect(self, host, port, *args, **kwargs):
+        attempted.append(host)
+        return original(self, host, port, *args, **kwargs)
+
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", recording_connect)
+    local_names = {"localhost", "ip6-loopback", "ip6-localhost"}
+    checked = 0
+    with PoliteClient(FetchOptions(per_host_interval_s=0, timeout_s=2, deadline_s=4)) as client:
+        for line in path.read_text().splitlines():
+            case = json.loads(line)
+            if case["form"] != "url":
+                continue
+            try:
+                host = urlsplit(case["input"]).hostname or ""
+            except ValueError:
+                host = ""
+            # Only hosts that need no DNS server (tests have no network): literals in any notation, /etc/hosts.
+            if not (re.fullmatch(r"[0-9a-fA-Fx.:]+", host) or host in local_names):
+                continue
+            result = client.fetch(case["input"])
+            assert result.outcome != "ok", case
+            checked += 1
+    assert checked > 40
+    assert [a for a in attempted if is_forbidden_address(a)] == []
+
+
+# Ranges where our policy and private-ip's labels differ on purpose.
+_STRICTER = [ipaddress.ip_network(n) for n in ("224.0.0.0/4", "2001::/23")]  # multicast, IETF assignments
+_GLOBAL_SPECIAL = [ipaddress.ip_network(n) for n in (  # globally routed special-purpose blocks: not internal
+    "192.0.0.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.175.48.0/24", "64:ff9b::/96")]
+
+
+def test_is_forbidden_address_matches_private_ip_labels(shared_data):
+    path = shared_data / "hostile" / "ssrf" / "private-ip-3.0.2" / "ip_classification.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    for line in path.read_text().splitlines():
+        case = json.loads(line)
+        address, expect = case["input"], case["expect"]
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            assert is_forbidden_address(address), case  # unparseable: refused
+            continue
+        if expect == "public" and not any(ip in n for n in _STRICTER):
+            assert not is_forbidden_address(address), case
+        elif expect == "private" and not any(ip in n for n in _GLOBAL_SPECIAL):
+            assert is_forbidden_address(address), case
+
+
+def test_gzip_helper_roundtrip_small(local_server, client):
+    body = gzip.compress(FEED)
+    url = local_server.add("/small.gz", body, headers={"Content-Encoding": "gzip"})
+    assert client.fetch(url).body == FEED

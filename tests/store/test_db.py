@@ -1,0 +1,76 @@
+import uuid
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+from sqlalchemy import create_engine, text
+
+from testsupport import service_url
+from copydesk.models import UNRATED, ArticleIn, FetchResult, Outlet, Rating
+from copydesk.store import Store, StoryState
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path}/t.sqlite3")
+        yield s
+        s.close()
+        return
+    base = service_url("COPYDESK_TEST_POSTGRES_URL")
+    schema = "t_" + uuid.uuid4().hex[:10]
+    eng = create_engine(base)
+    with eng.begin() as c:
+        c.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in base else "?"
+    s = Store(f"{base}{sep}options=-csearch_path%3D{schema}")
+    yield s
+    s.close()
+    with eng.begin() as c:
+        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    eng.dispose()
+
+
+OUT = Outlet("wire", "Wire", "https://wire.test/", ("https://wire.test/feed",), "en", "INT", "Wire Co",
+             Rating("center", "test basis"), Rating(UNRATED))
+
+
+def test_articles_stories_and_written_round_trip(store):
+    store.sync_outlets([OUT])
+    assert store.outlets()["wire"] == OUT
+    a = ArticleIn(url="https://wire.test/a?utm_source=x", outlet_id="wire", title="T", text="Body.",
+                  published=datetime(2026, 11, 1, 12, tzinfo=timezone.utc))
+    aid = store.add_article(a, "https://wire.test/a")
+    assert aid is not None
+    assert store.add_article(a, "https://wire.test/a") is None  # same canonical URL: a duplicate
+    [got] = store.unprocessed()
+    assert got.published == a.published and got.published.tzinfo is not None
+    st = StoryState("s1", np.ones(4, np.float32) / 2, 1, got.when, got.when)
+    store.save_story(st, slug="t")
+    store.mark_processed(aid, story_id="s1", duplicate_of=None, duplicate_kind=None, wire_group=None,
+                         text_hash="h", minhash=b"\x00" * 8, embedding=b"\x00" * 16)
+    assert store.unprocessed() == []
+    assert [x.id for x in store.story_articles("s1")] == [aid]
+    assert store.dirty_stories() == ["s1"]
+    [open_] = store.open_stories(datetime(2026, 1, 1, tzinfo=timezone.utc), 4)
+    assert np.allclose(open_.centroid, st.centroid)
+    assert list(store.dedup_state()) == [(aid, "wire", b"\x00" * 8, "h")]
+
+
+def test_feed_health_and_events(store):
+    store.record_feed_fetch("wire", FetchResult("https://wire.test/feed", "ok", etag='"e1"', last_modified="x"), 3)
+    assert store.feed_state("https://wire.test/feed") == ('"e1"', "x")
+    store.record_feed_fetch("wire", FetchResult("https://wire.test/feed", "timeout", error="fetch: timed out"), 0)
+    [st] = store.feed_statuses()
+    assert st.last_outcome == "timeout" and st.consecutive_errors == 1 and st.articles == 3
+    assert st.last_success is not None and st.last_error == "fetch: timed out"
+    # a failed fetch keeps the validators of the last good one
+    assert store.feed_state("https://wire.test/feed") == ('"e1"', "x")
+    store.record_event("feed", "timeout", outlet_id="wire", url="https://wire.test/feed", message="fetch: timed out")
+    assert store.events("feed")[0].outcome == "timeout"
+
+
+def test_unknown_outlet_is_kept_unrated(store):
+    o = store.ensure_outlet("Some Blog", "https://blog.test/")
+    assert o.id == "some-blog" and not o.lean.rated and not o.reliability.rated
+    assert store.ensure_outlet("Some Blog", "https://blog.test/") == o
