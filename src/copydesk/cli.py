@@ -90,8 +90,14 @@ def _print_reports(reports: dict) -> None:
             typer.echo(f"  ... and {len(rep.errors) - 20} more (see the events table)", err=True)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
 @app.callback()
 def main(log_level: str = typer.Option("WARNING", "--log-level", help="DEBUG, INFO, WARNING or ERROR; logs are JSON lines on stderr.")) -> None:
+    if log_level.upper() not in LOG_LEVELS:
+        raise typer.BadParameter(f"must be one of {', '.join(LOG_LEVELS)} (got {log_level!r})",
+                                 param_hint="'--log-level'")
     setup_logging(log_level)
 
 
@@ -249,20 +255,40 @@ def sources_status(config: Optional[Path] = ConfigOpt) -> None:
 def sources_import_opml(file: Path = typer.Argument(..., exists=True, dir_okay=False),
                         config: Optional[Path] = ConfigOpt) -> None:
     """Add the feeds of an OPML subscription list to the registry file (new outlets are unrated)."""
-    from copydesk.sources import dump_registry, import_opml, load_registry
+    import tomllib
+    from dataclasses import replace
+
+    from copydesk.sources import dump_registry, import_opml, load_registry, registry_from_data
 
     settings = _settings(config)
     path = settings.sources_path
     try:
         existing = load_registry(path) if path.exists() else {}
-        added = [o for o in import_opml(file.read_bytes()) if o.id not in existing]
+        known_feeds = {f for o in existing.values() for f in o.feeds}
+        added, taken = [], set(existing)
+        for o in import_opml(file.read_bytes()):
+            feeds = tuple(f for f in o.feeds if f not in known_feeds)
+            if not feeds:
+                continue  # every feed of this outline is already in the registry
+            new_id, n = o.id, 1
+            while new_id in taken:
+                n += 1
+                new_id = f"{o.id}-{n}"
+            taken.add(new_id)
+            known_feeds.update(feeds)
+            added.append(replace(o, id=new_id, feeds=feeds))
+        if not added:  # leave the file (and its comments) untouched
+            typer.echo(f"added 0 outlets to {path} ({len(existing)} in all)")
+            return
+        merged = {**existing, **{o.id: o for o in added}}
+        text = dump_registry(merged)
+        registry_from_data(tomllib.loads(text))  # never write a registry that would not load
     except CopydeskError as exc:
         _fail(exc)
         raise
-    merged = {**existing, **{o.id: o for o in added}}
     if path.exists():
         shutil.copy2(path, path.with_suffix(".toml.bak"))
-    path.write_text(dump_registry(merged), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     typer.echo(f"added {len(added)} outlets to {path} ({len(merged)} in all)")
 
 

@@ -108,6 +108,7 @@ class ScheduleSettings(_Strict):
 class FetchSettings(_Strict):
     user_agent: str = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news aggregator)"
     timeout_s: float = Field(default=15.0, gt=0, le=300)
+    deadline_s: float = Field(default=60.0, gt=0, le=3600)
     per_host_interval_s: float = Field(default=1.0, ge=0, le=3600)
     max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_redirects: int = Field(default=5, ge=0, le=20)
@@ -194,6 +195,8 @@ def load_settings(path: Path | None = None) -> Settings:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(str(path), f"not valid TOML: {exc}") from None
         data_dir = path.parent.resolve()
+    if "data_dir" in data and not Path(data["data_dir"]).is_absolute():
+        data["data_dir"] = str((data_dir / data["data_dir"]).resolve())
     data.setdefault("data_dir", str(data_dir))
     try:
         return Settings(**data)
@@ -245,14 +248,18 @@ poll_minutes = 30
 [fetch]
 # Sent with every request so that publishers can see who we are.
 user_agent = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news aggregator)"
-# Seconds before a request gives up, and the least time between two requests to one host.
+# Seconds a connection or read may stall, the most a whole fetch may take (a slow-drip server ends
+# there), and the least time between two requests to one host.
 timeout_s = 15.0
+deadline_s = 60.0
 per_host_interval_s = 1.0
 # Largest body read, in bytes (after decompression), and most redirects followed.
 max_bytes = 5242880
 max_redirects = 5
 # Most new articles fetched from one feed in one poll.
 max_articles_per_feed = 30
+# Fetch from loopback and private network addresses too (only for a feed server on your own network).
+allow_private_addresses = false
 """
 
 

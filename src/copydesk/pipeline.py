@@ -91,7 +91,7 @@ class Desk:
 
             f = self.settings.fetch
             self._client = PoliteClient(FetchOptions(
-                user_agent=f.user_agent, timeout_s=f.timeout_s, per_host_interval_s=f.per_host_interval_s,
+                user_agent=f.user_agent, timeout_s=f.timeout_s, deadline_s=f.deadline_s, per_host_interval_s=f.per_host_interval_s,
                 max_bytes=f.max_bytes, max_redirects=f.max_redirects,
                 allow_private_addresses=f.allow_private_addresses,
             ))
@@ -146,6 +146,11 @@ class Desk:
                 report.add("feed-parse-error")
                 report.errors.append(f"{outlet.id}: {exc}")
                 continue
+            warning = None
+            if feed.warnings:
+                warning = "feed: read despite: " + "; ".join(feed.warnings[:3])
+                self.store.record_event("feed", "parse-warning", outlet_id=outlet.id, url=feed_url, message=warning)
+                report.add("feed-warnings")
             entries = list(feed.entries)[: self.settings.fetch.max_articles_per_feed]
             canon = {}
             for e in entries:
@@ -171,7 +176,7 @@ class Desk:
                 if self.store_article(art, report):
                     new += 1
                     known.add(canon[e.url])
-            self.store.record_feed_fetch(outlet.id, res, new)
+            self.store.record_feed_fetch(outlet.id, res, new, warning=warning)
             report.add("feeds-ok")
         return report
 

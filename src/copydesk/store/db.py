@@ -79,13 +79,19 @@ class Store:
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30}
         self.url = url
-        self.engine = create_engine(url, **kwargs)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
+            self.engine = create_engine(url, **kwargs)
+            if url.startswith("sqlite"):
+                event.listen(self.engine, "connect", _sqlite_pragmas)
             migrate(self.engine)
         except Exception as exc:  # a wrong URL, an unreachable server, a foreign database
-            raise StoreError(f"store: cannot open {self.engine.url.render_as_string(hide_password=True)}: {exc}") from exc
+            from sqlalchemy.engine import make_url
+
+            try:
+                shown = make_url(url).render_as_string(hide_password=True)
+            except Exception:
+                shown = "the configured database"
+            raise StoreError(f"store: cannot open {shown}: {exc}") from exc
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
@@ -130,7 +136,10 @@ class Store:
             row = s.get(FeedRow, url)
             return (row.etag, row.last_modified) if row else (None, None)
 
-    def record_feed_fetch(self, outlet_id: str, result: FetchResult, new_articles: int, parse_error: str | None = None) -> None:
+    def record_feed_fetch(self, outlet_id: str, result: FetchResult, new_articles: int, parse_error: str | None = None,
+                          warning: str | None = None) -> None:
+        """Update a feed's health. A feed read despite problems (`warning`) counts as a success whose
+        outcome is "ok-warnings" and whose last error says what was tolerated."""
         now = utcnow()
         ok = result.outcome in ("ok", "not-modified") and parse_error is None
         with self.session() as s, s.begin():
@@ -144,7 +153,9 @@ class Store:
             if ok:
                 row.last_success = now
                 row.consecutive_errors = 0
-                row.last_error = None
+                row.last_error = warning
+                if warning:
+                    row.last_outcome = "ok-warnings"
                 if result.outcome == "ok":
                     row.etag, row.last_modified = result.etag, result.last_modified
             else:

@@ -138,11 +138,14 @@ def _numbers(s: str) -> set[str]:
 
 
 def _attribute(text: str, name: str) -> str:
-    if "according to" in text.lower() or name.lower() in text.lower():
+    """Name the one outlet that reports this sentence, unless the sentence already names it. A sentence
+    that already attributes a speaker ("According to the police, ...") gets ", <outlet> reported."."""
+    if name.lower() in text.lower():
         return text
     stripped = text.rstrip()
     if stripped.endswith("."):
-        return stripped[:-1] + f", according to {name}."
+        tail = f", {name} reported." if "according to" in stripped.lower() else f", according to {name}."
+        return stripped[:-1] + tail
     return stripped + f" (according to {name})"
 
 
@@ -202,9 +205,12 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     for c in cands:
         c.score = float(c.vec @ centroid) + (LEAD_BONUS if c.index < 3 else 0.0) + SUPPORT_BONUS * (len(c.voices) - 1)
 
-    # Lede: the best sentence among the opening sentences of the articles.
-    openers = [c for c in cands if c.index < 3] or cands
-    lede = max(openers, key=lambda c: (len(c.voices), c.score))
+    # Lede: the opening sentence of an article (news writes the essentials first): the most corroborated,
+    # then the most central. Articles whose first paragraph was lost still offer their first whole sentence.
+    first = {}
+    for c in cands:
+        first.setdefault(c.article.id, c)
+    lede = max(first.values(), key=lambda c: (len(c.voices), c.score))
     chosen = [lede]
     budget = 0
     for c in sorted(cands, key=lambda c: -c.score):

