@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from copydesk.dedup import DuplicateIndex, normalise_text
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO.parent / "shared" / "data"
+from testsupport import SHARED_DATA as DATA  # noqa: E402
 ECB = DATA / "ecbplus" / "ecbplus_docs.jsonl"
 ALLSIDES = DATA / "allsides_neus" / "allsides_articles_2021.jsonl"
 

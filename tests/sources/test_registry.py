@@ -27,7 +27,7 @@ from copydesk.sources import registry as registry_module
 from copydesk.sources.registry import slugify
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO.parent / "shared" / "data"
+from testsupport import SHARED_DATA  # noqa: E402
 NETNEWSWIRE_OPML = SHARED_DATA / "feed_farm" / "netnewswire" / "opml"
 XML_ATTACKS = SHARED_DATA / "hostile" / "xml_attacks"
 
