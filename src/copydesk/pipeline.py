@@ -318,7 +318,8 @@ class Desk:
             vectors[a.id] = v
         if fresh:
             self.store.save_sentence_vectors(fresh)
-        titles = self.embedder.embed([a.title for a in arts])
+        # Title vectors only serve to find other articles' titles that support the headline.
+        titles = self.embedder.embed([a.title for a in arts]) if len(arts) > 1 else []
         return StoryMaterial(
             story_id=story_id, slug=self.store.story_slug(story_id), articles=tuple(arts), sentences=sentences,
             vectors=vectors, outlets=outlets, sections=self.settings.section_configs,

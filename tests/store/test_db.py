@@ -74,3 +74,24 @@ def test_unknown_outlet_is_kept_unrated(store):
     o = store.ensure_outlet("Some Blog", "https://blog.test/")
     assert o.id == "some-blog" and not o.lean.rated and not o.reliability.rated
     assert store.ensure_outlet("Some Blog", "https://blog.test/") == o
+
+
+def test_merge_moves_articles_and_keeps_old_address(store):
+    t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    ids = []
+    for i, sid in enumerate(["s1", "s2"]):
+        store.save_story(StoryState(sid, np.ones(4, np.float32) / 2, 1, t, t), slug=f"slug-{sid}")
+        aid = store.add_article(ArticleIn(url=f"https://w.test/{i}", outlet_id="wire", title="T", text="B."), f"https://w.test/{i}")
+        store.mark_processed(aid, story_id=sid, duplicate_of=None, duplicate_kind=None, wire_group=None,
+                             text_hash=None, minhash=None, embedding=None)
+        ids.append(aid)
+    store.merge_stories("s2", "s1")
+    assert sorted(a.id for a in store.story_articles("s1")) == sorted(ids)
+    assert store.story_articles("s2") == []
+    assert store.redirects() == {"slug-s2": "slug-s1"}
+    assert store.dirty_stories() == ["s1"]
+    assert [s.id for s in store.open_stories(t, 4)] == ["s1"]
+    # a later merge of the survivor carries the old redirect along
+    store.save_story(StoryState("s3", np.ones(4, np.float32) / 2, 1, t, t), slug="slug-s3")
+    store.merge_stories("s1", "s3")
+    assert store.redirects() == {"slug-s1": "slug-s3", "slug-s2": "slug-s3"}

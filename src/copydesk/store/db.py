@@ -309,6 +309,33 @@ class Store:
                 out.append((written_from_dict(r.written), c))
             return out
 
+    def merge_stories(self, absorbed: str, surviving: str, surviving_state: StoryState | None = None) -> None:
+        """Two stories turned out to be one event: move `absorbed`'s articles into `surviving`, keep its address
+        as a redirect to the survivor (and re-point redirects that led to it), and mark the survivor for
+        rewriting. The absorbed story row stays, with `merged_into` set, so its id is never reused."""
+        if absorbed == surviving:
+            return
+        with self.session() as s, s.begin():
+            old = s.get(StoryRow, absorbed)
+            new = s.get(StoryRow, surviving)
+            if old is None or new is None:
+                raise StoreError(f"store: cannot merge {absorbed} into {surviving}: no such story")
+            s.execute(update(ArticleRow).where(ArticleRow.story_id == absorbed).values(story_id=surviving))
+            s.execute(update(RedirectRow).where(RedirectRow.story_id == absorbed).values(story_id=surviving))
+            s.merge(RedirectRow(old_slug=old.slug, story_id=surviving))
+            old.merged_into = surviving
+            old.dirty = False
+            old.written = None
+            if surviving_state is not None:
+                new.centroid = to_blob(surviving_state.centroid)
+                new.n_articles = surviving_state.n_articles
+                new.first_when, new.last_when = surviving_state.first_when, surviving_state.last_when
+            else:
+                new.n_articles = (new.n_articles or 0) + (old.n_articles or 0)
+                new.first_when = min(aware(new.first_when), aware(old.first_when))
+                new.last_when = max(aware(new.last_when), aware(old.last_when))
+            new.dirty = True
+
     def redirects(self) -> dict[str, str]:
         with self.session() as s:
             q = select(RedirectRow.old_slug, StoryRow.slug).join(StoryRow, StoryRow.id == RedirectRow.story_id)

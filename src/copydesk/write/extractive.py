@@ -42,6 +42,10 @@ BODY_WORDS = 170
 BODY_MAX_SENTENCES = 8
 #: Subheadings appear only when the body has at least this many sentences in two or more groups.
 SUBHEADING_MIN_SENTENCES = 5
+#: Only an article's first sentences are candidates: news puts the essentials first, and it bounds the
+#: sentences embedded per article (the model is the pipeline's cost). 12 covers every publishable sentence of
+#: 79% of the demo corpus's articles (median 6, 90th percentile 17) and the first paragraphs of a long report.
+MAX_CANDIDATES = 12
 #: A candidate sentence has between these many words.
 MIN_WORDS, MAX_WORDS = 6, 70
 #: Score bonus for a sentence among the first three of its article (news puts the essentials first), and
@@ -102,6 +106,8 @@ def article_sentences(a: Article) -> list[str]:
         if not s.rstrip("\"”’')")[-1:] in ".!":
             continue
         out.append(s)
+        if len(out) >= MAX_CANDIDATES:
+            break
     return out
 
 
