@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -31,6 +31,9 @@ from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write
 
 log = logging.getLogger("copydesk.pipeline")
 
+#: Articles further apart than this are never compared as duplicates: wire reprints follow their original
+#: within days, and the bound keeps the dedup index (memory, start-up) flat as the archive grows.
+DEDUP_WINDOW = timedelta(days=30)
 #: Two stories are "related" above this centroid cosine (e5-small) and below the clustering threshold.
 RELATED_MIN = 0.84
 RELATED_MAX = 3
@@ -76,9 +79,11 @@ class Desk:
     def index(self) -> DuplicateIndex:
         if self._index is None:
             idx = DuplicateIndex()
-            for aid, outlet_id, sig, th in self.store.dedup_state():
+            latest = self.store.latest_when()
+            since = latest - DEDUP_WINDOW if latest else None
+            for aid, outlet_id, sig, th, published in self.store.dedup_state(since):
                 try:
-                    idx.add_signature(aid, outlet_id, sig, th)
+                    idx.add_signature(aid, outlet_id, sig, th, published)
                 except ValueError:
                     log.warning("dedup: stale signature", extra={"stage": "dedup", "article_id": aid})
             self._index = idx
@@ -216,22 +221,24 @@ class Desk:
         emb = self.embedder
         oldest = min(a.when for a in arts) - opts.window
         stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
+        self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
         for start in range(0, len(arts), 64):
             batch = arts[start:start + 64]
-            vecs = emb.embed([article_text_for_embedding(a) for a in batch])
-            for k, (a, v) in enumerate(zip(batch, vecs)):
+            both = emb.embed([article_text_for_embedding(a) for a in batch] + [a.title for a in batch])
+            vecs, titles = both[:len(batch)], both[len(batch):]
+            for k, (a, v, tv) in enumerate(zip(batch, vecs, titles)):
                 progress("process", start + k + 1, len(arts))
                 try:
-                    self._process_one(a, v, stories, opts, report)
+                    self._process_one(a, v, tv, stories, opts, report)
                 except Exception as exc:  # one article never stops the run
                     log.exception("process failed", extra={"stage": "process", "article_id": a.id})
                     self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=f"process: {exc}")
                     report.add("errors")
         return report
 
-    def _process_one(self, a: Article, v: np.ndarray, stories: dict[str, StoryState], opts: ClusterOptions,
-                     report: Report) -> None:
-        match = self.index.add(a.id, a.outlet_id, a.body, a.published)
+    def _process_one(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],
+                     opts: ClusterOptions, report: Report) -> None:
+        match = self.index.add(a.id, a.outlet_id, a.body, a.when)
         sig = signature(a.body)
         th = text_hash(a.body)
         if match is not None and match.kind in ("exact", "near"):
@@ -260,6 +267,7 @@ class Desk:
             a.id, story_id=story_id,
             duplicate_of=match.of if match else None, duplicate_kind=match.kind if match else None,
             wire_group=match.group if match else None, text_hash=th, minhash=sig, embedding=to_blob(v),
+            title_vector=to_blob(tv),
         )
         report.add(f"dup-{match.kind}" if match else "originals")
 
@@ -318,8 +326,12 @@ class Desk:
             vectors[a.id] = v
         if fresh:
             self.store.save_sentence_vectors(fresh)
-        # Title vectors only serve to find other articles' titles that support the headline.
-        titles = self.embedder.embed([a.title for a in arts]) if len(arts) > 1 else []
+        # Title vectors (computed at processing) pick the lede closest to the headline and find other titles
+        # that support it.
+        stored = self.store.title_vectors(a.id for a in arts)
+        missing = [a for a in arts if a.id not in stored]
+        fresh_titles = dict(zip((a.id for a in missing), self.embedder.embed([a.title for a in missing]))) if missing else {}
+        titles = [from_blob(stored[a.id], dim) if a.id in stored else fresh_titles[a.id] for a in arts]
         return StoryMaterial(
             story_id=story_id, slug=self.store.story_slug(story_id), articles=tuple(arts), sentences=sentences,
             vectors=vectors, outlets=outlets, sections=self.settings.section_configs,

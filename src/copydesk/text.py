@@ -27,7 +27,9 @@ def split_sentences(text: str) -> list[str]:
         for m in _BOUNDARY.finditer(para):
             candidate = para[start:m.start()].strip()
             last = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"'”’)").lower()
-            if last in _ABBREV or (len(last) == 1 and last.isalpha()):
+            if candidate.endswith("..") and not candidate.endswith("..."):
+                pass  # "Sears, Roebuck & Co.. The deal": the source ended the sentence after an abbreviation
+            elif last in _ABBREV or (len(last) == 1 and last.isalpha()):
                 continue  # "Mr. Smith", "J. Smith"
             out.append(para[start:m.end()].strip())
             start = m.end()

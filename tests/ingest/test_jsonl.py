@@ -83,3 +83,10 @@ def test_default_line_limit_is_10_mb():
     big = line(text="x" * (MAX_LINE_BYTES + 10))
     result = next(read_import([big]))
     assert isinstance(result, ImportLineError) and "longer than" in str(result)
+
+
+def test_character_references_in_plain_text_are_decoded():
+    line = json.dumps({"url": "https://x.test/a", "title": "A &amp; B", "outlet": "x",
+                       "text": "OSLO &mdash; The prize was awarded.", "summary": "caf&eacute;"})
+    [a] = list(read_import([line]))
+    assert (a.title, a.text, a.summary) == ("A & B", "OSLO — The prize was awarded.", "café")

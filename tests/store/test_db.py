@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -54,7 +54,9 @@ def test_articles_stories_and_written_round_trip(store):
     assert store.dirty_stories() == ["s1"]
     [open_] = store.open_stories(datetime(2026, 1, 1, tzinfo=timezone.utc), 4)
     assert np.allclose(open_.centroid, st.centroid)
-    assert list(store.dedup_state()) == [(aid, "wire", b"\x00" * 8, "h")]
+    assert list(store.dedup_state()) == [(aid, "wire", b"\x00" * 8, "h", a.published)]
+    assert list(store.dedup_state(a.published + timedelta(days=1))) == []
+    assert store.latest_when() == a.published
 
 
 def test_feed_health_and_events(store):

@@ -120,3 +120,17 @@ def test_edition_is_read_per_request():
 
     editions.append(replace(editions[0], stories=editions[0].stories[:1]))
     assert client.get("/story/hostile-story/").status_code == 404
+
+
+def test_head_is_answered_like_get_without_body():
+    from fastapi.testclient import TestClient
+
+    from copydesk.web.app import create_app
+    from sample_edition import build_edition
+
+    edition = build_edition()
+    client = TestClient(create_app(lambda: edition))
+    r = client.head("/")
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers["content-type"].startswith("text/html")
+    assert client.head("/story/no-such-story/").status_code == 404

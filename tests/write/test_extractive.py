@@ -156,3 +156,27 @@ def test_sentence_filter_drops_fragments_questions_and_boilerplate():
 def test_section_falls_back_to_keywordless_section():
     a = art(1, "radio", "Penguins", "Penguins waddled on the ice near the pole today.")
     assert pick_section((a,), SECTIONS) == "world"
+
+
+def test_datelines_are_removed_and_sentences_stay_verbatim_parts():
+    a = art(1, "radio", "t", "MOSCOW — The Russian parliament approved the budget on Friday after a long debate. "
+            "BRASÍLIA, Brazil – Officials said the new bridge would open in March next year.")
+    got = article_sentences(a)
+    assert got == ["The Russian parliament approved the budget on Friday after a long debate.",
+                   "Officials said the new bridge would open in March next year."]
+    assert all(s in a.text for s in got)
+
+
+def test_lede_stands_on_its_own():
+    text = ("She was taken to hospital in the capital after the crash on Sunday night. "
+            "The football star Robinho's mother was released by her kidnappers on Friday after forty days. "
+            "Police said the case was still being investigated by a special unit.")
+    w = write_story(material([art(1, "radio", "Robinho's mother released by kidnappers", text)]))
+    assert w.lede.text.startswith("The football star Robinho's mother was released")
+
+
+def test_splitter_handles_abbreviation_then_full_stop():
+    from copydesk.text import split_sentences
+
+    assert split_sentences("Kmart agreed to buy Sears, Roebuck & Co.. The deal is to cost $11.5bn. Mr. Lampert said so.") == [
+        "Kmart agreed to buy Sears, Roebuck & Co..", "The deal is to cost $11.5bn.", "Mr. Lampert said so."]

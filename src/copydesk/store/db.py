@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy import and_, create_engine, event, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -221,26 +221,49 @@ class Store:
         arts = sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
         return arts[:limit] if limit else arts
 
-    def dedup_state(self) -> Iterator[tuple[int, str, bytes, str]]:
-        """(id, outlet_id, minhash, text_hash) of processed articles, oldest first, to rebuild the index."""
+    def dedup_state(self, since: datetime | None = None) -> Iterator[tuple[int, str, bytes, str, datetime | None]]:
+        """(id, outlet_id, signature, text_hash, published) of processed articles seen or published since
+        `since`, in arrival order, to rebuild the dedup index."""
         with self.session() as s:
-            q = (select(ArticleRow.id, ArticleRow.outlet_id, ArticleRow.minhash, ArticleRow.text_hash)
+            q = (select(ArticleRow.id, ArticleRow.outlet_id, ArticleRow.minhash, ArticleRow.text_hash,
+                        ArticleRow.published)
                  .where(ArticleRow.processed.is_(True), ArticleRow.minhash.is_not(None))
                  .order_by(ArticleRow.id))
-            yield from (tuple(r) for r in s.execute(q))
+            if since is not None:
+                q = q.where(or_(ArticleRow.published >= since,
+                                and_(ArticleRow.published.is_(None), ArticleRow.first_seen >= since)))
+            for r in s.execute(q):
+                yield r[0], r[1], r[2], r[3], aware(r[4])
+
+    def latest_when(self) -> datetime | None:
+        """The newest publication (or first-seen) time among processed articles."""
+        with self.session() as s:
+            p = s.scalar(select(func.max(ArticleRow.published)).where(ArticleRow.processed.is_(True)))
+            f = s.scalar(select(func.max(ArticleRow.first_seen)).where(ArticleRow.processed.is_(True),
+                                                                        ArticleRow.published.is_(None)))
+        vals = [aware(x) for x in (p, f) if x is not None]
+        return max(vals) if vals else None
 
     def mark_processed(self, article_id: int, *, story_id: str | None, duplicate_of: int | None,
                        duplicate_kind: str | None, wire_group: int | None, text_hash: str | None,
-                       minhash: bytes | None, embedding: bytes | None) -> None:
+                       minhash: bytes | None, embedding: bytes | None, title_vector: bytes | None = None) -> None:
         with self.session() as s, s.begin():
             s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(
                 processed=True, story_id=story_id, duplicate_of=duplicate_of, duplicate_kind=duplicate_kind,
-                wire_group=wire_group, text_hash=text_hash, minhash=minhash, embedding=embedding))
+                wire_group=wire_group, text_hash=text_hash, minhash=minhash, embedding=embedding,
+                title_vector=title_vector))
 
     def story_articles(self, story_id: str) -> list[Article]:
         with self.session() as s:
             rows = s.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id))
             return sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
+
+    def title_vectors(self, article_ids: Iterable[int]) -> dict[int, bytes]:
+        ids = list(article_ids)
+        with self.session() as s:
+            q = select(ArticleRow.id, ArticleRow.title_vector).where(
+                ArticleRow.id.in_(ids), ArticleRow.title_vector.is_not(None))
+            return {k: v for k, v in s.execute(q)}
 
     def sentence_vectors(self, article_ids: Iterable[int]) -> dict[int, bytes]:
         ids = list(article_ids)

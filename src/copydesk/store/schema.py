@@ -90,6 +90,7 @@ class ArticleRow(Base):
     text_hash: Mapped[str | None] = mapped_column(String(64))
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    title_vector: Mapped[bytes | None] = mapped_column(LargeBinary)
     sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary)  # float16 matrix, one row a sentence
 
 

@@ -42,9 +42,16 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
+        head = request.method == "HEAD"
+        if head:  # crawlers and link checkers ask HEAD: answer as GET without the body
+            request.scope["method"] = "GET"
         response = await call_next(request)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
+        if head:
+            from starlette.responses import Response
+
+            return Response(b"", status_code=response.status_code, headers=dict(response.headers))
         return response
 
     def not_found(edition: Edition) -> HTMLResponse:

