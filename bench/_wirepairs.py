@@ -459,7 +459,8 @@ def _donors(body: list[str], wire: list[str], own_by: list[tuple[str, str]]) -> 
     extra = [normalise_text(p) for p in body if p not in wire]
     if not extra:
         return ()
-    scores = process.cdist(extra, [normalise_text(p) for _, p in own_by], scorer=fuzz.ratio, score_cutoff=85)
+    # partial: the paragraph may carry an outlet dateline the normaliser keeps ("UPDATED 10:42 a.m. ET —")
+    scores = process.cdist(extra, [normalise_text(p) for _, p in own_by], scorer=fuzz.partial_ratio, score_cutoff=85)
     hit = scores.max(axis=0) >= 85
     return tuple(sorted({own_by[i][0] for i in range(len(own_by)) if hit[i]}))
 
