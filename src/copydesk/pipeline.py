@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from copydesk.cluster import ClusterOptions, absorb, article_text_for_embedding, assign, new_story
+from copydesk.cluster import ClusterOptions, OnlineClusterer, absorb, article_text_for_embedding
 from copydesk.config import Settings
 from copydesk.dedup import DuplicateIndex, canonical_url, signature, text_hash
 from copydesk.embed import Embedder, load_embedder
@@ -59,13 +59,16 @@ class Report:
 class Desk:
     """One copy desk: settings, the store, the registry, and lazily the model, HTTP client and dedup index."""
 
-    def __init__(self, settings: Settings, outlets: dict[str, Outlet] | None = None):
+    def __init__(self, settings: Settings, outlets: dict[str, Outlet] | None = None,
+                 cluster_options: ClusterOptions | None = None):
         self.settings = settings
+        self.cluster_options = cluster_options or ClusterOptions()
         self.store = Store(settings.database_url)
         if outlets is not None:
             self.store.sync_outlets(outlets.values())
         self._embedder: Embedder | None = None
         self._index: DuplicateIndex | None = None
+        self._clusterer: OnlineClusterer | None = None
         self._client = None
 
     # -- lazily built collaborators ------------------------------------------------------------------------
@@ -212,14 +215,27 @@ class Desk:
         return report
 
     # -- process: dedup, embed, cluster -------------------------------------------------------------------
+    @property
+    def clusterer(self) -> OnlineClusterer:
+        """The online clusterer, rebuilt once per process from the articles of the last two windows."""
+        if self._clusterer is None:
+            c = OnlineClusterer(self.cluster_options, dim=self.embedder.dim)
+            latest = self.store.latest_when()
+            if latest is not None:
+                since = latest - 2 * c.opts.window
+                c.restore((a, from_blob(v, self.embedder.dim), sid) for a, v, sid in self.store.recent_clustered(since))
+            self._clusterer = c
+        return self._clusterer
+
     def process(self, progress: Progress = _no_progress) -> Report:
+        """Dedup, embed and cluster every new article, in arrival order."""
         report = Report()
         arts = self.store.unprocessed()
         if not arts:
             return report
-        opts = ClusterOptions()
         emb = self.embedder
-        oldest = min(a.when for a in arts) - opts.window
+        clusterer = self.clusterer
+        oldest = min(a.when for a in arts) - 2 * clusterer.opts.window
         stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
         self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
         for start in range(0, len(arts), 64):
@@ -229,7 +245,7 @@ class Desk:
             for k, (a, v, tv) in enumerate(zip(batch, vecs, titles)):
                 progress("process", start + k + 1, len(arts))
                 try:
-                    self._process_one(a, v, tv, stories, opts, report)
+                    self._process_one(a, v, tv, stories, report)
                 except Exception as exc:  # one article never stops the run
                     log.exception("process failed", extra={"stage": "process", "article_id": a.id})
                     self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=f"process: {exc}")
@@ -237,37 +253,37 @@ class Desk:
         return report
 
     def _process_one(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],
-                     opts: ClusterOptions, report: Report) -> None:
+                     report: Report) -> None:
         match = self.index.add(a.id, a.outlet_id, a.body, a.when)
-        sig = signature(a.body)
-        th = text_hash(a.body)
+        story_id, created = None, False
         if match is not None and match.kind in ("exact", "near"):
             # The same text again: it joins the story of what it duplicates and adds no voice.
             story_id = self._story_of(match.of)
+        if story_id is not None:
+            self.clusterer.restore([(a, v, story_id)])
         else:
-            story_id = None
-        if story_id is None:
-            got = assign(v, a.when, list(stories.values()), opts)
-            if got.story_id is None:
-                st = new_story(a, v)
-                self.store.save_story(st, slug=self._new_slug(a))
-                report.add("stories-new")
-            else:
-                st = absorb(stories[got.story_id], v, a.when)
-                self.store.save_story(st)
-                report.add("stories-grown")
-            stories[st.id] = st
-            story_id = st.id
+            d = self.clusterer.add(a, v)
+            for gone, keep in d.merged:
+                self.store.merge_stories(gone, keep)
+                stories.pop(gone, None)
+                report.add("stories-merged")
+                log.info("stories merged", extra={"stage": "cluster", "story_id": keep, "merged": gone})
+            story_id, created = d.story_id, d.new
+        if created:
+            st = StoryState(story_id, v.astype(np.float32), 1, a.when, a.when)
+            self.store.save_story(st, slug=self._new_slug(a))
+            report.add("stories-new")
         else:
-            st = absorb(stories[story_id], v, a.when) if story_id in stories else None
-            if st is not None:
-                stories[st.id] = st
-                self.store.save_story(st)
+            st = stories.get(story_id) or self.store.story_state(story_id, self.embedder.dim)
+            st = absorb(st, v, a.when)
+            self.store.save_story(st)
+            report.add("stories-grown")
+        stories[story_id] = st
         self.store.mark_processed(
             a.id, story_id=story_id,
             duplicate_of=match.of if match else None, duplicate_kind=match.kind if match else None,
-            wire_group=match.group if match else None, text_hash=th, minhash=sig, embedding=to_blob(v),
-            title_vector=to_blob(tv),
+            wire_group=match.group if match else None, text_hash=text_hash(a.body), minhash=signature(a.body),
+            embedding=to_blob(v), title_vector=to_blob(tv),
         )
         report.add(f"dup-{match.kind}" if match else "originals")
 

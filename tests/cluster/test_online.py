@@ -1,16 +1,22 @@
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
-from copydesk.cluster import ClusterOptions, absorb, assign, new_story
+import hashlib
+
+from copydesk.cluster import ClusterOptions, OnlineClusterer, absorb
+from copydesk.store import StoryState
+from copydesk.cluster.online import features
 from copydesk.models import Article
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
+DENSE_ONLY = ClusterOptions(w_dense=1.0, w_sparse=0.0, w_names=0.0, join=0.9)
 
 
-def art(i: int, when: datetime) -> Article:
-    return Article(id=i, url=f"https://x.test/{i}", canonical_url=f"https://x.test/{i}", outlet_id="o", title="t",
-                   text="", summary="", published=when, first_seen=when)
+def art(i: int, when: datetime = T0, title: str = "t", text: str = "") -> Article:
+    return Article(id=i, url=f"https://x.test/{i}", canonical_url=f"https://x.test/{i}", outlet_id="o", title=title,
+                   text=text, summary="", published=when, first_seen=when)
 
 
 def unit(*xs: float) -> np.ndarray:
@@ -18,25 +24,96 @@ def unit(*xs: float) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
+# -- OnlineClusterer ---------------------------------------------------------------------------------------
+
 def test_joins_similar_story_and_starts_new_for_different():
-    opts = ClusterOptions(threshold=0.9)
-    s = new_story(art(1, T0), unit(1, 0, 0))
-    assert assign(unit(1, 0.1, 0), T0, [s], opts).story_id == s.id
-    assert assign(unit(0, 1, 0), T0, [s], opts).story_id is None
+    c = OnlineClusterer(DENSE_ONLY)
+    d1 = c.add(art(1), unit(1, 0, 0))
+    d2 = c.add(art(2), unit(1, 0.1, 0))
+    d3 = c.add(art(3), unit(0, 1, 0))
+    assert d1.new and not d2.new and d2.story_id == d1.story_id
+    assert d3.new and d3.story_id != d1.story_id
 
 
-def test_window_keeps_later_event_of_same_kind_apart():
-    opts = ClusterOptions(threshold=0.9, window=timedelta(days=7))
-    s = new_story(art(1, T0), unit(1, 0, 0))
-    assert assign(unit(1, 0, 0), T0 + timedelta(days=30), [s], opts).story_id is None
-    # a late article (published before the story began, within the window) still joins
-    assert assign(unit(1, 0, 0), T0 - timedelta(days=2), [s], opts).story_id == s.id
+def test_story_id_comes_from_first_article_address():
+    a = OnlineClusterer(DENSE_ONLY).add(art(1), unit(1, 0, 0)).story_id
+    b = OnlineClusterer(DENSE_ONLY).add(art(1), unit(0, 1, 0)).story_id
+    assert a == b == "s" + hashlib.sha1(b"https://x.test/1").hexdigest()[:11]
 
 
-def test_story_id_is_stable_and_absorb_grows_story():
-    s1 = new_story(art(1, T0), unit(1, 0, 0))
-    s2 = new_story(art(1, T0), unit(0, 1, 0))
-    assert s1.id == s2.id  # derived from the first article's address, not from run order
-    g = absorb(s1, unit(0, 1, 0), T0 + timedelta(hours=5))
+def test_time_window_keeps_later_event_of_same_kind_apart():
+    c = OnlineClusterer(replace(DENSE_ONLY, window=timedelta(days=7)))
+    s = c.add(art(1), unit(1, 0, 0)).story_id
+    late = c.add(art(2, T0 + timedelta(days=30)), unit(1, 0, 0))
+    assert late.new and late.story_id != s
+    early = c.add(art(3, T0 - timedelta(days=2)), unit(1, 0, 0))  # late-arriving report of the first event
+    assert early.story_id == s
+
+
+def test_forget_before_drops_stories_outside_the_window():
+    c = OnlineClusterer(DENSE_ONLY)
+    c.add(art(1), unit(1, 0, 0))
+    c.add(art(2, T0 + timedelta(days=1)), unit(0, 1, 0))
+    c.forget_before(T0 + timedelta(days=7, hours=12))
+    assert len(c.row_of) == 1
+
+
+def test_names_tell_apart_two_events_of_the_same_kind():
+    # identical dense vectors (the model sees "a boxer defends his title"); only the names differ
+    opts = ClusterOptions(w_dense=1.0, w_sparse=0.0, w_names=1.0, join=1.5)
+    c = OnlineClusterer(opts)
+    v = unit(1, 0, 0)
+    a = c.add(art(1, title="Klitschko stops Rahman in Mannheim", text="Klitschko beat Rahman in round 7."), v)
+    b = c.add(art(2, title="Klitschko stops Thompson in Bern", text="Klitschko beat Thompson in round 6."), v)
+    a2 = c.add(art(3, title="Rahman loses to Klitschko in Mannheim", text="Rahman was stopped in round 7."), v)
+    assert b.new and a2.story_id == a.story_id
+
+
+def test_features_pick_names_and_numbers():
+    f = features(art(1, title="Tara Reid enters rehab", text="The 33-year-old actress went to Promises in 2008."), unit(1))
+    assert {"tara", "reid", "promises", "2008"} <= set(f.names)
+    assert "the" not in f.terms and "actress" in f.terms and "actress" not in f.names
+
+
+def test_merge_joins_stories_that_turn_out_to_be_one():
+    opts = replace(DENSE_ONLY, join=0.9, merge=0.85)
+    c = OnlineClusterer(opts)
+    s1 = c.add(art(1), unit(1, 0, 0)).story_id
+    s2 = c.add(art(2), unit(0.8, 0.6, 0)).story_id  # cosine 0.8: a story of its own
+    assert s1 != s2
+    d = c.add(art(3), unit(0.96, 0.28, 0))  # joins s1 (0.96); the grown s1 now matches s2 at 0.88
+    assert d.merged and d.merged[0][1] == d.story_id
+    assert {d.merged[0][0], d.story_id} == {s1, s2}
+    assert len(c.row_of) == 1
+    # the default does not merge
+    c2 = OnlineClusterer(replace(DENSE_ONLY, join=0.9))
+    for i, v in enumerate([unit(1, 0, 0), unit(0.8, 0.6, 0), unit(0.96, 0.28, 0)]):
+        assert not c2.add(art(i), v).merged
+
+
+def test_restore_rebuilds_state_without_redeciding():
+    items = [(art(1), unit(1, 0, 0), "sA"), (art(2), unit(1, 0.1, 0), "sA"), (art(3), unit(0, 1, 0), "sB")]
+    c = OnlineClusterer(DENSE_ONLY)
+    c.restore(items)
+    assert set(c.row_of) == {"sA", "sB"} and c.n_docs == 3
+    assert c.add(art(4), unit(1, 0.05, 0)).story_id == "sA"
+    assert c.add(art(5), unit(0.05, 1, 0)).story_id == "sB"
+
+
+def test_sparse_words_add_to_the_dense_score():
+    opts = ClusterOptions(w_dense=1.0, w_sparse=1.0, w_names=0.0, join=1.2)
+    c = OnlineClusterer(opts)
+    v = unit(1, 0, 0)
+    a = c.add(art(1, text="volcano erupts ash cloud grounds flights"), v)
+    b = c.add(art(2, text="parliament passes budget vote tax"), v)
+    a2 = c.add(art(3, text="ash cloud from volcano grounds more flights"), v)
+    assert b.new and a2.story_id == a.story_id
+
+
+# -- the stored story summary ------------------------------------------------------------------------------
+
+def test_absorb_updates_stored_summary():
+    s = StoryState("s1", unit(1, 0, 0), 1, T0, T0)
+    g = absorb(s, unit(0, 1, 0), T0 + timedelta(hours=5))
     assert g.n_articles == 2 and g.last_when == T0 + timedelta(hours=5) and g.first_when == T0
     assert abs(np.linalg.norm(g.centroid) - 1) < 1e-5

@@ -51,3 +51,53 @@ def test_story_grows_across_runs_and_keeps_its_address(tmp_path):
     assert grown.updated > published
     assert len(ed.stories) == 2
     d.close()
+
+
+class FakeEmbedder:
+    """Vectors chosen by a keyword, so that the test controls which stories meet."""
+
+    name, dim = "fake", 3
+    VECS = {"alpha": (1.0, 0.0, 0.0), "beta": (0.8, 0.6, 0.0), "bridge": (0.95, 0.31, 0.0)}
+
+    def embed(self, texts):
+        import numpy as np
+
+        out = []
+        for t in texts:
+            key = next((k for k in self.VECS if k in t.lower()), None)
+            v = np.array(self.VECS[key] if key else (0.0, 0.0, 1.0), dtype=np.float32)
+            out.append(v / np.linalg.norm(v))
+        return np.stack(out) if out else np.zeros((0, 3), np.float32)
+
+
+def test_stories_that_turn_out_to_be_one_event_merge_and_old_address_redirects(tmp_path):
+    from copydesk.cluster import ClusterOptions
+
+    (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+    opts = ClusterOptions(w_dense=1.0, w_sparse=0.0, w_names=0.0, join=0.94, merge=0.88)
+    d = Desk(load_settings(tmp_path / "copydesk.toml"), {}, cluster_options=opts)
+    d._embedder = FakeEmbedder()
+    mk = lambda i, word, when: line(f"https://m.test/{i}", f"Outlet {i}", f"{word} story {i}",
+                                   f"The {word} event happened today in the city centre. Officials confirmed the {word} event.", when)
+    d.import_lines([mk(1, "alpha", "2026-11-23T08:00:00Z"), mk(2, "beta", "2026-11-23T09:00:00Z")])
+    assert d.process().counts["stories-new"] == 2
+    d.write()
+    slugs = {e.story.slug for e in d.edition().stories}
+    assert len(slugs) == 2
+    d.import_lines([mk(3, "bridge", "2026-11-23T10:00:00Z")])
+    rep = d.process()
+    assert rep.counts.get("stories-merged") == 1
+    d.write()
+    ed = d.edition()
+    assert len(ed.stories) == 1 and len(ed.stories[0].story.sources) == 3
+    survivor = ed.stories[0].story.slug
+    [(old, new)] = ed.redirects.items()
+    assert new == survivor and old in slugs and old != survivor
+
+    from fastapi.testclient import TestClient
+
+    from copydesk.web.app import create_app
+
+    r = TestClient(create_app(lambda: ed)).get(f"/story/{old}/", follow_redirects=False)
+    assert r.status_code == 301 and r.headers["location"].rstrip("/").endswith(f"/story/{survivor}")
+    d.close()

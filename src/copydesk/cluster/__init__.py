@@ -1,5 +1,5 @@
-"""Grouping articles into stories, one story per real-world event."""
+"""Grouping articles into stories, one story per real-world event (`online.OnlineClusterer`)."""
 
-from copydesk.cluster.online import ClusterOptions, absorb, article_text_for_embedding, assign, new_story
+from copydesk.cluster.online import ClusterOptions, Decision, OnlineClusterer, absorb, article_text_for_embedding
 
-__all__ = ["ClusterOptions", "absorb", "article_text_for_embedding", "assign", "new_story"]
+__all__ = ["ClusterOptions", "Decision", "OnlineClusterer", "absorb", "article_text_for_embedding"]

@@ -284,6 +284,24 @@ class Store:
             return [StoryState(r.id, from_blob(r.centroid, dim), r.n_articles, aware(r.first_when), aware(r.last_when))
                     for r in s.scalars(q)]
 
+    def story_state(self, story_id: str, dim: int) -> StoryState:
+        with self.session() as s:
+            r = s.get(StoryRow, story_id)
+            if r is None:
+                raise StoreError(f"store: no story {story_id}")
+            return StoryState(r.id, from_blob(r.centroid, dim), r.n_articles, aware(r.first_when), aware(r.last_when))
+
+    def recent_clustered(self, since: datetime) -> Iterator[tuple[Article, bytes, str]]:
+        """(article, cluster embedding, story id) of processed articles from `since` on, in arrival order: what
+        the online clusterer needs to rebuild its state."""
+        with self.session() as s:
+            q = select(ArticleRow).where(
+                ArticleRow.processed.is_(True), ArticleRow.story_id.is_not(None), ArticleRow.embedding.is_not(None),
+                or_(ArticleRow.published >= since, and_(ArticleRow.published.is_(None), ArticleRow.first_seen >= since)))
+            rows = [(_article(r), r.embedding, r.story_id) for r in s.scalars(q)]
+        rows.sort(key=lambda t: (t[0].when, t[0].id))
+        yield from rows
+
     def save_story(self, st: StoryState, slug: str | None = None) -> None:
         """Create a story (slug given) or update its centroid, size and times; marks it for rewriting."""
         with self.session() as s, s.begin():
