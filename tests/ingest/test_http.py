@@ -97,6 +97,8 @@ def test_robots_4xx_allows_all_and_5xx_disallows_all(local_server):
     with PoliteClient(local_options()) as client:
         result = client.fetch(local_server.url("/page.html"))
         assert result.outcome == "robots-disallowed"
+        assert "robots.txt of" in result.error and "unavailable (fetch: 503" not in result.error
+        assert "unavailable (" in result.error and "RFC 9309" in result.error
         assert client.fetch(local_server.url("/page.html")).outcome == "robots-disallowed"
     assert len(local_server.hits("/page.html")) == 1  # only the first client's fetch reached the page
     with PoliteClient(local_options(respect_robots=False)) as client:

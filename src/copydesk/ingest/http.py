@@ -243,6 +243,7 @@ class _Robots:
     parser: urllib.robotparser.RobotFileParser | None = None  # None: allow_all decides
     allow_all: bool = False
     blocked: str | None = None  # the host itself is forbidden by the address policy (error message)
+    unavailable: str | None = None  # why robots.txt could not be read (then nothing on the host is fetched)
 
     def allows(self, url: str, agent: str) -> bool:
         if self.parser is None:
@@ -331,8 +332,11 @@ class PoliteClient:
                 else:
                     allowed = True
                 if not allowed:
-                    return self._result(url, "robots-disallowed", started, final_url=current,
-                                        error=f"fetch: disallowed by robots.txt of {urlsplit(current).netloc}")
+                    netloc = urlsplit(current).netloc
+                    why = (f"fetch: robots.txt of {netloc} unavailable ({robots.unavailable.removeprefix('fetch: ')}), "
+                           "so nothing there is fetched this run (RFC 9309)") if robots.unavailable else \
+                        f"fetch: disallowed by robots.txt of {netloc}"
+                    return self._result(url, "robots-disallowed", started, final_url=current, error=why)
                 waited += self._wait_for_slot(current)
                 _current.deadline = started + waited + opts.deadline_s
                 seen.add(current)
@@ -508,7 +512,7 @@ class PoliteClient:
             return _Robots(allow_all=True)
         log.info("robots unreachable", extra={"stage": "fetch", "url": robots_url, "outcome": result.outcome,
                                               "error": result.error})
-        return _Robots(allow_all=False)
+        return _Robots(allow_all=False, unavailable=result.error or result.outcome)
 
     # -- results ---------------------------------------------------------------------------------------------
 
