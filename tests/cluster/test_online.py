@@ -117,3 +117,12 @@ def test_absorb_updates_stored_summary():
     g = absorb(s, unit(0, 1, 0), T0 + timedelta(hours=5))
     assert g.n_articles == 2 and g.last_when == T0 + timedelta(hours=5) and g.first_when == T0
     assert abs(np.linalg.norm(g.centroid) - 1) < 1e-5
+
+
+def test_disjoint_years_keep_same_kind_events_apart():
+    opts = replace(DENSE_ONLY, join=0.95, year_penalty=0.1)
+    c = OnlineClusterer(opts)
+    s = c.add(art(1, text="The quake struck in 2008."), unit(1, 0.2, 0)).story_id
+    assert c.add(art(2, text="The quake of 2008 killed many."), unit(1, 0.25, 0)).story_id == s
+    other = c.add(art(3, text="A quake struck in 2012."), unit(1, 0.2, 0))
+    assert other.new and other.story_id != s
