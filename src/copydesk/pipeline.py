@@ -254,11 +254,13 @@ class Desk:
 
     def _process_one(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],
                      report: Report) -> None:
-        match = self.index.add(a.id, a.outlet_id, a.body, a.when)
+        # Fingerprint once: the same signature and hash go into the index and into the store.
+        sig, th = signature(a.body), text_hash(a.body)
+        match = self.index.add_signature(a.id, a.outlet_id, sig, th, a.when)
         story_id, created = None, False
         if match is not None and match.kind in ("exact", "near"):
             # The same text again: it joins the story of what it duplicates and adds no voice.
-            story_id = self._story_of(match.of)
+            story_id = self.store.story_of(match.of)
         if story_id is not None:
             self.clusterer.restore([(a, v, story_id)])
         else:
@@ -282,20 +284,13 @@ class Desk:
         self.store.mark_processed(
             a.id, story_id=story_id,
             duplicate_of=match.of if match else None, duplicate_kind=match.kind if match else None,
-            wire_group=match.group if match else None, text_hash=text_hash(a.body), minhash=signature(a.body),
+            wire_group=match.group if match else None, text_hash=th, minhash=sig,
             embedding=to_blob(v), title_vector=to_blob(tv),
         )
         report.add(f"dup-{match.kind}" if match else "originals")
 
-    def _story_of(self, article_id: int) -> str | None:
-        from copydesk.store.schema import ArticleRow
-
-        with self.store.session() as s:
-            row = s.get(ArticleRow, article_id)
-            return row.story_id if row else None
-
     def _new_slug(self, a: Article) -> str:
-        base = slugify(a.title)
+        base = slugify(a.title) or "story"
         slug, n = base, 2
         while self.store.slug_taken(slug):
             slug, n = f"{base}-{n}", n + 1
@@ -329,12 +324,12 @@ class Desk:
         arts = self.store.story_articles(story_id)
         sentences = {a.id: article_sentences(a) for a in arts}
         dim = self.embedder.dim
-        cached = self.store.sentence_vectors(a.id for a in arts)
+        stored = self.store.vectors(a.id for a in arts)
         vectors: dict[int, np.ndarray] = {}
         fresh: dict[int, bytes] = {}
         for a in arts:
             sents = sentences[a.id]
-            blob = cached.get(a.id)
+            blob = stored.get(a.id, (None, None))[1]
             v = from_blob(blob, dim, "float16").reshape(-1, dim) if blob else None
             if v is None or len(v) != len(sents):
                 v = self.embedder.embed(sents) if sents else np.zeros((0, dim), np.float32)
@@ -342,12 +337,11 @@ class Desk:
             vectors[a.id] = v
         if fresh:
             self.store.save_sentence_vectors(fresh)
-        # Title vectors (computed at processing) pick the lede closest to the headline and find other titles
-        # that support it.
-        stored = self.store.title_vectors(a.id for a in arts)
-        missing = [a for a in arts if a.id not in stored]
+        # Title vectors (computed at processing; embedded here only for rows older than migration 0002) pick the
+        # lede closest to the headline and find other titles that support it.
+        missing = [a for a in arts if stored.get(a.id, (None, None))[0] is None]
         fresh_titles = dict(zip((a.id for a in missing), self.embedder.embed([a.title for a in missing]))) if missing else {}
-        titles = [from_blob(stored[a.id], dim) if a.id in stored else fresh_titles[a.id] for a in arts]
+        titles = [fresh_titles[a.id] if a.id in fresh_titles else from_blob(stored[a.id][0], dim) for a in arts]
         return StoryMaterial(
             story_id=story_id, slug=self.store.story_slug(story_id), articles=tuple(arts), sentences=sentences,
             vectors=vectors, outlets=outlets, sections=self.settings.section_configs,

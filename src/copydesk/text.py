@@ -44,9 +44,10 @@ def words(text: str) -> list[str]:
 
 
 def slugify(text: str, max_len: int = 60) -> str:
+    """ASCII-folded, lowercase, runs of other characters turned into "-"; "" when nothing is left."""
     s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-zA-Z0-9]+", "-", s).strip("-").lower()
-    return s[:max_len].rstrip("-") or "story"
+    return s[:max_len].strip("-")
 
 
 _OUTLET_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,40}$")

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
+from copydesk.text import slugify as text_slugify
 from copydesk.errors import RegistryError
 from copydesk.models import LEANS, OUTLET_KINDS, PAYWALLS, RELIABILITIES, UNRATED, Outlet, Rating
 
@@ -583,10 +584,8 @@ def _country_from_host(host: str | None) -> str | None:
 
 
 def slugify(text: str) -> str:
-    """A registry id made from text: ASCII-folded, lowercase, runs of other characters turned into ``-``."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    return slug[:MAX_ID_LEN].strip("-")
+    """A registry id made from text (`copydesk.text.slugify`, cut to the longest id allowed)."""
+    return text_slugify(text, MAX_ID_LEN)
 
 
 def _attrs(element: ET.Element) -> dict[str, str]:

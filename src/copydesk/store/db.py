@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from copydesk.errors import StoreError
 from copydesk.models import UNRATED, Article, ArticleIn, FetchResult, Outlet, Rating, WrittenStory
 from copydesk.store.schema import ArticleRow, EventRow, FeedRow, OutletRow, RedirectRow, StoryRow
+from copydesk.text import slugify
 from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
 
 log = logging.getLogger(__name__)
@@ -116,9 +117,7 @@ class Store:
 
     def ensure_outlet(self, name: str, homepage: str) -> Outlet:
         """An outlet named in an import that the registry lacks: kept, shown as unrated, never guessed."""
-        import re
-
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:90] or "unknown"
+        slug = slugify(name, 90) or "unknown"
         with self.session() as s, s.begin():
             row = s.get(OutletRow, slug)
             if row is not None:
@@ -258,19 +257,16 @@ class Store:
             rows = s.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id))
             return sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
 
-    def title_vectors(self, article_ids: Iterable[int]) -> dict[int, bytes]:
+    def vectors(self, article_ids: Iterable[int]) -> dict[int, tuple[bytes | None, bytes | None]]:
+        """article id -> (title vector, sentence vectors) blobs as stored (None where not computed yet)."""
         ids = list(article_ids)
         with self.session() as s:
-            q = select(ArticleRow.id, ArticleRow.title_vector).where(
-                ArticleRow.id.in_(ids), ArticleRow.title_vector.is_not(None))
-            return {k: v for k, v in s.execute(q)}
+            q = select(ArticleRow.id, ArticleRow.title_vector, ArticleRow.sentence_vectors).where(ArticleRow.id.in_(ids))
+            return {k: (t, v) for k, t, v in s.execute(q)}
 
-    def sentence_vectors(self, article_ids: Iterable[int]) -> dict[int, bytes]:
-        ids = list(article_ids)
+    def story_of(self, article_id: int) -> str | None:
         with self.session() as s:
-            q = select(ArticleRow.id, ArticleRow.sentence_vectors).where(
-                ArticleRow.id.in_(ids), ArticleRow.sentence_vectors.is_not(None))
-            return {k: v for k, v in s.execute(q)}
+            return s.scalar(select(ArticleRow.story_id).where(ArticleRow.id == article_id))
 
     def save_sentence_vectors(self, vectors: dict[int, bytes]) -> None:
         with self.session() as s, s.begin():
