@@ -28,3 +28,21 @@ def service_url(var: str) -> str:
             pytest.fail(f"{var} is not set but CI requires the service")
         pytest.skip(f"{var} not set: this test needs a real service (CI sets it)")
     return url
+
+
+def outlet_toml(id: str, name: str, feed: str, country: str = "HU") -> str:
+    """One `[[outlet]]` entry of a registry file, unrated, owned by itself."""
+    return f"""
+[[outlet]]
+id = "{id}"
+name = "{name}"
+homepage = "https://{id}.test/"
+feeds = ["{feed}"]
+language = "en"
+country = "{country}"
+owner = "{name} Ltd"
+lean = {{ value = "unrated" }}
+reliability = {{ value = "unrated" }}
+paywall = "none"
+kind = "newspaper"
+"""

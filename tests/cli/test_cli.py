@@ -72,20 +72,7 @@ def _write_registry(folder: Path, text: str) -> None:
     (folder / "sources.toml").write_text(text, encoding="utf-8")
 
 
-OUTLET = """
-[[outlet]]
-id = "{id}"
-name = "{name}"
-homepage = "https://{host}/"
-feeds = ["https://{host}/feed.xml"]
-language = "en"
-country = "{country}"
-owner = "{name}"
-lean = {{ value = "unrated" }}
-reliability = {{ value = "unrated" }}
-paywall = "none"
-kind = "newspaper"
-"""
+from testsupport import outlet_toml  # noqa: E402
 
 
 # -- init ----------------------------------------------------------------------------------------------------
@@ -148,8 +135,8 @@ def test_an_unknown_setting_and_a_missing_config_exit_2(tmp_path):
 
 def test_an_invalid_registry_exits_2_naming_the_entry(tmp_path):
     folder = tmp_path / "badreg"
-    _write_registry(folder, OUTLET.format(id="good-paper", name="Good Paper", host="good.example", country="HU")
-                    + OUTLET.format(id="bad-paper", name="Bad Paper", host="bad.example", country="UK"))
+    _write_registry(folder, outlet_toml("good-paper", "Good Paper", "https://good.example/feed.xml")
+                    + outlet_toml("bad-paper", "Bad Paper", "https://bad.example/feed.xml", country="UK"))
     for command in (["sources", "status"], ["sources", "export-opml"], ["export", "--out", tmp_path / "site"]):
         result = invoke(*command, "--config", folder)
         assert result.exit_code == 2, result.output

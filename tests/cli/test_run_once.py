@@ -12,26 +12,13 @@ from typer.testing import CliRunner
 from copydesk.cli import app
 from copydesk.config import render_config
 from localserver import server_fixture
+from testsupport import outlet_toml
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pages"
 PAGES = [p for p in json.loads((DATA / "pages.json").read_text()) if not p["paywalled"]]
 
 local_server = server_fixture()
 
-REGISTRY = """
-[[outlet]]
-id = "{id}"
-name = "{name}"
-homepage = "https://{id}.test/"
-feeds = ["{feed}"]
-language = "en"
-country = "HU"
-owner = "{name} Ltd"
-lean = {{ value = "unrated" }}
-reliability = {{ value = "unrated" }}
-paywall = "none"
-kind = "newspaper"
-"""
 
 
 def test_run_once_polls_writes_and_publishes(tmp_path, local_server, monkeypatch):
@@ -44,8 +31,8 @@ def test_run_once_polls_writes_and_publishes(tmp_path, local_server, monkeypatch
                      "</channel></rss>".encode(), content_type="application/rss+xml", etag='"1"')
     (tmp_path / "copydesk.toml").write_text(render_config(name="Loopback Post"), encoding="utf-8")
     (tmp_path / "sources.toml").write_text(
-        REGISTRY.format(id="local", name="Local Paper", feed=local_server.url("/feed.xml"))
-        + REGISTRY.format(id="gone", name="Gone Gazette", feed=local_server.url("/missing.xml")), encoding="utf-8")
+        outlet_toml("local", "Local Paper", local_server.url("/feed.xml"))
+        + outlet_toml("gone", "Gone Gazette", local_server.url("/missing.xml")), encoding="utf-8")
     for key, value in {"ALLOW_PRIVATE_ADDRESSES": "true", "PER_HOST_INTERVAL_S": "0", "DEADLINE_S": "5"}.items():
         monkeypatch.setenv(f"COPYDESK_FETCH__{key}", value)
 
