@@ -15,7 +15,6 @@ vectors on disk keyed by model name and sha1 of the text, so sweeps and reruns d
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -31,6 +30,8 @@ from dataclasses import replace
 from copydesk.cluster import ClusterOptions, OnlineClusterer, article_text_for_embedding
 from copydesk.embed import Embedder, load_embedder
 from copydesk.models import Article
+
+from _embedcache import embed_cached
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -81,25 +82,6 @@ def article(r: dict) -> Article:
     url = f"https://bench.invalid/{r['id']}"
     return Article(id=r["_order"], url=url, canonical_url=url, outlet_id=r.get("outlet") or "x", title=r["title"],
                    text=r["text"], summary="", published=r["_when"], first_seen=r["_when"])
-
-
-def embed_cached(emb: Embedder, texts: list[str], cache: Path | None) -> np.ndarray:
-    """Embeddings of `texts`, read from and written to `cache` (one .npy per text) when a cache is given."""
-    if cache is None:
-        return emb.embed(texts)
-    d = cache / emb.name.replace("/", "_")
-    keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
-    paths = [d / k[:2] / f"{k}.npy" for k in keys]
-    out = np.zeros((len(texts), emb.dim), np.float32)
-    todo = [i for i, p in enumerate(paths) if not p.exists()]
-    for i in sorted(set(range(len(texts))) - set(todo)):
-        out[i] = np.load(paths[i])
-    if todo:
-        out[todo] = emb.embed([texts[i] for i in todo])
-        for i in todo:
-            paths[i].parent.mkdir(parents=True, exist_ok=True)
-            np.save(paths[i], out[i])
-    return out
 
 
 def embed_rows(rows: list[dict], emb: Embedder, cache: Path | None = None) -> np.ndarray:

@@ -1,0 +1,191 @@
+"""The checkable facts of a sentence: numbers (with the word they count), dates, names, negation, quotes.
+
+Plain regular expressions over English news text, so they run on every sentence of every story at no cost
+and behave the same on lower-cased text (where names are not found and content words stand in for them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12, "dozens": 24,
+    "half": 0.5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+}
+# "one" and ordinals are too often not a count ("one of the", "first time"): they count only before a noun
+# that a number can qualify, which `_COUNTED` approximates by excluding function words.
+_WEAK = {"one", "first", "second", "half"}
+_SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6,
+          "bn": 1e9, "k": 1e3}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+off on once only or other our ours ourselves out over own same she should so some such than that the their
+theirs them themselves then there these they this those through to too under until up very was we were what
+when where which while who whom why will with would you your yours yourself yourselves said says say told
+according new one two also would could may might must shall us mr mrs ms dr s t ll re ve d m o y st
+""".split())
+
+_NUM = re.compile(
+    r"(?<![\w.])(?P<sign>[$£€]\s?)?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suffix>%|\s?(?:per ?cent|percent))?"
+    r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|m|k)\b)?",
+    re.I,
+)
+_WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")(?:[\s-](" +
+                       "|".join(k for k in _WORD_NUMBERS if _WORD_NUMBERS[k] < 10 and k not in _WEAK) +
+                       r"))?(?:\s(hundred|thousand|million|billion))?\b", re.I)
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
+_NEGATION = re.compile(
+    r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|denied|denies|deny|refused|refuses|"
+    r"rejected|failed to|unable)\b|n['’]t\b",
+    re.I,
+)
+_CAP_RUN = re.compile(r"\b(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]{2,}|[A-Z]\.)(?:\s+(?:of\s+|de\s+|van\s+|von\s+|al-)?(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]{2,}|[A-Z]\.))*")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]|(?<![A-Za-z])[‘']([^‘’']{20,}?)[’'](?![A-Za-z])")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b|\b(" + "|".join(MONTHS) +
+                        r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
+# Capitalised words that are not names: sentence openers, titles, months and days (handled as dates).
+_NOT_NAMES = frozenset(w.capitalize() for w in STOPWORDS) | {m.capitalize() for m in MONTHS + WEEKDAYS} | {
+    "President", "Prime", "Minister", "Secretary", "Governor", "Senator", "Sen", "Rep", "Gov", "Mr", "Mrs", "Ms",
+    "Dr", "Gen", "General", "Chief", "Officer", "Police", "Sunday", "Today", "Yesterday", "Tomorrow", "Tonight",
+    "Monday's", "Friday's", "Saturday's", "Sunday's", "However", "Meanwhile", "Officials", "Authorities",
+    "Earlier", "Later", "Last", "Next", "Many", "Several", "Some", "Most", "Both", "Each", "Every", "Former",
+    "After", "Before", "During", "While", "When", "Where", "Although", "Though", "Despite", "Since", "Until",
+    "In", "On", "At", "By", "For", "From", "With", "The", "A", "An", "It", "He", "She", "They", "We", "I",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: float
+    unit: str  # the counted word after the number ("dead", "people", "%"), "" when none
+    text: str  # as written
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    quantities: tuple[Quantity, ...]
+    years: frozenset[str]
+    days: frozenset[str]  # weekday names and "12 march"-style dates, lower case
+    names: frozenset[str]  # capitalised spans, as written
+    negated: bool
+    content: frozenset[str]  # stems of content words
+
+
+def stem(word: str) -> str:
+    """A crude English stem: enough to match "killed"/"killing"/"kills" and "injuries"/"injured"."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suf in ("ies", "ied", "ing", "ed", "es", "s", "ly"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)]
+            break
+    return w[:6]
+
+
+def normalise(text: str) -> str:
+    """Undo the tokenisation of lower-cased corpora ("kilmarnock 's", "do n't", "\\'") and unify quotes."""
+    t = text.replace("\\'", "'").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    t = re.sub(r"\s+(['’](?:s|re|ve|ll|d|m)\b|n't\b)", r"\1", t)
+    t = re.sub(r"\s+([.,;:!?%])", r"\1", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _unit_after(text: str, end: int) -> str:
+    for tok in _TOKEN.findall(text[end:end + 40])[:3]:
+        low = tok.lower()
+        if low in STOPWORDS or low in _SCALE or low.isdigit():
+            continue
+        return stem(low)
+    return ""
+
+
+def quantities(text: str) -> tuple[Quantity, ...]:
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for m in _NUM.finditer(text):
+        raw = m.group("num")
+        if _YEAR.fullmatch(raw) and not m.group("sign") and not m.group("suffix"):
+            continue  # a year, not a quantity
+        try:
+            v = float(raw.replace(",", ""))
+        except ValueError:
+            continue
+        if m.group("scale"):
+            v *= _SCALE[m.group("scale").lower()]
+        unit = "%" if m.group("suffix") else (m.group("sign") or "").strip() or _unit_after(text, m.end())
+        out.append(Quantity(v, unit, m.group(0).strip()))
+        taken.append(m.span())
+    for m in _WORD_NUM.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        first = m.group(1).lower()
+        if first in _WEAK and not m.group(2) and not m.group(3):
+            continue
+        v = float(_WORD_NUMBERS[first])
+        if m.group(2):
+            v += _WORD_NUMBERS[m.group(2).lower()]
+        if m.group(3):
+            v *= _SCALE[m.group(3).lower()]
+        out.append(Quantity(v, _unit_after(text, m.end()), m.group(0)))
+    return tuple(out)
+
+
+def names(text: str) -> frozenset[str]:
+    """Capitalised spans that are not the sentence's first word (unless followed by another capital) and
+    not titles, months or days. Empty for lower-cased text."""
+    out = set()
+    for m in _CAP_RUN.finditer(text):
+        parts = [p for p in m.group(0).split() if p.strip(".") and p not in _NOT_NAMES]
+        if not parts:
+            continue
+        if m.start() == 0 and len(m.group(0).split()) == 1 and parts[0].lower() in STOPWORDS:
+            continue
+        out.add(" ".join(parts).strip(".,'’"))
+    return frozenset(n for n in out if len(n) > 1)
+
+
+def days(text: str) -> frozenset[str]:
+    low = text.lower()
+    out = {d for d in WEEKDAYS if re.search(rf"\b{d}\b", low)}
+    for m in _DAY_MONTH.finditer(low):
+        day, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        out.add(f"{int(day)} {month}")
+    return frozenset(out)
+
+
+def content_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in _TOKEN.findall(text) if t.lower() not in STOPWORDS and not t.isdigit()
+                     and len(t) > 2)
+
+
+def facts(text: str) -> Facts:
+    t = normalise(text)
+    return Facts(
+        quantities=quantities(t),
+        years=frozenset(_YEAR.findall(t)),
+        days=days(t),
+        names=names(t),
+        negated=bool(_NEGATION.search(t)),
+        content=content_stems(t),
+    )
+
+
+def quotations(text: str) -> list[str]:
+    """The quoted passages of a sentence (at least a few words), without their quote marks."""
+    return [(a or b).strip() for a, b in _QUOTED.findall(text) if len((a or b).split()) >= 3]
+
+
+__all__ = ["Facts", "Quantity", "facts", "quotations", "normalise", "stem", "content_stems", "STOPWORDS"]
