@@ -200,10 +200,39 @@ class WrittenSentence:
     support: tuple[Support, ...]
     attribution: str | None = None  # outlet name when the sentence is attributed in text ("according to X")
     independent_outlets: int = 1
+    check: float | None = None  # score of the support check it passed (copydesk.verify.support)
 
     @property
     def article_ids(self) -> tuple[int, ...]:
         return tuple(dict.fromkeys(s.article_id for s in self.support))
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One outlet's version of a disputed fact."""
+
+    article_id: int
+    outlet_id: str
+    value: str  # as the outlet gives it ("12", "Tuesday", "Smith")
+    sentence: str  # the outlet's sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Sources that state one fact differently ("Reuters reports 12 dead; AP reports 9")."""
+
+    kind: str  # "number", "date" or "name"
+    claims: tuple[Claim, ...]  # two or more, with different values
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What the checks before publication found and left out."""
+
+    checked: int  # sentences that passed the support check and were published
+    unsupported: int = 0  # sentences left out by the support check
+    quotes_dropped: int = 0  # sentences left out because a quotation failed its check
+    lowest_score: float | None = None  # the weakest published sentence's support score
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +274,8 @@ class WrittenStory:
     method: str  # how the text was made, shown in the AI disclaimer
     language: str = "en"
     notes: tuple[str, ...] = ()  # reader-facing caveats (e.g. "Only one outlet has reported this story.")
+    disagreements: tuple[Disagreement, ...] = ()
+    verification: Verification | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from copydesk.models import (
+    Claim,
+    Disagreement,
     Outlet,
     Rating,
     Section,
     SourceLink,
     Support,
+    Verification,
     WrittenSentence,
     WrittenStory,
 )
@@ -49,6 +52,7 @@ def _sentence_to_dict(s: WrittenSentence) -> dict[str, Any]:
         "text": s.text,
         "attribution": s.attribution,
         "independent_outlets": s.independent_outlets,
+        "check": s.check,
         "support": [asdict(x) for x in s.support],
     }
 
@@ -59,6 +63,7 @@ def _sentence_from_dict(d: dict[str, Any]) -> WrittenSentence:
         support=tuple(Support(**x) for x in d["support"]),
         attribution=d.get("attribution"),
         independent_outlets=d.get("independent_outlets", 1),
+        check=d.get("check"),
     )
 
 
@@ -83,6 +88,8 @@ def written_to_dict(w: WrittenStory) -> dict[str, Any]:
         "method": w.method,
         "language": w.language,
         "notes": list(w.notes),
+        "disagreements": [asdict(x) for x in w.disagreements],
+        "verification": asdict(w.verification) if w.verification else None,
     }
 
 
@@ -105,4 +112,8 @@ def written_from_dict(d: dict[str, Any]) -> WrittenStory:
         method=d["method"],
         language=d.get("language", "en"),
         notes=tuple(d.get("notes", ())),
+        disagreements=tuple(
+            Disagreement(x["kind"], tuple(Claim(**c) for c in x["claims"])) for x in d.get("disagreements", ())
+        ),
+        verification=Verification(**d["verification"]) if d.get("verification") else None,
     )

@@ -50,7 +50,8 @@ _NEGATION = re.compile(
     r"rejected|failed to|unable)\b|n['’]t\b",
     re.I,
 )
-_CAP_RUN = re.compile(r"\b(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]{2,}|[A-Z]\.)(?:\s+(?:of\s+|de\s+|van\s+|von\s+|al-)?(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]{2,}|[A-Z]\.))*")
+_CAP_WORD = r"(?:[A-Z][A-Za-zà-ÿ'’-]*[a-zà-ÿ][A-Za-zà-ÿ'’-]*|[A-Z]{2,}|(?:[A-Z]\.)+)"
+_CAP_RUN = re.compile(rf"\b{_CAP_WORD}(?:\s+(?:of\s+|de\s+|van\s+|von\s+|al-)?{_CAP_WORD})*")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]|(?<![A-Za-z])[‘']([^‘’']{20,}?)[’'](?![A-Za-z])")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b|\b(" + "|".join(MONTHS) +
@@ -63,7 +64,7 @@ _NOT_NAMES = frozenset(w.capitalize() for w in STOPWORDS) | {m.capitalize() for 
     "Earlier", "Later", "Last", "Next", "Many", "Several", "Some", "Most", "Both", "Each", "Every", "Former",
     "After", "Before", "During", "While", "When", "Where", "Although", "Though", "Despite", "Since", "Until",
     "In", "On", "At", "By", "For", "From", "With", "The", "A", "An", "It", "He", "She", "They", "We", "I",
-}
+} | {w.capitalize() for w in _WORD_NUMBERS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +115,10 @@ def _unit_after(text: str, end: int) -> str:
 
 def quantities(text: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [m.span() for m in _DAY_MONTH.finditer(text)]  # "March 3" is a date
     for m in _NUM.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         raw = m.group("num")
         if _YEAR.fullmatch(raw) and not m.group("sign") and not m.group("suffix"):
             continue  # a year, not a quantity
@@ -167,7 +170,7 @@ def days(text: str) -> frozenset[str]:
 
 
 def content_stems(text: str) -> frozenset[str]:
-    return frozenset(stem(t) for t in _TOKEN.findall(text) if t.lower() not in STOPWORDS and not t.isdigit()
+    return frozenset(stem(t) for t in _TOKEN.findall(text) if t.lower() not in STOPWORDS and not t[0].isdigit()
                      and len(t) > 2)
 
 
@@ -185,7 +188,7 @@ def facts(text: str) -> Facts:
 
 def quotations(text: str) -> list[str]:
     """The quoted passages of a sentence (at least a few words), without their quote marks."""
-    return [(a or b).strip() for a, b in _QUOTED.findall(text) if len((a or b).split()) >= 3]
+    return [(a or b).strip(" ,.;:") for a, b in _QUOTED.findall(text) if len((a or b).split()) >= 3]
 
 
 __all__ = ["Facts", "Quantity", "facts", "quotations", "normalise", "stem", "content_stems", "STOPWORDS"]

@@ -270,6 +270,21 @@ class _SentenceView:
     text: str
     outlets: tuple[str, ...]  # names, in support order, unique
     supports: tuple[_SupportView, ...]
+    independent: int = 1  # independent outlets behind the sentence
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimView:
+    outlet_name: str
+    value: str
+    sentence: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _DisagreementView:
+    kind: str
+    claims: tuple[_ClaimView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +322,26 @@ def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence) -
             )
         )
     names = tuple(dict.fromkeys(s.outlet_name for s in supports))
-    return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports))
+    return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets)
+
+
+def _disagreement_views(edition: Edition, story: WrittenStory) -> tuple[_DisagreementView, ...]:
+    by_id = {s.article_id: s for s in story.sources}
+    return tuple(
+        _DisagreementView(
+            kind=d.kind,
+            claims=tuple(
+                _ClaimView(
+                    outlet_name=_outlet_name(edition, c.outlet_id, story),
+                    value=c.value,
+                    sentence=c.sentence,
+                    href=safe_url(by_id[c.article_id].url) if c.article_id in by_id else None,
+                )
+                for c in d.claims
+            ),
+        )
+        for d in story.disagreements
+    )
 
 
 def _source_views(edition: Edition, story: WrittenStory) -> tuple[_SourceView, ...]:
@@ -472,6 +506,8 @@ def render_story(edition: Edition, slug: str) -> str | None:
         lede=_sentence_view(edition, story, story.lede),
         body=body,
         notes=_notes(story),
+        disagreements=_disagreement_views(edition, story),
+        verification=story.verification,
         sources=_source_views(edition, story),
         coverage=_coverage(edition, story),
         related=related,
@@ -533,6 +569,7 @@ def _sentence_json(ws: WrittenSentence) -> dict[str, Any]:
         "outlet_ids": list(dict.fromkeys(s.outlet_id for s in ws.support)),
         "attribution": ws.attribution,
         "independent_outlets": ws.independent_outlets,
+        "support_check": ws.check,
         "support": [
             {"article_id": s.article_id, "outlet_id": s.outlet_id, "sentence": s.sentence, "score": s.score}
             for s in ws.support
@@ -563,6 +600,18 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
         "single_source": story.single_source,
         "outlets": list(story.outlets),
         "notes": list(story.notes),
+        "disagreements": [
+            {"kind": d.kind, "claims": [
+                {"article_id": c.article_id, "outlet_id": c.outlet_id, "value": c.value, "sentence": c.sentence}
+                for c in d.claims
+            ]}
+            for d in story.disagreements
+        ],
+        "verification": (
+            {"checked": v.checked, "unsupported_left_out": v.unsupported, "quotes_left_out": v.quotes_dropped,
+             "lowest_support_score": v.lowest_score}
+            if (v := story.verification) else None
+        ),
         "headline": _sentence_json(story.headline),
         "lede": _sentence_json(story.lede),
         "body": [

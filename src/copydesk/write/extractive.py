@@ -20,15 +20,22 @@ import numpy as np
 
 from copydesk.models import (
     Article,
+    Claim,
+    Disagreement,
     Outlet,
     Section,
     SectionConfig,
     SourceLink,
     Support,
+    Verification,
     WrittenSentence,
     WrittenStory,
 )
 from copydesk.text import split_sentences, strip_outlet_suffix, words
+from copydesk.verify import support as support_check
+from copydesk.verify.disagree import Conflict, conflicts
+from copydesk.verify.facts import facts, quotations
+from copydesk.verify.quotes import check_quotes
 
 #: Cosine (e5-small, "query:" prefix) at which a sentence of another article counts as saying the same
 #: thing. Set by reading 200 sentence pairs from the AllSides left/centre/right ledes of one story: pairs
@@ -133,6 +140,8 @@ class _Cand:
     score: float = 0.0
     support: list[Support] = field(default_factory=list)
     voices: set[str] = field(default_factory=set)
+    conflicts: list[tuple[Article, str, list[Conflict]]] = field(default_factory=list)
+    check: float | None = None
 
 
 def voice_of(a: Article, by_id: dict[int, Article], outlets: dict[str, Outlet]) -> str:
@@ -195,13 +204,20 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     if not writers:
         return None
 
+    bodies = [a.body for a in m.articles]
     cands: list[_Cand] = []
+    quotes_dropped = 0
     for a in writers:
         for i, (s, v) in enumerate(zip(m.sentences[a.id], m.vectors[a.id])):
+            if quotations(s) and not check_quotes(s, bodies).ok:
+                quotes_dropped += 1  # not verbatim, or its speaker is not named as the source names them
+                continue
             c = _Cand(a, i, s, v)
             c.support.append(Support(a.id, a.outlet_id, s, 1.0))
             c.voices.add(voices[a.id])
             cands.append(c)
+    if not cands:
+        return None
     V = np.stack([c.vec for c in cands])
 
     # Support from other articles (including reprints, which add no voice but are listed).
@@ -215,7 +231,13 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
             j = int(np.argmax(sims[ci]))
             if sims[ci, j] >= opts.support_threshold:
                 src = m.sentences[a.id][j]
-                if _numbers(c.text) <= _numbers(src):
+                found = conflicts(c.text, src)
+                if found:
+                    # The same fact, told differently: not support, and shown to the reader when the other
+                    # article is an independent source.
+                    if voices[a.id] != voices[c.article.id]:
+                        c.conflicts.append((a, src, found))
+                elif _numbers(c.text) <= _numbers(src):
                     c.support.append(Support(a.id, a.outlet_id, src, round(float(sims[ci, j]), 4)))
                     c.voices.add(voices[a.id])
 
@@ -239,13 +261,31 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         near_head = float(c.vec @ head_vec) if head_vec is not None else 0.0
         return (len(c.voices), c.score + near_head - LEAD_BONUS * c.index)
 
+    # The support check, last before a sentence is chosen: every sentence against all the story's source
+    # sentences (an extractive sentence is one of them; the check is the same whatever wrote the sentence).
+    src_texts = [s for a in writers for s in m.sentences[a.id]]
+    src_vecs = np.concatenate([m.vectors[a.id] for a in writers])
+    src_facts = [facts(s) for s in src_texts]
+    unsupported = 0
+
+    def passes(c: _Cand) -> bool:
+        nonlocal unsupported
+        if c.check is None:
+            verdict = support_check.check(c.text, c.vec, src_texts, src_vecs, src_facts)
+            c.check = verdict.score if verdict.supported else -1.0
+            unsupported += not verdict.supported
+        return c.check >= 0
+
+    openers = [c for c in openers if passes(c)] or [c for c in cands if passes(c)][:1]
+    if not openers:
+        return None
     lede = max(openers, key=lede_key)
     chosen = [lede]
     budget = 0
     for c in sorted(cands, key=lambda c: -c.score):
         if len(chosen) - 1 >= opts.body_max_sentences or budget >= opts.body_words:
             break
-        if any(float(c.vec @ x.vec) >= opts.redundant for x in chosen):
+        if any(float(c.vec @ x.vec) >= opts.redundant for x in chosen) or not passes(c):
             continue
         chosen.append(c)
         budget += len(c.text.split())
@@ -263,7 +303,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
             attribution = _short_name(story_voice_names[next(iter(c.voices))])
             text = _attribute(text, attribution)
         support = tuple(sorted(c.support, key=lambda s: -s.score))
-        return WrittenSentence(text, support, attribution, len(c.voices))
+        return WrittenSentence(text, support, attribution, len(c.voices), c.check)
 
     groups: dict[str, list[WrittenSentence]] = {"What happened": [], "What was said": [], "Background": []}
     for c in body:
@@ -303,8 +343,20 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
             f"Only one outlet, {_short_name(story_voice_names[next(iter(voices.values()))])}, has reported this "
             "story so far. Nothing in it has been confirmed by an independent source."
         )
+    elif len(lede.voices) == 1 and sum(len(c.voices) == 1 for c in chosen) * 2 >= len(chosen):
+        notes.append(
+            f"The core facts of this story rest on one outlet, "
+            f"{_short_name(story_voice_names[next(iter(lede.voices))])}: other outlets covered the story but "
+            "did not report them in the same terms."
+        )
+    disagreements = _disagreements(chosen)
+    if disagreements:
+        notes.append(f"Sources disagree on {len(disagreements)} point{'s' if len(disagreements) > 1 else ''}; "
+                     "see “Where sources differ”.")
     if any(a.partial for a in m.articles):
         notes.append("Some sources were available only as a headline and summary (paywall or blocked page).")
+    scores = [c.check for c in chosen if c.check is not None]
+    verification = Verification(len(chosen), unsupported, quotes_dropped, round(min(scores), 4) if scores else None)
 
     whens = [a.when for a in m.articles]
     return WrittenStory(
@@ -323,4 +375,20 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         method=METHOD.format(model=opts.model_name),
         language=next((a.language for a in writers if a.language), "en") or "en",
         notes=tuple(notes),
+        disagreements=disagreements,
+        verification=verification,
     )
+
+
+def _disagreements(chosen: list[_Cand]) -> tuple[Disagreement, ...]:
+    """One entry per published sentence and kind of fact on which an independent source differs."""
+    out = []
+    for c in chosen:
+        by_kind: dict[str, list[Claim]] = {}
+        for other, src, found in c.conflicts:
+            for cf in found:
+                claims = by_kind.setdefault(cf.kind, [Claim(c.article.id, c.article.outlet_id, cf.a, c.text)])
+                if all(x.outlet_id != other.outlet_id for x in claims):
+                    claims.append(Claim(other.id, other.outlet_id, cf.b, src))
+        out += [Disagreement(kind, tuple(claims)) for kind, claims in by_kind.items() if len(claims) > 1]
+    return tuple(out)
