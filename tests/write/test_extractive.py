@@ -180,3 +180,26 @@ def test_splitter_handles_abbreviation_then_full_stop():
 
     assert split_sentences("Kmart agreed to buy Sears, Roebuck & Co.. The deal is to cost $11.5bn. Mr. Lampert said so.") == [
         "Kmart agreed to buy Sears, Roebuck & Co..", "The deal is to cost $11.5bn.", "Mr. Lampert said so."]
+
+
+def test_disagreement_between_independent_sources_is_recorded(story):
+    w, _ = story
+    numbers = [d for d in w.disagreements if d.kind == "number"]
+    assert len(numbers) == 1
+    values = {c.outlet_id: c.value for c in numbers[0].claims}
+    assert values["radio"] == "9" and values.get("wire") == "12"
+    assert any("Sources disagree on 1 point" in n for n in w.notes)
+    assert w.verification.checked == len(all_sentences(w)) and w.verification.unsupported == 0
+
+
+def test_quotes_without_a_named_speaker_are_left_out():
+    quoting = (
+        "A tram derailed on the Margaret Bridge in Budapest on Monday, injuring 12 passengers. "
+        "\"The tracks on the bridge were inspected only last month,\" he said. "
+        "\"We will find out what went wrong on that bridge,\" BKV spokesman Peter Nagy said."
+    )
+    w = write_story(material([art(1, "radio", "Tram derailment in Budapest", quoting)]))
+    texts = " ".join(s.text for s in all_sentences(w))
+    assert "inspected only last month" not in texts
+    assert "We will find out" in texts
+    assert w.verification.quotes_dropped == 1

@@ -42,7 +42,7 @@ _NUM = re.compile(
     re.I,
 )
 _WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")(?:[\s-](" +
-                       "|".join(k for k in _WORD_NUMBERS if _WORD_NUMBERS[k] < 10 and k not in _WEAK) +
+                       "one|two|three|four|five|six|seven|eight|nine" +
                        r"))?(?:\s(hundred|thousand|million|billion))?\b", re.I)
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(

@@ -325,6 +325,25 @@ def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence) -
     return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets)
 
 
+def _verification_text(story: WrittenStory) -> str | None:
+    v = story.verification
+    if v is None:
+        return None
+
+    def n(k: int, one: str, many: str) -> str:
+        return f"{k} {one if k == 1 else many}"
+
+    parts = [f"{n(v.checked, 'sentence', 'sentences')} passed the support check against the source articles"]
+    if v.unsupported:
+        parts.append(f"{n(v.unsupported, 'sentence that did not was', 'sentences that did not were')} left out")
+    if v.quotes_dropped:
+        parts.append(
+            f"{n(v.quotes_dropped, 'sentence', 'sentences')} with a quotation that could not be matched word for "
+            f"word, or to the speaker its source names, {'was' if v.quotes_dropped == 1 else 'were'} left out"
+        )
+    return "Checks before publication: " + "; ".join(parts) + "."
+
+
 def _disagreement_views(edition: Edition, story: WrittenStory) -> tuple[_DisagreementView, ...]:
     by_id = {s.article_id: s for s in story.sources}
     return tuple(
@@ -507,7 +526,7 @@ def render_story(edition: Edition, slug: str) -> str | None:
         body=body,
         notes=_notes(story),
         disagreements=_disagreement_views(edition, story),
-        verification=story.verification,
+        verification=_verification_text(story),
         sources=_source_views(edition, story),
         coverage=_coverage(edition, story),
         related=related,

@@ -380,6 +380,15 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     )
 
 
+def _stated(sentence: str, value: str) -> str | None:
+    """`value` as `sentence` writes it ("12" for "Twelve"), or None when the sentence does not give it."""
+    i = sentence.lower().find(value.lower())
+    if i >= 0:
+        return sentence[i:i + len(value)]
+    want = {q.value for q in facts(value).quantities}
+    return next((q.text for q in facts(sentence).quantities if q.value in want), None)
+
+
 def _disagreements(chosen: list[_Cand]) -> tuple[Disagreement, ...]:
     """One entry per published sentence and kind of fact on which an independent source differs."""
     out = []
@@ -387,7 +396,14 @@ def _disagreements(chosen: list[_Cand]) -> tuple[Disagreement, ...]:
         by_kind: dict[str, list[Claim]] = {}
         for other, src, found in c.conflicts:
             for cf in found:
-                claims = by_kind.setdefault(cf.kind, [Claim(c.article.id, c.article.outlet_id, cf.a, c.text)])
+                claims = by_kind.get(cf.kind)
+                if claims is None:
+                    # Our sentence's version, and the articles that support it and state the same value.
+                    claims = by_kind[cf.kind] = [Claim(c.article.id, c.article.outlet_id, cf.a, c.text)]
+                    for sup in c.support[1:]:
+                        value = _stated(sup.sentence, cf.a)
+                        if value and all(x.outlet_id != sup.outlet_id for x in claims):
+                            claims.append(Claim(sup.article_id, sup.outlet_id, value, sup.sentence))
                 if all(x.outlet_id != other.outlet_id for x in claims):
                     claims.append(Claim(other.id, other.outlet_id, cf.b, src))
         out += [Disagreement(kind, tuple(claims)) for kind, claims in by_kind.items() if len(claims) > 1]

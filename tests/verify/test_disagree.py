@@ -1,0 +1,33 @@
+from copydesk.verify.disagree import conflicts
+
+
+def test_different_counts_of_the_same_thing():
+    c = conflicts("At least 12 people were killed in the blast in Kabul, officials said.",
+                  "Nine people were killed when a bomb exploded in Kabul, police said.")
+    assert [(x.kind, x.a, x.b) for x in c] == [("number", "12", "Nine")]
+
+
+def test_same_count_in_words_and_digits_agrees():
+    assert conflicts("Nine people were killed in Kabul.", "9 people died in a blast in Kabul.") == []
+
+
+def test_different_dates_and_years():
+    kinds = {(x.kind, x.a, x.b) for x in conflicts("The vote was held on Tuesday in 2019.",
+                                                   "The vote took place on Thursday in 2020.")}
+    assert kinds == {("date", "2019", "2020"), ("date", "Tuesday", "Thursday")}
+
+
+def test_a_different_name_in_the_same_company():
+    c = conflicts("Biden met Putin in Geneva.", "Biden met Xi in Geneva.")
+    assert [(x.kind, x.a, x.b) for x in c] == [("name", "Putin", "Xi")]
+
+
+def test_paraphrases_that_name_someone_on_one_side_only_agree():
+    assert conflicts("Biden met Putin in Geneva on Wednesday.",
+                     "The president met the Russian leader in Geneva on Wednesday.") == []
+    assert conflicts("Barack Obama spoke in Chicago.", "Obama gave a speech in Chicago.") == []
+
+
+def test_unrelated_numbers_of_different_things_do_not_conflict():
+    assert conflicts("The storm killed 12 people and destroyed 300 homes.",
+                     "The storm destroyed 300 homes and killed 12 people, with 40 still missing.") == []
