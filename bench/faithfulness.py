@@ -60,12 +60,23 @@ def balanced_accuracy(pred: np.ndarray, gold: np.ndarray) -> float:
     return (tpr + tnr) / 2
 
 
-def best_threshold(scores: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
+def objective(scores: np.ndarray, gold: np.ndarray, origin: np.ndarray, t: float) -> float:
+    """Mean of the pooled and the two halves' balanced accuracy at threshold t."""
+    pred = (scores >= t).astype(int)
+    parts = [balanced_accuracy(pred, gold)]
+    for o in ("cnndm", "xsum"):
+        m = origin == o
+        parts.append(balanced_accuracy(pred[m], gold[m]))
+    return float(np.mean(parts))
+
+
+def best_threshold(scores: np.ndarray, gold: np.ndarray, origin: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best `objective` (the same threshold for both halves)."""
     best = (0.0, -1.0)
-    for t in np.unique(scores):
-        ba = balanced_accuracy((scores >= t).astype(int), gold)
-        if ba > best[1]:
-            best = (float(t), ba)
+    for t in np.unique(np.round(scores, 4)):
+        v = objective(scores, gold, origin, float(t))
+        if v > best[1]:
+            best = (float(t), v)
     return best
 
 
@@ -91,9 +102,13 @@ class Prepared:
                                   for s in sents])
         self.gold = np.array([r["label"] for r in rows])
         self.origin = np.array([r["origin"] for r in rows])
+        self.X = np.array([f.vector() for fs in self.features for f in fs])
+        self.starts = np.cumsum([0] + [len(fs) for fs in self.features[:-1]])
 
-    def scores(self, **w) -> np.ndarray:
-        return np.array([min(f.score(**w) for f in fs) for fs in self.features])
+    def scores(self, weights: dict[str, float] | None = None) -> np.ndarray:
+        """Each summary's score: its weakest sentence's."""
+        w = np.array(list((weights or support.WEIGHTS).values()))
+        return np.minimum.reduceat(self.X @ w, self.starts)
 
     def overlap(self) -> np.ndarray:
         out = []
@@ -115,21 +130,24 @@ def report(name: str, test: Prepared, scores: np.ndarray, threshold: float) -> d
 
 
 def calibrate(valid: Prepared) -> dict:
-    grid = {
-        "w_top": [0.0, 0.1, 0.2, 0.3],
-        "w_all": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
-        "w_num": [0.0, 0.05, 0.1, 0.2],
-        "w_name": [0.0, 0.05, 0.1],
-        "w_neg": [0.0, 0.03, 0.06],
-    }
-    best: tuple[float, dict, float] = (-1.0, {}, 0.0)
-    for combo in itertools.product(*grid.values()):
-        w = dict(zip(grid, combo))
-        t, ba = best_threshold(valid.scores(**w), valid.gold)
-        if ba > best[0]:
-            best = (ba, w, t)
-    print(f"calibrated on valid: BA {best[0]:.4f} with {best[1]} threshold {best[2]:.4f}", file=sys.stderr)
-    return {"weights": best[1], "threshold": best[2], "valid_balanced_accuracy": round(best[0], 4)}
+    """Coordinate ascent on the weights (dense fixed at 1.0), from the shipped ones, three rounds. Signs are
+    fixed by meaning: what is missing from the sources can only cost support, what is found can only add."""
+    w = dict(support.WEIGHTS)
+    steps = [0.0, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 1.0]
+    sign = {"bigrams_top": 1, "trigrams_all": 1}
+    best = best_threshold(valid.scores(w), valid.gold, valid.origin)[1]
+    for _ in range(3):
+        for k in w:
+            if k == "dense":
+                continue
+            for v in steps:
+                trial = {**w, k: sign.get(k, -1) * v}
+                got = best_threshold(valid.scores(trial), valid.gold, valid.origin)[1]
+                if got > best + 1e-9:
+                    best, w = got, trial
+    t, _ = best_threshold(valid.scores(w), valid.gold, valid.origin)
+    print(f"calibrated on valid: objective {best:.4f} with {w} threshold {t:.4f}", file=sys.stderr)
+    return {"weights": w, "threshold": round(t, 4), "valid_objective": round(best, 4)}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -145,17 +163,17 @@ def main(argv: list[str] | None = None) -> dict:
     valid = Prepared(load(args.data, "valid", args.limit_docs), emb, args.cache)
     test = Prepared(load(args.data, "test", args.limit_docs), emb, args.cache)
     out: dict = {"summaries": len(test.rows), "valid_summaries": len(valid.rows)}
-    weights: dict = {}
+    weights: dict | None = None
     if args.calibrate:
         cal = calibrate(valid)
         weights = cal["weights"]
         out["calibration"] = cal
     # The shipped scorer: its weights (or the calibrated ones), its threshold re-picked on valid.
-    t, _ = best_threshold(valid.scores(**weights), valid.gold)
-    out.update(report("", test, test.scores(**weights), t))
+    t, _ = best_threshold(valid.scores(weights), valid.gold, valid.origin)
+    out.update(report("", test, test.scores(weights), t))
     out["shipped_threshold"] = support.SUPPORTED
-    out.update(report("shipped_threshold_", test, test.scores(**weights), support.SUPPORTED))
-    t0, _ = best_threshold(valid.overlap(), valid.gold)
+    out.update(report("shipped_threshold_", test, test.scores(weights), support.SUPPORTED))
+    t0, _ = best_threshold(valid.overlap(), valid.gold, valid.origin)
     out.update(report("baseline_overlap_", test, test.overlap(), t0))
     print(json.dumps(out))
     return out

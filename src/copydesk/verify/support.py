@@ -15,24 +15,33 @@ consistency with the article; the benchmark reports the held-out test split.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from dataclasses import dataclass
 
 import numpy as np
 
-from copydesk.verify.facts import Facts, facts
+from copydesk.verify.facts import Facts, facts, normalise
 
 #: How many best-matching source sentences form the evidence for one sentence.
 TOP_K = 3
-# Weights of the penalties, and the threshold. Calibrated together by a grid search on FRANK valid
-# (671 summaries, balanced accuracy of min-over-sentences; bench/faithfulness.py --calibrate).
-W_NOVEL_TOP = 0.20  # share of content words absent from the best-matching source sentences
-W_NOVEL_ALL = 0.60  # share of content words absent from every source sentence
-W_NUMBER = 0.10  # a number, year or date no source states
-W_NAME = 0.05  # a name no source states
-W_NEGATION = 0.03  # negation on one side only (sentence vs its best match)
-#: Score at which a sentence counts as supported (FRANK valid, best balanced accuracy).
-SUPPORTED = 0.62
+#: Weights of the measurements in the score, calibrated on FRANK valid (671 summaries; coordinate ascent on
+#: the mean of pooled, CNN/DM and XSum balanced accuracy, a summary scoring as its weakest sentence, signs fixed
+#: by meaning; bench/faithfulness.py --calibrate). Positive weights reward, negative ones penalise.
+WEIGHTS = {
+    "dense": 1.0,  # cosine to the best-matching source sentence (fixed: sets the scale)
+    "novel_top": -1.0,  # share of content words absent from the best-matching source sentences
+    "novel_all": -1.0,  # share of content words absent from every source sentence
+    "bigrams_top": 0.05,  # share of word pairs found in the best-matching source sentences
+    "trigrams_all": 0.03,  # share of word triples found anywhere in the sources
+    "numbers": -0.4,  # numbers, years and dates no source states (at most 2 counted)
+    "names": -0.3,  # names no source states (at most 2 counted; FRANK's lower-cased summaries show only [UNK])
+    "negation": 0.0,  # negated on one side only (sentence vs its best match): no gain on FRANK valid
+}
+#: Score at which a sentence counts as supported: the threshold with the best mean of pooled, CNN/DM and XSum
+#: balanced accuracy on FRANK valid for the weights above (valid 0.707; test in bench/faithfulness.py).
+SUPPORTED = 0.5327
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +60,36 @@ class Features:
     dense: float
     novel_top: float
     novel_all: float
+    bigrams_top: float
+    trigrams_all: float
     numbers: int
     names: int
     negation: int
     problems: tuple[str, ...]
     evidence: tuple[int, ...]
 
-    def score(self, w_top: float = W_NOVEL_TOP, w_all: float = W_NOVEL_ALL, w_num: float = W_NUMBER,
-              w_name: float = W_NAME, w_neg: float = W_NEGATION) -> float:
-        return (self.dense - w_top * self.novel_top - w_all * self.novel_all - w_num * min(self.numbers, 2)
-                - w_name * min(self.names, 2) - w_neg * self.negation)
+    def vector(self) -> tuple[float, ...]:
+        """The measurements in the order of `WEIGHTS`."""
+        return (self.dense, self.novel_top, self.novel_all, self.bigrams_top, self.trigrams_all,
+                min(self.numbers, 2), min(self.names, 2), self.negation)
+
+    def score(self, weights: dict[str, float] | None = None) -> float:
+        w = weights or WEIGHTS
+        return sum(w[k] * v for k, v in zip(WEIGHTS, self.vector()))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", normalise(text).lower())
+
+
+def _ngram_share(toks: list[str], n: int, pool: set[tuple[str, ...]]) -> float:
+    grams = list(zip(*(toks[i:] for i in range(n))))
+    return sum(g in pool for g in grams) / len(grams) if grams else 1.0
+
+
+def _ngrams(toks: list[str], n: int) -> set[tuple[str, ...]]:
+    return set(zip(*(toks[i:] for i in range(n))))
 
 
 def _values(f: Facts) -> set[float]:
@@ -71,7 +100,7 @@ def features(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs
              source_facts: Sequence[Facts] | None = None) -> Features:
     """The measurements behind `check` (exposed for calibration)."""
     if not len(sources):
-        return Features(0.0, 1.0, 1.0, 0, 0, 0, ("no source to check against",), ())
+        return Features(0.0, 1.0, 1.0, 0.0, 0.0, 0, 0, 0, ("no source to check against",), ())
     sf = list(source_facts) if source_facts is not None else [facts(s) for s in sources]
     sims = source_vecs @ vec
     order = np.argsort(-sims)[:TOP_K]
@@ -101,8 +130,12 @@ def features(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs
     negation = int(f.negated != sf[best[0]].negated)
     if negation:
         problems.append("negated in one text and not in the other")
-    return Features(float(sims[best[0]]), novel_top, novel_all, len(missing_numbers), len(missing_names), negation,
-                    tuple(problems), tuple(best))
+    toks = _tokens(sentence)
+    src_toks = [_tokens(sources[i]) for i in best]
+    bigrams_top = _ngram_share(toks, 2, set().union(*(_ngrams(t, 2) for t in src_toks)))
+    trigrams_all = _ngram_share(toks, 3, set().union(*(_ngrams(_tokens(x), 3) for x in sources)))
+    return Features(float(sims[best[0]]), novel_top, novel_all, bigrams_top, trigrams_all, len(missing_numbers),
+                    len(missing_names), negation, tuple(problems), tuple(best))
 
 
 def check(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs: np.ndarray,
@@ -114,4 +147,4 @@ def check(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs: n
     return SupportCheck(round(s, 4), s >= threshold, ft.evidence, round(ft.dense, 4), ft.problems)
 
 
-__all__ = ["SupportCheck", "Features", "check", "features", "SUPPORTED"]
+__all__ = ["SupportCheck", "Features", "check", "features", "SUPPORTED", "WEIGHTS"]
