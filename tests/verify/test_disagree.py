@@ -4,7 +4,7 @@ from copydesk.verify.disagree import conflicts
 def test_different_counts_of_the_same_thing():
     c = conflicts("At least 12 people were killed in the blast in Kabul, officials said.",
                   "Nine people were killed when a bomb exploded in Kabul, police said.")
-    assert [(x.kind, x.a, x.b) for x in c] == [("number", "12", "Nine")]
+    assert [(x.kind, x.a, x.b) for x in c] == [("number", "At least 12", "Nine")]
 
 
 def test_same_count_in_words_and_digits_agrees():
@@ -31,3 +31,11 @@ def test_paraphrases_that_name_someone_on_one_side_only_agree():
 def test_unrelated_numbers_of_different_things_do_not_conflict():
     assert conflicts("The storm killed 12 people and destroyed 300 homes.",
                      "The storm destroyed 300 homes and killed 12 people, with 40 still missing.") == []
+
+
+def test_qualifiers_are_shown_and_the_counted_thing_is_matched():
+    c = conflicts("Southwest Airlines canceled more than 1,000 flights over the weekend.",
+                  "Southwest canceled at least 1,800 domestic flights and delayed another 1,500 flights.")
+    assert [(x.a, x.b) for x in c] == [("more than 1,000", "at least 1,800")]
+    assert conflicts("Cuomo said gun violence now kills more than Covid-19 does.",
+                     "Cuomo announced $138 million to fight gun violence.") == []

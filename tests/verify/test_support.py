@@ -23,7 +23,7 @@ def test_a_changed_number_or_a_new_name_costs_support_and_says_why():
     r = check("At least 19 people were killed in a blast in Kandahar on Tuesday, officials said.", VECS[0],
               SOURCES, VECS)
     assert r.score < same
-    assert any("'19'" in p for p in r.problems) and any("Kandahar" in p for p in r.problems)
+    assert any("19" in p and "no source" in p for p in r.problems) and any("Kandahar" in p for p in r.problems)
 
 
 def test_unrelated_words_fail_even_when_the_embedding_is_close():

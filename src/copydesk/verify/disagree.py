@@ -34,7 +34,11 @@ def _same_name(x: str, y: str) -> bool:
 
 
 def _units_match(p: Quantity, q: Quantity) -> bool:
-    return p.unit == q.unit and p.unit != ""
+    """Counts of the same thing: the same word after the number, or a shared word among the next two
+    ("1,000 flights" / "1,800 domestic flights"); money and percentages by their sign."""
+    if p.unit in {"$", "£", "€", "%"} or q.unit in {"$", "£", "€", "%"}:
+        return p.unit == q.unit
+    return (p.unit == q.unit and p.unit != "") or bool(set(p.nouns) & set(q.nouns))
 
 
 def _number_conflicts(fa: Facts, fb: Facts) -> list[Conflict]:

@@ -13,7 +13,7 @@ _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12, "dozens": 24,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
     "half": 0.5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
 }
 # "one" and ordinals are too often not a count ("one of the", "first time"): they count only before a noun
@@ -37,7 +37,7 @@ according new one two also would could may might must shall us mr mrs ms dr s t 
 """.split())
 
 _NUM = re.compile(
-    r"(?<![\w.])(?P<sign>[$£€]\s?)?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suffix>%|\s?(?:per ?cent|percent))?"
+    r"(?<![\w.])(?<![A-Za-z]-)(?P<sign>[$£€]\s?)?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suffix>%|\s?(?:per ?cent|percent))?"
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|m|k)\b)?",
     re.I,
 )
@@ -71,7 +71,8 @@ _NOT_NAMES = frozenset(w.capitalize() for w in STOPWORDS) | {m.capitalize() for 
 class Quantity:
     value: float
     unit: str  # the counted word after the number ("dead", "people", "%"), "" when none
-    text: str  # as written
+    text: str  # as written, with a qualifier before it ("more than 180")
+    nouns: tuple[str, ...] = ()  # the first two content words after the number ("domest", "flight")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +105,30 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-def _unit_after(text: str, end: int) -> str:
-    for tok in _TOKEN.findall(text[end:end + 40])[:3]:
+_QUALIFIER = re.compile(
+    r"\b(more than|less than|fewer than|at least|at most|up to|nearly|almost|about|around|roughly|"
+    r"approximately|some|over|under|as many as)\s+$", re.I)
+
+
+def _qualified(text: str, start: int, written: str) -> str:
+    """The number as written, with the qualifier before it ("more than 180"), which readers need to see."""
+    m = _QUALIFIER.search(text[max(0, start - 20):start])
+    return f"{m.group(1)} {written}" if m else written
+
+
+def _nouns_after(text: str, end: int) -> tuple[str, ...]:
+    out = []
+    for tok in _TOKEN.findall(text[end:end + 50])[:4]:
         low = tok.lower()
-        if low in STOPWORDS or low in _SCALE or low.isdigit():
+        if low in STOPWORDS or low in _SCALE or low[0].isdigit():
             continue
-        return stem(low)
-    return ""
+        out.append(stem(low))
+    return tuple(out[:2])
+
+
+def _unit_after(text: str, end: int) -> str:
+    nouns = _nouns_after(text, end)
+    return nouns[0] if nouns else ""
 
 
 def quantities(text: str) -> tuple[Quantity, ...]:
@@ -129,7 +147,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         if m.group("scale"):
             v *= _SCALE[m.group("scale").lower()]
         unit = "%" if m.group("suffix") else (m.group("sign") or "").strip() or _unit_after(text, m.end())
-        out.append(Quantity(v, unit, m.group(0).strip()))
+        out.append(Quantity(v, unit, _qualified(text, m.start(), m.group(0).strip()), _nouns_after(text, m.end())))
         taken.append(m.span())
     for m in _WORD_NUM.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -142,7 +160,8 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             v += _WORD_NUMBERS[m.group(2).lower()]
         if m.group(3):
             v *= _SCALE[m.group(3).lower()]
-        out.append(Quantity(v, _unit_after(text, m.end()), m.group(0)))
+        out.append(Quantity(v, _unit_after(text, m.end()), _qualified(text, m.start(), m.group(0)),
+                            _nouns_after(text, m.end())))
     return tuple(out)
 
 
