@@ -18,16 +18,17 @@ from copydesk.embed import load_embedder  # noqa: E402
 from copydesk.verify import support  # noqa: E402
 from copydesk.verify.disagree import conflicts  # noqa: E402
 
-#: FRANK test: the summaries of the first 10 CNN/DM and the first 10 XSum articles by id.
-FRANK_DOCS = 10
+#: FRANK test: the summaries of the first 6 CNN/DM and the first 6 XSum articles by id.
+FRANK_DOCS = 6
 #: The first 30 AllSides stories by id.
 DISAGREE_STORIES = 30
+#: Floors: measured with the committed method, minus a margin of about 0.03 for numeric noise across machines
+#: (quantised model, BLAS sums) -- FRANK subset (54 summaries): balanced accuracy 0.790; disagreement subset
+#: (55 pairs, 23 disagreements): precision 1.000, recall 0.783.
 FLOOR = {
-    # measured with the committed scorer and threshold: pooled BA {FRANK_MEASURED}
-    "frank_balanced_accuracy": 0.0,
-    # measured: precision {P}, recall {R}
-    "disagree_precision": 0.0,
-    "disagree_recall": 0.0,
+    "frank_balanced_accuracy": 0.76,
+    "disagree_precision": 0.95,
+    "disagree_recall": 0.75,
 }
 
 
