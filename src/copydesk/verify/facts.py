@@ -52,6 +52,15 @@ _NEGATION = re.compile(
 )
 _CAP_WORD = r"(?:[A-Z][A-Za-zà-ÿ'’-]*[a-zà-ÿ][A-Za-zà-ÿ'’-]*|[A-Z]{2,}|(?:[A-Z]\.)+)"
 _CAP_RUN = re.compile(rf"\b{_CAP_WORD}(?:\s+(?:of\s+|de\s+|van\s+|von\s+|al-)?{_CAP_WORD})*")
+_DEMONYM = re.compile(r"^[A-Z][a-z]{2,}(?:ian|ean|ese|ish|ani|eli|aqi|udi|ali|eni)$|^(?:" + "|".join("""
+American Russian British French German Israeli Mexican Korean Afghan Pakistani Indian Iraqi Saudi European African
+Asian Australian Canadian Brazilian Palestinian Egyptian Somali Yemeni English Scottish Irish Welsh Dutch Swiss
+Swedish Polish Greek Cuban Venezuelan Colombian Nigerian Kenyan Ethiopian Hungarian Austrian Czech Romanian
+Serbian Croatian Taiwanese Vietnamese Thai Filipino Indonesian Malaysian Arab Kurdish Lebanese Jordanian Qatari
+Emirati Libyan Tunisian Moroccan Algerian Turkmen Kazakh Uzbek Georgian Armenian Azerbaijani Argentine Chilean
+Peruvian Haitian Jamaican Norwegian Danish Finnish Belgian Portuguese Slovak Bulgarian Lithuanian Latvian
+Estonian Democratic Republican Chinese Japanese Turkish Spanish Italian Syrian Iranian Ukrainian Belarusian
+""".split()) + ")$")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]|(?<![A-Za-z])[‘']([^‘’']{20,}?)[’'](?![A-Za-z])")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b|\b(" + "|".join(MONTHS) +
@@ -184,6 +193,9 @@ def names(text: str) -> frozenset[str]:
             while parts and parts[-1].lower() in {"of", "de", "van", "von"}:
                 parts.pop()
             if not parts or (len(parts) == 1 and parts[0].lower() in STOPWORDS):
+                continue
+            # "the Russian leader", "a British climber": a nationality used as an adjective is not a name.
+            if len(parts) == 1 and _DEMONYM.search(parts[0]) and re.match(r"\s+[a-z]", text[m.end():]):
                 continue
             out.add(re.sub(r"['’]s$", "", " ".join(parts).strip(".,'’")))
     return frozenset(n for n in out if len(n) > 1)
