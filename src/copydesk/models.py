@@ -195,12 +195,22 @@ class Support:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One change the copy desk made to a source's wording (loaded word replaced or removed)."""
+
+    before: str
+    after: str  # "" when the word was removed
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class WrittenSentence:
     text: str
     support: tuple[Support, ...]
     attribution: str | None = None  # outlet name when the sentence is attributed in text ("according to X")
     independent_outlets: int = 1
     check: float | None = None  # score of the support check it passed (copydesk.verify.support)
+    edits: tuple[Change, ...] = ()  # wording changed from the source sentence (support[0]), in order
 
     @property
     def article_ids(self) -> tuple[int, ...]:
@@ -232,6 +242,7 @@ class Verification:
     checked: int  # sentences that passed the support check and were published
     unsupported: int = 0  # sentences left out by the support check
     quotes_dropped: int = 0  # sentences left out because a quotation failed its check
+    evaluative_dropped: int = 0  # sentences left out because they judge without saying whose judgement it is
     lowest_score: float | None = None  # the weakest published sentence's support score
 
 

@@ -263,7 +263,7 @@ def test_story_json_provenance(edition):
     assert d["kind"] == "date" and [c["value"] for c in d["claims"][:2]] == ["Monday", "Tuesday"]
     assert d["claims"][1] == {"article_id": 102, "outlet_id": "daily", "value": "Tuesday",
                               "sentence": "The bridge closes on Tuesday, officials said."}
-    assert data["verification"] == {"checked": 4, "unsupported_left_out": 1, "quotes_left_out": 2,
+    assert data["verification"] == {"checked": 4, "unsupported_left_out": 1, "quotes_left_out": 2, "evaluative_left_out": 0,
                                     "lowest_support_score": 0.71}
     assert "support_check" in lede
     # a bare WrittenStory gives the same answer

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from copydesk.models import (
+    Change,
     Claim,
     Disagreement,
     Outlet,
@@ -53,6 +54,7 @@ def _sentence_to_dict(s: WrittenSentence) -> dict[str, Any]:
         "attribution": s.attribution,
         "independent_outlets": s.independent_outlets,
         "check": s.check,
+        "edits": [asdict(x) for x in s.edits],
         "support": [asdict(x) for x in s.support],
     }
 
@@ -64,6 +66,7 @@ def _sentence_from_dict(d: dict[str, Any]) -> WrittenSentence:
         attribution=d.get("attribution"),
         independent_outlets=d.get("independent_outlets", 1),
         check=d.get("check"),
+        edits=tuple(Change(**x) for x in d.get("edits", ())),
     )
 
 

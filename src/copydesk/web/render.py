@@ -325,6 +325,21 @@ def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence) -
     return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets)
 
 
+def _edit_trail(story: WrittenStory) -> tuple[dict[str, Any], ...]:
+    """Every wording change, sentence by sentence: what the source said and what was changed."""
+    out = []
+    sentences = [story.headline, story.lede] + [s for sec in story.body for s in sec.sentences]
+    for ws in sentences:
+        if ws.edits:
+            out.append(dict(
+                published=ws.text,
+                source=ws.support[0].sentence if ws.support else "",
+                changes=tuple(f"“{e.before}” → “{e.after}” ({e.reason})" if e.after else
+                              f"“{e.before}” removed ({e.reason})" for e in ws.edits),
+            ))
+    return tuple(out)
+
+
 def _verification_text(story: WrittenStory) -> str | None:
     v = story.verification
     if v is None:
@@ -336,6 +351,11 @@ def _verification_text(story: WrittenStory) -> str | None:
     parts = [f"{n(v.checked, 'sentence', 'sentences')} passed the support check against the source articles"]
     if v.unsupported:
         parts.append(f"{n(v.unsupported, 'sentence that did not was', 'sentences that did not were')} left out")
+    if v.evaluative_dropped:
+        parts.append(
+            f"{n(v.evaluative_dropped, 'sentence', 'sentences')} that passed judgement without saying whose "
+            f"judgement it was {'was' if v.evaluative_dropped == 1 else 'were'} left out"
+        )
     if v.quotes_dropped:
         parts.append(
             f"{n(v.quotes_dropped, 'sentence', 'sentences')} with a quotation that could not be matched word for "
@@ -527,6 +547,7 @@ def render_story(edition: Edition, slug: str) -> str | None:
         notes=_notes(story),
         disagreements=_disagreement_views(edition, story),
         verification=_verification_text(story),
+        edit_trail=_edit_trail(story),
         sources=_source_views(edition, story),
         coverage=_coverage(edition, story),
         related=related,
@@ -589,6 +610,7 @@ def _sentence_json(ws: WrittenSentence) -> dict[str, Any]:
         "attribution": ws.attribution,
         "independent_outlets": ws.independent_outlets,
         "support_check": ws.check,
+        "edits": [{"before": e.before, "after": e.after, "reason": e.reason} for e in ws.edits],
         "support": [
             {"article_id": s.article_id, "outlet_id": s.outlet_id, "sentence": s.sentence, "score": s.score}
             for s in ws.support
@@ -628,6 +650,7 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
         ],
         "verification": (
             {"checked": v.checked, "unsupported_left_out": v.unsupported, "quotes_left_out": v.quotes_dropped,
+             "evaluative_left_out": v.evaluative_dropped,
              "lowest_support_score": v.lowest_score}
             if (v := story.verification) else None
         ),

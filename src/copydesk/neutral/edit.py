@@ -1,0 +1,125 @@
+"""Find loaded words in a sentence and take them out, keeping a trail of every change.
+
+Only words outside quotation marks are touched: a quotation is published verbatim or not at all. A word with
+a plain replacement in ``SENSATIONAL`` is replaced ("slams" -> "criticises"); an intensifier or an evaluative
+adjective or adverb in front of what it qualifies is deleted ("a shocking attack" -> "an attack"); any other
+loaded word is left and reported, and the writer then prefers other sentences or attributes the judgement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copydesk.models import Change
+from copydesk.neutral.lexicon import CLICKBAIT, SENSATIONAL, loaded_kind
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_QUOTE = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’")
+_LINKING = frozenset("and or but nor to for of in on at by with than as from that which who".split())
+_DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
+#: A sentence with at least this many loaded words outside quotations is loaded (the shipped detector's rule;
+#: 1 is the only setting that needs no training data, see bench/loaded_language.py).
+LOADED_MIN_HITS = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    word: str
+    start: int
+    end: int
+    kind: str  # "sensational", "subjective" or "emotional"
+    replacement: str | None  # what replaces it ("" deletes it), None when it is left in place
+
+
+Edit = Change  # one change to a source's wording: before, after ("" = removed), reason
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTE.finditer(text)]
+
+
+def loaded_words(text: str) -> list[Hit]:
+    """Loaded words outside quotations, with what would replace each."""
+    quoted = _quoted_spans(text)
+    words = list(_WORD.finditer(text))
+    hits = []
+    for k, m in enumerate(words):
+        if any(a <= m.start() < b for a, b in quoted):
+            continue
+        kind = loaded_kind(m.group(0))
+        if kind is None:
+            continue
+        low = m.group(0).lower()
+        replacement: str | None = SENSATIONAL.get(low)
+        # A word is deleted only in front of the word it qualifies ("a shocking attack", "extremely
+        # rare"); "the attack was horrific." keeps it (deleting would break the sentence) and is flagged.
+        follows = text[m.end():m.end() + 1] == " " and k + 1 < len(words) and words[k + 1].start() == m.end() + 1
+        nxt = words[k + 1].group(0) if follows else ""
+        qualifies = nxt[:1].isalpha() and nxt.lower() not in _LINKING
+        if replacement == "" and not qualifies:
+            replacement = None
+        elif replacement is None:
+            prev = words[k - 1].group(0).lower() if k else ""
+            adverb = low.endswith("ly") and qualifies
+            attributive = prev in _DETERMINERS and qualifies and nxt[:1].islower() and loaded_kind(nxt) is None
+            replacement = "" if adverb or attributive else None
+        hits.append(Hit(m.group(0), m.start(), m.end(), kind, replacement))
+    return hits
+
+
+def is_loaded(text: str) -> bool:
+    return len(loaded_words(text)) >= LOADED_MIN_HITS
+
+
+def _match_case(new: str, old: str) -> str:
+    return new[:1].upper() + new[1:] if old[:1].isupper() and new else new
+
+
+def _fix_article(text: str) -> str:
+    """"a attack" -> "an attack", "an large" -> "a large" after a deletion."""
+    text = re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", r"\1n ", text)
+    return re.sub(r"\b([Aa])n (?=[^aeiouAEIOU\W])(?!hour|honest|honou?r|heir)", r"\1 ", text)
+
+
+def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
+    """The sentence with its replaceable loaded words replaced or deleted, and the edits made."""
+    hits = [h for h in loaded_words(text) if h.replacement is not None]
+    if not hits:
+        return text, ()
+    out, pos, edits = [], 0, []
+    for h in hits:
+        out.append(text[pos:h.start])
+        new = _match_case(h.replacement or "", h.word)
+        if not new:
+            # deleting: drop one adjacent space (and a comma made dangling by it)
+            if out and out[-1].endswith(" "):
+                out[-1] = out[-1][:-1]
+            elif text[h.end:h.end + 1] == " ":
+                h = Hit(h.word, h.start, h.end + 1, h.kind, h.replacement)
+        out.append(new)
+        pos = h.end
+        edits.append(Edit(h.word, new, f"{h.kind} word {'removed' if not new else 'replaced'}"))
+    out.append(text[pos:])
+    result = _fix_article(re.sub(r"\s+([,.;:])", r"\1", re.sub(r"  +", " ", "".join(out)))).strip()
+    if result and text[:1].isupper():
+        result = result[0].upper() + result[1:]
+    return result, tuple(edits)
+
+
+def headline_problems(title: str) -> list[str]:
+    """Why a title is not a neutral headline: a question, clickbait, shouting, or loaded words."""
+    problems = []
+    t = title.strip()
+    if t.endswith("?"):
+        problems.append("a question")
+    low = t.lower()
+    if any(c in low for c in CLICKBAIT) or t.endswith("!"):
+        problems.append("clickbait")
+    if sum(w.isupper() and len(w) > 3 for w in t.split()) >= 2:
+        problems.append("capitals")
+    if any(h.replacement is None for h in loaded_words(t)):
+        problems.append("loaded words")
+    return problems
+
+
+__all__ = ["Edit", "Hit", "headline_problems", "is_loaded", "loaded_words", "neutralize"]

@@ -1,0 +1,122 @@
+"""Loaded and sensational words: where they come from and what replaces them.
+
+Three sources, all shippable:
+
+* ``SENSATIONAL``: copydesk's own table of headline verbs and sensational words with a plain replacement
+  ("slams" -> "criticises", "skyrockets" -> "rises sharply") or ``""`` for a word to delete ("shocking",
+  "stunning"). Written for this project (Apache-2.0).
+* the subjectivity lexicon of the pattern library (Tom De Smedt, Walter Daelemans; PDDL), shipped inside
+  TextBlob: adjectives with a subjectivity and polarity score;
+* the VADER valence lexicon (Hutto & Gilbert 2014; MIT), shipped inside vaderSentiment.
+
+A word counts as loaded when it is in ``SENSATIONAL``, or when pattern rates it strongly subjective and
+polar (``SUBJECTIVE_MIN``, ``POLARITY_MIN``), or VADER rates it strongly emotional (``VALENCE_MIN``).
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from functools import lru_cache
+
+#: Thresholds for the two published lexicons. pattern: subjectivity >= 0.8 and |polarity| >= 0.5 keeps
+#: words like "outrageous", "disgraceful", "brilliant" and leaves "able", "major", "final"; VADER: |valence| >=
+#: 2.5 keeps "horrific", "devastating", "evil" and leaves "killed" (-2.6 is a fact in news: excluded below).
+SUBJECTIVE_MIN, POLARITY_MIN, VALENCE_MIN = 0.8, 0.5, 2.5
+
+#: Words of plain news reporting that the lexicons rate as emotional; they state facts and stay.
+FACTUAL = frozenset("""
+killed kill kills killing dead death deaths died die dies murder murdered murders war attack attacks attacked
+crisis injured injuries wounded victim victims shooting shot disaster terror terrorist terrorism bomb bombing
+fire fires arrest arrested prison jail crime crimes criminal guilty abuse abused rape raped violence violent
+disease cancer pandemic illegal lawsuit sued fraud corruption accused accusation protest protests protesters
+hurt pain risk danger dangerous threat threats threatened emergency collapse hostage hostages weapon weapons
+suicide poverty hunger loss losses lost lose defeat defeated win won wins victory free freedom support supported
+best worst great good bad well like love hate agree agreed lead leading top
+""".split())
+
+#: copydesk's own table: a sensational word and what a neutral report says instead ("" deletes it).
+SENSATIONAL = {
+    # headline verbs of conflict
+    "slams": "criticises", "slammed": "criticised", "slam": "criticise", "slamming": "criticising",
+    "blasts": "criticises", "blasted": "criticised", "blasting": "criticising",
+    "rips": "criticises", "ripped": "criticised", "lambasts": "criticises", "lambasted": "criticised",
+    "torches": "criticises", "torched": "criticised", "skewers": "criticises", "skewered": "criticised",
+    "eviscerates": "criticises", "eviscerated": "criticised", "destroys": "criticises",
+    "demolishes": "criticises", "hammers": "criticises", "hammered": "criticised",
+    "bashes": "criticises", "bashed": "criticised", "trashes": "criticises", "trashed": "criticised",
+    "rails": "protests", "railed": "protested", "fumes": "objects", "fumed": "objected",
+    "erupts": "reacts", "erupted": "reacted", "clash": "disagree", "clashed": "disagreed", "clashes": "disagrees",
+    "vows": "says it will", "vowed": "said it would",
+    # movement words
+    "skyrockets": "rises sharply", "skyrocketed": "rose sharply", "skyrocketing": "rising sharply",
+    "soars": "rises", "soared": "rose", "soaring": "rising", "surges": "rises", "surged": "rose",
+    "plummets": "falls", "plummeted": "fell", "plummeting": "falling", "plunges": "falls", "plunged": "fell",
+    "tanks": "falls", "tanked": "fell", "crashes": "falls", "nosedives": "falls", "nosedived": "fell",
+    # intensifiers and sensational adjectives: deleted
+    "shocking": "", "stunning": "", "stunningly": "", "shockingly": "", "jaw-dropping": "",
+    "bombshell": "", "explosive": "", "dramatic": "", "dramatically": "", "incredible": "", "incredibly": "",
+    "unbelievable": "", "astonishing": "", "staggering": "", "whopping": "", "mind-blowing": "",
+    "horrific": "", "horrifying": "", "horrendous": "", "gruesome": "", "brutal": "", "chilling": "",
+    "heartbreaking": "", "heart-wrenching": "", "terrifying": "", "disgraceful": "", "outrageous": "",
+    "shameful": "", "disastrous": "", "catastrophic": "", "devastating": "", "scathing": "", "blistering": "",
+    "extremely": "", "absolutely": "", "utterly": "", "totally": "", "truly": "", "literally": "",
+    "very": "", "really": "", "so-called": "", "radical": "", "extreme": "", "far-left": "", "far-right": "",
+    "massive": "large", "huge": "large", "enormous": "large", "tiny": "small",
+    # loaded nouns
+    "chaos": "disorder", "meltdown": "collapse", "firestorm": "criticism", "outrage": "criticism",
+    "fury": "anger", "frenzy": "rush", "bloodbath": "violence", "slaughter": "killing", "carnage": "violence",
+    "regime": "government", "mob": "crowd", "thugs": "attackers", "scheme": "plan", "ploy": "plan",
+    "debacle": "failure", "fiasco": "failure", "onslaught": "attack", "crusade": "campaign",
+}
+
+#: Words that read as a question or a teaser in a headline: a headline with one of these is not used.
+CLICKBAIT = ("you won't believe", "here's why", "here is why", "what you need to know", "this is why",
+             "everything you need", "the truth about", "you need to", "will shock", "goes viral", "watch:",
+             "must see", "must-see", "revealed:", "the reason why", "find out")
+
+
+@lru_cache(maxsize=1)
+def pattern_lexicon() -> dict[str, tuple[float, float]]:
+    """word -> (subjectivity, polarity), averaged over the senses pattern lists."""
+    import textblob
+
+    path = os.path.join(os.path.dirname(textblob.__file__), "en", "en-sentiment.xml")
+    acc: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for w in ET.parse(path).getroot().iter("word"):  # a file of the installed package, not input
+        acc[w.get("form", "").lower()].append((float(w.get("subjectivity", 0)), float(w.get("polarity", 0))))
+    return {k: (sum(s for s, _ in v) / len(v), sum(p for _, p in v) / len(v)) for k, v in acc.items() if k}
+
+
+@lru_cache(maxsize=1)
+def vader_lexicon() -> dict[str, float]:
+    """word -> VADER mean valence (-4 .. 4)."""
+    import vaderSentiment
+
+    path = os.path.join(os.path.dirname(vaderSentiment.__file__), "vader_lexicon.txt")
+    out: dict[str, float] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split("\t")
+            if len(parts) > 2 and parts[0].isalpha():
+                out[parts[0].lower()] = float(parts[1])
+    return out
+
+
+def loaded_kind(word: str) -> str | None:
+    """Why a word is loaded ("sensational", "subjective", "emotional"), or None."""
+    w = word.lower()
+    if w in SENSATIONAL:
+        return "sensational"
+    if w in FACTUAL or len(w) < 4:
+        return None
+    subj, pol = pattern_lexicon().get(w, (0.0, 0.0))
+    if subj >= SUBJECTIVE_MIN and abs(pol) >= POLARITY_MIN:
+        return "subjective"
+    if abs(vader_lexicon().get(w, 0.0)) >= VALENCE_MIN:
+        return "emotional"
+    return None
+
+
+__all__ = ["SENSATIONAL", "CLICKBAIT", "FACTUAL", "loaded_kind", "pattern_lexicon", "vader_lexicon"]
