@@ -78,11 +78,10 @@ def summarize(row: dict, emb, cache: Path | None, words: int) -> str:
     parts = [story.headline.text.rstrip(".") + "."] + [
         _ATTRIBUTION.sub(".", s.text) for s in [story.lede] + [x for sec in story.body for x in sec.sentences]
     ]
-    out: list[str] = []
-    for p in parts:
-        if len(" ".join(out + [p]).split()) > words:
-            break
-        out.append(p)
+    out: list[str] = parts[:1]
+    for p in parts[1:]:
+        if len(" ".join(out + [p]).split()) <= words:
+            out.append(p)  # a sentence that does not fit is skipped; a shorter later one may
     return " ".join(out)
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from copydesk.models import Change
-from copydesk.neutral.lexicon import CLICKBAIT, SENSATIONAL, loaded_kind
+from copydesk.neutral.lexicon import CLICKBAIT, SAY_VERBS, SENSATIONAL, loaded_kind
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _QUOTE = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’")
@@ -28,7 +28,7 @@ class Hit:
     word: str
     start: int
     end: int
-    kind: str  # "sensational", "subjective" or "emotional"
+    kind: str  # "sensational", "say-verb", "subjective" or "emotional"
     replacement: str | None  # what replaces it ("" deletes it), None when it is left in place
 
 
@@ -50,6 +50,11 @@ def loaded_words(text: str) -> list[Hit]:
         if kind is None:
             continue
         low = m.group(0).lower()
+        if kind == "say-verb":
+            nxt_word = words[k + 1].group(0).lower() if k + 1 < len(words) else ""
+            if nxt_word == "that":
+                hits.append(Hit(m.group(0), m.start(), m.end(), kind, SAY_VERBS[low]))
+            continue
         replacement: str | None = SENSATIONAL.get(low)
         # A word is deleted only in front of the word it qualifies ("a shocking attack", "extremely
         # rare"); "the attack was horrific." keeps it (deleting would break the sentence) and is flagged.

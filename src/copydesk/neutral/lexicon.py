@@ -70,6 +70,23 @@ SENSATIONAL = {
     "regime": "government", "mob": "crowd", "thugs": "attackers", "scheme": "plan", "ploy": "plan",
     "debacle": "failure", "fiasco": "failure", "onslaught": "attack", "crusade": "campaign",
 }
+#: Praise, labels and commentary that an encyclopedia's or a wire desk's style guide asks writers to drop
+#: ("peacock" and "weasel" words, editorialising adverbs); copydesk's own list, deleted where they qualify a word.
+PEACOCK = frozenset("""
+legendary acclaimed iconic visionary outstanding celebrated award-winning landmark cutting-edge innovative
+extraordinary brilliant renowned remarkable prestigious world-class world-renowned respected notable virtuoso
+pioneering phenomenal prominent well-known best-known noted influential beloved inspirational inspiring
+infamous notorious controversial famous famed illustrious esteemed distinguished eminent revered storied
+groundbreaking ground-breaking magnificent spectacular superb excellent exceptional masterful genius
+notably arguably interestingly surprisingly ironically unfortunately fortunately clearly obviously naturally
+tragically sadly happily amazingly undoubtedly unquestionably indeed actually simply merely finally
+""".split())
+SENSATIONAL.update({w: "" for w in PEACOCK if w not in SENSATIONAL})
+#: Verbs of saying that cast doubt or drama on what was said ("claimed that") -> "said that" (only before
+#: "that", where the verb is surely one of saying).
+SAY_VERBS = {"claimed": "said", "claims": "says", "claim": "say", "insisted": "said", "insists": "says",
+             "admitted": "said", "admits": "says", "conceded": "said", "concedes": "says", "alleged": "said",
+             "alleges": "says", "boasted": "said", "boasts": "says", "revealed": "said", "reveals": "says"}
 
 #: Words that read as a question or a teaser in a headline: a headline with one of these is not used.
 CLICKBAIT = ("you won't believe", "here's why", "here is why", "what you need to know", "this is why",
@@ -109,6 +126,8 @@ def loaded_kind(word: str) -> str | None:
     w = word.lower()
     if w in SENSATIONAL:
         return "sensational"
+    if w in SAY_VERBS:
+        return "say-verb"
     if w in FACTUAL or len(w) < 4:
         return None
     subj, pol = pattern_lexicon().get(w, (0.0, 0.0))
@@ -119,4 +138,4 @@ def loaded_kind(word: str) -> str | None:
     return None
 
 
-__all__ = ["SENSATIONAL", "CLICKBAIT", "FACTUAL", "loaded_kind", "pattern_lexicon", "vader_lexicon"]
+__all__ = ["SAY_VERBS", "PEACOCK", "SENSATIONAL", "CLICKBAIT", "FACTUAL", "loaded_kind", "pattern_lexicon", "vader_lexicon"]

@@ -33,6 +33,8 @@ from copydesk.models import (
 )
 from copydesk.text import split_sentences, strip_outlet_suffix, words
 from copydesk.neutral import headline_problems, loaded_words, neutralize
+from copydesk.neutral.detector import THRESHOLD as LOADED_THRESHOLD
+from copydesk.neutral.detector import loaded_scores
 from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
 from copydesk.verify.facts import facts, quotations
@@ -253,10 +255,12 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     centroid /= np.linalg.norm(centroid) or 1.0
     evaluative_dropped = 0
     kept = []
-    for c in cands:
-        hits = loaded_words(c.text)
+    # The sentence detector reads e5 vectors; with another embedder only the word lexicons judge.
+    tone = loaded_scores(V) if "multilingual-e5-small" in opts.model_name else np.zeros(len(cands))
+    for c, t in zip(cands, tone):
+        hits = loaded_words(c.text) + (["sentence"] if t > LOADED_THRESHOLD else [])
         # A judgement the desk cannot take out and that nobody is said to hold is the outlet's opinion: dropped.
-        if any(h.replacement is None for h in hits) and not _ATTRIBUTED.search(c.text):
+        if any(h != "sentence" and h.replacement is None for h in hits) and not _ATTRIBUTED.search(c.text):
             evaluative_dropped += 1
             continue
         c.score = (float(c.vec @ centroid) + (LEAD_BONUS if c.index < 3 else 0.0)
