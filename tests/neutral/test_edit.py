@@ -1,0 +1,43 @@
+from copydesk.neutral import headline_problems, is_loaded, loaded_words, neutralize
+
+
+def test_sensational_words_replaced_and_intensifiers_removed_with_a_trail():
+    text, edits = neutralize("Trump slams Democrats over shocking border chaos")
+    assert text == "Trump criticises Democrats over border disorder"
+    assert [(e.before, e.after) for e in edits] == [("slams", "criticises"), ("shocking", ""), ("chaos", "disorder")]
+    assert all(e.reason for e in edits)
+
+
+def test_articles_agree_after_a_deletion_and_capitals_are_kept():
+    assert neutralize("A horrific attack hit the city.")[0] == "An attack hit the city."
+    assert neutralize("It was an extremely rare event.")[0] == "It was a rare event."
+    assert neutralize("Prices skyrocketed after the vote.")[0] == "Prices rose sharply after the vote."
+
+
+def test_quotations_are_never_edited():
+    s = 'He said the plan was "a shocking betrayal" of voters.'
+    assert neutralize(s) == (s, ()) and loaded_words(s) == []
+
+
+def test_a_word_that_does_not_qualify_another_stays_and_is_reported():
+    s = "The attack was horrific."
+    assert neutralize(s) == (s, ())
+    assert [(h.word, h.replacement) for h in loaded_words(s)] == [("horrific", None)]
+    assert is_loaded(s)
+
+
+def test_plain_reporting_is_not_loaded():
+    for s in ("Officials said 12 people were killed in the attack.", "The council approved the budget on Monday."):
+        assert not is_loaded(s) and neutralize(s)[1] == ()
+
+
+def test_claimed_that_becomes_said_that_but_claimed_responsibility_stays():
+    assert neutralize("The group claimed that it acted alone.")[0] == "The group said that it acted alone."
+    assert neutralize("The group claimed responsibility.")[1] == ()
+
+
+def test_headline_problems():
+    assert headline_problems("Is this the end of the euro?") == ["a question"]
+    assert "clickbait" in headline_problems("You won't believe what the mayor did")
+    assert "capitals" in headline_problems("SHOCKING NEWS from the council")
+    assert headline_problems("Council approves 2025 budget") == []
