@@ -287,6 +287,7 @@ class WrittenStory:
     notes: tuple[str, ...] = ()  # reader-facing caveats (e.g. "Only one outlet has reported this story.")
     disagreements: tuple[Disagreement, ...] = ()
     verification: Verification | None = None
+    coverage_by_lean: tuple[tuple[str, int], ...] = ()  # outlets per side ("left", "centre", "right", "unrated")
 
 
 @dataclass(frozen=True, slots=True)

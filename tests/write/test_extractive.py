@@ -203,3 +203,37 @@ def test_quotes_without_a_named_speaker_are_left_out():
     assert "inspected only last month" not in texts
     assert "We will find out" in texts
     assert w.verification.quotes_dropped == 1
+
+
+def _rated(oid: str, lean: str) -> Outlet:
+    o = OUTLETS[oid]
+    return Outlet(o.id, o.name, o.homepage, o.feeds, o.language, o.country, o.owner, Rating(lean, "test"),
+                  o.reliability, o.paywall, o.kind)
+
+
+def test_every_side_that_covered_the_story_speaks_in_it():
+    from dataclasses import replace
+
+    from copydesk.write.extractive import WriteOptions
+
+    arts = [art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
+            art(2, "daily", "Tram derails on Margaret Bridge", DAILY),
+            art(4, "radio", "Tram derailment in Budapest", RADIO)]
+    m = material(arts)
+    m = replace(m, outlets={**OUTLETS, "wire": _rated("wire", "left"), "daily": _rated("daily", "lean-left"),
+                            "radio": _rated("radio", "right")})
+    w = write_story(m, WriteOptions(body_max_sentences=2))
+    speakers = {s.support[0].outlet_id for s in all_sentences(w)}
+    assert "radio" in speakers and speakers & {"wire", "daily"}
+    assert dict(w.coverage_by_lean) == {"left": 2, "right": 1}
+    assert not any("only by outlets rated" in n for n in w.notes)
+
+
+def test_one_sided_coverage_is_flagged():
+    from dataclasses import replace
+
+    arts = [art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE), art(4, "radio", "Tram derailment", RADIO)]
+    m = replace(material(arts), outlets={**OUTLETS, "wire": _rated("wire", "left"), "radio": _rated("radio", "left")})
+    w = write_story(m)
+    assert dict(w.coverage_by_lean) == {"left": 2}
+    assert any("only by outlets rated left" in n and "centre or right" in n for n in w.notes)

@@ -93,6 +93,7 @@ def written_to_dict(w: WrittenStory) -> dict[str, Any]:
         "notes": list(w.notes),
         "disagreements": [asdict(x) for x in w.disagreements],
         "verification": asdict(w.verification) if w.verification else None,
+        "coverage_by_lean": [list(x) for x in w.coverage_by_lean],
     }
 
 
@@ -119,4 +120,5 @@ def written_from_dict(d: dict[str, Any]) -> WrittenStory:
             Disagreement(x["kind"], tuple(Claim(**c) for c in x["claims"])) for x in d.get("disagreements", ())
         ),
         verification=Verification(**d["verification"]) if d.get("verification") else None,
+        coverage_by_lean=tuple((str(k), int(n)) for k, n in d.get("coverage_by_lean", ())),
     )

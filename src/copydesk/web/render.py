@@ -648,6 +648,7 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
             ]}
             for d in story.disagreements
         ],
+        "coverage_by_lean": dict(story.coverage_by_lean),
         "verification": (
             {"checked": v.checked, "unsupported_left_out": v.unsupported, "quotes_left_out": v.quotes_dropped,
              "evaluative_left_out": v.evaluative_dropped,

@@ -13,7 +13,7 @@ here is the embedding match plus agreement of numbers; `copydesk.verify` deepens
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -315,6 +315,25 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
             continue
         chosen.append(c)
         budget += len(c.text.split())
+    # Balance: every side (outlet lean from the registry) that covered the story speaks in it, with its
+    # best sentence that passes the checks, in place of the weakest body sentence when the body is full.
+    side_of = {a.id: _side(m.outlets.get((by_id.get(a.wire_group, a) if a.wire_group else a).outlet_id))
+               for a in m.articles}
+    for side in sorted({x for x in side_of.values() if x}):
+        if any(side_of[c.article.id] == side for c in chosen):
+            continue
+        theirs = [c for c in sorted(cands, key=lambda c: -c.score) if side_of[c.article.id] == side and c not in chosen
+                  and not any(float(c.vec @ x.vec) >= opts.redundant for x in chosen) and passes(c)]
+        if not theirs:
+            continue
+        if len(chosen) - 1 >= opts.body_max_sentences:
+            sides_left = {side_of[c.article.id] for c in chosen}
+            removable = [c for c in chosen[1:] if sum(side_of[x.article.id] == side_of[c.article.id]
+                                                      for x in chosen) > 1 or side_of[c.article.id] is None]
+            if not removable or not sides_left:
+                continue
+            chosen.remove(min(removable, key=lambda c: c.score))
+        chosen.append(theirs[0])
     body = chosen[1:]
     body.sort(key=lambda c: (rank[c.article.id], c.index))
 
@@ -377,6 +396,12 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
             f"{_short_name(story_voice_names[next(iter(lede.voices))])}: other outlets covered the story but "
             "did not report them in the same terms."
         )
+    by_lean = coverage_by_lean(m.articles, m.outlets)
+    rated = [k for k, _ in by_lean if k != "unrated"]
+    if len(rated) == 1 and n_voices > 1:
+        others = " or ".join(x for x in ("left", "centre", "right") if x != rated[0])
+        notes.append(f"Covered so far only by outlets rated {rated[0]} by the registry; no outlet rated {others} "
+                     "has reported this story.")
     disagreements = _disagreements(chosen)
     if disagreements:
         notes.append(f"Sources disagree on {len(disagreements)} point{'s' if len(disagreements) > 1 else ''}; "
@@ -407,7 +432,25 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         notes=tuple(notes),
         disagreements=disagreements,
         verification=verification,
+        coverage_by_lean=by_lean,
     )
+
+
+_SIDES = {"left": "left", "lean-left": "left", "center": "centre", "lean-right": "right", "right": "right"}
+
+
+def _side(outlet: Outlet | None) -> str | None:
+    """"left", "centre" or "right" from the registry's lean rating; None when unrated or unknown."""
+    return _SIDES.get(outlet.lean.value) if outlet is not None else None
+
+
+def coverage_by_lean(articles: tuple[Article, ...], outlets: dict[str, Outlet]) -> tuple[tuple[str, int], ...]:
+    """Outlets (not articles) per side, unrated included: (("left", 1), ("centre", 2), ("unrated", 1))."""
+    seen: dict[str, str] = {}
+    for a in articles:
+        seen.setdefault(a.outlet_id, _side(outlets.get(a.outlet_id)) or "unrated")
+    counts = Counter(seen.values())
+    return tuple((k, counts[k]) for k in ("left", "centre", "right", "unrated") if counts[k])
 
 
 def _stated(sentence: str, value: str) -> str | None:
