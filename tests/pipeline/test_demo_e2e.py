@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from copydesk.neutral import neutralize
+
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
@@ -80,7 +82,10 @@ def test_every_published_sentence_is_traced_to_its_source_text(demo):
                 src = re.sub(r"\s+", " ", texts[urls[sup["article_id"]]])
                 assert sup["sentence"] in src, (f.name, sup["sentence"][:80])
             bare = re.sub(r"(, according to [^,]+(?=\.$)|, [^,]+ reported(?=\.$)| \(according to [^()]+\)$)", "", s["text"])
-            assert bare == s["support"][0]["sentence"]
+            # the published text is the source's sentence with exactly the listed wording edits applied
+            assert bare == neutralize(s["support"][0]["sentence"])[0]
+            assert [(e["before"], e["after"]) for e in s["edits"]] == [
+                (e.before, e.after) for e in neutralize(s["support"][0]["sentence"])[1]]
             if s["independent_outlets"] == 1:  # attributed in the text (or the sentence names the outlet itself)
                 assert s["attribution"] and s["attribution"].lower() in s["text"].lower()
             checked += 1
