@@ -16,6 +16,9 @@ from copydesk.neutral.lexicon import CLICKBAIT, SAY_VERBS, SENSATIONAL, loaded_k
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _QUOTE = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’")
+_COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
+                     "appeared looks looked sounds proved proves".split())
+_REPORTED = re.compile(r"\b(said|says|told|tells|according to|claimed|claims|argued|argues|wrote|insisted)\b", re.I)
 _LINKING = frozenset("and or but nor to for of in on at by with than as from that which who".split())
 _DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
 #: A sentence with at least this many loaded words outside quotations is loaded (the shipped detector's rule;
@@ -39,13 +42,19 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def loaded_words(text: str) -> list[Hit]:
-    """Loaded words outside quotations, with what would replace each."""
+    """Loaded words outside quotations, with what would replace each. A sentence with an unclosed quotation
+    (one part of a quotation that runs over several sentences) is not touched at all."""
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return []
     quoted = _quoted_spans(text)
     words = list(_WORD.finditer(text))
+    reported = bool(_REPORTED.search(text))
     hits = []
     for k, m in enumerate(words):
         if any(a <= m.start() < b for a, b in quoted):
             continue
+        if k and m.group(0)[:1].isupper():
+            continue  # a name ("Supreme Court", "Magic Kingdom"), not a judgement
         kind = loaded_kind(m.group(0))
         if kind is None:
             continue
@@ -61,10 +70,12 @@ def loaded_words(text: str) -> list[Hit]:
         follows = text[m.end():m.end() + 1] == " " and k + 1 < len(words) and words[k + 1].start() == m.end() + 1
         nxt = words[k + 1].group(0) if follows else ""
         qualifies = nxt[:1].isalpha() and nxt.lower() not in _LINKING
-        if replacement == "" and not qualifies:
-            replacement = None
-        elif replacement is None:
-            prev = words[k - 1].group(0).lower() if k else ""
+        prev = words[k - 1].group(0).lower() if k else ""
+        if replacement == "" and (not qualifies or prev in _COPULAS):
+            replacement = None  # "the policy is controversial due to ...": deleting would change what it says
+        elif replacement is None and reported:
+            pass  # someone's words reported ("told officers that biting was an effective ..."): left as said
+        elif replacement is None and prev not in _COPULAS:
             adverb = low.endswith("ly") and qualifies
             attributive = prev in _DETERMINERS and qualifies and nxt[:1].islower() and loaded_kind(nxt) is None
             replacement = "" if adverb or attributive else None

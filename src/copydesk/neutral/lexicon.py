@@ -33,7 +33,10 @@ fire fires arrest arrested prison jail crime crimes criminal guilty abuse abused
 disease cancer pandemic illegal lawsuit sued fraud corruption accused accusation protest protests protesters
 hurt pain risk danger dangerous threat threats threatened emergency collapse hostage hostages weapon weapons
 suicide poverty hunger loss losses lost lose defeat defeated win won wins victory free freedom support supported
-best worst great good bad well like love hate agree agreed lead leading top
+best worst great good bad well like love hate agree agreed lead leading top peace torture tortured destruction
+destroyed assassination assassinated riot riots assault assaulted prisoner prisoners abuses raping murdering
+winner winners champion champions contempt hostility cruelty depression supreme success successful celebrate
+celebrated suffer suffered suffering latest major strong weak poor rich important security secure safe safety
 """.split())
 
 #: copydesk's own table: a sensational word and what a neutral report says instead ("" deletes it).

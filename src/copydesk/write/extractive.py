@@ -260,7 +260,8 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     for c, t in zip(cands, tone):
         hits = loaded_words(c.text) + (["sentence"] if t > LOADED_THRESHOLD else [])
         # A judgement the desk cannot take out and that nobody is said to hold is the outlet's opinion: dropped.
-        if any(h != "sentence" and h.replacement is None for h in hits) and not _ATTRIBUTED.search(c.text):
+        if any(h != "sentence" and h.kind in ("subjective", "sensational") and h.replacement is None for h in hits) \
+                and not _ATTRIBUTED.search(c.text):
             evaluative_dropped += 1
             continue
         c.score = (float(c.vec @ centroid) + (LEAD_BONUS if c.index < 3 else 0.0)
