@@ -65,7 +65,7 @@ SENSATIONAL = {
     "heartbreaking": "", "heart-wrenching": "", "terrifying": "", "disgraceful": "", "outrageous": "",
     "shameful": "", "disastrous": "", "catastrophic": "", "devastating": "", "scathing": "", "blistering": "",
     "extremely": "", "absolutely": "", "utterly": "", "totally": "", "truly": "", "literally": "",
-    "very": "", "really": "", "so-called": "", "radical": "", "extreme": "", "far-left": "", "far-right": "",
+    "so-called": "", "radical": "", "extreme": "", "far-left": "", "far-right": "",
     "massive": "large", "huge": "large", "enormous": "large", "tiny": "small",
     # loaded nouns
     "chaos": "disorder", "meltdown": "collapse", "firestorm": "criticism", "outrage": "criticism",
@@ -82,7 +82,7 @@ pioneering phenomenal prominent well-known best-known noted influential beloved 
 infamous notorious controversial famous famed illustrious esteemed distinguished eminent revered storied
 groundbreaking ground-breaking magnificent spectacular superb excellent exceptional masterful genius
 notably arguably interestingly surprisingly ironically unfortunately fortunately clearly obviously naturally
-tragically sadly happily amazingly undoubtedly unquestionably indeed actually simply merely finally
+tragically sadly happily amazingly undoubtedly unquestionably
 """.split())
 SENSATIONAL.update({w: "" for w in PEACOCK if w not in SENSATIONAL})
 #: Verbs of saying that cast doubt or drama on what was said ("claimed that") -> "said that" (only before

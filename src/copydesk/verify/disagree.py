@@ -149,8 +149,12 @@ def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
             money = {p.unit, q.unit} & {"$", "£", "€", "%"}
             if money and p.unit != q.unit:
                 continue
-            if (_units_match(p, q) or (len(only_a) == 1 and len(only_b) == 1)
-                    or _aligned(a, p.text.split()[-1], b, q.text.split()[-1])):
+            # "more than 400 shootings" / "180 people were killed in shootings": b names a's counted thing and
+            # counts another one, so the two numbers count different things.
+            counted_apart = bool(p.unit) and bool(q.unit) and not _units_match(p, q) and (
+                p.unit in fb.content)
+            if _units_match(p, q) or (not counted_apart and (
+                    (len(only_a) == 1 and len(only_b) == 1) or _aligned(a, p.text.split()[-1], b, q.text.split()[-1]))):
                 out.append(Conflict("number", p.text, q.text))
                 break
     return out
