@@ -24,11 +24,13 @@ FRANK_DOCS = 6
 DISAGREE_STORIES = 30
 #: Floors: measured with the committed method, minus a margin of about 0.03 for numeric noise across machines
 #: (quantised model, BLAS sums) -- FRANK subset (54 summaries): balanced accuracy 0.790; disagreement subset
-#: (55 pairs, 23 disagreements): precision 1.000, recall 0.783.
+#: (55 pairs, 23 disagreements): precision 1.000, recall 0.696 (0.783 before two fixes for false alarms on real
+#: stories: numbers that count different things -- "400 shootings" / "180 people killed in shootings", AllSides
+#: story 5892 -- no longer conflict, and nationality adjectives are not names; the recall floor went 0.75 -> 0.66).
 FLOOR = {
     "frank_balanced_accuracy": 0.76,
     "disagree_precision": 0.95,
-    "disagree_recall": 0.75,
+    "disagree_recall": 0.66,
 }
 
 
