@@ -10,7 +10,7 @@ def test_sensational_words_replaced_and_intensifiers_removed_with_a_trail():
 
 def test_articles_agree_after_a_deletion_and_capitals_are_kept():
     assert neutralize("A horrific attack hit the city.")[0] == "An attack hit the city."
-    assert neutralize("It was an extremely rare event.")[0] == "It was a rare event."
+    assert neutralize("It was an utterly pointless vote.")[0] == "It was a pointless vote."
     assert neutralize("Prices skyrocketed after the vote.")[0] == "Prices rose sharply after the vote."
 
 

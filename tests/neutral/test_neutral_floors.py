@@ -20,11 +20,13 @@ from copydesk.neutral.detector import THRESHOLD, loaded_scores  # noqa: E402
 
 #: Every 15th labelled BABE sentence (245), the first 300 WNC pairs, the first 12 NeuS val stories.
 BABE_STEP, WNC_PAIRS, NEUS_STORIES = 15, 300, 12
-#: Measured with the committed code: BABE subset macro-F1 0.693; WNC subset accuracy 13.0 %, BLEU 91.60
-#: (copying the input: 0 %, 91.34); NeuS val subset ROUGE-1 40.41, ROUGE-2 14.66, loaded words per 100 words
-#: 13.86. Margins: 0.03 of F1, 2 points of accuracy, 0.2 BLEU, 1.5 ROUGE, +1 loaded word per 100, for numeric
+#: Measured with the committed code: BABE subset macro-F1 0.693; WNC subset accuracy 10.0 %, BLEU 91.75
+#: (copying the input: 0 %, 91.34); NeuS val subset ROUGE-1 43.53, ROUGE-2 17.50, loaded words per 100 words
+#: 12.63. The WNC floor went 11 -> 8 % when the editor stopped deleting nouns, factual adjectives and
+#: predicative adjectives (it had changed facts in the demo: "the catastrophe are", "a sadist", "a device");
+#: the NeuS floors stayed where they were set (40.41 / 14.66 / 13.86 measured then). Margins: 0.03 of F1, 2 points of accuracy, 0.2 BLEU, 1.5 ROUGE, +1 loaded word per 100, for numeric
 #: noise across machines (the NeuS and BABE figures go through the quantised embedding model).
-FLOOR = {"babe_macro_f1": 0.66, "wnc_accuracy": 11.0, "wnc_bleu": 91.4, "neus_rouge1": 38.9, "neus_rouge2": 13.1,
+FLOOR = {"babe_macro_f1": 0.66, "wnc_accuracy": 8.0, "wnc_bleu": 91.4, "neus_rouge1": 38.9, "neus_rouge2": 13.1,
          "neus_loaded_per_100w_max": 14.9}
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from copydesk.models import Change
-from copydesk.neutral.lexicon import CLICKBAIT, SAY_VERBS, SENSATIONAL, loaded_kind
+from copydesk.neutral.lexicon import CLICKBAIT, SAY_VERBS, SENSATIONAL, loaded_kind, removable
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _QUOTE = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’")
@@ -76,9 +76,8 @@ def loaded_words(text: str) -> list[Hit]:
         elif replacement is None and reported:
             pass  # someone's words reported ("told officers that biting was an effective ..."): left as said
         elif replacement is None and prev not in _COPULAS:
-            adverb = low.endswith("ly") and qualifies
             attributive = prev in _DETERMINERS and qualifies and nxt[:1].islower() and loaded_kind(nxt) is None
-            replacement = "" if adverb or attributive else None
+            replacement = "" if attributive and removable(low) else None
         hits.append(Hit(m.group(0), m.start(), m.end(), kind, replacement))
     return hits
 

@@ -37,6 +37,7 @@ best worst great good bad well like love hate agree agreed lead leading top peac
 destroyed assassination assassinated riot riots assault assaulted prisoner prisoners abuses raping murdering
 winner winners champion champions contempt hostility cruelty depression supreme success successful celebrate
 celebrated suffer suffered suffering latest major strong weak poor rich important security secure safe safety
+sexual fair unfair popular deadly fatal lethal explosive catastrophe free equal legal illegal public private
 """.split())
 
 #: copydesk's own table: a sensational word and what a neutral report says instead ("" deletes it).
@@ -51,7 +52,6 @@ SENSATIONAL = {
     "bashes": "criticises", "bashed": "criticised", "trashes": "criticises", "trashed": "criticised",
     "rails": "protests", "railed": "protested", "fumes": "objects", "fumed": "objected",
     "erupts": "reacts", "erupted": "reacted", "clash": "disagree", "clashed": "disagreed", "clashes": "disagrees",
-    "vows": "says it will", "vowed": "said it would",
     # movement words
     "skyrockets": "rises sharply", "skyrocketed": "rose sharply", "skyrocketing": "rising sharply",
     "soars": "rises", "soared": "rose", "soaring": "rising", "surges": "rises", "surged": "rose",
@@ -59,12 +59,12 @@ SENSATIONAL = {
     "tanks": "falls", "tanked": "fell", "crashes": "falls", "nosedives": "falls", "nosedived": "fell",
     # intensifiers and sensational adjectives: deleted
     "shocking": "", "stunning": "", "stunningly": "", "shockingly": "", "jaw-dropping": "",
-    "bombshell": "", "explosive": "", "dramatic": "", "dramatically": "", "incredible": "", "incredibly": "",
+    "bombshell": "", "dramatic": "", "dramatically": "", "incredible": "", "incredibly": "",
     "unbelievable": "", "astonishing": "", "staggering": "", "whopping": "", "mind-blowing": "",
     "horrific": "", "horrifying": "", "horrendous": "", "gruesome": "", "brutal": "", "chilling": "",
     "heartbreaking": "", "heart-wrenching": "", "terrifying": "", "disgraceful": "", "outrageous": "",
     "shameful": "", "disastrous": "", "catastrophic": "", "devastating": "", "scathing": "", "blistering": "",
-    "extremely": "", "absolutely": "", "utterly": "", "totally": "", "truly": "", "literally": "",
+    "absolutely": "", "utterly": "", "totally": "", "truly": "", "literally": "",
     "so-called": "", "radical": "", "extreme": "", "far-left": "", "far-right": "",
     "massive": "large", "huge": "large", "enormous": "large", "tiny": "small",
     # loaded nouns
@@ -76,10 +76,10 @@ SENSATIONAL = {
 #: Praise, labels and commentary that an encyclopedia's or a wire desk's style guide asks writers to drop
 #: ("peacock" and "weasel" words, editorialising adverbs); copydesk's own list, deleted where they qualify a word.
 PEACOCK = frozenset("""
-legendary acclaimed iconic visionary outstanding celebrated award-winning landmark cutting-edge innovative
-extraordinary brilliant renowned remarkable prestigious world-class world-renowned respected notable virtuoso
-pioneering phenomenal prominent well-known best-known noted influential beloved inspirational inspiring
-infamous notorious controversial famous famed illustrious esteemed distinguished eminent revered storied
+legendary iconic visionary outstanding award-winning cutting-edge innovative
+extraordinary brilliant renowned remarkable prestigious world-class world-renowned notable virtuoso
+pioneering phenomenal prominent well-known best-known influential beloved inspirational inspiring
+infamous notorious controversial famous famed illustrious esteemed eminent storied
 groundbreaking ground-breaking magnificent spectacular superb excellent exceptional masterful genius
 notably arguably interestingly surprisingly ironically unfortunately fortunately clearly obviously naturally
 tragically sadly happily amazingly undoubtedly unquestionably
@@ -89,7 +89,8 @@ SENSATIONAL.update({w: "" for w in PEACOCK if w not in SENSATIONAL})
 #: "that", where the verb is surely one of saying).
 SAY_VERBS = {"claimed": "said", "claims": "says", "claim": "say", "insisted": "said", "insists": "says",
              "admitted": "said", "admits": "says", "conceded": "said", "concedes": "says", "alleged": "said",
-             "alleges": "says", "boasted": "said", "boasts": "says", "revealed": "said", "reveals": "says"}
+             "alleges": "says", "boasted": "said", "boasts": "says", "revealed": "said", "reveals": "says",
+             "vowed": "said", "vows": "says"}
 
 #: Words that read as a question or a teaser in a headline: a headline with one of these is not used.
 CLICKBAIT = ("you won't believe", "here's why", "here is why", "what you need to know", "this is why",
@@ -107,6 +108,26 @@ def pattern_lexicon() -> dict[str, tuple[float, float]]:
     for w in ET.parse(path).getroot().iter("word"):  # a file of the installed package, not input
         acc[w.get("form", "").lower()].append((float(w.get("subjectivity", 0)), float(w.get("polarity", 0))))
     return {k: (sum(s for s, _ in v) / len(v), sum(p for _, p in v) / len(v)) for k, v in acc.items() if k}
+
+
+@lru_cache(maxsize=1)
+def pattern_adjectives() -> frozenset[str]:
+    """Words pattern lists as adjectives (JJ) in every sense it gives."""
+    import textblob
+
+    path = os.path.join(os.path.dirname(textblob.__file__), "en", "en-sentiment.xml")
+    pos: dict[str, set[str]] = defaultdict(set)
+    for w in ET.parse(path).getroot().iter("word"):
+        pos[w.get("form", "").lower()].add(w.get("pos", ""))
+    return frozenset(k for k, v in pos.items() if v == {"JJ"})
+
+
+def removable(word: str) -> bool:
+    """Whether a lexicon word may be deleted in front of what it qualifies: an adjective (pattern) that both
+    lexicons rate as evaluative (pattern as above, VADER |valence| >= 1.5). Other loaded words are only
+    reported: deleting a noun, or an adjective that states a fact ("sexual", "fair trial"), changes the news."""
+    w = word.lower()
+    return w in pattern_adjectives() and abs(vader_lexicon().get(w, 0.0)) >= 1.5 and loaded_kind(w) == "subjective"
 
 
 @lru_cache(maxsize=1)
@@ -141,4 +162,4 @@ def loaded_kind(word: str) -> str | None:
     return None
 
 
-__all__ = ["SAY_VERBS", "PEACOCK", "SENSATIONAL", "CLICKBAIT", "FACTUAL", "loaded_kind", "pattern_lexicon", "vader_lexicon"]
+__all__ = ["removable", "SAY_VERBS", "PEACOCK", "SENSATIONAL", "CLICKBAIT", "FACTUAL", "loaded_kind", "pattern_lexicon", "vader_lexicon"]
