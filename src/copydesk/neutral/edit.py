@@ -21,6 +21,8 @@ _COPULAS = frozenset("is was are were be been being seems seemed remains remaine
 _REPORTED = re.compile(r"\b(said|says|told|tells|according to|claimed|claims|argued|argues|wrote|insisted)\b", re.I)
 _LINKING = frozenset("and or but nor to for of in on at by with than as from that which who".split())
 _DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
+#: Longest text treated as a sentence (a page is not edited).
+MAX_CHARS = 2000
 #: A sentence with at least this many loaded words outside quotations is loaded (the shipped detector's rule;
 #: 1 is the only setting that needs no training data, see bench/loaded_language.py).
 LOADED_MIN_HITS = 1
@@ -44,8 +46,8 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 def loaded_words(text: str) -> list[Hit]:
     """Loaded words outside quotations, with what would replace each. A sentence with an unclosed quotation
     (one part of a quotation that runs over several sentences) is not touched at all."""
-    if text.count('"') % 2 or text.count("“") != text.count("”"):
-        return []
+    if len(text) > MAX_CHARS or text.count('"') % 2 or text.count("“") != text.count("”"):
+        return []  # longer than any sentence: not a sentence, left alone
     quoted = _quoted_spans(text)
     words = list(_WORD.finditer(text))
     reported = bool(_REPORTED.search(text))

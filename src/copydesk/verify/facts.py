@@ -215,8 +215,12 @@ def content_stems(text: str) -> frozenset[str]:
                      and len(t) > 2)
 
 
+#: Facts are read from at most this many characters: a sentence, not a page (bounds the cost of hostile input).
+MAX_CHARS = 2000
+
+
 def facts(text: str) -> Facts:
-    t = normalise(text)
+    t = normalise(text[:MAX_CHARS])
     return Facts(
         quantities=quantities(t),
         years=frozenset(_YEAR.findall(t)),
@@ -229,6 +233,7 @@ def facts(text: str) -> Facts:
 
 def quotations(text: str) -> list[str]:
     """The quoted passages of a sentence (at least a few words), without their quote marks."""
+    text = text[:MAX_CHARS]
     return [(a or b).strip(" ,.;:") for a, b in _QUOTED.findall(text) if len((a or b).split()) >= 3]
 
 

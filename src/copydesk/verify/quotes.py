@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from copydesk.text import split_sentences
-from copydesk.verify.facts import STOPWORDS, names, quotations
+from copydesk.verify.facts import MAX_CHARS, STOPWORDS, names, quotations
 
 _SPEECH = re.compile(
     r"\b(said|says|say|told|tells|added|adds|stated|states|declared|wrote|writes|tweeted|posted|asked|explained|"
@@ -42,7 +42,7 @@ def _flat(s: str) -> str:
 def speaker_words(sentence: str) -> set[str]:
     """The words naming who speaks in a sentence: names anywhere outside the quotation, and nouns within
     four words of a speech verb. Pronouns and function words are not speakers."""
-    outside = _QUOTE_SPAN.sub(" | ", sentence)
+    outside = _QUOTE_SPAN.sub(" | ", sentence[:MAX_CHARS])
     found: set[str] = set()
     for n in names(outside):
         found |= {w.lower().strip(".") for w in n.split()}
@@ -60,34 +60,39 @@ def check_quotes(sentence: str, sources: Sequence[str]) -> QuoteCheck:
         return QuoteCheck(True, ())
     problems: list[str] = []
     ours = speaker_words(sentence)
+    flat_sources = [_flat(src) for src in sources]
+    split: dict[int, list[tuple[str, str]]] = {}  # source index -> (sentence, flattened), computed once
     for q in quotes:
         fq = _flat(q)
-        found_in = [src for src in sources if fq in _flat(src)]
+        found_in = [i for i, f in enumerate(flat_sources) if fq in f]
         if not found_in:
             problems.append(f"quotation not found verbatim in any source: {q[:60]!r}")
             continue
         if not ours:
             problems.append(f"quotation without a named speaker: {q[:60]!r}")
             continue
-        attributed = False
-        for src in found_in:
-            sents = split_sentences(src)
-            for i, s in enumerate(sents):
-                if fq not in _flat(s):
-                    continue
-                theirs = speaker_words(s)
-                for back in sents[max(0, i - LOOK_BACK):i][::-1]:
-                    if theirs:
-                        break
-                    theirs = {w.lower() for n in names(back) for w in n.split()}
-                if ours & theirs:
-                    attributed = True
-                    break
-            if attributed:
-                break
-        if not attributed:
+        for i in found_in:
+            if i not in split:
+                split[i] = [(x, _flat(x)) for x in split_sentences(sources[i])]
+        if not any(_attributed_in(fq, ours, split[i]) for i in found_in):
             problems.append(f"quotation not attributed to the speaker its source names: {q[:60]!r}")
     return QuoteCheck(not problems, tuple(problems))
+
+
+def _attributed_in(fq: str, ours: set[str], sents: list[tuple[str, str]]) -> bool:
+    """Whether the source sentence carrying the quotation (or, for "he said", one of the sentences before it)
+    names one of `ours` as the speaker."""
+    for i, (s, flat) in enumerate(sents):
+        if fq not in flat:
+            continue
+        theirs = speaker_words(s)
+        for back, _ in sents[max(0, i - LOOK_BACK):i][::-1]:
+            if theirs:
+                break
+            theirs = {w.lower() for n in names(back) for w in n.split()}
+        if ours & theirs:
+            return True
+    return False
 
 
 __all__ = ["QuoteCheck", "check_quotes", "speaker_words"]
