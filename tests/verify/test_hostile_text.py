@@ -1,13 +1,11 @@
-"""Hostile text through the sentence checks: every call returns, quickly, without raising. The texts are
-pathological shapes (no real sentence is 50,000 characters); time is asserted loosely, as a ratio to a plain
-sentence checked in the same test, so that a quadratic blow-up fails and a slow machine does not."""
+"""Hostile text through the sentence checks: every call returns without raising, and the checks read a
+bounded prefix (a sentence, not a page), which is what keeps pathological input from costing quadratic time.
+Speed itself is not asserted here (the benchmarks measure speed)."""
 
-import time
-
-from copydesk.neutral import headline_problems, neutralize
+from copydesk.neutral import headline_problems, loaded_words, neutralize
 from copydesk.verify.disagree import conflicts
-from copydesk.verify.facts import facts
-from copydesk.verify.quotes import check_quotes
+from copydesk.verify.facts import MAX_CHARS, facts, quotations
+from copydesk.verify.quotes import check_quotes, speaker_words
 
 HOSTILE = {
     "one long word": "A" * 50_000,
@@ -19,24 +17,19 @@ HOSTILE = {
 }
 
 
-def _all(text: str) -> None:
-    facts(text)
-    conflicts(text[:5_000], text[:4_000])
-    check_quotes(text[:5_000], [text])
-    neutralize(text)
-    headline_problems(text[:300])
-
-
-def test_hostile_text_is_handled_in_bounded_time():
-    plain = "At least 12 people were killed in Kabul on Tuesday, officials said."
-    t0 = time.perf_counter()
-    for _ in range(20):
-        _all(plain)
-    unit = (time.perf_counter() - t0) / 20
+def test_hostile_text_passes_every_check_without_raising():
     for name, text in HOSTILE.items():
-        t = time.perf_counter()
-        _all(text)
-        took = time.perf_counter() - t
-        # a plain sentence takes ~1 ms; every hostile text is checked within a few hundred sentences' time
-        assert took < max(1500 * unit, 2.0), (name, took)
+        facts(text)
+        conflicts(text[:5_000], text[:4_000])
+        assert isinstance(check_quotes(text[:5_000], [text]).ok, bool), name
+        out, _ = neutralize(text)
+        assert isinstance(out, str) and isinstance(headline_problems(text[:300]), list), name
+
+
+def test_checks_read_a_bounded_prefix():
+    for text in HOSTILE.values():
+        assert facts(text) == facts(text[:MAX_CHARS])
+        assert quotations(text) == quotations(text[:MAX_CHARS])
+        assert speaker_words(text) == speaker_words(text[:MAX_CHARS])
+    assert loaded_words("shocking " * 1_000) == []  # longer than a sentence: not edited
     assert neutralize("A" * 50_000) == ("A" * 50_000, ())
