@@ -237,3 +237,13 @@ def test_one_sided_coverage_is_flagged():
     w = write_story(m)
     assert dict(w.coverage_by_lean) == {"left": 2}
     assert any("only by outlets rated left" in n and "centre or right" in n for n in w.notes)
+
+
+def test_a_question_headline_is_replaced_by_a_sentence_that_states_what_happened():
+    short = ("Firefighters freed two people from a tram on the Margaret Bridge on Monday. " + RADIO)
+    arts = [art(1, "wire", "Is Budapest's tram network safe?", WIRE),
+            art(4, "radio", "Will the trams ever run on time?", short)]
+    w = write_story(material(arts))
+    assert not w.headline.text.endswith("?") and len(w.headline.text.split()) <= 18
+    own = w.headline.support[0]
+    assert own.sentence.rstrip(".") == w.headline.text or w.headline.edits

@@ -56,6 +56,8 @@ SUBHEADING_MIN_SENTENCES = 5
 #: sentences embedded per article (the model is the pipeline's cost). 12 covers every publishable sentence of
 #: 79% of the demo corpus's articles (median 6, 90th percentile 17) and the first paragraphs of a long report.
 MAX_CANDIDATES = 12
+#: A sentence used as the headline (when no title states what happened) has at most this many words.
+HEADLINE_MAX_WORDS = 18
 #: A candidate sentence has between these many words.
 MIN_WORDS, MAX_WORDS = 6, 70
 #: Score bonus for a sentence among the first three of its article (news puts the essentials first), and
@@ -367,7 +369,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     else:
         sections = (Section(None, tuple(render(c) for c in body)),) if body else ()
 
-    # Headline: the title of the most central article, without the outlet's suffix.
+    # Headline: the chosen title (see head_art), without the outlet's suffix.
     head_text = strip_outlet_suffix(head_art.title, outlet_name(m.outlets, head_art.outlet_id))
     head_support = [Support(head_art.id, head_art.outlet_id, head_art.title, 1.0)]
     head_voices = {voices[head_art.id]}
@@ -380,6 +382,15 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
                     head_voices.add(voices[a.id])
     head_text, head_edits = neutralize(head_text)
     headline = WrittenSentence(head_text, tuple(head_support), None, len(head_voices), None, head_edits)
+    if {"a question", "clickbait"} & set(headline_problems(head_text)):
+        # No outlet's title states what happened: the shortest chosen sentence that does, if it is short
+        # enough to be a headline, takes its place (its own source and support go with it).
+        short = [c for c in chosen if len(c.text.split()) <= HEADLINE_MAX_WORDS and not headline_problems(c.text)]
+        if short:
+            c = min(short, key=lambda c: len(c.text))
+            text, edits = neutralize(c.text.rstrip("."))
+            headline = WrittenSentence(text, (c.support[0],) + tuple(c.support[1:]), None, len(c.voices), c.check,
+                                       edits)
 
     sources = tuple(
         SourceLink(
