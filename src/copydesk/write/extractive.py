@@ -383,11 +383,11 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     head_text, head_edits = neutralize(head_text)
     headline = WrittenSentence(head_text, tuple(head_support), None, len(head_voices), None, head_edits)
     if {"a question", "clickbait"} & set(headline_problems(head_text)):
-        # No outlet's title states what happened: the shortest chosen sentence that does, if it is short
-        # enough to be a headline, takes its place (its own source and support go with it).
+        # No outlet's title states what happened: the lede, or else the most central chosen sentence, short
+        # enough to be a headline takes its place (its own source and support go with it).
         short = [c for c in chosen if len(c.text.split()) <= HEADLINE_MAX_WORDS and not headline_problems(c.text)]
         if short:
-            c = min(short, key=lambda c: len(c.text))
+            c = lede if lede in short else max(short, key=lambda c: c.score)
             text, edits = neutralize(c.text.rstrip("."))
             headline = WrittenSentence(text, (c.support[0],) + tuple(c.support[1:]), None, len(c.voices), c.check,
                                        edits)
