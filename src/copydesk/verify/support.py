@@ -96,8 +96,14 @@ def _values(f: Facts) -> set[float]:
     return {round(q.value, 3) for q in f.quantities}
 
 
+def source_trigrams(sources: Sequence[str]) -> set[tuple[str, ...]]:
+    """The word triples of all the sources: compute once per story and pass to `check`/`features`."""
+    return set().union(*(_ngrams(_tokens(x), 3) for x in sources)) if len(sources) else set()
+
+
 def features(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs: np.ndarray,
-             source_facts: Sequence[Facts] | None = None) -> Features:
+             source_facts: Sequence[Facts] | None = None,
+             trigrams: set[tuple[str, ...]] | None = None) -> Features:
     """The measurements behind `check` (exposed for calibration)."""
     if not len(sources):
         return Features(0.0, 1.0, 1.0, 0.0, 0.0, 0, 0, 0, ("no source to check against",), ())
@@ -133,18 +139,19 @@ def features(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs
     toks = _tokens(sentence)
     src_toks = [_tokens(sources[i]) for i in best]
     bigrams_top = _ngram_share(toks, 2, set().union(*(_ngrams(t, 2) for t in src_toks)))
-    trigrams_all = _ngram_share(toks, 3, set().union(*(_ngrams(_tokens(x), 3) for x in sources)))
+    trigrams_all = _ngram_share(toks, 3, trigrams if trigrams is not None else source_trigrams(sources))
     return Features(float(sims[best[0]]), novel_top, novel_all, bigrams_top, trigrams_all, len(missing_numbers),
                     len(missing_names), negation, tuple(problems), tuple(best))
 
 
 def check(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs: np.ndarray,
-          source_facts: Sequence[Facts] | None = None, threshold: float = SUPPORTED) -> SupportCheck:
+          source_facts: Sequence[Facts] | None = None, threshold: float = SUPPORTED,
+          trigrams: set[tuple[str, ...]] | None = None) -> SupportCheck:
     """Whether `sentence` (with its normalised embedding `vec`) is supported by `sources` (one normalised
-    row of `source_vecs` each)."""
-    ft = features(sentence, vec, sources, source_vecs, source_facts)
+    row of `source_vecs` each). `source_facts` and `trigrams` may be precomputed once per story."""
+    ft = features(sentence, vec, sources, source_vecs, source_facts, trigrams)
     s = ft.score()
     return SupportCheck(round(s, 4), s >= threshold, ft.evidence, round(ft.dense, 4), ft.problems)
 
 
-__all__ = ["SupportCheck", "Features", "check", "features", "SUPPORTED", "WEIGHTS"]
+__all__ = ["SupportCheck", "Features", "check", "features", "source_trigrams", "SUPPORTED", "WEIGHTS"]

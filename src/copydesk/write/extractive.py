@@ -300,12 +300,13 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     src_texts = [s for a in writers for s in m.sentences[a.id]]
     src_vecs = np.concatenate([m.vectors[a.id] for a in writers])
     src_facts = [facts(s) for s in src_texts]
+    src_trigrams = support_check.source_trigrams(src_texts)
     unsupported = 0
 
     def passes(c: _Cand) -> bool:
         nonlocal unsupported
         if c.check is None:
-            verdict = support_check.check(c.text, c.vec, src_texts, src_vecs, src_facts)
+            verdict = support_check.check(c.text, c.vec, src_texts, src_vecs, src_facts, trigrams=src_trigrams)
             c.check = verdict.score if verdict.supported else -1.0
             unsupported += not verdict.supported
         return c.check >= 0
