@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _embedcache import embed_cached  # noqa: E402
+from loaded_language import ridge_fit as ridge  # noqa: E402  (bench/loaded_language.py: the same ridge)
 
 from copydesk.embed import load_embedder  # noqa: E402
 
@@ -29,13 +30,6 @@ from copydesk.embed import load_embedder  # noqa: E402
 #: themselves (0.1 .. 100 tried).
 LAMBDA = 1.0
 OUT = ROOT / "src/copydesk/data/loaded_detector.npz"
-
-
-def ridge(X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
-    Xb = np.hstack([X, np.ones((len(X), 1))])
-    reg = lam * np.eye(Xb.shape[1])
-    reg[-1, -1] = 0.0
-    return np.linalg.solve(Xb.T @ Xb + reg, Xb.T @ np.where(y == 1, 1.0, -1.0))
 
 
 def main() -> None:
