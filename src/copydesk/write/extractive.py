@@ -156,10 +156,15 @@ class _Cand:
     check: float | None = None
 
 
+def _origin(a: Article, by_id: dict[int, Article]) -> Article:
+    """The article that wrote the report: a wire reprint's wire report, else the article itself."""
+    return by_id.get(a.wire_group, a) if a.wire_group else a
+
+
 def voice_of(a: Article, by_id: dict[int, Article], outlets: dict[str, Outlet]) -> str:
     """The independent source an article stands for: the owner of the outlet that wrote the report (a wire
     reprint stands for the wire report it copies)."""
-    origin = by_id.get(a.wire_group, a) if a.wire_group else a
+    origin = _origin(a, by_id)
     o = outlets.get(origin.outlet_id)
     return f"owner:{o.owner.lower()}" if o and o.owner else f"outlet:{origin.outlet_id}"
 
@@ -260,14 +265,15 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     # The sentence detector reads e5 vectors; with another embedder only the word lexicons judge.
     tone = loaded_scores(V) if "multilingual-e5-small" in opts.model_name else np.zeros(len(cands))
     for c, t in zip(cands, tone):
-        hits = loaded_words(c.text) + (["sentence"] if t > LOADED_THRESHOLD else [])
+        hits = loaded_words(c.text)
         # A judgement the desk cannot take out and that nobody is said to hold is the outlet's opinion: dropped.
-        if any(h != "sentence" and h.kind in ("subjective", "sensational") and h.replacement is None for h in hits) \
+        if any(h.kind in ("subjective", "sensational") and h.replacement is None for h in hits) \
                 and not _ATTRIBUTED.search(c.text):
             evaluative_dropped += 1
             continue
+        loaded = len(hits) + int(t > LOADED_THRESHOLD)  # loaded words, and the sentence detector's verdict
         c.score = (float(c.vec @ centroid) + (LEAD_BONUS if c.index < 3 else 0.0)
-                   + SUPPORT_BONUS * (len(c.voices) - 1) - LOADED_PENALTY * len(hits))
+                   + SUPPORT_BONUS * (len(c.voices) - 1) - LOADED_PENALTY * loaded)
         kept.append(c)
     if not kept:
         return None
@@ -326,8 +332,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         budget += len(c.text.split())
     # Balance: every side (outlet lean from the registry) that covered the story speaks in it, with its
     # best sentence that passes the checks, in place of the weakest body sentence when the body is full.
-    side_of = {a.id: _side(m.outlets.get((by_id.get(a.wire_group, a) if a.wire_group else a).outlet_id))
-               for a in m.articles}
+    side_of = {a.id: _side(m.outlets.get(_origin(a, by_id).outlet_id)) for a in m.articles}
     for side in sorted({x for x in side_of.values() if x}):
         if any(side_of[c.article.id] == side for c in chosen):
             continue
@@ -336,10 +341,10 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         if not theirs:
             continue
         if len(chosen) - 1 >= opts.body_max_sentences:
-            sides_left = {side_of[c.article.id] for c in chosen}
+            # only a sentence whose side keeps another sentence (or an unrated outlet's) may make room
             removable = [c for c in chosen[1:] if sum(side_of[x.article.id] == side_of[c.article.id]
                                                       for x in chosen) > 1 or side_of[c.article.id] is None]
-            if not removable or not sides_left:
+            if not removable:
                 continue
             chosen.remove(min(removable, key=lambda c: c.score))
         chosen.append(theirs[0])
@@ -349,7 +354,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     n_voices = len(set(voices.values()))
     story_voice_names: dict[str, str] = {}
     for a in m.articles:
-        story_voice_names.setdefault(voices[a.id], outlet_name(m.outlets, (by_id.get(a.wire_group, a) if a.wire_group else a).outlet_id))
+        story_voice_names.setdefault(voices[a.id], outlet_name(m.outlets, _origin(a, by_id).outlet_id))
 
     def render(c: _Cand) -> WrittenSentence:
         text, edits = neutralize(c.text)
@@ -357,18 +362,18 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         if len(c.voices) == 1:
             attribution = _short_name(story_voice_names[next(iter(c.voices))])
             text = _attribute(text, attribution)
-        support = (c.support[0],) + tuple(sorted(c.support[1:], key=lambda s: -s.score))
-        return WrittenSentence(text, support, attribution, len(c.voices), c.check, edits)
+        return WrittenSentence(text, _ordered(c.support), attribution, len(c.voices), c.check, edits)
 
+    rendered = [render(c) for c in body]
     groups: dict[str, list[WrittenSentence]] = {"What happened": [], "What was said": [], "Background": []}
-    for c in body:
+    for c, ws in zip(body, rendered):
         key = "What was said" if _QUOTE.search(c.text) else "Background" if _BACKGROUND.search(c.text) else "What happened"
-        groups[key].append(render(c))
+        groups[key].append(ws)
     non_empty = [(h, s) for h, s in groups.items() if s]
     if len(body) >= SUBHEADING_MIN_SENTENCES and len(non_empty) >= 2:
         sections = tuple(Section(h, tuple(s)) for h, s in non_empty)
     else:
-        sections = (Section(None, tuple(render(c) for c in body)),) if body else ()
+        sections = (Section(None, tuple(rendered)),) if body else ()
 
     # Headline: the chosen title (see head_art), without the outlet's suffix.
     head_text = strip_outlet_suffix(head_art.title, outlet_name(m.outlets, head_art.outlet_id))
@@ -390,8 +395,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         if short:
             c = lede if lede in short else max(short, key=lambda c: c.score)
             text, edits = neutralize(c.text.rstrip("."))
-            headline = WrittenSentence(text, (c.support[0],) + tuple(c.support[1:]), None, len(c.voices), c.check,
-                                       edits)
+            headline = WrittenSentence(text, _ordered(c.support), None, len(c.voices), c.check, edits)
 
     sources = tuple(
         SourceLink(
@@ -452,6 +456,11 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         verification=verification,
         coverage_by_lean=by_lean,
     )
+
+
+def _ordered(support: list[Support]) -> tuple[Support, ...]:
+    """The sentence's own source first, then the other supporting sentences, closest first."""
+    return (support[0],) + tuple(sorted(support[1:], key=lambda s: -s.score))
 
 
 _SIDES = {"left": "left", "lean-left": "left", "center": "centre", "lean-right": "right", "right": "right"}
