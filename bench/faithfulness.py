@@ -93,13 +93,11 @@ class Prepared:
         vecs = embed_cached(emb, texts, cache)
         print(f"embedded {len(texts)} sentences in {time.time() - t0:.0f}s", file=sys.stderr)
         index = {t: i for i, t in enumerate(texts)}
-        doc_facts = {h: [factlib.facts(s) for s in v] for h, v in self.doc_sents.items()}
-        self.features: list[list[support.Features]] = []
-        for r, sents in zip(rows, self.sum_sents):
-            ds = self.doc_sents[r["doc_hash"]]
-            dv = vecs[[index[s] for s in ds]]
-            self.features.append([support.features(s, vecs[index[s]], ds, dv, doc_facts[r["doc_hash"]])
-                                  for s in sents])
+        evidence = {h: support.Evidence.of(v, vecs[[index[s] for s in v]]) for h, v in self.doc_sents.items()}
+        self.features: list[list[support.Features]] = [
+            [support.features(s, vecs[index[s]], evidence[r["doc_hash"]]) for s in sents]
+            for r, sents in zip(rows, self.sum_sents)
+        ]
         self.gold = np.array([r["label"] for r in rows])
         self.origin = np.array([r["origin"] for r in rows])
         self.X = np.array([f.vector() for fs in self.features for f in fs])

@@ -92,66 +92,69 @@ def _ngrams(toks: list[str], n: int) -> set[tuple[str, ...]]:
     return set(zip(*(toks[i:] for i in range(n))))
 
 
-def _values(f: Facts) -> set[float]:
-    return {round(q.value, 3) for q in f.quantities}
+@dataclass(frozen=True)
+class Evidence:
+    """The sources a sentence is checked against, read once (a story's sentences, an article's sentences) so
+    that checking many sentences against them costs one pass over the sources, not one per sentence."""
+
+    texts: tuple[str, ...]
+    vecs: np.ndarray  # one normalised row per text
+    facts: tuple[Facts, ...]
+    words: frozenset[str]  # content-word stems of all the texts
+    values: frozenset[float]  # every number stated
+    years: frozenset[str]
+    days: frozenset[str]
+    haystack: str  # all the texts, lower case, for names
+    trigrams: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, texts: Sequence[str], vecs: np.ndarray, source_facts: Sequence[Facts] | None = None) -> "Evidence":
+        fs = tuple(source_facts) if source_facts is not None else tuple(facts(t) for t in texts)
+        return cls(
+            texts=tuple(texts), vecs=np.asarray(vecs, dtype=np.float32), facts=fs,
+            words=frozenset().union(*(f.content for f in fs)),
+            values=frozenset(round(q.value, 3) for f in fs for q in f.quantities),
+            years=frozenset().union(*(f.years for f in fs)), days=frozenset().union(*(f.days for f in fs)),
+            haystack=" ".join(texts).lower(),
+            trigrams=frozenset().union(*(_ngrams(_tokens(t), 3) for t in texts)),
+        )
 
 
-def source_trigrams(sources: Sequence[str]) -> set[tuple[str, ...]]:
-    """The word triples of all the sources: compute once per story and pass to `check`/`features`."""
-    return set().union(*(_ngrams(_tokens(x), 3) for x in sources)) if len(sources) else set()
-
-
-def features(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs: np.ndarray,
-             source_facts: Sequence[Facts] | None = None,
-             trigrams: set[tuple[str, ...]] | None = None) -> Features:
+def features(sentence: str, vec: np.ndarray, ev: Evidence) -> Features:
     """The measurements behind `check` (exposed for calibration)."""
-    if not len(sources):
+    if not ev.texts:
         return Features(0.0, 1.0, 1.0, 0.0, 0.0, 0, 0, 0, ("no source to check against",), ())
-    sf = list(source_facts) if source_facts is not None else [facts(s) for s in sources]
-    sims = source_vecs @ vec
-    order = np.argsort(-sims)[:TOP_K]
-    best = [int(i) for i in order]
+    sims = ev.vecs @ vec
+    best = [int(i) for i in np.argsort(-sims)[:TOP_K]]
     f = facts(sentence)
-    top_words = set().union(*(sf[i].content for i in best))
-    all_words = set().union(*(x.content for x in sf))
+    top_words = set().union(*(ev.facts[i].content for i in best))
     n = max(len(f.content), 1)
     novel_top = len(f.content - top_words) / n
-    novel_all = len(f.content - all_words) / n
+    novel_all = len(f.content - ev.words) / n
 
-    problems: list[str] = []
-    known_values = set().union(*(_values(x) for x in sf))
-    missing_numbers = [q.text for q in f.quantities if round(q.value, 3) not in known_values]
-    known_years = set().union(*(x.years for x in sf))
-    missing_numbers += sorted(f.years - known_years)
-    known_days = set().union(*(x.days for x in sf))
-    missing_numbers += sorted(d for d in f.days - known_days if d.split()[-1] not in {k.split()[-1] for k in known_days}
-                              or " " in d)
-    for m in missing_numbers:
-        problems.append(f"{m!r} is in no source")
-    haystack = " ".join(sources).lower()
-    missing_names = [nm for nm in f.names if nm.lower() not in haystack and
-                     not all(part.lower() in haystack for part in nm.split())]
-    for nm in missing_names:
-        problems.append(f"the name {nm!r} is in no source")
-    negation = int(f.negated != sf[best[0]].negated)
+    missing_numbers = [q.text for q in f.quantities if round(q.value, 3) not in ev.values]
+    missing_numbers += sorted(f.years - ev.years)
+    known_day_words = {k.split()[-1] for k in ev.days}
+    missing_numbers += sorted(d for d in f.days - ev.days if d.split()[-1] not in known_day_words or " " in d)
+    problems = [f"{m!r} is in no source" for m in missing_numbers]
+    missing_names = [nm for nm in f.names if nm.lower() not in ev.haystack and
+                     not all(part.lower() in ev.haystack for part in nm.split())]
+    problems += [f"the name {nm!r} is in no source" for nm in missing_names]
+    negation = int(f.negated != ev.facts[best[0]].negated)
     if negation:
         problems.append("negated in one text and not in the other")
     toks = _tokens(sentence)
-    src_toks = [_tokens(sources[i]) for i in best]
-    bigrams_top = _ngram_share(toks, 2, set().union(*(_ngrams(t, 2) for t in src_toks)))
-    trigrams_all = _ngram_share(toks, 3, trigrams if trigrams is not None else source_trigrams(sources))
+    bigrams_top = _ngram_share(toks, 2, set().union(*(_ngrams(_tokens(ev.texts[i]), 2) for i in best)))
+    trigrams_all = _ngram_share(toks, 3, ev.trigrams)
     return Features(float(sims[best[0]]), novel_top, novel_all, bigrams_top, trigrams_all, len(missing_numbers),
                     len(missing_names), negation, tuple(problems), tuple(best))
 
 
-def check(sentence: str, vec: np.ndarray, sources: Sequence[str], source_vecs: np.ndarray,
-          source_facts: Sequence[Facts] | None = None, threshold: float = SUPPORTED,
-          trigrams: set[tuple[str, ...]] | None = None) -> SupportCheck:
-    """Whether `sentence` (with its normalised embedding `vec`) is supported by `sources` (one normalised
-    row of `source_vecs` each). `source_facts` and `trigrams` may be precomputed once per story."""
-    ft = features(sentence, vec, sources, source_vecs, source_facts, trigrams)
+def check(sentence: str, vec: np.ndarray, ev: Evidence, threshold: float = SUPPORTED) -> SupportCheck:
+    """Whether `sentence` (with its normalised embedding `vec`) is supported by the sources in `ev`."""
+    ft = features(sentence, vec, ev)
     s = ft.score()
     return SupportCheck(round(s, 4), s >= threshold, ft.evidence, round(ft.dense, 4), ft.problems)
 
 
-__all__ = ["SupportCheck", "Features", "check", "features", "source_trigrams", "SUPPORTED", "WEIGHTS"]
+__all__ = ["Evidence", "SupportCheck", "Features", "check", "features", "SUPPORTED", "WEIGHTS"]

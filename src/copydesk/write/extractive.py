@@ -303,16 +303,14 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
 
     # The support check, last before a sentence is chosen: every sentence against all the story's source
     # sentences (an extractive sentence is one of them; the check is the same whatever wrote the sentence).
-    src_texts = [s for a in writers for s in m.sentences[a.id]]
-    src_vecs = np.concatenate([m.vectors[a.id] for a in writers])
-    src_facts = [facts(s) for s in src_texts]
-    src_trigrams = support_check.source_trigrams(src_texts)
+    evidence = support_check.Evidence.of([s for a in writers for s in m.sentences[a.id]],
+                                         np.concatenate([m.vectors[a.id] for a in writers]))
     unsupported = 0
 
     def passes(c: _Cand) -> bool:
         nonlocal unsupported
         if c.check is None:
-            verdict = support_check.check(c.text, c.vec, src_texts, src_vecs, src_facts, trigrams=src_trigrams)
+            verdict = support_check.check(c.text, c.vec, evidence)
             c.check = verdict.score if verdict.supported else -1.0
             unsupported += not verdict.supported
         return c.check >= 0
