@@ -17,7 +17,6 @@ threshold, and the same for the overlap baseline.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import re

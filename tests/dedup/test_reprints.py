@@ -100,7 +100,7 @@ def test_no_reprints_among_separate_reports_of_one_event(corpora):
     """Every article of every event, each from its own outlet, through one online index per event:
     every flagged pair must be a gold copy (see ``is_copy``)."""
     ecb, allsides = corpora
-    flagged, wrong, pairs, copies = 0, [], 0, 0
+    flagged, wrong, pairs = 0, [], 0
     for name, events in (("ecb+", ecb), ("allsides", allsides)):
         for eid, arts in sorted(events.items()):
             index = DuplicateIndex()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import logging
 import tomllib
-from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree as ET
 

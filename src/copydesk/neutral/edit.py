@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass
 
 from copydesk.models import Change
+from copydesk.verify.facts import QUOTED_SPAN, REPORTING
 from copydesk.neutral.lexicon import CLICKBAIT, SAY_VERBS, SENSATIONAL, loaded_kind, removable
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_QUOTE = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’")
 _COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
                      "appeared looks looked sounds proved proves".split())
-_REPORTED = re.compile(r"\b(said|says|told|tells|according to|claimed|claims|argued|argues|wrote|insisted)\b", re.I)
 _LINKING = frozenset("and or but nor to for of in on at by with than as from that which who".split())
 _DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
 #: Longest text treated as a sentence (a page is not edited).
@@ -40,7 +39,7 @@ class Hit:
 Edit = Change  # one change to a source's wording: before, after ("" = removed), reason
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _QUOTE.finditer(text)]
+    return [m.span() for m in QUOTED_SPAN.finditer(text)]
 
 
 def loaded_words(text: str) -> list[Hit]:
@@ -50,7 +49,7 @@ def loaded_words(text: str) -> list[Hit]:
         return []  # longer than any sentence: not a sentence, left alone
     quoted = _quoted_spans(text)
     words = list(_WORD.finditer(text))
-    reported = bool(_REPORTED.search(text))
+    reported = bool(REPORTING.search(text))
     hits = []
     for k, m in enumerate(words):
         if any(a <= m.start() < b for a, b in quoted):

@@ -52,6 +52,15 @@ _NEGATION = re.compile(
 )
 _CAP_WORD = r"(?:[A-Z][A-Za-zà-ÿ'’-]*[a-zà-ÿ][A-Za-zà-ÿ'’-]*|[A-Z]{2,}|(?:[A-Z]\.)+)"
 _CAP_RUN = re.compile(rf"\b{_CAP_WORD}(?:\s+(?:of\s+|de\s+|van\s+|von\s+|al-)?{_CAP_WORD})*")
+#: A quotation in a sentence, with its marks (straight or curly, double or single).
+QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
+#: Verbs and phrases that attribute words or a judgement to someone ("said", "according to", "accused").
+REPORTING = re.compile(
+    r"\b(said|says|say|told|tells|added|adds|stated|states|declared|wrote|writes|tweeted|posted|asked|explained|"
+    r"insisted|insists|warned|argued|argues|noted|announced|according to|quoted|continued|replied|recalled|"
+    r"claimed|claims|called|calls|described|accused|accuses|criticised|criticized|praised)\b",
+    re.I,
+)
 _DEMONYM = re.compile(r"^[A-Z][a-z]{2,}(?:ian|ean|ese|ish|ani|eli|aqi|udi|ali|eni)$|^(?:" + "|".join("""
 American Russian British French German Israeli Mexican Korean Afghan Pakistani Indian Iraqi Saudi European African
 Asian Australian Canadian Brazilian Palestinian Egyptian Somali Yemeni English Scottish Irish Welsh Dutch Swiss
@@ -237,4 +246,5 @@ def quotations(text: str) -> list[str]:
     return [(a or b).strip(" ,.;:") for a, b in _QUOTED.findall(text) if len((a or b).split()) >= 3]
 
 
-__all__ = ["Facts", "Quantity", "facts", "quotations", "normalise", "stem", "content_stems", "STOPWORDS"]
+__all__ = ["Facts", "Quantity", "facts", "quotations", "normalise", "stem", "content_stems", "STOPWORDS",
+           "QUOTED_SPAN", "REPORTING", "MAX_CHARS"]

@@ -15,15 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from copydesk.text import split_sentences
-from copydesk.verify.facts import MAX_CHARS, STOPWORDS, names, quotations
+from copydesk.verify.facts import MAX_CHARS, QUOTED_SPAN, REPORTING, STOPWORDS, names, normalise, quotations
 
-_SPEECH = re.compile(
-    r"\b(said|says|say|told|tells|added|adds|stated|states|declared|wrote|writes|tweeted|posted|asked|explained|"
-    r"insisted|warned|argued|noted|announced|according to|quoted|continued|replied|recalled)\b",
-    re.I,
-)
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "him", "them"}
-_QUOTE_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
 #: How many sentences before the quoting one may name the speaker in the source.
 LOOK_BACK = 3
 
@@ -35,21 +29,21 @@ class QuoteCheck:
 
 
 def _flat(s: str) -> str:
-    s = s.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
-    return re.sub(r"\s+", " ", s).strip().lower()
+    """Up to whitespace, quote style and case: what "verbatim" allows."""
+    return normalise(s).lower()
 
 
 def speaker_words(sentence: str) -> set[str]:
     """The words naming who speaks in a sentence: names anywhere outside the quotation, and nouns within
     four words of a speech verb. Pronouns and function words are not speakers."""
-    outside = _QUOTE_SPAN.sub(" | ", sentence[:MAX_CHARS])
+    outside = QUOTED_SPAN.sub(" | ", sentence[:MAX_CHARS])
     found: set[str] = set()
     for n in names(outside):
         found |= {w.lower().strip(".") for w in n.split()}
-    for m in _SPEECH.finditer(outside):
+    for m in REPORTING.finditer(outside):
         window = re.findall(r"[A-Za-zÀ-ÿ'-]+", outside[max(0, m.start() - 40):m.end() + 40])
         found |= {w.lower() for w in window if w.lower() not in STOPWORDS and w.lower() not in _PRONOUNS
-                  and not _SPEECH.fullmatch(w) and len(w) > 2}
+                  and not REPORTING.fullmatch(w) and len(w) > 2}
     return found - _PRONOUNS
 
 

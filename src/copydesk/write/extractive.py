@@ -37,7 +37,7 @@ from copydesk.neutral.detector import THRESHOLD as LOADED_THRESHOLD
 from copydesk.neutral.detector import loaded_scores
 from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
-from copydesk.verify.facts import facts, quotations
+from copydesk.verify.facts import QUOTED_SPAN, REPORTING, facts, quotations
 from copydesk.verify.quotes import check_quotes
 
 #: Cosine (e5-small, "query:" prefix) at which a sentence of another article counts as saying the same
@@ -67,9 +67,6 @@ LEAD_BONUS, SUPPORT_BONUS = 0.03, 0.02
 #: same. Checked on the first 150 NeuS val stories (bench/neutral_summary.py): 0.02 gives ROUGE-1/2 40.92/16.21
 #: and 12.27 loaded words per 100, 0.05 gives 40.98/16.33 and 12.28 -- no real difference; 0.02 kept.
 LOADED_PENALTY = 0.02
-#: A sentence that attributes what it says: a judgement in it is someone's, and says whose.
-_ATTRIBUTED = re.compile(r"\b(said|says|told|according to|argued|argues|claimed|claims|called|calls|wrote|"
-                         r"described|accused|accuses|criticised|criticized|praised|warned)\b", re.I)
 
 METHOD = (
     "Written by copydesk's automated copy desk. Every sentence is copied from a source article listed under "
@@ -85,7 +82,6 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _STARTS_WELL = re.compile(r"^[\"“'‘(]?[A-Z0-9À-Þ]")
-_QUOTE = re.compile(r"[\"“”]|\b(said|says|told)\b", re.I)
 #: A lede must make sense on its own: not open with a word that points back to something unseen.
 _ANAPHORIC = re.compile(
     r"^[\"“'‘(]?(this|that|these|those|it|its|he|she|they|them|his|her|their|however|but|and|also|meanwhile|"
@@ -268,7 +264,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         hits = loaded_words(c.text)
         # A judgement the desk cannot take out and that nobody is said to hold is the outlet's opinion: dropped.
         if any(h.kind in ("subjective", "sensational") and h.replacement is None for h in hits) \
-                and not _ATTRIBUTED.search(c.text):
+                and not REPORTING.search(c.text):
             evaluative_dropped += 1
             continue
         loaded = len(hits) + int(t > LOADED_THRESHOLD)  # loaded words, and the sentence detector's verdict
@@ -365,7 +361,8 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     rendered = [render(c) for c in body]
     groups: dict[str, list[WrittenSentence]] = {"What happened": [], "What was said": [], "Background": []}
     for c, ws in zip(body, rendered):
-        key = "What was said" if _QUOTE.search(c.text) else "Background" if _BACKGROUND.search(c.text) else "What happened"
+        said = QUOTED_SPAN.search(c.text) or REPORTING.search(c.text)
+        key = "What was said" if said else "Background" if _BACKGROUND.search(c.text) else "What happened"
         groups[key].append(ws)
     non_empty = [(h, s) for h, s in groups.items() if s]
     if len(body) >= SUBHEADING_MIN_SENTENCES and len(non_empty) >= 2:
