@@ -39,3 +39,31 @@ def test_qualifiers_are_shown_and_the_counted_thing_is_matched():
     assert [(x.a, x.b) for x in c] == [("more than 1,000", "at least 1,800")]
     assert conflicts("Cuomo said gun violence now kills more than Covid-19 does.",
                      "Cuomo announced $138 million to fight gun violence.") == []
+
+
+def test_one_name_with_a_part_changed():
+    c = conflicts("Tyler Hansbrough broke North Carolina's scoring record on Thursday.",
+                  "Forward Tyler Ingaldson broke North Carolina's scoring record on Thursday.")
+    assert [(x.kind, x.a, x.b) for x in c] == [("name", "Tyler Hansbrough", "Forward Tyler Ingaldson")]
+    c = conflicts("The ship was attacked in the Gulf of Aden.", "Pirates attacked the ship in the Throat of Aden.")
+    assert [(x.a, x.b) for x in c] == [("Gulf of Aden", "Throat of Aden")]
+    c = conflicts("Felt died at home, his grandson Rob Jones said.", "Felt died at home, said his grandson Nick Jones.")
+    assert [(x.a, x.b) for x in c] == [("Rob Jones", "Nick Jones")]
+
+
+def test_one_name_written_two_ways_agrees():
+    # role words, suffixes, initials, affiliations, short first names and spellings are not a different name
+    assert conflicts("Justice Samuel Alito wrote the opinion.", "The opinion was written by Samuel Alito Jr.") == []
+    assert conflicts("CIA director William J. Burns met Baradar.", "William Burns met Baradar in Kabul.") == []
+    assert conflicts("Apple's Phil Schiller showed the laptop.", "VP Phil Schiller showed the new laptop.") == []
+    assert conflicts("Senate Majority Leader Charles Schumer set a vote.",
+                     "Senate Majority Leader Chuck Schumer scheduled a vote.") == []
+    assert conflicts("The returns go to the Democratic-led House Ways and Means Committee.",
+                     "The returns go to the Democratic-controlled House Ways and Means Committee.") == []
+
+
+def test_different_months():
+    c = conflicts("The plant closed in September, the company said.", "The plant closed in August, the company said.")
+    assert [(x.kind, x.a, x.b) for x in c] == [("date", "September", "August")]
+    # "May" the name is no month
+    assert conflicts("Theresa May resigned in June.", "Prime Minister May resigned in June.") == []

@@ -5,8 +5,9 @@ close); it returns the slots on which they differ:
 
 * number: a count of the same thing (the word after the number: "12 dead" / "9 dead", "$3 million" /
   "$4 million", "40%" / "45%") that each side gives differently and neither side also gives the other's value;
-* date: years, weekdays, or day-and-month that each side gives and the other does not;
-* name: a name on each side that the other does not contain, standing in the same place in both sentences
+* date: years, weekdays, months, or day-and-month that each side gives and the other does not;
+* name: one name with a part changed ("Tyler Hansbrough" / "Tyler Ingaldson", "Gulf of Aden" / "Throat of
+  Aden"), or a name on each side that the other does not contain, standing in the same place in both sentences
   (the same words around it: "met Putin in" / "met Xi in") -- paraphrases that name someone on one side
   only ("Biden said" / "the president said") or name different things elsewhere are not disagreements.
 
@@ -169,6 +170,9 @@ def _date_conflicts(fa: Facts, fb: Facts) -> list[Conflict]:
     wb = {d for d in fb.days if " " not in d} - fa.days
     if wa and wb:
         out.append(Conflict("date", ", ".join(sorted(wa)).capitalize(), ", ".join(sorted(wb)).capitalize()))
+    ma, mb = fa.months - fb.months, fb.months - fa.months
+    if ma and mb:
+        out.append(Conflict("date", ", ".join(sorted(ma)).capitalize(), ", ".join(sorted(mb)).capitalize()))
     da = {d for d in fa.days if " " in d} - fb.days
     db = {d for d in fb.days if " " in d} - fa.days
     if da and db:
@@ -188,7 +192,77 @@ def _variant(x: str, y: str) -> bool:
     return kx[0] == ky[0] or kx[-1] == ky[-1]
 
 
+#: Words of a name that say what someone is, not who: they are skipped when two names are lined up.
+_ROLE_WORDS = frozenset("""
+president president-elect vice prime minister secretary governor senator sen rep representative gov mr mrs ms
+dr gen general chief officer sheriff captain capt coach judge justice justices pastor pope king queen prince
+mayor chancellor leader majority minority chair chairman chairwoman conference vp ceo spokesman spokeswoman
+commander mullah sheikh imam rabbi father brother sister saint st jr sr ii iii iv md phd mba esq inc ltd corp
+co llc plc republican republicans democrat democrats democratic gop the of de la del van von al el and
+""".split())
+
+
+def _core(name: str) -> list[str]:
+    """The words of a name that tell who or what it is, as written: hyphens split, no periods, no
+    possessive affiliation ("Apple's Phil Schiller"), no initials, role words or company suffixes."""
+    words = [w.strip(".,") for w in re.split(r"[\s-]+", name) if w.strip(".,")]
+    out = []
+    for k, w in enumerate(words):
+        if k < len(words) - 1 and re.search(r"['’]s$", w):
+            out = []  # "Apple's Phil Schiller": what comes before the possessive is an affiliation
+            continue
+        w = re.sub(r"['’]s$", "", w).replace(".", "")
+        if len(w) > 1 and w[0].isupper() and w.lower() not in _ROLE_WORDS:  # "Democratic-led": "led" is no name
+            out.append(w)
+    return out
+
+
+def _differ(u: str, v: str, first_names: bool) -> bool:
+    """Whether two words of lined-up names name different things (not a spelling, an abbreviation, an acronym
+    or, for first names, a short form: "Steve" / "Stephen", "Mo" / "Maurice")."""
+    lu, lv = u.lower(), v.lower()
+    if lu == lv or fuzz.ratio(lu, lv) >= SPELLING or lu.startswith(lv) or lv.startswith(lu):
+        return False
+    if u.isupper() or v.isupper():
+        return False
+    return not (first_names and lu[0] == lv[0])
+
+
+def _changed_in_part(x: str, y: str) -> bool:
+    """Two names that are one name with a part changed: the same first word and a different last one
+    ("Tyler Hansbrough" / "Forward Tyler Ingaldson", "Internet Explorer" / "Internet Lionsgate"), or the same
+    last word and a different one before it ("Gulf of Aden" / "Throat of Aden", "Rob Jones" / "Nick Jones").
+    Role words, suffixes, initials and affiliations are skipped: "Samuel Alito Jr" / "Justice Samuel Alito",
+    "Apple's Phil Schiller" / "VP Phil Schiller" are one name."""
+    cx, cy = _core(x), _core(y)
+    if len(cx) < 2 or len(cy) < 2:
+        return False
+    lx, ly = [w.lower() for w in cx], [w.lower() for w in cy]
+    if set(lx) <= set(ly) or set(ly) <= set(lx):
+        return False
+    # same word, then the last words differ; the shared word begins one of the names
+    for i, w in enumerate(lx[:-1]):
+        j = ly.index(w) if w in ly[:-1] else -1
+        if j >= 0 and i + 2 == len(lx) and j + 2 == len(ly) and (i == 0 or j == 0):
+            return _differ(cx[-1], cy[-1], first_names=False)
+    # the same last word, the word before it differs and begins one of the names
+    if lx[-1] == ly[-1] and (len(lx) == 2 or len(ly) == 2):
+        return _differ(cx[-2], cy[-2], first_names=len(lx) == len(ly) == 2)
+    # as long as each other, one word changed ("University of South Alabama College of Medicine" / "...
+    # Schmitz of Medicine", "Wasilla Bible Church" / "Wasilla Bible Lampahan")
+    if len(lx) == len(ly):
+        diff = [k for k in range(len(lx)) if lx[k] != ly[k]]
+        return len(diff) == 1 and _differ(cx[diff[0]], cy[diff[0]], first_names=diff[0] == len(lx) - 2)
+    return False
+
+
 def _name_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
+    # One name with a part changed, where neither sentence also gives the other's name as it is.
+    core_a, core_b = {tuple(_core(n)) for n in fa.names}, {tuple(_core(n)) for n in fb.names}
+    for x in sorted(fa.names):
+        for y in sorted(fb.names):
+            if tuple(_core(x)) not in core_b and tuple(_core(y)) not in core_a and _changed_in_part(x, y):
+                return [Conflict("name", x, y)]
     only_a = [n for n in fa.names if not any(_same_name(n, m) for m in fb.names)]
     only_b = [m for m in fb.names if not any(_same_name(n, m) for n in fa.names)]
     for x in sorted(only_a):

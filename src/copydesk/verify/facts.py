@@ -104,6 +104,7 @@ class Facts:
     names: frozenset[str]  # capitalised spans, as written
     negated: bool
     content: frozenset[str]  # stems of content words
+    months: frozenset[str] = frozenset()  # months named, alone or in a date, lower case full names
 
 
 def stem(word: str) -> str:
@@ -219,6 +220,22 @@ def days(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_MONTH_WORD = re.compile(
+    r"\b(January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sept?|Oct|Nov|Dec)\b(?!['’]s? [A-Z])|\b(?:in|of|since|until|last|next|early|late|mid|by|from)[ -]May\b|"
+    r"\bMay(?= \d)")
+
+
+def months(text: str) -> frozenset[str]:
+    """The months a sentence names, written with a capital ("in September", "Dec. 14", "May 5"); "May" only
+    where it is a month ("in May", "May 5"), not a verb or a name."""
+    out = set()
+    for m in _MONTH_WORD.finditer(text):
+        w = m.group(0).lower().split()[-1].split("-")[-1]
+        out.add(_MONTH_ABBR.get(w[:4] if w.startswith("sept") else w[:3], w))
+    return frozenset(out)
+
+
 def content_stems(text: str) -> frozenset[str]:
     return frozenset(stem(t) for t in _TOKEN.findall(text) if t.lower() not in STOPWORDS and not t[0].isdigit()
                      and len(t) > 2)
@@ -237,6 +254,7 @@ def facts(text: str) -> Facts:
         names=names(t),
         negated=bool(_NEGATION.search(t)),
         content=content_stems(t),
+        months=months(t),
     )
 
 
