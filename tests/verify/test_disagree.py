@@ -67,3 +67,25 @@ def test_different_months():
     assert [(x.kind, x.a, x.b) for x in c] == [("date", "September", "August")]
     # "May" the name is no month
     assert conflicts("Theresa May resigned in June.", "Prime Minister May resigned in June.") == []
+
+
+def test_months_that_bound_another_fact_do_not_conflict():
+    assert conflicts("Employers added 266,000 jobs in November, the Labor Department said.",
+                     "Employers added 266,000 jobs, the most since January, the Labor Department said.") == []
+
+
+def test_group_words_outlets_told_and_party_tags_are_not_disputed_names():
+    # real false alarms seen on AllSides stories before these rules
+    assert conflicts("Bubba Wallace, NASCAR's only African American driver, was not the target of a hate crime.",
+                     "Bubba Wallace, NASCAR's only Black driver, was not the target of a hate crime.") == []
+    assert conflicts("Trump will not answer the questions, his attorney told The Wall Street Journal.",
+                     "Trump will not answer the questions, his attorney told The Associated Press.") == []
+    assert conflicts("Sen. Rand Paul (R-Ky.) introduced a bill on Thursday to end no-knock warrants.",
+                     "On Thursday Paul, a Republican, introduced a bill to end no-knock warrants.") == []
+    assert conflicts("The ban waits for the President's direction, the general said.",
+                     "The ban waits for President Donald Trump's direction, the general said.") == []
+
+
+def test_soft_hyphens_are_not_part_of_a_name():
+    assert conflicts("Sanders beat Pete Buttigieg in New Hampshire on Tuesday.",
+                     "Sanders beat Pete Butti\xadgieg in New Hampshire on Tuesday.") == []

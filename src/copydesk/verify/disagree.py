@@ -23,7 +23,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from copydesk.verify.facts import STOPWORDS, Facts, Quantity, facts
+from copydesk.verify.facts import DEMONYM, STOPWORDS, Facts, Quantity, facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +161,22 @@ def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     return out
 
 
-def _date_conflicts(fa: Facts, fb: Facts) -> list[Conflict]:
+def _before_month(sentence: str, month: str) -> str | None:
+    """The word before the first mention of `month` ("in" for "... jumped in November"), lower case."""
+    m = re.search(rf"(\w+)\W+(?:{month.capitalize()}|{month[:3].capitalize()}\.?)\b", sentence)
+    return m.group(1).lower() if m else None
+
+
+#: Words before a month that say when something happens ("in", "mid-", "this", "come"); "since", "from",
+#: "through" or "until" say that the month bounds another fact.
+_WHEN = frozenset("in on this mid early late come during starting beginning by".split())
+
+
+def _same_when(x: str | None, y: str | None) -> bool:
+    return x is not None and y is not None and (x == y or (x in _WHEN and y in _WHEN))
+
+
+def _date_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     out = []
     ya, yb = fa.years - fb.years, fb.years - fa.years
     if ya and yb:
@@ -170,8 +185,10 @@ def _date_conflicts(fa: Facts, fb: Facts) -> list[Conflict]:
     wb = {d for d in fb.days if " " not in d} - fa.days
     if wa and wb:
         out.append(Conflict("date", ", ".join(sorted(wa)).capitalize(), ", ".join(sorted(wb)).capitalize()))
+    # Months differ only in the same place: "closed in September" / "closed in August"; "rose in November" /
+    # "the highest since January" are two facts.
     ma, mb = fa.months - fb.months, fb.months - fa.months
-    if ma and mb:
+    if len(ma) == 1 and len(mb) == 1 and _same_when(_before_month(a, min(ma)), _before_month(b, min(mb))):
         out.append(Conflict("date", ", ".join(sorted(ma)).capitalize(), ", ".join(sorted(mb)).capitalize()))
     da = {d for d in fa.days if " " in d} - fb.days
     db = {d for d in fb.days if " " in d} - fa.days
@@ -202,6 +219,15 @@ co llc plc republican republicans democrat democrats democratic gop the of de la
 """.split())
 
 
+#: Words that make a name an institution's: "Bureau of Labor Statistics" and "Labor Department" are not a
+#: person's name with a word in front ("Forward Tyler Ingaldson").
+_INSTITUTION = frozenset("""
+department bureau ministry agency committee council university college institute company corporation party
+court house senate congress parliament office service association union bank commission board administration
+school hospital center centre church foundation fund group network station army navy police
+""".split())
+
+
 def _core(name: str) -> list[str]:
     """The words of a name that tell who or what it is, as written: hyphens split, no periods, no
     possessive affiliation ("Apple's Phil Schiller"), no initials, role words or company suffixes."""
@@ -217,6 +243,19 @@ def _core(name: str) -> list[str]:
     return out
 
 
+#: Short forms of first names that do not start like the full name ("Bill" / "William"); short forms that do
+#: ("Steve" / "Stephen", "Chuck" / "Charles") are recognised by their first letter.
+_SHORT_FORMS = {
+    "bill": "william", "billy": "william", "will": "william", "bob": "robert", "bobby": "robert",
+    "dick": "richard", "rick": "richard", "ted": "edward", "ned": "edward", "teddy": "edward",
+    "peggy": "margaret", "maggie": "margaret", "molly": "mary", "polly": "mary", "sally": "sarah",
+    "liz": "elizabeth", "beth": "elizabeth", "betsy": "elizabeth", "betty": "elizabeth", "bess": "elizabeth",
+    "tony": "anthony", "sandy": "alexander", "sasha": "alexander", "kate": "catherine", "kathy": "catherine",
+    "katie": "catherine", "kit": "christopher", "hank": "henry", "harry": "henry", "jack": "john",
+    "johnny": "john", "jim": "james", "jimmy": "james", "chuck": "charles", "lisa": "elizabeth",
+}
+
+
 def _differ(u: str, v: str, first_names: bool) -> bool:
     """Whether two words of lined-up names name different things (not a spelling, an abbreviation, an acronym
     or, for first names, a short form: "Steve" / "Stephen", "Mo" / "Maurice")."""
@@ -225,7 +264,10 @@ def _differ(u: str, v: str, first_names: bool) -> bool:
         return False
     if u.isupper() or v.isupper():
         return False
-    return not (first_names and lu[0] == lv[0])
+    if first_names:
+        fu, fv = _SHORT_FORMS.get(lu, lu), _SHORT_FORMS.get(lv, lv)
+        return fu != fv and fu[0] != fv[0] and lu[0] != lv[0]
+    return True
 
 
 def _changed_in_part(x: str, y: str) -> bool:
@@ -243,7 +285,8 @@ def _changed_in_part(x: str, y: str) -> bool:
     # same word, then the last words differ; the shared word begins one of the names
     for i, w in enumerate(lx[:-1]):
         j = ly.index(w) if w in ly[:-1] else -1
-        if j >= 0 and i + 2 == len(lx) and j + 2 == len(ly) and (i == 0 or j == 0):
+        if j >= 0 and i + 2 == len(lx) and j + 2 == len(ly) and not cx[i].isupper() and (
+                i == j == 0 or (min(i, j) == 0 and not (set(lx) | set(ly)) & _INSTITUTION)):
             return _differ(cx[-1], cy[-1], first_names=False)
     # the same last word, the word before it differs and begins one of the names
     if lx[-1] == ly[-1] and (len(lx) == 2 or len(ly) == 2):
@@ -252,8 +295,36 @@ def _changed_in_part(x: str, y: str) -> bool:
     # Schmitz of Medicine", "Wasilla Bible Church" / "Wasilla Bible Lampahan")
     if len(lx) == len(ly):
         diff = [k for k in range(len(lx)) if lx[k] != ly[k]]
-        return len(diff) == 1 and _differ(cx[diff[0]], cy[diff[0]], first_names=diff[0] == len(lx) - 2)
+        shared = [cx[k] for k in range(len(cx)) if k not in diff]
+        return len(diff) == 1 and not all(w.isupper() for w in shared) and _differ(
+            cx[diff[0]], cy[diff[0]], first_names=diff[0] == len(lx) - 2)
     return False
+
+
+#: Capitalised words that name a group, not someone or somewhere: "its only Black driver" / "its only African
+#: American driver", "Analysts surveyed" / "Economists surveyed" say the same thing.
+_GROUP_WORDS = frozenset("""
+black white hispanic latino latina latinx asian african american native indigenous muslim muslims christian
+christians jewish jews catholic catholics protestant evangelical evangelicals democrat democrats democratic
+republican republicans gop conservative conservatives liberal liberals progressive progressives analysts
+economists officials experts lawmakers senators critics supporters voters americans europeans western eastern
+northern southern north south east west
+""".split())
+#: Before a name, words that make it who told or reported something, not part of the fact: "told The Wall
+#: Street Journal" / "told The Associated Press", "surveyed by Refinitiv" / "surveyed by Dow Jones".
+_ATTRIBUTION_SLOT = re.compile(r"\b(?:told|according to|surveyed by|polled by|citing|cited by|reported by|"
+                               r"interview with|statement to|said to)\s+(?:the\s+)?$", re.I)
+_PARTY_STATE = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")  # "R-Ky", "D-Calif"
+
+
+def _conflictable(name: str, sentence: str) -> bool:
+    """Whether a name can stand for a disputed fact: not a group word, a party-and-state tag or the outlet that
+    was told something."""
+    words = [w.lower() for w in re.split(r"[\s-]+", name) if w]
+    if _PARTY_STATE.match(name) or all(w in _GROUP_WORDS or DEMONYM.search(w.capitalize()) for w in words):
+        return False
+    i = sentence.find(name)
+    return not (i >= 0 and _ATTRIBUTION_SLOT.search(sentence[max(0, i - 40):i]))
 
 
 def _name_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
@@ -263,8 +334,8 @@ def _name_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
         for y in sorted(fb.names):
             if tuple(_core(x)) not in core_b and tuple(_core(y)) not in core_a and _changed_in_part(x, y):
                 return [Conflict("name", x, y)]
-    only_a = [n for n in fa.names if not any(_same_name(n, m) for m in fb.names)]
-    only_b = [m for m in fb.names if not any(_same_name(n, m) for n in fa.names)]
+    only_a = [n for n in fa.names if not any(_same_name(n, m) for m in fb.names) and _conflictable(n, a)]
+    only_b = [m for m in fb.names if not any(_same_name(n, m) for n in fa.names) and _conflictable(m, b)]
     for x in sorted(only_a):
         for y in sorted(only_b):
             if _variant(x, y):
@@ -279,7 +350,7 @@ def _name_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
 def conflicts(a: str, b: str) -> list[Conflict]:
     """The facts on which two same-fact sentences disagree (empty when they agree)."""
     fa, fb = facts(a), facts(b)
-    return _number_conflicts(a, b, fa, fb) + _date_conflicts(fa, fb) + _name_conflicts(a, b, fa, fb)
+    return _number_conflicts(a, b, fa, fb) + _date_conflicts(a, b, fa, fb) + _name_conflicts(a, b, fa, fb)
 
 
 __all__ = ["Conflict", "conflicts"]

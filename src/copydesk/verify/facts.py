@@ -61,7 +61,7 @@ REPORTING = re.compile(
     r"claimed|claims|called|calls|described|accused|accuses|criticised|criticized|praised)\b",
     re.I,
 )
-_DEMONYM = re.compile(r"^[A-Z][a-z]{2,}(?:ian|ean|ese|ish|ani|eli|aqi|udi|ali|eni)$|^(?:" + "|".join("""
+DEMONYM = _DEMONYM = re.compile(r"^[A-Z][a-z]{2,}(?:ian|ean|ese|ish|ani|eli|aqi|udi|ali|eni)$|^(?:" + "|".join("""
 American Russian British French German Israeli Mexican Korean Afghan Pakistani Indian Iraqi Saudi European African
 Asian Australian Canadian Brazilian Palestinian Egyptian Somali Yemeni English Scottish Irish Welsh Dutch Swiss
 Swedish Polish Greek Cuban Venezuelan Colombian Nigerian Kenyan Ethiopian Hungarian Austrian Czech Romanian
@@ -121,7 +121,7 @@ def stem(word: str) -> str:
 
 def normalise(text: str) -> str:
     """Undo the tokenisation of lower-cased corpora ("kilmarnock 's", "do n't", "\\'") and unify quotes."""
-    t = text.replace("\\'", "'").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    t = text.replace("\xad", "").replace("\\'", "'").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = re.sub(r"\s+(['’](?:s|re|ve|ll|d|m)\b|n't\b)", r"\1", t)
     t = re.sub(r"\s+([.,;:!?%])", r"\1", t)
     return re.sub(r"\s+", " ", t).strip()
@@ -195,7 +195,7 @@ def names(text: str) -> frozenset[str]:
         # A title or other non-name word splits the run: "Palmer Fire Chief John McNutt" is two names.
         runs: list[list[str]] = [[]]
         for p in m.group(0).split():
-            if not p.strip(".") or p.strip(".") in _NOT_NAMES:
+            if not p.strip(".") or re.sub(r"['’]s$", "", p.strip(".,")) in _NOT_NAMES:
                 runs.append([])
             else:
                 runs[-1].append(p)
@@ -264,5 +264,5 @@ def quotations(text: str) -> list[str]:
     return [(a or b).strip(" ,.;:") for a, b in _QUOTED.findall(text) if len((a or b).split()) >= 3]
 
 
-__all__ = ["Facts", "Quantity", "facts", "quotations", "normalise", "stem", "content_stems", "STOPWORDS",
+__all__ = ["Facts", "Quantity", "facts", "DEMONYM", "quotations", "normalise", "stem", "content_stems", "STOPWORDS",
            "QUOTED_SPAN", "REPORTING", "MAX_CHARS"]
