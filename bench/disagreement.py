@@ -6,7 +6,9 @@ Pairs come from ``_disagreepairs.build``: real paraphrases of one fact from two 
 or AllSides story (negatives), and the same pairs with one number, date or name changed in the second
 sentence (positives). Measured in the same run, a baseline: "the two sentences give different numbers or
 capitalised words" (any difference in their digits and capitalised words). The last line is a JSON
-object: precision, recall, f1, recall by kind, counts, and the baseline's precision and recall.
+object: precision, recall, f1, recall by kind, counts, the precision and recall of the conflicts marked ``sure``
+(the ones the site shows readers; ``bench/disagreement_real.py`` checks those on real stories) and the baseline's
+precision and recall.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def main(argv: list[str] | None = None) -> dict:
     dev = [p for p in built if gen.split_of(p.event) == "dev"]
     pairs = [p for p in built if gen.split_of(p.event) == args.split] if args.split != "all" else built
     out = {"split": args.split, **gen.evaluate(pairs, conflicts)}
+    # What readers are shown: only conflicts marked sure (the rest withhold corroboration).
+    sure = gen.evaluate(pairs, lambda a, b: any(c.sure for c in conflicts(a, b)))
+    out["shown_precision"], out["shown_recall"] = sure["precision"], sure["recall"]
     base = gen.evaluate(pairs, naive)
     out["baseline_precision"], out["baseline_recall"] = base["precision"], base["recall"]
     if args.split == "test":

@@ -35,8 +35,14 @@ def test_unrelated_numbers_of_different_things_do_not_conflict():
 
 def test_qualifiers_are_shown_and_the_counted_thing_is_matched():
     c = conflicts("Southwest Airlines canceled more than 1,000 flights over the weekend.",
-                  "Southwest canceled at least 1,800 domestic flights and delayed another 1,500 flights.")
-    assert [(x.a, x.b) for x in c] == [("more than 1,000", "at least 1,800")]
+                  "Southwest canceled about 600 domestic flights over the weekend.")
+    assert [(x.a, x.b) for x in c] == [("more than 1,000", "about 600")]
+    # ... and two numbers that can both be right are no dispute
+    assert conflicts("Southwest Airlines canceled more than 1,000 flights over the weekend.",
+                     "Southwest canceled at least 1,800 domestic flights over the weekend.") == []
+    assert conflicts("About 250 people were inside the church.", "More than 240 people were inside the church.") == []
+    assert conflicts("The House approved a $1.4 trillion spending bill.",
+                     "The House passed a $1.37 trillion spending package.") == []
     assert conflicts("Cuomo said gun violence now kills more than Covid-19 does.",
                      "Cuomo announced $138 million to fight gun violence.") == []
 
@@ -89,3 +95,17 @@ def test_group_words_outlets_told_and_party_tags_are_not_disputed_names():
 def test_soft_hyphens_are_not_part_of_a_name():
     assert conflicts("Sanders beat Pete Buttigieg in New Hampshire on Tuesday.",
                      "Sanders beat Pete Butti\xadgieg in New Hampshire on Tuesday.") == []
+
+
+def test_only_sure_conflicts_are_for_readers():
+    # the same count of the same thing: sure
+    c = conflicts("The shooting at two mosques killed 50 people.", "The shooting at two mosques left 49 people dead.")
+    assert [(x.a, x.b, x.sure) for x in c] == [("50", "49", True)]
+    # an age and a time since; a count "more" than another; the day something was said: not sure
+    c = conflicts("Page cofounded the company 21 years ago.", "The 47-year-old Pichai will become CEO.")
+    assert all(not x.sure for x in c)
+    c = conflicts("Pfizer will supply 100 million more doses by summer.", "Pfizer will supply 200 million doses by summer.")
+    assert c and not any(x.sure for x in c)
+    c = conflicts("Brooks died after he was shot on Friday, the office said.",
+                  "Brooks was shot twice, the medical examiner's office said Sunday.")
+    assert all(not x.sure for x in c)

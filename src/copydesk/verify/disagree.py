@@ -31,6 +31,10 @@ class Conflict:
     kind: str  # "number", "date" or "name"
     a: str  # the value as the first sentence gives it
     b: str  # ... and as the second gives it
+    #: False when the two values may count or name different things (the sentences are close, but the evidence
+    #: that they state one fact is weak): enough to withhold corroboration, not to tell readers that sources
+    #: differ. See ``bench/disagreement_real.py`` for how often each kind is right on real stories.
+    sure: bool = True
 
 
 #: Character similarity (rapidfuzz ratio) of last words from which two names are spellings of one
@@ -139,26 +143,109 @@ def _units_match(p: Quantity, q: Quantity) -> bool:
     return (p.unit == q.unit and p.unit != "") or bool(set(p.nouns) & set(q.nouns))
 
 
+_ABOVE = ("more than", "over", "at least", "as many as")
+_BELOW = ("less than", "fewer than", "at most", "up to", "under")
+_NEAR_BELOW = ("nearly", "almost")
+_ABOUT = ("about", "around", "roughly", "approximately", "some")
+#: How far "about 250" may be from 250, as a share of it.
+ABOUT = 0.1
+
+
+def _range(q: Quantity) -> tuple[float, float]:
+    """The values a number as written allows: "more than 240" anything above 240, "about 250" 225-275, "nearly
+    $1 trillion" a little under it, "$1.4 trillion" what rounds to it (1.35-1.45 trillion: "$1.37 trillion"
+    agrees), "50" just 50."""
+    v = q.value
+    text = q.text.lower()
+    digits = re.search(r"\d[\d,]*(?:\.(\d+))?", text)
+    if digits:
+        written = float(digits.group(0).replace(",", ""))
+        scale = v / written if written else 1.0
+        half = 0.5 * 10 ** -len(digits.group(1) or "") * scale
+    else:
+        half = 0.5
+    if text.startswith(_ABOVE):
+        return v - half, float("inf")
+    if text.startswith(_BELOW):
+        return 0.0, v + half
+    if text.startswith(_NEAR_BELOW):
+        return v * (1 - ABOUT), v + half
+    if text.startswith(_ABOUT):
+        return v * (1 - ABOUT), v * (1 + ABOUT)
+    return v - half, v + half
+
+
+def _compatible(p: Quantity, q: Quantity) -> bool:
+    """Whether both numbers can be right: "about 250" / "more than 240", "$1.4 trillion" / "$1.37 trillion"."""
+    (lo1, hi1), (lo2, hi2) = _range(p), _range(q)
+    return lo1 < hi2 and lo2 < hi1
+
+
+_OTHER_COUNT = re.compile(r"\b(?:more|additional|another|extra|total|overall|prior|previous|times|fold|from|"
+                          r"than|per|each|a|an)\b", re.I)
+
+
+def _sense(sentence: str, q: Quantity) -> str:
+    """"age" for "47-year-old", "ago" for "21 years ago", "" for other counts: an age and a time since are
+    different things even though both count years."""
+    i = sentence.find(q.text)
+    after = sentence[i + len(q.text):i + len(q.text) + 14].lower() if i >= 0 else ""
+    if re.match(r"[- ]years?[- ]old", after):
+        return "age"
+    return "ago" if re.match(r" years? ago", after) else ""
+
+
+def _uncertain(sentence: str, q: Quantity, f: Facts) -> bool:
+    """Whether a number may not be the count the other sentence gives: "100 million more doses" / "200 million
+    doses" (more, total, prior, from, times), "9/11", or two counts of the same thing in one sentence ("to 1.11
+    million from 971,000")."""
+    i = sentence.find(q.text)
+    if i < 0:
+        return True
+    number = q.text.split()[-1] if q.text[-1:].isdigit() else q.text
+    near = sentence[max(0, i - 12):i] + " " + sentence[i + len(q.text):i + len(q.text) + 16]
+    if re.search(rf"\d/{re.escape(number)}|{re.escape(number)}/\d", sentence) or _OTHER_COUNT.search(near):
+        return True
+    return sum(1 for o in f.quantities if o is not q and (o.unit == q.unit or _units_match(o, q))) > 0
+
+
 def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
-    va = {round(q.value, 3) for q in fa.quantities}
-    vb = {round(q.value, 3) for q in fb.quantities}
-    only_a = [p for p in fa.quantities if round(p.value, 3) not in vb]
-    only_b = [q for q in fb.quantities if round(q.value, 3) not in va]
-    out = []
+    """The strongest pair of numbers that count the same thing and cannot both be right (one per sentence pair:
+    "50 people" / "49 people"; "about 250" / "more than 240" agree)."""
+    def family(q: Quantity) -> str:
+        return q.unit if q.unit in {"$", "£", "€", "%"} else ""
+
+    def unmatched(qs, others):
+        return [p for p in qs if not any(round(p.value, 3) == round(o.value, 3) or (
+            family(p) == family(o) and _compatible(p, o) and (_units_match(p, o) or p.unit == o.unit == ""))
+            for o in others)]
+
+    only_a, only_b = unmatched(fa.quantities, fb.quantities), unmatched(fb.quantities, fa.quantities)
+    best: tuple[int, Conflict] | None = None
     for p in only_a:
         for q in only_b:
-            money = {p.unit, q.unit} & {"$", "£", "€", "%"}
-            if money and p.unit != q.unit:
+            if family(p) != family(q):
                 continue
             # "more than 400 shootings" / "180 people were killed in shootings": b names a's counted thing and
             # counts another one, so the two numbers count different things.
             counted_apart = bool(p.unit) and bool(q.unit) and not _units_match(p, q) and (
                 p.unit in fb.content)
-            if _units_match(p, q) or (not counted_apart and (
-                    (len(only_a) == 1 and len(only_b) == 1) or _aligned(a, p.text.split()[-1], b, q.text.split()[-1]))):
-                out.append(Conflict("number", p.text, q.text))
-                break
-    return out
+            if _units_match(p, q) and (family(p) == "" or set(p.nouns) & set(q.nouns) or not (p.nouns and q.nouns)):
+                strength = 3
+            elif counted_apart:
+                continue
+            elif _aligned(a, p.text.split()[-1], b, q.text.split()[-1]):
+                strength = 2
+            elif len(only_a) == 1 and len(only_b) == 1:
+                strength = 1
+            else:
+                continue
+            if best is None or strength > best[0]:
+                sure = strength == 3 and _sense(a, p) == _sense(b, q) and (
+                    family(p) == "" or bool(set(p.nouns) & set(q.nouns))) and not (
+                    _uncertain(a, p, fa) or _uncertain(b, q, fb))
+                best = (strength, Conflict("number", p.text, q.text, sure))
+    return [best[1]] if best else []
 
 
 def _before_month(sentence: str, month: str) -> str | None:
@@ -176,15 +263,25 @@ def _same_when(x: str | None, y: str | None) -> bool:
     return x is not None and y is not None and (x == y or (x in _WHEN and y in _WHEN))
 
 
+def _around(sentence: str, value: str) -> tuple[str, str] | None:
+    """The words right before and after the first mention of `value` (a weekday or a year), lower case."""
+    m = re.search(rf"(\w+)\W+{re.escape(value)}\b\W*(\w*)", sentence, re.I)
+    return (m.group(1).lower(), m.group(2).lower()) if m else None
+
+
 def _date_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     out = []
     ya, yb = fa.years - fb.years, fb.years - fa.years
     if ya and yb:
-        out.append(Conflict("date", ", ".join(sorted(ya)), ", ".join(sorted(yb))))
+        sure = len(ya) == len(yb) == 1 and _around(a, min(ya)) == _around(b, min(yb)) is not None
+        out.append(Conflict("date", ", ".join(sorted(ya)), ", ".join(sorted(yb)), sure))
     wa = {d for d in fa.days if " " not in d} - fb.days
     wb = {d for d in fb.days if " " not in d} - fa.days
     if wa and wb:
-        out.append(Conflict("date", ", ".join(sorted(wa)).capitalize(), ", ".join(sorted(wb)).capitalize()))
+        # Sure only in the same words: "on Tuesday night" / "on Thursday night"; a day someone said something
+        # ("said Friday") and the day of the event ("on Tuesday") are two facts.
+        sure = len(wa) == len(wb) == 1 and _around(a, min(wa)) == _around(b, min(wb)) is not None
+        out.append(Conflict("date", ", ".join(sorted(wa)).capitalize(), ", ".join(sorted(wb)).capitalize(), sure))
     # Months differ only in the same place: "closed in September" / "closed in August"; "rose in November" /
     # "the highest since January" are two facts.
     ma, mb = fa.months - fb.months, fb.months - fa.months
@@ -339,11 +436,13 @@ def _name_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     for x in sorted(only_a):
         for y in sorted(only_b):
             if _variant(x, y):
-                return [Conflict("name", x, y)]
+                return [Conflict("name", x, y, sure=False)]
     for x in sorted(only_a):
         for y in sorted(only_b):
             if _aligned(a, x, b, y) or _same_gap(a, x, b, y):
-                return [Conflict("name", x, y)]
+                # two different names in the same place may still be two facts ("the Trump administration
+                # instituted the pause" / "the Biden administration extends it"): not sure
+                return [Conflict("name", x, y, sure=False)]
     return []
 
 

@@ -491,6 +491,8 @@ def _disagreements(chosen: list[_Cand]) -> tuple[Disagreement, ...]:
         by_kind: dict[str, list[Claim]] = {}
         for other, src, found in c.conflicts:
             for cf in found:
+                if not cf.sure:
+                    continue  # withholds corroboration, but is not shown as a dispute
                 claims = by_kind.get(cf.kind)
                 if claims is None:
                     # Our sentence's version, and the articles that support it and state the same value.
