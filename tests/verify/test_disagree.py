@@ -109,3 +109,22 @@ def test_only_sure_conflicts_are_for_readers():
     c = conflicts("Brooks died after he was shot on Friday, the office said.",
                   "Brooks was shot twice, the medical examiner's office said Sunday.")
     assert all(not x.sure for x in c)
+
+
+def test_real_false_alarms_are_not_sure():
+    # read on real AllSides stories (bench/data/disagreement_real_labels.jsonl): two forecasts, a change and a
+    # level, counts far apart, two periods, a day said vs a day done, two people with one first name
+    pairs = [
+        ("Analysts surveyed by Refinitiv were expecting 870,000 jobs gained.",
+         "Economists surveyed by Dow Jones had been looking for 845,000 new jobs."),
+        ("Jobless claims increased by 2,000 from the previous week.", "Jobless claims rose to 371,000 last week."),
+        ("The four-week moving average was 534,000, a decrease from the previous week.",
+         "Continuing claims fell to 3,655,000, a decrease from the previous week."),
+        ("Democrats will extend the borrowing limit for only three months.",
+         "Democrats will raise the debt limit for two months."),
+        ("The figures were released Saturday under public prodding.", "The campaign told The Hill Sunday about the figures."),
+        ("In a letter to Director Chris Wray, senators asked about the tips.",
+         "Senators Chris Coons wrote to the FBI director about the tips."),
+    ]
+    for a, b in pairs:
+        assert not any(c.sure for c in conflicts(a, b)), (a, b)

@@ -48,7 +48,7 @@ WEEKLY = (
     "The mayor called the accident a warning about the state of the city's ageing tram fleet."
 )
 RADIO = (
-    "A tram derailed on the Margaret Bridge in Budapest on Monday, and 9 passengers were taken to hospital. "
+    "A tram derailed on the Margaret Bridge in Budapest on Monday, injuring 9 passengers. "
     "Firefighters freed two people trapped in the front carriage of the tram. "
     "Residents said trams on the line had been delayed for weeks because of track repairs."
 )
