@@ -41,3 +41,25 @@ def test_headline_problems():
     assert "clickbait" in headline_problems("You won't believe what the mayor did")
     assert "capitals" in headline_problems("SHOCKING NEWS from the council")
     assert headline_problems("Council approves 2025 budget") == []
+
+
+def test_words_that_are_literal_nouns_or_terms_stay():
+    # each of these was changed on a real AllSides story before: "grand jury" -> "jury", "inhaling fumes" ->
+    # "inhaling objects", "gunfire erupted" -> "gunfire reacted", "Republican claims that" -> "Republican says that"
+    for text in ("Mueller has impaneled a grand jury in Washington.",
+                 "An officer was hospitalized after inhaling fumes following two explosions.",
+                 "Police responded after gunfire erupted at a food festival.",
+                 "The memo rebuts Republican claims that officials abused their powers.",
+                 "Prices of precious metals fell on Friday.",
+                 "Russian tanks crossed the border overnight.",
+                 "Two blasts killed 12 people in the capital.",
+                 "A tornado ripped through the town.",
+                 "The car slammed into a wall."):
+        assert neutralize(text) == (text, ()), text
+
+
+def test_figurative_attack_verbs_and_say_verbs_are_still_plain():
+    assert neutralize("Pelosi slammed the plan on Tuesday.")[0] == "Pelosi criticised the plan on Tuesday."
+    assert neutralize("The whistleblower alleged that officials ignored her.")[0] == \
+        "The whistleblower said that officials ignored her."
+    assert neutralize("Smith claims that the data were wrong.")[0] == "Smith says that the data were wrong."

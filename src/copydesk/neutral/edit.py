@@ -13,12 +13,16 @@ from dataclasses import dataclass
 
 from copydesk.models import Change
 from copydesk.verify.facts import QUOTED_SPAN, REPORTING
-from copydesk.neutral.lexicon import CLICKBAIT, SAY_VERBS, SENSATIONAL, loaded_kind, removable
+from copydesk.neutral.lexicon import (CLICKBAIT, LITERAL_AFTER, SAY_VERBS, SENSATIONAL, TERMS, loaded_kind,
+                                      removable)
+from copydesk.verify.facts import DEMONYM
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
                      "appeared looks looked sounds proved proves".split())
 _LINKING = frozenset("and or but nor to for of in on at by with than as from that which who".split())
+_SUBJECTS = frozenset("he she they it who which i we you".split())
+_GROUPS = frozenset("republican republicans democrat democrats democratic gop conservative liberal progressive".split())
 _DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
 #: Longest text treated as a sentence (a page is not edited).
 MAX_CHARS = 2000
@@ -60,12 +64,21 @@ def loaded_words(text: str) -> list[Hit]:
         if kind is None:
             continue
         low = m.group(0).lower()
+        prev_word = words[k - 1].group(0) if k else ""
+        nxt_word = words[k + 1].group(0).lower() if k + 1 < len(words) else ""
+        if (low, nxt_word) in TERMS or (prev_word.lower(), low) in TERMS:
+            continue  # "grand jury", "precious metals", "sanctions regime": the name of a thing
         if kind == "say-verb":
-            nxt_word = words[k + 1].group(0).lower() if k + 1 < len(words) else ""
-            if nxt_word == "that":
+            # "claimed that" is a verb; "claims that" only after who says it ("he claims that", "Smith alleges
+            # that"): "Republican claims that" and "the claims that" are the noun
+            says = low.endswith("ed") or prev_word.lower() in _SUBJECTS or (prev_word[:1].isupper() and prev_word.lower() not in _GROUPS
+                                                     and not DEMONYM.search(prev_word))
+            if nxt_word == "that" and says:
                 hits.append(Hit(m.group(0), m.start(), m.end(), kind, SAY_VERBS[low]))
             continue
         replacement: str | None = SENSATIONAL.get(low)
+        if replacement and nxt_word in LITERAL_AFTER:
+            replacement = None  # "the car slammed into a wall": meant literally
         # A word is deleted only in front of the word it qualifies ("a shocking attack", "extremely
         # rare"); "the attack was horrific." keeps it (deleting would break the sentence) and is flagged.
         follows = text[m.end():m.end() + 1] == " " and k + 1 < len(words) and words[k + 1].start() == m.end() + 1

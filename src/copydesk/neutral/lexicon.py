@@ -42,21 +42,19 @@ sexual fair unfair popular deadly fatal lethal explosive catastrophe free equal 
 
 #: copydesk's own table: a sensational word and what a neutral report says instead ("" deletes it).
 SENSATIONAL = {
-    # headline verbs of conflict
+    # headline verbs of conflict. Only verbs that are rarely meant literally or as nouns: "blasts" (explosions),
+    # "rips", "torched", "hammered", "trashed", "destroys", "demolishes" (a storm, a fire), "fumes" and "rails"
+    # (nouns), "clashed" (fighting) and "erupted" ("gunfire erupted") are left as written; see
+    # tests/neutral/test_edit.py for what they turned into on real stories.
     "slams": "criticises", "slammed": "criticised", "slam": "criticise", "slamming": "criticising",
-    "blasts": "criticises", "blasted": "criticised", "blasting": "criticising",
-    "rips": "criticises", "ripped": "criticised", "lambasts": "criticises", "lambasted": "criticised",
-    "torches": "criticises", "torched": "criticised", "skewers": "criticises", "skewered": "criticised",
-    "eviscerates": "criticises", "eviscerated": "criticised", "destroys": "criticises",
-    "demolishes": "criticises", "hammers": "criticises", "hammered": "criticised",
-    "bashes": "criticises", "bashed": "criticised", "trashes": "criticises", "trashed": "criticised",
-    "rails": "protests", "railed": "protested", "fumes": "objects", "fumed": "objected",
-    "erupts": "reacts", "erupted": "reacted", "clash": "disagree", "clashed": "disagreed", "clashes": "disagrees",
-    # movement words
+    "lambasts": "criticises", "lambasted": "criticised", "skewers": "criticises", "skewered": "criticised",
+    "eviscerates": "criticises", "eviscerated": "criticised", "bashes": "criticises",
+    "railed": "protested", "fumed": "objected",
+    # movement words (verbs only: "surges" and "plunges" are also nouns, "tanks" and "crashes" mostly are)
     "skyrockets": "rises sharply", "skyrocketed": "rose sharply", "skyrocketing": "rising sharply",
-    "soars": "rises", "soared": "rose", "soaring": "rising", "surges": "rises", "surged": "rose",
-    "plummets": "falls", "plummeted": "fell", "plummeting": "falling", "plunges": "falls", "plunged": "fell",
-    "tanks": "falls", "tanked": "fell", "crashes": "falls", "nosedives": "falls", "nosedived": "fell",
+    "soars": "rises", "soared": "rose", "soaring": "rising", "surged": "rose",
+    "plummets": "falls", "plummeted": "fell", "plummeting": "falling", "plunged": "fell",
+    "tanked": "fell", "nosedives": "falls", "nosedived": "fell",
     # intensifiers and sensational adjectives: deleted
     "shocking": "", "stunning": "", "stunningly": "", "shockingly": "", "jaw-dropping": "",
     "bombshell": "", "dramatic": "", "dramatically": "", "incredible": "", "incredibly": "",
@@ -73,6 +71,17 @@ SENSATIONAL = {
     "regime": "government", "mob": "crowd", "thugs": "attackers", "scheme": "plan", "ploy": "plan",
     "debacle": "failure", "fiasco": "failure", "onslaught": "attack", "crusade": "campaign",
 }
+#: Fixed terms in which a loaded-looking word is part of the name of a thing: left as written.
+TERMS = frozenset({
+    ("grand", "jury"), ("grand", "juries"), ("precious", "metal"), ("precious", "metals"), ("precious", "stones"),
+    ("regime", "change"), ("sanctions", "regime"), ("mob", "boss"), ("mob", "bosses"), ("extreme", "weather"),
+    ("extreme", "heat"), ("extreme", "cold"), ("extreme", "poverty"), ("extreme", "temperatures"),
+    ("massive", "stroke"), ("massive", "heart"), ("radical", "islamist"), ("radical", "islamists"),
+    ("tiny", "house"), ("tiny", "homes"), ("dramatic", "arts"), ("so-called", "islamic"),
+})
+#: Words after a verb of attack that make it literal ("the car slammed into a wall"): then it is left.
+LITERAL_AFTER = frozenset("into onto through against shut down off apart open up across".split())
+
 #: Praise, labels and commentary that an encyclopedia's or a wire desk's style guide asks writers to drop
 #: ("peacock" and "weasel" words, editorialising adverbs); copydesk's own list, deleted where they qualify a word.
 PEACOCK = frozenset("""
