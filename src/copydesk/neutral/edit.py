@@ -21,6 +21,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
                      "appeared looks looked sounds proved proves".split())
 _LINKING = frozenset("and or but nor to for of in on at by with than as from that which who".split())
+_DEGREE = frozenset("more most less least very so too as quite rather how".split())
 _SUBJECTS = frozenset("he she they it who which i we you".split())
 _GROUPS = frozenset("republican republicans democrat democrats democratic gop conservative liberal progressive".split())
 _DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
@@ -85,7 +86,9 @@ def loaded_words(text: str) -> list[Hit]:
         nxt = words[k + 1].group(0) if follows else ""
         qualifies = nxt[:1].isalpha() and nxt.lower() not in _LINKING
         prev = words[k - 1].group(0).lower() if k else ""
-        if replacement == "" and (not qualifies or prev in _COPULAS):
+        if replacement == "" and prev in _DEGREE:
+            replacement = None  # "the more prestigious post", "one of the most dramatic": nothing left to compare
+        elif replacement == "" and (not qualifies or prev in _COPULAS):
             replacement = None  # "the policy is controversial due to ...": deleting would change what it says
         elif replacement is None and reported:
             pass  # someone's words reported ("told officers that biting was an effective ..."): left as said
