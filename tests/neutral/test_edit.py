@@ -65,3 +65,21 @@ def test_figurative_attack_verbs_and_say_verbs_are_still_plain():
     assert neutralize("The whistleblower alleged that officials ignored her.")[0] == \
         "The whistleblower said that officials ignored her."
     assert neutralize("Smith claims that the data were wrong.")[0] == "Smith says that the data were wrong."
+
+
+def test_headlines_that_are_opinions_accusations_or_questions_are_refused():
+    # real AllSides titles that the headline chooser took before these rules
+    assert "a question" in headline_problems("Biden is struggling to win Miami Latinos. Will it cost him Florida?.")
+    assert "accusation" in headline_problems("Biden Lies Again and Again.")
+    assert "opinion" in headline_problems("OPINION: Comey memos renew questions over Trump's behavior.")
+    assert "opinion" in headline_problems("Congress Must Act to Deter Future Caravans.")
+    assert "opinion" in headline_problems("I want your vote to become your next president — here's what I will do.")
+    assert "opinion" in headline_problems("Good News: A Unanimous Supreme Court Strikes a Blow for Civil Liberties.")
+    # Title Case hides no loaded word
+    assert "loaded words" in headline_problems("The Supreme Court Just Struck a Huge, Unanimous Blow Against Fines.")
+    # someone's quoted words, also in single marks, are not the headline's own
+    for ok in ("Constitution's 'excessive fines' ban bolstered by U.S. high court.",
+               "Trump to supporters: “We must win this”.",
+               "Senate Confirms Amy Coney Barrett To Supreme Court.",
+               "US appeals court lets Texas resume ban on most abortions."):
+        assert headline_problems(ok) == [], ok

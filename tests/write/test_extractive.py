@@ -247,3 +247,12 @@ def test_a_question_headline_is_replaced_by_a_sentence_that_states_what_happened
     assert not w.headline.text.endswith("?") and len(w.headline.text.split()) <= 18
     own = w.headline.support[0]
     assert own.sentence.rstrip(".") == w.headline.text or w.headline.edits
+
+
+def test_an_opinion_title_does_not_head_the_story_when_another_report_has_a_plain_one():
+    # the plain title comes from a report whose text gave no usable sentence (a photo caption)
+    w = write_story(material([
+        art(1, "radio", "Budapest Must Fix Its Trams Now", RADIO),
+        art(2, "wire", "Tram derails on Margaret Bridge in Budapest", "Photo."),
+    ]))
+    assert w.headline.text == "Tram derails on Margaret Bridge in Budapest"

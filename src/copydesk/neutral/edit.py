@@ -138,19 +138,40 @@ def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
     return result, tuple(edits)
 
 
+_HEADLINE_QUOTE = re.compile(r"(?<![A-Za-z])['‘][^'‘’]+['’](?![A-Za-z])")
+_OPINION_LABEL = re.compile(r"^\s*(?:opinion|analysis|commentary|editorial|op-ed|column|letters?|review|perspective|"
+                            r"view|fact ?check(?:ing)?|good news|bad news|watch|listen)\s*[:|—–-]", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|me|my|we|We|we're|we’re|our|Our|us)\b")
+_PRESCRIPTIVE = re.compile(r"\b(?:must|should|ought to|needs? to)\b", re.I)
+#: Accusations a headline of ours does not make in its own voice (an outlet's "Biden Lies Again and Again").
+ACCUSATIONS = frozenset("lie lies lied liar liars lying falsehood falsehoods smear smears hoax scam sham disgrace "
+                        "disgraceful hypocrisy hypocrite hypocrites".split())
+
+
 def headline_problems(title: str) -> list[str]:
-    """Why a title is not a neutral headline: a question, clickbait, shouting, or loaded words."""
+    """Why a title is not a neutral headline: a question, clickbait, shouting, loaded words or accusations, or
+    an opinion (labelled so, in the first person, or saying what someone must do)."""
     problems = []
     t = title.strip()
-    if t.endswith("?"):
+    # the headline's own words: quotations are someone's, and headlines quote with single marks, short ones too
+    own = _HEADLINE_QUOTE.sub(" ", QUOTED_SPAN.sub(" ", t))
+    if "?" in own:
         problems.append("a question")
     low = t.lower()
     if any(c in low for c in CLICKBAIT) or t.endswith("!"):
         problems.append("clickbait")
     if sum(w.isupper() and len(w) > 3 for w in t.split()) >= 2:
         problems.append("capitals")
-    if any(h.replacement is None for h in loaded_words(t)):
+    words = own.split()
+    title_case = sum(w[:1].isupper() for w in words) > 0.6 * max(len(words), 1)
+    # In Title Case every word has a capital, so loaded words are looked for in lower case too
+    if any(h.replacement is None for h in loaded_words(own)) or (title_case and any(
+            h.replacement is None or h.kind == "sensational" for h in loaded_words(own.lower()))):
         problems.append("loaded words")
+    if any(w.strip(".,:;!'’\"").lower() in ACCUSATIONS for w in words):
+        problems.append("accusation")
+    if _OPINION_LABEL.match(t) or _FIRST_PERSON.search(own) or _PRESCRIPTIVE.search(own):
+        problems.append("opinion")
     return problems
 
 

@@ -280,12 +280,14 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     # stories this raised ROUGE-1/2 from 41.03/16.22 (the most central article's title) to 41.45/16.70.
     rank = {a.id: i for i, a in enumerate(sorted(writers, key=lambda a: -float(
         np.mean(m.vectors[a.id] @ centroid))))}
-    titled = [a for a in writers if a.id in m.title_vectors]
+    # every report's title may head the story, also one whose text gave no usable sentence
+    heads = [a for a in m.articles if a.duplicate_of is None]
+    titled = [a for a in heads if a.id in m.title_vectors]
     title_centre = np.mean([m.title_vectors[a.id] for a in titled], axis=0) if titled else None
-    head_art = min(writers, key=lambda a: (bool(headline_problems(
+    head_art = min(heads, key=lambda a: (bool(headline_problems(
         strip_outlet_suffix(a.title, outlet_name(m.outlets, a.outlet_id)))),
         -float(m.title_vectors[a.id] @ title_centre) if title_centre is not None and a.id in m.title_vectors
-        else rank[a.id]))
+        else rank.get(a.id, len(rank))))
     head_vec = m.title_vectors.get(head_art.id)
 
     # Lede: one of the articles' first three sentences (news writes the essentials first) that stands on its
@@ -383,7 +385,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
                     head_voices.add(voices[a.id])
     head_text, head_edits = neutralize(head_text)
     headline = WrittenSentence(head_text, tuple(head_support), None, len(head_voices), None, head_edits)
-    if {"a question", "clickbait"} & set(headline_problems(head_text)):
+    if set(headline_problems(head_text)) - {"capitals"}:
         # No outlet's title states what happened: the lede, or else the most central chosen sentence, short
         # enough to be a headline takes its place (its own source and support go with it).
         short = [c for c in chosen if len(c.text.split()) <= HEADLINE_MAX_WORDS and not headline_problems(c.text)]
