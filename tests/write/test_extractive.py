@@ -256,3 +256,14 @@ def test_an_opinion_title_does_not_head_the_story_when_another_report_has_a_plai
         art(2, "wire", "Tram derails on Margaret Bridge in Budapest", "Photo."),
     ]))
     assert w.headline.text == "Tram derails on Margaret Bridge in Budapest"
+
+
+def test_sentences_inside_a_longer_quotation_are_not_published_as_the_outlets_words():
+    body = ('Sanders tweeted a message that has been a theme of his campaign: "I\'ve got news for the Republican '
+            'establishment. I\'ve got news for the Democratic establishment. They can\'t stop us." Sanders won the '
+            'Nevada caucuses on Saturday with a large lead over his rivals.\n\n'
+            '(CNN) - Moderate Democrats met in Washington on Sunday to discuss the race for the nomination.')
+    sents = article_sentences(art(1, "radio", "Sanders wins Nevada", body))
+    assert not any("news for the Democratic establishment" in s for s in sents)
+    assert "Sanders won the Nevada caucuses on Saturday with a large lead over his rivals." in sents
+    assert "Moderate Democrats met in Washington on Sunday to discuss the race for the nomination." in sents

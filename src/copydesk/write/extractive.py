@@ -91,8 +91,10 @@ _ANAPHORIC = re.compile(
 #: Datelines opening a sentence: "MOSCOW — ", "OSLO - ", "BRASÍLIA, Brazil – ", "November 18, USA - ",
 #: "United States - ". Removed from the sentence (what remains is still a verbatim part of the source).
 _DATELINE = re.compile(
-    r"^(?:[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,30})?|[A-Z][a-z]+ \d{1,2}, [A-Z][\w .]{1,30}|"
-    r"(?:United States|United Kingdom|USA|UK))\s*(?:\([A-Za-z .]+\))?\s*[-–—]+\s+(?=[A-Z\"“])"
+    r"^(?:(?:[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,30})?|[A-Z][a-z]+ \d{1,2}, [A-Z][\w .]{1,30}|"
+    r"(?:United States|United Kingdom|USA|UK))\s*(?:\([A-Za-z .]+\))?\s*[-–—]+\s+|"
+    # "(CNN) - ", "New York (CNN) -- ", "(Reuters) ": the agency in brackets, with or without a place
+    r"(?:[A-Z][\w .'-]{1,30}\s)?\((?:CNN|Reuters|AP|AFP|Bloomberg|dpa|ANSA|EFE|MTI)\)\s*[-–—]*\s*)(?=[A-Z\"“])"
 )
 _BACKGROUND = re.compile(r"\b(previously|earlier|last (year|month|week)|had been|since (19|20)\d\d|in (19|20)\d\d)\b", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -121,10 +123,30 @@ class StoryMaterial:
     title_vectors: dict[int, np.ndarray] = field(default_factory=dict)  # article id -> title vector
 
 
+def _outside_quotations(body: str) -> list[str]:
+    """The body's sentences, without those that are part of a quotation running over several sentences ("I've
+    got news for the Democratic establishment." inside Sanders's tweet): published alone, they would read as the
+    outlet's own words. A sentence whose own quotation marks do not pair up is left out too."""
+    out = []
+    for para in re.split(r"\n\s*\n", body):
+        open_quote = False
+        for s in split_sentences(para):
+            curly = s.count("“") - s.count("”")
+            straight = s.count('"') % 2
+            balanced = curly == 0 and straight == 0
+            if not open_quote and balanced:
+                out.append(s)
+            if curly > 0 or (straight and not open_quote):
+                open_quote = True
+            elif curly < 0 or (straight and open_quote):
+                open_quote = False
+    return out
+
+
 def article_sentences(a: Article) -> list[str]:
     """The sentences of an article that may be published: complete, not boilerplate, not questions."""
     out = []
-    for s in split_sentences(a.body):
+    for s in _outside_quotations(a.body):
         s = _DATELINE.sub("", s, count=1)
         n = len(s.split())
         if not (MIN_WORDS <= n <= MAX_WORDS):
