@@ -11,7 +11,12 @@ _ABBREV = {
     "inc", "ltd", "co", "corp", "vs", "etc", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "ft", "mt", "rev",
     "hon", "pres", "dept", "univ", "approx", "est",
+    # ranks and titles
+    "adm", "maj", "cmdr", "cpl", "pvt", "supt", "insp", "det", "atty", "gens", "sens", "reps", "messrs", "msgr",
+    "d.c",
 }
+# A party-and-state tag: "Jamie Raskin (D-Md. ) said", "Sen. Rand Paul, R-Ky. Paul said" ends no sentence
+_PARTY_TAG = re.compile(r"^\(?[rdi]-[a-z.]{2,6}$")
 _BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9ÁÉÍÓÖŐÚÜŰ])""")
 _WS = re.compile(r"\s+")
 
@@ -29,7 +34,7 @@ def split_sentences(text: str) -> list[str]:
             last = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"'”’)").lower()
             if candidate.endswith("..") and not candidate.endswith("..."):
                 pass  # "Sears, Roebuck & Co.. The deal": the source ended the sentence after an abbreviation
-            elif last in _ABBREV or (len(last) == 1 and last.isalpha()):
+            elif last in _ABBREV or (len(last) == 1 and last.isalpha()) or _PARTY_TAG.match(last):
                 continue  # "Mr. Smith", "J. Smith"
             out.append(para[start:m.end()].strip())
             start = m.end()

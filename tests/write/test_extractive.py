@@ -267,3 +267,14 @@ def test_sentences_inside_a_longer_quotation_are_not_published_as_the_outlets_wo
     assert not any("news for the Democratic establishment" in s for s in sents)
     assert "Sanders won the Nevada caucuses on Saturday with a large lead over his rivals." in sents
     assert "Moderate Democrats met in Washington on Sunday to discuss the race for the nomination." in sents
+
+
+def test_a_columns_first_person_and_an_accusation_in_the_outlets_voice_are_left_out():
+    column = ("We don't know where the tram came from or why it derailed on the bridge on Monday. "
+              "The mayor is a liar and he lied again about the state of the tracks on the bridge. "
+              "A tram derailed on the Margaret Bridge in Budapest on Monday, injuring 9 passengers.")
+    w = write_story(material([art(1, "radio", "Tram derails in Budapest", column)]))
+    texts = " ".join(s.text for s in all_sentences(w))
+    assert "We don't know" not in texts and "liar" not in texts
+    assert "injuring 9 passengers" in texts
+    assert w.verification.evaluative_dropped == 2
