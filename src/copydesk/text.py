@@ -24,7 +24,8 @@ _WS = re.compile(r"\s+")
 def split_sentences(text: str) -> list[str]:
     """Split running text into sentences. Paragraph breaks always end a sentence."""
     out: list[str] = []
-    for para in re.split(r"\n\s*\n|\n(?=[A-Z\"“])", text or ""):
+    # a bullet ("■", "•", "▪") starts a new item even when the text runs the list into one line
+    for para in re.split(r"\n\s*\n|\n(?=[A-Z\"“])|\s+[■•▪]\s+", text or ""):
         para = _WS.sub(" ", para).strip()
         if not para:
             continue

@@ -278,3 +278,9 @@ def test_a_columns_first_person_and_an_accusation_in_the_outlets_voice_are_left_
     assert "We don't know" not in texts and "liar" not in texts
     assert "injuring 9 passengers" in texts
     assert w.verification.evaluative_dropped == 2
+
+
+def test_bullets_run_into_one_line_are_separate_sentences():
+    from copydesk.text import split_sentences
+    assert split_sentences("The report was stronger than expected. ■ 266,000 jobs were added in November.") == [
+        "The report was stronger than expected.", "266,000 jobs were added in November."]
