@@ -233,6 +233,14 @@ def _uncertain(sentence: str, q: Quantity, f: Facts) -> bool:
     return sum(1 for o in f.quantities if o is not q and (o.unit == q.unit or _units_match(o, q))) > 0
 
 
+def _same_subject(fa: Facts, fb: Facts) -> bool:
+    """Whether two sentences name something in common (or neither names anything): "469 cases ... in Barnstable
+    County" / "at least 900 cases ... in Provincetown" count in two places."""
+    if not fa.names or not fb.names:
+        return not fa.names and not fb.names
+    return any(_same_name(x, y) for x in fa.names for y in fb.names)
+
+
 def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     """The strongest pair of numbers that count the same thing and cannot both be right (one per sentence pair:
     "50 people" / "49 people"; "about 250" / "more than 240" agree)."""
@@ -268,7 +276,7 @@ def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
                 ratio = max(p.value, q.value) / max(min(p.value, q.value), 1e-9)
                 sure = strength == 3 and _sense(a, p) == _sense(b, q) and p.unit not in _DURATIONS and (
                     ratio <= RATIO_MAX) and (family(p) == "" or (p.nouns[:1] == q.nouns[:1] != ())) and not (
-                    _uncertain(a, p, fa) or _uncertain(b, q, fb))
+                    _uncertain(a, p, fa) or _uncertain(b, q, fb)) and _same_subject(fa, fb)
                 best = (strength, Conflict("number", p.text, q.text, sure))
     return [best[1]] if best else []
 
