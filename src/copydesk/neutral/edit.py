@@ -141,11 +141,26 @@ def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
 _HEADLINE_QUOTE = re.compile(r"(?<![A-Za-z])['‘][^'‘’]+['’](?![A-Za-z])")
 _OPINION_LABEL = re.compile(r"^\s*(?:opinion|analysis|commentary|editorial|op-ed|column|letters?|review|perspective|"
                             r"view|fact ?check(?:ing)?|good news|bad news|watch|listen)\s*[:|—–-]", re.I)
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|me|my|we|We|we're|we’re|our|Our|us)\b")
+#: A writer's own person: a column ("We don't know where the virus came from", "Imagine if you took your car
+#: into the shop"), not a report. Quotations are taken out before it is looked for.
+_PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|we|We|we're|We're|we’re|We’re|we've|"
+                       r"We've|we’ve|We’ve|our|Our|us|you|You|your|Your|you're|You're|you’re|You’re)\b")
 _PRESCRIPTIVE = re.compile(r"\b(?:must|should|ought to|needs? to)\b", re.I)
 #: Accusations a headline of ours does not make in its own voice (an outlet's "Biden Lies Again and Again").
 ACCUSATIONS = frozenset("lie lies lied liar liars lying falsehood falsehoods smear smears hoax scam sham disgrace "
                         "disgraceful hypocrisy hypocrite hypocrites".split())
+
+
+def own_voice(text: str) -> str:
+    """The text without its quotations: the words the outlet (or our headline) says in its own voice."""
+    return _HEADLINE_QUOTE.sub(" ", QUOTED_SPAN.sub(" ", text))
+
+
+def personal_or_accusing(text: str) -> bool:
+    """Whether a text, in its own voice, speaks in the first or second person (a column) or accuses ("Joe Biden
+    is a career liar", "Biden Lies Again and Again")."""
+    own = own_voice(text)
+    return bool(_PERSONAL.search(own)) or any(w.lower().strip("'’-") in ACCUSATIONS for w in _WORD.findall(own))
 
 
 def headline_problems(title: str) -> list[str]:
@@ -153,8 +168,7 @@ def headline_problems(title: str) -> list[str]:
     an opinion (labelled so, in the first person, or saying what someone must do)."""
     problems = []
     t = title.strip()
-    # the headline's own words: quotations are someone's, and headlines quote with single marks, short ones too
-    own = _HEADLINE_QUOTE.sub(" ", QUOTED_SPAN.sub(" ", t))
+    own = own_voice(t)  # quotations are someone's words; headlines quote with single marks, short ones too
     if "?" in own:
         problems.append("a question")
     low = t.lower()
@@ -168,11 +182,12 @@ def headline_problems(title: str) -> list[str]:
     if any(h.replacement is None for h in loaded_words(own)) or (title_case and any(
             h.replacement is None or h.kind == "sensational" for h in loaded_words(own.lower()))):
         problems.append("loaded words")
-    if any(w.strip(".,:;!'’\"").lower() in ACCUSATIONS for w in words):
+    if any(w.lower().strip("'’-") in ACCUSATIONS for w in _WORD.findall(own)):
         problems.append("accusation")
-    if _OPINION_LABEL.match(t) or _FIRST_PERSON.search(own) or _PRESCRIPTIVE.search(own):
+    if _OPINION_LABEL.match(t) or _PERSONAL.search(own) or _PRESCRIPTIVE.search(own):
         problems.append("opinion")
     return problems
 
 
-__all__ = ["Edit", "Hit", "headline_problems", "is_loaded", "loaded_words", "neutralize"]
+__all__ = ["Edit", "Hit", "headline_problems", "is_loaded", "loaded_words", "neutralize", "own_voice",
+           "personal_or_accusing"]

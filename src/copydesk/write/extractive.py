@@ -33,7 +33,7 @@ from copydesk.models import (
 )
 from copydesk.text import split_sentences, strip_outlet_suffix, words
 from copydesk.neutral import headline_problems, loaded_words, neutralize
-from copydesk.neutral.edit import ACCUSATIONS
+from copydesk.neutral.edit import personal_or_accusing
 from copydesk.neutral.detector import THRESHOLD as LOADED_THRESHOLD
 from copydesk.neutral.detector import loaded_scores
 from copydesk.verify import support as support_check
@@ -91,9 +91,6 @@ _ANAPHORIC = re.compile(
 )
 #: Datelines opening a sentence: "MOSCOW — ", "OSLO - ", "BRASÍLIA, Brazil – ", "November 18, USA - ",
 #: "United States - ". Removed from the sentence (what remains is still a verbatim part of the source).
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|we|We|we're|We're|we’re|We’re|we've|"
-                           r"We've|we’ve|We’ve|our|Our|us|you|You|your|Your|you're|You're|you’re|You’re)\b")
-_WORDS = re.compile(r"[A-Za-z’'-]+")
 _DATELINE = re.compile(
     r"^(?:(?:[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,30})?|[A-Z][a-z]+ \d{1,2}, [A-Z][\w .]{1,30}|"
     r"(?:United States|United Kingdom|USA|UK))\s*(?:\([A-Za-z .]+\))?\s*[-–—]+\s+|"
@@ -289,10 +286,8 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     for c, t in zip(cands, tone):
         hits = loaded_words(c.text)
         # A judgement the desk cannot take out and that nobody is said to hold is the outlet's opinion: dropped.
-        own = QUOTED_SPAN.sub(" ", c.text)  # the outlet's own words, without what it quotes
         if (any(h.kind in ("subjective", "sensational") and h.replacement is None for h in hits)
-                or _FIRST_PERSON.search(own) or any(w.lower() in ACCUSATIONS for w in _WORDS.findall(own))) \
-                and not REPORTING.search(c.text):
+                or personal_or_accusing(c.text)) and not REPORTING.search(c.text):
             # also a column's first or second person ("We don't know where the virus came from", "Imagine if you
             # took your car into the shop") and an accusation in
             # the outlet's own voice ("Joe Biden is a career liar")
