@@ -83,3 +83,12 @@ def test_headlines_that_are_opinions_accusations_or_questions_are_refused():
                "Senate Confirms Amy Coney Barrett To Supreme Court.",
                "US appeals court lets Texas resume ban on most abortions."):
         assert headline_problems(ok) == [], ok
+
+
+def test_roman_numeral_i_is_not_a_first_person():
+    from copydesk.neutral.edit import personal_or_accusing
+    assert not personal_or_accusing("World War I veterans marched in Paris on Sunday.")
+    assert not personal_or_accusing("Queen Elizabeth I ruled England for 44 years.")
+    assert personal_or_accusing("I think we have accomplished a great deal.")
+    assert personal_or_accusing("Now, I'm not leaving today.")
+    assert not personal_or_accusing('Moore said "I will run for the Senate" on Thursday.')

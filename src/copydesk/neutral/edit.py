@@ -156,11 +156,24 @@ def own_voice(text: str) -> str:
     return _HEADLINE_QUOTE.sub(" ", QUOTED_SPAN.sub(" ", text))
 
 
+def _personal(own: str) -> bool:
+    for m in _PERSONAL.finditer(own):
+        if m.group(0) != "I":
+            return True
+        if own[m.end():m.end() + 1] in ("'", "’"):
+            return True  # "I'm", "I’ve"
+        before, after = own[:m.start()].split()[-1:], own[m.end():].split()[:1]
+        # "World War I", "Elizabeth I", "Class I" are numerals; "I think" is a person
+        if not (before and before[0][:1].isupper()) and after and after[0][:1].islower():
+            return True
+    return False
+
+
 def personal_or_accusing(text: str) -> bool:
     """Whether a text, in its own voice, speaks in the first or second person (a column) or accuses ("Joe Biden
     is a career liar", "Biden Lies Again and Again")."""
     own = own_voice(text)
-    return bool(_PERSONAL.search(own)) or any(w.lower().strip("'’-") in ACCUSATIONS for w in _WORD.findall(own))
+    return _personal(own) or any(w.lower().strip("'’-") in ACCUSATIONS for w in _WORD.findall(own))
 
 
 def headline_problems(title: str) -> list[str]:
@@ -184,7 +197,7 @@ def headline_problems(title: str) -> list[str]:
         problems.append("loaded words")
     if any(w.lower().strip("'’-") in ACCUSATIONS for w in _WORD.findall(own)):
         problems.append("accusation")
-    if _OPINION_LABEL.match(t) or _PERSONAL.search(own) or _PRESCRIPTIVE.search(own):
+    if _OPINION_LABEL.match(t) or _personal(own) or _PRESCRIPTIVE.search(own):
         problems.append("opinion")
     return problems
 
