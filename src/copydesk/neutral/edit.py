@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass
 
 from copydesk.models import Change
-from copydesk.verify.facts import QUOTED_SPAN, REPORTING
+from copydesk.verify.facts import DEMONYM, GROUP_WORDS, QUOTED_SPAN, REPORTING, quotes_paired
 from copydesk.neutral.lexicon import (CLICKBAIT, LITERAL_AFTER, SAY_VERBS, SENSATIONAL, TERMS, loaded_kind,
                                       removable)
-from copydesk.verify.facts import DEMONYM
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
@@ -23,7 +22,6 @@ _COPULAS = frozenset("is was are were be been being seems seemed remains remaine
 _LINKING = frozenset("and or but nor to for of in on at by with than as from that which who".split())
 _DEGREE = frozenset("more most less least very so too as quite rather how".split())
 _SUBJECTS = frozenset("he she they it who which i we you".split())
-_GROUPS = frozenset("republican republicans democrat democrats democratic gop conservative liberal progressive".split())
 _DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
 #: Longest text treated as a sentence (a page is not edited).
 MAX_CHARS = 2000
@@ -50,7 +48,7 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 def loaded_words(text: str) -> list[Hit]:
     """Loaded words outside quotations, with what would replace each. A sentence with an unclosed quotation
     (one part of a quotation that runs over several sentences) is not touched at all."""
-    if len(text) > MAX_CHARS or text.count('"') % 2 or text.count("“") != text.count("”"):
+    if len(text) > MAX_CHARS or not quotes_paired(text):
         return []  # longer than any sentence: not a sentence, left alone
     quoted = _quoted_spans(text)
     words = list(_WORD.finditer(text))
@@ -72,8 +70,8 @@ def loaded_words(text: str) -> list[Hit]:
         if kind == "say-verb":
             # "claimed that" is a verb; "claims that" only after who says it ("he claims that", "Smith alleges
             # that"): "Republican claims that" and "the claims that" are the noun
-            says = low.endswith("ed") or prev_word.lower() in _SUBJECTS or (prev_word[:1].isupper() and prev_word.lower() not in _GROUPS
-                                                     and not DEMONYM.search(prev_word))
+            named = prev_word[:1].isupper() and prev_word.lower() not in GROUP_WORDS and not DEMONYM.search(prev_word)
+            says = low.endswith("ed") or prev_word.lower() in _SUBJECTS or named
             if nxt_word == "that" and says:
                 hits.append(Hit(m.group(0), m.start(), m.end(), kind, SAY_VERBS[low]))
             continue
@@ -169,11 +167,15 @@ def _personal(own: str) -> bool:
     return False
 
 
+def _accusing(own: str) -> bool:
+    return any(w.lower().strip("'’-") in ACCUSATIONS for w in _WORD.findall(own))
+
+
 def personal_or_accusing(text: str) -> bool:
     """Whether a text, in its own voice, speaks in the first or second person (a column) or accuses ("Joe Biden
     is a career liar", "Biden Lies Again and Again")."""
     own = own_voice(text)
-    return _personal(own) or any(w.lower().strip("'’-") in ACCUSATIONS for w in _WORD.findall(own))
+    return _personal(own) or _accusing(own)
 
 
 def headline_problems(title: str) -> list[str]:
@@ -195,7 +197,7 @@ def headline_problems(title: str) -> list[str]:
     if any(h.replacement is None for h in loaded_words(own)) or (title_case and any(
             h.replacement is None or h.kind == "sensational" for h in loaded_words(own.lower()))):
         problems.append("loaded words")
-    if any(w.lower().strip("'’-") in ACCUSATIONS for w in _WORD.findall(own)):
+    if _accusing(own):
         problems.append("accusation")
     if _OPINION_LABEL.match(t) or _personal(own) or _PRESCRIPTIVE.search(own):
         problems.append("opinion")

@@ -171,4 +171,5 @@ def loaded_kind(word: str) -> str | None:
     return None
 
 
-__all__ = ["removable", "SAY_VERBS", "PEACOCK", "SENSATIONAL", "CLICKBAIT", "FACTUAL", "loaded_kind", "pattern_lexicon", "vader_lexicon"]
+__all__ = ["removable", "SAY_VERBS", "PEACOCK", "SENSATIONAL", "CLICKBAIT", "FACTUAL", "TERMS", "LITERAL_AFTER",
+           "loaded_kind", "pattern_lexicon", "vader_lexicon"]

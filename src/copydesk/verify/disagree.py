@@ -31,7 +31,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from copydesk.verify.facts import DEMONYM, STOPWORDS, Facts, Quantity, facts
+from copydesk.verify.facts import DEMONYM, GROUP_WORDS, MONTHS, STOPWORDS, Facts, Quantity, facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,9 +226,10 @@ def _uncertain(sentence: str, q: Quantity, f: Facts) -> bool:
     before, after = sentence[max(0, i - 20):i], sentence[i + len(q.text):i + len(q.text) + 30]
     if re.match(r"\s*[,;:.)]", after) or _ESTIMATE.search(sentence):
         return True  # "... was 534,000, a decrease ...": nothing says what the number counts
-    after = re.sub(r"^\s*[a-z]+(?=\s)", "", after, count=1) if not _OTHER_AFTER.match(after) else after
-    if re.search(rf"\d/{re.escape(number)}|{re.escape(number)}/\d", sentence) or _OTHER_BEFORE.search(before) or \
-            _OTHER_AFTER.match(after):
+    if re.search(rf"\d/{re.escape(number)}|{re.escape(number)}/\d", sentence) or _OTHER_BEFORE.search(before):
+        return True  # "9/11"; "another 1,500", "by 2,000"
+    # "100 million more", or after the counted word: "100 million doses more", "16 and older"
+    if _OTHER_AFTER.match(after) or _OTHER_AFTER.match(re.sub(r"^\s*[a-z]+(?=\s)", "", after, count=1)):
         return True
     return sum(1 for o in f.quantities if o is not q and (o.unit == q.unit or _units_match(o, q))) > 0
 
@@ -281,12 +282,6 @@ def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     return [best[1]] if best else []
 
 
-def _before_month(sentence: str, month: str) -> str | None:
-    """The word before the first mention of `month` ("in" for "... jumped in November"), lower case."""
-    m = re.search(rf"(\w+)\W+(?:{month.capitalize()}|{month[:3].capitalize()}\.?)\b", sentence)
-    return m.group(1).lower() if m else None
-
-
 #: Words before a month that say when something happens ("in", "mid-", "this", "come"); "since", "from",
 #: "through" or "until" say that the month bounds another fact.
 _WHEN = frozenset("in on this mid early late come during starting beginning by".split())
@@ -297,25 +292,26 @@ def _same_when(x: str | None, y: str | None) -> bool:
 
 
 def _around(sentence: str, value: str) -> tuple[str, str] | None:
-    """The words right before and after the first mention of `value` (a weekday, a year or a month, also as
-    "Jan."), lower case; None when it is not there or not between two words."""
-    pattern = re.escape(value)
-    if value.lower() in _MONTHS_FULL:
-        pattern = rf"(?:{value}|{value[:3]}\.?)"
-    m = re.search(rf"(\w+)[\s,-]+{pattern}\b[\s,.]*(\w+)", sentence, re.I)
+    """The words right before and after the first mention of `value` (a weekday, a year, or a month as written
+    with a capital, also "Jan."), lower case, the after-word "" at the end; None when no word stands before it."""
+    if value.lower() in MONTHS:
+        month = value.capitalize()
+        pattern = rf"(?:{month}|{month[:3]}\.?)"  # case-sensitive: "may" the verb is no month
+    else:
+        pattern = rf"(?i:{re.escape(value)})"
+    m = re.search(rf"(\w+)[\s,-]+{pattern}\b[\s,.]*(\w*)", sentence)
     return (m.group(1).lower(), m.group(2).lower()) if m else None
 
 
 #: Words before a date that make it the day something was said, not the day of the fact.
 _SAID = frozenset("said says told announced reported statement added wrote tweeted".split())
-_MONTHS_FULL = frozenset("january february march april may june july august september october november december".split())
 
 
 def _same_slot(a: str, x: str, b: str, y: str) -> bool:
     """Whether two dates stand between the same two words ("on Tuesday night" / "on Thursday night"), not after
     a word of saying: only then are they one fact told two ways."""
     ca, cb = _around(a, x), _around(b, y)
-    return ca is not None and ca == cb and ca[0] not in _SAID
+    return ca is not None and ca == cb and bool(ca[1]) and ca[0] not in _SAID
 
 
 def _date_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
@@ -334,7 +330,8 @@ def _date_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     # Months differ only in the same place: "closed in September" / "closed in August"; "rose in November" /
     # "the highest since January" are two facts.
     ma, mb = fa.months - fb.months, fb.months - fa.months
-    if len(ma) == 1 and len(mb) == 1 and _same_when(_before_month(a, min(ma)), _before_month(b, min(mb))):
+    sa, sb = (_around(a, min(ma)), _around(b, min(mb))) if len(ma) == len(mb) == 1 else (None, None)
+    if sa and sb and _same_when(sa[0], sb[0]):
         out.append(Conflict("date", ", ".join(sorted(ma)).capitalize(), ", ".join(sorted(mb)).capitalize(),
                             _same_slot(a, min(ma), b, min(mb))))
     da = {d for d in fa.days if " " in d} - fb.days
@@ -356,13 +353,12 @@ def _variant(x: str, y: str) -> bool:
     return kx[0] == ky[0] or kx[-1] == ky[-1]
 
 
-#: Words of a name that say what someone is, not who: they are skipped when two names are lined up.
+#: Words of a name that say what someone is, not who: they are skipped when two names are lined up. (Titles
+#: such as "President" or "Sen." never reach here: `facts.names` already splits a name at them.)
 _ROLE_WORDS = frozenset("""
-president president-elect vice prime minister secretary governor senator sen rep representative gov mr mrs ms
-dr gen general chief officer sheriff captain capt coach judge justice justices pastor pope king queen prince
-mayor chancellor leader majority minority chair chairman chairwoman conference vp ceo spokesman spokeswoman
-commander mullah sheikh imam rabbi father brother sister saint st jr sr ii iii iv md phd mba esq inc ltd corp
-co llc plc republican republicans democrat democrats democratic gop the of de la del van von al el and
+president-elect vice representative leader majority minority chair chairman chairwoman conference vp ceo
+commander mullah sheikh imam rabbi father brother sister justices jr sr ii iii iv md phd mba esq inc ltd corp co
+llc plc republican republicans democrat democrats democratic gop
 """.split())
 
 
@@ -417,13 +413,12 @@ def _differ(u: str, v: str, first_names: bool) -> bool:
     return True
 
 
-def _changed_in_part(x: str, y: str) -> bool:
+def _changed_in_part(cx: list[str], cy: list[str]) -> bool:
     """Two names that are one name with a part changed: the same first word and a different last one
     ("Tyler Hansbrough" / "Forward Tyler Ingaldson", "Internet Explorer" / "Internet Lionsgate"), or the same
     last word and a different one before it ("Gulf of Aden" / "Throat of Aden", "Rob Jones" / "Nick Jones").
-    Role words, suffixes, initials and affiliations are skipped: "Samuel Alito Jr" / "Justice Samuel Alito",
-    "Apple's Phil Schiller" / "VP Phil Schiller" are one name."""
-    cx, cy = _core(x), _core(y)
+    Takes the names' `_core` words, so role words, suffixes, initials and affiliations are skipped: "Samuel
+    Alito Jr" / "Justice Samuel Alito", "Apple's Phil Schiller" / "VP Phil Schiller" are one name."""
     if len(cx) < 2 or len(cy) < 2:
         return False
     lx, ly = [w.lower() for w in cx], [w.lower() for w in cy]
@@ -448,15 +443,6 @@ def _changed_in_part(x: str, y: str) -> bool:
     return False
 
 
-#: Capitalised words that name a group, not someone or somewhere: "its only Black driver" / "its only African
-#: American driver", "Analysts surveyed" / "Economists surveyed" say the same thing.
-_GROUP_WORDS = frozenset("""
-black white hispanic latino latina latinx asian african american native indigenous muslim muslims christian
-christians jewish jews catholic catholics protestant evangelical evangelicals democrat democrats democratic
-republican republicans gop conservative conservatives liberal liberals progressive progressives analysts
-economists officials experts lawmakers senators critics supporters voters americans europeans western eastern
-northern southern north south east west
-""".split())
 #: Before a name, words that make it who told or reported something, not part of the fact: "told The Wall
 #: Street Journal" / "told The Associated Press", "surveyed by Refinitiv" / "surveyed by Dow Jones".
 _ATTRIBUTION_SLOT = re.compile(r"\b(?:told|according to|surveyed by|polled by|citing|cited by|reported by|"
@@ -468,7 +454,7 @@ def _conflictable(name: str, sentence: str) -> bool:
     """Whether a name can stand for a disputed fact: not a group word, a party-and-state tag or the outlet that
     was told something."""
     words = [w.lower() for w in re.split(r"[\s-]+", name) if w]
-    if _PARTY_STATE.match(name) or all(w in _GROUP_WORDS or DEMONYM.search(w.capitalize()) for w in words):
+    if _PARTY_STATE.match(name) or all(w in GROUP_WORDS or DEMONYM.search(w.capitalize()) for w in words):
         return False
     i = sentence.find(name)
     return not (i >= 0 and _ATTRIBUTION_SLOT.search(sentence[max(0, i - 40):i]))
@@ -476,13 +462,14 @@ def _conflictable(name: str, sentence: str) -> bool:
 
 def _name_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     # One name with a part changed, where neither sentence also gives the other's name as it is.
-    core_a, core_b = {tuple(_core(n)) for n in fa.names}, {tuple(_core(n)) for n in fb.names}
+    core = {n: _core(n) for n in fa.names | fb.names}
+    core_a, core_b = {tuple(core[n]) for n in fa.names}, {tuple(core[n]) for n in fb.names}
     for x in sorted(fa.names):
         for y in sorted(fb.names):
-            if tuple(_core(x)) not in core_b and tuple(_core(y)) not in core_a and _changed_in_part(x, y):
+            cx, cy = core[x], core[y]
+            if tuple(cx) not in core_b and tuple(cy) not in core_a and _changed_in_part(cx, cy):
                 # Sure only for a long name with one word changed ("Wasilla Bible Church" / "Wasilla Bible
                 # Lampahan"): "Chris Wray" / "Chris Coons" are often two people in one story.
-                cx, cy = _core(x), _core(y)
                 sure = len(cx) == len(cy) >= 3 and sum(u.lower() != v.lower() for u, v in zip(cx, cy)) == 1
                 return [Conflict("name", x, y, sure)]
     only_a = [n for n in fa.names if not any(_same_name(n, m) for m in fb.names) and _conflictable(n, a)]

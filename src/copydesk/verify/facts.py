@@ -61,7 +61,7 @@ REPORTING = re.compile(
     r"claimed|claims|called|calls|described|accused|accuses|criticised|criticized|praised)\b",
     re.I,
 )
-DEMONYM = _DEMONYM = re.compile(r"^[A-Z][a-z]{2,}(?:ian|ean|ese|ish|ani|eli|aqi|udi|ali|eni)$|^(?:" + "|".join("""
+DEMONYM = re.compile(r"^[A-Z][a-z]{2,}(?:ian|ean|ese|ish|ani|eli|aqi|udi|ali|eni)$|^(?:" + "|".join("""
 American Russian British French German Israeli Mexican Korean Afghan Pakistani Indian Iraqi Saudi European African
 Asian Australian Canadian Brazilian Palestinian Egyptian Somali Yemeni English Scottish Irish Welsh Dutch Swiss
 Swedish Polish Greek Cuban Venezuelan Colombian Nigerian Kenyan Ethiopian Hungarian Austrian Czech Romanian
@@ -75,6 +75,15 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b|\b(" + "|".join(MONTHS) +
                         r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
 # Capitalised words that are not names: sentence openers, titles, months and days (handled as dates).
+#: Capitalised words that name a group, not someone or somewhere ("its only Black driver" / "its only African
+#: American driver", "Analysts surveyed" / "Economists surveyed"), lower case.
+GROUP_WORDS = frozenset("""
+black white hispanic latino latina latinx asian african american native indigenous muslim muslims christian
+christians jewish jews catholic catholics protestant evangelical evangelicals democrat democrats democratic
+republican republicans gop conservative conservatives liberal liberals progressive progressives analysts
+economists officials experts lawmakers senators critics supporters voters americans europeans western eastern
+northern southern north south east west
+""".split())
 _NOT_NAMES = frozenset(w.capitalize() for w in STOPWORDS) | {m.capitalize() for m in MONTHS + WEEKDAYS} | {
     "President", "Prime", "Minister", "Secretary", "Governor", "Senator", "Sen", "Rep", "Gov", "Mr", "Mrs", "Ms",
     "Dr", "Gen", "General", "Chief", "Officer", "Police", "Sunday", "Today", "Yesterday", "Tomorrow", "Tonight",
@@ -121,7 +130,8 @@ def stem(word: str) -> str:
 
 def normalise(text: str) -> str:
     """Undo the tokenisation of lower-cased corpora ("kilmarnock 's", "do n't", "\\'") and unify quotes."""
-    t = text.replace("\xad", "").replace("\\'", "'").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    t = text.replace("\xad", "")  # a soft hyphen splits a word only where a line may break
+    t = t.replace("\\'", "'").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = re.sub(r"\s+(['’](?:s|re|ve|ll|d|m)\b|n't\b)", r"\1", t)
     t = re.sub(r"\s+([.,;:!?%])", r"\1", t)
     return re.sub(r"\s+", " ", t).strip()
@@ -205,7 +215,7 @@ def names(text: str) -> frozenset[str]:
             if not parts or (len(parts) == 1 and parts[0].lower() in STOPWORDS):
                 continue
             # "the Russian leader", "a British climber": a nationality used as an adjective is not a name.
-            if len(parts) == 1 and _DEMONYM.search(parts[0]) and re.match(r"\s+[a-z]", text[m.end():]):
+            if len(parts) == 1 and DEMONYM.search(parts[0]) and re.match(r"\s+[a-z]", text[m.end():]):
                 continue
             out.add(re.sub(r"['’]s$", "", " ".join(parts).strip(".,'’")))
     return frozenset(n for n in out if len(n) > 1)
@@ -258,11 +268,17 @@ def facts(text: str) -> Facts:
     )
 
 
+def quotes_paired(text: str) -> bool:
+    """Whether a text's quotation marks pair up: an unpaired one means it is part of a quotation that runs over
+    several sentences."""
+    return text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+
+
 def quotations(text: str) -> list[str]:
     """The quoted passages of a sentence (at least a few words), without their quote marks."""
     text = text[:MAX_CHARS]
     return [(a or b).strip(" ,.;:") for a, b in _QUOTED.findall(text) if len((a or b).split()) >= 3]
 
 
-__all__ = ["Facts", "Quantity", "facts", "DEMONYM", "quotations", "normalise", "stem", "content_stems", "STOPWORDS",
-           "QUOTED_SPAN", "REPORTING", "MAX_CHARS"]
+__all__ = ["Facts", "Quantity", "facts", "DEMONYM", "GROUP_WORDS", "MONTHS", "quotations", "quotes_paired",
+           "normalise", "stem", "content_stems", "STOPWORDS", "QUOTED_SPAN", "REPORTING", "MAX_CHARS"]

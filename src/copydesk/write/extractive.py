@@ -38,7 +38,7 @@ from copydesk.neutral.detector import THRESHOLD as LOADED_THRESHOLD
 from copydesk.neutral.detector import loaded_scores
 from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
-from copydesk.verify.facts import QUOTED_SPAN, REPORTING, facts, quotations
+from copydesk.verify.facts import QUOTED_SPAN, REPORTING, facts, quotations, quotes_paired
 from copydesk.verify.quotes import check_quotes
 
 #: Cosine (e5-small, "query:" prefix) at which a sentence of another article counts as saying the same
@@ -95,7 +95,8 @@ _DATELINE = re.compile(
     r"^(?:(?:[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,30})?|[A-Z][a-z]+ \d{1,2}, [A-Z][\w .]{1,30}|"
     r"(?:United States|United Kingdom|USA|UK))\s*(?:\([A-Za-z .]+\))?\s*[-–—]+\s+|"
     # "(CNN) - ", "New York (CNN) -- ", "(Reuters) ": the agency in brackets, with or without a place
-    r"(?:[A-Z][\w .'-]{1,30}\s)?\((?:CNN|Reuters|AP|AFP|Bloomberg|dpa|ANSA|EFE|MTI)\)\s*[-–—]*\s*)(?=[A-Z\"“])"
+    r"(?:[A-Z][\w .'-]{1,30}\s)?\((?:CNN|Reuters|AP|AFP|Bloomberg|dpa|ANSA|EFE|MTI)\)\s*[-–—]*\s*)"
+    r"(?=[A-Z\"“])"
 )
 _BACKGROUND = re.compile(r"\b(previously|earlier|last (year|month|week)|had been|since (19|20)\d\d|in (19|20)\d\d)\b", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -132,11 +133,9 @@ def _outside_quotations(body: str) -> list[str]:
     for para in re.split(r"\n\s*\n", body):
         open_quote = False
         for s in split_sentences(para):
-            curly = s.count("“") - s.count("”")
-            straight = s.count('"') % 2
-            balanced = curly == 0 and straight == 0
-            if not open_quote and balanced:
+            if not open_quote and quotes_paired(s):
                 out.append(s)
+            curly, straight = s.count("“") - s.count("”"), s.count('"') % 2
             if curly > 0 or (straight and not open_quote):
                 open_quote = True
             elif curly < 0 or (straight and open_quote):
@@ -288,9 +287,9 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         # A judgement the desk cannot take out and that nobody is said to hold is the outlet's opinion: dropped.
         if (any(h.kind in ("subjective", "sensational") and h.replacement is None for h in hits)
                 or personal_or_accusing(c.text)) and not REPORTING.search(c.text):
-            # also a column's first or second person ("We don't know where the virus came from", "Imagine if you
-            # took your car into the shop") and an accusation in
-            # the outlet's own voice ("Joe Biden is a career liar")
+            # So is a column's first or second person ("We don't know where the virus came from", "Imagine if
+            # you took your car into the shop") and an accusation in the outlet's own voice ("Joe Biden is a
+            # career liar").
             evaluative_dropped += 1
             continue
         loaded = len(hits) + int(t > LOADED_THRESHOLD)  # loaded words, and the sentence detector's verdict
