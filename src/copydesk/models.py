@@ -145,6 +145,12 @@ class ArticleIn:
     categories: tuple[str, ...] = ()
     origin: str = "feed"  # "feed", "import" or "demo"
     license: str | None = None  # when the text's licence is known (demo corpus)
+    date_only: bool = False  # the source gave a date without a time of day: show it as a date
+    published_from: str | None = None  # where `published` came from: "feed", "page" or "import"
+    language_hint: str | None = None  # the language the feed, page or import line claims (a hint only)
+    page_class: str | None = None  # "article", or why it is not one (see copydesk.ingest.classify); None: not classified
+    page_class_reason: str | None = None  # human-readable detail of a non-article verdict
+    fetch_outcome: str | None = None  # how the article page fetch ended ("fetched", "paywalled", ...); None for imports
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +174,13 @@ class Article:
     duplicate_of: int | None = None  # exact or near duplicate (same outlet or reprint) of this article id
     wire_group: int | None = None  # id of the earliest article of the reprint group it belongs to
     license: str | None = None
+    date_only: bool = False
+    published_from: str | None = None
+    language_hint: str | None = None
+    page_class: str | None = None
+    page_class_reason: str | None = None
+    fetch_outcome: str | None = None
+    origin: str = "feed"
 
     @property
     def when(self) -> datetime:

@@ -203,6 +203,8 @@ class Store:
             url=a.url, canonical_url=canonical_url, outlet_id=a.outlet_id, title=a.title, text=a.text,
             summary=a.summary, published=a.published, first_seen=utcnow(), language=a.language,
             author=a.author, partial=a.partial, categories=list(a.categories), origin=a.origin, license=a.license,
+            date_only=a.date_only, published_from=a.published_from, language_hint=a.language_hint,
+            page_class=a.page_class, page_class_reason=a.page_class_reason, fetch_outcome=a.fetch_outcome,
         )
         with self.session() as s:
             try:
@@ -393,7 +395,9 @@ def _article(r: ArticleRow) -> Article:
         id=r.id, url=r.url, canonical_url=r.canonical_url, outlet_id=r.outlet_id, title=r.title, text=r.text or "",
         summary=r.summary or "", published=aware(r.published), first_seen=aware(r.first_seen), language=r.language,
         author=r.author, partial=r.partial, categories=tuple(r.categories or ()), story_id=r.story_id,
-        duplicate_of=r.duplicate_of, wire_group=r.wire_group, license=r.license,
+        duplicate_of=r.duplicate_of, wire_group=r.wire_group, license=r.license, date_only=bool(r.date_only),
+        published_from=r.published_from, language_hint=r.language_hint, page_class=r.page_class,
+        page_class_reason=r.page_class_reason, fetch_outcome=r.fetch_outcome, origin=r.origin or "feed",
     )
 
 

@@ -81,6 +81,12 @@ class ArticleRow(Base):
     categories: Mapped[list] = mapped_column(JSON, default=list)
     origin: Mapped[str] = mapped_column(String(20), default="feed")
     license: Mapped[str | None] = mapped_column(Text)
+    date_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_from: Mapped[str | None] = mapped_column(String(20))
+    language_hint: Mapped[str | None] = mapped_column(String(10))
+    page_class: Mapped[str | None] = mapped_column(String(30), index=True)
+    page_class_reason: Mapped[str | None] = mapped_column(Text)
+    fetch_outcome: Mapped[str | None] = mapped_column(String(30))
     # filled by processing
     processed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     story_id: Mapped[str | None] = mapped_column(ForeignKey("stories.id"), index=True)

@@ -1,0 +1,1 @@
+"""Building the edition: sections, related stories (and, later, feeds, newsletter, audio renderers)."""
