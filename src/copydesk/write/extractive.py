@@ -40,6 +40,7 @@ from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
 from copydesk.verify.facts import QUOTED_SPAN, REPORTING, facts, quotations, quotes_paired
 from copydesk.verify.quotes import check_quotes
+from copydesk.write.headline import SentenceIn, TitleIn, write_headline
 
 #: Cosine (e5-small, "query:" prefix) at which a sentence of another article counts as saying the same
 #: thing. Set by reading 200 sentence pairs from the AllSides left/centre/right ledes of one story: pairs
@@ -397,27 +398,14 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     else:
         sections = (Section(None, tuple(rendered)),) if body else ()
 
-    # Headline: the chosen title (see head_art), without the outlet's suffix.
-    head_text = strip_outlet_suffix(head_art.title, outlet_name(m.outlets, head_art.outlet_id))
-    head_support = [Support(head_art.id, head_art.outlet_id, head_art.title, 1.0)]
-    head_voices = {voices[head_art.id]}
-    if head_vec is not None:
-        for a in m.articles:
-            if a.id != head_art.id and a.id in m.title_vectors:
-                sim = float(m.title_vectors[a.id] @ head_vec)
-                if sim >= opts.support_threshold and _numbers(head_text) <= _numbers(a.title):
-                    head_support.append(Support(a.id, a.outlet_id, a.title, round(sim, 4)))
-                    head_voices.add(voices[a.id])
-    head_text, head_edits = neutralize(head_text)
-    headline = WrittenSentence(head_text, tuple(head_support), None, len(head_voices), None, head_edits)
-    if set(headline_problems(head_text)) - {"capitals"}:
-        # No outlet's title states what happened: the lede, or else the most central chosen sentence, short
-        # enough to be a headline takes its place (its own source and support go with it).
-        short = [c for c in chosen if len(c.text.split()) <= HEADLINE_MAX_WORDS and not headline_problems(c.text)]
-        if short:
-            c = lede if lede in short else max(short, key=lambda c: c.score)
-            text, edits = neutralize(c.text.rstrip("."))
-            headline = WrittenSentence(text, _ordered(c.support), None, len(c.voices), c.check, edits)
+    # Headline: written by write/headline.py, a title that passes the neutral checks or one built from the
+    # best-supported chosen sentence (never a question, label, teaser, first person or loaded title).
+    headline = write_headline(
+        tuple(TitleIn(a.id, a.outlet_id, strip_outlet_suffix(a.title, outlet_name(m.outlets, a.outlet_id)),
+                      m.title_vectors.get(a.id), voices[a.id]) for a in heads),
+        tuple(SentenceIn(c.article.id, c.article.outlet_id, c.text, _ordered(c.support), len(c.voices), c.score,
+                         c.index, c.check, c is lede) for c in chosen),
+        opts.support_threshold).as_sentence()
 
     sources = tuple(
         SourceLink(

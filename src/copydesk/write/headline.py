@@ -1,0 +1,384 @@
+"""The headline: a neutral statement of what happened, never a copied loaded title.
+
+A source title heads the story only when it passes every check (`title_problems`): no question, no label
+("Opinion:", "LIVE:", "WATCH"), no teaser ("Here's why"), no first or second person, no loaded word
+(`loaded_terms`), no accusation, no shouting. Among the titles that pass, the one closest to all the story's
+titles is taken (the statement most outlets would agree with), with the other titles that say the same as its
+support. When no title passes, the headline is built from the story's best-supported lede-like sentence,
+compressed to headline length by deletions only (dateline, attribution tail, leading and subordinate clauses,
+days of the week, parentheses, a leading article): every word of a built headline is a word of the sentence
+it came from, so the verification gate can check it like any sentence.
+
+A pure function over plain data (`TitleIn`, `SentenceIn`), so any writer or the assembler can call it:
+
+    choice = write_headline(titles, sentences)
+    choice.text, choice.kind, choice.support   # the support names the title(s) or sentence it rests on
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from copydesk.models import Change, Support, WrittenSentence
+from copydesk.neutral import headline_problems, loaded_words, neutralize
+from copydesk.neutral.edit import own_voice, personal_or_accusing
+from copydesk.neutral.lexicon import CLICKBAIT
+from copydesk.verify.facts import REPORTING
+
+#: A title with more words is not a headline (a lede pasted as title); fewer is a label ("Live updates").
+TITLE_MIN_WORDS, TITLE_MAX_WORDS = 4, 22
+#: A headline built from a sentence has at most this many words. On the tune part of bench/headlines.py
+#: (AllSides 2021 stories before 2021-07-01) the human headlines have a median of 10 words (90th percentile 14).
+BUILT_MAX_WORDS = 14
+#: ... and at least this many (a shorter remnant has lost its object).
+BUILT_MIN_WORDS = 5
+#: Cosine (e5-small) at which another outlet's title says the same as the chosen one and is listed as its
+#: support: the writer's sentence support threshold (write/extractive.py SUPPORT_THRESHOLD).
+TITLE_SUPPORT = 0.90
+
+#: Headline verbs of conflict and drama, meant figuratively whenever a headline uses them in these forms
+#: ("Manchin caves to progressives", "Biden bashed over ...", "Democrats trash findings", "Far-Left fumes over
+#: draft"). The sentence lexicon (copydesk.neutral.lexicon) leaves them out because body text also uses the
+#: words literally ("two blasts in Kabul", "toxic fumes"); the forms here are the figurative ones. Read off the
+#: outlets' titles of the tune part of bench/headlines.py.
+HEADLINE_LOADED = re.compile(
+    r"\b(?:cav(?:es|ed|ing)\s+(?:to|on)\b|caved|caving|(?<!\bfrom )(?<!\bin )(?<!\bthe )(?<!\bof )caves\s*$|bash(?:es|ed|ing)|blast(?:s|ed|ing)\b(?!\s+(?:in|at|near|"
+    r"outside|kill|kills|killed|hit|hits|rock|rocks|rocked|struck|injur\w*))|rips|ripp(?:ed|ing) into|torches|"
+    r"trash(?:es|ed|ing)?|fum(?:es|ed|ing)\s+(?:over|at|after|as)|"
+    r"rail(?:s|ed|ing)\s+against|shreds|roasts|dunk(?:s|ed|ing)? on|obliterates|humiliat\w+|"
+    r"freak(?:s|ed|ing)? out|snap(?:s|ped)\s+(?:at|back)|spar(?:s|red|ring)|feud(?:s|ed|ing)?|"
+    r"unload(?:s|ed)\s+on|unleash(?:es|ed)|rag(?:es|ed)\s+(?:at|against|over)|smack(?:s|ed)|swip(?:es|ed)\s+at|"
+    r"gloat\w*|whin(?:es|ed|ing)|mock(?:s|ed|ing)|ridicul\w+|sneer\w*|brag(?:s|ged|ging)?|panic\w*|"
+    r"rant(?:s|ed|ing)?|tirade|screed|unhinged|bombshell|doubl(?:es|ed|ing)\s+down|backfir\w+|"
+    r"lash(?:es|ed|ing)\s+out|hits?\s+(?:back|out)\s+at|goes\s+off\s+on|meltdown|takedown|epic)\b",
+    re.I,
+)
+#: Words that the lexicons rate as emotional but that state facts in a headline ("Jobless claims rose",
+#: "Officer fired", "Felony charges", "Vaccine 96% effective", "Since Cold War", "First of Its Kind", "Sick
+#: staff"); not counted as loaded. Read off the human headlines and the outlets' titles of the tune part, which
+#: the lexicons flagged for these words alone.
+HEADLINE_FACTUAL = frozenset("""
+rose stabbing stabbed stabbings harassment harassed felony felonies fired firing effective effectiveness
+cold kind sick fatalities fatality bonus
+""".split())
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+#: Labels and kickers that make a title a section tag, not a statement ("Opinion:", "LIVE:", "WATCH", "Perspectives:").
+_LABEL = re.compile(
+    r"^\s*[\[(]?(?:live(?: updates?| blog)?|watch|video|videos|photos?|gallery|podcast|listen|breaking(?: news)?|"
+    r"exclusive|opinion|op-ed|analysis|commentary|editorial|column|perspectives?|review|explainer|explained|"
+    r"fact ?check(?:ing)?|update[ds]?|developing|just in|quiz|poll|letters?|the latest|news ?alert|"
+    r"in pictures|factbox|timeline|q&a)\b[\])]?\s*(?:[:|—–-]|$)"
+    r"|[|—–-]\s*(?:opinion|analysis|video|live|editorial|commentary)\s*$|[\[(](?:video|watch|photos?|live)[\])]",
+    re.I,
+)
+#: Teasers: the title withholds the news to make the reader click.
+_TEASER = re.compile(
+    r"\b(?:here'?s|here is|here are|this is (?:why|how|what)|what (?:we|you) (?:know|need)|what to know|"
+    r"things to know|(?:everything|all) (?:we|you) know|why it matters|the real reason|you(?:'ll| will)? "
+    r"(?:never|won'?t)|can'?t believe|will (?:shock|surprise)|wait (?:until|till)|find out|revealed:|"
+    r"the truth about|how to|explained|what happened next|goes viral|internet reacts|twitter reacts)\b"
+    r"|^\d+ (?:things|ways|reasons|signs|takeaways|facts)\b|\.\.\.\s*$|…\s*$",
+    re.I,
+)
+_DAY = re.compile(
+    r"\s*\b(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)(?:\s+(?:morning|afternoon|evening|night))?\b|\s*\b(?:on|late|earlier|last|this)\s+(?:week|weekend|"
+    r"month|year|morning|afternoon|evening|night)\b|\s*\b(?:late|earlier)\s+(?:on\s+)?(?:this|last)\s+\w+\b"
+)
+#: A tail that only attributes: ", officials said.", ", according to the police.", ", the agency announced Monday."
+_ATTRIBUTION_TAIL = re.compile(
+    r",\s*(?:according to [^,]{2,80}|(?:[^,]{1,60}\s)?(?:said|says|reported|reports|announced|announces|"
+    r"told [^,]{2,60}|confirmed|confirms|wrote|added|stated|noted)(?:\s+(?:on\s+)?[^,]{0,30})?)\s*[.!]?$",
+    re.I,
+)
+#: A leading phrase that sets the scene before the main clause: "After a two-day hearing, the court ruled ...".
+_LEADING_PHRASE = re.compile(
+    r"^(?:after|following|in|on|at|as|amid|despite|while|with|during|speaking|since|before|by|for|under|"
+    r"earlier|late|last)\b[^,]{0,90},\s+(?=[A-Za-z\"“])",
+    re.I,
+)
+#: Relative and appositive clauses set off by commas: ", who ... ,", ", which ... ," (a clause ending the
+#: sentence is cut with what follows it).
+_RELATIVE = re.compile(r",\s+(?:who|which|whose|where|when)\b[^,]*(?=,|$),?", re.I)
+#: Where the rest of a sentence may be cut when it is still too long: before a clause ("after", "because",
+#: "while" ...), else before a trailing prepositional phrase ("from", "over", "against" ...). Deleting a trailing
+#: modifier of a statement leaves a statement the sentence still makes ("ruled in favour of police officers
+#: seeking qualified immunity [from allegations of excessive force]").
+_CUT_CLAUSE = re.compile(r"\s+(?=(?:after|amid|as|because|despite|during|following|including|while|since|before|"
+                         r"until|when|whereas|according|saying|citing|in order)\b)", re.I)
+_CUT_PHRASE = re.compile(r"\s+(?=(?:from|over|against|by|into|through|across|among|between)\b)",
+                         re.I)
+_PARENS = re.compile(r"\s*\([^()]{0,80}\)")
+_CLAUSE_BREAK = re.compile(r",\s+|\s+[—–-]{1,2}\s+|;\s+|:\s+")
+_LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+(?=\S)")
+_PRESCRIPTIVE = re.compile(r"\b(?:must|should|shouldn'?t|ought to|needs? to|have to|has to)\b", re.I)
+#: Headline verbs that report what someone says or decides ("CDC Announces ...", "Pentagon Says ...").
+_SAYS = re.compile(r"\b(?:announces?|announced|urges?|urged|orders?|ordered|tells?|asks?|asked|wants?|rules?|ruled|"
+                   r"recommends?|recommended|advises?|advised|requires?|required|finds?|found)\b", re.I)
+#: A source tag opening a headline: "CDC: ...", "Pentagon: ...".
+_SOURCE_TAG = re.compile(r"^(?!(?:opinion|analysis|commentary|editorial)\b)[A-Z][\w.&'’-]*(?: (?:[A-Z][\w.&'’-]*|of|the|and|for)){0,3}:\s", re.I)
+#: A quotation set off as a kicker before or after the statement ("'Pure insanity': Emails show ...", "Biden
+#: apologises ...: 'I shouldn't have ...'"): someone's words framing the news; cut, the statement kept.
+_KICKER_HEAD = re.compile(r"^\s*[‘'\"“][^‘'\"“”’]{1,80}[’'\"”]\s*[:—–|-]\s+")
+_KICKER_TAIL = re.compile(r"\s*[:—–|]\s+[‘'\"“][^\"“”]{1,160}[’'\"”][.!]?\s*$")
+#: A title that argues ("No, the attack was not ...", "Yes, masks work").
+_ARGUING = re.compile(r"^\s*(?:no|yes|sorry|actually|spoiler|newsflash)\b\s*[,:.!—–-]", re.I)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ANAPHORIC = re.compile(
+    r"^[\"“'‘(]?(?:this|that|these|those|it|its|he|she|they|them|his|her|their|however|but|and|also|meanwhile|"
+    r"moreover|furthermore|still|yet|so|then|there|here|such|both|the latter|the former|in addition|instead)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleIn:
+    """One report's title, as the headline writer reads it."""
+
+    article_id: int
+    outlet_id: str
+    text: str  # as published, the outlet's name suffix removed ("Quake hits Japan", not "... - BBC News")
+    vector: np.ndarray | None = None  # normalised embedding of the title, when the caller has one
+    voice: str | None = None  # the independent source it stands for (owner, wire group); None: its outlet
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceIn:
+    """One candidate sentence of the story with what supports it (the writer's `_Cand`, as plain data)."""
+
+    article_id: int
+    outlet_id: str
+    text: str
+    support: tuple[Support, ...]  # its own source sentence first, then other articles' sentences
+    voices: int  # independent outlets behind it
+    score: float  # the writer's ranking score (higher: more central)
+    position: int = 0  # index among its article's candidate sentences (0: the first)
+    check: float | None = None  # the support check's score, when it was run
+    lede: bool = False  # the writer chose it as the lede
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineChoice:
+    """The headline and what it rests on: for a title, that title and the other titles that say the same; for a
+    built headline, the sentence it was cut from and that sentence's support."""
+
+    text: str
+    kind: str  # "title" (a source title that passed the checks) or "built" (cut from a sentence)
+    support: tuple[Support, ...]
+    voices: int
+    edits: tuple[Change, ...] = ()  # deletions and replacements made to the source text, in order
+    check: float | None = None
+    rejected: tuple[tuple[str, tuple[str, ...]], ...] = ()  # titles not used, each with why
+
+    def as_sentence(self) -> WrittenSentence:
+        return WrittenSentence(self.text, self.support, None, self.voices, self.check, self.edits)
+
+
+def loaded_terms(text: str) -> tuple[str, ...]:
+    """The loaded words of a headline in its own voice (quotations left out): what
+    `copydesk.neutral.loaded_words` finds (read in lower case too when the headline is in Title Case, where
+    every word has a capital), plus the headline verbs of `HEADLINE_LOADED`, less `HEADLINE_FACTUAL`. The one
+    detector bench/headlines.py applies to every row."""
+    own = own_voice(text)
+    toks = _WORD.findall(own)
+    found = [h.word.lower() for h in loaded_words(own)]
+    if toks and sum(w[:1].isupper() for w in toks) > 0.6 * len(toks):
+        found += [h.word.lower() for h in loaded_words(own.lower())]
+    found += [m.group(0).lower() for m in HEADLINE_LOADED.finditer(own)]
+    return tuple(dict.fromkeys(w for w in found if w.strip("'’") not in HEADLINE_FACTUAL))
+
+
+def _shouting(text: str) -> bool:
+    caps = [w for w in _WORD.findall(text) if len(w) >= 4 and w.isalpha() and w.isupper()]
+    return len(caps) >= 2 and len(caps) * 3 >= len(text.split())
+
+
+def title_problems(text: str) -> tuple[str, ...]:
+    """Why a text may not head a story; () when it may. A question, a label, a teaser, first or second person,
+    an opinion or accusation, a loaded word, shouting, a quotation standing for the headline, or a length that
+    is no headline's."""
+    t = " ".join(text.split())
+    problems = [p for p in headline_problems(t) if p not in ("capitals", "loaded words", "opinion")]
+    own = own_voice(t)
+    # an opinion: labelled so, in a writer's own person, or saying what someone must do in the outlet's own
+    # voice ("Biden must act"; not "CDC says vaccinated people no longer need to wear masks")
+    attributed = REPORTING.search(own) or _SAYS.search(own) or _SOURCE_TAG.match(t)
+    if _PRESCRIPTIVE.search(own) and not attributed:
+        problems.append("opinion")
+    if _LABEL.search(t):
+        problems.append("label")
+    if _TEASER.search(t) or any(c in t.lower() for c in CLICKBAIT):
+        problems.append("teaser")
+    if _ARGUING.match(t) or personal_or_accusing(t) and "accusation" not in problems:
+        problems.append("opinion")
+    if loaded_terms(t):
+        problems.append("loaded words")
+    if _shouting(t):
+        problems.append("capitals")
+    if len(_WORD.findall(own)) * 2 < len(_WORD.findall(t)):
+        problems.append("quotation")  # mostly someone's words: the headline would speak for them
+    n = len(t.split())
+    if not TITLE_MIN_WORDS <= n <= TITLE_MAX_WORDS:
+        problems.append("length")
+    return tuple(dict.fromkeys(problems))
+
+
+def trim_title(text: str) -> tuple[str, tuple[Change, ...]]:
+    """The title without a quotation kicker before or after its statement, and the cut as an edit."""
+    t = " ".join(text.split())
+    edits = []
+    for kicker in (_KICKER_HEAD, _KICKER_TAIL):
+        m = kicker.search(t)
+        if m and len(t[:m.start()].split()) + len(t[m.end():].split()) >= TITLE_MIN_WORDS:
+            edits.append(Change(m.group(0).strip(), "", "quotation kicker cut"))
+            t = (t[:m.start()] + " " + t[m.end():]).strip()
+    return t, tuple(edits)
+
+
+def _numbers(s: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER.findall(s)}
+
+
+def _tidy(s: str) -> str:
+    s = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", s)).strip()
+    s = re.sub(r"^[,;:\s—–-]+|[,;:\s—–-]+$", "", s)
+    return s[:1].upper() + s[1:] if s else s
+
+
+def _quotes_balanced(s: str) -> bool:
+    return s.count('"') % 2 == 0 and s.count("“") == s.count("”") and s.count("(") == s.count(")")
+
+
+def compress(sentence: str, max_words: int = BUILT_MAX_WORDS) -> str | None:
+    """The sentence cut to a headline by deletions only, or None when what is left is no headline. Steps, each
+    taken only while the text is longer than a headline (the first four always): final stop, parentheses,
+    days of the week, an attribution tail; then a leading scene-setting phrase, relative clauses, the text after
+    the first clause break; a leading article last."""
+    s = sentence.strip().rstrip(".!")
+    s = _PARENS.sub("", s)
+    s = _DAY.sub("", s)
+    s = _ATTRIBUTION_TAIL.sub("", s + ".").rstrip(".")
+    if len(s.split()) > max_words:
+        s = _LEADING_PHRASE.sub("", s, count=1)
+    if len(s.split()) > max_words:
+        s = _RELATIVE.sub("", s).rstrip(",")
+    if len(s.split()) > max_words:
+        # keep the first clause (the main one, now that a leading phrase is gone) when it is long enough
+        for m in _CLAUSE_BREAK.finditer(s):
+            head = s[:m.start()]
+            if len(head.split()) >= BUILT_MIN_WORDS and _quotes_balanced(head):
+                s = head
+                break
+    for cut in (_CUT_CLAUSE, _CUT_PHRASE):
+        if len(s.split()) > max_words:
+            # the longest start that fits: cut at the last break point that leaves a headline's length
+            fits = [m.start() for m in cut.finditer(s) if BUILT_MIN_WORDS <= len(s[:m.start()].split()) <= max_words]
+            if fits and _quotes_balanced(s[:fits[-1]]):
+                s = s[:fits[-1]].rstrip(",;: ")
+    s = _LEADING_ARTICLE.sub("", _tidy(s))
+    s = _tidy(s)
+    n = len(s.split())
+    if not BUILT_MIN_WORDS <= n <= max_words or not _quotes_balanced(s):
+        return None
+    return s
+
+
+def _deletions(source: str, built: str) -> tuple[Change, ...]:
+    """The words of the source left out of the built headline, as one edit (the trail the gate and readers see)."""
+    kept = [w.lower() for w in _WORD.findall(built)]
+    gone, i = [], 0
+    for w in _WORD.findall(source):
+        if i < len(kept) and w.lower() == kept[i]:
+            i += 1
+        else:
+            gone.append(w)
+    return (Change(" ".join(gone), "", "cut to headline length"),) if gone else ()
+
+
+def _title_choice(titles: list[TitleIn], ok: list[TitleIn], threshold: float) -> tuple[TitleIn, list[Support], int]:
+    vecs = [t.vector for t in titles if t.vector is not None]
+    centre = np.mean(vecs, axis=0) if vecs else None
+    order = {id(t): i for i, t in enumerate(titles)}
+
+    def key(t: TitleIn) -> tuple[float, int]:
+        closeness = float(t.vector @ centre) if centre is not None and t.vector is not None else 0.0
+        return (-closeness, order[id(t)])
+
+    best = min(ok, key=key)
+    support = [Support(best.article_id, best.outlet_id, best.text, 1.0)]
+    voices = {best.voice or best.outlet_id}
+    if best.vector is not None:
+        for t in titles:
+            if t is best or t.vector is None:
+                continue
+            sim = float(t.vector @ best.vector)
+            if sim >= threshold and _numbers(best.text) <= _numbers(t.text):
+                support.append(Support(t.article_id, t.outlet_id, t.text, round(sim, 4)))
+                voices.add(t.voice or t.outlet_id)
+    return best, support, len(voices)
+
+
+def _sentence_order(sentences: tuple[SentenceIn, ...]) -> list[SentenceIn]:
+    """Lede-like sentences first (the lede, then first sentences of an article that stand on their own), each
+    group by independent outlets, then score."""
+    def key(s: SentenceIn) -> tuple[int, int, float]:
+        lede_like = s.lede or (s.position < 3 and not _ANAPHORIC.match(s.text))
+        return (0 if s.lede else 1 if lede_like else 2, -s.voices, -s.score)
+
+    return sorted(sentences, key=key)
+
+
+def build_headline(sentences: tuple[SentenceIn, ...], max_words: int = BUILT_MAX_WORDS) -> HeadlineChoice | None:
+    """A headline cut from the best-supported lede-like sentence that compresses to one and passes the checks;
+    None when none does."""
+    for s in _sentence_order(sentences):
+        if s.check is not None and s.check < 0:
+            continue  # failed the support check
+        built = compress(s.text, max_words)
+        if built is None:
+            continue
+        text, edits = neutralize(built)
+        if title_problems(text):
+            continue
+        support = s.support or (Support(s.article_id, s.outlet_id, s.text, 1.0),)
+        return HeadlineChoice(text, "built", tuple(support), s.voices, _deletions(s.text, built) + edits, s.check)
+    return None
+
+
+def write_headline(titles: tuple[TitleIn, ...], sentences: tuple[SentenceIn, ...],
+                   title_support: float = TITLE_SUPPORT) -> HeadlineChoice:
+    """The story's headline: the titles' consensus among those that pass `title_problems`; else a headline built
+    from the best-supported sentence (`build_headline`); else, when neither exists, the title with the fewest
+    problems after neutral editing (a story always has a headline; its problems are left on `rejected`)."""
+    titles_l = [t for t in titles if t.text.strip()]
+    trimmed = {id(t): trim_title(t.text) for t in titles_l}
+    judged = [(t, title_problems(trimmed[id(t)][0])) for t in titles_l]
+    ok = [t for t, p in judged if not p]
+    rejected = tuple((t.text, p) for t, p in judged if p)
+    if ok:
+        best, support, voices = _title_choice(titles_l, ok, title_support)
+        text, edits = trimmed[id(best)]
+        return HeadlineChoice(text, "title", tuple(support), voices, edits, None, rejected)
+    built = build_headline(sentences)
+    if built is not None:
+        return HeadlineChoice(built.text, built.kind, built.support, built.voices, built.edits, built.check, rejected)
+    # Nothing passes: the least bad text, neutralised; a question, label, teaser or first person only if no
+    # title and no sentence is free of them (a story whose every source is a column or a quiz).
+    pool = [(neutralize(" ".join(t.text.split())), t) for t in titles_l]
+    if pool:
+        (text, edits), t = min(pool, key=lambda x: (len(title_problems(x[0][0])), len(x[0][0])))
+        return HeadlineChoice(text, "title", (Support(t.article_id, t.outlet_id, t.text, 1.0),), 1, edits, None,
+                              rejected)
+    s = _sentence_order(sentences)[0] if sentences else None
+    if s is None:
+        return HeadlineChoice("", "none", (), 0, (), None, rejected)
+    text, edits = neutralize(s.text.rstrip("."))
+    return HeadlineChoice(text, "built", s.support, s.voices, edits, s.check, rejected)
+
+
+__all__ = ["BUILT_MAX_WORDS", "HEADLINE_LOADED", "HeadlineChoice", "SentenceIn", "TitleIn", "build_headline",
+           "compress", "loaded_terms", "title_problems", "trim_title", "write_headline"]
