@@ -144,13 +144,20 @@ def test_a_quotation_kicker_is_cut_from_a_title_and_the_cut_is_recorded() -> Non
 @pytest.mark.parametrize("source,expected", [
     ("Colin Powell, who was the first Black secretary of state, died on Monday of complications from COVID-19, "
      "his family said.", "Colin Powell died of complications from COVID-19"),
-    ("In two unsigned opinions Monday, the Supreme Court ruled in favor of police officers seeking qualified "
-     "immunity from allegations of excessive force.",
-     "Supreme Court ruled in favor of police officers seeking qualified immunity"),
+    ("In two unsigned opinions, the Supreme Court on Monday sided with police officers in two cases over allegations "
+     "of excessive force, overturning lower court decisions.", "Supreme Court sided with police officers in two cases"),
+    # a cut before "from" would say something else ("prevented immigrants"): no headline from this sentence
+    ("President Biden on Friday revoked a 2019 proclamation signed by then-President Trump that prevented immigrants "
+     "from obtaining visas unless they proved they could obtain health insurance.", None),
+    # what is left before the first comma is a phrase, not a statement
+    ("Nearly a year and a half since Covid-19 was detected in the Chinese city of Wuhan, the question of how the "
+     "virus first emerged remains a mystery.", None),
+    ("John Kerry, the U.S. special envoy for climate change, is facing calls for his resignation.",
+     "John Kerry is facing calls for his resignation"),
     ("A tram derailed in central Budapest on Monday morning, injuring 12 passengers, according to the police.",
      "Tram derailed in central Budapest, injuring 12 passengers"),
 ])
-def test_compress_cuts_a_sentence_to_a_headline_by_deletions(source: str, expected: str) -> None:
+def test_compress_cuts_a_sentence_to_a_headline_by_deletions(source: str, expected: str | None) -> None:
     assert compress(source) == expected
 
 

@@ -404,7 +404,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         tuple(TitleIn(a.id, a.outlet_id, strip_outlet_suffix(a.title, outlet_name(m.outlets, a.outlet_id)),
                       m.title_vectors.get(a.id), voices[a.id]) for a in heads),
         tuple(SentenceIn(c.article.id, c.article.outlet_id, c.text, _ordered(c.support), len(c.voices), c.score,
-                         c.index, c.check, c is lede) for c in chosen),
+                         c.index, c.check, c is lede, c.vec) for c in chosen),
         opts.support_threshold).as_sentence()
 
     sources = tuple(
