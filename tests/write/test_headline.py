@@ -82,9 +82,13 @@ def is_cut_from(built: str, source: str) -> bool:
 def test_a_question_label_teaser_first_person_or_loaded_title_never_heads_a_story(title: str, problem: str) -> None:
     assert problem in title_problems(title)
     choice = write_headline((TitleIn(1, "o1", title),), (sentence(PLAIN_SENTENCE),))
-    assert choice.text != title and choice.kind == "built"
-    assert title_problems(choice.text) == ()
-    assert (title, title_problems(title)) in choice.rejected
+    assert choice.text != title and title_problems(choice.text) == ()
+    if choice.kind == "title":
+        # a title whose only fault is a loaded word the desk can replace heads the story edited, with its edits
+        assert title_problems(title) == ("loaded words",) and choice.edits
+        assert all(e.before in title for e in choice.edits)
+    else:
+        assert choice.kind == "built" and (title, title_problems(title)) in choice.rejected
 
 
 @pytest.mark.parametrize("title", PLAIN)
@@ -115,7 +119,7 @@ def test_among_plain_titles_the_one_closest_to_all_titles_heads_with_its_agreein
     titles = (
         TitleIn(1, "left", "Tram derails in Budapest, 12 injured", unit(0.6, 0.8, 0, 0), "owner:a"),
         TitleIn(2, "centre", "Tram derails on Margaret Bridge in Budapest", unit(1, 0.3, 0, 0), "owner:b"),
-        TitleIn(3, "right", "Budapest tram chaos as mayor slams transport chiefs", unit(1, 0.45, 0.1, 0), "owner:c"),
+        TitleIn(3, "right", "Mayor blasts transport chiefs over Budapest tram crash", unit(1, 0.45, 0.1, 0), "owner:c"),
         TitleIn(4, "wire", "Tram derails on Margaret Bridge", unit(1, 0, 0, 0.25), "owner:d"),
     )
     centre = np.mean([t.vector for t in titles], axis=0)
@@ -130,6 +134,18 @@ def test_among_plain_titles_the_one_closest_to_all_titles_heads_with_its_agreein
     assert {s.article_id for s in choice.support} == {k for k, v in sims.items() if v >= 0.90} == {2, 3, 4}
     assert choice.voices == 3
     assert any(t == titles[2].text and "loaded words" in p for t, p in choice.rejected)
+
+
+def test_a_title_whose_only_fault_is_a_replaceable_loaded_word_heads_the_story_edited() -> None:
+    title = "‘Perplexing’: Granholm slams Senate Republicans’ infrastructure position"  # AllSides 2021, story 5979
+    choice = write_headline((TitleIn(1, "o1", title),), (sentence(PLAIN_SENTENCE),))
+    assert choice.kind == "title" and choice.text == "Granholm criticises Senate Republicans’ infrastructure position"
+    assert [(e.before, e.after) for e in choice.edits] == [("‘Perplexing’:", ""), ("slams", "criticises")]
+    assert choice.support[0].sentence == title
+    # a loaded word with no plain replacement is not edited away: the title does not head the story
+    choice = write_headline((TitleIn(1, "o1", "Trump blasts Biden DOJ amid lawsuit against Georgia voting law"),),
+                            (sentence(PLAIN_SENTENCE),))
+    assert choice.kind == "built"
 
 
 def test_a_quotation_kicker_is_cut_from_a_title_and_the_cut_is_recorded() -> None:
@@ -192,12 +208,13 @@ def test_real_stories_never_take_a_rejected_title_and_built_headlines_rest_on_th
             assert choice.edits and all(e.after == "" for e in choice.edits)
         else:
             trimmed = {trim_title(a["title"])[0] for a in story["articles"]}
-            assert choice.text in trimmed
+            assert choice.text in trimmed or choice.edits
     # the Memorial Day story has an opinion label, a teaser-ish kicker and an opinion title: none heads it
     memorial = next(s for s in SAMPLE if s["story_id"] == 5996)
     choice = write_headline(tuple(TitleIn(i, "o", a["title"]) for i, a in enumerate(memorial["articles"])), ())
-    assert choice.text not in {"Opinion: What a true Memorial Day celebration looks like",
-                               "Why Honoring Those Who Sacrificed Their Lives For Our Nation Should Never Be Overlooked"}
+    assert choice.text not in {
+        "Opinion: What a true Memorial Day celebration looks like",
+        "Why Honoring Those Who Sacrificed Their Lives For Our Nation Should Never Be Overlooked"}
 
 
 def test_a_sentence_that_failed_the_support_check_is_not_built_from() -> None:
@@ -233,20 +250,21 @@ def test_write_story_heads_a_story_of_loaded_titles_with_a_built_headline() -> N
 
     from copydesk.write import write_story
 
-    w = write_story(material([art(1, "wire", "Budapest tram chaos: mayor slams BKV", WIRE),
+    w = write_story(material([art(1, "wire", "Mayor blasts BKV over Budapest tram crash", WIRE),
                               art(4, "radio", "Trams blasted as commuters fume over crash", RADIO)]))
-    assert w.headline.text not in {"Budapest tram chaos: mayor slams BKV", "Trams blasted as commuters fume over crash"}
+    assert w.headline.text not in {"Mayor blasts BKV over Budapest tram crash", "Trams blasted as commuters fume over crash"}
     assert title_problems(w.headline.text) == ()
     own = w.headline.support[0]
     assert is_cut_from(w.headline.text, own.sentence) and own.sentence in (WIRE + " " + RADIO)
 
 
-#: CI floor on a small fixed subset: the first 30 stories of the held-out part (2021-07-01 onwards), scored by
-#: bench/headlines.py's own code. Measured with the committed code: see FLOOR.
-FLOOR_STORIES = 30
-#: Measured on that subset: ours ROUGE-L 0.0, loaded share 0.0; floors leave 2 ROUGE-L points for numeric noise of
-#: the quantised embedding model.
-FLOOR = {"rougeL": 0.0, "loaded_share_max": 0.02}
+#: CI floor on a small fixed subset: the first 12 stories of the held-out part (2021-07-01 onwards), scored by
+#: bench/headlines.py's own code (30 stories took over the 300 s test timeout on a loaded 2-core machine).
+FLOOR_STORIES = 12
+#: Measured with the committed code on that subset: ROUGE-L 42.63 (copy-a-title baseline 39.68, centre titles
+#: 44.22), loaded share 0.0 (outlets' titles 0.083). The ROUGE-L floor leaves 2 points for numeric noise of the
+#: quantised embedding model across machines; the loaded share is the issue's goal.
+FLOOR = {"rougeL": 40.6, "loaded_share_max": 0.02}
 
 
 def test_headline_floor_on_allsides_heldout_subset() -> None:

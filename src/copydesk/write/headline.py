@@ -54,7 +54,8 @@ TITLE_SUPPORT = 0.90
 #: words literally ("two blasts in Kabul", "toxic fumes"); the forms here are the figurative ones. Read off the
 #: outlets' titles of the tune part of bench/headlines.py.
 HEADLINE_LOADED = re.compile(
-    r"\b(?:cav(?:es|ed|ing)\s+(?:to|on)\b|caved|caving|(?<!\bfrom )(?<!\bin )(?<!\bthe )(?<!\bof )caves\s*$|bash(?:es|ed|ing)|blast(?:s|ed|ing)\b(?!\s+(?:in|at|near|"
+    r"\b(?:cav(?:es|ed|ing)\s+(?:to|on)\b|caved|caving|(?<!\bfrom )(?<!\bin )(?<!\bthe )(?<!\bof )caves\s*$|"
+    r"bash(?:es|ed|ing)|blast(?:s|ed|ing)\b(?!\s+(?:in|at|near|"
     r"outside|kill|kills|killed|hit|hits|rock|rocks|rocked|struck|injur\w*))|rips|ripp(?:ed|ing) into|torches|"
     r"trash(?:es|ed|ing)?|fum(?:es|ed|ing)\s+(?:over|at|after|as)|"
     r"rail(?:s|ed|ing)\s+against|shreds|roasts|dunk(?:s|ed|ing)? on|obliterates|humiliat\w+|"
@@ -80,7 +81,7 @@ _LABEL = re.compile(
     r"^\s*[\[(]?(?:live(?: updates?| blog)?|watch|video|videos|photos?|gallery|podcast|listen|breaking(?: news)?|"
     r"exclusive|opinion|op-ed|analysis|commentary|editorial|column|perspectives?|review|explainer|explained|"
     r"fact ?check(?:ing)?|update[ds]?|developing|just in|quiz|poll|letters?|the latest|news ?alert|"
-    r"in pictures|factbox|timeline|q&a)\b[\])]?\s*(?:[:|—–-]|$)"
+    r"in pictures|factbox|timeline|q&a|good news|bad news|view|viewpoint|my view|our view)\b[\])]?\s*(?:[:|—–-]|$)"
     r"|[|—–-]\s*(?:opinion|analysis|video|live|editorial|commentary)\s*$|[\[(](?:video|watch|photos?|live)[\])]",
     re.I,
 )
@@ -143,7 +144,8 @@ _PRESCRIPTIVE = re.compile(r"\b(?:must|should|shouldn'?t|ought to|needs? to|have
 _SAYS = re.compile(r"\b(?:announces?|announced|urges?|urged|orders?|ordered|tells?|asks?|asked|wants?|rules?|ruled|"
                    r"recommends?|recommended|advises?|advised|requires?|required|finds?|found)\b", re.I)
 #: A source tag opening a headline: "CDC: ...", "Pentagon: ...".
-_SOURCE_TAG = re.compile(r"^(?!(?:opinion|analysis|commentary|editorial)\b)[A-Z][\w.&'’-]*(?: (?:[A-Z][\w.&'’-]*|of|the|and|for)){0,3}:\s", re.I)
+_SOURCE_TAG = re.compile(r"^(?!(?:opinion|analysis|commentary|editorial)\b)[A-Z][\w.&'’-]*"
+                         r"(?: (?:[A-Z][\w.&'’-]*|of|the|and|for)){0,3}:\s", re.I)
 #: A quotation set off as a kicker before or after the statement ("'Pure insanity': Emails show ...", "Biden
 #: apologises ...: 'I shouldn't have ...'"): someone's words framing the news; cut, the statement kept.
 _KICKER_HEAD = re.compile(r"^\s*[‘'\"“][^‘'\"“”’]{1,80}[’'\"”]\s*[:—–|-]\s+")
@@ -265,6 +267,19 @@ def trim_title(text: str) -> tuple[str, tuple[Change, ...]]:
             edits.append(Change(m.group(0).strip(), "", "quotation kicker cut"))
             t = (t[:m.start()] + " " + t[m.end():]).strip()
     return t, tuple(edits)
+
+
+def _edited_title(text: str) -> tuple[str, tuple[Change, ...]]:
+    """The title as the desk would edit it: the quotation kicker cut (`trim_title`) and, when loaded words are its
+    only problem, those words replaced or deleted by `copydesk.neutral.neutralize` ("Granholm slams Senate
+    Republicans' position" -> "Granholm criticises ..."; "signs controversial bill" -> "signs bill"), with every
+    change on the edit trail. On the tune part this changed 6 of 208 headlines and ROUGE-L by -0.03."""
+    t, edits = trim_title(text)
+    if title_problems(t) == ("loaded words",):
+        n, more = neutralize(t)
+        if more and not title_problems(n):
+            return n, edits + more
+    return t, edits
 
 
 def _numbers(s: str) -> set[str]:
@@ -397,7 +412,7 @@ def write_headline(titles: tuple[TitleIn, ...], sentences: tuple[SentenceIn, ...
     from the best-supported sentence (`build_headline`); else, when neither exists, the title with the fewest
     problems after neutral editing (a story always has a headline; its problems are left on `rejected`)."""
     titles_l = [t for t in titles if t.text.strip()]
-    trimmed = {id(t): trim_title(t.text) for t in titles_l}
+    trimmed = {id(t): _edited_title(t.text) for t in titles_l}
     judged = [(t, title_problems(trimmed[id(t)][0])) for t in titles_l]
     ok = [(t, trimmed[id(t)][0]) for t, p in judged if not p]
     rejected = tuple((t.text, p) for t, p in judged if p)
