@@ -124,10 +124,12 @@ _CUT_CLAUSE = re.compile(r"\s+(?=(?:after|amid|as|because|despite|during|followi
                          r"until|when|whereas|according|saying|citing|in order)\b)", re.I)
 _CUT_PHRASE = re.compile(r"\s+(?=(?:over|against|amid|across|among|through)\b)", re.I)
 #: A comma-set apposition after a name ("John Kerry, the U.S. special envoy for climate change, is ..."): cut.
-_APPOSITION = re.compile(r",\s+(?:the|a|an|former|then-\w+)\b[^,]{0,80},(?=\s+[a-z])")
+#: So is a participle phrase there ("The lawsuit, filed in federal court in Atlanta, alleges ...").
+_APPOSITION = re.compile(r",\s+(?:the|a|an|former|then-\w+|[a-z]{3,}ed)\b[^,]{0,80},(?=\s+[a-z])")
 #: A finite verb, roughly: what a headline cut from a sentence must keep (a remnant without one is a phrase).
 _VERB_CUE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do|"
-                       r"says|said|[a-z]{2,}ed|[a-z]{2,}s)\b")
+                       r"says|said|[a-z]{2,}ed|(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bfew )(?<!\bmany )(?<!\bsome )"
+                       r"(?<!\bof )(?<!\bother )(?<!\bmore )(?<!\d )[a-z]{2,}s)\b")
 #: A remnant that ends where its phrase is unfinished.
 _DANGLING = re.compile(r"\b(?:the|a|an|of|to|for|from|into|with|and|or|but|that|which|who|its|their|his|her|by|in|"
                        r"on|at|as|than)$", re.I)
@@ -135,7 +137,7 @@ _DANGLING = re.compile(r"\b(?:the|a|an|of|to|for|from|into|with|and|or|but|that|
 _FRAGMENT = re.compile(r"^(?:after|following|in|on|at|as|amid|despite|while|with|during|since|before|by|for|under|"
                        r"when|if|although|though|because|whether|to|of|from|and|but|or|according|especially|nearly|"
                        r"mostly|largely|only|partly|roughly|currently|recently|finally|meanwhile|additionally|notably|"
-                       r"earlier|later|today|yesterday|now|still|also)\b|^[\"“‘']", re.I)
+                       r"earlier|later|today|yesterday|now|still|also|just|shortly|soon)\b|^[\"“‘']", re.I)
 _PARENS = re.compile(r"\s*\([^()]{0,80}\)")
 _CLAUSE_BREAK = re.compile(r",\s+|\s+[—–-]{1,2}\s+|;\s+|:\s+")
 _LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+(?=\S)")
@@ -301,7 +303,9 @@ def compress(sentence: str, max_words: int = BUILT_MAX_WORDS) -> str | None:
     taken only while the text is longer than a headline (the first four always): final stop, parentheses,
     days of the week, an attribution tail; then a leading scene-setting phrase, relative clauses, the text after
     the first clause break; a leading article last."""
-    s = sentence.strip().rstrip(".!")
+    if sentence.rstrip("\"”’') ").endswith("?"):
+        return None  # a question states nothing
+    s = re.sub(r"[.!]([\"”’']?)$", r"\1", sentence.strip())
     s = _PARENS.sub("", s)
     s = _DAY.sub("", s)
     s = _ATTRIBUTION_TAIL.sub("", s + ".").rstrip(".")
