@@ -289,3 +289,11 @@ def test_headline_floor_on_allsides_heldout_subset() -> None:
     titles = bench.loaded_share([src["title"] for s in stories for src in s["sources"]])
     print(f"AllSides held-out subset: {len(stories)} stories, ROUGE-L {rouge:.2f}, loaded {loaded}, titles {titles}")
     assert rouge >= FLOOR["rougeL"] and loaded <= FLOOR["loaded_share_max"] and loaded <= titles
+
+
+def test_a_sentence_that_points_back_is_not_built_from_and_irregular_verbs_count() -> None:
+    back = sentence("Such was the case with the tram that derailed on the Margaret Bridge.", aid=1, voices=3, lede=True)
+    ok = sentence("President Joe Biden met with the family of a Marine on Sunday, The Washington Post reported.", aid=2)
+    choice = write_headline((TitleIn(1, "o1", "Is the tram safe?"),), (back, ok))
+    assert choice.support[0].article_id == 2
+    assert choice.text == "President Joe Biden met with the family of a Marine"

@@ -128,7 +128,10 @@ _CUT_PHRASE = re.compile(r"\s+(?=(?:over|against|amid|across|among|through)\b)",
 _APPOSITION = re.compile(r",\s+(?:the|a|an|former|then-\w+|[a-z]{3,}ed)\b[^,]{0,80},(?=\s+[a-z])")
 #: A finite verb, roughly: what a headline cut from a sentence must keep (a remnant without one is a phrase).
 _VERB_CUE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do|"
-                       r"says|said|[a-z]{2,}ed|(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bfew )(?<!\bmany )(?<!\bsome )"
+                       r"says|said|met|won|lost|took|made|gave|went|ran|hit|led|left|fell|rose|sent|told|got|set|put|"
+                       r"cut|struck|sold|bought|held|kept|found|became|began|came|saw|wrote|spoke|broke|chose|drew|"
+                       r"flew|grew|knew|threw|shot|paid|spent|built|meet|win|lose|die|quit|bid|sought|fought|"
+                       r"brought|thought|taught|caught|stood|understood|swore|shut|spread|split|let|beat|[a-z]{2,}ed|(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bfew )(?<!\bmany )(?<!\bsome )"
                        r"(?<!\bof )(?<!\bother )(?<!\bmore )(?<!\d )[a-z]{2,}s)\b")
 #: A remnant that ends where its phrase is unfinished.
 _DANGLING = re.compile(r"\b(?:the|a|an|of|to|for|from|into|with|and|or|but|that|which|who|its|their|his|her|by|in|"
@@ -158,6 +161,9 @@ _FIRST_PERSON_I = re.compile(r"(?:^|[,;:.!?]\s*|\b[a-z]+\s+|^(?i:why|how|what|wh
                              r"until|while|because)\s+)I(?:['’][a-z]+)?\s+[a-z]")
 #: A title that argues ("No, the attack was not ...", "Yes, masks work").
 _ARGUING = re.compile(r"^\s*(?:no|yes|sorry|actually|spoiler|newsflash)\b\s*[,:.!—–-]", re.I)
+#: Sentence openings that point back to an earlier sentence ("Such was the case with ...", "The move comes ...").
+_POINTS_BACK = re.compile(r"^(?:such|the (?:move|decision|announcement|news|report|ruling|comments?|remarks?|"
+                          r"statement|region|case|incident|event|development)s?\b)", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ANAPHORIC = re.compile(
     r"^[\"“'‘(]?(?:this|that|these|those|it|its|he|she|they|them|his|her|their|however|but|and|also|meanwhile|"
@@ -397,8 +403,8 @@ def build_headline(sentences: tuple[SentenceIn, ...], max_words: int = BUILT_MAX
     """A headline cut from the best-supported lede-like sentence that compresses to one and passes the checks;
     None when none does."""
     for s in _sentence_order(sentences):
-        if s.check is not None and s.check < 0:
-            continue  # failed the support check
+        if (s.check is not None and s.check < 0) or _ANAPHORIC.match(s.text) or _POINTS_BACK.match(s.text):
+            continue  # failed the support check, or points back to what a headline reader has not read
         built = compress(s.text, max_words)
         if built is None:
             continue
@@ -431,10 +437,12 @@ def write_headline(titles: tuple[TitleIn, ...], sentences: tuple[SentenceIn, ...
     # length (the writer's sentences are no questions); else the least bad title, neutralised (a story whose
     # every source is a column or a quiz: its problems stay on `rejected`).
     for s in _sentence_order(sentences):
-        text, edits = neutralize(s.text.strip().rstrip("."))
+        cut = compress(s.text, max_words=10 * BUILT_MAX_WORDS) or s.text.strip().rstrip(".")
+        text, edits = neutralize(cut)
         if (s.check is None or s.check >= 0) and set(title_problems(text)) <= {"length"}:
             support = s.support or (Support(s.article_id, s.outlet_id, s.text, 1.0),)
-            return HeadlineChoice(text, "built", tuple(support), s.voices, edits, s.check, rejected)
+            return HeadlineChoice(text, "built", tuple(support), s.voices, _deletions(s.text, cut) + edits, s.check,
+                                  rejected)
     pool = [(neutralize(" ".join(t.text.split())), t) for t in titles_l]
     if pool:
         (text, edits), t = min(pool, key=lambda x: (len(title_problems(x[0][0])), len(x[0][0])))
