@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from copydesk.models import Change
 from copydesk.verify.facts import DEMONYM, GROUP_WORDS, QUOTED_SPAN, REPORTING, quotes_paired
-from copydesk.neutral.lexicon import (CLICKBAIT, LITERAL_AFTER, SAY_VERBS, SENSATIONAL, TERMS, loaded_kind,
-                                      removable)
+from copydesk.neutral import grammar
+from copydesk.neutral.lexicon import (CLICKBAIT, FIXED, LITERAL_AFTER, SAY_VERBS, SENSATIONAL, TABLE_NOUNS, TERMS,
+                                      loaded_kind, removable)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
@@ -45,12 +46,40 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in QUOTED_SPAN.finditer(text)]
 
 
+_FIXED = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in FIXED) + r")(?![\w-])", re.I)
+
+
 def loaded_words(text: str) -> list[Hit]:
     """Loaded words outside quotations, with what would replace each. A sentence with an unclosed quotation
-    (one part of a quotation that runs over several sentences) is not touched at all."""
+    (one part of a quotation that runs over several sentences) is not touched at all. An edit the word lists
+    allow is kept only when the parser finds that it leaves a well-formed phrase (`grammar`); otherwise the
+    word is reported and left (replacement None)."""
+    hits = _lexical_hits(text)
+    if not any(h.replacement is not None for h in hits):
+        return hits
+    doc = grammar.parse(text)
+    out = []
+    for h in hits:
+        if h.replacement is not None:
+            low = h.word.lower()
+            if doc is None:
+                fits = False
+            elif h.replacement == "":
+                fits = grammar.deletion_fits(doc, h.start, h.end)
+            else:
+                part = "say-verb" if h.kind == "say-verb" else "noun" if low in TABLE_NOUNS else "verb"
+                fits = grammar.replacement_fits(doc, h.start, h.end, part)
+            if not fits:
+                h = Hit(h.word, h.start, h.end, h.kind, None)
+        out.append(h)
+    return out
+
+
+def _lexical_hits(text: str) -> list[Hit]:
+    """Loaded words found by the word lists alone, with the edit the lists allow (before the parser's check)."""
     if len(text) > MAX_CHARS or not quotes_paired(text):
         return []  # longer than any sentence: not a sentence, left alone
-    quoted = _quoted_spans(text)
+    quoted = _quoted_spans(text) + [m.span() for m in _FIXED.finditer(text)]
     words = list(_WORD.finditer(text))
     reported = bool(REPORTING.search(text))
     hits = []
@@ -98,7 +127,7 @@ def loaded_words(text: str) -> list[Hit]:
 
 
 def is_loaded(text: str) -> bool:
-    return len(loaded_words(text)) >= LOADED_MIN_HITS
+    return len(_lexical_hits(text)) >= LOADED_MIN_HITS
 
 
 def _match_case(new: str, old: str) -> str:
