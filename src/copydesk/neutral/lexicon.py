@@ -49,7 +49,7 @@ SENSATIONAL = {
     "slams": "criticises", "slammed": "criticised", "slam": "criticise", "slamming": "criticising",
     "lambasts": "criticises", "lambasted": "criticised", "skewers": "criticises", "skewered": "criticised",
     "eviscerates": "criticises", "eviscerated": "criticised", "bashes": "criticises",
-    "railed": "protested", "fumed": "objected",
+    "railed": "protested",
     # movement words (verbs only: "surges" and "plunges" are also nouns, "tanks" and "crashes" mostly are)
     "skyrockets": "rises sharply", "skyrocketed": "rose sharply", "skyrocketing": "rising sharply",
     "soars": "rises", "soared": "rose", "soaring": "rising", "surged": "rose",
@@ -65,21 +65,21 @@ SENSATIONAL = {
     "absolutely": "", "utterly": "", "totally": "", "truly": "",
     "so-called": "", "far-left": "", "far-right": "",
     # loaded nouns (replaced only where the parser finds a noun of its own, see neutral/grammar.py)
-    "outrage": "criticism", "fury": "anger", "bloodbath": "violence", "slaughter": "killing",
-    "carnage": "violence", "regime": "government", "debacle": "failure", "fiasco": "failure",
+    "fury": "anger", "slaughter": "killing", "regime": "government", "debacle": "failure", "fiasco": "failure",
     "onslaught": "attack", "crusade": "campaign",
 }
 #: Nouns of the table above (the others are verbs or modifiers): the parser must find them used as nouns.
-TABLE_NOUNS = frozenset("outrage fury bloodbath slaughter carnage regime debacle fiasco onslaught crusade".split())
+TABLE_NOUNS = frozenset("fury slaughter regime debacle fiasco onslaught crusade".split())
 #: Vivid words that are loaded in one sense and plain in another, or that no single word replaces: reported
 #: as loaded (the writer weighs them) but never edited. Size words ("massive", "huge": "a super massive black
 #: hole" became "a super large black hole", "an enormous experience" "a large experience"), labels that are
 #: also plain terms ("radical prostatectomy", "extreme weather", "the Mob", "a pension scheme"), and nouns
 #: whose plain word does not fit their phrases ("a firestorm of criticism", "a nuclear meltdown", "a media
-#: frenzy", "the chaos of war"). Found by reading the editor's changes on 61,000 real sentences.
+#: frenzy", "the chaos of war", "an outrage to the world", "another bloodbath in the stock market", "economic
+#: carnage", "fumed over"). Found by reading the editor's changes on 61,000 real sentences.
 VIVID = frozenset("""
 massive huge enormous tiny radical extreme mob thugs scheme ploy chaos meltdown firestorm frenzy literally
-extraordinary outstanding
+extraordinary outstanding outrage bloodbath carnage fumed
 """.split())
 #: Fixed terms in which a loaded-looking word is part of the name of a thing: left as written.
 TERMS = frozenset({
@@ -94,11 +94,13 @@ TERMS = frozenset({
     ("security", "regime"), ("trade", "regime"), ("customs", "regime"), ("inspection", "regime"),
     ("nonproliferation", "regime"), ("non-proliferation", "regime"), ("visa-free", "regime"),
     ("safeguards", "regime"), ("control", "regime"), ("epidemiological", "regime"), ("regulatory", "regime"),
-    ("brutal", "honesty"), ("happily", "married"), ("happily", "ever"), ("sadly", "mistaken"),
+    ("chilling", "effect"), ("chilling", "effects"), ("vicious", "cycle"), ("vicious", "circle"),
+    ("political", "regime"), ("future", "regime"), ("brutal", "honesty"), ("happily", "married"), ("happily", "ever"), ("sadly", "mistaken"),
 })
 #: Fixed expressions left exactly as written wherever they occur (lower case, whole words).
 FIXED = ("have a nice day", "happily ever after", "so-called because", "in the grand scheme", "truly yours",
-         "outrage at", "the last crusade", "to be fair", "a far cry")
+         "the last crusade", "to be fair", "a far cry", "onslaught of", "slammed the door", "slams the door",
+         "slam the door", "slamming the door", "slammed shut", "slammed the brakes", "slammed on the brakes")
 #: Words after a verb of attack that make it literal ("the car slammed into a wall"): then it is left.
 LITERAL_AFTER = frozenset("into onto through against shut down off apart open up across".split())
 
