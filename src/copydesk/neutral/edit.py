@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from copydesk.models import Change
 from copydesk.verify.facts import DEMONYM, GROUP_WORDS, QUOTED_SPAN, REPORTING, quotes_paired
 from copydesk.neutral import grammar
-from copydesk.neutral.lexicon import (CLICKBAIT, FIXED, LITERAL_AFTER, PEACOCK, SAY_VERBS, SENSATIONAL, TABLE_NOUNS, TERMS,
-                                      loaded_kind, removable)
+from copydesk.neutral.lexicon import (CLICKBAIT, FIXED, LITERAL_AFTER, PEACOCK, SAY_VERBS, SENSATIONAL, TABLE_NOUNS,
+                                      TERMS, loaded_kind, removable)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "

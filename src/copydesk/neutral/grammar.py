@@ -58,8 +58,8 @@ _NOUN_DEPS = frozenset({"det", "poss", "amod", "nummod"})
 _NOT_VERB_DEPS = frozenset({"compound", "amod", "pobj", "dobj", "nsubj", "nsubjpass", "attr"})
 _HAVE = frozenset({"has", "have", "had", "having", "'ve", "’ve", "'d", "’d"})
 #: Subjects that make a verb of attack literal ("a storm slams the coast").
-LITERAL_SUBJECTS = frozenset("""storm storms hurricane typhoon cyclone tornado blizzard snow rain wind winds flood floods
-flooding quake earthquake wave waves fire wildfire heat ice surf car truck plane train door""".split())
+LITERAL_SUBJECTS = frozenset("""storm storms hurricane typhoon cyclone tornado blizzard snow rain wind winds flood
+floods flooding quake earthquake wave waves fire wildfire heat ice surf car truck plane train door""".split())
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +102,8 @@ def deletion_fits(doc: Any, start: int, end: int) -> bool:
     head = tok.head
     hyphenated = "-" in doc.text[start:end]  # "far-right": the parser reads "right" as a noun modifying a noun
     if tok.dep_ == "amod" and (tok.tag_ in _ADJ_TAGS or hyphenated) and head.pos_ in _NOUNS and head.i > tok.i:
+        if any(t.lower_ in ("not", "n't", "no", "never") for t in doc[max(tok.i - 3, 0):tok.i]):
+            return False  # "not a dramatic drop, but a decrease": the contrast is in the adjective
         after = doc[tok.i + 1]
         if tok.i and doc[tok.i - 1].lower_ in ("a", "an") and after.tag_ == "CD":
             return False  # "a staggering 40 percent of voters", "for a horrific three months": "a" needs the word
@@ -129,7 +131,7 @@ def replacement_fits(doc: Any, start: int, end: int, part: str) -> bool:
     tok = _span_root(doc, start, end)
     if tok is None:
         return False
-    if part == "say-verb":  # "he claimed that" -> "he said that"; not "it was revealed that", "universally admitted that"
+    if part == "say-verb":  # "he claimed that" -> "he said that"; not "it was revealed that", "universally admitted"
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         return (tok.tag_ in _SAY_TAGS and any(c.dep_ in ("nsubj", "expl") for c in tok.children)
                 and not any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
@@ -140,6 +142,9 @@ def replacement_fits(doc: Any, start: int, end: int, part: str) -> bool:
         # a noun of its own ("chaos"), not part of a compound: "regime change", "the ceasefire regime"
         if tok.dep_ == "compound" or any(c.dep_ == "compound" for c in tok.children):
             return False
+        if any(c.dep_ == "prep" and c.lower_ == "of" and any(g.dep_ == "pobj" and g.pos_ == "NOUN" for g in c.children)
+               for c in tok.children):
+            return False  # "a regime of tax cuts", "an onslaught of falsehoods": another sense of the word
         return doc[tok.i - 1].pos_ != "PROPN" if tok.i else True
     if tok.pos_ == "PROPN":
         return False
@@ -158,4 +163,5 @@ def replacement_fits(doc: Any, start: int, end: int, part: str) -> bool:
     return not any(c.dep_ == "prep" and c.lower_ == "with" for c in kids)  # "slammed the Gaza Strip with ..."
 
 
-__all__ = ["DISJUNCTS", "LITERAL_SUBJECTS", "MODEL_PACKAGE", "MODEL_SHA256", "MODEL_VERSION", "deletion_fits", "parse", "replacement_fits"]
+__all__ = ["DISJUNCTS", "LITERAL_SUBJECTS", "MODEL_PACKAGE", "MODEL_SHA256", "MODEL_VERSION", "deletion_fits", "parse",
+           "replacement_fits"]
