@@ -11,7 +11,9 @@ input, and deleting every loaded word copydesk detects. WNC is CC BY-SA 3.0; not
 share that the human editor changed too (word-level diff of source against output and against target; an
 "a"/"an" made to agree with the next word is part of the edit beside it, not a change of its own).
 ``edited_words`` and ``edited_sentences`` say how much was edited, so precision is not bought by editing
-nothing; ``edit_recall`` is the share of the human editor's changed words that we changed too.
+nothing; ``edit_recall`` is the share of the human editor's changed words that we changed too. Measured on the
+1,000 test pairs: main at c413447 (before issue 12) 0.764 of 182 edited words; with the parser check and the
+narrower word lists of issue 12, 0.823 of 130 (goal >= 0.80).
 The last line is a JSON object: accuracy, bleu, edit_precision, and the baselines'.
 """
 
