@@ -136,10 +136,31 @@ def _match_case(new: str, old: str) -> str:
     return new[:1].upper() + new[1:] if old[:1].isupper() and new else new
 
 
-def _fix_article(text: str) -> str:
-    """"a attack" -> "an attack", "an large" -> "a large" after a deletion."""
-    text = re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", r"\1n ", text)
-    return re.sub(r"\b([Aa])n (?=[^aeiouAEIOU\W])(?!hour|honest|honou?r|heir)", r"\1 ", text)
+_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=\s))([Aa]n?) $")
+_NEXT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+#: Words spelt with a vowel that sound a consonant ("a unique", "a one-off") and the reverse ("an hour").
+_VOWEL_AS_CONSONANT = re.compile(r"(?:uni|use|usu|uti|ura|ure|uro|eu|ewe|one\b|one-|once|ubiq|utop)", re.I)
+_SILENT_H = re.compile(r"(?:hour|honest|honou?r|heir)", re.I)
+
+
+def _article_for(word: str) -> str:
+    vowel = word[:1].lower() in "aeiou"
+    if vowel and _VOWEL_AS_CONSONANT.match(word) or not vowel and not _SILENT_H.match(word):
+        return "a"
+    return "an"
+
+
+def _fix_article(text: str, at: int) -> str:
+    """"a attack" -> "an attack", "an large" -> "a large" where an edit at ``at`` changed the next word. Only
+    the article right before the edit is touched: the rest of the sentence stays as its source wrote it."""
+    m = _ARTICLE_BEFORE.search(text[:at])
+    nxt = _NEXT_WORD.match(text, at)
+    if not m or not nxt:
+        return text
+    want = _article_for(nxt.group(0))
+    if m.group(1).lower() == want:
+        return text
+    return text[:m.start(1)] + _match_case(want, m.group(1)) + text[m.end(1):]
 
 
 #: Why a word was changed, as the story page's audit trail shows it ("“claimed” → “said” (a verb of saying
@@ -158,28 +179,31 @@ def _reason(h: Hit) -> str:
 
 
 def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
-    """The sentence with its replaceable loaded words replaced or deleted, and the edits made."""
+    """The sentence with its replaceable loaded words replaced or deleted, and the edits made. Nothing else in
+    the sentence changes: a deletion takes the word and the space after it, a replacement only the word, and
+    an "a"/"an" right before either is made to agree with the word that now follows it."""
     hits = [h for h in loaded_words(text) if h.replacement is not None]
     if not hits:
         return text, ()
-    out, pos, edits = [], 0, []
+    out, pos, marks, edits = "", 0, [], []
     for h in hits:
-        out.append(text[pos:h.start])
         new = _match_case(h.replacement or "", h.word)
+        end = h.end
         if not new:
-            # deleting: drop one adjacent space (and a comma made dangling by it)
-            if out and out[-1].endswith(" "):
-                out[-1] = out[-1][:-1]
-            elif text[h.end:h.end + 1] == " ":
-                h = Hit(h.word, h.start, h.end + 1, h.kind, h.replacement)
-        out.append(new)
-        pos = h.end
+            if text[h.end:h.end + 1] != " ":
+                continue  # a deletion always has a word after it (see loaded_words); anything else stays
+            end += 1
+        out += text[pos:h.start]
+        marks.append(len(out))
+        out += new
+        pos = end
         edits.append(Edit(h.word, new, _reason(h)))
-    out.append(text[pos:])
-    result = _fix_article(re.sub(r"\s+([,.;:])", r"\1", re.sub(r"  +", " ", "".join(out)))).strip()
-    if result and text[:1].isupper():
-        result = result[0].upper() + result[1:]
-    return result, tuple(edits)
+    out += text[pos:]
+    for at in reversed(marks):
+        out = _fix_article(out, at)
+    if marks and marks[0] == 0 and out[:1].islower() and text[:1].isupper():
+        out = out[0].upper() + out[1:]  # the first word went: the next one starts the sentence
+    return out, tuple(edits)
 
 
 _HEADLINE_QUOTE = re.compile(r"(?<![A-Za-z])['‘][^'‘’]+['’](?![A-Za-z])")
