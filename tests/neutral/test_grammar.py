@@ -32,6 +32,9 @@ def test_deletions_only_of_a_modifier_before_a_common_noun() -> None:
                  "Republicans failed, in dramatic fashion, to repeal it.",
                  "A staggering 40 percent of voters stayed home.",  # "a" needs the adjective
                  "It is not a dramatic drop, but a decrease.",      # the contrast is in the adjective
+                 "It was a day of far-right, far-left demonstrations.",  # one of two joined modifiers
+                 "It was a tense and horrific attack.",
+                 "A hearing looked into so-called immoral activities.",  # "so-called" keeps a judgement away
                  "Have a nice day!",                                 # fixed expression
                  "Everyone who lost loved ones, please accept my words."):
         assert _edits(text) == [], text

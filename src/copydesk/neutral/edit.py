@@ -15,7 +15,7 @@ from copydesk.models import Change
 from copydesk.verify.facts import DEMONYM, GROUP_WORDS, QUOTED_SPAN, REPORTING, quotes_paired
 from copydesk.neutral import grammar
 from copydesk.neutral.lexicon import (CLICKBAIT, FIXED, LITERAL_AFTER, PEACOCK, SAY_VERBS, SENSATIONAL, TABLE_NOUNS,
-                                      TERMS, loaded_kind, removable)
+                                      TERMS, loaded_kind, pattern_lexicon, removable, vader_lexicon)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
@@ -115,7 +115,10 @@ def _lexical_hits(text: str) -> list[Hit]:
         nxt = words[k + 1].group(0) if follows else ""
         qualifies = nxt[:1].isalpha() and nxt.lower() not in _LINKING
         prev = words[k - 1].group(0).lower() if k else ""
-        if replacement == "" and prev in _DEGREE:
+        if replacement == "" and low == "so-called" and (loaded_kind(nxt_word) is not None or vader_lexicon().get(
+                nxt_word, 0.0) or pattern_lexicon().get(nxt_word, (0.0, 0.0))[0] >= 0.5):
+            replacement = None  # "so-called immoral activities": the words keep the judgement at a distance
+        elif replacement == "" and prev in _DEGREE:
             replacement = None  # "the more prestigious post", "one of the most dramatic": nothing left to compare
         elif replacement == "" and (not qualifies or prev in _COPULAS):
             replacement = None  # "the policy is controversial due to ...": deleting would change what it says

@@ -94,6 +94,12 @@ def _only_own(tok: Any, start: int, end: int) -> bool:
     return all(start <= c.idx < end or c.dep_ == "punct" for c in tok.children)
 
 
+def _modifier(t: Any, tok: Any) -> bool:
+    """Whether ``t``, just before "and" or a comma in front of ``tok``, is a modifier joined to it."""
+    return (t.pos_ in ("ADJ", "ADV") or t.dep_ in ("amod", "conj") and t.head.i >= tok.i or t.tag_ == "HYPH"
+            or t.dep_ == "amod")
+
+
 def deletion_fits(doc: Any, start: int, end: int) -> bool:
     """Whether the word at start..end can be deleted leaving a well-formed phrase."""
     tok = _span_root(doc, start, end)
@@ -102,6 +108,9 @@ def deletion_fits(doc: Any, start: int, end: int) -> bool:
     head = tok.head
     hyphenated = "-" in doc.text[start:end]  # "far-right": the parser reads "right" as a noun modifying a noun
     if tok.dep_ == "amod" and (tok.tag_ in _ADJ_TAGS or hyphenated) and head.pos_ in _NOUNS and head.i > tok.i:
+        first = next(t for t in doc if t.idx == start)
+        if first.i >= 2 and doc[first.i - 1].text in (",", "and", "or", "&") and _modifier(doc[first.i - 2], tok):
+            return False  # one of two joined modifiers: "far-right, far-left demonstrations", "tense and horrific"
         if any(t.lower_ in ("not", "n't", "no", "never") for t in doc[max(tok.i - 3, 0):tok.i]):
             return False  # "not a dramatic drop, but a decrease": the contrast is in the adjective
         after = doc[tok.i + 1]
