@@ -102,3 +102,8 @@ def test_nothing_outside_an_edit_changes() -> None:
     assert neutralize("Ratings hit a new low, with an utterly pathetic fit of oh-so-dramatic . . . fakery.")[0] == \
         "Ratings hit a new low, with a pathetic fit of oh-so-dramatic . . . fakery."
     assert neutralize("Unfortunately they arrived too late.")[0] == "They arrived too late."
+
+
+def test_no_edit_inside_another_word() -> None:
+    for text in ("See #shocking news and @brutal posts.", "The shocking’s end was near."):
+        assert neutralize(text)[1] == (), text

@@ -50,6 +50,12 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 _FIXED = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in FIXED) + r")(?![\w-])", re.I)
 
 
+def _part_of_word(text: str, start: int, end: int) -> bool:
+    before, after = text[start - 1:start] if start else "", text[end:end + 1]
+    return any(c.isalnum() or c in "_/@#" for c in before + after) or after in ("-", "'", "’") and \
+        text[end + 1:end + 2].isalnum()
+
+
 def loaded_words(text: str) -> list[Hit]:
     """Loaded words outside quotations, with what would replace each. A sentence with an unclosed quotation
     (one part of a quotation that runs over several sentences) is not touched at all. An edit the word lists
@@ -90,6 +96,8 @@ def _lexical_hits(text: str) -> list[Hit]:
             continue
         if k and m.group(0)[:1].isupper():
             continue  # a name ("Supreme Court", "Magic Kingdom"), not a judgement
+        if _part_of_word(text, m.start(), m.end()):
+            continue  # "naïve", "Zürich", "COVID19": the letters around it make another word
         kind = loaded_kind(m.group(0))
         if kind is None:
             continue
