@@ -114,6 +114,9 @@ class FetchSettings(_Strict):
     max_redirects: int = Field(default=5, ge=0, le=20)
     max_articles_per_feed: int = Field(default=30, ge=1)
     allow_private_addresses: bool = False
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff_s: float = Field(default=2.0, ge=0, le=600)
+    retry_max_wait_s: float = Field(default=30.0, ge=0, le=3600)
 
 
 class Settings(BaseSettings):
@@ -260,6 +263,12 @@ max_redirects = 5
 max_articles_per_feed = 30
 # Fetch from loopback and private network addresses too (only for a feed server on your own network).
 allow_private_addresses = false
+# A timeout, connection error, 5xx or 429 is retried this many times, waiting retry_backoff_s seconds and
+# doubling (a server's Retry-After wins); a host asking for a longer pause than retry_max_wait_s is left
+# alone until then.
+retries = 2
+retry_backoff_s = 2.0
+retry_max_wait_s = 30.0
 """
 
 

@@ -101,7 +101,8 @@ class Desk:
             self._client = PoliteClient(FetchOptions(
                 user_agent=f.user_agent, timeout_s=f.timeout_s, deadline_s=f.deadline_s, per_host_interval_s=f.per_host_interval_s,
                 max_bytes=f.max_bytes, max_redirects=f.max_redirects,
-                allow_private_addresses=f.allow_private_addresses,
+                allow_private_addresses=f.allow_private_addresses, retries=f.retries,
+                retry_backoff_s=f.retry_backoff_s, retry_max_wait_s=f.retry_max_wait_s,
             ))
         return self._client
 
