@@ -7,6 +7,7 @@ Relative paths in the file are relative to the file's folder.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -273,10 +274,11 @@ retry_max_wait_s = 30.0
 
 
 def render_config(name: str = "Budapest Post", tagline: str = "Budapest, Europe and world news",
-                  sources_file: str = "sources.toml") -> str:
+                  sources_file: str = "sources.toml", base_url: str = "http://127.0.0.1:8000/") -> str:
     """A commented copydesk.toml with the default sections."""
     sections = ""
     for s in DEFAULT_SECTIONS:
         kws = ", ".join(f'"{k}"' for k in s.keywords)
         sections += f'[[sections]]\nslug = "{s.slug}"\nname = "{s.name}"\nkeywords = [{kws}]\n\n'
-    return CONFIG_TEMPLATE.format(name=name, tagline=tagline, sections=sections, sources_file=sources_file)
+    text = CONFIG_TEMPLATE.format(name=name, tagline=tagline, sections=sections, sources_file=sources_file)
+    return text.replace('base_url = "http://127.0.0.1:8000/"', f"base_url = {json.dumps(base_url)}", 1)
