@@ -307,21 +307,25 @@ def demo(data_dir: Path = typer.Option(Path(".copydesk-demo"), "--data-dir", hel
 
 @sources_app.command("status")
 def sources_status(config: Optional[Path] = ConfigOpt) -> None:
-    """Health of every feed: last success, last outcome and error, consecutive errors, articles."""
+    """Health of every feed: last success, last outcome and error, consecutive errors, articles, non-articles."""
     desk = _desk(config)
     statuses = {s.url: s for s in desk.store.feed_statuses()}
     counts = desk.store.article_counts_by_outlet()
+    non_articles = desk.store.non_article_counts_by_outlet()
     outlets = desk.store.outlets()
-    typer.echo(f"{'outlet':<28} {'articles':>8} {'last success':<20} {'outcome':<16} {'errors':>6}  feed / last error")
+    typer.echo(f"{'outlet':<28} {'articles':>8} {'non-art':>7} {'last success':<20} {'outcome':<16} {'errors':>6}  "
+               "feed / last error")
     for o in sorted(outlets.values(), key=lambda o: o.id):
         for url in o.feeds or ("(no feed: imported only)",):
             s = statuses.get(url)
             last = s.last_success.strftime("%Y-%m-%d %H:%M") if s and s.last_success else "never"
             outcome = (s.last_outcome or "-") if s else "not polled"
             errs = s.consecutive_errors if s else 0
-            typer.echo(f"{o.id[:28]:<28} {counts.get(o.id, 0):>8} {last:<20} {outcome:<16} {errs:>6}  {url}")
+            n_non = non_articles.get(o.id, 0)
+            typer.echo(f"{o.id[:28]:<28} {counts.get(o.id, 0) - n_non:>8} {n_non:>7} {last:<20} {outcome:<16} "
+                       f"{errs:>6}  {url}")
             if s and s.last_error:
-                typer.echo(f"{'':<82}{s.last_error}")
+                typer.echo(f"{'':<90}{s.last_error}")
     desk.close()
 
 
