@@ -130,6 +130,8 @@ def test_floor_on_labelled_pages(shared_data):
     ("htmldate-cache-stuttgart.de.html.gz", "http://www.stuttgart.de/"),
     ("htmldate-cache-deutschland.de.en.html.gz", "https://www.deutschland.de/en"),
     ("newspaper4k-html-wired_main_site.html.gz", "https://www.wired.com/"),
+    ("htmldate-cache-austria.info.html.gz", "https://www.austria.info/"),  # og:type "article" on a home page
+    ("htmldate-cache-blog.wordpress.com.html.gz", "https://en.blog.wordpress.com/"),  # 13 headline links
 ])
 def test_real_home_pages_with_teaser_prose_are_index_pages(name, url):
     # these carry 500-4,000 characters of teaser prose: the prose bound alone let them through
@@ -147,6 +149,14 @@ def test_the_same_home_page_under_an_article_url_needs_its_structure():
 def test_a_declared_listing_page_is_an_index_page():
     v = verdict_of(BENCH_PAGES / "htmldate-test_set-1579141678.html.gz",
                    "http://feedproxy.google.com/~r/NoticiaAlDia/~3/_k8dJ5xnwYw/")
+    assert v.kind == "index-page" and "collectionpage" in v.reason, v
+
+
+def test_a_front_page_marked_og_article_but_declared_a_collection_is_an_index_page():
+    v = verdict_of(BENCH_PAGES / "readability-nytimes-5.html.gz", "https://www.nytimes.com/es/")
+    assert v.kind == "index-page", v
+    # the listing markup decides, not the URL
+    v = verdict_of(BENCH_PAGES / "readability-nytimes-5.html.gz", "https://www.nytimes.com/es/2022/02/03/a.html")
     assert v.kind == "index-page" and "collectionpage" in v.reason, v
 
 
