@@ -232,3 +232,16 @@ def test_import_published_date_only_timed_dateline_and_none():
     assert (briefing.published, briefing.date_only, briefing.published_from) == (
         datetime(2004, 11, 15, 18, 5, tzinfo=UTC), False, "dateline")  # the line's day, made precise
     assert (none.published, none.date_only, none.published_from) == (None, False, None)
+
+
+def test_real_feeds_with_date_only_items(shared_data):
+    """Real RSS 1.0 feeds (feed_farm, from feed-rs's fixtures) whose dc:date is a day: kept as a day."""
+    farm = shared_data / "feed_farm" / "feed-rs" / "rss1"
+    if not farm.is_dir():
+        pytest.skip(f"feed farm not present: {farm}")
+    debian = parse_feed((farm / "rss_1.0_debian.xml").read_bytes(), "https://www.debian.org/News/news",
+                        "application/rdf+xml")
+    assert [(e.published, e.date_only) for e in debian.entries if e.published] == [
+        (datetime(2022, 12, 17, tzinfo=UTC), True)]
+    biorxiv = parse_feed((farm / "rss_1.0_biorxiv.xml").read_bytes(), "https://connect.biorxiv.org/", None)
+    assert {(e.published, e.date_only) for e in biorxiv.entries} == {(datetime(2023, 12, 16, tzinfo=UTC), True)}

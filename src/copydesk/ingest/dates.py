@@ -51,6 +51,7 @@ __all__ = [
 #: (Wikinews 2004 + US government pages) every dateline is on line 1, except a State Department briefing
 #: transcript whose title and place come first ("On-the-Record Briefing ... / Washington, DC / November 15, 2004
 #: (1:05 p.m. EST)"): 3 lines take it and nothing else (the 4th line of those texts is already the report).
+#: The 13 datelines found on rows that also carry a date all give that row's day (bench/dates.py).
 DATELINE_LINES = 3
 #: Page and dateline dates later than this after "now" are read mistakes (a page cannot be published in the
 #: future); the page extractor used the same bound before this module existed.
@@ -60,7 +61,9 @@ MIN_YEAR = 1990
 
 #: Page metadata that states when the article was published, most specific first (names lower-cased; read from
 #: ``<meta property|name|itemprop=... content=...>``). Modification dates are not publication dates and are
-#: left out.
+#: left out. Measured by bench/dates.py on the 181 real pages of the Zyte set: these with JSON-LD and <time>
+#: date 149 pages, 146 of them with a time (trafilatura's date alone: a day, for every page), and on all 149 the
+#: day agrees with trafilatura's within one day; the other 32 pages fall back to trafilatura's day.
 PAGE_DATE_KEYS = (
     "article:published_time",
     "og:article:published_time",
