@@ -48,7 +48,7 @@ def test_date_only_sources_show_dates_never_midnight(edition):
     assert 'Updated <time datetime="2004-11-24">24 November 2004</time>' in meta
     sources = re.search(r'<section class="source-list".*?</section>', html, re.S).group(0)
     assert '<time datetime="2004-11-23">23 November 2004</time>' in sources
-    assert sources.count(render.UNDATED) == 2  # the undated sources say so
+    assert sources.count(render.SOURCE_UNDATED) == 2  # the undated sources say so
 
 
 def test_story_without_dated_source_says_so(edition):

@@ -175,8 +175,10 @@ def human_date(dt: datetime | None) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-#: What a page says where a date would be when no source gives one.
+#: What a page says where a story's date would be when no source gives one.
 UNDATED = "date not given by the sources"
+#: What the sources list says of a source that gives no date.
+SOURCE_UNDATED = "no date given"
 #: The Atom feed's note on the dates of entries whose sources give none (added to its subtitle).
 FEED_DATE_NOTE = ("Entry dates are the sources' publication dates; where no source gives a date, the time this "
                   "site first published the story.")
@@ -220,7 +222,7 @@ env.filters.update(
     safe_url=safe_url, iso=iso, human_time=human_time, human_date=human_date, sources_phrase=sources_phrase,
     when_text=when_text, when_iso=when_iso,
 )
-env.globals["undated"] = UNDATED
+env.globals.update(undated=UNDATED, source_undated=SOURCE_UNDATED)
 
 
 # --------------------------------------------------------------------------------------------------------
