@@ -104,9 +104,9 @@ class FeedEntry:
     published: datetime | None = None  # timezone-aware UTC
     author: str | None = None
     guid: str | None = None
-    date_only: bool = False  # the entry's date states no time of day (``published`` is midnight UTC)
     language: str | None = None
     categories: tuple[str, ...] = ()
+    date_only: bool = False  # the entry's date states no time of day (``published`` is midnight UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +150,7 @@ class ArticleIn:
     origin: str = "feed"  # "feed", "import" or "demo"
     license: str | None = None  # when the text's licence is known (demo corpus)
     date_only: bool = False  # the source gave a date without a time of day: show it as a date
-    published_from: str | None = None  # where `published` came from: "feed", "page", "import" or "dateline" (ingest/dates.py)
+    published_from: str | None = None  # where `published` came from: "feed", "page", "import" or "dateline"
     language_hint: str | None = None  # the language the feed, page or import line claims (a hint only)
     page_class: str | None = None  # "article", or why it is not one (see copydesk.ingest.classify); None: not classified
     page_class_reason: str | None = None  # human-readable detail of a non-article verdict

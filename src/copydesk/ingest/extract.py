@@ -145,9 +145,9 @@ def article_from_entry(
 
     The feed's own fields win where both have one (the outlet wrote them on purpose; extracted metadata is a
     guess), except the URL and a date: a page date with a time refines a feed date without one
-    (``copydesk.ingest.dates.choose``). The URL: after redirects the fetch's final URL replaces tracking links. The article is
-    ``partial`` (text empty, feed summary kept) when the page is missing, its fetch failed, it is paywalled or
-    blocked, or its text is shorter than ``min_article_chars``.
+    (``copydesk.ingest.dates.choose``), and after redirects the fetch's final URL replaces tracking links. The
+    article is ``partial`` (text empty, feed summary kept) when the page is missing, its fetch failed, it is
+    paywalled or blocked, or its text is shorter than ``min_article_chars``.
     """
     fetched_ok = fetch is not None and fetch.outcome == "ok"
     usable = (

@@ -9,7 +9,8 @@ Steps, in order:
    *file name* and read that local file, and given a ``str`` URL it would fetch it with no timeout.
 4. Entries are converted to ``FeedEntry``: absolute http(s) links only, summary HTML to plain text, dates to aware
    UTC, with ``date_only`` set when the feed's date states no time of day (``2004-11-23``, ``Tue, 23 Nov 2004``:
-   shown as a date, never as "00:00 UTC"; see ``copydesk.ingest.dates``). Entries without a usable link are skipped with a warning; bozo feeds still give their entries.
+   shown as a date, never as "00:00 UTC"; see ``copydesk.ingest.dates``). Entries without a usable link are
+   skipped with a warning; bozo feeds still give their entries.
 
 A body that is not a feed at all raises ``FeedError("feed: ...")``; everything else returns a ``ParsedFeed``
 whose ``warnings`` say what was tolerated.

@@ -2,9 +2,9 @@
 
 Each line is a JSON object with ``url`` (http/https), ``title`` and ``outlet`` (an outlet id or name, kept raw in
 ``ArticleIn.outlet_id`` for the caller to resolve against the registry), and optionally ``published`` (ISO 8601;
-naive values are UTC; a date without a time, "2004-11-23", is kept as that day, ``date_only``), ``language``, ``text``, ``summary``, ``categories`` (list of strings) and
-``license``. Unknown keys are ignored. Blank lines are skipped. A bad line yields ``ImportLineError(line, reason)``
-in place of an article and reading goes on.
+naive values are UTC; a date without a time, "2004-11-23", is kept as that day, ``date_only``), ``language``,
+``text``, ``summary``, ``categories`` (list of strings) and ``license``. Unknown keys are ignored. Blank lines
+are skipped. A bad line yields ``ImportLineError(line, reason)`` in place of an article and reading goes on.
 
 The article's date is the line's ``published``; without one, a dateline at the top of its ``text``
 (``copydesk.ingest.dates.dateline``: "Tuesday, November 23, 2004"); without either it has no date. Never the
