@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from copydesk.lang.boilerplate import is_boilerplate_sentence
 from copydesk.models import (
     Article,
     Claim,
@@ -40,6 +41,7 @@ from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
 from copydesk.verify.facts import QUOTED_SPAN, REPORTING, facts, quotations, quotes_paired
 from copydesk.verify.quotes import check_quotes
+from copydesk.write.dates import story_dates
 
 #: Cosine (e5-small, "query:" prefix) at which a sentence of another article counts as saying the same
 #: thing. Set by reading 200 sentence pairs from the AllSides left/centre/right ledes of one story: pairs
@@ -76,12 +78,6 @@ METHOD = (
     "text, and no human editor reviewed it before publication."
 )
 
-_BOILERPLATE = re.compile(
-    r"(click here|subscribe|sign up|newsletter|all rights reserved|copyright|cookie|follow us|read more|"
-    r"share this|advertisement|terms of (use|service)|privacy policy|this story has been|is a stub|"
-    r"contributed to this report|^photo:|^image:|javascript)",
-    re.I,
-)
 _STARTS_WELL = re.compile(r"^[\"“'‘(]?[A-Z0-9À-Þ]")
 #: A lede must make sense on its own: not open with a word that points back to something unseen.
 _ANAPHORIC = re.compile(
@@ -151,7 +147,7 @@ def article_sentences(a: Article) -> list[str]:
         n = len(s.split())
         if not (MIN_WORDS <= n <= MAX_WORDS):
             continue
-        if not _STARTS_WELL.match(s) or s.rstrip("\"”’')").endswith("?") or _BOILERPLATE.search(s):
+        if not _STARTS_WELL.match(s) or s.rstrip("\"”’')").endswith("?") or is_boilerplate_sentence(s):
             continue
         if not s.rstrip("\"”’')")[-1:] in ".!":
             continue
@@ -412,7 +408,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     sources = tuple(
         SourceLink(
             article_id=a.id, outlet_id=a.outlet_id, outlet_name=outlet_name(m.outlets, a.outlet_id), title=a.title,
-            url=a.url, published=a.published, partial=a.partial,
+            url=a.url, published=a.published, partial=a.partial, date_only=a.date_only,
             reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None,
         )
         for a in sorted(m.articles, key=lambda a: (a.when, a.id))
@@ -467,6 +463,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         disagreements=disagreements,
         verification=verification,
         coverage_by_lean=by_lean,
+        dates=story_dates(m.articles),
     )
 
 
