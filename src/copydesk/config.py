@@ -227,8 +227,8 @@ base_url = "http://127.0.0.1:8000/"
 # Language of the site's own text (ISO 639-1).
 language = "en"
 
-# Sections, in navigation order. A story goes to the section whose keywords it matches most;
-# a section with no keywords ("world") takes what matches nothing.
+# Sections, in navigation order. A story goes to the section its text is most like (embedded against
+# each section's description, or its name and keywords), keywords in the text counting as extra evidence.
 {sections}
 [sources]
 # The registry of outlets to follow (TOML; see `copydesk sources status`). Import OPML with

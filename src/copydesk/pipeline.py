@@ -26,6 +26,8 @@ from copydesk.embed import Embedder, load_embedder
 from copydesk.errors import CopydeskError, FeedError, ImportLineError
 from copydesk.models import Article, ArticleIn, Edition, EditionStory, Outlet
 from copydesk.store import Store, StoryState, from_blob, to_blob
+from copydesk.publish.related import related_stories, written_text
+from copydesk.publish.sections import SectionModel, build_model, classify
 from copydesk.text import slugify
 from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write_story
 
@@ -34,9 +36,6 @@ log = logging.getLogger("copydesk.pipeline")
 #: Articles further apart than this are never compared as duplicates: wire reprints follow their original
 #: within days, and the bound keeps the dedup index (memory, start-up) flat as the archive grows.
 DEDUP_WINDOW = timedelta(days=30)
-#: Two stories are "related" above this centroid cosine (e5-small) and below the clustering threshold.
-RELATED_MIN = 0.84
-RELATED_MAX = 3
 
 Progress = Callable[[str, int, int], None]
 
@@ -67,6 +66,7 @@ class Desk:
         if outlets is not None:
             self.store.sync_outlets(outlets.values())
         self._embedder: Embedder | None = None
+        self._section_model: SectionModel | None = None
         self._index: DuplicateIndex | None = None
         self._clusterer: OnlineClusterer | None = None
         self._client = None
@@ -353,6 +353,9 @@ class Desk:
             try:
                 material = self._material(sid, outlets)
                 written = write_story(material, opts)
+                if written is not None:  # the section from the classifier over the story's text and centroid
+                    centroid = self.store.story_state(sid, self.embedder.dim).centroid
+                    written = replace(written, section=classify(material.articles, centroid, self.section_model))
                 if written is None:
                     self.store.save_written(sid, None, error="write: no publishable sentence in the sources")
                     report.add("unwritable")
@@ -365,6 +368,12 @@ class Desk:
                 self.store.record_event("write", "error", message=f"write: story {sid}: {exc}")
                 report.add("errors")
         return report
+
+    @property
+    def section_model(self) -> SectionModel:
+        if self._section_model is None:
+            self._section_model = build_model(self.settings.section_configs, self.embedder.embed)
+        return self._section_model
 
     def _material(self, story_id: str, outlets: dict[str, Outlet]) -> StoryMaterial:
         arts = self.store.story_articles(story_id)
@@ -399,14 +408,7 @@ class Desk:
         """An immutable snapshot of everything publishable, newest update first, with related stories."""
         rows = self.store.written_stories()
         rows.sort(key=lambda r: (r[0].updated, r[0].published), reverse=True)
-        related: dict[str, tuple[str, ...]] = {}
-        if rows:
-            C = np.stack([c for _, c in rows])
-            S = C @ C.T
-            for i, (w, _) in enumerate(rows):
-                order = np.argsort(-S[i])
-                rel = [rows[j][0].story_id for j in order if j != i and S[i, j] >= RELATED_MIN][:RELATED_MAX]
-                related[w.story_id] = tuple(rel)
+        related = related_stories([w.story_id for w, _ in rows], [c for _, c in rows], [written_text(w) for w, _ in rows])
         return Edition(
             site=self.settings.identity,
             sections=self.settings.section_configs,

@@ -91,6 +91,23 @@ def test_merge_joins_stories_that_turn_out_to_be_one():
         assert not c2.add(art(i), v).merged
 
 
+def test_merging_is_off_by_default_even_for_stories_that_would_merge_at_any_threshold(monkeypatch):
+    # Weights so large that the two stories' combined score beats any finite threshold one could document as
+    # "off" (9.0 was): with the default MERGE the merge step must not even run.
+    huge = replace(ClusterOptions(), w_dense=1e9, w_sparse=0.0, w_names=0.0, join=0.9e9)
+    vecs = [unit(1, 0, 0), unit(0.8, 0.6, 0), unit(0.96, 0.28, 0)]  # the third joins the first, then 1 ~ 2
+    calls = []
+    real = OnlineClusterer._merge_from
+    monkeypatch.setattr(OnlineClusterer, "_merge_from", lambda self, i: calls.append(i) or real(self, i))
+    c = OnlineClusterer(huge)
+    ds = [c.add(art(i), v) for i, v in enumerate(vecs)]
+    assert not any(d.merged for d in ds) and calls == [] and len(c.row_of) == 2
+    # the same stories do merge once a threshold is set, so the fixture is one that merging would join
+    c2 = OnlineClusterer(replace(huge, merge=0.85e9))
+    ds = [c2.add(art(i), v) for i, v in enumerate(vecs)]
+    assert ds[-1].merged and len(c2.row_of) == 1 and calls
+
+
 def test_restore_rebuilds_state_without_redeciding():
     items = [(art(1), unit(1, 0, 0), "sA"), (art(2), unit(1, 0.1, 0), "sA"), (art(3), unit(0, 1, 0), "sB")]
     c = OnlineClusterer(DENSE_ONLY)

@@ -210,21 +210,11 @@ def _attribute(text: str, name: str) -> str:
 
 
 def pick_section(articles: tuple[Article, ...], sections: tuple[SectionConfig, ...]) -> str:
-    """The section whose keywords the story's titles, text and categories mention most; the first section
-    without keywords (or the first section) otherwise."""
-    counts = defaultdict(int)
-    bag: list[str] = []
-    for a in articles:
-        bag += words(a.title) * 3 + words(a.body[:3000]) + [w for c in a.categories for w in words(c)] * 2
-    text = " " + " ".join(bag) + " "
-    for sec in sections:
-        for kw in sec.keywords:
-            counts[sec.slug] += text.count(f" {kw} ")
-    best = max(sections, key=lambda s: counts[s.slug])
-    if counts[best.slug] > 0:
-        return best.slug
-    fallback = next((s for s in sections if not s.keywords), sections[0])
-    return fallback.slug
+    """A provisional section by keywords alone; the pipeline files the story with the classifier over its text
+    and centroid (`copydesk.publish.sections.classify`)."""
+    from copydesk.publish.sections import keyword_section
+
+    return keyword_section(articles, sections)
 
 
 def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> WrittenStory | None:
