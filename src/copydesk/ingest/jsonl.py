@@ -2,8 +2,8 @@
 
 Each line is a JSON object with ``url`` (http/https), ``title`` and ``outlet`` (an outlet id or name, kept raw in
 ``ArticleIn.outlet_id`` for the caller to resolve against the registry), and optionally ``published`` (ISO 8601;
-date-only and naive values are UTC), ``language``, ``text``, ``summary``, ``categories`` (list of strings) and
-``license``. Unknown keys are ignored. Blank lines are skipped. A bad line yields ``ImportLineError(line, reason)``
+date-only and naive values are UTC), ``language``, ``text``, ``summary``, ``categories`` (list of strings),
+``license`` and ``site_name`` (the site's own name, shown for an outlet the registry lacks). Unknown keys are ignored. Blank lines are skipped. A bad line yields ``ImportLineError(line, reason)``
 in place of an article and reading goes on.
 """
 
@@ -126,6 +126,7 @@ def _article(data: dict[str, Any], number: int) -> ArticleIn:
         categories=tuple(dict.fromkeys(c.strip() for c in categories if c.strip())),
         origin="import",
         license=(_optional_str(data, "license", number) or "").strip() or None,
+        site_name=collapse_spaces(html.unescape(_optional_str(data, "site_name", number) or "")) or None,
     )
 
 
