@@ -26,7 +26,7 @@ from copydesk.embed import Embedder, load_embedder
 from copydesk.errors import CopydeskError, FeedError, ImportLineError
 from copydesk.models import Article, ArticleIn, Edition, EditionStory, Outlet
 from copydesk.sources import outlet_for_url
-from copydesk.sources.naming import site_name
+from copydesk.sources.naming import looks_like_domain, site_name
 from copydesk.store import Store, StoryState, from_blob, to_blob
 from copydesk.text import slugify
 from copydesk.neutral.desk import edit_draft
@@ -219,6 +219,9 @@ class Desk:
                 outlets[outlet.id] = outlet
                 by_name[outlet.name.lower()] = outlet
                 report.add("outlets-not-in-registry")
+            elif looks_like_domain(outlet.name):  # met in an earlier import under a bare domain: named now
+                outlet = self.store.ensure_outlet(outlet.id, outlet.homepage, site_name(item.url, item.site_name or outlet.name))
+                outlets[outlet.id] = outlet
             self.store_article(replace(item, outlet_id=outlet.id, origin=origin), report)
         return report
 

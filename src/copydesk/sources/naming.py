@@ -48,8 +48,12 @@ def main_label(url_or_host: str) -> str | None:
     return parts[-2] if len(parts) >= 2 else (parts[0] if parts else None)
 
 
+#: Short English words that a hyphenated host may spell out ("my-local-paper"): not acronyms.
+_SHORT_WORDS = _TWO_LETTER_WORDS | frozenset("the and for new our day top now web one all big hot".split())
+
+
 def _acronym(word: str) -> bool:
-    return len(word) <= 3 or not re.search(r"[aeiouy]", word)
+    return word not in _SHORT_WORDS and (len(word) <= 3 or not re.search(r"[aeiouy]", word))
 
 
 def readable_name(label: str) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copydesk.errors import StoreError
 from copydesk.models import UNRATED, Article, ArticleIn, FetchResult, Outlet, Rating, WrittenStory
+from copydesk.sources.naming import looks_like_domain
 from copydesk.store.schema import ArticleRow, EventRow, FeedRow, OutletRow, RedirectRow, StoryRow
 from copydesk.text import slugify
 from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
@@ -125,7 +126,7 @@ class Store:
             row = s.get(OutletRow, slug)
             if row is not None:
                 o = outlet_from_dict(row.data)
-                if not row.in_registry and name != o.name and o.name == key:
+                if not row.in_registry and name != o.name and (o.name == key or looks_like_domain(o.name)):
                     o = replace(o, name=name)
                     row.name, row.data = name, outlet_to_dict(o)
                 return o
