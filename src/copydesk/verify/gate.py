@@ -94,6 +94,7 @@ class _Story:
     bodies: list[str]
     bodies_and_titles: list[str]
     months: frozenset[str]
+    haystack: str  # all the source text, normalised and in lower case, for names
 
 
 def _read(m: StoryMaterial) -> _Story:
@@ -122,6 +123,7 @@ def _read(m: StoryMaterial) -> _Story:
                                               sentence_facts + title_facts),
         where=sents + titles, bodies=bodies, bodies_and_titles=bodies + [a.title for a in m.articles],
         months=frozenset().union(*(f.months for f in sentence_facts + title_facts)),
+        haystack=normalise(" ".join([s for _, s in sents + titles])).lower(),
     )
 
 
@@ -136,8 +138,12 @@ def _fails(text: str, vec: np.ndarray | None, st: _Story, headline: bool, opts: 
             return "quote", "; ".join(q.problems)
     ev = st.headline_ev if headline else st.sentence_ev
     ft = support_check.features(text, vec, ev)
-    problems = [p for p in ft.problems if p.startswith(("'", '"', "the name"))]
-    problems += [f"the month {mo.title()} is in no source" for mo in sorted(facts(text).months - st.months)]
+    problems = [p for p in ft.problems if p.startswith(("'", '"'))]  # numbers, years and days in no source
+    # names against the sources as `facts` reads them (curly apostrophes and quotes made straight)
+    f = facts(text)
+    problems += [f"the name {nm!r} is in no source" for nm in sorted(f.names) if nm.lower() not in st.haystack
+                 and not all(part.lower() in st.haystack for part in nm.split())]
+    problems += [f"the month {mo.title()} is in no source" for mo in sorted(f.months - st.months)]
     if problems:
         return "unsupported", "; ".join(problems)
     score = ft.score()
