@@ -191,6 +191,23 @@ class Store:
                 for r in s.scalars(select(FeedRow).order_by(FeedRow.outlet_id, FeedRow.url))
             ]
 
+    def non_article_counts_by_outlet(self) -> dict[str, int]:
+        """Stored items classified as not an article, per outlet."""
+        with self.session() as s:
+            return dict(s.execute(select(ArticleRow.outlet_id, func.count()).where(~_IS_ARTICLE)
+                                  .group_by(ArticleRow.outlet_id)).all())
+
+    def fetch_outcome_counts_by_outlet(self) -> dict[str, dict[str, int]]:
+        """Polled articles per outlet and page fetch outcome ("fetched", "robots-unreachable", ...)."""
+        out: dict[str, dict[str, int]] = {}
+        with self.session() as s:
+            rows = s.execute(select(ArticleRow.outlet_id, ArticleRow.fetch_outcome, func.count())
+                             .where(ArticleRow.fetch_outcome.is_not(None))
+                             .group_by(ArticleRow.outlet_id, ArticleRow.fetch_outcome)).all()
+        for outlet_id, outcome, n in rows:
+            out.setdefault(outlet_id, {})[outcome] = n
+        return out
+
     def article_counts_by_outlet(self) -> dict[str, int]:
         with self.session() as s:
             return dict(s.execute(select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)).all())
@@ -204,6 +221,33 @@ class Store:
                 chunk = urls[i:i + 500]
                 found.update(s.scalars(select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(chunk))))
         return found
+
+    def to_refetch(self, canonical_urls: Iterable[str], outcomes: Iterable[str]) -> dict[str, int]:
+        """Canonical URL -> article id of the stored articles among ``canonical_urls`` whose page fetch ended with
+        one of ``outcomes`` (a site that did not answer: worth another try)."""
+        urls, wanted = list(canonical_urls), list(outcomes)
+        found: dict[str, int] = {}
+        with self.session() as s:
+            for i in range(0, len(urls), 500):
+                q = select(ArticleRow.canonical_url, ArticleRow.id).where(
+                    ArticleRow.canonical_url.in_(urls[i:i + 500]), ArticleRow.fetch_outcome.in_(wanted))
+                found.update(dict(s.execute(q).all()))
+        return found
+
+    def refetched(self, article_id: int, a: ArticleIn) -> None:
+        """A page fetched again: its text, verdict and outcome replace the old ones; a story it is already part of
+        is written again (its sentences are recomputed)."""
+        with self.session() as s, s.begin():
+            row = s.get(ArticleRow, article_id)
+            if row is None:
+                return
+            row.text, row.partial, row.fetch_outcome = a.text, a.partial, a.fetch_outcome
+            row.page_class, row.page_class_reason = a.page_class, a.page_class_reason
+            if a.published and not row.published:
+                row.published, row.date_only, row.published_from = a.published, a.date_only, a.published_from
+            row.sentence_vectors = None
+            if row.story_id:
+                s.execute(update(StoryRow).where(StoryRow.id == row.story_id).values(dirty=True))
 
     def add_article(self, a: ArticleIn, canonical_url: str) -> int | None:
         """Store a new article; None when its canonical URL is already stored (a duplicate)."""
@@ -223,9 +267,11 @@ class Store:
             return row.id
 
     def unprocessed(self, limit: int | None = None) -> list[Article]:
-        """New articles in arrival order: publication time where given, else when first seen."""
+        """New articles in arrival order: publication time where given, else when first seen. Items classified as
+        not an article (``page_class`` other than "article") are never returned: they stay ``processed=False``
+        with no story, kept for the record and the counts."""
         with self.session() as s:
-            q = select(ArticleRow).where(ArticleRow.processed.is_(False))
+            q = select(ArticleRow).where(ArticleRow.processed.is_(False), _IS_ARTICLE)
             rows = list(s.scalars(q))
         arts = sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
         return arts[:limit] if limit else arts
@@ -396,6 +442,10 @@ class Store:
                 "published": s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.written.is_not(None))),
                 "duplicates": s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.duplicate_of.is_not(None))),
             }
+
+
+# An item is an article unless ingest classified it as something else (rows from before migration 0003: None).
+_IS_ARTICLE = or_(ArticleRow.page_class.is_(None), ArticleRow.page_class == "article")
 
 
 def _article(r: ArticleRow) -> Article:

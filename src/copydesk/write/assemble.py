@@ -39,6 +39,7 @@ from copydesk.sources.naming import site_name
 from copydesk.verify.facts import REPORTING, STOPWORDS
 from copydesk.verify.gate import origin
 from copydesk.write.extractive import _side, coverage_by_lean, pick_section
+from copydesk.write.dates import story_dates
 from copydesk.write.options import WriteOptions
 
 #: Score bonus per additional independent outlet behind a sentence: of two close candidates, the corroborated
@@ -269,7 +270,7 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
     sources = tuple(
         SourceLink(
             article_id=a.id, outlet_id=a.outlet_id, outlet_name=outlet_name(m.outlets, a.outlet_id, a.url),
-            title=a.title, url=a.url, published=a.published, partial=a.partial,
+            title=a.title, url=a.url, published=a.published, partial=a.partial, date_only=a.date_only,
             reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None,
         )
         for a in sorted(m.articles, key=lambda a: (a.when, a.id))
@@ -324,6 +325,7 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
         disagreements=disagreements,
         verification=verification,
         coverage_by_lean=by_lean,
+        dates=story_dates(m.articles),
     )
 
 
