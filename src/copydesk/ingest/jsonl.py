@@ -3,8 +3,9 @@
 Each line is a JSON object with ``url`` (http/https), ``title`` and ``outlet`` (an outlet id or name, kept raw in
 ``ArticleIn.outlet_id`` for the caller to resolve against the registry), and optionally ``published`` (ISO 8601;
 naive values are UTC; a date without a time, "2004-11-23", is kept as that day, ``date_only``), ``language``,
-``text``, ``summary``, ``categories`` (list of strings) and ``license``. Unknown keys are ignored. Blank lines
-are skipped. A bad line yields ``ImportLineError(line, reason)`` in place of an article and reading goes on.
+``text``, ``summary``, ``categories`` (list of strings), ``license`` and ``site_name`` (the site's own name, shown
+for an outlet the registry lacks). Unknown keys are ignored. Blank lines are skipped. A bad line yields
+``ImportLineError(line, reason)`` in place of an article and reading goes on.
 
 The article's date is the line's ``published``; without one, a dateline at the top of its ``text``
 (``copydesk.ingest.dates.dateline``: "Tuesday, November 23, 2004"); without either it has no date. Never the
@@ -134,6 +135,7 @@ def _article(data: dict[str, Any], number: int) -> ArticleIn:
         categories=tuple(dict.fromkeys(c.strip() for c in categories if c.strip())),
         origin="import",
         license=(_optional_str(data, "license", number) or "").strip() or None,
+        site_name=collapse_spaces(html.unescape(_optional_str(data, "site_name", number) or "")) or None,
         date_only=date.date_only if date else False,
         published_from=date.origin if date else None,
     )

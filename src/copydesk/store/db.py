@@ -7,7 +7,7 @@ for bulk state such as vectors). The schema is created and upgraded by Alembic (
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copydesk.errors import StoreError
 from copydesk.models import UNRATED, Article, ArticleIn, FetchResult, Outlet, Rating, WrittenStory
+from copydesk.sources.naming import looks_like_domain
 from copydesk.store.schema import ArticleRow, EventRow, FeedRow, OutletRow, RedirectRow, StoryRow
 from copydesk.text import slugify
 from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
@@ -115,13 +116,20 @@ class Store:
         with self.session() as s:
             return {r.id: outlet_from_dict(r.data) for r in s.scalars(select(OutletRow))}
 
-    def ensure_outlet(self, name: str, homepage: str) -> Outlet:
-        """An outlet named in an import that the registry lacks: kept, shown as unrated, never guessed."""
-        slug = slugify(name, 90) or "unknown"
+    def ensure_outlet(self, key: str, homepage: str, name: str | None = None) -> Outlet:
+        """An outlet named in an import that the registry lacks: kept under the id made from `key`, shown as
+        unrated, never guessed; `name` is what readers see (default: `key`). An outlet met before under a bare
+        domain as its name gets the readable `name` now given."""
+        slug = slugify(key, 90) or "unknown"
+        name = name or key
         with self.session() as s, s.begin():
             row = s.get(OutletRow, slug)
             if row is not None:
-                return outlet_from_dict(row.data)
+                o = outlet_from_dict(row.data)
+                if not row.in_registry and name != o.name and (o.name == key or looks_like_domain(o.name)):
+                    o = replace(o, name=name)
+                    row.name, row.data = name, outlet_to_dict(o)
+                return o
             o = Outlet(
                 id=slug, name=name, homepage=homepage, feeds=(), language="und", country="INT",
                 owner=name, lean=Rating(UNRATED), reliability=Rating(UNRATED), kind="other",

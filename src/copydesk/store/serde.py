@@ -15,6 +15,7 @@ from copydesk.models import (
     Change,
     Claim,
     Disagreement,
+    Dropped,
     Outlet,
     Rating,
     Section,
@@ -167,7 +168,13 @@ def written_from_dict(d: dict[str, Any]) -> WrittenStory:
         disagreements=tuple(
             Disagreement(x["kind"], tuple(Claim(**c) for c in x["claims"])) for x in d.get("disagreements", ())
         ),
-        verification=Verification(**d["verification"]) if d.get("verification") else None,
+        verification=_verification(d.get("verification")),
         coverage_by_lean=tuple((str(k), int(n)) for k, n in d.get("coverage_by_lean", ())),
         dates=dates,
     )
+
+
+def _verification(d: dict[str, Any] | None) -> Verification | None:
+    if not d:
+        return None
+    return Verification(**{**d, "dropped": tuple(Dropped(**x) for x in d.get("dropped", ()))})

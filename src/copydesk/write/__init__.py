@@ -1,5 +1,43 @@
-"""Writing a story from its sources. The default writer is extractive (`extractive.write_story`)."""
+"""Writing a story from its sources, in four steps that do not know which writer ran:
 
-from copydesk.write.extractive import StoryMaterial, WriteOptions, article_sentences, write_story
+    writer (drafts) -> verify.gate (checks every sentence) -> neutral.desk (edits) -> write.assemble (publishes)
 
-__all__ = ["StoryMaterial", "WriteOptions", "article_sentences", "write_story"]
+A writer only drafts: it returns a `Draft` (candidate headlines; sentences, each with the source sentences it
+claims as support). The first writer is extractive (`extractive.draft_story`); writers are chosen by name
+(`WriteOptions.writer`, setting `model.writer`).
+"""
+
+from collections.abc import Callable
+
+from copydesk.models import Draft, StoryMaterial, WrittenStory
+from copydesk.neutral.desk import edit_draft
+from copydesk.verify.gate import Embed, GateOptions, gate
+from copydesk.write import extractive
+from copydesk.write.assemble import assemble
+from copydesk.write.extractive import article_sentences, coverage_by_lean, pick_section
+from copydesk.write.options import WRITER_NAMES, WriteOptions
+
+Writer = Callable[[StoryMaterial, WriteOptions], "Draft | None"]
+WRITERS: dict[str, Writer] = {extractive.NAME: extractive.draft_story}
+assert set(WRITERS) == set(WRITER_NAMES)
+
+
+def writer(name: str) -> Writer:
+    """The writer registered under `name` (ValueError for an unknown one)."""
+    try:
+        return WRITERS[name]
+    except KeyError:
+        raise ValueError(f"write: unknown writer {name!r} (known: {', '.join(WRITERS)})") from None
+
+
+def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions(), embed: Embed | None = None) -> WrittenStory | None:
+    """The four steps for one story (what `pipeline.Desk.write` runs): None when nothing publishable remains."""
+    draft = writer(opts.writer)(m, opts)
+    if draft is None:
+        return None
+    checked = gate(draft, m, embed, GateOptions(support_threshold=opts.support_threshold))
+    return assemble(edit_draft(checked), m, opts)
+
+
+__all__ = ["StoryMaterial", "WRITERS", "WriteOptions", "article_sentences", "coverage_by_lean", "pick_section",
+           "write_story", "writer"]
