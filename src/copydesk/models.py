@@ -277,6 +277,7 @@ class SourceLink:
     published: datetime | None
     partial: bool = False
     reprint_of: int | None = None  # article id of the wire report this one reprints
+    language: str | None = None  # the article's detected language (ISO 639-1); shown when not the edition's
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +326,19 @@ class EditionStory:
 
 
 @dataclass(frozen=True, slots=True)
+class UntranslatedStory:
+    """A story no source in the edition's language has reported yet: kept, not published as a page, listed on
+    the "not yet in <edition language>" queue (see copydesk.lang.edition)."""
+
+    story_id: str
+    slug: str
+    languages: tuple[str, ...]  # the sources' languages, most sources first
+    sources: tuple[SourceLink, ...]
+    first_reported: datetime
+    last_updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Edition:
     """An immutable snapshot of the site: every renderer (HTML, JSON, feeds, export) writes from this."""
 
@@ -334,3 +348,4 @@ class Edition:
     outlets: dict[str, Outlet] = field(default_factory=dict)
     generated: datetime | None = None
     redirects: dict[str, str] = field(default_factory=dict)  # old story slug -> surviving slug
+    untranslated: tuple[UntranslatedStory, ...] = ()  # stories with no source in the site's language, newest first

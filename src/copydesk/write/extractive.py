@@ -40,6 +40,8 @@ from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
 from copydesk.verify.facts import QUOTED_SPAN, REPORTING, facts, quotations, quotes_paired
 from copydesk.verify.quotes import check_quotes
+from copydesk.lang.detect import in_language
+from copydesk.lang.edition import in_edition
 
 #: Cosine (e5-small, "query:" prefix) at which a sentence of another article counts as saying the same
 #: thing. Set by reading 200 sentence pairs from the AllSides left/centre/right ledes of one story: pairs
@@ -109,6 +111,7 @@ class WriteOptions:
     redundant: float = REDUNDANT
     body_words: int = BODY_WORDS
     body_max_sentences: int = BODY_MAX_SENTENCES
+    language: str = "en"  # the edition's language: the only language the story is written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +238,8 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     by_id = {a.id: a for a in m.articles}
     voices = {a.id: voice_of(a, by_id, m.outlets) for a in m.articles}
     # Reprints and duplicates carry no text of their own worth choosing from; their voice is the original's.
-    writers = [a for a in m.articles if a.duplicate_of is None and m.sentences.get(a.id)]
+    writers = [a for a in m.articles if a.duplicate_of is None and m.sentences.get(a.id)
+               and in_edition(a, opts.language)]  # other languages count as coverage, never as text
     if not writers:
         return None
 
@@ -244,6 +248,8 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     quotes_dropped = 0
     for a in writers:
         for i, (s, v) in enumerate(zip(m.sentences[a.id], m.vectors[a.id])):
+            if not in_language(s, opts.language):
+                continue  # a sentence in another language is never the edition's text
             if quotations(s) and not check_quotes(s, bodies).ok:
                 quotes_dropped += 1  # not verbatim, or its speaker is not named as the source names them
                 continue
@@ -306,7 +312,8 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     rank = {a.id: i for i, a in enumerate(sorted(writers, key=lambda a: -float(
         np.mean(m.vectors[a.id] @ centroid))))}
     # every report's title may head the story, also one whose text gave no usable sentence
-    heads = [a for a in m.articles if a.duplicate_of is None]
+    heads = [a for a in m.articles if a.duplicate_of is None and in_edition(a, opts.language)
+             and in_language(a.title, opts.language)] or writers
     titled = [a for a in heads if a.id in m.title_vectors]
     title_centre = np.mean([m.title_vectors[a.id] for a in titled], axis=0) if titled else None
     head_art = min(heads, key=lambda a: (bool(headline_problems(
@@ -423,7 +430,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         SourceLink(
             article_id=a.id, outlet_id=a.outlet_id, outlet_name=outlet_name(m.outlets, a.outlet_id), title=a.title,
             url=a.url, published=a.published, partial=a.partial,
-            reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None,
+            reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None, language=a.language,
         )
         for a in sorted(m.articles, key=lambda a: (a.when, a.id))
     )
@@ -472,7 +479,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         published=min(whens),
         updated=max(whens),
         method=METHOD.format(model=opts.model_name),
-        language=next((a.language for a in writers if a.language), "en") or "en",
+        language=opts.language,
         notes=tuple(notes),
         disagreements=disagreements,
         verification=verification,
