@@ -24,9 +24,57 @@ DEMO_CORPUS = "wikinews_en_2004.jsonl"
 ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the folder holding it (default: ./copydesk.toml if present).")
 
 
-def _fail(exc: Exception) -> None:
+#: Exit codes (docs/CLI.md, "Exit codes"): 2 a configuration or usage error, 3 something else holds what the
+#: command needs (the data directory's lock, the port to serve on).
+EXIT_CONFIG, EXIT_BUSY = 2, 3
+
+
+def _fail(exc: Exception, code: int = EXIT_CONFIG) -> None:
     typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(code=2)
+    raise typer.Exit(code=code)
+
+
+def _lock(settings: Settings, command: str, wait: bool):
+    """The data directory's lock for a command that writes (run, import, demo); exit 3 naming the holder."""
+    from copydesk.store.lock import DataDirLock, LockHeld
+
+    lock = DataDirLock(settings.data_dir, command, wait=wait)
+    if wait:
+        typer.echo(f"waiting for the lock on {settings.data_dir} ...", err=True)
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        _fail(exc, EXIT_BUSY)
+    return lock
+
+
+def _warn_loopback_base_url(settings: Settings) -> None:
+    """Pages and feeds carry canonical links built on site.base_url: a loopback one is wrong for readers."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(settings.site.base_url).hostname or "").lower()
+    if host in ("localhost", "127.0.0.1", "::1") or host.startswith("127."):
+        typer.echo(f"warning: site.base_url is {settings.site.base_url}, a loopback address: canonical links, the "
+                   "Atom feed and sitemap point there. Set site.base_url in copydesk.toml (or "
+                   "COPYDESK_SITE__BASE_URL) to the site's public address.", err=True)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse to start on a port that is taken, naming the option to change (uvicorn would exit 3 silently)."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                _fail(CopydeskError(f"serve: port {port} on {host} is already in use (another copydesk serve or "
+                                    f"another server?); choose a free one with --port, e.g. --port {port + 1}"),
+                      EXIT_BUSY)
+            _fail(CopydeskError(f"serve: cannot listen on {host}:{port}: {exc.strerror} (change --host/--port)"),
+                  EXIT_BUSY)
 
 
 def _settings(config: Optional[Path]) -> Settings:
@@ -105,14 +153,25 @@ def main(log_level: str = typer.Option("WARNING", "--log-level", help="DEBUG, IN
 def init(directory: Path = typer.Argument(..., help="Folder to create the configuration in."),
          name: str = typer.Option("Budapest Post", help="Site name."),
          tagline: str = typer.Option("Budapest, Europe and world news", help="Site tagline."),
+         base_url: Optional[str] = typer.Option(None, "--base-url", help="The site's public address, e.g. https://news.example.org/ (asked for on a terminal)."),
          force: bool = typer.Option(False, help="Overwrite existing files.")) -> None:
     """Write a commented copydesk.toml and the default source registry into DIRECTORY."""
+    from copydesk.config import SiteSettings
+
     directory.mkdir(parents=True, exist_ok=True)
     cfg, reg = directory / CONFIG_NAME, directory / "sources.toml"
     for p in (cfg, reg):
         if p.exists() and not force:
             _fail(CopydeskError(f"init: {p} exists (use --force to overwrite)"))
-    cfg.write_text(render_config(name=name, tagline=tagline), encoding="utf-8")
+    default_url = SiteSettings().base_url
+    if base_url is None and sys.stdin.isatty():
+        base_url = typer.prompt("The site's public address (site.base_url)", default=default_url)
+    base_url = base_url or default_url
+    try:
+        SiteSettings(base_url=base_url)
+    except Exception as exc:  # pydantic's message names what is wrong with the address
+        _fail(CopydeskError(f"config: site.base_url: {str(exc).splitlines()[-1].strip()}"))
+    cfg.write_text(render_config(name=name, tagline=tagline, base_url=base_url), encoding="utf-8")
     reg.write_bytes(resources.files("copydesk.data").joinpath("sources.toml").read_bytes())
     typer.echo(f"wrote {cfg} and {reg}\nnext: cd {directory} && copydesk run --once && copydesk serve")
 
@@ -120,25 +179,33 @@ def init(directory: Path = typer.Argument(..., help="Folder to create the config
 @app.command("import")
 def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines: url, title, outlet required."),
             config: Optional[Path] = ConfigOpt,
-            process: bool = typer.Option(True, help="Cluster and write the stories right after importing.")) -> None:
+            process: bool = typer.Option(True, help="Cluster and write the stories right after importing."),
+            wait: bool = typer.Option(False, "--wait", help="Wait for another run or import on this data directory to finish instead of exiting 3.")) -> None:
     """Import articles from a JSON Lines file; bad lines are reported with their line numbers and skipped."""
+    from copydesk.ingest.jsonl import iter_import_lines
+
     desk = _desk(config)
-    with open(file, "rb") as fh:
-        reports = {"import": desk.import_lines(fh, source=str(file))}
+    lock = _lock(desk.settings, "copydesk import", wait)
+    with open(file, "rb") as fh:  # streamed: an over-long line is reported with its number and skipped
+        reports = {"import": desk.import_lines(iter_import_lines(fh), source=str(file))}
     if process:
         prog = _Progress()
         reports["process"] = desk.process(prog)
         reports["write"] = desk.write(prog)
     _print_reports(reports)
+    lock.release()
     desk.close()
 
 
 @app.command()
 def run(config: Optional[Path] = ConfigOpt,
         once: bool = typer.Option(False, "--once", help="One pass, then exit."),
-        out: Optional[Path] = typer.Option(None, help="Static site folder to publish to (default: DATA_DIR/site).")) -> None:
+        out: Optional[Path] = typer.Option(None, help="Static site folder to publish to (default: DATA_DIR/site)."),
+        wait: bool = typer.Option(False, "--wait", help="Wait for another run or import on this data directory to finish instead of exiting 3.")) -> None:
     """Poll the feeds, process, write and publish; again every schedule.poll_minutes (Ctrl-C stops)."""
     desk = _desk(config)
+    lock = _lock(desk.settings, "copydesk run", wait)
+    _warn_loopback_base_url(desk.settings)
     out = out or desk.settings.data_dir / "site"
     try:
         while True:
@@ -154,6 +221,7 @@ def run(config: Optional[Path] = ConfigOpt,
     except KeyboardInterrupt:
         typer.echo("stopped")
     finally:
+        lock.release()
         desk.close()
 
 
@@ -162,6 +230,7 @@ def export(config: Optional[Path] = ConfigOpt,
            out: Path = typer.Option(..., "--out", help="Folder to write the static site to.")) -> None:
     """Write the site as static files."""
     desk = _desk(config)
+    _warn_loopback_base_url(desk.settings)
     files = desk.export(out)
     typer.echo(f"wrote {len(files)} files to {out}")
     desk.close()
@@ -186,6 +255,7 @@ def _serve(desk, host: str, port: int) -> None:
 @app.command()
 def serve(config: Optional[Path] = ConfigOpt, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the site (and its JSON API) from the database."""
+    _check_port(host, port)
     _serve(_desk(config), host, port)
 
 
@@ -206,11 +276,14 @@ def demo(data_dir: Path = typer.Option(Path(".copydesk-demo"), "--data-dir", hel
     if not reg.exists():
         reg.write_bytes(demo_pkg.joinpath("sources.toml").read_bytes())
     settings = _settings(cfg)
+    if serve:
+        _check_port(host, port)
     try:
         desk = Desk(settings, load_registry(settings.sources_path))
     except CopydeskError as exc:
         _fail(exc)
         raise
+    lock = _lock(settings, "copydesk demo", wait=False)
     t0 = time.perf_counter()
     prog = _Progress()
     with demo_pkg.joinpath(DEMO_CORPUS).open("rb") as fh:
@@ -226,6 +299,7 @@ def demo(data_dir: Path = typer.Option(Path(".copydesk-demo"), "--data-dir", hel
         f"{len(edition.stories) - len(multi)} from a single outlet; {len(files)} files in {data_dir / 'site'} "
         f"({time.perf_counter() - t0:.1f}s)"
     )
+    lock.release()
     if serve:
         _serve(desk, host, port)
     desk.close()
@@ -233,21 +307,25 @@ def demo(data_dir: Path = typer.Option(Path(".copydesk-demo"), "--data-dir", hel
 
 @sources_app.command("status")
 def sources_status(config: Optional[Path] = ConfigOpt) -> None:
-    """Health of every feed: last success, last outcome and error, consecutive errors, articles."""
+    """Health of every feed: last success, last outcome and error, consecutive errors, articles, non-articles."""
     desk = _desk(config)
     statuses = {s.url: s for s in desk.store.feed_statuses()}
     counts = desk.store.article_counts_by_outlet()
+    non_articles = desk.store.non_article_counts_by_outlet()
     outlets = desk.store.outlets()
-    typer.echo(f"{'outlet':<28} {'articles':>8} {'last success':<20} {'outcome':<16} {'errors':>6}  feed / last error")
+    typer.echo(f"{'outlet':<28} {'articles':>8} {'non-art':>7} {'last success':<20} {'outcome':<16} {'errors':>6}  "
+               "feed / last error")
     for o in sorted(outlets.values(), key=lambda o: o.id):
         for url in o.feeds or ("(no feed: imported only)",):
             s = statuses.get(url)
             last = s.last_success.strftime("%Y-%m-%d %H:%M") if s and s.last_success else "never"
             outcome = (s.last_outcome or "-") if s else "not polled"
             errs = s.consecutive_errors if s else 0
-            typer.echo(f"{o.id[:28]:<28} {counts.get(o.id, 0):>8} {last:<20} {outcome:<16} {errs:>6}  {url}")
+            n_non = non_articles.get(o.id, 0)
+            typer.echo(f"{o.id[:28]:<28} {counts.get(o.id, 0) - n_non:>8} {n_non:>7} {last:<20} {outcome:<16} "
+                       f"{errs:>6}  {url}")
             if s and s.last_error:
-                typer.echo(f"{'':<82}{s.last_error}")
+                typer.echo(f"{'':<90}{s.last_error}")
     desk.close()
 
 

@@ -7,6 +7,7 @@ Relative paths in the file are relative to the file's folder.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -114,6 +115,9 @@ class FetchSettings(_Strict):
     max_redirects: int = Field(default=5, ge=0, le=20)
     max_articles_per_feed: int = Field(default=30, ge=1)
     allow_private_addresses: bool = False
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff_s: float = Field(default=2.0, ge=0, le=600)
+    retry_max_wait_s: float = Field(default=30.0, ge=0, le=3600)
 
 
 class Settings(BaseSettings):
@@ -262,14 +266,21 @@ max_redirects = 5
 max_articles_per_feed = 30
 # Fetch from loopback and private network addresses too (only for a feed server on your own network).
 allow_private_addresses = false
+# A timeout, connection error, 5xx or 429 is retried this many times, waiting retry_backoff_s seconds and
+# doubling (a server's Retry-After wins); a host asking for a longer pause than retry_max_wait_s is left
+# alone until then.
+retries = 2
+retry_backoff_s = 2.0
+retry_max_wait_s = 30.0
 """
 
 
 def render_config(name: str = "Budapest Post", tagline: str = "Budapest, Europe and world news",
-                  sources_file: str = "sources.toml") -> str:
+                  sources_file: str = "sources.toml", base_url: str = "http://127.0.0.1:8000/") -> str:
     """A commented copydesk.toml with the default sections."""
     sections = ""
     for s in DEFAULT_SECTIONS:
         kws = ", ".join(f'"{k}"' for k in s.keywords)
         sections += f'[[sections]]\nslug = "{s.slug}"\nname = "{s.name}"\nkeywords = [{kws}]\n\n'
-    return CONFIG_TEMPLATE.format(name=name, tagline=tagline, sections=sections, sources_file=sources_file)
+    text = CONFIG_TEMPLATE.format(name=name, tagline=tagline, sections=sections, sources_file=sources_file)
+    return text.replace('base_url = "http://127.0.0.1:8000/"', f"base_url = {json.dumps(base_url)}", 1)

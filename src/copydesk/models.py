@@ -72,7 +72,7 @@ class Outlet:
 
 FetchOutcome = Literal[
     "ok", "not-modified", "http-error", "timeout", "too-large", "too-many-redirects",
-    "robots-disallowed", "network-error", "parse-error", "blocked-address",
+    "robots-disallowed", "robots-unreachable", "rate-limited", "network-error", "parse-error", "blocked-address",
 ]
 
 
@@ -90,6 +90,8 @@ class FetchResult:
     last_modified: str | None = None
     error: str | None = None  # message starting with the stage, e.g. "fetch: 404 not found"
     elapsed_s: float = 0.0
+    attempts: int = 1  # requests made, retries of transient failures included
+    retry_after_s: float | None = None  # what a 429/503 answer's Retry-After asked for
 
 
 @dataclass(frozen=True, slots=True)

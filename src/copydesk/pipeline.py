@@ -104,7 +104,8 @@ class Desk:
             self._client = PoliteClient(FetchOptions(
                 user_agent=f.user_agent, timeout_s=f.timeout_s, deadline_s=f.deadline_s, per_host_interval_s=f.per_host_interval_s,
                 max_bytes=f.max_bytes, max_redirects=f.max_redirects,
-                allow_private_addresses=f.allow_private_addresses,
+                allow_private_addresses=f.allow_private_addresses, retries=f.retries,
+                retry_backoff_s=f.retry_backoff_s, retry_max_wait_s=f.retry_max_wait_s,
             ))
         return self._client
 
@@ -139,6 +140,33 @@ class Desk:
         if out.language_hint and out.language != out.language_hint:
             report.add("language-not-as-claimed")
         return out
+
+    def classified(self, a: ArticleIn, *, text: str | None = None, status: int | None = None,
+                   html: bytes | None = None) -> ArticleIn:
+        """The item with its page verdict (ingest/classify) and its text without furniture lines
+        (lang/boilerplate). ``text`` is the page's extracted text when it differs from ``a.text``."""
+        from copydesk.ingest.classify import classify_page
+        from copydesk.lang.boilerplate import clean_text
+
+        seen = text if text is not None else (a.text or a.summary)
+        try:
+            v = classify_page(a.url, a.title, seen, status=status, html=html)
+        except Exception as exc:  # a verdict never stops a run; an unclassified item is handled as before
+            log.exception("classify failed", extra={"stage": "classify", "url": a.url})
+            self.store.record_event("classify", "error", outlet_id=a.outlet_id, url=a.url, message=f"classify: {exc}")
+            return a
+        return replace(a, text=clean_text(a.text), page_class=v.kind,
+                       page_class_reason=None if v.is_article else v.reason)
+
+    def store_classified(self, a: ArticleIn, report: Report) -> int | None:
+        """Store an item; a non-article is kept with its reason, counted and recorded, never clustered."""
+        aid = self.store_article(a, report)
+        if aid is not None and a.page_class not in (None, "article"):
+            self.store.record_event("classify", a.page_class, outlet_id=a.outlet_id, url=a.url,
+                                    message=f"classify: not an article: {a.page_class_reason}")
+            report.add("non-articles")
+            report.add(f"non-article-{a.page_class}")
+        return aid
 
     def poll(self, progress: Progress = _no_progress) -> Report:
         """Fetch every registry feed once (conditional GET) and store the new articles."""
@@ -194,7 +222,11 @@ class Desk:
                     except CopydeskError as exc:
                         self.store.record_event("page", "extract-error", outlet_id=outlet.id, url=e.url, message=str(exc))
                 art = article_from_entry(e, outlet.id, page, page_res)
-                if self.store_article(art, report):
+                fetched = page_res.outcome == "ok" and bool(page_res.body)
+                art = self.classified(art, text=(page.text if page else "") if fetched else None,
+                                      status=page_res.status if page_res.outcome == "http-error" else None,
+                                      html=page_res.body if fetched else None)
+                if self.store_classified(art, report):
                     new += 1
                     known.add(canon[e.url])
             self.store.record_feed_fetch(outlet.id, res, new, warning=warning)
@@ -224,7 +256,7 @@ class Desk:
                 outlets[outlet.id] = outlet
                 by_name[outlet.name.lower()] = outlet
                 report.add("outlets-not-in-registry")
-            self.store_article(replace(item, outlet_id=outlet.id, origin=origin), report)
+            self.store_classified(self.classified(replace(item, outlet_id=outlet.id, origin=origin)), report)
         return report
 
     # -- process: dedup, embed, cluster -------------------------------------------------------------------

@@ -203,7 +203,7 @@ def test_sources_status_before_any_poll(paper):
     result = invoke("sources", "status", "--config", paper)
     assert result.exit_code == 0, result.output
     header, *rows = result.stdout.splitlines()
-    assert header.split()[:3] == ["outlet", "articles", "last"]
+    assert header.split()[:4] == ["outlet", "articles", "non-art", "last"]
     registry = load_registry(paper / "sources.toml")
     assert len(rows) == sum(len(o.feeds) for o in registry.values())
     assert {row.split()[0] for row in rows} == {o.id[:28] for o in registry.values()}

@@ -23,7 +23,7 @@ FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></chan
 def local_options(**overrides: object) -> FetchOptions:
     """Options for the loopback server: private addresses allowed, no waiting unless a test asks for it."""
     values: dict[str, object] = {"allow_private_addresses": True, "per_host_interval_s": 0.0, "timeout_s": 5.0,
-                                 "deadline_s": 10.0}
+                                 "deadline_s": 10.0, "retry_backoff_s": 0.05, "retries": 0}
     values.update(overrides)
     return FetchOptions(**values)  # type: ignore[arg-type]
 
@@ -89,17 +89,17 @@ def test_robots_wildcard_group_applies_to_us(local_server):
     assert local_server.hits("/private/page.html") == []
 
 
-def test_robots_4xx_allows_all_and_5xx_disallows_all(local_server):
+def test_robots_4xx_allows_all_and_5xx_means_not_for_now(local_server):
     local_server.add("/page.html", b"hello")
     with PoliteClient(local_options()) as client:  # no robots.txt registered: 404
         assert client.fetch(local_server.url("/page.html")).outcome == "ok"
     local_server.add("/robots.txt", b"oops", status=503)
     with PoliteClient(local_options()) as client:
         result = client.fetch(local_server.url("/page.html"))
-        assert result.outcome == "robots-disallowed"
+        assert result.outcome == "robots-unreachable"  # never reported as "disallowed"
         assert "robots.txt of" in result.error and "unavailable (fetch: 503" not in result.error
-        assert "unavailable (" in result.error and "RFC 9309" in result.error
-        assert client.fetch(local_server.url("/page.html")).outcome == "robots-disallowed"
+        assert "unavailable (" in result.error and "RFC 9309" in result.error and "later" in result.error
+        assert client.fetch(local_server.url("/page.html")).outcome == "robots-unreachable"
     assert len(local_server.hits("/page.html")) == 1  # only the first client's fetch reached the page
     with PoliteClient(local_options(respect_robots=False)) as client:
         assert client.fetch(local_server.url("/page.html")).outcome == "ok"
@@ -354,3 +354,96 @@ def test_gzip_helper_roundtrip_small(local_server, client):
     body = gzip.compress(FEED)
     url = local_server.add("/small.gz", body, headers={"Content-Encoding": "gzip"})
     assert client.fetch(url).body == FEED
+
+
+def test_robots_rfc9309_wildcards(local_server):
+    local_server.robots("User-agent: *\nDisallow: /*.pdf$\nDisallow: /private*/draft\n")
+    for path in ("/a.pdf", "/a.pdf?x=1", "/private-1/draft", "/news/1"):
+        local_server.add(path.split("?")[0], b"x")
+    with PoliteClient(local_options()) as client:
+        assert client.fetch(local_server.url("/a.pdf")).outcome == "robots-disallowed"
+        assert client.fetch(local_server.url("/a.pdf?x=1")).outcome == "ok"  # "$" anchors the end
+        assert client.fetch(local_server.url("/private-1/draft")).outcome == "robots-disallowed"
+        assert client.fetch(local_server.url("/news/1")).outcome == "ok"
+
+
+def test_unreachable_robots_is_asked_again_later(local_server, monkeypatch):
+    import copydesk.ingest.http as http
+
+    local_server.add("/robots.txt", b"down", status=500)
+    local_server.add("/page.html", b"hello")
+    monkeypatch.setattr(http, "ROBOTS_RETRY_S", 0.2)
+    with PoliteClient(local_options()) as client:
+        assert client.fetch(local_server.url("/page.html")).outcome == "robots-unreachable"
+        local_server.add("/robots.txt", b"User-agent: *\nAllow: /\n")
+        time.sleep(0.3)
+        assert client.fetch(local_server.url("/page.html")).outcome == "ok"
+    assert len(local_server.hits("/robots.txt")) == 2
+
+
+def test_transient_5xx_is_retried_with_backoff(local_server):
+    calls = []
+
+    def flaky(handler):
+        calls.append(time.monotonic())
+        status = 503 if len(calls) < 3 else 200
+        body = b"ok" if status == 200 else b"busy"
+        handler.send_response(status)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    local_server.handle("/flaky", flaky)
+    with PoliteClient(local_options(retries=3, retry_backoff_s=0.1)) as client:
+        result = client.fetch(local_server.url("/flaky"))
+    assert result.outcome == "ok" and result.body == b"ok" and result.attempts == 3
+    assert calls[1] - calls[0] >= 0.09 and calls[2] - calls[1] >= 0.19  # 0.1 s, then doubled
+
+
+def test_404_is_not_retried(local_server):
+    with PoliteClient(local_options(retries=3)) as client:
+        result = client.fetch(local_server.url("/missing"))
+    assert result.outcome == "http-error" and result.status == 404 and result.attempts == 1
+    assert len(local_server.hits("/missing")) == 1
+
+
+def test_429_retry_after_is_honoured(local_server):
+    calls = []
+
+    def limited(handler):
+        calls.append(time.monotonic())
+        first = len(calls) == 1
+        body = b"slow down" if first else b"ok"
+        handler.send_response(429 if first else 200)
+        if first:
+            handler.send_header("Retry-After", "1")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    local_server.handle("/limited", limited)
+    with PoliteClient(local_options(retries=2, retry_backoff_s=0.01)) as client:
+        result = client.fetch(local_server.url("/limited"))
+    assert result.outcome == "ok" and result.attempts == 2
+    assert calls[1] - calls[0] >= 0.95  # the server's Retry-After, not our 0.01 s backoff
+
+
+def test_long_retry_after_leaves_the_host_alone(local_server):
+    local_server.add("/a", b"no", status=429, headers={"Retry-After": "3600"})
+    local_server.add("/b", b"fine")
+    with PoliteClient(local_options(retries=2)) as client:
+        first = client.fetch(local_server.url("/a"))
+        assert first.outcome == "http-error" and first.status == 429 and first.retry_after_s == 3600
+        second = client.fetch(local_server.url("/b"))
+        assert second.outcome == "rate-limited" and "Retry-After" in second.error
+    assert len(local_server.hits("/a")) == 1 and local_server.hits("/b") == []
+
+
+def test_timeouts_are_retried_within_the_host_budget(local_server):
+    local_server.add("/slow", b"late", delay_s=1.0)
+    with PoliteClient(local_options(timeout_s=0.2, deadline_s=0.3, retries=5, retry_backoff_s=0.01,
+                                    host_retry_budget=2)) as client:
+        first = client.fetch(local_server.url("/slow"))
+        second = client.fetch(local_server.url("/slow"))
+    assert first.outcome == "timeout" and first.attempts == 3  # the budget of 2 retries, not 5
+    assert second.outcome == "timeout" and second.attempts == 1  # budget spent: no more retries on this host

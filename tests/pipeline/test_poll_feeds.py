@@ -92,9 +92,12 @@ def test_poll_records_every_outcome_and_goes_on(desk, local_server):
     page_events = [e for e in desk.store.events("page") if e.url == local_server.url("/bomb.html")]
     assert page_events and page_events[0].outcome == "too-large"
     arts = desk.store.unprocessed()
-    bomb = [a for a in arts if a.outlet_id == "bomb"][0]
-    assert bomb.partial and bomb.summary == "The summary survives the bomb." and bomb.text == ""
+    # the bomb item kept only a five-word feed summary: stored with its verdict, never clustered
+    assert not [a for a in arts if a.outlet_id == "bomb"]
+    assert rep.counts["non-article-empty"] == 1
+    assert [e.outlet_id for e in desk.store.events("classify")] == ["bomb"]
     full = [a for a in arts if a.outlet_id == "nyt"]
+    assert all(a.page_class == "article" for a in full)
     assert all(not a.partial and len(a.text) > 1000 for a in full)
     # every request named us
     assert all(r.headers.get("User-Agent", "").startswith("copydesk/") for r in local_server.requests)
@@ -130,7 +133,7 @@ def test_next_snapshot_adds_only_new_items(desk, local_server):
 
 def test_duplicate_import_is_recorded_not_stored(desk):
     line = json.dumps({"url": "https://example.test/a?utm_source=x", "title": "A", "outlet": "Some Paper",
-                       "text": "One sentence here. Another one there."})
+                       "text": "One sentence here, long enough to read as a report. Another one there."})
     again = json.dumps({"url": "https://example.test/a", "title": "A", "outlet": "Some Paper"})
     rep = desk.import_lines([line, "{not json", again])
     assert rep.counts == {"stored": 1, "bad-lines": 1, "duplicate-url": 1, "outlets-not-in-registry": 1}

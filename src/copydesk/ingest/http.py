@@ -3,12 +3,18 @@
 ``PoliteClient.fetch(url)`` returns a ``FetchResult`` and never raises for network problems. Each fetch, in order:
 
 1. the URL is checked: http/https only, no address the policy forbids (outcome ``blocked-address``);
-2. the host's robots.txt is read once per run and cached (outcome ``robots-disallowed``);
+2. the host's robots.txt is read (RFC 9309, through protego) and cached: rules disallow (``robots-disallowed``);
+   a 4xx robots.txt allows all; 5xx, 429 or no answer means "not fetched for now" (``robots-unreachable``), and
+   robots.txt is asked again after ``ROBOTS_RETRY_S``;
 3. the request waits for the host's next free slot (``per_host_interval_s``; thread-safe);
 4. a conditional GET is sent (If-None-Match / If-Modified-Since; 304 gives ``not-modified``);
 5. redirects are followed by hand, each hop going through steps 1-4 again (``too-many-redirects``);
 6. the body is streamed and decompressed by us, counting decoded bytes against ``max_bytes`` (``too-large``)
-   under a wall-clock deadline for the whole fetch (``timeout``).
+   under a wall-clock deadline for the whole fetch (``timeout``);
+7. a transient failure (timeout, connection error, 5xx, 429) is retried with exponential backoff, at most
+   ``retries`` times, honouring Retry-After; a host that asks for a longer pause than ``retry_max_wait_s`` is
+   left alone until then (``rate-limited``), and each host has a retry budget per client (``host_retry_budget``)
+   so one dead host cannot hold a run.
 
 The address policy is enforced twice: on IP literals before connecting, and inside the connection itself (a
 guarded httpcore network backend resolves the name, refuses forbidden addresses and connects to the address it
@@ -24,15 +30,16 @@ import logging
 import socket
 import threading
 import time
-import urllib.robotparser
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
+from protego import Protego
 
 from copydesk.models import FetchOutcome, FetchResult
 
@@ -41,6 +48,11 @@ log = logging.getLogger(__name__)
 DEFAULT_USER_AGENT = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news aggregator)"
 #: RFC 9309 section 2.5: crawlers must parse at least 500 KiB of robots.txt and may ignore the rest.
 ROBOTS_MAX_BYTES = 512 * 1024
+#: A robots.txt that could not be read (5xx, 429, no answer) is asked for again after this many seconds; until
+#: then nothing on the host is fetched (RFC 9309 2.3.1.4 "complete disallow", reported as robots-unreachable).
+ROBOTS_RETRY_S = 300.0
+#: Outcomes worth another attempt: the server or the path to it failed for now, not for good.
+_TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
 #: Largest piece of decompressed output produced at once, so a compression bomb never inflates past the cap
 #: by more than this.
 _INFLATE_STEP = 64 * 1024
@@ -61,6 +73,10 @@ class FetchOptions:
     per_host_interval_s: float = 1.0  # minimum gap between two requests to one host
     respect_robots: bool = True
     allow_private_addresses: bool = False  # True only for tests against a loopback server
+    retries: int = 2  # further attempts after a transient failure (timeout, connection error, 5xx, 429)
+    retry_backoff_s: float = 2.0  # first wait before a retry; doubles each time (Retry-After wins when given)
+    retry_max_wait_s: float = 30.0  # longest wait for one retry; a longer Retry-After leaves the host alone
+    host_retry_budget: int = 10  # most retries one host gets from one client (a run)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -240,15 +256,36 @@ def _decoded(raw: Iterator[bytes], content_encoding: str | None) -> Iterator[byt
 
 @dataclass(frozen=True, slots=True)
 class _Robots:
-    parser: urllib.robotparser.RobotFileParser | None = None  # None: allow_all decides
+    parser: Protego | None = None  # None: allow_all decides
     allow_all: bool = False
     blocked: str | None = None  # the host itself is forbidden by the address policy (error message)
     unavailable: str | None = None  # why robots.txt could not be read (then nothing on the host is fetched)
+    until: float | None = None  # monotonic time after which an unavailable robots.txt is asked again
 
     def allows(self, url: str, agent: str) -> bool:
         if self.parser is None:
             return self.allow_all
-        return self.parser.can_fetch(agent, url)
+        return self.parser.can_fetch(url, agent)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    from datetime import datetime, timezone
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 class PoliteClient:
@@ -278,6 +315,8 @@ class PoliteClient:
         self._next_slot: dict[str, float] = {}
         self._robots: dict[tuple[str, str, int], _Robots] = {}
         self._robots_locks: dict[tuple[str, str, int], threading.Lock] = {}
+        self._cooling: dict[str, tuple[float, str]] = {}  # host -> (monotonic until, why): rate-limited
+        self._retries_left: dict[str, int] = {}  # host -> retries still allowed (host_retry_budget)
 
     # -- public --------------------------------------------------------------------------------------------
 
@@ -289,7 +328,23 @@ class PoliteClient:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        result = self._run(url, headers, self.options.max_bytes, started, check_robots=True, truncate=False)
+        host = (urlsplit(url).hostname or "").lower()
+        attempt = 0
+        while True:
+            cooling = self._cooling.get(host)
+            if cooling is not None and cooling[0] > time.monotonic():
+                result = self._result(url, "rate-limited", started, error=cooling[1])
+                break
+            result = self._run(url, headers, self.options.max_bytes, started, check_robots=True, truncate=False)
+            wait = self._retry_wait(result, host, attempt)
+            if wait is None:
+                break
+            attempt += 1
+            log.info("fetch retry", extra={"stage": "fetch", "url": url, "outcome": result.outcome,
+                                           "attempt": attempt, "wait_s": round(wait, 2)})
+            time.sleep(wait)
+        if attempt:
+            result = replace(result, attempts=attempt + 1)
         if result.outcome == "not-modified":
             result = replace(result, etag=result.etag or etag, last_modified=result.last_modified or last_modified)
         if result.outcome not in ("ok", "not-modified"):
@@ -305,6 +360,33 @@ class PoliteClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- retries -------------------------------------------------------------------------------------------------
+
+    def _retry_wait(self, result: FetchResult, host: str, attempt: int) -> float | None:
+        """Seconds to wait before trying ``result``'s URL again, or None when it should not be retried."""
+        opts = self.options
+        transient = result.outcome in ("timeout", "network-error") or (
+            result.outcome == "http-error" and result.status in _TRANSIENT_STATUSES)
+        if not transient or result.error and "invalid URL" in result.error:
+            return None
+        asked = result.retry_after_s
+        if asked is not None and asked > opts.retry_max_wait_s:
+            # The host asked for a longer pause than a run should wait: leave it alone until then.
+            until = time.monotonic() + asked
+            with self._lock:
+                self._cooling[host] = (until, f"fetch: {host} asked for a pause of {asked:.0f}s (Retry-After); "
+                                              "not fetched until then")
+            return None
+        if attempt >= opts.retries:
+            return None
+        with self._lock:
+            left = self._retries_left.get(host, opts.host_retry_budget)
+            if left <= 0:
+                return None
+            self._retries_left[host] = left - 1
+        backoff = min(opts.retry_backoff_s * (2 ** attempt), opts.retry_max_wait_s)
+        return asked if asked is not None else backoff
 
     # -- one fetch, all hops ---------------------------------------------------------------------------------
 
@@ -333,10 +415,14 @@ class PoliteClient:
                     allowed = True
                 if not allowed:
                     netloc = urlsplit(current).netloc
-                    why = (f"fetch: robots.txt of {netloc} unavailable ({robots.unavailable.removeprefix('fetch: ')}), "
-                           "so nothing there is fetched this run (RFC 9309)") if robots.unavailable else \
-                        f"fetch: disallowed by robots.txt of {netloc}"
-                    return self._result(url, "robots-disallowed", started, final_url=current, error=why)
+                    if robots.unavailable:
+                        return self._result(
+                            url, "robots-unreachable", started, final_url=current,
+                            error=f"fetch: robots.txt of {netloc} unavailable "
+                                  f"({robots.unavailable.removeprefix('fetch: ')}), so nothing there is fetched for "
+                                  "now (RFC 9309); asked again later")
+                    return self._result(url, "robots-disallowed", started, final_url=current,
+                                        error=f"fetch: disallowed by robots.txt of {netloc}")
                 waited += self._wait_for_slot(current)
                 _current.deadline = started + waited + opts.deadline_s
                 seen.add(current)
@@ -364,7 +450,8 @@ class PoliteClient:
                     if not 200 <= status < 300:
                         reason = response.reason_phrase or httpx.codes.get_reason_phrase(status) or "error"
                         return self._result(url, "http-error", started, final_url=current, status=status,
-                                            error=f"fetch: {status} {reason}")
+                                            error=f"fetch: {status} {reason}",
+                                            retry_after_s=retry_after_seconds(response.headers.get("retry-after")))
                     body = self._read_body(response, max_bytes, truncate)
                     return self._result(url, "ok", started, final_url=current, status=status, body=body,
                                         content_type=response.headers.get("content-type"),
@@ -490,18 +577,16 @@ class PoliteClient:
             lock = self._robots_locks.setdefault(key, threading.Lock())
         with lock:
             robots = self._robots.get(key)
-            if robots is None:
+            if robots is None or (robots.until is not None and robots.until <= time.monotonic()):
                 robots = self._load_robots(f"{scheme}://{parts.netloc}/robots.txt")
                 self._robots[key] = robots
         return robots
 
     def _load_robots(self, robots_url: str) -> _Robots:
-        """RFC 9309: 2xx = rules, 4xx = no rules (allow all), 5xx or unreachable = disallow all for this run."""
+        """RFC 9309: 2xx = rules, 4xx = no rules (allow all), 5xx, 429 or unreachable = disallow all for now."""
         result = self._run(robots_url, {}, ROBOTS_MAX_BYTES, time.monotonic(), check_robots=False, truncate=True)
         if result.outcome == "ok":
-            parser = urllib.robotparser.RobotFileParser(robots_url)
-            parser.parse((result.body or b"").decode("utf-8", errors="replace").splitlines())
-            return _Robots(parser)
+            return _Robots(Protego.parse((result.body or b"").decode("utf-8", errors="replace")))
         if result.outcome == "blocked-address" and \
                 urlsplit(result.final_url or "").hostname == urlsplit(robots_url).hostname:
             return _Robots(blocked=result.error)  # the host itself is forbidden: report that, not robots
@@ -512,7 +597,8 @@ class PoliteClient:
             return _Robots(allow_all=True)
         log.info("robots unreachable", extra={"stage": "fetch", "url": robots_url, "outcome": result.outcome,
                                               "error": result.error})
-        return _Robots(allow_all=False, unavailable=result.error or result.outcome)
+        return _Robots(allow_all=False, unavailable=result.error or result.outcome,
+                       until=time.monotonic() + ROBOTS_RETRY_S)
 
     # -- results ---------------------------------------------------------------------------------------------
 

@@ -183,6 +183,12 @@ class Store:
                 for r in s.scalars(select(FeedRow).order_by(FeedRow.outlet_id, FeedRow.url))
             ]
 
+    def non_article_counts_by_outlet(self) -> dict[str, int]:
+        """Stored items classified as not an article, per outlet."""
+        with self.session() as s:
+            return dict(s.execute(select(ArticleRow.outlet_id, func.count()).where(~_IS_ARTICLE)
+                                  .group_by(ArticleRow.outlet_id)).all())
+
     def article_counts_by_outlet(self) -> dict[str, int]:
         with self.session() as s:
             return dict(s.execute(select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)).all())
@@ -215,9 +221,11 @@ class Store:
             return row.id
 
     def unprocessed(self, limit: int | None = None) -> list[Article]:
-        """New articles in arrival order: publication time where given, else when first seen."""
+        """New articles in arrival order: publication time where given, else when first seen. Items classified as
+        not an article (``page_class`` other than "article") are never returned: they stay ``processed=False``
+        with no story, kept for the record and the counts."""
         with self.session() as s:
-            q = select(ArticleRow).where(ArticleRow.processed.is_(False))
+            q = select(ArticleRow).where(ArticleRow.processed.is_(False), _IS_ARTICLE)
             rows = list(s.scalars(q))
         arts = sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
         return arts[:limit] if limit else arts
@@ -403,6 +411,10 @@ class Store:
                 "published": s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.written.is_not(None))),
                 "duplicates": s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.duplicate_of.is_not(None))),
             }
+
+
+# An item is an article unless ingest classified it as something else (rows from before migration 0003: None).
+_IS_ARTICLE = or_(ArticleRow.page_class.is_(None), ArticleRow.page_class == "article")
 
 
 def _article(r: ArticleRow) -> Article:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from copydesk.lang.boilerplate import is_boilerplate_sentence
 from copydesk.models import (
     Article,
     Claim,
@@ -78,12 +79,6 @@ METHOD = (
     "text, and no human editor reviewed it before publication."
 )
 
-_BOILERPLATE = re.compile(
-    r"(click here|subscribe|sign up|newsletter|all rights reserved|copyright|cookie|follow us|read more|"
-    r"share this|advertisement|terms of (use|service)|privacy policy|this story has been|is a stub|"
-    r"contributed to this report|^photo:|^image:|javascript)",
-    re.I,
-)
 _STARTS_WELL = re.compile(r"^[\"“'‘(]?[A-Z0-9À-Þ]")
 #: A lede must make sense on its own: not open with a word that points back to something unseen.
 _ANAPHORIC = re.compile(
@@ -154,7 +149,7 @@ def article_sentences(a: Article) -> list[str]:
         n = len(s.split())
         if not (MIN_WORDS <= n <= MAX_WORDS):
             continue
-        if not _STARTS_WELL.match(s) or s.rstrip("\"”’')").endswith("?") or _BOILERPLATE.search(s):
+        if not _STARTS_WELL.match(s) or s.rstrip("\"”’')").endswith("?") or is_boilerplate_sentence(s):
             continue
         if not s.rstrip("\"”’')")[-1:] in ".!":
             continue
