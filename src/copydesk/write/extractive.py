@@ -267,7 +267,8 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
             j = int(np.argmax(sims[ci]))
             if sims[ci, j] >= opts.support_threshold:
                 src = m.sentences[a.id][j]
-                found = conflicts(c.text, src)
+                # the fact checks read English-style names and numbers: no disputes across languages
+                found = conflicts(c.text, src) if in_edition(a, opts.language) else []
                 if found:
                     # The same fact, told differently: not support, and shown to the reader when the other
                     # article is an independent source.
