@@ -74,6 +74,13 @@ def test_foreign_reports_count_and_are_listed_but_only_english_is_published(tmp_
         files = site_files(ed)
         assert json.loads(files["api/queue/untranslated.json"]) == q
         assert f"story/{queued.slug}/index.html" not in files
+        from fastapi.testclient import TestClient
+
+        from copydesk.web.app import create_app
+
+        client = TestClient(create_app(lambda: ed))
+        assert client.get("/api/queue/untranslated.json").json() == q
+        assert client.get(f"/story/{queued.slug}/").status_code == 404
 
         # An English report of the queued event arrives: the story is published and leaves the queue.
         d.import_lines([line("029", "en", "Alpha News", 5, ROWS["flores-wikinews-029-en"]["source_title_en"],
