@@ -41,7 +41,8 @@ __all__ = [
 #:   all 75, high accuracy:       more than 1.3 GB RSS after 45 s of loading (stopped).
 #: Articles are passages or longer, where low accuracy is as good as high; the model memory and start-up of
 #: high accuracy are not worth it. Restricting the set helps accuracy too (fewer near neighbours such as
-#: Bosnian for Croatian). These 31 languages: see `bench/language.py` for their figures.
+#: Bosnian for Croatian). These 31 languages, by `bench/language.py` on the test split (FLORES Wikinews, 1,600
+#: passages, each claiming English): accuracy 0.998 (all 75 languages: 0.993; trusting the claim: 0.063).
 LANGUAGES = (
     "en", "de", "fr", "es", "pt", "it", "nl", "hu", "pl", "cs", "sk", "ro", "hr", "sl", "sr", "uk", "bg", "ru",
     "el", "tr", "sv", "da", "nb", "fi", "et", "lv", "lt", "ar", "he", "zh", "ja",
