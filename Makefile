@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean browsers
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,7 +17,15 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/copydesk demo --data-dir .copydesk-demo
 
-test: $(STAMP)
+# System programs the tests drive: Debian's chromium (browser tests, through Playwright; never
+# `playwright install`). Installed when missing and we may; otherwise those tests skip and say why.
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -q chromium >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null); \
+	  else echo "make: chromium is missing (apt-get install chromium); browser tests will skip" >&2; fi; }
+
+test: $(STAMP) browsers
 	$(BIN)/python -m pytest -q
 
 clean:

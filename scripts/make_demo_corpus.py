@@ -4,7 +4,9 @@
 
 Converts the rows to copydesk's import format (JSON Lines: url, title, outlet, published, language, text,
 categories, license). A row without a `published` date takes the date its Wikinews categories name
-("December 6, 2004") when there is one; otherwise it stays without a date (the site says so).
+("December 6, 2004") when there is one; otherwise it stays without a date here, and `copydesk import` reads a
+dateline at the top of its text if it has one (copydesk.ingest.dates.dateline); else the site says "date not
+given by the sources". No date is ever guessed (not from the cited sources' dates, not from the row order).
 """
 
 import json
@@ -30,12 +32,13 @@ rows = [json.loads(line) for line in open(SRC / "wikinews_en_2004.jsonl", encodi
 out = []
 for r in rows:
     published = r.get("published")
+    categories = [c.strip() for c in r.get("categories", []) if c.strip()]  # some carry a leading space
     if not published:
-        for c in r.get("categories", []):
+        for c in categories:
             if DATE_CAT.match(c):
                 published = datetime.strptime(c, "%B %d, %Y").date().isoformat()
                 break
-    cats = [c for c in r.get("categories", []) if c != "Published" and not DATE_CAT.match(c)]
+    cats = [c for c in categories if c != "Published" and not DATE_CAT.match(c)]
     out.append({
         "url": r["url"], "title": r["title"], "outlet": OUTLETS[r["outlet"]], "published": published,
         "language": r.get("language") or "en", "text": r["text"], "categories": cats, "license": r["license"],

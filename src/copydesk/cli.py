@@ -129,6 +129,13 @@ class _Progress:
 
 
 def _print_reports(reports: dict) -> None:
+    poll = reports.get("poll")
+    if poll is not None:
+        pages = {k[len("pages-"):]: n for k, n in poll.counts.items() if k.startswith("pages-")}
+        polled = sum(n for k, n in pages.items() if k != "not-an-article")
+        if polled and pages.get("fetched", 0) * 2 < polled:
+            poll.errors.insert(0, f"poll: only {pages.get('fetched', 0)} of {polled} new article pages were fetched "
+                                  "(see `copydesk sources status` for why, per source)")
     for name, rep in reports.items():
         counts = ", ".join(f"{k} {v}" for k, v in sorted(rep.counts.items())) or "nothing to do"
         typer.echo(f"{name}: {counts}")
@@ -305,16 +312,39 @@ def demo(data_dir: Path = typer.Option(Path(".copydesk-demo"), "--data-dir", hel
     desk.close()
 
 
+def source_health(feed_outcome: str | None, pages: dict[str, int]) -> str:
+    """One word for a source: "healthy" only when its feed answers and its article pages were really fetched.
+
+    "not-polled" (never polled), "imported" (no feed), "feed-failing" (the last feed fetch failed), "no-pages"
+    (feed fine, but none of its articles' pages could be fetched: robots, errors, paywall), "degraded" (fewer than
+    half of its pages fetched), "healthy".
+    """
+    if feed_outcome is None:
+        return "not-polled"
+    if feed_outcome not in ("ok", "ok-warnings", "not-modified"):
+        return "feed-failing"
+    polled = sum(n for k, n in pages.items() if k != "not-an-article")
+    got = pages.get("fetched", 0)
+    if polled and not got:
+        return "no-pages"
+    if polled and got * 2 < polled:
+        return "degraded"
+    return "healthy"
+
+
 @sources_app.command("status")
 def sources_status(config: Optional[Path] = ConfigOpt) -> None:
-    """Health of every feed: last success, last outcome and error, consecutive errors, articles, non-articles."""
+    """Health of every feed: last success, last outcome and error, consecutive errors, articles, non-articles,
+    and what became of the article pages (fetched, paywalled, robots, not found, errors)."""
     desk = _desk(config)
     statuses = {s.url: s for s in desk.store.feed_statuses()}
     counts = desk.store.article_counts_by_outlet()
     non_articles = desk.store.non_article_counts_by_outlet()
+    pages = desk.store.fetch_outcome_counts_by_outlet()
     outlets = desk.store.outlets()
     typer.echo(f"{'outlet':<28} {'articles':>8} {'non-art':>7} {'last success':<20} {'outcome':<16} {'errors':>6}  "
-               "feed / last error")
+               f"{'health':<12} feed / last error")
+    unhealthy = 0
     for o in sorted(outlets.values(), key=lambda o: o.id):
         for url in o.feeds or ("(no feed: imported only)",):
             s = statuses.get(url)
@@ -322,10 +352,17 @@ def sources_status(config: Optional[Path] = ConfigOpt) -> None:
             outcome = (s.last_outcome or "-") if s else "not polled"
             errs = s.consecutive_errors if s else 0
             n_non = non_articles.get(o.id, 0)
+            health = source_health(s.last_outcome if s else None, pages.get(o.id, {})) if o.feeds else "imported"
+            unhealthy += health in ("feed-failing", "no-pages", "degraded")
             typer.echo(f"{o.id[:28]:<28} {counts.get(o.id, 0) - n_non:>8} {n_non:>7} {last:<20} {outcome:<16} "
-                       f"{errs:>6}  {url}")
+                       f"{errs:>6}  {health:<12} {url}")
             if s and s.last_error:
-                typer.echo(f"{'':<90}{s.last_error}")
+                typer.echo(f"{'':<103}{s.last_error}")
+        if pages.get(o.id):
+            detail = ", ".join(f"{k} {n}" for k, n in sorted(pages[o.id].items(), key=lambda kv: -kv[1]))
+            typer.echo(f"{'':<4}pages: {detail}")
+    if unhealthy:
+        typer.echo(f"{unhealthy} feed(s) not healthy: see the health column and the pages lines", err=True)
     desk.close()
 
 

@@ -106,6 +106,7 @@ class FeedEntry:
     guid: str | None = None
     language: str | None = None
     categories: tuple[str, ...] = ()
+    date_only: bool = False  # the entry's date states no time of day (``published`` is midnight UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ class ExtractedPage:
     language: str | None = None
     canonical_url: str | None = None
     paywalled: bool = False
+    date_only: bool = False  # the page's date states no time of day (``published`` is midnight UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,7 @@ class ArticleIn:
     origin: str = "feed"  # "feed", "import" or "demo"
     license: str | None = None  # when the text's licence is known (demo corpus)
     date_only: bool = False  # the source gave a date without a time of day: show it as a date
-    published_from: str | None = None  # where `published` came from: "feed", "page" or "import"
+    published_from: str | None = None  # where `published` came from: "feed", "page", "import" or "dateline"
     language_hint: str | None = None  # the language the feed, page or import line claims (a hint only)
     page_class: str | None = None  # "article", or why it is not one (see copydesk.ingest.classify); None: not classified
     page_class_reason: str | None = None  # human-readable detail of a non-article verdict
@@ -186,7 +188,12 @@ class Article:
 
     @property
     def when(self) -> datetime:
-        """The time used for ordering: publication time, or when we first saw it if the source gave none."""
+        """The time used for ordering and time windows (dedup, clustering, source order): the publication time
+        the source gave, or when we first saw the article if it gave none.
+
+        Only for ordering: the fallback to ``first_seen`` (a fetch or import time) is never shown as a date.
+        Readers are shown ``published`` (with ``date_only``), or "date not given by the sources".
+        """
         return self.published or self.first_seen
 
     @property
@@ -276,10 +283,34 @@ class SourceLink:
     outlet_name: str
     title: str
     url: str
-    published: datetime | None
+    published: datetime | None  # as the source gave it (never a fetch or import time); None: not given
     partial: bool = False
     reprint_of: int | None = None  # article id of the wire report this one reprints
     language: str | None = None  # the article's detected language (ISO 639-1); shown when not the edition's
+    date_only: bool = False  # ``published`` is a date without a time of day: show it as a date
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDates:
+    """When a story was first reported and last updated, from the publication dates its sources give.
+
+    ``first_reported`` is the earliest date a source gives, ``last_updated`` the latest (new coverage is what
+    updates a story; our own rewrites are not news and are not shown as its date). A ``*_date_only`` flag says the
+    value is a day, not a time: a date-only source on the earliest (latest) day makes that end a day, since it
+    may have come before (after) any timed source of that day. Both are None when no source gives a date: the
+    site then says "date not given by the sources". Computed by ``copydesk.write.dates.story_dates``.
+    """
+
+    first_reported: datetime | None = None
+    first_reported_date_only: bool = False
+    last_updated: datetime | None = None
+    last_updated_date_only: bool = False
+    dated_sources: int = 0  # source articles that give a publication date
+    undated_sources: int = 0  # source articles that give none
+
+    @property
+    def known(self) -> bool:
+        return self.first_reported is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,14 +327,17 @@ class WrittenStory:
     outlets: tuple[str, ...]  # outlet ids, independent groups first
     single_source: bool
     section: str
-    published: datetime  # first coverage
-    updated: datetime  # latest coverage
+    # Ordering times: the earliest and latest ``Article.when`` (a source's date, else when we first saw the
+    # article). They order stories and bound time windows; never shown as the story's date (see ``dates``).
+    published: datetime
+    updated: datetime
     method: str  # how the text was made, shown in the AI disclaimer
     language: str = "en"
     notes: tuple[str, ...] = ()  # reader-facing caveats (e.g. "Only one outlet has reported this story.")
     disagreements: tuple[Disagreement, ...] = ()
     verification: Verification | None = None
     coverage_by_lean: tuple[tuple[str, int], ...] = ()  # outlets per side ("left", "centre", "right", "unrated")
+    dates: StoryDates | None = None  # first reported / last updated as the sources give them; None: not computed
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,8 +370,7 @@ class UntranslatedStory:
     slug: str
     languages: tuple[str, ...]  # the sources' languages, most sources first
     sources: tuple[SourceLink, ...]
-    first_reported: datetime
-    last_updated: datetime
+    dates: StoryDates  # first reported, last updated: from the dates the sources give
 
 
 @dataclass(frozen=True, slots=True)

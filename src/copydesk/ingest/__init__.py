@@ -5,6 +5,7 @@
     extract.py  extract_article(html, url, opts) -> ExtractedPage | None
                 article_from_entry(entry, outlet_id, page, fetch) -> ArticleIn
     jsonl.py    read_import(lines) -> Iterator[ArticleIn | ImportLineError]
+    dates.py    parse_date, dateline, choose: publication dates as sources give them (date-only kept as a day)
 """
 
 from copydesk.ingest.extract import MIN_ARTICLE_CHARS, ExtractOptions, article_from_entry, extract_article

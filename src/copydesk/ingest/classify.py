@@ -52,6 +52,12 @@ KINDS = ("article", "error-page", "consent-wall", "login-wall", "registration-wa
 # (156 pages: 149 articles, 7 non-articles; bench/pages.py --split dev gives article_precision 0.993,
 # non_article_recall 0.857) and reported on the test split (159 pages: 0.9925 and 0.9375; trafilatura alone 0.916
 # and 0.19). No grid sweep was run; the dev split has few non-articles, so each value is a judgement backed by it.
+# Second pass (2026-12-04): 80 more recorded pages (17 non-articles: home/section pages, Incapsula and Project
+# Shield block pages, script-only shells; 63 articles from the same fixture sets, incl. Thai, Burmese and Korean)
+# and one trafilatura_eval teaser relabelled paywall. On the enlarged dev split (200 pages: 183 articles, 17
+# non-articles) the first-pass rules gave article_precision 0.971 and non_article_recall 0.71; the rules added then
+# (root-URL and listing index pages, challenge pages with some prose, Thai/Burmese prose, the article guard on error
+# wording) give 1.0 and 1.0; test split (195 pages: 171 articles, 24 non-articles) 0.969/0.79 -> 1.0/1.0.
 
 #: A sentence counts as prose when it has at least this many words and ends like a sentence.
 PROSE_MIN_WORDS = 8
@@ -76,6 +82,15 @@ CHALLENGE_MAX_VISIBLE_CHARS = 2000
 INDEX_MIN_HEADLINE_LINKS = 25
 INDEX_MIN_LINK_SHARE = 0.35
 INDEX_MAX_PROSE_CHARS = 800
+#: Home and section pages carry teaser paragraphs (the Yahoo UK and Bavarian portal home pages give 3,800-4,000
+#: prose characters), so the prose bound above misses them. Two signals need no prose bound: a fetched URL whose
+#: path is the site root (or a bare language/edition code: "/", "/en", "/es/") with at least this many headline
+#: links, and a page declaring itself a schema.org CollectionPage/SearchResultsPage with no article type. Both
+#: ignore og:type, which publishers set to "article" on their front pages too (the NYT en Español front page on
+#: dev). Set on dev (2026-12-04, second pass): the WordPress.com blog home page has 13 headline links; no labelled
+#: article has a root URL; the 12 undeclared articles with 25+ headline links and link shares up to 0.81
+#: (football.ua, leichtathletik.de) are why link share alone does not decide.
+INDEX_ROOT_MIN_HEADLINE_LINKS = 10
 
 _ERROR_TITLE = re.compile(
     r"(\b(400|401|403|404|410|429|500|502|503|504|999)\b.{0,40}\b(error|not found|forbidden|unavailable|denied|"
@@ -111,9 +126,18 @@ _ARTICLE_TYPES = frozenset({"article", "newsarticle", "reportagenewsarticle", "a
                             "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "blogposting",
                             "socialmediaposting", "scholarlyarticle", "techarticle", "report", "liveblogposting"})
 _INDEX_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website", "webpage", "profilepage"})
-_SENT_END = re.compile(r"[.!?…。！？।][\"'”’)\]」』]*$")
-# Scripts written without spaces between words (Chinese, Japanese, Thai...): a sentence's length counts instead.
-_NO_SPACES = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_LISTING_TYPES = frozenset({"collectionpage", "searchresultspage"})
+# a site root or a bare language/edition segment: "/", "/en", "/de/", "/index.html"
+_ROOT_PATH = re.compile(r"^/?(?:[a-z]{2}(?:-[a-z]{2})?/?|index\.\w{3,4})?$", re.I)
+_SENT_END = re.compile(r"[.!?…。！？।။][\"'”’)\]」』]*$")
+# Scripts written without spaces between words (Chinese, Japanese): a sentence's length counts instead. Korean is
+# written with spaces and full stops and is counted like Latin text.
+_NO_SPACES = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# Scripts with no sentence-final punctuation in common use (Thai, Lao, Khmer) or with their own (Burmese "။"):
+# a long line of running text counts as prose.
+_UNPUNCTUATED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+#: A line in those scripts counts as prose from this many characters (a Thai news sentence runs 60-150).
+UNPUNCTUATED_MIN_LINE_CHARS = 80
 _CJK_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?][」』”’)]*")
 
 
@@ -259,6 +283,11 @@ def prose(text: str) -> Prose:
     kept = "\n".join(ln for ln in lines if not is_boilerplate_line(ln))
     chars = sentences = 0
     for line in kept.splitlines():
+        if len(_UNPUNCTUATED.findall(line)) > len(line) // 3:
+            if len(line.strip()) >= UNPUNCTUATED_MIN_LINE_CHARS:
+                chars += len(line.strip())
+                sentences += 1
+            continue
         if len(_NO_SPACES.findall(line)) > len(line) // 3:
             # about two characters a word: a sentence of 16+ characters is one of 8+ words
             for s in _CJK_SENTENCE.findall(line):
@@ -296,7 +325,8 @@ def classify_page(url: str, title: str, text: str, *, status: int | None = None,
     # 1. error pages, blocked requests, bot checks
     if status is not None and (status >= 400 or status == 999):
         return PageVerdict("error-page", f"the server answered HTTP {status}")
-    if sig.challenge_markup and p.chars < opts.min_prose_chars and sig.visible_chars < CHALLENGE_MAX_VISIBLE_CHARS:
+    if sig.challenge_markup and sig.visible_chars < CHALLENGE_MAX_VISIBLE_CHARS and (
+            p.chars < opts.min_prose_chars or (not sig.says_article and p.chars < opts.wall_max_prose_chars)):
         return PageVerdict("error-page", "a bot check (challenge or captcha) stands instead of the page")
     m = _ERROR_TITLE.search(titles)
     # a fetched page titled as an error and not marked up as an article: its text is the error page's furniture;
@@ -304,7 +334,8 @@ def classify_page(url: str, title: str, text: str, *, status: int | None = None,
     if m and p.chars < (opts.wall_max_prose_chars if html else 2 * opts.min_prose_chars) and not sig.says_article:
         return PageVerdict("error-page", f"the title reads as an error page ({m.group(0).strip()!r})")
     errs = _phrases(seen[:5000], ERROR_PHRASES)
-    if errs and p.chars < opts.min_prose_chars:
+    # an article page (marked up as one, two sentences or more) keeps its verdict: "protected by reCAPTCHA" footers
+    if errs and p.chars < opts.min_prose_chars and not (sig.says_article and p.sentences >= 2):
         return PageVerdict("error-page", f"error-page wording ({errs[0]!r}) and no article text")
 
     # 2. walls: consent, login, registration, paywall; only when the page has little prose of its own
@@ -339,6 +370,15 @@ def classify_page(url: str, title: str, text: str, *, status: int | None = None,
         return PageVerdict("live-blog-shell", "a live blog without its updates (loaded by script)")
 
     # 4. index, section and home pages
+    declared_article = bool(sig.ld_types & _ARTICLE_TYPES)
+    if html and url and url.startswith("http") and _ROOT_PATH.match(urlsplit(url).path or "/") \
+            and sig.headline_links >= INDEX_ROOT_MIN_HEADLINE_LINKS and not declared_article:
+        return PageVerdict("index-page", f"the site's home page ({urlsplit(url).path or '/'}) with "
+                                         f"{sig.headline_links} headline links")
+    if html and sig.ld_types & _LISTING_TYPES and not declared_article \
+            and sig.headline_links >= opts.index_min_headline_links:
+        return PageVerdict("index-page", f"declared a listing ({', '.join(sorted(sig.ld_types & _LISTING_TYPES))})"
+                                         f" with {sig.headline_links} headline links")
     if html and p.chars < opts.index_max_prose_chars and sig.headline_links >= opts.index_min_headline_links \
             and sig.link_share >= opts.index_min_link_share and not _is_article_markup(sig, p, opts):
         return PageVerdict("index-page", f"{sig.headline_links} headline links, {sig.link_share:.0%} of the page "

@@ -4,8 +4,13 @@ Steps, in order:
 1. ``extract_article`` parses the page once with lxml to read what trafilatura does not give us (``<html lang>``,
    JSON-LD ``isAccessibleForFree``, paywall classes), then runs ``trafilatura.bare_extraction`` on the bytes and
    converts its ``Document`` to our ``ExtractedPage``. trafilatura objects never leave this module.
+   The publication date is the page's own metadata (JSON-LD ``datePublished``, ``article:published_time`` and
+   the other tags of ``copydesk.ingest.dates.PAGE_DATE_KEYS``, ``<time itemprop="datePublished">``), else
+   trafilatura's date (htmldate gives a day without a time, so it is date-only).
 2. ``article_from_entry`` merges a feed entry with the extracted page (or the lack of one) into an ``ArticleIn``,
-   marking it ``partial`` when the page gave no usable article text.
+   marking it ``partial`` when the page gave no usable article text. Its publication date comes from the feed
+   entry, the page metadata or a dateline at the top of the text, in the precedence of
+   ``copydesk.ingest.dates.choose`` (never from the fetch time).
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import lxml.etree
 import lxml.html
 import trafilatura
 
-from copydesk.ingest._text import collapse_spaces, is_http_url, parse_iso_datetime, primary_language
+from copydesk.ingest._text import collapse_spaces, is_http_url, primary_language
+from copydesk.ingest.dates import PAGE_DATE_KEYS, SourceDate, choose, dateline, parse_date, plausible
 from copydesk.models import ArticleIn, ExtractedPage, FeedEntry, FetchResult
 
 log = logging.getLogger(__name__)
@@ -114,14 +120,17 @@ def extract_article(html: bytes, url: str, opts: ExtractOptions = DEFAULT_EXTRAC
     canonical = _str_or_none(getattr(doc, "url", None)) or signals.canonical
     if canonical and not is_http_url(canonical):
         canonical = None
+    # Our own reading of the page's metadata first (it keeps the time of day); trafilatura's date is a day.
+    published = signals.published or _date_or_none(getattr(doc, "date", None))
     return ExtractedPage(
         text=text,
         title=title,
         author=_str_or_none(getattr(doc, "author", None)),
-        published=_date_or_none(getattr(doc, "date", None)),
+        published=published[0] if published else None,
         language=primary_language(getattr(doc, "language", None)) or signals.language,
         canonical_url=canonical,
         paywalled=paywalled,
+        date_only=published[1] if published else False,
     )
 
 
@@ -135,9 +144,10 @@ def article_from_entry(
     """Merge a feed entry with its extracted page.
 
     The feed's own fields win where both have one (the outlet wrote them on purpose; extracted metadata is a
-    guess), except the URL: after redirects the fetch's final URL replaces tracking links. The article is
-    ``partial`` (text empty, feed summary kept) when the page is missing, its fetch failed, it is paywalled or
-    blocked, or its text is shorter than ``min_article_chars``.
+    guess), except the URL and a date: a page date with a time refines a feed date without one
+    (``copydesk.ingest.dates.choose``), and after redirects the fetch's final URL replaces tracking links. The
+    article is ``partial`` (text empty, feed summary kept) when the page is missing, its fetch failed, it is
+    paywalled or blocked, or its text is shorter than ``min_article_chars``.
     """
     fetched_ok = fetch is not None and fetch.outcome == "ok"
     usable = (
@@ -149,19 +159,31 @@ def article_from_entry(
     url = entry.url
     if fetch is not None and fetched_ok and fetch.final_url and is_http_url(fetch.final_url):
         url = fetch.final_url
+    date = choose([
+        SourceDate(entry.published, entry.date_only, "feed") if entry.published else None,
+        SourceDate(page.published, page.date_only, "page") if page is not None and page.published else None,
+        _dateline(page.text) if usable and page is not None else None,
+    ])
     return ArticleIn(
         url=url,
         outlet_id=outlet_id,
         title=entry.title or (page.title if page and page.title else "") or "",
         text=page.text if usable and page is not None else "",
         summary=entry.summary,
-        published=entry.published or (page.published if page else None),
+        published=date.when if date else None,
         language=entry.language or (page.language if page else None),
         author=entry.author or (page.author if page else None),
         partial=not usable,
         categories=entry.categories,
         origin="feed",
+        date_only=date.date_only if date else False,
+        published_from=date.origin if date else None,
     )
+
+
+def _dateline(text: str) -> SourceDate | None:
+    found = dateline(text)
+    return SourceDate(found[0], found[1], "dateline") if found else None
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -177,6 +199,7 @@ class _Signals:
     not_free: bool = False  # JSON-LD isAccessibleForFree=false
     paywall_class: bool = False
     page_text_phrase: bool = False  # a paywall phrase anywhere in the visible page
+    published: tuple[datetime, bool] | None = None  # (UTC, date_only) from the page's metadata
 
 
 def _page_signals(html: bytes) -> _Signals:
@@ -223,7 +246,54 @@ def _page_signals(html: bytes) -> _Signals:
     visible = " ".join(root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")).lower()
     visible = collapse_spaces(visible)
     phrase = any(p in visible for p in PAYWALL_PHRASES)
-    return _Signals(language, title, canonical, not_free, paywall_class, phrase)
+    return _Signals(language, title, canonical, not_free, paywall_class, phrase, _page_date(root))
+
+
+def _page_date(root: lxml.html.HtmlElement) -> tuple[datetime, bool] | None:
+    """The publication date the page's metadata states, as (UTC, date_only).
+
+    Read in this order: JSON-LD ``datePublished`` (then ``dateCreated``), the ``<meta>`` tags of
+    ``PAGE_DATE_KEYS`` (property, name or itemprop, any case), then ``<time itemprop="datePublished">`` or
+    ``<time pubdate>``. The first readable, plausible value wins; if it is date-only, a later one with a time on
+    the same day (give or take one) refines it, as in ``copydesk.ingest.dates.choose``.
+    """
+    raw: list[str] = []
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        text = script.text or ""
+        if "datePublished" not in text and "dateCreated" not in text:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        raw.extend(_jsonld_dates(data, "datePublished") or _jsonld_dates(data, "dateCreated"))
+    metas: dict[str, str] = {}
+    for meta in root.xpath("//meta[@content]"):
+        for attr in ("property", "name", "itemprop"):
+            key = (meta.get(attr) or "").strip().lower()
+            if key in PAGE_DATE_KEYS and key not in metas:
+                metas[key] = str(meta.get("content"))
+    raw.extend(metas[k] for k in PAGE_DATE_KEYS if k in metas)
+    raw.extend(str(v) for v in root.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime'))
+    found = []
+    for value in raw[:20]:
+        parsed = parse_date(value)
+        if parsed is not None and plausible(parsed[0]):
+            found.append(SourceDate(parsed[0], parsed[1], "page"))
+    best = choose(found)
+    return (best.when, best.date_only) if best else None
+
+
+def _jsonld_dates(data: object, key: str, depth: int = 0) -> list[str]:
+    if depth > 20:
+        return []
+    if isinstance(data, dict):
+        value = data.get(key)
+        own = [value] if isinstance(value, str) and value.strip() else []
+        return own + [d for v in data.values() if isinstance(v, dict | list) for d in _jsonld_dates(v, key, depth + 1)]
+    if isinstance(data, list):
+        return [d for v in data for d in _jsonld_dates(v, key, depth + 1)]
+    return []
 
 
 def _jsonld_not_free(data: object, depth: int = 0) -> bool:
@@ -272,13 +342,11 @@ def _str_or_none(value: object) -> str | None:
     return None
 
 
-def _date_or_none(value: object) -> datetime | None:
+def _date_or_none(value: object) -> tuple[datetime, bool] | None:
+    """trafilatura's date (htmldate's "%Y-%m-%d": a day, so date-only unless it states a time)."""
     if not isinstance(value, str) or not value.strip():
         return None
-    try:
-        parsed = parse_iso_datetime(value)
-    except ValueError:
-        return None
-    if parsed > datetime.now(UTC) + timedelta(days=2):  # a page dated in the future is a parsing mistake
+    parsed = parse_date(value)
+    if parsed is None or not plausible(parsed[0]):  # a page dated in the future is a parsing mistake
         return None
     return parsed

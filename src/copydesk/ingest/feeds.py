@@ -8,7 +8,9 @@ Steps, in order:
 3. feedparser parses the bytes, which are handed over as a stream: given ``bytes`` it would first try them as a
    *file name* and read that local file, and given a ``str`` URL it would fetch it with no timeout.
 4. Entries are converted to ``FeedEntry``: absolute http(s) links only, summary HTML to plain text, dates to aware
-   UTC. Entries without a usable link are skipped with a warning; bozo feeds still give their entries.
+   UTC, with ``date_only`` set when the feed's date states no time of day (``2004-11-23``, ``Tue, 23 Nov 2004``:
+   shown as a date, never as "00:00 UTC"; see ``copydesk.ingest.dates``). Entries without a usable link are
+   skipped with a warning; bozo feeds still give their entries.
 
 A body that is not a feed at all raises ``FeedError("feed: ...")``; everything else returns a ``ParsedFeed``
 whose ``warnings`` say what was tolerated.
@@ -20,18 +22,17 @@ import io
 import json
 import re
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
 
 from copydesk.errors import FeedError
+from copydesk.ingest.dates import has_time, parse_date
 from copydesk.ingest._text import (
     collapse_spaces,
     html_to_text,
     is_http_url,
-    parse_iso_datetime,
     primary_language,
     struct_time_to_utc,
 )
@@ -125,11 +126,7 @@ def _xml_entry(
             if summary:
                 break
     title = _plain(raw.get("title") or "", raw.get("title_detail"))
-    published = None
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        published = struct_time_to_utc(raw.get(key))
-        if published is not None:
-            break
+    published, date_only = _xml_date(raw)
     if published is None and any(raw.get(k) for k in ("published", "updated", "created")):
         warnings.append(f"feed: entry {index} has an unreadable date; left empty")
     language = None
@@ -150,7 +147,30 @@ def _xml_entry(
         guid=(raw.get("id") or "").strip() or None,
         language=language or feed_language,
         categories=categories,
+        date_only=date_only,
     )
+
+
+def _xml_date(raw: Any) -> tuple[datetime | None, bool]:
+    """The entry's date (published, else updated, else created) and whether it states no time of day.
+
+    feedparser turns "2004-11-23" and "Tue, 23 Nov 2004" into midnight like any time, so the raw string decides
+    (``copydesk.ingest.dates.has_time``). A date feedparser cannot read ("November 23, 2004") is read by
+    ``copydesk.ingest.dates.parse_date``.
+    """
+    for key in ("published", "updated", "created"):
+        text = raw.get(key)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        parsed = struct_time_to_utc(raw.get(f"{key}_parsed"))
+        if parsed is not None:
+            if has_time(text):
+                return parsed, False
+            return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC), True
+        ours = parse_date(text)
+        if ours is not None:
+            return ours
+    return None, False
 
 
 def _entry_link(raw: Any, feed_url: str) -> str | None:
@@ -330,7 +350,7 @@ def _json_entry(
     if not summary and isinstance(item.get("content_html"), str):
         summary = html_to_text(item["content_html"])
     title = html_to_text(item["title"]) if isinstance(item.get("title"), str) else ""
-    published = None
+    published, date_only = None, False
     for key in ("date_published", "date_modified"):
         value = item.get(key)
         if isinstance(value, str) and value.strip():
@@ -338,6 +358,7 @@ def _json_entry(
             if published is None:
                 warnings.append(f"feed: item {index} has an unreadable {key} {value[:40]!r}; left empty")
             else:
+                date_only = not has_time(value)
                 break
     authors = item.get("authors") if isinstance(item.get("authors"), list) else [item.get("author")]
     names = [a["name"].strip() for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
@@ -352,20 +373,15 @@ def _json_entry(
         guid=str(guid).strip() if isinstance(guid, str | int) and str(guid).strip() else None,
         language=primary_language(item.get("language")) or feed_language,
         categories=tuple(dict.fromkeys(collapse_spaces(t) for t in tags if isinstance(t, str) and t.strip())),
+        date_only=date_only,
     )
 
 
 def _json_date(value: str) -> datetime | None:
-    """RFC 3339 as the spec says; RFC 822 too, which some real JSON Feeds use (copied from their RSS)."""
-    try:
-        return parse_iso_datetime(value)
-    except ValueError:
-        pass
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    """RFC 3339 as the spec says; RFC 822 and written dates too, which some real JSON Feeds use (copied from
+    their RSS or their page). A value without a time of day is midnight UTC (the caller marks it date-only)."""
+    parsed = parse_date(value)
+    return parsed[0] if parsed else None
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 Each line is a JSON object with ``url`` (http/https), ``title`` and ``outlet`` (an outlet id or name, kept raw in
 ``ArticleIn.outlet_id`` for the caller to resolve against the registry), and optionally ``published`` (ISO 8601;
-date-only and naive values are UTC), ``language``, ``text``, ``summary``, ``categories`` (list of strings) and
-``license``. Unknown keys are ignored. Blank lines are skipped. A bad line yields ``ImportLineError(line, reason)``
-in place of an article and reading goes on.
+naive values are UTC; a date without a time, "2004-11-23", is kept as that day, ``date_only``), ``language``,
+``text``, ``summary``, ``categories`` (list of strings) and ``license``. Unknown keys are ignored. Blank lines
+are skipped. A bad line yields ``ImportLineError(line, reason)`` in place of an article and reading goes on.
+
+The article's date is the line's ``published``; without one, a dateline at the top of its ``text``
+(``copydesk.ingest.dates.dateline``: "Tuesday, November 23, 2004"); without either it has no date. Never the
+time of the import (``published_from`` says which: "import" or "dateline").
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import IO, Any
 
 from copydesk.errors import ImportLineError
 from copydesk.ingest._text import collapse_spaces, is_http_url, parse_iso_datetime, primary_language
+from copydesk.ingest.dates import SourceDate, choose, dateline, has_time
 from copydesk.models import ArticleIn
 
 #: Longest accepted line. A long article is about 100 KB of JSON; 10 MB leaves room for anything real and keeps
@@ -93,13 +98,14 @@ def _article(data: dict[str, Any], number: int) -> ArticleIn:
     title = collapse_spaces(html.unescape(_required_str(data, "title", number)))
     outlet = _required_str(data, "outlet", number).strip()
 
-    published = None
+    given = None
     raw_published = _optional_str(data, "published", number)
     if raw_published:
         try:
             published = parse_iso_datetime(raw_published)
         except ValueError:
             raise ImportLineError(number, f"published: not an ISO 8601 date: {raw_published[:40]!r}") from None
+        given = SourceDate(published, not has_time(raw_published), "import")
 
     raw_language = _optional_str(data, "language", number)
     language = primary_language(raw_language) if raw_language else None
@@ -113,19 +119,23 @@ def _article(data: dict[str, Any], number: int) -> ArticleIn:
         raise ImportLineError(number, "categories must be a list of strings")
 
     text = html.unescape(_optional_str(data, "text", number) or "").strip()
+    found = dateline(text) if given is None or given.date_only else None
+    date = choose([given, SourceDate(found[0], found[1], "dateline") if found else None])
     return ArticleIn(
         url=url.strip(),
         outlet_id=outlet,
         title=title,
         text=text,
         summary=html.unescape(_optional_str(data, "summary", number) or "").strip(),
-        published=published,
+        published=date.when if date else None,
         language=language,
         author=(_optional_str(data, "author", number) or "").strip() or None,
         partial=not text,
         categories=tuple(dict.fromkeys(c.strip() for c in categories if c.strip())),
         origin="import",
         license=(_optional_str(data, "license", number) or "").strip() or None,
+        date_only=date.date_only if date else False,
+        published_from=date.origin if date else None,
     )
 
 

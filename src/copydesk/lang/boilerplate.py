@@ -200,6 +200,10 @@ ERROR_PHRASES = (
     "seite nicht gefunden", "seite wurde nicht gefunden", "die angeforderte seite", "fehler 404", "nicht gefunden",
     "az oldal nem található", "a keresett oldal nem található", "oldal nem található", "hiba történt",
     "page introuvable", "page non trouvée", "página no encontrada", "no se ha encontrado la página",
+    # block pages of bot-protection services (Incapsula, Project Shield, Akamai), and in other languages
+    "request unsuccessful", "incapsula incident", "you will be connected to", "reference #18.",
+    "you don't have permission to access", "zugriff verweigert", "accès refusé", "acceso denegado",
+    "hozzáférés megtagadva",
 )
 
 

@@ -43,17 +43,20 @@ def held_reason(articles: Iterable[Article], edition_language: str) -> str:
 
 def queue_entry(story_id: str, slug: str, articles: Iterable[Article], outlets: dict[str, Outlet]) -> UntranslatedStory:
     """One story of the "not yet in <edition language>" queue, from its stored articles."""
+    from copydesk.write.dates import story_dates  # here: copydesk.write imports this module
+
     arts = sorted(articles, key=lambda a: (a.when, a.id))
     langs = Counter(a.language or "und" for a in arts)
     sources = tuple(
         SourceLink(article_id=a.id, outlet_id=a.outlet_id,
                    outlet_name=outlets[a.outlet_id].name if a.outlet_id in outlets else a.outlet_id,
                    title=a.title, url=a.url, published=a.published, partial=a.partial,
-                   reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None, language=a.language)
+                   reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None, language=a.language,
+                   date_only=a.date_only)
         for a in arts
     )
     return UntranslatedStory(story_id=story_id, slug=slug, languages=tuple(k for k, _ in langs.most_common()),
-                             sources=sources, first_reported=arts[0].when, last_updated=arts[-1].when)
+                             sources=sources, dates=story_dates(arts))
 
 
 def queue_title(edition_language: str) -> str:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from copydesk.models import Change
 from copydesk.verify.facts import DEMONYM, GROUP_WORDS, QUOTED_SPAN, REPORTING, quotes_paired
-from copydesk.neutral.lexicon import (CLICKBAIT, LITERAL_AFTER, SAY_VERBS, SENSATIONAL, TERMS, loaded_kind,
-                                      removable)
+from copydesk.neutral import grammar
+from copydesk.neutral.lexicon import (CLICKBAIT, FIXED, LITERAL_AFTER, PEACOCK, SAY_VERBS, SENSATIONAL, TABLE_NOUNS,
+                                      TERMS, loaded_kind, pattern_lexicon, removable, vader_lexicon)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
@@ -23,6 +24,7 @@ _LINKING = frozenset("and or but nor to for of in on at by with than as from tha
 _DEGREE = frozenset("more most less least very so too as quite rather how".split())
 _SUBJECTS = frozenset("he she they it who which i we you".split())
 _DETERMINERS = frozenset("a an the his her its their our this that these those some any another such".split())
+_INTRANSITIVE = frozenset("rise rises rose rising fall falls fell falling".split())
 #: Longest text treated as a sentence (a page is not edited).
 MAX_CHARS = 2000
 #: A sentence with at least this many loaded words outside quotations is loaded (the shipped detector's rule;
@@ -45,12 +47,47 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in QUOTED_SPAN.finditer(text)]
 
 
+_FIXED = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in FIXED) + r")(?![\w-])", re.I)
+
+
+def _part_of_word(text: str, start: int, end: int) -> bool:
+    before, after = text[start - 1:start] if start else "", text[end:end + 1]
+    return any(c.isalnum() or c in "_/@#" for c in before + after) or after in ("-", "'", "’") and \
+        text[end + 1:end + 2].isalnum()
+
+
 def loaded_words(text: str) -> list[Hit]:
     """Loaded words outside quotations, with what would replace each. A sentence with an unclosed quotation
-    (one part of a quotation that runs over several sentences) is not touched at all."""
+    (one part of a quotation that runs over several sentences) is not touched at all. An edit the word lists
+    allow is kept only when the parser finds that it leaves a well-formed phrase (`grammar`); otherwise the
+    word is reported and left (replacement None)."""
+    hits = _lexical_hits(text)
+    if not any(h.replacement is not None for h in hits):
+        return hits
+    doc = grammar.parse(text)
+    out = []
+    for h in hits:
+        if h.replacement is not None:
+            low = h.word.lower()
+            if doc is None:
+                fits = False
+            elif h.replacement == "":
+                fits = grammar.deletion_fits(doc, h.start, h.end)
+            else:
+                part = ("say-verb" if h.kind == "say-verb" else "noun" if low in TABLE_NOUNS else
+                        "intransitive" if h.replacement.split()[0] in _INTRANSITIVE else "verb")
+                fits = grammar.replacement_fits(doc, h.start, h.end, part)
+            if not fits:
+                h = Hit(h.word, h.start, h.end, h.kind, None)
+        out.append(h)
+    return out
+
+
+def _lexical_hits(text: str) -> list[Hit]:
+    """Loaded words found by the word lists alone, with the edit the lists allow (before the parser's check)."""
     if len(text) > MAX_CHARS or not quotes_paired(text):
         return []  # longer than any sentence: not a sentence, left alone
-    quoted = _quoted_spans(text)
+    quoted = _quoted_spans(text) + [m.span() for m in _FIXED.finditer(text)]
     words = list(_WORD.finditer(text))
     reported = bool(REPORTING.search(text))
     hits = []
@@ -59,6 +96,8 @@ def loaded_words(text: str) -> list[Hit]:
             continue
         if k and m.group(0)[:1].isupper():
             continue  # a name ("Supreme Court", "Magic Kingdom"), not a judgement
+        if _part_of_word(text, m.start(), m.end()):
+            continue  # "naïve", "Zürich", "COVID19": the letters around it make another word
         kind = loaded_kind(m.group(0))
         if kind is None:
             continue
@@ -84,7 +123,10 @@ def loaded_words(text: str) -> list[Hit]:
         nxt = words[k + 1].group(0) if follows else ""
         qualifies = nxt[:1].isalpha() and nxt.lower() not in _LINKING
         prev = words[k - 1].group(0).lower() if k else ""
-        if replacement == "" and prev in _DEGREE:
+        if replacement == "" and low == "so-called" and (loaded_kind(nxt_word) is not None or vader_lexicon().get(
+                nxt_word, 0.0) or pattern_lexicon().get(nxt_word, (0.0, 0.0))[0] >= 0.5):
+            replacement = None  # "so-called immoral activities": the words keep the judgement at a distance
+        elif replacement == "" and prev in _DEGREE:
             replacement = None  # "the more prestigious post", "one of the most dramatic": nothing left to compare
         elif replacement == "" and (not qualifies or prev in _COPULAS):
             replacement = None  # "the policy is controversial due to ...": deleting would change what it says
@@ -98,42 +140,81 @@ def loaded_words(text: str) -> list[Hit]:
 
 
 def is_loaded(text: str) -> bool:
-    return len(loaded_words(text)) >= LOADED_MIN_HITS
+    return len(_lexical_hits(text)) >= LOADED_MIN_HITS
 
 
 def _match_case(new: str, old: str) -> str:
     return new[:1].upper() + new[1:] if old[:1].isupper() and new else new
 
 
-def _fix_article(text: str) -> str:
-    """"a attack" -> "an attack", "an large" -> "a large" after a deletion."""
-    text = re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", r"\1n ", text)
-    return re.sub(r"\b([Aa])n (?=[^aeiouAEIOU\W])(?!hour|honest|honou?r|heir)", r"\1 ", text)
+_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=\s))([Aa]n?) $")
+_NEXT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+#: Words spelt with a vowel that sound a consonant ("a unique", "a one-off") and the reverse ("an hour").
+_VOWEL_AS_CONSONANT = re.compile(r"(?:uni|use|usu|uti|ura|ure|uro|eu|ewe|one\b|one-|once|ubiq|utop)", re.I)
+_SILENT_H = re.compile(r"(?:hour|honest|honou?r|heir)", re.I)
+
+
+def _article_for(word: str) -> str:
+    vowel = word[:1].lower() in "aeiou"
+    if vowel and _VOWEL_AS_CONSONANT.match(word) or not vowel and not _SILENT_H.match(word):
+        return "a"
+    return "an"
+
+
+def _fix_article(text: str, at: int) -> str:
+    """"a attack" -> "an attack", "an large" -> "a large" where an edit at ``at`` changed the next word. Only
+    the article right before the edit is touched: the rest of the sentence stays as its source wrote it."""
+    m = _ARTICLE_BEFORE.search(text[:at])
+    nxt = _NEXT_WORD.match(text, at)
+    if not m or not nxt:
+        return text
+    want = _article_for(nxt.group(0))
+    if m.group(1).lower() == want:
+        return text
+    return text[:m.start(1)] + _match_case(want, m.group(1)) + text[m.end(1):]
+
+
+#: Why a word was changed, as the story page's audit trail shows it ("“claimed” → “said” (a verb of saying
+#: that takes sides)", "“shocking” removed (sensational word)").
+REASONS = {"sensational": "sensational word", "subjective": "a judgement, not a fact", "emotional": "emotive word",
+           "say-verb": "a verb of saying that takes sides", "promotional": "promotional word",
+           "intensifier": "intensifier"}
+_INTENSIFIERS = frozenset("absolutely utterly totally truly incredibly dramatically stunningly shockingly".split())
+
+
+def _reason(h: Hit) -> str:
+    low = h.word.lower()
+    kind = ("intensifier" if low in _INTENSIFIERS else
+            "promotional" if h.kind == "sensational" and low in PEACOCK else h.kind)
+    return REASONS.get(kind, f"{kind} word")
 
 
 def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
-    """The sentence with its replaceable loaded words replaced or deleted, and the edits made."""
+    """The sentence with its replaceable loaded words replaced or deleted, and the edits made. Nothing else in
+    the sentence changes: a deletion takes the word and the space after it, a replacement only the word, and
+    an "a"/"an" right before either is made to agree with the word that now follows it."""
     hits = [h for h in loaded_words(text) if h.replacement is not None]
     if not hits:
         return text, ()
-    out, pos, edits = [], 0, []
+    out, pos, marks, edits = "", 0, [], []
     for h in hits:
-        out.append(text[pos:h.start])
         new = _match_case(h.replacement or "", h.word)
+        end = h.end
         if not new:
-            # deleting: drop one adjacent space (and a comma made dangling by it)
-            if out and out[-1].endswith(" "):
-                out[-1] = out[-1][:-1]
-            elif text[h.end:h.end + 1] == " ":
-                h = Hit(h.word, h.start, h.end + 1, h.kind, h.replacement)
-        out.append(new)
-        pos = h.end
-        edits.append(Edit(h.word, new, f"{h.kind} word {'removed' if not new else 'replaced'}"))
-    out.append(text[pos:])
-    result = _fix_article(re.sub(r"\s+([,.;:])", r"\1", re.sub(r"  +", " ", "".join(out)))).strip()
-    if result and text[:1].isupper():
-        result = result[0].upper() + result[1:]
-    return result, tuple(edits)
+            if text[h.end:h.end + 1] != " ":
+                continue  # a deletion always has a word after it (see loaded_words); anything else stays
+            end += 1
+        out += text[pos:h.start]
+        marks.append(len(out))
+        out += new
+        pos = end
+        edits.append(Edit(h.word, new, _reason(h)))
+    out += text[pos:]
+    for at in reversed(marks):
+        out = _fix_article(out, at)
+    if marks and marks[0] == 0 and out[:1].islower() and text[:1].isupper():
+        out = out[0].upper() + out[1:]  # the first word went: the next one starts the sentence
+    return out, tuple(edits)
 
 
 _HEADLINE_QUOTE = re.compile(r"(?<![A-Za-z])['‘][^'‘’]+['’](?![A-Za-z])")

@@ -189,6 +189,17 @@ class Store:
             return dict(s.execute(select(ArticleRow.outlet_id, func.count()).where(~_IS_ARTICLE)
                                   .group_by(ArticleRow.outlet_id)).all())
 
+    def fetch_outcome_counts_by_outlet(self) -> dict[str, dict[str, int]]:
+        """Polled articles per outlet and page fetch outcome ("fetched", "robots-unreachable", ...)."""
+        out: dict[str, dict[str, int]] = {}
+        with self.session() as s:
+            rows = s.execute(select(ArticleRow.outlet_id, ArticleRow.fetch_outcome, func.count())
+                             .where(ArticleRow.fetch_outcome.is_not(None))
+                             .group_by(ArticleRow.outlet_id, ArticleRow.fetch_outcome)).all()
+        for outlet_id, outcome, n in rows:
+            out.setdefault(outlet_id, {})[outcome] = n
+        return out
+
     def article_counts_by_outlet(self) -> dict[str, int]:
         with self.session() as s:
             return dict(s.execute(select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)).all())
@@ -202,6 +213,33 @@ class Store:
                 chunk = urls[i:i + 500]
                 found.update(s.scalars(select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(chunk))))
         return found
+
+    def to_refetch(self, canonical_urls: Iterable[str], outcomes: Iterable[str]) -> dict[str, int]:
+        """Canonical URL -> article id of the stored articles among ``canonical_urls`` whose page fetch ended with
+        one of ``outcomes`` (a site that did not answer: worth another try)."""
+        urls, wanted = list(canonical_urls), list(outcomes)
+        found: dict[str, int] = {}
+        with self.session() as s:
+            for i in range(0, len(urls), 500):
+                q = select(ArticleRow.canonical_url, ArticleRow.id).where(
+                    ArticleRow.canonical_url.in_(urls[i:i + 500]), ArticleRow.fetch_outcome.in_(wanted))
+                found.update(dict(s.execute(q).all()))
+        return found
+
+    def refetched(self, article_id: int, a: ArticleIn) -> None:
+        """A page fetched again: its text, verdict and outcome replace the old ones; a story it is already part of
+        is written again (its sentences are recomputed)."""
+        with self.session() as s, s.begin():
+            row = s.get(ArticleRow, article_id)
+            if row is None:
+                return
+            row.text, row.partial, row.fetch_outcome = a.text, a.partial, a.fetch_outcome
+            row.page_class, row.page_class_reason = a.page_class, a.page_class_reason
+            if a.published and not row.published:
+                row.published, row.date_only, row.published_from = a.published, a.date_only, a.published_from
+            row.sentence_vectors = None
+            if row.story_id:
+                s.execute(update(StoryRow).where(StoryRow.id == row.story_id).values(dirty=True))
 
     def add_article(self, a: ArticleIn, canonical_url: str) -> int | None:
         """Store a new article; None when its canonical URL is already stored (a duplicate)."""

@@ -1,4 +1,9 @@
-"""Conversions between our dataclasses and JSON-able dicts (database columns, the JSON API)."""
+"""Conversions between our dataclasses and JSON-able dicts (database columns, the JSON API).
+
+Stored JSON stays readable as the model grows: a key a row lacks takes its default. Rows written before stories
+had ``dates`` (and sources ``date_only``) get them on loading, computed from their sources by the same rule
+(``copydesk.write.dates.story_dates``; see ``_source_from_dict`` for the sources' ``date_only``).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from copydesk.models import (
     Rating,
     Section,
     SourceLink,
+    StoryDates,
     Support,
     Verification,
     WrittenSentence,
@@ -94,10 +100,52 @@ def written_to_dict(w: WrittenStory) -> dict[str, Any]:
         "disagreements": [asdict(x) for x in w.disagreements],
         "verification": asdict(w.verification) if w.verification else None,
         "coverage_by_lean": [list(x) for x in w.coverage_by_lean],
+        "dates": _dates_to_dict(w.dates) if w.dates is not None else None,
     }
 
 
+def _dates_to_dict(d: StoryDates) -> dict[str, Any]:
+    return {
+        "first_reported": d.first_reported.isoformat() if d.first_reported else None,
+        "first_reported_date_only": d.first_reported_date_only,
+        "last_updated": d.last_updated.isoformat() if d.last_updated else None,
+        "last_updated_date_only": d.last_updated_date_only,
+        "dated_sources": d.dated_sources,
+        "undated_sources": d.undated_sources,
+    }
+
+
+def _dates_from_dict(d: dict[str, Any]) -> StoryDates:
+    return StoryDates(
+        first_reported=_dt(d.get("first_reported")),
+        first_reported_date_only=bool(d.get("first_reported_date_only", False)),
+        last_updated=_dt(d.get("last_updated")),
+        last_updated_date_only=bool(d.get("last_updated_date_only", False)),
+        dated_sources=int(d.get("dated_sources", 0)),
+        undated_sources=int(d.get("undated_sources", 0)),
+    )
+
+
+def _source_from_dict(s: dict[str, Any], legacy: bool) -> SourceLink:
+    published = _dt(s["published"])
+    date_only = s.get("date_only")
+    if date_only is None:
+        # Before sources recorded it, a date-only source was stored as midnight UTC, and a source's own time is
+        # almost never exactly midnight: read an old row's midnight as a date (shown as one, never "00:00 UTC").
+        date_only = legacy and published is not None and (published.hour, published.minute, published.second,
+                                                           published.microsecond) == (0, 0, 0, 0)
+    return SourceLink(**{**s, "published": published, "date_only": bool(date_only)})
+
+
 def written_from_dict(d: dict[str, Any]) -> WrittenStory:
+    legacy = "dates" not in d  # written before stories carried their dates
+    sources = tuple(_source_from_dict(s, legacy) for s in d["sources"])
+    if d.get("dates"):
+        dates = _dates_from_dict(d["dates"])
+    else:
+        from copydesk.write.dates import story_dates  # the one rule, also for rows written before it existed
+
+        dates = story_dates(sources)
     return WrittenStory(
         story_id=d["story_id"],
         slug=d["slug"],
@@ -106,7 +154,7 @@ def written_from_dict(d: dict[str, Any]) -> WrittenStory:
         body=tuple(
             Section(sec["heading"], tuple(_sentence_from_dict(s) for s in sec["sentences"])) for sec in d["body"]
         ),
-        sources=tuple(SourceLink(**{**s, "published": _dt(s["published"])}) for s in d["sources"]),
+        sources=sources,
         independent_sources=d["independent_sources"],
         outlets=tuple(d["outlets"]),
         single_source=d["single_source"],
@@ -121,4 +169,5 @@ def written_from_dict(d: dict[str, Any]) -> WrittenStory:
         ),
         verification=Verification(**d["verification"]) if d.get("verification") else None,
         coverage_by_lean=tuple((str(k), int(n)) for k, n in d.get("coverage_by_lean", ())),
+        dates=dates,
     )

@@ -23,6 +23,16 @@ any static host that maps a directory to its ``index.html``. The one exception i
 is served at arbitrary depths: its links start from the path of ``SiteIdentity.base_url`` (e.g. "/").
 Canonical links, feed entries and JSON ``url`` fields are absolute, built from ``base_url``.
 
+Dates (see ``copydesk.ingest.dates`` and ``copydesk.write.dates``): a story shows when it was first reported
+and last updated as its sources' publication dates give them (``WrittenStory.dates``), a date-only value as a
+date ("23 November 2004", ``<time datetime="2004-11-23">``), never as "00:00 UTC", and "date not given by the
+sources" when no source gives one; the time we fetched or imported an article is never shown as its date. Each
+source in the sources list shows its own date by the same rule. Ordering does need a time for every story:
+stories are ordered newest first by ``WrittenStory.updated`` and sources by ``Article.when``, both of which
+fall back to when the desk first saw an article whose source gives no date. The Atom feed must date every
+entry: it uses the sources' dates when known, else when the desk first saw the story's coverage (which is
+when it first published it), and says so in its subtitle.
+
 Safety, in order: (1) stories or sections whose slug is not a plain slug (``[A-Za-z0-9_-]``) are left
 out and logged, so no slug can escape the output directory or a URL path; (2) every string reaches the
 page through Jinja2 autoescape, which is on for every template, and no template uses ``|safe``;
@@ -54,9 +64,11 @@ from copydesk.models import (
     Outlet,
     SectionConfig,
     SourceLink,
+    StoryDates,
     WrittenSentence,
     WrittenStory,
 )
+from copydesk.write.dates import story_dates
 
 __all__ = [
     "env",
@@ -73,6 +85,7 @@ __all__ = [
     "untranslated_json",
     "render_feed",
     "is_safe_slug",
+    "story_dates_of",
     "visible_stories",
     "visible_sections",
     "resolve_redirect",
@@ -166,6 +179,41 @@ def human_date(dt: datetime | None) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+#: What a page says where a story's date would be when no source gives one.
+UNDATED = "date not given by the sources"
+#: What the sources list says of a source that gives no date.
+SOURCE_UNDATED = "no date given"
+#: The Atom feed's note on the dates of entries whose sources give none (added to its subtitle).
+FEED_DATE_NOTE = ("Entry dates are the sources' publication dates; where no source gives a date, the time this "
+                  "site first published the story.")
+
+
+def when_text(dt: datetime | None, date_only: bool = False) -> str:
+    """A source date for readers: a date when the source gave no time ("23 November 2004"), else date and
+    time ("23 November 2004, 10:30 UTC"); ``UNDATED`` when there is none."""
+    if dt is None:
+        return UNDATED
+    return human_date(dt) if date_only else human_time(dt)
+
+
+def when_iso(dt: datetime | None, date_only: bool = False) -> str | None:
+    """A source date for machines (``<time datetime>``, the JSON API): "2004-11-23" for a date without a time,
+    else ISO 8601 date-time in UTC; None when there is none."""
+    if dt is None:
+        return None
+    return _utc(dt).date().isoformat() if date_only else iso(dt)
+
+
+def story_dates_of(story: WrittenStory) -> StoryDates:
+    """The story's dates: as written, or computed from its sources by the same rule when it carries none."""
+    return story.dates if story.dates is not None else story_dates(story.sources)
+
+
+def _updated_differs(d: StoryDates) -> bool:
+    return d.last_updated is not None and (
+        when_iso(d.last_updated, d.last_updated_date_only) != when_iso(d.first_reported, d.first_reported_date_only))
+
+
 def sources_phrase(n: int) -> str:
     return f"{n} independent source" if n == 1 else f"{n} independent sources"
 
@@ -175,8 +223,10 @@ def _country(code: str) -> str:
 
 
 env.filters.update(
-    safe_url=safe_url, iso=iso, human_time=human_time, human_date=human_date, sources_phrase=sources_phrase
+    safe_url=safe_url, iso=iso, human_time=human_time, human_date=human_date, sources_phrase=sources_phrase,
+    when_text=when_text, when_iso=when_iso,
 )
+env.globals.update(undated=UNDATED, source_undated=SOURCE_UNDATED)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -467,8 +517,8 @@ def _cards(edition: Edition, stories: tuple[EditionStory, ...]) -> list[dict[str
             slug=quote(es.story.slug, safe=""),
             headline=es.story.headline.text,
             lede=es.story.lede.text,
-            published=es.story.published,
-            updated=es.story.updated,
+            dates=story_dates_of(es.story),
+            updated_differs=_updated_differs(story_dates_of(es.story)),
             independent=es.story.independent_sources,
             single_source=es.story.single_source,
         )
@@ -530,7 +580,7 @@ def render_story(edition: Edition, slug: str) -> str | None:
     story = es.story
     by_id = {e.story.story_id: e for e in stories}
     related = [
-        dict(slug=quote(r.story.slug, safe=""), headline=r.story.headline.text, updated=r.story.updated)
+        dict(slug=quote(r.story.slug, safe=""), headline=r.story.headline.text, dates=story_dates_of(r.story))
         for rid in es.related
         if (r := by_id.get(rid)) is not None and r is not es
     ]
@@ -563,7 +613,8 @@ def render_story(edition: Edition, slug: str) -> str | None:
         coverage=_coverage(edition, story),
         related=related,
         other_sides=other_sides,
-        updated_differs=_utc(story.updated) != _utc(story.published),
+        dates=story_dates_of(story),
+        updated_differs=_updated_differs(story_dates_of(story)),
         lang_differs=story.language != edition.site.language,
     )
 
@@ -655,14 +706,24 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
         found = next((es for es in edition.stories if es.story.story_id == story.story_id), None)
         related_ids = found.related if found else ()
     by_id = {es.story.story_id: es.story for es in visible_stories(edition)}
+    dates = story_dates_of(story)
     return {
         "id": story.story_id,
         "slug": story.slug,
         "url": _story_url(edition, story.slug),
         "section": story.section,
         "language": story.language,
-        "published": iso(story.published),
-        "updated": iso(story.updated),
+        "published": when_iso(dates.first_reported, dates.first_reported_date_only),
+        "updated": when_iso(dates.last_updated, dates.last_updated_date_only),
+        "dates": {
+            "known": dates.known,
+            "first_reported": when_iso(dates.first_reported, dates.first_reported_date_only),
+            "first_reported_date_only": dates.first_reported_date_only,
+            "last_updated": when_iso(dates.last_updated, dates.last_updated_date_only),
+            "last_updated_date_only": dates.last_updated_date_only,
+            "dated_sources": dates.dated_sources,
+            "undated_sources": dates.undated_sources,
+        },
         "method": story.method,
         "independent_sources": story.independent_sources,
         "single_source": story.single_source,
@@ -695,7 +756,8 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
                 "outlet_name": s.outlet_name,
                 "title": s.title,
                 "url": safe_url(s.url),
-                "published": iso(s.published),
+                "published": when_iso(s.published, s.date_only),
+                "date_only": s.date_only,
                 "partial": s.partial,
                 "reprint_of": s.reprint_of,
                 "language": s.language,
@@ -757,11 +819,12 @@ def untranslated_json(edition: Edition) -> dict[str, Any]:
                 "id": q.story_id,
                 "slug": q.slug,
                 "languages": list(q.languages),
-                "first_reported": iso(q.first_reported),
-                "last_updated": iso(q.last_updated),
+                "first_reported": when_iso(q.dates.first_reported, q.dates.first_reported_date_only),
+                "last_updated": when_iso(q.dates.last_updated, q.dates.last_updated_date_only),
                 "sources": [
                     {"article_id": s.article_id, "outlet_id": s.outlet_id, "outlet_name": s.outlet_name,
-                     "title": s.title, "url": safe_url(s.url), "published": iso(s.published), "language": s.language}
+                     "title": s.title, "url": safe_url(s.url), "published": when_iso(s.published, s.date_only),
+                     "language": s.language}
                     for s in q.sources
                 ],
             }
@@ -784,6 +847,16 @@ def _xml_text(s: str) -> str:
     return _XML_BAD.sub("", s)
 
 
+def _feed_dates(story: WrittenStory) -> tuple[datetime, datetime]:
+    """Atom needs a date on every entry: the sources' first-reported and last-updated dates when known (a
+    date-only value is midnight UTC of its day), else the story's ordering times, which for a story no source
+    dates are when this desk first saw its coverage, that is when it first published it (``FEED_DATE_NOTE``)."""
+    d = story_dates_of(story)
+    published = _utc(d.first_reported) if d.first_reported else _utc(story.published)
+    updated = _utc(d.last_updated) if d.last_updated else _utc(story.updated)
+    return published, max(published, updated)
+
+
 def render_feed(edition: Edition) -> bytes:
     """Atom feed of the latest ``FEED_ENTRIES`` stories (newest update first), via feedgen."""
     site = edition.site
@@ -791,12 +864,12 @@ def render_feed(edition: Edition) -> bytes:
     fg = FeedGenerator()
     fg.id(_abs(edition, ""))
     fg.title(_xml_text(site.name))
-    fg.subtitle(_xml_text(site.tagline) or _xml_text(site.name))
+    fg.subtitle(f"{_xml_text(site.tagline) or _xml_text(site.name)}. {FEED_DATE_NOTE}")
     fg.author({"name": _xml_text(site.name)})
     fg.link(href=_abs(edition, ""), rel="alternate", type="text/html")
     fg.link(href=_abs(edition, "feed.xml"), rel="self", type="application/atom+xml")
     fg.language(site.language)
-    newest = max((_utc(es.story.updated) for es in stories), default=None)
+    newest = max((_feed_dates(es.story)[1] for es in stories), default=None)
     fg.updated(_utc(edition.generated) if edition.generated else (newest or _EPOCH))
     for es in stories:
         s = es.story
@@ -806,7 +879,8 @@ def render_feed(edition: Edition) -> bytes:
         fe.title(_xml_text(s.headline.text))
         fe.link(href=url, rel="alternate", type="text/html")
         fe.summary(_xml_text(s.lede.text))
-        fe.published(_utc(s.published))
-        fe.updated(_utc(s.updated))
+        published, updated = _feed_dates(s)
+        fe.published(published)
+        fe.updated(updated)
         fe.category(term=s.section, label=_xml_text(_section_name(edition, s.section)))
     return fg.atom_str(pretty=True)

@@ -41,6 +41,7 @@ from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
 from copydesk.verify.facts import QUOTED_SPAN, REPORTING, facts, quotations, quotes_paired
 from copydesk.verify.quotes import check_quotes
+from copydesk.write.dates import story_dates
 from copydesk.lang.detect import in_language
 from copydesk.lang.edition import in_edition
 
@@ -425,7 +426,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
     sources = tuple(
         SourceLink(
             article_id=a.id, outlet_id=a.outlet_id, outlet_name=outlet_name(m.outlets, a.outlet_id), title=a.title,
-            url=a.url, published=a.published, partial=a.partial,
+            url=a.url, published=a.published, partial=a.partial, date_only=a.date_only,
             reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None, language=a.language,
         )
         for a in sorted(m.articles, key=lambda a: (a.when, a.id))
@@ -480,6 +481,7 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
         disagreements=disagreements,
         verification=verification,
         coverage_by_lean=by_lean,
+        dates=story_dates(m.articles),
     )
 
 
