@@ -234,7 +234,9 @@ name = "{name}"
 tagline = "{tagline}"
 # The public address of the site; used for links in feeds and the static export.
 base_url = "http://127.0.0.1:8000/"
-# Language of the site's own text (ISO 639-1).
+# The edition's language (ISO 639-1): stories are written only from sentences in it. Reports in other
+# languages count as coverage and are listed among the sources with their language; a story that no report
+# in this language covers waits on the "not yet in ..." queue (/api/queue/untranslated.json).
 language = "en"
 
 # Sections, in navigation order. A story goes to the section its text is most like (embedded against

@@ -301,7 +301,9 @@ class SourceLink:
     published: datetime | None  # as the source gave it (never a fetch or import time); None: not given
     partial: bool = False
     reprint_of: int | None = None  # article id of the wire report this one reprints
+    language: str | None = None  # the article's detected language (ISO 639-1); shown when not the edition's
     date_only: bool = False  # ``published`` is a date without a time of day: show it as a date
+    partial_reason: str | None = None  # why only the feed summary is used ("full text not fetched: ..."), for readers
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,6 +451,18 @@ class EditionStory:
 
 
 @dataclass(frozen=True, slots=True)
+class UntranslatedStory:
+    """A story no source in the edition's language has reported yet: kept, not published as a page, listed on
+    the "not yet in <edition language>" queue (see copydesk.lang.edition)."""
+
+    story_id: str
+    slug: str
+    languages: tuple[str, ...]  # the sources' languages, most sources first
+    sources: tuple[SourceLink, ...]
+    dates: StoryDates  # first reported, last updated: from the dates the sources give
+
+
+@dataclass(frozen=True, slots=True)
 class Edition:
     """An immutable snapshot of the site: every renderer (HTML, JSON, feeds, export) writes from this."""
 
@@ -458,3 +472,4 @@ class Edition:
     outlets: dict[str, Outlet] = field(default_factory=dict)
     generated: datetime | None = None
     redirects: dict[str, str] = field(default_factory=dict)  # old story slug -> surviving slug
+    untranslated: tuple[UntranslatedStory, ...] = ()  # stories with no source in the site's language, newest first

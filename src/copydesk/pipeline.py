@@ -24,6 +24,8 @@ from copydesk.config import Settings
 from copydesk.dedup import DuplicateIndex, canonical_url, signature, text_hash
 from copydesk.embed import Embedder, load_embedder
 from copydesk.errors import CopydeskError, FeedError, ImportLineError
+from copydesk.lang.detect import with_language
+from copydesk.lang.edition import HELD_REASON, held_reason, queue_entry, untranslated
 from copydesk.models import Article, ArticleIn, Edition, EditionStory, Outlet
 from copydesk.sources import outlet_for_url
 from copydesk.sources.naming import looks_like_domain, site_name
@@ -75,6 +77,7 @@ class Desk:
         self._index: DuplicateIndex | None = None
         self._clusterer: OnlineClusterer | None = None
         self._client = None
+        self._outlet_languages: dict[str, str] = {}
 
     # -- lazily built collaborators ------------------------------------------------------------------------
     @property
@@ -118,6 +121,7 @@ class Desk:
 
     # -- ingest ----------------------------------------------------------------------------------------------
     def store_article(self, a: ArticleIn, report: Report) -> int | None:
+        a = self._detect_language(a, report)
         try:
             canon = canonical_url(a.url)
         except ValueError as exc:
@@ -132,6 +136,15 @@ class Desk:
         else:
             report.add("stored")
         return aid
+
+    def _detect_language(self, a: ArticleIn, report: Report) -> ArticleIn:
+        """The article's language from its text; what the feed, page or import line said is kept as the hint."""
+        if a.outlet_id not in self._outlet_languages:
+            self._outlet_languages = {o.id: o.language for o in self.store.outlets().values()}
+        out = with_language(a, self._outlet_languages.get(a.outlet_id), (self.settings.site.language,))
+        if out.language_hint and out.language != out.language_hint:
+            report.add("language-not-as-claimed")
+        return out
 
     def classified(self, a: ArticleIn, *, text: str | None = None, status: int | None = None,
                    html: bytes | None = None) -> ArticleIn:
@@ -358,17 +371,23 @@ class Desk:
         report = Report()
         ids = self.store.dirty_stories()
         outlets = self.store.outlets()
-        opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer)
+        opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer,
+                            language=self.settings.site.language)
         draft_story = writer(opts.writer)
         for n, sid in enumerate(ids, 1):
             progress("write", n, len(ids))
             try:
+                arts = self.store.story_articles(sid)
+                if untranslated(arts, opts.language):  # no source in the edition's language: queued, kept
+                    self.store.hold_story(sid, held_reason(arts, opts.language))
+                    report.add("untranslated")
+                    continue
                 material = self._material(sid, outlets)
                 # writer (drafts) -> gate (checks every sentence) -> neutral (edits) -> assemble (publishes)
                 draft = draft_story(material, opts)
                 written = None
                 if draft is not None:
-                    checked = gate(draft, material, self.embedder.embed, GateOptions(opts.support_threshold))
+                    checked = gate(draft, material, self.embedder.embed, GateOptions(opts.support_threshold, language=opts.language))
                     written = assemble(edit_draft(checked), material, opts)
                 if written is not None:  # the section from the classifier over the story's text and centroid
                     centroid = self.store.story_state(sid, self.embedder.dim).centroid
@@ -424,15 +443,18 @@ class Desk:
     def edition(self) -> Edition:
         """An immutable snapshot of everything publishable, newest update first, with related stories."""
         rows = self.store.written_stories()
+        outlets = self.store.outlets()
         rows.sort(key=lambda r: (r[0].updated, r[0].published), reverse=True)
         related = related_stories([w.story_id for w, _ in rows], [c for _, c in rows], [written_text(w) for w, _ in rows])
         return Edition(
             site=self.settings.identity,
             sections=self.settings.section_configs,
             stories=tuple(EditionStory(w, related.get(w.story_id, ())) for w, _ in rows),
-            outlets=self.store.outlets(),
+            outlets=outlets,
             generated=datetime.now(timezone.utc),
             redirects=self.store.redirects(),
+            untranslated=tuple(queue_entry(sid, slug, self.store.story_articles(sid), outlets)
+                               for sid, slug in self.store.held_stories(HELD_REASON)),
         )
 
     def export(self, out_dir: Path) -> list[Path]:

@@ -127,7 +127,7 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         sources=(
             SourceLink(101, "wire", "Wire Agency", "Bridge to close", "https://wire.example/a/101", T0),
             SourceLink(102, "daily", "Budapest Daily", "Híd zárva", "https://daily.example/102",
-                       T0 + timedelta(hours=1), partial=True),
+                       T0 + timedelta(hours=1), partial=True, partial_reason="only the feed summary is used: the full text is behind a paywall"),
             SourceLink(103, "daily", "Budapest Daily", "Bridge to close (Wire)", "https://daily.example/103",
                        T0 + timedelta(hours=2), reprint_of=101),
             SourceLink(104, "evil", hostile[0], h(4), BAD_URLS[0], None),

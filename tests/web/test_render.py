@@ -85,7 +85,7 @@ def test_story_page_content(edition):
     # the writer's attribution is in the text once; the renderer adds none
     assert html.count("according to Budapest Daily") == 1
     # sources list
-    assert "partial text (paywall)" in html
+    assert "only the feed summary is used: the full text is behind a paywall" in html
     assert "reprint of Wire Agency: Bridge to close" in html
     assert 'id="source-103"' in html
     # coverage, with unrated shown as unrated

@@ -393,6 +393,21 @@ class Store:
                 row.written = written_to_dict(written)
                 row.written_at = utcnow()
 
+    def hold_story(self, story_id: str, reason: str) -> None:
+        """Keep a story unpublished (its articles stay; a page written earlier is withdrawn) with the reason."""
+        with self.session() as s, s.begin():
+            row = s.get(StoryRow, story_id)
+            row.dirty, row.write_error, row.written = False, reason, None
+
+    def held_stories(self, reason_prefix: str) -> list[tuple[str, str]]:
+        """(id, slug) of the stories held with a reason starting `reason_prefix`, latest coverage first."""
+        with self.session() as s:
+            q = (select(StoryRow.id, StoryRow.slug)
+                 .where(StoryRow.write_error.startswith(reason_prefix, autoescape=True),
+                        StoryRow.merged_into.is_(None), StoryRow.written.is_(None))
+                 .order_by(StoryRow.last_when.desc()))
+            return [(i, slug) for i, slug in s.execute(q)]
+
     def written_stories(self) -> list[tuple[WrittenStory, np.ndarray]]:
         with self.session() as s:
             q = select(StoryRow).where(StoryRow.written.is_not(None), StoryRow.merged_into.is_(None))

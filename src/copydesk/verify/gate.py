@@ -3,6 +3,8 @@
 `gate(draft, material)` checks every sentence and every headline candidate of a `Draft` against all the
 story's source text and keeps only what passes, in this order:
 
+0. language: a sentence confidently in another language than the edition's is never the edition's text
+   (`copydesk.lang.detect.in_language`; only when `GateOptions.language` is set);
 1. quotations: verbatim in a source and attributed to the speaker that source names (`verify.quotes`);
 2. facts: every number, date and name of the sentence stated by some source (`verify.facts`, via the measurements
    of `verify.support`): an invented figure or name fails however close the rest of the sentence is;
@@ -37,6 +39,8 @@ from copydesk.models import (
     StoryMaterial,
     Support,
 )
+from copydesk.lang.detect import in_language
+from copydesk.lang.edition import in_edition
 from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
 from copydesk.verify.facts import facts, normalise, quotations
@@ -56,6 +60,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 class GateOptions:
     support_threshold: float = SUPPORT_THRESHOLD  # cosine at which another article's sentence says the same
     supported: float = support_check.SUPPORTED  # support-check score a sentence must reach
+    language: str | None = None  # the edition's language: a sentence in another one is dropped; None: no check
 
 
 def numbers(s: str) -> set[str]:
@@ -201,7 +206,8 @@ def _corroborate(text: str, vec: np.ndarray, mine: list[Support], st: _Story, he
         if sims[j] < opts.support_threshold:
             continue
         src = pool[j]
-        found = conflicts(text, src)
+        # the fact checks read English-style names and numbers: no disputes read across languages
+        found = conflicts(text, src) if opts.language is None or in_edition(a, opts.language) else []
         if found:
             # The same fact, told differently: not support, and shown to the reader when the other article is
             # an independent source.
@@ -252,6 +258,8 @@ def _vectors(texts: list[str], st: _Story, embed: Embed | None) -> list[np.ndarr
 
 def _gate_one(d: DraftSentence, vec: np.ndarray | None, st: _Story, headline: bool, opts: GateOptions
               ) -> GatedSentence | Dropped:
+    if opts.language is not None and not in_language(d.text, opts.language):
+        return Dropped(d.text, "language", f"not in the edition's language ({opts.language})", headline)
     reason, verdict = _fails(d.text, vec, st, headline, opts)
     if reason is not None:
         return Dropped(d.text, reason, verdict, headline)

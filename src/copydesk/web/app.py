@@ -112,6 +112,10 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
             return JSONResponse({"error": "not found"}, status_code=404)
         return Response(render.dumps_json(render.story_json(es, edition)), media_type=_JSON)
 
+    @app.get("/api/queue/untranslated.json")
+    def untranslated_json():
+        return Response(render.dumps_json(render.untranslated_json(get_edition())), media_type=_JSON)
+
     @app.get("/feed.xml")
     def feed():
         return Response(render.render_feed(get_edition()), media_type=_ATOM)

@@ -5,7 +5,7 @@ Layout (see the URL scheme in ``copydesk.web.render``)::
     index.html  about/index.html  404.html  feed.xml
     section/<slug>/index.html  story/<slug>/index.html
     story/<old-slug>/index.html      meta-refresh stub for each of edition.redirects
-    api/stories.json  api/story/<slug>.json  static/*
+    api/stories.json  api/story/<slug>.json  api/queue/untranslated.json  static/*
 
 The export is atomic: everything is written to a temporary sibling directory which then replaces
 ``out_dir`` with two renames. If rendering or writing fails, ``out_dir`` is left as it was.
@@ -71,6 +71,7 @@ def site_files(edition: Edition) -> dict[str, bytes]:
             continue
         html(f"story/{old}/index.html", stub)
     files["api/stories.json"] = render.dumps_json(render.edition_json(edition))
+    files["api/queue/untranslated.json"] = render.dumps_json(render.untranslated_json(edition))
     files["feed.xml"] = render.render_feed(edition)
     files.update(_static_files())
     return files

@@ -12,6 +12,7 @@ URL scheme (identical when served and when exported as static files)::
     /about/                     about/index.html              AI disclaimer: how this site is made
     /api/stories.json           api/stories.json              the whole edition, full provenance
     /api/story/<slug>.json      api/story/<slug>.json         one story, full provenance
+    /api/queue/untranslated.json  api/queue/untranslated.json  stories not yet reported in the site's language
     /feed.xml                   feed.xml                      Atom feed of the latest stories
     /static/<file>              static/<file>                 CSS
     (any unknown path)          404.html                      not-found page
@@ -54,6 +55,8 @@ from urllib.parse import quote, urlsplit
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from copydesk.lang.detect import language_name
+from copydesk.lang.edition import queue_title
 from copydesk.models import (
     UNRATED,
     Edition,
@@ -79,6 +82,7 @@ __all__ = [
     "story_json",
     "edition_json",
     "dumps_json",
+    "untranslated_json",
     "render_feed",
     "is_safe_slug",
     "story_dates_of",
@@ -343,6 +347,7 @@ class _SourceView:
     outlet_name: str
     href: str | None
     reprint_of: str | None  # "Outlet: title" of the wire report, when a reprint
+    in_language: str | None = None  # "German" when the source is not in the site's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +456,7 @@ def _source_views(edition: Edition, story: WrittenStory) -> tuple[_SourceView, .
                 outlet_name=_outlet_name(edition, link.outlet_id, story),
                 href=safe_url(link.url),
                 reprint_of=reprint,
+                in_language=_other_language(edition, link.language),
             )
         )
     return tuple(out)
@@ -753,7 +759,9 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
                 "published": when_iso(s.published, s.date_only),
                 "date_only": s.date_only,
                 "partial": s.partial,
+                "partial_reason": s.partial_reason,
                 "reprint_of": s.reprint_of,
+                "language": s.language,
             }
             for s in story.sources
         ],
@@ -793,6 +801,36 @@ def edition_json(edition: Edition) -> dict[str, Any]:
         },
         "stories": [story_json(es, edition) for es in visible_stories(edition)],
         "redirects": {old: t for old in edition.redirects if (t := resolve_redirect(edition, old)) is not None},
+        "untranslated": untranslated_json(edition),
+    }
+
+
+def _other_language(edition: Edition, code: str | None) -> str | None:
+    """The language's name when a source is known to be in another language than the site's."""
+    return language_name(code) if code and code != edition.site.language else None
+
+
+def untranslated_json(edition: Edition) -> dict[str, Any]:
+    """The queue of stories that only sources in other languages have reported: not published as pages."""
+    return {
+        "title": queue_title(edition.site.language),
+        "language": edition.site.language,
+        "stories": [
+            {
+                "id": q.story_id,
+                "slug": q.slug,
+                "languages": list(q.languages),
+                "first_reported": when_iso(q.dates.first_reported, q.dates.first_reported_date_only),
+                "last_updated": when_iso(q.dates.last_updated, q.dates.last_updated_date_only),
+                "sources": [
+                    {"article_id": s.article_id, "outlet_id": s.outlet_id, "outlet_name": s.outlet_name,
+                     "title": s.title, "url": safe_url(s.url), "published": when_iso(s.published, s.date_only),
+                     "language": s.language}
+                    for s in q.sources
+                ],
+            }
+            for q in edition.untranslated
+        ],
     }
 
 

@@ -38,6 +38,7 @@ from copydesk.sources.naming import site_name
 from copydesk.verify.facts import REPORTING, STOPWORDS
 from copydesk.verify.gate import origin
 from copydesk.write.extractive import _side, coverage_by_lean, pick_section
+from copydesk.ingest.outcome import reader_reason
 from copydesk.write.dates import story_dates
 from copydesk.write.headline import SentenceIn, TitleIn, write_headline
 from copydesk.write.options import WriteOptions
@@ -181,6 +182,16 @@ def _written(s: GatedSentence, text: str | None = None, attribution: str | None 
                            s.edits)
 
 
+def partial_reason(a: Article) -> str | None:
+    """Why only a source's feed summary is used, in words for readers: the page's fetch outcome
+    (`copydesk.ingest.outcome`); "paywall" only when one was detected. None when its full text is used."""
+    if not a.partial:
+        return None
+    if a.fetch_outcome is None:  # imported, or stored before fetch outcomes were recorded
+        return "only the summary was available"
+    return reader_reason(a.fetch_outcome) or "only the feed summary is used"
+
+
 def choose_headline(g: GatedDraft, lede: GatedSentence, chosen: Sequence[GatedSentence]) -> WrittenSentence:
     """The headline, written by `write.headline.write_headline` from what passed the gate: a candidate title that
     passes the neutral-headline checks (no question, label, teaser, first person, accusation or loaded word),
@@ -273,7 +284,8 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
         SourceLink(
             article_id=a.id, outlet_id=a.outlet_id, outlet_name=outlet_name(m.outlets, a.outlet_id, a.url),
             title=a.title, url=a.url, published=a.published, partial=a.partial, date_only=a.date_only,
-            reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None,
+            reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None, language=a.language,
+            partial_reason=partial_reason(a),
         )
         for a in sorted(m.articles, key=lambda a: (a.when, a.id))
     )
@@ -294,8 +306,9 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
     if disagreements:
         notes.append(f"Sources disagree on {len(disagreements)} point{'s' if len(disagreements) > 1 else ''}; "
                      "see “Where sources differ”.")
-    if any(a.partial for a in m.articles):
-        notes.append("Some sources were available only as a headline and summary (paywall or blocked page).")
+    why = list(dict.fromkeys(r for r in (partial_reason(a) for a in m.articles) if r))
+    if why:
+        notes.append("Some sources are used only by their headline and feed summary (" + "; ".join(why) + ").")
 
     sentence_drops = [d for d in g.dropped if not d.headline]
     verification = Verification(
@@ -306,7 +319,6 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
         lowest_score=round(min(c.check for c in chosen), 4),
         dropped=g.dropped,
     )
-    writers = [a for a in m.articles if a.duplicate_of is None and m.sentences.get(a.id)]
     whens = [a.when for a in m.articles]
     return WrittenStory(
         story_id=m.story_id,
@@ -322,7 +334,7 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
         published=min(whens),
         updated=max(whens),
         method=g.draft.method,
-        language=next((a.language for a in writers if a.language), "en") or "en",
+        language=opts.language,
         notes=tuple(notes),
         disagreements=disagreements,
         verification=verification,

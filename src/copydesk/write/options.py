@@ -24,3 +24,4 @@ class WriteOptions:
     body_words: int = BODY_WORDS
     body_max_sentences: int = BODY_MAX_SENTENCES
     writer: str = "extractive"  # one of WRITER_NAMES
+    language: str = "en"  # the edition's language: the only language the story is written in
