@@ -33,10 +33,7 @@ from copydesk.store import Store, StoryState, from_blob, to_blob
 from copydesk.publish.related import related_stories, written_text
 from copydesk.publish.sections import SectionModel, build_model, classify
 from copydesk.text import slugify
-from copydesk.neutral.desk import edit_draft
-from copydesk.verify.gate import GateOptions, gate
-from copydesk.write import StoryMaterial, WriteOptions, article_sentences, writer
-from copydesk.write.assemble import assemble
+from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write_story, writer
 
 log = logging.getLogger("copydesk.pipeline")
 
@@ -373,7 +370,7 @@ class Desk:
         outlets = self.store.outlets()
         opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer,
                             language=self.settings.site.language)
-        draft_story = writer(opts.writer)
+        writer(opts.writer)  # an unknown writer fails here, once
         for n, sid in enumerate(ids, 1):
             progress("write", n, len(ids))
             try:
@@ -384,11 +381,7 @@ class Desk:
                     continue
                 material = self._material(sid, outlets)
                 # writer (drafts) -> gate (checks every sentence) -> neutral (edits) -> assemble (publishes)
-                draft = draft_story(material, opts)
-                written = None
-                if draft is not None:
-                    checked = gate(draft, material, self.embedder.embed, GateOptions(opts.support_threshold, language=opts.language))
-                    written = assemble(edit_draft(checked), material, opts)
+                written = write_story(material, opts, self.embedder.embed)
                 if written is not None:  # the section from the classifier over the story's text and centroid
                     centroid = self.store.story_state(sid, self.embedder.dim).centroid
                     written = replace(written, section=classify(material.articles, centroid, self.section_model))

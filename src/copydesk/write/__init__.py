@@ -32,10 +32,10 @@ def writer(name: str) -> Writer:
 
 def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions(), embed: Embed | None = None) -> WrittenStory | None:
     """The four steps for one story (what `pipeline.Desk.write` runs): None when nothing publishable remains."""
-    draft = writer(opts.writer)(m, opts)
+    draft: Draft | None = writer(opts.writer)(m, opts)
     if draft is None:
         return None
-    checked = gate(draft, m, embed, GateOptions(support_threshold=opts.support_threshold))
+    checked = gate(draft, m, embed, GateOptions(support_threshold=opts.support_threshold, language=opts.language))
     return assemble(edit_draft(checked), m, opts)
 
 
