@@ -138,3 +138,23 @@ def test_pages_that_did_not_answer_are_fetched_again_at_the_next_poll(farm):
     assert desk.store.fetch_outcome_counts_by_outlet()["robots503"] == {"fetched": N}
     assert desk.store.fetch_outcome_counts_by_outlet()["disallow"] == {"robots-disallowed": N}  # not retried
     assert all(not a.partial and len(a.text) > 1000 for a in desk.store.unprocessed() if a.outlet_id == "robots503")
+
+
+def test_story_pages_tell_readers_the_true_reason(farm):
+    from copydesk.web.render import render_story
+
+    desk, _, _ = farm
+    desk.poll()
+    desk.process()
+    desk.write()
+    edition = desk.edition()
+    pages = {e.story.slug: render_story(edition, e.story.slug) for e in edition.stories}
+    reasons = {s.outlet_id: s.partial_reason for e in edition.stories for s in e.story.sources}
+    assert reasons["ok"] is None and reasons["robots404"] is None  # full text used
+    assert "did not answer" in reasons["robots503"] and "try again" in reasons["robots503"]
+    assert "did not answer" in reasons["robotsslow"]
+    assert "robots.txt" in reasons["disallow"]
+    assert "come back later" in reasons["limited"]
+    html = "\n".join(p for p in pages.values() if p)
+    assert "the site did not answer" in html and "robots.txt asks crawlers not to" in html
+    assert "paywall" not in html.lower()  # no paywall was detected anywhere
