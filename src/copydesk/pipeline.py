@@ -21,7 +21,7 @@ import numpy as np
 
 from copydesk.cluster import ClusterOptions, OnlineClusterer, absorb, article_text_for_embedding
 from copydesk.config import Settings
-from copydesk.dedup import DuplicateIndex, canonical_url, signature, text_hash
+from copydesk.dedup import DuplicateIndex, canonical_url, copy_kind, signature, text_hash
 from copydesk.embed import Embedder, load_embedder
 from copydesk.errors import CopydeskError, FeedError, ImportLineError
 from copydesk.models import Article, ArticleIn, Edition, EditionStory, Outlet
@@ -69,6 +69,7 @@ class Desk:
         self._embedder: Embedder | None = None
         self._index: DuplicateIndex | None = None
         self._clusterer: OnlineClusterer | None = None
+        self._outlets: dict[str, Outlet] | None = None  # the registry, read once per process() for copy_kind
         self._client = None
 
     # -- lazily built collaborators ------------------------------------------------------------------------
@@ -231,6 +232,7 @@ class Desk:
     def process(self, progress: Progress = _no_progress) -> Report:
         """Dedup, embed and cluster every new article, in arrival order."""
         report = Report()
+        self._outlets = None
         arts = self.store.unprocessed()
         if not arts:
             return report
@@ -258,9 +260,11 @@ class Desk:
         # Fingerprint once: the same signature and hash go into the index and into the store.
         sig, th = signature(a.body), text_hash(a.body)
         match = self.index.add_signature(a.id, a.outlet_id, sig, th, a.when)
-        story_id, created = None, False
-        if match is not None and match.kind in ("exact", "near"):
-            # The same text again: it joins the story of what it duplicates and adds no voice.
+        kind = self._copy_kind(a, match) if match is not None else None
+        story_id, created, follows = None, False, None
+        if match is not None and kind in ("exact", "near", "joint"):
+            # The same text again: it joins the story of what it duplicates (a joint statement adds its
+            # publisher's voice; a copy adds none).
             story_id = self.store.story_of(match.of)
         if story_id is not None:
             self.clusterer.restore([(a, v, story_id)])
@@ -271,10 +275,10 @@ class Desk:
                 stories.pop(gone, None)
                 report.add("stories-merged")
                 log.info("stories merged", extra={"stage": "cluster", "story_id": keep, "merged": gone})
-            story_id, created = d.story_id, d.new
+            story_id, created, follows = d.story_id, d.new, d.follows
         if created:
             st = StoryState(story_id, v.astype(np.float32), 1, a.when, a.when)
-            self.store.save_story(st, slug=self._new_slug(a))
+            self.store.save_story(st, slug=self._new_slug(a), follows=follows)
             report.add("stories-new")
         else:
             st = stories.get(story_id) or self.store.story_state(story_id, self.embedder.dim)
@@ -284,11 +288,22 @@ class Desk:
         stories[story_id] = st
         self.store.mark_processed(
             a.id, story_id=story_id,
-            duplicate_of=match.of if match else None, duplicate_kind=match.kind if match else None,
-            wire_group=match.group if match else None, text_hash=th, minhash=sig,
+            duplicate_of=match.of if match else None, duplicate_kind=kind,
+            wire_group=match.group if match and kind != "joint" else None, text_hash=th, minhash=sig,
             embedding=to_blob(v), title_vector=to_blob(tv),
         )
-        report.add(f"dup-{match.kind}" if match else "originals")
+        report.add(f"dup-{kind}" if match else "originals")
+
+    def _copy_kind(self, a: Article, match) -> str:
+        """A duplicate from another outlet is a reprint only when credited to it (wire, same owner, syndication
+        mark); the same text from an independent publisher is "joint" (copydesk.dedup.copy_kind)."""
+        outlets = self.store.outlets() if self._outlets is None else self._outlets
+        self._outlets = outlets
+        mine, theirs = outlets.get(a.outlet_id), outlets.get(self.index.outlet_of(match.of) or "")
+        if theirs is None or theirs.id == a.outlet_id:
+            return match.kind
+        same_owner = bool(mine and mine.owner and theirs.owner and mine.owner.lower() == theirs.owner.lower())
+        return copy_kind(match.kind, a.body, same_owner, theirs.kind == "wire")
 
     def _new_slug(self, a: Article) -> str:
         base = slugify(a.title) or "story"
@@ -362,10 +377,12 @@ class Desk:
                 order = np.argsort(-S[i])
                 rel = [rows[j][0].story_id for j in order if j != i and S[i, j] >= RELATED_MIN][:RELATED_MAX]
                 related[w.story_id] = tuple(rel)
+        published = {w.story_id for w, _ in rows}
+        follows = {k: v for k, v in self.store.story_follows().items() if v in published}
         return Edition(
             site=self.settings.identity,
             sections=self.settings.section_configs,
-            stories=tuple(EditionStory(w, related.get(w.story_id, ())) for w, _ in rows),
+            stories=tuple(EditionStory(w, related.get(w.story_id, ()), follows.get(w.story_id)) for w, _ in rows),
             outlets=self.store.outlets(),
             generated=datetime.now(timezone.utc),
             redirects=self.store.redirects(),

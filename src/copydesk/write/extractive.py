@@ -40,6 +40,8 @@ from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
 from copydesk.verify.facts import QUOTED_SPAN, REPORTING, facts, quotations, quotes_paired
 from copydesk.verify.quotes import check_quotes
+from copydesk.dedup import joint_note  # issue 13: joint statements
+from copydesk.sources.official import balance_note  # issue 13: stories only the parties back
 
 #: Cosine (e5-small, "query:" prefix) at which a sentence of another article counts as saying the same
 #: thing. Set by reading 200 sentence pairs from the AllSides left/centre/right ledes of one story: pairs
@@ -452,6 +454,8 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Writte
                      "see “Where sources differ”.")
     if any(a.partial for a in m.articles):
         notes.append("Some sources were available only as a headline and summary (paywall or blocked page).")
+    # joint statements (dedup.copy_kind) and stories only the parties' press offices back (sources.official)
+    notes += filter(None, (joint_note(m.articles, {k: o.name for k, o in m.outlets.items()}), balance_note(outlet_ids, m.outlets)))
     scores = [c.check for c in chosen if c.check is not None]
     verification = Verification(checked=len(chosen), unsupported=unsupported, quotes_dropped=quotes_dropped,
                                 evaluative_dropped=evaluative_dropped,
