@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from copydesk.cluster import ClusterOptions, OnlineClusterer, absorb, article_text_for_embedding
+from copydesk.cluster import ClusterOptions, OnlineClusterer, absorb
 from copydesk.config import Settings
 from copydesk.dedup import DuplicateIndex, canonical_url, copy_kind, signature, text_hash
 from copydesk.embed import Embedder, load_embedder
@@ -243,7 +243,7 @@ class Desk:
         self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
         for start in range(0, len(arts), 64):
             batch = arts[start:start + 64]
-            both = emb.embed([article_text_for_embedding(a) for a in batch] + [a.title for a in batch])
+            both = emb.embed([clusterer.observe(a) for a in batch] + [a.title for a in batch])
             vecs, titles = both[:len(batch)], both[len(batch):]
             for k, (a, v, tv) in enumerate(zip(batch, vecs, titles)):
                 progress("process", start + k + 1, len(arts))
@@ -267,7 +267,7 @@ class Desk:
             # publisher's voice; a copy adds none).
             story_id = self.store.story_of(match.of)
         if story_id is not None:
-            self.clusterer.restore([(a, v, story_id)])
+            self.clusterer.restore([(a, v, story_id)], observe=False)
         else:
             d = self.clusterer.add(a, v)
             for gone, keep in d.merged:

@@ -34,6 +34,7 @@ from typing import Iterable
 
 import numpy as np
 
+from copydesk.cluster.template import TEMPLATE_WINDOW, TemplateIndex
 from copydesk.models import Article
 from copydesk.store.db import StoryState
 
@@ -118,10 +119,16 @@ class ClusterOptions:
     late_margin: float = LATE_MARGIN
 
 
-def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS) -> str:
-    """The one text per article the pipeline embeds for clustering."""
-    lede = " ".join(a.body.split()[:lede_words])
-    return f"{a.title}. {lede}".strip()
+def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templates: TemplateIndex | None = None) -> str:
+    """The one text per article the pipeline embeds for clustering: title and lede, with template sentences
+    reduced to their specifics when `templates` (the clusterer's, `OnlineClusterer.observe`) is given."""
+    if templates is None:
+        lede = " ".join(a.body.split()[:lede_words])
+        return f"{a.title}. {lede}".strip()
+    head = " ".join(a.body.split()[:lede_words * 2])  # enough sentences for a lede after template reduction
+    title = templates.specific(a.title).rstrip(".")
+    lede = " ".join(templates.specific(head).split()[:lede_words])
+    return f"{title}. {lede}".strip()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -149,8 +156,9 @@ class Features:
     names: Counter  # capitalised words and numbers of title + body
 
 
-def features(a: Article, vec: np.ndarray) -> Features:
-    text = f"{a.title}\n{a.body}"
+def features(a: Article, vec: np.ndarray, text: str | None = None) -> Features:
+    """`text`: what to count instead of title + body (the clusterer passes them with templates reduced)."""
+    text = f"{a.title}\n{a.body}" if text is None else text
     terms: Counter = Counter()
     names: Counter = Counter()
     for m in _WORD.finditer(text):
@@ -207,6 +215,7 @@ class OnlineClusterer:
         self._cap = 0
         self._latest = float("-inf")
         self.years: dict[str, frozenset[str]] = {}  # story id -> years its articles mention
+        self.templates = TemplateIndex(window=max(2 * self.opts.window, TEMPLATE_WINDOW))
 
     # -- storage -------------------------------------------------------------------------------------------
     def _alloc(self, dim: int) -> int:
@@ -273,12 +282,25 @@ class OnlineClusterer:
         norm = float(np.linalg.norm(val)) or 1.0
         return idx, val / norm
 
-    def restore(self, items: Iterable[tuple[Article, np.ndarray, str]]) -> None:
+    def observe(self, a: Article) -> str:
+        """Count one article's sentence shapes (call once per article, in arrival order, before `add`) and return
+        the text to embed for it (`article_text_for_embedding` with its template sentences reduced)."""
+        self.templates.observe(f"{a.title}\n{a.body}", a.when)
+        return article_text_for_embedding(a, self.opts.lede_words, self.templates)
+
+    def _features(self, a: Article, vec: np.ndarray) -> Features:
+        t = self.templates
+        return features(a, vec, f"{t.specific(a.title)}\n{t.specific(a.body)}" if t.df else None)
+
+    def restore(self, items: Iterable[tuple[Article, np.ndarray, str]], observe: bool = True) -> None:
         """Rebuild the state from recent articles (in arrival order) with their vectors and story ids, as the
-        store holds them: document frequencies and story rows, without re-deciding anything. Pass the
-        articles of the last window or more; older ones only refine the IDF."""
+        store holds them: document frequencies, sentence shapes (unless `observe` is False: the caller already
+        observed them) and story rows, without re-deciding anything. Pass the articles of the last window or more;
+        older ones only refine the IDF."""
         for a, vec, sid in items:
-            f = features(a, vec)
+            if observe:
+                self.templates.observe(f"{a.title}\n{a.body}", a.when)
+            f = self._features(a, vec)
             for t in f.terms:
                 self.df[t] += 1
             self.n_docs += 1
@@ -306,8 +328,8 @@ class OnlineClusterer:
 
     # -- the step ------------------------------------------------------------------------------------------
     def add(self, a: Article, vec: np.ndarray) -> Decision:
-        """Place one article (in arrival order) with its embedding of `article_text_for_embedding(a)`."""
-        f = features(a, vec)
+        """Place one article (in arrival order) with its embedding of the text `observe(a)` returned."""
+        f = self._features(a, vec)
         for t in f.terms:
             self.df[t] += 1
         self.n_docs += 1
