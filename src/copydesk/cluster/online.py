@@ -125,10 +125,12 @@ def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templat
     if templates is None:
         lede = " ".join(a.body.split()[:lede_words])
         return f"{a.title}. {lede}".strip()
-    head = " ".join(a.body.split()[:lede_words * 2])  # enough sentences for a lede after template reduction
-    title = templates.specific(a.title).rstrip(".")
-    lede = " ".join(templates.specific(head).split()[:lede_words])
-    return f"{title}. {lede}".strip()
+    head = a.body[:sum(map(len, a.body.split()[:lede_words * 2])) * 2]  # enough sentences for a lede after reduction
+    title, body = templates.specific(a.title), templates.specific(head)
+    if title == a.title and body == head:
+        return article_text_for_embedding(a, lede_words)
+    lede = " ".join(body.split()[:lede_words])
+    return f"{title.rstrip('.')}. {lede}".strip()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ Putin had a telephone conversation with President of France Emmanuel Macron." an
 Sauli Niinistö." share every word but the names. Clustered on their whole text they all look alike, and a
 publisher's readouts of unrelated calls join one story while the other publisher's account of the same call does
 not. So each sentence is reduced to its *shape* (`shape`): its lowercase words, with each run of capitalised words
-and figures (who, what, when, how many) replaced by a slot. A shape seen in at least TEMPLATE_MIN_DOCS other
-articles of the last `window` is a template, and of such a sentence only what fills its slots is kept
+and figures (who, what, when, how many) replaced by a slot. A shape seen in more than TEMPLATE_MIN_DOCS other
+articles of the last `window`, with as many different fillers, is a template (a sentence that several reports of one
+event share word for word, a quote or a press-release line, has one filler and stays), and of such a sentence only what fills its slots is kept
 (`TemplateIndex.specific`). What clustering embeds and counts is the article's text after that reduction.
 
 Ordinary news sentences rarely share a shape with three other articles (a shape needs TEMPLATE_MIN_WORDS
@@ -73,7 +74,8 @@ class TemplateIndex:
     def __init__(self, window: timedelta = TEMPLATE_WINDOW, min_docs: int = TEMPLATE_MIN_DOCS) -> None:
         self.window = window
         self.min_docs = min_docs
-        self.df: Counter = Counter()
+        self.df: Counter = Counter()  # shape -> articles of the window using it
+        self.fills: dict[str, set[tuple[str, ...]]] = {}  # shape -> the different fillers seen in it
         self._seen: deque[tuple[float, frozenset[str]]] = deque()
 
     def observe(self, text: str, when: datetime) -> None:
@@ -84,25 +86,36 @@ class TemplateIndex:
                 self.df[sh] -= 1
                 if self.df[sh] <= 0:
                     del self.df[sh]
-        shapes = frozenset(sh for s in _sentences(text) if _words(sh := shape(s)[0]) >= TEMPLATE_MIN_WORDS)
-        self.df.update(shapes)
-        self._seen.append((t, shapes))
+                    self.fills.pop(sh, None)
+        shapes: dict[str, tuple[str, ...]] = {}
+        for s in _sentences(text):
+            sh, fillers = shape(s)
+            if fillers and _words(sh) >= TEMPLATE_MIN_WORDS:
+                shapes.setdefault(sh, tuple(fillers))
+        self.df.update(shapes.keys())
+        for sh, fill in shapes.items():
+            self.fills.setdefault(sh, set()).add(fill)
+        self._seen.append((t, frozenset(shapes)))
 
     def is_template(self, sh: str) -> bool:
-        # the article itself was counted when observed: a template needs min_docs *other* articles
-        return self.df.get(sh, 0) > self.min_docs and _words(sh) >= TEMPLATE_MIN_WORDS
+        # The article itself was counted when observed: a template needs min_docs *other* articles, and as many
+        # different fillers (a sentence several reports of one event share word for word, a quote, is not one).
+        return self.df.get(sh, 0) > self.min_docs and len(self.fills.get(sh, ())) > self.min_docs
 
     def specific(self, text: str) -> str:
         """The text with each template sentence reduced to what fills its slots (names, figures)."""
-        out = []
+        if not self.df:
+            return text
+        out, changed = [], False
         for s in _sentences(text):
             sh, fillers = shape(s)
             if self.is_template(sh):
+                changed = True
                 if fillers:
                     out.append(" ".join(fillers) + ".")
             else:
                 out.append(s)
-        return " ".join(out)
+        return " ".join(out) if changed else text  # untouched text stays byte for byte what it was
 
 
 def _sentences(text: str) -> list[str]:
