@@ -20,7 +20,7 @@ def readout(country: str, name: str) -> str:
 def test_shape_keeps_lowercase_words_and_slots_names_and_figures():
     sh, fill = shape("Vladimir Putin had a telephone conversation with President of France Emmanuel Macron on 12 May.")
     assert sh == "vladimir \u2022 had a telephone conversation with \u2022 of \u2022 on \u2022"
-    assert fill == ["Putin", "President", "France Emmanuel Macron", "12 May"]
+    assert fill == ("Putin", "President", "France Emmanuel Macron", "12 May")
 
 
 def test_a_recurring_shape_is_reduced_to_its_specifics_but_ordinary_sentences_are_kept():

@@ -16,6 +16,7 @@ lowercase words), so reports of one event keep their words; `bench/cluster.py` o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, deque
 from datetime import datetime, timedelta
@@ -30,27 +31,23 @@ TEMPLATE_MIN_DOCS = 3
 #: How long a shape is remembered (the clustering window decides; this is the fallback).
 TEMPLATE_WINDOW = timedelta(days=30)
 
-_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019\-]*|\d[\d,.:%]*|[^\w\s]")
+_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019\-]*|\d[\d,.:%]*")
 _SLOT = "\u2022"  # stands for a run of capitalised words or figures
 
 
-def _is_specific(tok: str, first: bool) -> bool:
-    if tok[0].isdigit():
-        return True
-    return tok[0].isupper() and not first
-
-
-def shape(sentence: str) -> tuple[str, list[str]]:
+@functools.lru_cache(maxsize=1 << 15)
+def shape(sentence: str) -> tuple[str, tuple[str, ...]]:
     """(shape, fillers): the sentence's lowercase words with each run of names/figures as one slot, and the runs.
-    The first word counts as a name only when it is not the sentence's capitalised opening word."""
-    toks = [m.group() for m in _TOKEN.finditer(sentence)]
+    The first word counts as a name only when it is not the sentence's capitalised opening word. Cached: observing
+    an article and reducing it shape the same sentences."""
     out: list[str] = []
     fillers: list[str] = []
     run: list[str] = []
-    for i, t in enumerate(toks):
-        if not t[0].isalnum():
+    for i, t in enumerate(_TOKEN.findall(sentence)):
+        c = t[0]
+        if not c.isalnum():
             continue
-        if _is_specific(t, i == 0):
+        if c.isdigit() or (c.isupper() and i):
             run.append(t)
             continue
         if run:
@@ -61,7 +58,7 @@ def shape(sentence: str) -> tuple[str, list[str]]:
     if run:
         out.append(_SLOT)
         fillers.append(" ".join(run))
-    return " ".join(out), fillers
+    return " ".join(out), tuple(fillers)
 
 
 def _words(sh: str) -> int:
@@ -91,7 +88,7 @@ class TemplateIndex:
         for s in _sentences(text):
             sh, fillers = shape(s)
             if fillers and _words(sh) >= TEMPLATE_MIN_WORDS:
-                shapes.setdefault(sh, tuple(fillers))
+                shapes.setdefault(sh, fillers)
         self.df.update(shapes.keys())
         for sh, fill in shapes.items():
             self.fills.setdefault(sh, set()).add(fill)
@@ -107,9 +104,9 @@ class TemplateIndex:
         if not self.df:
             return text
         out, changed = [], False
-        for s in _sentences(text):
-            sh, fillers = shape(s)
-            if self.is_template(sh):
+        for i, s in enumerate(split_sentences(text)):
+            sh, fillers = shape(s) if i < MAX_SENTENCES else ("", ())
+            if i < MAX_SENTENCES and self.is_template(sh):
                 changed = True
                 if fillers:
                     out.append(" ".join(fillers) + ".")
@@ -118,5 +115,10 @@ class TemplateIndex:
         return " ".join(out) if changed else text  # untouched text stays byte for byte what it was
 
 
+#: Only the first sentences of a text are read for template (openings and sign-offs of formulaic texts are short;
+#: a 170,000-character transcript would otherwise cost more than the rest of clustering).
+MAX_SENTENCES = 40
+
+
 def _sentences(text: str) -> list[str]:
-    return split_sentences(text) if text else []
+    return split_sentences(text[:MAX_SENTENCES * 400])[:MAX_SENTENCES] if text else []
