@@ -13,7 +13,11 @@ A story that mentions years none of which the article mentions (both mention som
 (`YEAR_PENALTY`). A story keeps the normalised sum of its articles' vectors of each kind. An article's score against a story is
 a weighted sum of the three cosines (`score`); it joins the best story at or above `join`, else starts one.
 Only stories whose coverage lies within `window` of the article's time are candidates, so that the next event
-of the same kind starts a new story, and so the cost per article does not grow with the archive. After a
+of the same kind starts a new story, and so the cost per article does not grow with the archive. A story is also
+bounded in time (DEVELOPMENT_SPAN, LATE_MARGIN, STORY_SPAN): a later development starts a new story that records
+the one it `follows`. Formulaic texts are seen through their specifics (`template.TemplateIndex`: sentences whose
+shape recurs across recent articles keep only their names and figures), both in what is embedded
+(`observe`) and in what is counted. After a
 story grows it is compared with the other open stories, and one that now scores above `merge` with it is
 absorbed (the larger, else older, story survives; `Decision.merged` reports it so the old address can
 redirect).
@@ -62,8 +66,9 @@ WINDOW = timedelta(days=7)
 #: one (Decision.follows, stored with the story, so the site can show "Earlier: ..."). Chosen on the demo corpus
 #: (White House and Kremlin statements, 2021-22: events.jsonl): a Biden-Putin call is announced up to three days
 #: ahead and followed by remarks up to four days after; with no bound, readouts of every call of the window chained
-#: into one 131-article story. ECB+ has no dates and AllSides stories are dated to the day, so the bound leaves
-#: `bench/cluster.py` on both unchanged.
+#: into one 131-article story; with the bound no story of that corpus holds more than 7 articles or spans more than
+#: 7 days. `bench/cluster.py` in the same session: ECB+ test (undated) B-cubed F1 0.8633 before and after; AllSides
+#: (dated to the day) 0.8018 -> 0.8550 (P 0.764 -> 0.888, R 0.844 -> 0.825): chained same-topic days now split.
 DEVELOPMENT_SPAN = timedelta(days=2)
 STORY_SPAN = timedelta(days=7)
 LATE_MARGIN = 0.1

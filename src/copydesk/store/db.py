@@ -379,7 +379,8 @@ class Store:
     def story_follows(self) -> dict[str, str]:
         """Story id -> the story of the earlier development it continues (through merges to the survivor)."""
         with self.session() as s:
-            merged = dict(s.execute(select(StoryRow.id, StoryRow.merged_into).where(StoryRow.merged_into.is_not(None))))
+            merged = {k: v for k, v in s.execute(select(StoryRow.id, StoryRow.merged_into)
+                                                    .where(StoryRow.merged_into.is_not(None)))}
             out = {}
             for sid, prev in s.execute(select(StoryRow.id, StoryRow.follows).where(StoryRow.follows.is_not(None))):
                 seen = set()
