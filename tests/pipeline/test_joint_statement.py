@@ -66,3 +66,28 @@ def test_credited_copy_is_still_a_reprint(tmp_path):
     assert es.story.independent_sources == 1
     assert not any("not independently confirmed" in n for n in es.story.notes)  # a newspaper is not a party
     d.close()
+
+
+class _Counting:
+    """The real embedder, counting its calls."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.dim, self.calls = inner, inner.name, inner.dim, []
+
+    def embed(self, texts):
+        self.calls.append(len(texts))
+        return self.inner.embed(texts)
+
+
+def test_write_embeds_all_stories_sentences_in_one_call(tmp_path):
+    d = _desk(tmp_path)
+    d.import_lines([
+        _line("https://west.test/1", "west", "Joint statement on preventing war", STATEMENT, "2022-01-03T08:00:00-05:00"),
+        _line("https://east.test/2", "east", "Flood in the eastern province", "Heavy rain flooded three villages in the "
+              "eastern province on Tuesday. Rescue teams evacuated 200 residents by boat.", "2022-01-20T10:00:00+03:00"),
+    ])
+    d.process()
+    d._embedder = counting = _Counting(d.embedder)
+    assert d.write().counts.get("written") == 2
+    assert len(counting.calls) == 1 and counting.calls[0] >= 5  # both stories' sentences, one batch
+    d.close()
