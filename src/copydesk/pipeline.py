@@ -266,6 +266,10 @@ class Desk:
             # The same text again: it joins the story of what it duplicates (a joint statement adds its
             # publisher's voice; a copy adds none).
             story_id = self.store.story_of(match.of)
+            if story_id is not None:  # ... unless that would stretch the story beyond its span (a text re-issued
+                st0 = stories.get(story_id) or self.store.story_state(story_id, self.embedder.dim)  # weeks later)
+                if max(st0.last_when, a.when) - min(st0.first_when, a.when) > self.clusterer.opts.story_span:
+                    story_id = None
         if story_id is not None:
             self.clusterer.restore([(a, v, story_id)], observe=False)
         else:

@@ -91,3 +91,15 @@ def test_write_embeds_all_stories_sentences_in_one_call(tmp_path):
     assert d.write().counts.get("written") == 2
     assert len(counting.calls) == 1 and counting.calls[0] >= 5  # both stories' sentences, one batch
     d.close()
+
+
+def test_a_text_reissued_weeks_later_starts_a_new_story(tmp_path):
+    d = _desk(tmp_path)
+    d.import_lines([
+        _line("https://west.test/1", "west", "Joint statement on preventing war", STATEMENT, "2022-01-03T08:00:00-05:00"),
+        _line("https://west.test/2", "west", "Joint statement on preventing war (reissued)", STATEMENT,
+              "2022-02-20T08:00:00-05:00"),
+    ])
+    rep = d.process()
+    assert rep.counts.get("stories-new") == 2, rep.counts  # a duplicate, but not of a story 48 days old
+    d.close()
