@@ -27,7 +27,7 @@ import numpy as np
 
 from dataclasses import replace
 
-from copydesk.cluster import ClusterOptions, OnlineClusterer, article_text_for_embedding
+from copydesk.cluster import ClusterOptions, OnlineClusterer
 from copydesk.embed import Embedder, load_embedder
 from copydesk.models import Article
 
@@ -85,7 +85,9 @@ def article(r: dict) -> Article:
 
 
 def embed_rows(rows: list[dict], emb: Embedder, cache: Path | None = None) -> np.ndarray:
-    return embed_cached(emb, [article_text_for_embedding(article(r)) for r in rows], cache)
+    """What the pipeline embeds for each row: `OnlineClusterer.observe`'s text, in arrival order."""
+    c = OnlineClusterer()
+    return embed_cached(emb, [c.observe(article(r)) for r in rows], cache)
 
 
 def run(rows: list[dict], vecs: np.ndarray, opts: ClusterOptions) -> list[str]:
@@ -93,7 +95,9 @@ def run(rows: list[dict], vecs: np.ndarray, opts: ClusterOptions) -> list[str]:
     c = OnlineClusterer(opts)
     labels, redirect = [], {}
     for r, v in zip(rows, vecs):
-        d = c.add(article(r), v)
+        a = article(r)
+        c.observe(a)
+        d = c.add(a, v)
         redirect.update(d.merged)
         labels.append(d.story_id)
 

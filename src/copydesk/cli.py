@@ -20,7 +20,6 @@ app = typer.Typer(help="copydesk: a news site written by an AI copy desk, every 
 sources_app = typer.Typer(help="The source registry: health, OPML import and export.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 
-DEMO_CORPUS = "wikinews_en_2004.jsonl"
 ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the folder holding it (default: ./copydesk.toml if present).")
 
 
@@ -267,21 +266,32 @@ def serve(config: Optional[Path] = ConfigOpt, host: str = "127.0.0.1", port: int
 
 
 @app.command()
-def demo(data_dir: Path = typer.Option(Path(".copydesk-demo"), "--data-dir", help="Where the demo keeps its configuration, database and site."),
+def demo(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the demo keeps its configuration, database and site (default .copydesk-demo, or .copydesk-demo-NAME for another corpus)."),
+         corpus: str = typer.Option("statements", "--corpus", help="Which bundled corpus: statements (White House and President of Russia, 2021-22) or wikinews (Wikinews 2004)."),
          serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the site at the end."),
          host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the pipeline on the bundled demo corpus (Wikinews 2004), build the site and serve it."""
+    """Run the pipeline on a bundled demo corpus (default: White House and Kremlin statements), build the site and serve it."""
+    from copydesk.demo import DEFAULT_CORPUS, DEMO_CORPORA, demo_file, run_demo
     from copydesk.pipeline import Desk
     from copydesk.sources import load_registry
 
+    if corpus not in DEMO_CORPORA:
+        _fail(CopydeskError(f"demo: no corpus {corpus!r}; choose one of {', '.join(DEMO_CORPORA)}"))
+    spec = DEMO_CORPORA[corpus]
+    if data_dir is None:
+        data_dir = Path(".copydesk-demo" if corpus == DEFAULT_CORPUS else f".copydesk-demo-{corpus}")
     data_dir.mkdir(parents=True, exist_ok=True)
-    demo_pkg = resources.files("copydesk.data").joinpath("demo")
+    marker = data_dir / ".demo-corpus"
+    if marker.exists() and marker.read_text(encoding="utf-8").strip() != corpus:
+        _fail(CopydeskError(f"demo: {data_dir} holds the {marker.read_text(encoding='utf-8').strip()!r} demo; "
+                            f"pass another --data-dir for {corpus!r}"))
+    marker.write_text(corpus + "\n", encoding="utf-8")
     cfg = data_dir / CONFIG_NAME
     if not cfg.exists():
         cfg.write_text(render_config(), encoding="utf-8")
     reg = data_dir / "sources.toml"
     if not reg.exists():
-        reg.write_bytes(demo_pkg.joinpath("sources.toml").read_bytes())
+        reg.write_bytes(demo_file(spec.registry).read_bytes())
     settings = _settings(cfg)
     if serve:
         _check_port(host, port)
@@ -292,19 +302,15 @@ def demo(data_dir: Path = typer.Option(Path(".copydesk-demo"), "--data-dir", hel
         raise
     lock = _lock(settings, "copydesk demo", wait=False)
     t0 = time.perf_counter()
-    prog = _Progress()
-    with demo_pkg.joinpath(DEMO_CORPUS).open("rb") as fh:
-        reports = {"import": desk.import_lines(fh, source=DEMO_CORPUS, origin="demo")}
-    reports["process"] = desk.process(prog)
-    reports["write"] = desk.write(prog)
-    _print_reports(reports)
+    run = run_demo(desk, spec, data_dir / "site", _Progress())
+    _print_reports(run.reports)
     edition = desk.edition()
-    files = desk.export(data_dir / "site")
     multi = [e.story for e in edition.stories if e.story.independent_sources > 1]
     typer.echo(
         f"demo: {len(edition.stories)} stories published, {len(multi)} with more than one independent source, "
-        f"{len(edition.stories) - len(multi)} from a single outlet; {len(files)} files in {data_dir / 'site'} "
-        f"({time.perf_counter() - t0:.1f}s)"
+        f"{len(edition.stories) - len(multi)} from a single outlet; {len(run.files)} files in {data_dir / 'site'} "
+        f"({time.perf_counter() - t0:.1f}s: "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in run.seconds.items()) + ")"
     )
     lock.release()
     if serve:

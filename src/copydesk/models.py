@@ -180,6 +180,7 @@ class Article:
     categories: tuple[str, ...] = ()
     story_id: str | None = None
     duplicate_of: int | None = None  # exact or near duplicate (same outlet or reprint) of this article id
+    duplicate_kind: str | None = None  # "exact", "near", "reprint", or "joint": the same text issued by an independent publisher
     wire_group: int | None = None  # id of the earliest article of the reprint group it belongs to
     license: str | None = None
     date_only: bool = False
@@ -448,6 +449,7 @@ class SiteIdentity:
 class EditionStory:
     story: WrittenStory
     related: tuple[str, ...] = ()  # story ids
+    follows: str | None = None  # id of the published story of the earlier development ("Earlier: ...")
 
 
 @dataclass(frozen=True, slots=True)

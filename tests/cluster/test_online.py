@@ -143,3 +143,33 @@ def test_disjoint_years_keep_same_kind_events_apart():
     assert c.add(art(2, text="The quake of 2008 killed many."), unit(1, 0.25, 0)).story_id == s
     other = c.add(art(3, text="A quake struck in 2012."), unit(1, 0.2, 0))
     assert other.new and other.story_id != s
+
+
+# -- bounded stories (issue 13) ----------------------------------------------------------------------------
+
+def test_a_story_is_bounded_in_time_and_a_later_development_follows_it():
+    opts = replace(DENSE_ONLY, development_span=timedelta(days=2), late_margin=0.05, story_span=timedelta(days=7))
+    c = OnlineClusterer(opts)
+    first = c.add(art(1), unit(1, 0, 0))
+    same_day = c.add(art(2, T0 + timedelta(hours=20)), unit(1, 0.3, 0))  # cos 0.958: joins within the span
+    assert same_day.story_id == first.story_id
+    # three days on, a report that only resembles the story (cos 0.906 with its centroid: above join, below
+    # join + late margin) is a new development ...
+    later = c.add(art(3, T0 + timedelta(days=3)), unit(1, -0.3, 0))
+    assert later.new and later.follows == first.story_id
+    # ... while one that reports the same development (cos ~1) still joins the story it belongs to
+    c2 = OnlineClusterer(opts)
+    s = c2.add(art(1), unit(1, 0, 0)).story_id
+    assert c2.add(art(2, T0 + timedelta(days=3)), unit(1, 0.01, 0)).story_id == s
+    # and never beyond the story span, however similar
+    beyond = c2.add(art(3, T0 + timedelta(days=8)), unit(1, 0, 0))
+    assert beyond.story_id != s
+    assert not first.follows and not same_day.follows
+
+
+def test_daily_reports_do_not_chain_into_one_story():
+    c = OnlineClusterer(replace(DENSE_ONLY, development_span=timedelta(days=2), story_span=timedelta(days=7)))
+    ids = [c.add(art(i, T0 + timedelta(days=i)), unit(1, 0.2, 0)).story_id for i in range(20)]
+    by_story = {sid: ids.count(sid) for sid in ids}
+    assert max(by_story.values()) <= 8  # at most a story span's worth, not all twenty days
+    assert len(by_story) >= 3

@@ -1,4 +1,5 @@
-"""End to end: `copydesk demo --no-serve` on the bundled corpus, then the pages it wrote."""
+"""End to end: `copydesk demo --corpus wikinews --no-serve` on the bundled Wikinews corpus, then the pages it wrote
+(the default corpus, statements, is tested in test_demo_statements.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     d = tmp_path_factory.mktemp("demo")
-    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--no-serve", "--data-dir", str(d)],
+    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--corpus", "wikinews", "--no-serve", "--data-dir", str(d)],
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     return d, out.stdout
@@ -118,7 +119,7 @@ def test_story_page_shows_provenance_and_honest_single_source(demo):
 
 def test_demo_again_is_idempotent(demo):
     d, stdout = demo
-    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--no-serve", "--data-dir", str(d)],
+    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--corpus", "wikinews", "--no-serve", "--data-dir", str(d)],
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "duplicate-url 106" in out.stdout

@@ -379,6 +379,11 @@ class DuplicateIndex:
     def __contains__(self, key: object) -> bool:
         return key in self._entries
 
+    def outlet_of(self, key: int) -> str | None:
+        """Outlet id of an indexed article (None once pruned or never added)."""
+        e = self._entries.get(key)
+        return e.outlet_id if e else None
+
     def group_of(self, key: int) -> int:
         """Key of the earliest article of ``key``'s duplicate chain (``key`` itself for an original)."""
         return self._group.get(key, key)
@@ -481,3 +486,67 @@ class DuplicateIndex:
         else:
             ok = containment >= opts.reprint_containment and jaccard >= opts.reprint_jaccard
         return DupMatch(kind, old.key, round(containment, 4), old.key) if ok else None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reprint or joint statement: what a copy from another outlet is
+# --------------------------------------------------------------------------------------------------------
+
+#: A syndication mark in a copy: the text says it comes from someone else.
+SYNDICATION_RE = re.compile(
+    r"\b(?:originally[ ]+(?:published|appeared)|republished[ ]+(?:with|by|from|under)|reprinted[ ]+(?:with|by|from)|"
+    r"syndicated[ ]+(?:by|from)|distributed[ ]+by|(?:used|reproduced)[ ]+with[ ]+permission|"
+    r"this[ ]+(?:story|article|report)[ ]+(?:was|first)[ ]+(?:published|appeared)|"
+    r"(?:the[ ]+)?(?:associated[ ]+press|reuters|agence[ ]+france-presse|afp|dpa)[ ]+contributed)\b",
+    re.IGNORECASE,
+)
+
+
+def credited(text: str) -> bool:
+    """Whether a text credits another outlet for itself: an agency dateline ("BUDAPEST (Reuters) -", "(AP) -"),
+    a wire credit line ("Associated Press", "Reporting by ...", "... contributed to this report", a copyright
+    line) or a syndication mark ("Originally published by ...", "Republished with permission")."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if SYNDICATION_RE.search(text):
+        return True
+    for line in text.splitlines():
+        if any(rx.search(line) for rx in CREDIT_LINE_RES[:1] + CREDIT_LINE_RES[2:]):
+            return True
+        for rx in DATELINE_RES:
+            m = rx.match(line)
+            if m and m.groupdict().get("agency"):
+                return True
+    return False
+
+
+def copy_kind(kind: DupKind, copy_text: str, same_owner: bool, original_is_wire: bool) -> str:
+    """What a duplicate found by ``DuplicateIndex`` is, once the outlets are known.
+
+    A copy of another outlet's text collapses into it as a reprint (no voice of its own) only when it is credited
+    to that outlet: the original is a wire's, the two outlets have one owner, or the copy carries a wire credit or
+    a syndication mark (``credited``). The same text issued by two independent publishers with no credit (a joint
+    statement of two governments, a communique both parties publish) is "joint": corroboration by both, each
+    counted as a source. "near" (the same outlet) is returned unchanged, as is "exact" within one owner.
+    """
+    if kind == "near" or same_owner or original_is_wire or credited(copy_text):
+        return kind
+    return "joint"
+
+
+def joint_note(articles, outlet_names) -> str | None:
+    """The page's note for a story holding a joint statement: "The same text was issued jointly by A and B."
+    ``articles``: the story's ``Article``s (``duplicate_kind == "joint"`` marks a copy issued by an independent
+    publisher, ``duplicate_of`` the first issuer's article); ``outlet_names``: outlet id -> name. None when no
+    article of the story is a joint copy."""
+    by_id = {a.id: a for a in articles}
+    issuers: list[str] = []
+    for a in articles:
+        if getattr(a, "duplicate_kind", None) == "joint":
+            first = by_id.get(a.duplicate_of)
+            for oid in ((first.outlet_id,) if first else ()) + (a.outlet_id,):
+                name = outlet_names.get(oid, oid)
+                if name not in issuers:
+                    issuers.append(name)
+    if len(issuers) < 2:
+        return None
+    return f"The same text was issued jointly by {', '.join(issuers[:-1])} and {issuers[-1]}."

@@ -1,5 +1,6 @@
 """Sources: the registry of outlets copydesk reads (declarative data in ``copydesk/data/sources.toml``)."""
 
+from copydesk.sources.official import OFFICIAL_LABEL, balance_note, is_party, official_label
 from copydesk.sources.registry import (
     dump_registry,
     export_opml,
@@ -12,6 +13,10 @@ from copydesk.sources.registry import (
 )
 
 __all__ = [
+    "OFFICIAL_LABEL",
+    "balance_note",
+    "is_party",
+    "official_label",
     "dump_registry",
     "export_opml",
     "import_opml",

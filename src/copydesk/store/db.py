@@ -354,14 +354,15 @@ class Store:
         rows.sort(key=lambda t: (t[0].when, t[0].id))
         yield from rows
 
-    def save_story(self, st: StoryState, slug: str | None = None) -> None:
-        """Create a story (slug given) or update its centroid, size and times; marks it for rewriting."""
+    def save_story(self, st: StoryState, slug: str | None = None, follows: str | None = None) -> None:
+        """Create a story (slug given; `follows`: the story of the earlier development it continues) or update its
+        centroid, size and times; marks it for rewriting."""
         with self.session() as s, s.begin():
             row = s.get(StoryRow, st.id)
             if row is None:
                 if slug is None:
                     raise StoreError(f"store: story {st.id} does not exist")
-                row = StoryRow(id=st.id, slug=slug, created=utcnow())
+                row = StoryRow(id=st.id, slug=slug, created=utcnow(), follows=follows)
                 s.add(row)
             row.centroid = to_blob(st.centroid)
             row.n_articles = st.n_articles
@@ -444,6 +445,21 @@ class Store:
                 new.last_when = max(aware(new.last_when), aware(old.last_when))
             new.dirty = True
 
+    def story_follows(self) -> dict[str, str]:
+        """Story id -> the story of the earlier development it continues (through merges to the survivor)."""
+        with self.session() as s:
+            merged = {k: v for k, v in s.execute(select(StoryRow.id, StoryRow.merged_into)
+                                                    .where(StoryRow.merged_into.is_not(None)))}
+            out = {}
+            for sid, prev in s.execute(select(StoryRow.id, StoryRow.follows).where(StoryRow.follows.is_not(None))):
+                seen = set()
+                while prev in merged and prev not in seen:
+                    seen.add(prev)
+                    prev = merged[prev]
+                if prev != sid:
+                    out[sid] = prev
+            return out
+
     def redirects(self) -> dict[str, str]:
         with self.session() as s:
             q = select(RedirectRow.old_slug, StoryRow.slug).join(StoryRow, StoryRow.id == RedirectRow.story_id)
@@ -468,7 +484,7 @@ def _article(r: ArticleRow) -> Article:
         id=r.id, url=r.url, canonical_url=r.canonical_url, outlet_id=r.outlet_id, title=r.title, text=r.text or "",
         summary=r.summary or "", published=aware(r.published), first_seen=aware(r.first_seen), language=r.language,
         author=r.author, partial=r.partial, categories=tuple(r.categories or ()), story_id=r.story_id,
-        duplicate_of=r.duplicate_of, wire_group=r.wire_group, license=r.license, date_only=bool(r.date_only),
+        duplicate_of=r.duplicate_of, duplicate_kind=r.duplicate_kind, wire_group=r.wire_group, license=r.license, date_only=bool(r.date_only),
         published_from=r.published_from, language_hint=r.language_hint, page_class=r.page_class,
         page_class_reason=r.page_class_reason, fetch_outcome=r.fetch_outcome, origin=r.origin or "feed",
     )

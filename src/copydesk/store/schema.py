@@ -111,6 +111,7 @@ class StoryRow(Base):
     n_articles: Mapped[int] = mapped_column(Integer, default=0)
     dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     merged_into: Mapped[str | None] = mapped_column(String(40))
+    follows: Mapped[str | None] = mapped_column(String(40))  # the earlier development's story (migration 0004)
     written: Mapped[dict | None] = mapped_column(JSON)  # WrittenStory as JSON
     written_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     write_error: Mapped[str | None] = mapped_column(Text)

@@ -612,11 +612,19 @@ def render_story(edition: Edition, slug: str) -> str | None:
         sources=_source_views(edition, story),
         coverage=_coverage(edition, story),
         related=related,
+        earlier=_earlier(by_id.get(es.follows) if es.follows else None),
         other_sides=other_sides,
         dates=story_dates_of(story),
         updated_differs=_updated_differs(story_dates_of(story)),
         lang_differs=story.language != edition.site.language,
     )
+
+
+def _earlier(es: EditionStory | None) -> dict | None:
+    """The story of the earlier development this one follows (clustering bounds stories in time), for "Earlier:"."""
+    if es is None:
+        return None
+    return dict(slug=quote(es.story.slug, safe=""), headline=es.story.headline.text, updated=es.story.updated)
 
 
 def _rated_sides(story: WrittenStory) -> set[str]:
@@ -699,12 +707,13 @@ def _sentence_json(ws: WrittenSentence) -> dict[str, Any]:
 def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str, Any]:
     """One story with full provenance. A source ``url`` that is not http(s) is given as null."""
     related_ids: tuple[str, ...] = ()
+    follows: str | None = None
     if isinstance(story, EditionStory):
-        related_ids = story.related
+        related_ids, follows = story.related, story.follows
         story = story.story
     else:
         found = next((es for es in edition.stories if es.story.story_id == story.story_id), None)
-        related_ids = found.related if found else ()
+        related_ids, follows = (found.related, found.follows) if found else ((), None)
     by_id = {es.story.story_id: es.story for es in visible_stories(edition)}
     dates = story_dates_of(story)
     return {
@@ -766,6 +775,7 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
             for s in story.sources
         ],
         "related": [by_id[r].slug for r in related_ids if r in by_id],
+        "follows": by_id[follows].slug if follows in by_id else None,  # the earlier development's story
         "other_side_coverage": [
             e.story.slug for e in other_side_coverage(edition, EditionStory(story, related_ids))],
     }

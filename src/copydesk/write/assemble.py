@@ -38,7 +38,9 @@ from copydesk.sources.naming import site_name
 from copydesk.verify.facts import REPORTING, STOPWORDS
 from copydesk.verify.gate import origin
 from copydesk.write.extractive import _side, coverage_by_lean, pick_section
+from copydesk.dedup import joint_note
 from copydesk.ingest.outcome import reader_reason
+from copydesk.sources.official import balance_note
 from copydesk.write.dates import story_dates
 from copydesk.write.headline import SentenceIn, TitleIn, write_headline
 from copydesk.write.options import WriteOptions
@@ -309,6 +311,9 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
     why = list(dict.fromkeys(r for r in (partial_reason(a) for a in m.articles) if r))
     if why:
         notes.append("Some sources are used only by their headline and feed summary (" + "; ".join(why) + ").")
+    # joint statements (dedup.copy_kind) and stories that only the parties' press offices back (sources.official)
+    notes += filter(None, (joint_note(m.articles, {k: o.name for k, o in m.outlets.items()}),
+                           balance_note(outlet_ids, m.outlets)))
 
     sentence_drops = [d for d in g.dropped if not d.headline]
     verification = Verification(
