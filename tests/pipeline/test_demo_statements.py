@@ -88,3 +88,37 @@ def test_stories_of_the_parties_alone_say_so(demo):
     assert m and int(m.group(2)) >= 1, stdout  # at least the joint statement
     for st in stories.values():  # every source of this corpus is a government press office
         assert any("not independently confirmed" in n for n in st["notes"]), (st["slug"], st["notes"])
+
+
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+
+
+def test_a_reader_sees_the_demo_in_chromium(demo, tmp_path):
+    """The demo site in headless Chromium: the home page and the story of the joint P5 statement, backed by both
+    publishers. With COPYDESK_UPDATE_SCREENSHOTS=1 the screenshots replace those the README shows."""
+    import os
+    import shutil
+
+    from browser import chromium_page, serve_dir
+
+    d, _, stories = demo
+    where = _story_of_url(stories)
+    p5 = next(json.loads(x) for x in EVENTS.read_text(encoding="utf-8").splitlines() if json.loads(x)["id"] == "ev05")
+    story = stories[where[p5["urls"][0]]]
+    with serve_dir(d / "site") as base, chromium_page(width=1100, height=1400) as page:
+        page.goto(base + "/")
+        assert page.locator("main").inner_text().strip(), "an empty home page"
+        page.screenshot(path=str(tmp_path / "demo-home.png"))
+        page.goto(f"{base}/story/{story['slug']}/")
+        text = page.locator("body").inner_text()
+        assert "The White House" in text and "President of Russia" in text
+        assert "jointly" in text
+        assert "official statement, not independent reporting" in text  # each source is a party's press office
+        assert "not independently confirmed" in text
+        page.screenshot(path=str(tmp_path / "demo-story.png"), full_page=True)
+        assert page.problems == [], page.problems
+    for name in ("demo-home.png", "demo-story.png"):
+        assert (tmp_path / name).stat().st_size > 20_000
+        if os.environ.get("COPYDESK_UPDATE_SCREENSHOTS") == "1":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(tmp_path / name, SCREENSHOTS / name)

@@ -57,6 +57,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from copydesk.lang.detect import language_name
 from copydesk.lang.edition import queue_title
+from copydesk.sources.official import official_label
 from copydesk.models import (
     UNRATED,
     Edition,
@@ -348,6 +349,7 @@ class _SourceView:
     href: str | None
     reprint_of: str | None  # "Outlet: title" of the wire report, when a reprint
     in_language: str | None = None  # "German" when the source is not in the site's language
+    official: str | None = None  # "official statement, not independent reporting" for a party's press office
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,6 +459,7 @@ def _source_views(edition: Edition, story: WrittenStory) -> tuple[_SourceView, .
                 href=safe_url(link.url),
                 reprint_of=reprint,
                 in_language=_other_language(edition, link.language),
+                official=official_label(edition.outlets.get(link.outlet_id)),
             )
         )
     return tuple(out)
