@@ -53,6 +53,18 @@ def test_forms_keep_names_capitalised_and_never_say_said_twice():
     assert attribute("Reuters reported the crash first.", "Reuters") == "Reuters reported the crash first."
 
 
+def test_an_opening_phrase_is_never_put_after_said():
+    # "The White House said today, President Biden ..." reads as if the saying were today's (seen on the demo)
+    m = material([art(1, "wire", "Tram derails", WIRE)])
+    attribute = _Attributor(m)
+    for text in ("Today, the transport authority reopened the bridge to trams.",
+                 "In the evening, the tram line across the bridge was reopened.",
+                 "Together, the two companies will pay for the repairs to the bridge."):
+        for _ in range(3):  # whatever form's turn it is
+            out = attribute(text, "Reuters")
+            assert out == text[:-1] + ", according to Reuters.", out
+
+
 def test_without_attribution_inverts_every_form():
     src = "The accident happened on the Margaret Bridge."
     for text in (f"X reported that t{src[1:]}", f"X said t{src[1:]}", src[:-1] + ", according to X.",

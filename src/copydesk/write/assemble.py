@@ -76,6 +76,12 @@ def _names(names: Sequence[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+#: A sentence that opens with a short phrase and a comma ("Today, the President ...", "In Moscow, ..."): put after
+#: "X said", the phrase would attach to the saying ("The White House said today, ..."), so such a sentence takes
+#: the tail form.
+_OPENER = re.compile(r"^[^\s,]+(?:\s+[^\s,]+){0,3},\s")
+
+
 class _Attributor:
     """Adds attributions to a story's sentences, varying the form from one sentence to the next."""
 
@@ -101,8 +107,8 @@ class _Attributor:
         for k, form in enumerate(_FORMS):
             if "{stem}" in form and not (body.endswith(".") and "according to" not in body.lower()):
                 continue
-            if "{lower}" in form and not self._lowerable(body):
-                continue
+            if "{lower}" in form and (not self._lowerable(body) or _OPENER.match(body)):
+                continue  # a name; or an opening phrase ("Today, ...") that "X said today, ..." would misread
             if "said" in form and says:
                 continue  # not "Reuters said the police said"
             usable.append(k)
