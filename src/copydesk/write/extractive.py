@@ -19,6 +19,7 @@ import numpy as np
 from copydesk.lang.boilerplate import is_boilerplate_sentence
 from copydesk.lang.detect import in_language
 from copydesk.lang.edition import in_edition
+from copydesk.lang.openers import ANAPHORIC as _ANAPHORIC  # a lede must stand on its own
 from copydesk.models import Article, Draft, DraftSentence, Outlet, SectionConfig, StoryMaterial, Support
 from copydesk.neutral import headline_problems, loaded_words
 from copydesk.neutral.detector import THRESHOLD as LOADED_THRESHOLD
@@ -49,12 +50,6 @@ METHOD = (
 )
 
 _STARTS_WELL = re.compile(r"^[\"“'‘(]?[A-Z0-9À-Þ]")
-#: A lede must make sense on its own: not open with a word that points back to something unseen.
-_ANAPHORIC = re.compile(
-    r"^[\"“'‘(]?(this|that|these|those|it|its|he|she|they|them|his|her|their|however|but|and|also|meanwhile|"
-    r"moreover|furthermore|still|yet|so|then|there|here|such|both|the latter|the former|in addition|instead)\b",
-    re.I,
-)
 #: Datelines opening a sentence: "MOSCOW — ", "OSLO - ", "BRASÍLIA, Brazil – ", "November 18, USA - ",
 #: "United States - ". Removed from the sentence (what remains is still a verbatim part of the source).
 _DATELINE = re.compile(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from copydesk.lang.openers import ANAPHORIC as _ANAPHORIC  # a lede must stand on its own
 from copydesk.models import Change, Support, WrittenSentence
 from copydesk.neutral import headline_problems, loaded_words, neutralize
 from copydesk.neutral.edit import own_voice, personal_or_accusing
@@ -165,11 +166,6 @@ _ARGUING = re.compile(r"^\s*(?:no|yes|sorry|actually|spoiler|newsflash)\b\s*[,:.
 _POINTS_BACK = re.compile(r"^(?:such|the (?:move|decision|announcement|news|report|ruling|comments?|remarks?|"
                           r"statement|region|case|incident|event|development)s?\b)", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_ANAPHORIC = re.compile(
-    r"^[\"“'‘(]?(?:this|that|these|those|it|its|he|she|they|them|his|her|their|however|but|and|also|meanwhile|"
-    r"moreover|furthermore|still|yet|so|then|there|here|such|both|the latter|the former|in addition|instead)\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True, slots=True)
