@@ -28,6 +28,7 @@ from copydesk.neutral import headline_problems, loaded_words, neutralize
 from copydesk.neutral.edit import own_voice, personal_or_accusing
 from copydesk.neutral.lexicon import CLICKBAIT
 from copydesk.verify.facts import REPORTING
+from copydesk.verify.gate import numbers
 
 #: A title with more words is not a headline (a lede pasted as title); fewer is a label ("Live updates").
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 4, 22
@@ -165,7 +166,6 @@ _ARGUING = re.compile(r"^\s*(?:no|yes|sorry|actually|spoiler|newsflash)\b\s*[,:.
 #: Sentence openings that point back to an earlier sentence ("Such was the case with ...", "The move comes ...").
 _POINTS_BACK = re.compile(r"^(?:such|the (?:move|decision|announcement|news|report|ruling|comments?|remarks?|"
                           r"statement|region|case|incident|event|development)s?\b)", re.I)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,10 +286,6 @@ def _edited_title(text: str) -> tuple[str, tuple[Change, ...]]:
     return t, edits
 
 
-def _numbers(s: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(s)}
-
-
 def _tidy(s: str) -> str:
     s = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", s)).strip()
     s = re.sub(r"^[,;:\s—–-]+|[,;:\s—–-]+$", "", s)
@@ -379,7 +375,7 @@ def _title_choice(titles: list[TitleIn], ok: list[tuple[TitleIn, str]], sentence
             if t is best or t.vector is None:
                 continue
             sim = float(t.vector @ best.vector)
-            if sim >= threshold and _numbers(best.text) <= _numbers(t.text):
+            if sim >= threshold and numbers(best.text) <= numbers(t.text):
                 support.append(Support(t.article_id, t.outlet_id, t.text, round(sim, 4)))
                 voices.add(t.voice or t.outlet_id)
     return best, support, len(voices)
