@@ -197,3 +197,50 @@ def test_a_recaptcha_footer_does_not_make_an_article_an_error_page():
     v = verdict_of(BENCH_PAGES / "htmldate-eval-northernirelandworld.com-theft.html.gz",
                    "https://www.northernirelandworld.com/news/crime/woman-fined-for-theft-of-cat-treats")
     assert v.kind != "error-page", v
+
+
+# -- third pass: real consent interstitials, login pages and live blogs (bench/data/pages, origin in its README) --
+
+
+@pytest.mark.parametrize("name,url", [
+    ("embed-www.google.es.maps-place-tordoia-2024.html.gz", "https://www.google.es/maps/place/Tordoia"),  # Spanish
+    ("embed-www.youtube.com.watch.878f5352-2021.html.gz", "https://www.youtube.com/watch?v=eiHXASgRTcA"),
+    ("youtube-transcript-api-youtube_consent_page.html.gz", "https://www.youtube.com/watch?v=GJLlxj_dtq8"),  # German
+])
+def test_real_consent_interstitials_are_consent_walls(name, url):
+    # each explains cookies in 771-862 characters of prose: more than MIN_PROSE_CHARS, so only the consent title
+    # and wording tell them from a short article
+    v = verdict_of(BENCH_PAGES / name, url)
+    assert v.kind == "consent-wall", v
+
+
+def test_a_consent_title_alone_does_not_make_a_wall():
+    text = ("Before you continue reading, the minister said on Tuesday, know that the bridge will close for repairs. "
+            "The council approved the closure after engineers found cracks in two of the supporting piers last month.")
+    v = classify_page("https://x.test/bridge", "Before you continue: the bridge closes in May", text)
+    assert v.is_article, v
+
+
+def test_a_page_without_a_declared_charset_is_read_as_utf8():
+    # lxml alone reads undeclared bytes as Latin-1 ("sesiÃ³n"); the visible text must keep the accents
+    from copydesk.ingest.classify import page_signals
+
+    sig = page_signals("<html><body><p>Iniciar sesión antes de ir a Google</p></body></html>".encode("utf-8"))
+    assert "sesión" in sig.visible_text
+
+
+@pytest.mark.parametrize("name,url", [
+    ("embed-snipplr.com.view-72914.html.gz", "http://snipplr.com/view/72914/better-html-5-basic-starter-template"),
+    ("embed-www.meetup.com.es-gpul-labs-events-248885422.html.gz", "https://www.meetup.com/es/gpul-labs/events/248885422/"),
+])
+def test_real_login_pages_are_login_walls(name, url):
+    v = verdict_of(BENCH_PAGES / name, url)
+    assert v.kind == "login-wall", v
+
+
+@pytest.mark.parametrize("name", ["fundus-resources-parser-test_data-uk-TheGuardian_2023_05_15.html.gz",
+                                  "htmldate-test_set-1727473717.html.gz"])
+def test_live_blogs_with_their_updates_in_the_page_are_articles(name):
+    # LiveBlogPosting pages whose updates are in the served HTML (the second is thin: a toss and a preview)
+    v = verdict_of(BENCH_PAGES / name, "https://example.org/live/story")
+    assert v.is_article, v

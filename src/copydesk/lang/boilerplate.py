@@ -18,6 +18,7 @@ import re
 __all__ = [
     "BOILERPLATE_SENTENCE",
     "CONSENT_PHRASES",
+    "CONSENT_TITLES",
     "ERROR_PHRASES",
     "LABELS",
     "LOGIN_PHRASES",
@@ -181,6 +182,17 @@ CONSENT_PHRASES = (
     "wir und unsere partner", "alle akzeptieren", "cookie-einstellungen", "datenschutzeinstellungen",
     "zustimmung", "einwilligung", "ön és partnereink", "összes elfogadása", "sütibeállítások", "sütik",
     "nous et nos partenaires", "tout accepter", "aceptar todo", "nosotros y nuestros socios",
+    # Google's and YouTube's consent interstitial in Spanish and German (recorded pages in bench/data/pages)
+    "usamos cookies", "utilizamos cookies", "cookies y datos", "rechazar todo", "si aceptas", "si eliges aceptar",
+    "verwendet cookies", "cookies und daten", "wenn sie zustimmen", "nutzen wir cookies", "alle ablehnen",
+)
+
+#: Titles (or first headings) of a consent interstitial, the screen a site shows before the requested page
+#: (lower case; matched anywhere in the title): "Before you continue to YouTube", "Antes de ir a Google Maps".
+CONSENT_TITLES = (
+    "before you continue", "bevor sie zu", "bevor sie fortfahren", "bevor sie weitergehen", "antes de ir a",
+    "antes de continuar", "avant d'accéder", "avant de continuer", "prima di continuare", "voordat je verdergaat",
+    "zanim przejdziesz", "mielőtt továbblépne",
 )
 
 #: Phrases of an HTTP error page, a blocked request or a bot check (lower case).
