@@ -131,7 +131,7 @@ def _claim(heading: str, line: str) -> str | None:
     if heading == USING_IT and (_is_copydesk(argv) or argv[0] == "cd"):
         return "test_using_it_as_a_user_would"
     if heading == BENCHMARKS and _is_bench(argv):
-        return "test_bench_line_runs_to_its_figures"
+        return "test_bench_line_loads_and_parses_its_arguments"
     return None
 
 
@@ -466,7 +466,7 @@ def bench_parses() -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("argv", _bench_lines(), ids=_bench_name)
-def test_bench_line_runs_to_its_figures(argv, bench_parses):
+def test_bench_line_loads_and_parses_its_arguments(argv, bench_parses):
     script = REPO / argv[1]
     assert script.exists(), f"README runs {argv[1]}, which does not exist"
     assert Path(argv[0]).name == "python" and argv[0] == ".venv/bin/python", f"README: {' '.join(argv)}"
