@@ -5,7 +5,7 @@ field of the JSON Lines import, every published file and served URL, and every k
 reads the thing documented from the code itself (the click command tree, the pydantic models, the import
 reader's source, the renderers' output), so adding a command, option, setting, field, file or key without
 documenting it fails here, and so does documenting one that no longer exists. README.md and .ci/run keep to the
-two commands of house style 19.
+two commands of house style 19; every other command of README.md is run by tests/test_readme_commands.py.
 """
 
 from __future__ import annotations

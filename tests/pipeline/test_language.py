@@ -74,6 +74,11 @@ def test_foreign_reports_count_and_are_listed_but_only_english_is_published(tmp_
         files = site_files(ed)
         assert json.loads(files["api/queue/untranslated.json"]) == q
         assert f"story/{queued.slug}/index.html" not in files
+        # ...and on the readers' page of the queue, linked from the home page, with the German original title
+        page = files["queue/untranslated/index.html"].decode()
+        src = queued.sources[0]
+        assert f'<a href="{src.url}" rel="nofollow noopener noreferrer" lang="de">{src.title}</a>' in page
+        assert "in German" in page and 'href="./queue/untranslated/"' in files["index.html"].decode()
         from fastapi.testclient import TestClient
 
         from copydesk.web.app import create_app
@@ -89,6 +94,7 @@ def test_foreign_reports_count_and_are_listed_but_only_english_is_published(tmp_
         assert d.write().counts.get("written") == 1
         ed = d.edition()
         assert not ed.untranslated
+        assert "No story is waiting" in render.render_untranslated(ed)
         fuku = next(e.story for e in ed.stories if e.story.story_id == queued.story_id)
         assert {s.language for s in fuku.sources} == {"de", "en"}
         assert all(in_language(s.text, "en") for sec in fuku.body for s in sec.sentences)

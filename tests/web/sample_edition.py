@@ -21,7 +21,9 @@ from copydesk.models import (
     SectionConfig,
     SiteIdentity,
     SourceLink,
+    StoryDates,
     Support,
+    UntranslatedStory,
     Verification,
     WrittenSentence,
     WrittenStory,
@@ -211,4 +213,16 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         outlets=outlets,
         generated=T0 + timedelta(hours=4),
         redirects={"bridge-closing": "chain-bridge-closes", "older-bridge": "bridge-closing", "gone": "nowhere"},
+        untranslated=(
+            # Reported only in German and Portuguese: listed on the "Not yet in English" queue, not as a page.
+            UntranslatedStory(
+                story_id="s5", slug="donaubruecke-gesperrt", languages=("de", "pt"),
+                sources=(
+                    SourceLink(501, "daily", "Budapest Daily", "Donaubrücke wird gesperrt",
+                               "https://daily.example/de/501", T0 - timedelta(hours=2), language="de"),
+                    SourceLink(502, "evil", hostile[0], h(40), BAD_URLS[0], None, language='pt"><b>'),
+                ),
+                dates=StoryDates(first_reported=T0 - timedelta(hours=2), last_updated=T0 - timedelta(hours=2)),
+            ),
+        ),
     )

@@ -36,7 +36,8 @@ def test_export_writes_the_site(tmp_path, edition):
         "section/budapest/index.html", "section/europe/index.html", "section/world/index.html",
         "story/chain-bridge-closes/index.html", "story/mayor-visits-vienna/index.html",
         "story/hostile-story/index.html", "api/story/chain-bridge-closes.json", "static/site.css",
-        "story/bridge-closing/index.html", "story/older-bridge/index.html",
+        "story/bridge-closing/index.html", "story/older-bridge/index.html", "queue/untranslated/index.html",
+        "api/queue/untranslated.json",
     ]:
         assert rel in rels, rel
     assert "story/gone/index.html" not in rels  # redirect to a missing story

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -35,6 +36,7 @@ def all_pages(edition) -> dict[str, str]:
         pages[f"section/{sec.slug}"] = render.render_section(edition, sec.slug)
     for es in render.visible_stories(edition):
         pages[f"story/{es.story.slug}"] = render.render_story(edition, es.story.slug)
+    pages["queue/untranslated"] = render.render_untranslated(edition)
     pages["redirect"] = render.render_redirect(edition, "bridge-closing")
     return pages
 
@@ -179,6 +181,40 @@ def test_about_page(edition):
     assert "unrated" in html and "AllSides 2024" in html
     # the hostile outlet homepage (javascript:) is not linked
     assert not any("javascript" in h.lower() for h in hrefs(html))
+
+
+def test_untranslated_queue_page(edition):
+    """Stories no source in the site's language reported: outlets, languages and original titles, each linked
+    to the original article when its address is safe to link, never as a story page."""
+    html = render.render_untranslated(edition)
+    assert "<h1>Not yet in English</h1>" in html and "Reported in German, " in html
+    tags = parse(html).tags
+    german = [a for t, a in tags if t == "a" and a.get("href") == "https://daily.example/de/501"]
+    assert german == [{"href": "https://daily.example/de/501", "rel": "nofollow noopener noreferrer", "lang": "de"}]
+    assert "Donaubrücke wird gesperrt</a>" in html and "Budapest Daily</span>" in html
+    assert "in German" in html and '<time datetime="2024-05-01T10:00:00+00:00">' in html
+    # the hostile source: its javascript: address shown as text, its made-up language code in no attribute
+    assert not any("javascript" in h.lower() for h in hrefs(html))
+    assert "(address not linked: <code>javascript:alert(document.cookie)</code>)" in html
+    assert not any("pt" in (a.get("lang") or "") for _, a in tags) and "in pt&#34;&gt;&lt;b&gt;" in html
+    assert "donaubruecke-gesperrt" not in html  # no story page to link to
+    assert 'href="../../api/queue/untranslated.json"' in html
+
+
+def test_every_page_links_to_the_queue_and_home_says_how_many(edition):
+    for name, html in all_pages(edition).items():
+        if name == "redirect":
+            continue
+        root = {"home": "./", "about": "../", "404": "/"}.get(name, "../../")
+        assert f'<a href="{root}queue/untranslated/">Not yet in English</a> (1)' in html, name
+    assert ('<p class="queue-note">1 story so far reported only in other languages: '
+            '<a href="./queue/untranslated/">Not yet in English</a></p>') in render.render_home(edition)
+    empty = replace(edition, untranslated=())
+    assert "queue-note" not in render.render_home(empty)
+    assert re.search(r'<a href="\./queue/untranslated/">Not yet in English</a>(?! \()', render.render_home(empty))
+    assert "No story is waiting" in render.render_untranslated(empty)
+    german = replace(edition, site=replace(edition.site, language="de"))
+    assert "<h1>Not yet in German</h1>" in render.render_untranslated(german)
 
 
 def test_not_found_links_from_site_root(edition):

@@ -82,6 +82,10 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
     def about():
         return HTMLResponse(render.render_about(get_edition()), media_type=_HTML)
 
+    @app.get("/queue/untranslated/", response_class=HTMLResponse)
+    def untranslated():
+        return HTMLResponse(render.render_untranslated(get_edition()), media_type=_HTML)
+
     @app.get("/section/{slug}/", response_class=HTMLResponse)
     def section(slug: str):
         edition = get_edition()

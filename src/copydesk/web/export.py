@@ -2,7 +2,7 @@
 
 Layout (see the URL scheme in ``copydesk.web.render``)::
 
-    index.html  about/index.html  404.html  feed.xml
+    index.html  about/index.html  404.html  feed.xml  queue/untranslated/index.html
     section/<slug>/index.html  story/<slug>/index.html
     story/<old-slug>/index.html      meta-refresh stub for each of edition.redirects
     api/stories.json  api/story/<slug>.json  api/queue/untranslated.json  static/*
@@ -47,6 +47,7 @@ def site_files(edition: Edition) -> dict[str, bytes]:
     html("index.html", render.render_home(edition))
     html("about/index.html", render.render_about(edition))
     html("404.html", render.render_not_found(edition))
+    html("queue/untranslated/index.html", render.render_untranslated(edition))
     for sec in render.visible_sections(edition):
         page = render.render_section(edition, sec.slug)
         if page is not None:

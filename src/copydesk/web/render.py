@@ -12,6 +12,7 @@ URL scheme (identical when served and when exported as static files)::
     /about/                     about/index.html              AI disclaimer: how this site is made
     /api/stories.json           api/stories.json              the whole edition, full provenance
     /api/story/<slug>.json      api/story/<slug>.json         one story, full provenance
+    /queue/untranslated/        queue/untranslated/index.html  "Not yet in English": those stories, readable
     /api/queue/untranslated.json  api/queue/untranslated.json  stories not yet reported in the site's language
     /feed.xml                   feed.xml                      Atom feed of the latest stories
     /static/<file>              static/<file>                 CSS
@@ -79,6 +80,7 @@ __all__ = [
     "render_story",
     "render_about",
     "render_not_found",
+    "render_untranslated",
     "render_redirect",
     "story_json",
     "edition_json",
@@ -508,6 +510,7 @@ def _page(edition: Edition, root: str, canonical: str | None, title: str | None,
         canonical=safe_url(canonical) if canonical else None,
         page_title=title,
         generated=edition.generated,
+        queue=dict(title=queue_title(edition.site.language), count=len(edition.untranslated)),
         current_section=extra.pop("current_section", None),
         **extra,
     )
@@ -667,6 +670,41 @@ def render_about(edition: Edition) -> str:
             )
             for o in outlets
         ],
+    )
+
+
+#: A language tag as BCP 47 shapes it ("de", "pt-BR"); anything else from a source is not put in a lang attribute.
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def render_untranslated(edition: Edition) -> str:
+    """The "not yet in <edition language>" queue for readers: each story no source in the site's language has
+    reported, with its sources' outlets, languages and original titles, linked to the original articles."""
+    stories = [
+        dict(
+            languages=", ".join(language_name(code) for code in q.languages),
+            dates=q.dates,
+            sources=[
+                dict(
+                    link=link,
+                    outlet_name=link.outlet_name,
+                    href=safe_url(link.url),
+                    language=language_name(link.language),
+                    lang=link.language if link.language and _LANG_TAG.fullmatch(link.language) else None,
+                )
+                for link in q.sources
+            ],
+        )
+        for q in edition.untranslated
+    ]
+    return _page(
+        edition,
+        "../../",
+        _abs(edition, "queue/untranslated/"),
+        queue_title(edition.site.language),
+        template="untranslated.html",
+        language=language_name(edition.site.language),
+        stories=stories,
     )
 
 
