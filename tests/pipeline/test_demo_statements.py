@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
