@@ -48,8 +48,10 @@ def load(data: Path, split: str | None) -> list[dict]:
     elif data.is_dir() and (data / "allsides_articles_2021.jsonl").exists():
         for line in open(data / "allsides_articles_2021.jsonl", encoding="utf-8"):
             r = json.loads(line)
+            # `date` is the AllSides roundup's time, the same for every article of a gold story: only its day is
+            # the articles' (their own times are unknown), so it is read as a date (`date_only`).
             rows.append({"id": r["article_id"], "title": r["title"], "text": r["lede"], "gold": r["story_id"],
-                         "published": r.get("date"), "outlet": r.get("outlet"), "split": None})
+                         "published": r.get("date"), "date_only": True, "outlet": r.get("outlet"), "split": None})
     else:
         rows = [json.loads(line) for line in open(data, encoding="utf-8") if line.strip()]
     if split:
@@ -81,7 +83,8 @@ def bcubed(pred: list, gold: list) -> tuple[float, float, float]:
 def article(r: dict) -> Article:
     url = f"https://bench.invalid/{r['id']}"
     return Article(id=r["_order"], url=url, canonical_url=url, outlet_id=r.get("outlet") or "x", title=r["title"],
-                   text=r["text"], summary="", published=r["_when"], first_seen=r["_when"])
+                   text=r["text"], summary="", published=r["_when"] if r.get("published") else None,
+                   first_seen=r["_when"], date_only=bool(r.get("date_only")))
 
 
 def embed_rows(rows: list[dict], emb: Embedder, cache: Path | None = None) -> np.ndarray:

@@ -343,6 +343,7 @@ class Desk:
             for gone, keep in d.merged:
                 self.store.merge_stories(gone, keep)
                 stories.pop(gone, None)
+                stories.pop(keep, None)  # the store summed the two; re-read the survivor rather than overwrite it
                 report.add("stories-merged")
                 log.info("stories merged", extra={"stage": "cluster", "story_id": keep, "merged": gone})
             story_id, created, follows = d.story_id, d.new, d.follows

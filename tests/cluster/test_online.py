@@ -173,3 +173,47 @@ def test_daily_reports_do_not_chain_into_one_story():
     by_story = {sid: ids.count(sid) for sid in ids}
     assert max(by_story.values()) <= 8  # at most a story span's worth, not all twenty days
     assert len(by_story) >= 3
+
+
+# -- cross-outlet linking (LINK) -----------------------------------------------------------------------------
+
+def _from(i: int, outlet: str, when: datetime = T0, date_only: bool = False) -> Article:
+    return replace(art(i, when), outlet_id=outlet, date_only=date_only)
+
+
+LINKING = replace(DENSE_ONLY, link=0.8, link_decay=0.1)
+# cosine 0.835: below join (0.9), above link (0.8) within hours, below it 2 days apart (0.835 - 0.2)
+NEAR_A, NEAR_B = unit(1, 0.3, 0), unit(1, -0.3, 0)
+
+
+def test_linking_is_off_by_default():
+    assert ClusterOptions().link is None
+    c = OnlineClusterer(DENSE_ONLY)
+    a = c.add(_from(1, "a"), NEAR_A)
+    b = c.add(_from(2, "b", T0 + timedelta(hours=1)), NEAR_B)
+    assert b.new and b.story_id != a.story_id
+
+
+def test_a_close_story_of_another_outlet_within_hours_is_linked():
+    c = OnlineClusterer(LINKING)
+    a = c.add(_from(1, "a"), NEAR_A)
+    b = c.add(_from(2, "b", T0 + timedelta(hours=1)), NEAR_B)
+    assert not b.new and b.story_id == a.story_id and not b.merged
+    assert c.outlets[a.story_id] == {"a", "b"}
+
+
+def test_linking_needs_another_outlet_times_of_day_and_nearness_in_time():
+    for second in (_from(2, "a", T0 + timedelta(hours=1)),  # same outlet: its own texts are clustered, not linked
+                   _from(2, "b", T0 + timedelta(hours=1), date_only=True),  # a date alone says nothing of hours
+                   _from(2, "b", T0 + timedelta(days=2))):  # days apart: the discount takes it below `link`
+        c = OnlineClusterer(LINKING)
+        a = c.add(_from(1, "a"), NEAR_A)
+        b = c.add(second, NEAR_B)
+        assert b.new and b.story_id != a.story_id, second
+
+
+def test_linking_respects_the_story_bound():
+    c = OnlineClusterer(replace(LINKING, link_max_articles=2))
+    s = c.add(_from(1, "a"), NEAR_A).story_id
+    assert c.add(_from(2, "a", T0 + timedelta(minutes=5)), NEAR_A).story_id == s
+    assert c.add(_from(3, "b", T0 + timedelta(hours=1)), NEAR_B).new
