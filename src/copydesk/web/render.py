@@ -53,7 +53,6 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from copydesk.lang.detect import language_name
@@ -501,15 +500,29 @@ def _notes(story: WrittenStory) -> tuple[str, ...]:
 
 
 def _page(edition: Edition, root: str, canonical: str | None, title: str | None, **extra: Any) -> str:
-    """Render one page template with the context every page shares."""
+    """Render one page template with the context every page shares.
+
+    The head's feed links, Open Graph and Twitter tags come from ``copydesk.web.discovery``; a page may pass
+    ``description`` and ``story`` (a story page: og:type article, its dates). The footer's edition time is when
+    the edition's content last changed (``discovery.edition_modified``), not when the edition was read, so a page
+    whose content did not change keeps its bytes (and its ETag) across rebuilds.
+    """
+    from copydesk.web import discovery
+
     template = extra.pop("template")
+    canonical = safe_url(canonical) if canonical else None
+    description = extra.pop("description", None) or edition.site.tagline or edition.site.name
+    meta_story = extra.pop("meta_story", None)
     context = dict(
         site=edition.site,
         nav=visible_sections(edition),
         root=root,
-        canonical=safe_url(canonical) if canonical else None,
+        canonical=canonical,
         page_title=title,
-        generated=edition.generated,
+        description=description,
+        alternates=discovery.alternates(edition, extra.get("current_section")),
+        meta=discovery.page_meta(edition, title or edition.site.name, description, canonical, meta_story),
+        generated=discovery.edition_modified(edition),
         queue=dict(title=queue_title(edition.site.language), count=len(edition.untranslated)),
         current_section=extra.pop("current_section", None),
         **extra,
@@ -600,12 +613,17 @@ def render_story(edition: Edition, slug: str) -> str | None:
         dict(heading=section.heading, sentences=[_sentence_view(edition, story, s) for s in section.sentences])
         for section in story.body
     ]
+    from copydesk.web import discovery
+
     return _page(
         edition,
         "../../",
         _story_url(edition, slug),
         story.headline.text,
         template="story.html",
+        description=story.lede.text,
+        meta_story=story,
+        jsonld=discovery.article_jsonld(edition, es),
         story=story,
         section=sec,
         headline=_sentence_view(edition, story, story.headline),
@@ -891,7 +909,7 @@ def dumps_json(obj: Any) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Atom feed
+# Feeds (written by copydesk.web.discovery)
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -899,40 +917,9 @@ def _xml_text(s: str) -> str:
     return _XML_BAD.sub("", s)
 
 
-def _feed_dates(story: WrittenStory) -> tuple[datetime, datetime]:
-    """Atom needs a date on every entry: the sources' first-reported and last-updated dates when known (a
-    date-only value is midnight UTC of its day), else the story's ordering times, which for a story no source
-    dates are when this desk first saw its coverage, that is when it first published it (``FEED_DATE_NOTE``)."""
-    d = story_dates_of(story)
-    published = _utc(d.first_reported) if d.first_reported else _utc(story.published)
-    updated = _utc(d.last_updated) if d.last_updated else _utc(story.updated)
-    return published, max(published, updated)
-
-
 def render_feed(edition: Edition) -> bytes:
-    """Atom feed of the latest ``FEED_ENTRIES`` stories (newest update first), via feedgen."""
-    site = edition.site
-    stories = visible_stories(edition)[:FEED_ENTRIES]
-    fg = FeedGenerator()
-    fg.id(_abs(edition, ""))
-    fg.title(_xml_text(site.name))
-    fg.subtitle(f"{_xml_text(site.tagline) or _xml_text(site.name)}. {FEED_DATE_NOTE}")
-    fg.author({"name": _xml_text(site.name)})
-    fg.link(href=_abs(edition, ""), rel="alternate", type="text/html")
-    fg.link(href=_abs(edition, "feed.xml"), rel="self", type="application/atom+xml")
-    fg.language(site.language)
-    newest = max((_feed_dates(es.story)[1] for es in stories), default=None)
-    fg.updated(_utc(edition.generated) if edition.generated else (newest or _EPOCH))
-    for es in stories:
-        s = es.story
-        url = _story_url(edition, s.slug)
-        fe = fg.add_entry(order="append")
-        fe.id(url)
-        fe.title(_xml_text(s.headline.text))
-        fe.link(href=url, rel="alternate", type="text/html")
-        fe.summary(_xml_text(s.lede.text))
-        published, updated = _feed_dates(s)
-        fe.published(published)
-        fe.updated(updated)
-        fe.category(term=s.section, label=_xml_text(_section_name(edition, s.section)))
-    return fg.atom_str(pretty=True)
+    """The site's Atom feed (``/feed.xml``): ``copydesk.web.discovery.render_atom``, which also writes the RSS and
+    JSON Feed versions and the section feeds."""
+    from copydesk.web import discovery
+
+    return discovery.render_atom(edition)
