@@ -96,15 +96,13 @@ def entry_dates(story: WrittenStory) -> tuple[datetime, datetime]:
 
 
 def page_dates(story: WrittenStory) -> tuple[str | None, str | None]:
-    """(published, modified) for the story page's machine-readable dates (JSON-LD, Open Graph), by the page's
-    rule: the sources' dates, a date-only one as a date ("2004-11-23"), none when no source gives one; modified
-    is ``revised`` when the text changed after the sources' latest date. Never the time an article was fetched."""
+    """(published, modified) for the story page's machine-readable dates (JSON-LD, Open Graph): the dates the page
+    shows, first reported and last updated by the sources, a date-only one as a date ("2004-11-23"), none when no
+    source gives one. Never the time an article was fetched or the text written (feeds, which must date every
+    entry, use ``entry_dates``)."""
     d = render.story_dates_of(story)
-    published = render.when_iso(d.first_reported, d.first_reported_date_only)
-    modified = render.when_iso(d.last_updated, d.last_updated_date_only)
-    if story.revised is not None and (d.last_updated is None or render._utc(story.revised) > render._utc(d.last_updated)):
-        modified = _json_date(story.revised)
-    return published, modified
+    return (render.when_iso(d.first_reported, d.first_reported_date_only),
+            render.when_iso(d.last_updated, d.last_updated_date_only))
 
 
 def _section(edition: Edition, slug: str | None) -> SectionConfig | None:
