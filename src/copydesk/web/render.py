@@ -1,4 +1,5 @@
-"""Renderers: HTML pages, JSON API and Atom feed, each written from an immutable ``Edition``.
+"""Renderers: HTML pages and JSON API, each written from an immutable ``Edition`` (feeds, sitemaps and the
+pages' discovery tags: ``copydesk.web.discovery``).
 
 Publishing happens in two phases (house style 6): the pipeline builds an ``Edition``; these functions
 only read it. The served site (``web/app.py``) and the static export (``web/export.py``) call exactly
@@ -14,7 +15,10 @@ URL scheme (identical when served and when exported as static files)::
     /api/story/<slug>.json      api/story/<slug>.json         one story, full provenance
     /queue/untranslated/        queue/untranslated/index.html  "Not yet in English": those stories, readable
     /api/queue/untranslated.json  api/queue/untranslated.json  stories not yet reported in the site's language
-    /feed.xml                   feed.xml                      Atom feed of the latest stories
+    /feed.xml /rss.xml /feed.json   feed.xml rss.xml feed.json   Atom, RSS 2.0, JSON Feed 1.1 (web/discovery.py)
+    /section/<slug>/feed.xml ...    section/<slug>/feed.xml ...  the same feeds for one section
+    /sitemap.xml /sitemap-news.xml  sitemap.xml sitemap-news.xml  sitemap and Google News sitemap
+    /robots.txt                 robots.txt                    allows everything, names the sitemaps
     /static/<file>              static/<file>                 CSS
     (any unknown path)          404.html                      not-found page
     /story/<old-slug>/          story/<old-slug>/index.html   301 when served; meta-refresh stub when exported
@@ -30,16 +34,18 @@ date ("23 November 2004", ``<time datetime="2004-11-23">``), never as "00:00 UTC
 sources" when no source gives one; the time we fetched or imported an article is never shown as its date. Each
 source in the sources list shows its own date by the same rule. Ordering does need a time for every story:
 stories are ordered newest first by ``WrittenStory.updated`` and sources by ``Article.when``, both of which
-fall back to when the desk first saw an article whose source gives no date. The Atom feed must date every
-entry: it uses the sources' dates when known, else when the desk first saw the story's coverage (which is
-when it first published it), and says so in its subtitle.
+fall back to when the desk first saw an article whose source gives no date. The feeds must date every
+entry: they use the sources' dates when known, else when the desk first saw the story's coverage (which is
+when it first published it), and say so in their subtitle; see ``copydesk.web.discovery``.
 
 Safety, in order: (1) stories or sections whose slug is not a plain slug (``[A-Za-z0-9_-]``) are left
 out and logged, so no slug can escape the output directory or a URL path; (2) every string reaches the
-page through Jinja2 autoescape, which is on for every template, and no template uses ``|safe``;
+page through Jinja2 autoescape, which is on for every template, and no template uses ``|safe``; the one
+value passed as markup is the story page's JSON-LD (``discovery.article_jsonld``), JSON in which ``<``, ``>``
+and ``&`` are ``\u`` escapes, inside a ``<script type="application/ld+json">`` data block;
 (3) every URL that came from a source goes through ``safe_url`` before it may become an ``href`` (a
-``javascript:`` or ``data:`` URL is shown as text, never linked). No source HTML is ever let through,
-so there is no sanitiser pass; if some ever is, it must go through ``nh3.clean`` as the very last step.
+``javascript:`` or ``data:`` URL is shown as text, never linked). No source HTML is ever let through; the
+feeds' HTML content is built from escaped text and passes through ``nh3.clean`` as the very last step.
 """
 
 from __future__ import annotations
@@ -97,7 +103,7 @@ log = logging.getLogger(__name__)
 
 #: Stories shown per section on the home page. An editorial choice (a screenful per section), not tuned.
 HOME_STORIES_PER_SECTION = 5
-#: Entries in the Atom feed. Feed readers poll often; 50 covers a busy day without a heavy document.
+#: Entries per feed (site or section). Feed readers poll often; 50 covers a busy day without a heavy document.
 FEED_ENTRIES = 50
 
 _SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,199}")
@@ -185,7 +191,7 @@ def human_date(dt: datetime | None) -> str:
 UNDATED = "date not given by the sources"
 #: What the sources list says of a source that gives no date.
 SOURCE_UNDATED = "no date given"
-#: The Atom feed's note on the dates of entries whose sources give none (added to its subtitle).
+#: The feeds' note on the dates of entries whose sources give none (added to their subtitle).
 FEED_DATE_NOTE = ("Entry dates are the sources' publication dates; where no source gives a date, the time this "
                   "site first published the story.")
 
