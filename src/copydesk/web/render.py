@@ -42,7 +42,7 @@ Safety, in order: (1) stories or sections whose slug is not a plain slug (``[A-Z
 out and logged, so no slug can escape the output directory or a URL path; (2) every string reaches the
 page through Jinja2 autoescape, which is on for every template, and no template uses ``|safe``; the one
 value passed as markup is the story page's JSON-LD (``discovery.article_jsonld``), JSON in which ``<``, ``>``
-and ``&`` are ``\u`` escapes, inside a ``<script type="application/ld+json">`` data block;
+and ``&`` are ``\\u`` escapes, inside a ``<script type="application/ld+json">`` data block;
 (3) every URL that came from a source goes through ``safe_url`` before it may become an ``href`` (a
 ``javascript:`` or ``data:`` URL is shown as text, never linked). No source HTML is ever let through; the
 feeds' HTML content is built from escaped text and passes through ``nh3.clean`` as the very last step.
