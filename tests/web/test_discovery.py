@@ -78,6 +78,7 @@ def test_rss_and_atom_are_valid_for_feedparser(edition, name, version, section):
     self_link = next(link.href for link in parsed.feed.links if link.rel == "self")
     folder = "https://post.example/" if section is None else f"https://post.example/section/{section}/"
     assert self_link == folder + name
+    assert parsed.feed.link == folder  # the channel's (or feed's alternate) link is the page, not the feed
 
 
 def test_rss_guid_is_a_permalink_and_dates_are_content_dates(edition):

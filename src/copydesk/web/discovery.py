@@ -167,8 +167,8 @@ def _fill_feed(fg: FeedGenerator, edition: Edition, section: SectionConfig | Non
     fg.title(title)
     fg.subtitle(f"{render._xml_text(site.tagline) or render._xml_text(site.name)}. {render.FEED_DATE_NOTE}")
     fg.author({"name": render._xml_text(site.name)})
-    fg.link(href=page, rel="alternate", type="text/html")
     fg.link(href=self_href, rel="self", type=self_type)
+    fg.link(href=page, rel="alternate", type="text/html")  # last: feedgen makes the last link RSS's <link>
     fg.language(site.language)
     fg.updated(feed_updated(stories))  # also RSS lastBuildDate; feedgen's default is the time of the call
     for es in stories:
