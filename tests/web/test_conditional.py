@@ -129,3 +129,10 @@ def test_media_types(client):
     assert client.get("/feed.json").headers["content-type"] == "application/feed+json"
     assert client.get("/sitemap.xml").headers["content-type"] == "application/xml; charset=utf-8"
     assert client.get("/robots.txt").headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_static_files_answer_304_too(client):
+    r = client.get("/static/site.css")
+    assert r.status_code == 200 and r.headers["etag"] and r.headers["last-modified"]
+    assert client.get("/static/site.css", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
+    assert client.get("/static/site.css", headers={"If-Modified-Since": r.headers["last-modified"]}).status_code == 304
