@@ -355,6 +355,9 @@ class WrittenStory:
     verification: Verification | None = None
     coverage_by_lean: tuple[tuple[str, int], ...] = ()  # outlets per side ("left", "centre", "right", "unrated")
     dates: StoryDates | None = None  # first reported / last updated as the sources give them; None: not computed
+    # When the published text last changed (the store's ``written_at``, which a rewrite to the same text leaves
+    # alone); None for a story not read from the store. Feeds and JSON-LD date an entry's modification by it.
+    revised: datetime | None = None
 
 
 # --------------------------------------------------------------------------------------------------------

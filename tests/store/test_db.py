@@ -97,3 +97,26 @@ def test_merge_moves_articles_and_keeps_old_address(store):
     store.save_story(StoryState("s3", np.ones(4, np.float32) / 2, 1, t, t), slug="slug-s3")
     store.merge_stories("s1", "s3")
     assert store.redirects() == {"slug-s1": "slug-s3", "slug-s2": "slug-s3"}
+
+
+def test_written_at_moves_only_when_the_published_text_changes(store, monkeypatch):
+    """Feeds date an entry's modification by ``WrittenStory.revised`` (the row's ``written_at``): a rewrite to the
+    same text leaves it alone, a changed text moves it."""
+    from dataclasses import replace
+
+    import copydesk.store.db as db
+    from copydesk.models import Support, WrittenSentence, WrittenStory
+
+    t = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
+    store.save_story(StoryState("s1", np.ones(4, np.float32) / 2, 1, t, t), slug="t")
+    sentence = WrittenSentence("The bridge reopened.", (Support(1, "wire", "The bridge reopened.", 1.0),))
+    story = WrittenStory("s1", "t", sentence, sentence, (), (), 1, ("wire",), True, "world", t, t, "extractive")
+    clock = iter([t + timedelta(hours=1), t + timedelta(hours=2)])  # one tick per change of the text
+    monkeypatch.setattr(db, "utcnow", lambda: next(clock))
+    store.save_written("s1", story)
+    [(first, _)] = store.written_stories()
+    assert first.revised == t + timedelta(hours=1) and first.lede == story.lede
+    store.save_written("s1", story)  # rewritten, same text
+    assert store.written_stories()[0][0].revised == t + timedelta(hours=1)
+    store.save_written("s1", replace(story, lede=replace(sentence, text="The bridge reopened on Monday.")))
+    assert store.written_stories()[0][0].revised == t + timedelta(hours=2)

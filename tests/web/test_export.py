@@ -37,7 +37,8 @@ def test_export_writes_the_site(tmp_path, edition):
         "story/chain-bridge-closes/index.html", "story/mayor-visits-vienna/index.html",
         "story/hostile-story/index.html", "api/story/chain-bridge-closes.json", "static/site.css",
         "story/bridge-closing/index.html", "story/older-bridge/index.html", "queue/untranslated/index.html",
-        "api/queue/untranslated.json",
+        "api/queue/untranslated.json", "rss.xml", "feed.json", "section/europe/feed.xml", "section/europe/rss.xml",
+        "section/europe/feed.json", "sitemap.xml", "sitemap-news.xml", "robots.txt",
     ]:
         assert rel in rels, rel
     assert "story/gone/index.html" not in rels  # redirect to a missing story

@@ -391,8 +391,10 @@ class Store:
             row.dirty = False
             row.write_error = error
             if written is not None:
-                row.written = written_to_dict(written)
-                row.written_at = utcnow()
+                text = written_to_dict(written)
+                if row.written != text:  # written_at is when the published text last changed, not the last rewrite
+                    row.written = text
+                    row.written_at = utcnow()
 
     def hold_story(self, story_id: str, reason: str) -> None:
         """Keep a story unpublished (its articles stay; a page written earlier is withdrawn) with the reason."""
@@ -415,7 +417,7 @@ class Store:
             out = []
             for r in s.scalars(q):
                 c = np.frombuffer(r.centroid, dtype=np.float32)
-                out.append((written_from_dict(r.written), c))
+                out.append((replace(written_from_dict(r.written), revised=aware(r.written_at)), c))
             return out
 
     def merge_stories(self, absorbed: str, surviving: str, surviving_state: StoryState | None = None) -> None:

@@ -1,7 +1,8 @@
-"""The published site: HTML pages, JSON API and Atom feed rendered from an immutable ``Edition``.
+"""The published site: HTML pages, JSON API, feeds and sitemaps rendered from an immutable ``Edition``.
 
-``render`` holds every renderer (and the URL scheme in its docstring); ``app`` serves them with FastAPI;
-``export`` writes the same bytes as a static site.
+``render`` holds the page and JSON renderers (and the URL scheme in its docstring), ``discovery`` the feeds,
+sitemaps, robots.txt and the pages' JSON-LD and Open Graph tags; ``app`` serves them with FastAPI (with ETags
+and 304s); ``export`` writes the same bytes as a static site.
 """
 
 from copydesk.web.export import export_site

@@ -3,11 +3,22 @@
 Every page is the same function call the static export makes, so served and exported bytes are equal.
 ``get_edition`` is called once per request, so the app always serves the edition the pipeline last
 published and never mutates it. The URL scheme is documented in ``copydesk.web.render``.
+
+Every page, feed, sitemap and JSON document carries a strong ETag (from its bytes) and, where it has one, a
+Last-Modified (the content's last change, never the time of the request); a request with a matching
+If-None-Match, or an If-Modified-Since not older than it, gets 304. Rendered bytes are kept per edition
+(``ResponseCache``), so a repeated or conditional request is answered without rendering.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
@@ -16,9 +27,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from copydesk.models import Edition
-from copydesk.web import render
+from copydesk.web import discovery, render
 
-__all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR"]
+__all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR", "ResponseCache", "Rendered"]
 
 STATIC_DIR = files("copydesk.web") / "static"
 
@@ -33,12 +44,92 @@ SECURITY_HEADERS = {
 }
 
 _HTML = "text/html; charset=utf-8"
-_ATOM = "application/atom+xml; charset=utf-8"
 _JSON = "application/json"
+_XML = "application/xml; charset=utf-8"
+_TEXT = "text/plain; charset=utf-8"
+_FEED_TYPES = {name: (media if kind == "json" else f"{media}; charset=utf-8")
+               for name, (kind, media, _) in discovery.FEED_FORMATS.items()}
+
+#: Rendered responses kept per edition (the least recently used go first). A story page is 20-60 KB, so the
+#: cache holds at most about 100 MB; it is dropped whenever ``get_edition`` returns another edition.
+CACHE_ENTRIES = 2048
+#: Sent with every cached response: caches may keep a copy but must ask again (a 304 costs no rendering).
+CACHE_CONTROL = "no-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One rendered response and its validators: a strong ETag from the bytes, and the content's last change."""
+
+    body: bytes
+    media_type: str
+    etag: str
+    modified: datetime | None
+
+    @classmethod
+    def of(cls, body: bytes | str, media_type: str, modified: datetime | None) -> Rendered:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+        return cls(data, media_type, etag, modified.astimezone(timezone.utc).replace(microsecond=0) if modified else None)
+
+    def headers(self) -> dict[str, str]:
+        out = {"ETag": self.etag, "Cache-Control": CACHE_CONTROL}
+        if self.modified is not None:
+            out["Last-Modified"] = format_datetime(self.modified, usegmt=True)
+        return out
+
+
+def not_modified(request: Request, r: Rendered) -> bool:
+    """RFC 9110 section 13.1: If-None-Match (weak comparison) when present, else If-Modified-Since."""
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return "*" in tags or r.etag in tags
+    ims = request.headers.get("if-modified-since")
+    if ims is None or r.modified is None:
+        return False
+    try:
+        since = parsedate_to_datetime(ims)
+    except (TypeError, ValueError, IndexError):
+        return False  # an unreadable date is ignored, as the RFC says
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=timezone.utc)
+    return r.modified <= since
+
+
+class ResponseCache:
+    """Rendered responses of one edition, by key. A conditional GET for a key already rendered is answered from
+    its validators without rendering; a new edition (another object from ``get_edition``) empties the cache."""
+
+    def __init__(self, max_entries: int = CACHE_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._edition: Edition | None = None  # held, so its id() cannot be reused by another object
+        self._items: OrderedDict[str, Rendered] = OrderedDict()
+        self._lock = threading.Lock()
+        self.renders = 0  # how many times something was rendered (for tests and benchmarks)
+
+    def get(self, edition: Edition, key: str, make: Callable[[], Rendered | None]) -> Rendered | None:
+        with self._lock:
+            if self._edition is not edition:
+                self._edition, self._items = edition, OrderedDict()
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit
+        made = make()  # outside the lock: two threads may render the same page once each, never wrongly
+        with self._lock:
+            self.renders += 1
+            if made is not None and self._edition is edition:
+                self._items[key] = made
+                while len(self._items) > self.max_entries:
+                    self._items.popitem(last=False)
+        return made
 
 
 def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
     app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=None)
+    cache = ResponseCache()
+    app.state.response_cache = cache
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -49,13 +140,26 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         if head:
-            from starlette.responses import Response
-
             return Response(b"", status_code=response.status_code, headers=dict(response.headers))
         return response
 
     def not_found(edition: Edition) -> HTMLResponse:
         return HTMLResponse(render.render_not_found(edition), status_code=404, media_type=_HTML)
+
+    def answer(request: Request, r: Rendered) -> Response:
+        if not_modified(request, r):
+            return Response(status_code=304, headers=r.headers())
+        return Response(r.body, media_type=r.media_type, headers=r.headers())
+
+    def cached(request: Request, edition: Edition, key: str, make: Callable[[], bytes | str | None],
+               media_type: str, modified: Callable[[], datetime | None]) -> Response | None:
+        """The response for ``key``, rendered once per edition; None when ``make`` finds nothing (a 404)."""
+        def build() -> Rendered | None:
+            body = make()
+            return None if body is None else Rendered.of(body, media_type, modified())
+
+        r = cache.get(edition, key, build)
+        return None if r is None else answer(request, r)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -74,30 +178,37 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
             "generated": render.iso(edition.generated),
         }
 
+    def page(request: Request, key: str, make: Callable[[Edition], str | bytes | None], media_type: str = _HTML,
+             modified: Callable[[Edition], datetime | None] = discovery.edition_modified) -> Response:
+        """A page or file of the edition, with ETag, Last-Modified and 304; the not-found page when ``make``
+        gives None. Every HTML page shows the edition's last change in its footer, so that is its Last-Modified."""
+        edition = get_edition()
+        r = cached(request, edition, key, lambda: make(edition), media_type, lambda: modified(edition))
+        return not_found(edition) if r is None else r
+
     @app.get("/", response_class=HTMLResponse)
-    def home():
-        return HTMLResponse(render.render_home(get_edition()), media_type=_HTML)
+    def home(request: Request):
+        return page(request, "/", render.render_home)
 
     @app.get("/about/", response_class=HTMLResponse)
-    def about():
-        return HTMLResponse(render.render_about(get_edition()), media_type=_HTML)
+    def about(request: Request):
+        return page(request, "/about/", render.render_about)
 
     @app.get("/queue/untranslated/", response_class=HTMLResponse)
-    def untranslated():
-        return HTMLResponse(render.render_untranslated(get_edition()), media_type=_HTML)
+    def untranslated(request: Request):
+        return page(request, "/queue/untranslated/", render.render_untranslated)
 
     @app.get("/section/{slug}/", response_class=HTMLResponse)
-    def section(slug: str):
-        edition = get_edition()
-        html = render.render_section(edition, slug)
-        return not_found(edition) if html is None else HTMLResponse(html, media_type=_HTML)
+    def section(slug: str, request: Request):
+        return page(request, f"/section/{slug}/", lambda e: render.render_section(e, slug))
 
     @app.get("/story/{slug}/", response_class=HTMLResponse)
     def story(slug: str, request: Request):
         edition = get_edition()
-        html = render.render_story(edition, slug)
-        if html is not None:
-            return HTMLResponse(html, media_type=_HTML)
+        r = cached(request, edition, f"/story/{slug}/", lambda: render.render_story(edition, slug), _HTML,
+                   lambda: discovery.edition_modified(edition))
+        if r is not None:
+            return r
         target = render.resolve_redirect(edition, slug)
         if target is not None:
             root = request.scope.get("root_path", "").rstrip("/")
@@ -105,24 +216,54 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
         return not_found(edition)
 
     @app.get("/api/stories.json")
-    def stories_json():
-        return Response(render.dumps_json(render.edition_json(get_edition())), media_type=_JSON)
+    def stories_json(request: Request):
+        return page(request, "/api/stories.json", lambda e: render.dumps_json(render.edition_json(e)), _JSON)
 
     @app.get("/api/story/{slug}.json")
-    def one_story_json(slug: str):
+    def one_story_json(slug: str, request: Request):
         edition = get_edition()
-        es = next((e for e in render.visible_stories(edition) if e.story.slug == slug), None)
-        if es is None:
-            return JSONResponse({"error": "not found"}, status_code=404)
-        return Response(render.dumps_json(render.story_json(es, edition)), media_type=_JSON)
+
+        def make() -> bytes | None:
+            es = next((e for e in render.visible_stories(edition) if e.story.slug == slug), None)
+            return None if es is None else render.dumps_json(render.story_json(es, edition))
+
+        r = cached(request, edition, f"/api/story/{slug}.json", make, _JSON,
+                   lambda: discovery.edition_modified(edition))
+        return JSONResponse({"error": "not found"}, status_code=404) if r is None else r
 
     @app.get("/api/queue/untranslated.json")
-    def untranslated_json():
-        return Response(render.dumps_json(render.untranslated_json(get_edition())), media_type=_JSON)
+    def untranslated_json(request: Request):
+        return page(request, "/api/queue/untranslated.json",
+                    lambda e: render.dumps_json(render.untranslated_json(e)), _JSON)
 
-    @app.get("/feed.xml")
-    def feed():
-        return Response(render.render_feed(get_edition()), media_type=_ATOM)
+    def feed_modified(section: str | None) -> Callable[[Edition], datetime | None]:
+        return lambda e: discovery.feed_updated(discovery.feed_stories(e, section))
+
+    def add_feed_routes(name: str) -> None:
+        @app.get(f"/{name}", name=f"site {name}")
+        def site_feed(request: Request):
+            return page(request, f"/{name}", lambda e: discovery.render_feed_format(e, name), _FEED_TYPES[name],
+                        feed_modified(None))
+
+        @app.get(f"/section/{{slug}}/{name}", name=f"section {name}")
+        def section_feed(slug: str, request: Request):
+            return page(request, f"/section/{slug}/{name}", lambda e: discovery.render_feed_format(e, name, slug),
+                        _FEED_TYPES[name], feed_modified(slug))
+
+    for name in discovery.FEED_FORMATS:
+        add_feed_routes(name)
+
+    @app.get("/sitemap.xml")
+    def sitemap(request: Request):
+        return page(request, "/sitemap.xml", discovery.render_sitemap, _XML)
+
+    @app.get("/sitemap-news.xml")
+    def news_sitemap(request: Request):
+        return page(request, "/sitemap-news.xml", discovery.render_news_sitemap, _XML)
+
+    @app.get("/robots.txt")
+    def robots(request: Request):
+        return page(request, "/robots.txt", discovery.render_robots, _TEXT, lambda e: None)
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

@@ -2,8 +2,9 @@
 
 Layout (see the URL scheme in ``copydesk.web.render``)::
 
-    index.html  about/index.html  404.html  feed.xml  queue/untranslated/index.html
-    section/<slug>/index.html  story/<slug>/index.html
+    index.html  about/index.html  404.html  queue/untranslated/index.html
+    feed.xml  rss.xml  feed.json  sitemap.xml  sitemap-news.xml  robots.txt
+    section/<slug>/index.html  section/<slug>/{feed.xml,rss.xml,feed.json}  story/<slug>/index.html
     story/<old-slug>/index.html      meta-refresh stub for each of edition.redirects
     api/stories.json  api/story/<slug>.json  api/queue/untranslated.json  static/*
 
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from copydesk.models import Edition
-from copydesk.web import render
+from copydesk.web import discovery, render
 
 __all__ = ["export_site", "site_files"]
 
@@ -73,7 +74,13 @@ def site_files(edition: Edition) -> dict[str, bytes]:
         html(f"story/{old}/index.html", stub)
     files["api/stories.json"] = render.dumps_json(render.edition_json(edition))
     files["api/queue/untranslated.json"] = render.dumps_json(render.untranslated_json(edition))
-    files["feed.xml"] = render.render_feed(edition)
+    for name in discovery.FEED_FORMATS:  # feed.xml (Atom), rss.xml, feed.json: the site's and each section's
+        files[name] = discovery.render_feed_format(edition, name)
+        for sec in render.visible_sections(edition):
+            files[f"section/{sec.slug}/{name}"] = discovery.render_feed_format(edition, name, sec.slug)
+    files["sitemap.xml"] = discovery.render_sitemap(edition)
+    files["sitemap-news.xml"] = discovery.render_news_sitemap(edition)
+    files["robots.txt"] = discovery.render_robots(edition)
     files.update(_static_files())
     return files
 

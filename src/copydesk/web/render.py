@@ -1,4 +1,5 @@
-"""Renderers: HTML pages, JSON API and Atom feed, each written from an immutable ``Edition``.
+"""Renderers: HTML pages and JSON API, each written from an immutable ``Edition`` (feeds, sitemaps and the
+pages' discovery tags: ``copydesk.web.discovery``).
 
 Publishing happens in two phases (house style 6): the pipeline builds an ``Edition``; these functions
 only read it. The served site (``web/app.py``) and the static export (``web/export.py``) call exactly
@@ -14,7 +15,10 @@ URL scheme (identical when served and when exported as static files)::
     /api/story/<slug>.json      api/story/<slug>.json         one story, full provenance
     /queue/untranslated/        queue/untranslated/index.html  "Not yet in English": those stories, readable
     /api/queue/untranslated.json  api/queue/untranslated.json  stories not yet reported in the site's language
-    /feed.xml                   feed.xml                      Atom feed of the latest stories
+    /feed.xml /rss.xml /feed.json   feed.xml rss.xml feed.json   Atom, RSS 2.0, JSON Feed 1.1 (web/discovery.py)
+    /section/<slug>/feed.xml ...    section/<slug>/feed.xml ...  the same feeds for one section
+    /sitemap.xml /sitemap-news.xml  sitemap.xml sitemap-news.xml  sitemap and Google News sitemap
+    /robots.txt                 robots.txt                    allows everything, names the sitemaps
     /static/<file>              static/<file>                 CSS
     (any unknown path)          404.html                      not-found page
     /story/<old-slug>/          story/<old-slug>/index.html   301 when served; meta-refresh stub when exported
@@ -30,16 +34,18 @@ date ("23 November 2004", ``<time datetime="2004-11-23">``), never as "00:00 UTC
 sources" when no source gives one; the time we fetched or imported an article is never shown as its date. Each
 source in the sources list shows its own date by the same rule. Ordering does need a time for every story:
 stories are ordered newest first by ``WrittenStory.updated`` and sources by ``Article.when``, both of which
-fall back to when the desk first saw an article whose source gives no date. The Atom feed must date every
-entry: it uses the sources' dates when known, else when the desk first saw the story's coverage (which is
-when it first published it), and says so in its subtitle.
+fall back to when the desk first saw an article whose source gives no date. The feeds must date every
+entry: they use the sources' dates when known, else when the desk first saw the story's coverage (which is
+when it first published it), and say so in their subtitle; see ``copydesk.web.discovery``.
 
 Safety, in order: (1) stories or sections whose slug is not a plain slug (``[A-Za-z0-9_-]``) are left
 out and logged, so no slug can escape the output directory or a URL path; (2) every string reaches the
-page through Jinja2 autoescape, which is on for every template, and no template uses ``|safe``;
+page through Jinja2 autoescape, which is on for every template, and no template uses ``|safe``; the one
+value passed as markup is the story page's JSON-LD (``discovery.article_jsonld``), JSON in which ``<``, ``>``
+and ``&`` are ``\\u`` escapes, inside a ``<script type="application/ld+json">`` data block;
 (3) every URL that came from a source goes through ``safe_url`` before it may become an ``href`` (a
-``javascript:`` or ``data:`` URL is shown as text, never linked). No source HTML is ever let through,
-so there is no sanitiser pass; if some ever is, it must go through ``nh3.clean`` as the very last step.
+``javascript:`` or ``data:`` URL is shown as text, never linked). No source HTML is ever let through; the
+feeds' HTML content is built from escaped text and passes through ``nh3.clean`` as the very last step.
 """
 
 from __future__ import annotations
@@ -53,7 +59,6 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from copydesk.lang.detect import language_name
@@ -98,7 +103,7 @@ log = logging.getLogger(__name__)
 
 #: Stories shown per section on the home page. An editorial choice (a screenful per section), not tuned.
 HOME_STORIES_PER_SECTION = 5
-#: Entries in the Atom feed. Feed readers poll often; 50 covers a busy day without a heavy document.
+#: Entries per feed (site or section). Feed readers poll often; 50 covers a busy day without a heavy document.
 FEED_ENTRIES = 50
 
 _SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,199}")
@@ -186,7 +191,7 @@ def human_date(dt: datetime | None) -> str:
 UNDATED = "date not given by the sources"
 #: What the sources list says of a source that gives no date.
 SOURCE_UNDATED = "no date given"
-#: The Atom feed's note on the dates of entries whose sources give none (added to its subtitle).
+#: The feeds' note on the dates of entries whose sources give none (added to their subtitle).
 FEED_DATE_NOTE = ("Entry dates are the sources' publication dates; where no source gives a date, the time this "
                   "site first published the story.")
 
@@ -501,15 +506,29 @@ def _notes(story: WrittenStory) -> tuple[str, ...]:
 
 
 def _page(edition: Edition, root: str, canonical: str | None, title: str | None, **extra: Any) -> str:
-    """Render one page template with the context every page shares."""
+    """Render one page template with the context every page shares.
+
+    The head's feed links, Open Graph and Twitter tags come from ``copydesk.web.discovery``; a page may pass
+    ``description`` and ``story`` (a story page: og:type article, its dates). The footer's edition time is when
+    the edition's content last changed (``discovery.edition_modified``), not when the edition was read, so a page
+    whose content did not change keeps its bytes (and its ETag) across rebuilds.
+    """
+    from copydesk.web import discovery
+
     template = extra.pop("template")
+    canonical = safe_url(canonical) if canonical else None
+    description = extra.pop("description", None) or edition.site.tagline or edition.site.name
+    meta_story = extra.pop("meta_story", None)
     context = dict(
         site=edition.site,
         nav=visible_sections(edition),
         root=root,
-        canonical=safe_url(canonical) if canonical else None,
+        canonical=canonical,
         page_title=title,
-        generated=edition.generated,
+        description=description,
+        alternates=discovery.alternates(edition, extra.get("current_section")),
+        meta=discovery.page_meta(edition, title or edition.site.name, description, canonical, meta_story),
+        generated=discovery.edition_modified(edition),
         queue=dict(title=queue_title(edition.site.language), count=len(edition.untranslated)),
         current_section=extra.pop("current_section", None),
         **extra,
@@ -600,12 +619,17 @@ def render_story(edition: Edition, slug: str) -> str | None:
         dict(heading=section.heading, sentences=[_sentence_view(edition, story, s) for s in section.sentences])
         for section in story.body
     ]
+    from copydesk.web import discovery
+
     return _page(
         edition,
         "../../",
         _story_url(edition, slug),
         story.headline.text,
         template="story.html",
+        description=story.lede.text,
+        meta_story=story,
+        jsonld=discovery.article_jsonld(edition, es),
         story=story,
         section=sec,
         headline=_sentence_view(edition, story, story.headline),
@@ -891,7 +915,7 @@ def dumps_json(obj: Any) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Atom feed
+# Feeds (written by copydesk.web.discovery)
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -899,40 +923,9 @@ def _xml_text(s: str) -> str:
     return _XML_BAD.sub("", s)
 
 
-def _feed_dates(story: WrittenStory) -> tuple[datetime, datetime]:
-    """Atom needs a date on every entry: the sources' first-reported and last-updated dates when known (a
-    date-only value is midnight UTC of its day), else the story's ordering times, which for a story no source
-    dates are when this desk first saw its coverage, that is when it first published it (``FEED_DATE_NOTE``)."""
-    d = story_dates_of(story)
-    published = _utc(d.first_reported) if d.first_reported else _utc(story.published)
-    updated = _utc(d.last_updated) if d.last_updated else _utc(story.updated)
-    return published, max(published, updated)
-
-
 def render_feed(edition: Edition) -> bytes:
-    """Atom feed of the latest ``FEED_ENTRIES`` stories (newest update first), via feedgen."""
-    site = edition.site
-    stories = visible_stories(edition)[:FEED_ENTRIES]
-    fg = FeedGenerator()
-    fg.id(_abs(edition, ""))
-    fg.title(_xml_text(site.name))
-    fg.subtitle(f"{_xml_text(site.tagline) or _xml_text(site.name)}. {FEED_DATE_NOTE}")
-    fg.author({"name": _xml_text(site.name)})
-    fg.link(href=_abs(edition, ""), rel="alternate", type="text/html")
-    fg.link(href=_abs(edition, "feed.xml"), rel="self", type="application/atom+xml")
-    fg.language(site.language)
-    newest = max((_feed_dates(es.story)[1] for es in stories), default=None)
-    fg.updated(_utc(edition.generated) if edition.generated else (newest or _EPOCH))
-    for es in stories:
-        s = es.story
-        url = _story_url(edition, s.slug)
-        fe = fg.add_entry(order="append")
-        fe.id(url)
-        fe.title(_xml_text(s.headline.text))
-        fe.link(href=url, rel="alternate", type="text/html")
-        fe.summary(_xml_text(s.lede.text))
-        published, updated = _feed_dates(s)
-        fe.published(published)
-        fe.updated(updated)
-        fe.category(term=s.section, label=_xml_text(_section_name(edition, s.section)))
-    return fg.atom_str(pretty=True)
+    """The site's Atom feed (``/feed.xml``): ``copydesk.web.discovery.render_atom``, which also writes the RSS and
+    JSON Feed versions and the section feeds."""
+    from copydesk.web import discovery
+
+    return discovery.render_atom(edition)
