@@ -44,6 +44,7 @@ __all__ = [
     "SearchHit",
     "SearchResults",
     "parse_query",
+    "clean_query",
     "search_fields",
     "index_story",
     "unindex_story",
@@ -146,6 +147,13 @@ def search_fields(written: dict[str, Any]) -> tuple[str, str, str]:
         sources.extend(x for x in (src.get("outlet_name"), src.get("title")) if x)
     return (prepare(written["headline"]["text"]), prepare(" ".join(parts)),
             prepare(" · ".join(dict.fromkeys(sources))))
+
+
+def clean_query(q: str) -> str:
+    """A reader's query as it may be shown back and put in a link: NFC, at most ``MAX_QUERY_CHARS``, without
+    control characters (a NUL is not allowed in an HTML page) or unpaired surrogates."""
+    q = unicodedata.normalize("NFC", q if isinstance(q, str) else "")[:MAX_QUERY_CHARS]
+    return " ".join(_STRIP.sub(" ", q).split())
 
 
 def parse_query(q: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -11,21 +11,26 @@ from collections.abc import Callable
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from copydesk.models import Edition
-from copydesk.web import render
+from copydesk.store.search import SearchResults
+from copydesk.web import api, render
 
 __all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR"]
 
 STATIC_DIR = files("copydesk.web") / "static"
 
-#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere.
+#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere; forms
+#: (the search box) submit only to this site.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'none'"
+        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -37,8 +42,20 @@ _ATOM = "application/atom+xml; charset=utf-8"
 _JSON = "application/json"
 
 
-def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
-    app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=None)
+def create_app(get_edition: Callable[[], Edition],
+               search: Callable[[str, int, int], SearchResults] | None = None) -> FastAPI:
+    """The site over ``get_edition`` (called once per request). ``search(query, page, per_page)`` answers the
+    search page and ``/api/v1/search`` (``Store.search``); without it they say that search is not available."""
+    app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=f"{api.API_PREFIX}/openapi.json")
+
+    def openapi() -> dict:  # the versioned API only: pages, feeds and the export's JSON files are not in it
+        if app.openapi_schema is None:
+            app.openapi_schema = get_openapi(
+                title="copydesk API", version=api.API_VERSION, description=api.__doc__,
+                routes=[r for r in app.routes if str(getattr(r, "path", "")).startswith(api.API_PREFIX + "/")])
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -64,6 +81,13 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
                 return JSONResponse({"error": "not found"}, status_code=404)
             return not_found(get_edition())
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError):
+        errors = jsonable_encoder(exc.errors())
+        said = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
+                         for e in errors)
+        return JSONResponse({"error": f"bad parameter: {said}", "detail": errors}, status_code=422)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
@@ -104,6 +128,26 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
             return RedirectResponse(f"{root}/story/{target}/", status_code=301)
         return not_found(edition)
 
+    @app.get("/search/", response_class=HTMLResponse)
+    def search_page(request: Request):
+        edition = get_edition()
+        q = request.query_params.get("q", "")
+        if search is None:
+            return HTMLResponse(render.render_search(edition, q, available=False), media_type=_HTML)
+        results = None
+        if q.strip():
+            try:
+                results = search(q, render.search_page_number(request.query_params.get("page")),
+                                 render.SEARCH_PER_PAGE)
+            except Exception:
+                render.log.exception("search failed", extra={"stage": "web"})
+                return HTMLResponse(render.render_search(edition, q, failed=True), status_code=503,
+                                    media_type=_HTML)
+        return HTMLResponse(render.render_search(edition, q, results), media_type=_HTML)
+
+    api.install(app, get_edition, search)
+
+    # The static export's JSON files, served at the same paths (unversioned; the objects are those of /api/v1).
     @app.get("/api/stories.json")
     def stories_json():
         return Response(render.dumps_json(render.edition_json(get_edition())), media_type=_JSON)
