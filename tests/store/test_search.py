@@ -123,30 +123,48 @@ def test_index_follows_rewrites_holds_and_merges(store):
     assert store.rebuild_search_index() == 0
 
 
-def test_migration_indexes_stories_written_before_it(tmp_path):
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_migration_indexes_stories_written_before_it(kind, tmp_path):
     """A database at revision 0004 with written stories: opening it runs 0005, which indexes them."""
+    import json
+
     from alembic import command
     from alembic.config import Config
 
-    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    from copydesk.store.serde import written_to_dict
+
+    schema = None
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path}/old.sqlite3"
+    else:
+        base = service_url("COPYDESK_TEST_POSTGRES_URL")
+        schema = "t_" + uuid.uuid4().hex[:10]
+        with create_engine(base).begin() as c:
+            c.execute(text(f"CREATE SCHEMA {schema}"))
+        url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     eng = create_engine(url)
     cfg = Config()
     cfg.set_main_option("script_location", "copydesk.store:migrations")
     with eng.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0004")
-    from copydesk.store.serde import written_to_dict
-    import json
-
-    w = written("old", "Harbour dredging begins", "Ships wait outside.")
+    rows = [written("old", "Harbour dredging begins", "Ships wait outside."),
+            written("gone", "Harbour closed", "Merged away.")]
     with eng.begin() as conn:
-        conn.execute(text("INSERT INTO stories (id, slug, created, first_when, last_when, centroid, n_articles, "
-                          "dirty, written) VALUES ('old', 'old', :t, :t, :t, x'00', 1, 0, :w)"),
-                     {"t": T0.isoformat(), "w": json.dumps(written_to_dict(w))})
+        for w in rows:
+            conn.execute(text("INSERT INTO stories (id, slug, created, first_when, last_when, centroid, n_articles, "
+                              "dirty, written, merged_into) VALUES (:id, :id, :t, :t, :t, :c, 1, false, :w, :m)"),
+                         {"id": w.story_id, "t": T0, "c": b"\x00", "w": json.dumps(written_to_dict(w)),
+                          "m": "old" if w.story_id == "gone" else None})
     eng.dispose()
     store = Store(url)
-    assert ids(store.search("harbour")) == ["old"]
-    store.close()
+    try:
+        assert ids(store.search("harbour")) == ["old"]  # a merged-away story is not indexed
+    finally:
+        store.close()
+        if schema:
+            with create_engine(base).begin() as c:
+                c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def test_other_scripts(store):
