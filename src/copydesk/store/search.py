@@ -298,7 +298,8 @@ def search(conn: Connection | Session, query: str, page: int = 1, per_page: int 
     else:
         params["q"] = websearch_query(terms)
         top = max(WEIGHT_HEADLINE, WEIGHT_TEXT, WEIGHT_SOURCES)
-        weights = f"CAST('{{0, {WEIGHT_SOURCES / top}, {WEIGHT_TEXT / top}, {WEIGHT_HEADLINE / top}}}' AS float4[])"  # D C B A
+        d_c_b_a = f"{{0, {WEIGHT_SOURCES / top}, {WEIGHT_TEXT / top}, {WEIGHT_HEADLINE / top}}}"  # ts_rank's order
+        weights = f"CAST('{d_c_b_a}' AS float4[])"
         marks = f"StartSel={MARK_START}, StopSel={MARK_END}"
         q = f"websearch_to_tsquery('{PG_CONFIG}', :q)"
         total = conn.execute(text(f"SELECT count(*) FROM story_search WHERE document @@ {q}"), params).scalar()

@@ -41,8 +41,8 @@ out and logged, so no slug can escape the output directory or a URL path; (2) ev
 page through Jinja2 autoescape, which is on for every template, and no template uses ``|safe``;
 (3) every URL that came from a source goes through ``safe_url`` before it may become an ``href`` (a
 ``javascript:`` or ``data:`` URL is shown as text, never linked); (4) search hits are escaped before their
-matched words are wrapped in ``<mark>`` (``marked``: the one place markup is built in Python). No source HTML is ever let through,
-so there is no sanitiser pass; if some ever is, it must go through ``nh3.clean`` as the very last step.
+matched words are wrapped in ``<mark>`` (``marked``: the one place markup is built in Python). No source HTML is
+ever let through, so there is no sanitiser pass; if some ever is, it must go through ``nh3.clean`` as the very last step.
 """
 
 from __future__ import annotations
