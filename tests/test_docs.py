@@ -386,6 +386,24 @@ def test_every_json_api_key_is_documented():
     assert not missing, f"docs/CLI.md: JSON API keys not documented: {missing}"
 
 
+def test_every_api_v1_field_is_documented():
+    """Every property of every object the OpenAPI document of /api/v1 describes (read from the served document,
+    so a field added to a response model without a line in docs/CLI.md fails here)."""
+    from fastapi.testclient import TestClient
+
+    spec = TestClient(create_app(_edition)).get("/api/v1/openapi.json").json()
+    schemas = {k: v for k, v in spec["components"]["schemas"].items()
+               if k not in ("HTTPValidationError", "ValidationError")}  # FastAPI's own, described as `detail`
+    keys = {p for schema in schemas.values() for p in schema.get("properties", {})}
+    assert {"page", "per_page", "stories", "results", "headline_html", "snippet_html", "error", "detail"} <= keys
+    documented = _code_words(_titled(_titled(_doc(), "Output formats"), "JSON API"))
+    missing = sorted(keys - documented)
+    assert not missing, f"docs/CLI.md: /api/v1 fields not documented: {missing}"
+    params = {p["name"] for path in spec["paths"].values() for op in path.values() for p in op.get("parameters", [])}
+    assert {"page", "per_page", "section", "since", "q", "slug"} <= params
+    assert not sorted(params - documented - {"slug"}), "docs/CLI.md: an /api/v1 parameter is not documented"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # README and CI: two commands to a passing build (house style 19)
 # ---------------------------------------------------------------------------------------------------------

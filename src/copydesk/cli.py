@@ -257,7 +257,7 @@ def _serve(desk, host: str, port: int) -> None:
         return cache["edition"]
 
     typer.echo(f"serving {desk.settings.site.name} at http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(get_edition), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(get_edition, desk.store.search), host=host, port=port, log_level="warning")
 
 
 @app.command()

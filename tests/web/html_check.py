@@ -74,8 +74,12 @@ def dangers(html: str) -> list[str]:
         if tag == "script" and data_blocks:
             data_blocks -= 1  # counted above; any other script tag is reported
             continue
-        if tag in ("script", "iframe", "object", "embed", "svg", "img", "style", "base", "form"):
+        if tag in ("script", "iframe", "object", "embed", "svg", "img", "style", "base"):
             problems.append(f"tag <{tag}>")
+        if tag == "form":  # the site's own forms (search) submit to a relative address on this site
+            action = "".join((attrs.get("action") or "").split()).lower()
+            if not action or action.startswith("//") or ":" in action.split("/")[0]:
+                problems.append(f"form submitting to {attrs.get('action')!r}")
         for name, value in attrs.items():
             if name.startswith("on"):
                 problems.append(f"event handler {name}= on <{tag}>")
@@ -99,3 +103,51 @@ def hrefs(html: str) -> list[str]:
 
 def headings(html: str) -> list[int]:
     return [int(tag[1]) for tag, _ in parse(html).tags if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit()]
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Nesting(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in VOID:
+            self.problems.append(f"self-closed <{tag}/>")
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            self.problems.append(f"end tag of void element </{tag}>")
+        elif not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else 'nothing'}>")
+        else:
+            self.stack.pop()
+
+
+def malformed(html: str) -> list[str]:
+    """What keeps ``html`` from being a well-formed document as our templates write it: every element closed
+    in order (void elements excepted), one doctype, no NUL or other C0 control character, no unpaired
+    surrogate. (Our templates close every element, so this is stricter than HTML requires.)"""
+    problems = []
+    if not html.lstrip().lower().startswith("<!doctype html>"):
+        problems.append("no doctype")
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in html):
+        problems.append("control character in the page")
+    try:
+        html.encode("utf-8")
+    except UnicodeEncodeError:
+        problems.append("not encodable as UTF-8")
+    p = _Nesting()
+    p.feed(html)
+    p.close()
+    problems += p.problems
+    if p.stack:
+        problems.append(f"unclosed elements: {p.stack}")
+    return problems

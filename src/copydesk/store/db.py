@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from copydesk.errors import StoreError
 from copydesk.models import UNRATED, Article, ArticleIn, FetchResult, Outlet, Rating, WrittenStory
 from copydesk.sources.naming import looks_like_domain
+from copydesk.store import search as _search
 from copydesk.store.schema import ArticleRow, EventRow, FeedRow, OutletRow, RedirectRow, StoryRow
 from copydesk.text import slugify
 from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
@@ -395,12 +396,25 @@ class Store:
                 if row.written != text:  # written_at is when the published text last changed, not the last rewrite
                     row.written = text
                     row.written_at = utcnow()
+                if row.merged_into is None:
+                    _search.index_story(s, row.id, row.slug, row.written)  # same transaction as the story
+
+    def search(self, query: str, page: int = 1, per_page: int = 10) -> _search.SearchResults:
+        """Published stories matching every word of ``query`` (any string: see ``store.search``), best first."""
+        with self.session() as s:
+            return _search.search(s, query, page, per_page)
+
+    def rebuild_search_index(self) -> int:
+        """Index every published story again; returns how many (migration 0005 does this once)."""
+        with self.session() as s, s.begin():
+            return _search.rebuild(s)
 
     def hold_story(self, story_id: str, reason: str) -> None:
         """Keep a story unpublished (its articles stay; a page written earlier is withdrawn) with the reason."""
         with self.session() as s, s.begin():
             row = s.get(StoryRow, story_id)
             row.dirty, row.write_error, row.written = False, reason, None
+            _search.unindex_story(s, story_id)
 
     def held_stories(self, reason_prefix: str) -> list[tuple[str, str]]:
         """(id, slug) of the stories held with a reason starting `reason_prefix`, latest coverage first."""
@@ -437,6 +451,7 @@ class Store:
             old.merged_into = surviving
             old.dirty = False
             old.written = None
+            _search.unindex_story(s, absorbed)
             if surviving_state is not None:
                 new.centroid = to_blob(surviving_state.centroid)
                 new.n_articles = surviving_state.n_articles

@@ -22,21 +22,26 @@ from email.utils import format_datetime, parsedate_to_datetime
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from copydesk.models import Edition
-from copydesk.web import discovery, render
+from copydesk.store.search import SearchResults
+from copydesk.web import api, discovery, render
 
 __all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR", "ResponseCache", "Rendered"]
 
 STATIC_DIR = files("copydesk.web") / "static"
 
-#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere.
+#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere; forms
+#: (the search box) submit only to this site.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'none'"
+        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -126,8 +131,20 @@ class ResponseCache:
         return made
 
 
-def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
-    app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=None)
+def create_app(get_edition: Callable[[], Edition],
+               search: Callable[[str, int, int], SearchResults] | None = None) -> FastAPI:
+    """The site over ``get_edition`` (called once per request). ``search(query, page, per_page)`` answers the
+    search page and ``/api/v1/search`` (``Store.search``); without it they say that search is not available."""
+    app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=f"{api.API_PREFIX}/openapi.json")
+
+    def openapi() -> dict:  # the versioned API only: pages, feeds and the export's JSON files are not in it
+        if app.openapi_schema is None:
+            app.openapi_schema = get_openapi(
+                title="copydesk API", version=api.API_VERSION, description=api.__doc__,
+                routes=[r for r in app.routes if str(getattr(r, "path", "")).startswith(api.API_PREFIX + "/")])
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     cache = ResponseCache()
     app.state.response_cache = cache
 
@@ -168,6 +185,13 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
                 return JSONResponse({"error": "not found"}, status_code=404)
             return not_found(get_edition())
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError):
+        errors = jsonable_encoder(exc.errors())
+        said = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
+                         for e in errors)
+        return JSONResponse({"error": f"bad parameter: {said}", "detail": errors}, status_code=422)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
@@ -215,6 +239,26 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
             return RedirectResponse(f"{root}/story/{target}/", status_code=301)
         return not_found(edition)
 
+    @app.get("/search/", response_class=HTMLResponse)
+    def search_page(request: Request):
+        edition = get_edition()
+        q = request.query_params.get("q", "")
+        if search is None:
+            return HTMLResponse(render.render_search(edition, q, available=False), media_type=_HTML)
+        results = None
+        if q.strip():
+            try:
+                results = search(q, render.search_page_number(request.query_params.get("page")),
+                                 render.SEARCH_PER_PAGE)
+            except Exception:
+                render.log.exception("search failed", extra={"stage": "web"})
+                return HTMLResponse(render.render_search(edition, q, failed=True), status_code=503,
+                                    media_type=_HTML)
+        return HTMLResponse(render.render_search(edition, q, results), media_type=_HTML)
+
+    api.install(app, get_edition, search)
+
+    # The static export's JSON files, served at the same paths (unversioned; the objects are those of /api/v1).
     @app.get("/api/stories.json")
     def stories_json(request: Request):
         return page(request, "/api/stories.json", lambda e: render.dumps_json(render.edition_json(e)), _JSON)

@@ -3,6 +3,7 @@
 Layout (see the URL scheme in ``copydesk.web.render``)::
 
     index.html  about/index.html  404.html  queue/untranslated/index.html
+    search/index.html                the search page, saying that search needs the served site
     feed.xml  rss.xml  feed.json  sitemap.xml  sitemap-news.xml  robots.txt
     section/<slug>/index.html  section/<slug>/{feed.xml,rss.xml,feed.json}  story/<slug>/index.html
     story/<old-slug>/index.html      meta-refresh stub for each of edition.redirects
@@ -49,6 +50,7 @@ def site_files(edition: Edition) -> dict[str, bytes]:
     html("about/index.html", render.render_about(edition))
     html("404.html", render.render_not_found(edition))
     html("queue/untranslated/index.html", render.render_untranslated(edition))
+    html("search/index.html", render.render_search(edition, available=False))  # static files run no query
     for sec in render.visible_sections(edition):
         page = render.render_section(edition, sec.slug)
         if page is not None:

@@ -19,6 +19,8 @@ URL scheme (identical when served and when exported as static files)::
     /section/<slug>/feed.xml ...    section/<slug>/feed.xml ...  the same feeds for one section
     /sitemap.xml /sitemap-news.xml  sitemap.xml sitemap-news.xml  sitemap and Google News sitemap
     /robots.txt                 robots.txt                    allows everything, names the sitemaps
+    /search/?q=..&page=N        search/index.html             search results (served); exported: "needs the served site"
+    /api/v1/...                 (served only)                 versioned JSON API and its OpenAPI document (web/api.py)
     /static/<file>              static/<file>                 CSS
     (any unknown path)          404.html                      not-found page
     /story/<old-slug>/          story/<old-slug>/index.html   301 when served; meta-refresh stub when exported
@@ -44,8 +46,10 @@ page through Jinja2 autoescape, which is on for every template, and no template 
 value passed as markup is the story page's JSON-LD (``discovery.article_jsonld``), JSON in which ``<``, ``>``
 and ``&`` are ``\\u`` escapes, inside a ``<script type="application/ld+json">`` data block;
 (3) every URL that came from a source goes through ``safe_url`` before it may become an ``href`` (a
-``javascript:`` or ``data:`` URL is shown as text, never linked). No source HTML is ever let through; the
-feeds' HTML content is built from escaped text and passes through ``nh3.clean`` as the very last step.
+``javascript:`` or ``data:`` URL is shown as text, never linked); (4) search hits are escaped before their
+matched words are wrapped in ``<mark>`` (``marked``: the one place markup is built in Python). No source HTML is
+ever let through; the feeds' HTML content is built from escaped text and passes through ``nh3.clean`` as the very
+last step.
 """
 
 from __future__ import annotations
@@ -57,9 +61,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from copydesk.lang.detect import language_name
 from copydesk.lang.edition import queue_title
@@ -75,6 +80,7 @@ from copydesk.models import (
     WrittenSentence,
     WrittenStory,
 )
+from copydesk.store.search import MARK_END, MARK_START, MAX_PAGE, MAX_QUERY_CHARS, SearchResults, clean_query
 from copydesk.write.dates import story_dates
 
 __all__ = [
@@ -87,8 +93,14 @@ __all__ = [
     "render_not_found",
     "render_untranslated",
     "render_redirect",
+    "render_search",
+    "search_json",
+    "marked",
+    "search_page_number",
     "story_json",
     "edition_json",
+    "sections_json",
+    "outlets_json",
     "dumps_json",
     "untranslated_json",
     "render_feed",
@@ -531,6 +543,8 @@ def _page(edition: Edition, root: str, canonical: str | None, title: str | None,
         generated=discovery.edition_modified(edition),
         queue=dict(title=queue_title(edition.site.language), count=len(edition.untranslated)),
         current_section=extra.pop("current_section", None),
+        search_query=extra.pop("search_query", ""),
+        search_max=MAX_QUERY_CHARS,
         **extra,
     )
     return env.get_template(template).render(**context)
@@ -732,6 +746,131 @@ def render_untranslated(edition: Edition) -> str:
     )
 
 
+# --------------------------------------------------------------------------------------------------------
+# Search (results come from the store: see ``copydesk.store.search``)
+# --------------------------------------------------------------------------------------------------------
+
+#: Results per page of the search page. An editorial choice (a screenful of headlines and snippets), not tuned.
+SEARCH_PER_PAGE = 10
+#: What the search page says where no database answers queries: the static export, or a server without one.
+SEARCH_UNAVAILABLE = ("Search needs the served site: this copy of the site is a set of static files, which "
+                      "cannot run a query.")
+#: What the search page says when the database failed to answer (the error is logged).
+SEARCH_FAILED = "Search is not working at the moment. Please try again later."
+
+
+def marked(s: str) -> Markup:
+    """A hit's text for HTML: escaped first, then each ``MARK_START``...``MARK_END`` span made a ``<mark>``
+    (an unpaired marker is dropped, so the result is always balanced)."""
+    out, inside = [], False
+    for part in re.split(f"([{MARK_START}{MARK_END}])", s):
+        if part == MARK_START:
+            if not inside:
+                out.append("<mark>")
+            inside = True
+        elif part == MARK_END:
+            if inside:
+                out.append("</mark>")
+            inside = False
+        elif part:
+            out.append(str(escape(part)))
+    if inside:
+        out.append("</mark>")
+    return Markup("".join(out))
+
+
+def plain(s: str) -> str:
+    """A hit's text without its markers."""
+    return s.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def search_page_number(value: str | None) -> int:
+    """The page asked for in a search URL; anything that is not a page number from 1 reads as 1, beyond
+    ``MAX_PAGE`` as ``MAX_PAGE``."""
+    try:
+        n = int(str(value).strip()) if value is not None and len(str(value)) <= 12 else 1
+    except ValueError:
+        return 1
+    return min(max(n, 1), MAX_PAGE)
+
+
+def _search_href(query: str, page: int) -> str:
+    return "./?" + urlencode({"q": query, "page": page} if page > 1 else {"q": query})
+
+
+def render_search(edition: Edition, query: str = "", results: SearchResults | None = None,
+                  available: bool = True, failed: bool = False) -> str:
+    """The search page: the form, and ``results`` when given. ``available=False`` (the static export, a server
+    without a database) says that search needs the served site; ``failed`` that the database did not answer."""
+    query = clean_query(query)
+    by_id = {es.story.story_id: es.story for es in visible_stories(edition)}
+    sections = {s.slug: s.name for s in edition.sections}
+    hits = []
+    if results is not None:
+        for h in results.hits:
+            story = by_id.get(h.story_id)
+            hits.append(dict(
+                href=f"../story/{quote(h.slug, safe='')}/" if is_safe_slug(h.slug) else None,
+                headline=marked(h.headline),
+                snippet=marked(h.snippet),
+                section=sections.get(h.section, h.section),
+                dates=story_dates_of(story) if story is not None else None,
+            ))
+    pages = results.pages if results is not None else 1
+    page = results.page if results is not None else 1
+    return _page(
+        edition,
+        "../",
+        None,
+        f"Search: {query}" if query else "Search",
+        template="search.html",
+        search_query=query,
+        query=query,
+        results=results,
+        hits=hits,
+        first=(page - 1) * SEARCH_PER_PAGE + 1,
+        first_page=_search_href(query, 1),
+        prev_page=_search_href(query, page - 1) if results is not None and 1 < page <= pages + 1 else None,
+        next_page=_search_href(query, page + 1) if results is not None and page < pages else None,
+        available=available and not failed,
+        unavailable=SEARCH_FAILED if failed else SEARCH_UNAVAILABLE,
+    )
+
+
+def search_json(edition: Edition, results: SearchResults) -> dict[str, Any]:
+    """Search results for the API: each hit with the story's own field names (``id``, ``slug``, ``url``,
+    ``section``, ``published``, ``updated`` as in ``story_json``), its headline and snippet as text and as HTML
+    (escaped, matched words in ``<mark>``), and its score (higher is better, comparable within one search)."""
+    by_id = {es.story.story_id: es.story for es in visible_stories(edition)}
+    out = []
+    for h in results.hits:
+        story = by_id.get(h.story_id)
+        dates = story_dates_of(story) if story is not None else None
+        out.append({
+            "id": h.story_id,
+            "slug": h.slug,
+            "url": _story_url(edition, h.slug),
+            "section": h.section,
+            "published": when_iso(dates.first_reported, dates.first_reported_date_only) if dates else None,
+            "updated": when_iso(dates.last_updated, dates.last_updated_date_only) if dates else None,
+            "headline": plain(h.headline),
+            "headline_html": str(marked(h.headline)),
+            "snippet": plain(h.snippet),
+            "snippet_html": str(marked(h.snippet)),
+            "score": h.score,
+        })
+    return {
+        "query": results.query,
+        "terms": list(results.terms),
+        "warnings": list(results.warnings),
+        "page": results.page,
+        "per_page": results.per_page,
+        "total": results.total,
+        "pages": results.pages,
+        "results": out,
+    }
+
+
 def render_not_found(edition: Edition) -> str:
     return _page(edition, _base_path(edition), None, "Page not found", template="404.html")
 
@@ -850,30 +989,37 @@ def _rating_json(r: Any) -> dict[str, Any]:
     return {"value": r.value, "basis": r.basis}
 
 
+def sections_json(edition: Edition) -> list[dict[str, Any]]:
+    return [{"slug": s.slug, "name": s.name, "url": _abs(edition, f"section/{s.slug}/")}
+            for s in visible_sections(edition)]
+
+
+def outlets_json(edition: Edition) -> dict[str, dict[str, Any]]:
+    """Outlet id -> the outlet with its ratings and the basis of each."""
+    return {
+        oid: {
+            "name": o.name,
+            "homepage": safe_url(o.homepage),
+            "country": o.country,
+            "language": o.language,
+            "owner": o.owner,
+            "kind": o.kind,
+            "paywall": o.paywall,
+            "lean": _rating_json(o.lean),
+            "reliability": _rating_json(o.reliability),
+        }
+        for oid, o in edition.outlets.items()
+    }
+
+
 def edition_json(edition: Edition) -> dict[str, Any]:
     """The whole edition: site, sections, outlets (with rating bases), every story with provenance."""
     site = edition.site
     return {
         "site": {"name": site.name, "tagline": site.tagline, "base_url": site.base_url, "language": site.language},
         "generated": iso(edition.generated),
-        "sections": [
-            {"slug": s.slug, "name": s.name, "url": _abs(edition, f"section/{s.slug}/")}
-            for s in visible_sections(edition)
-        ],
-        "outlets": {
-            oid: {
-                "name": o.name,
-                "homepage": safe_url(o.homepage),
-                "country": o.country,
-                "language": o.language,
-                "owner": o.owner,
-                "kind": o.kind,
-                "paywall": o.paywall,
-                "lean": _rating_json(o.lean),
-                "reliability": _rating_json(o.reliability),
-            }
-            for oid, o in edition.outlets.items()
-        },
+        "sections": sections_json(edition),
+        "outlets": outlets_json(edition),
         "stories": [story_json(es, edition) for es in visible_stories(edition)],
         "redirects": {old: t for old in edition.redirects if (t := resolve_redirect(edition, old)) is not None},
         "untranslated": untranslated_json(edition),
