@@ -22,10 +22,11 @@ __all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR"]
 
 STATIC_DIR = files("copydesk.web") / "static"
 
-#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere.
+#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere; forms (the
+#: newsletter's) post only to this site.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'none'"
+        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -37,8 +38,11 @@ _ATOM = "application/atom+xml; charset=utf-8"
 _JSON = "application/json"
 
 
-def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
+def create_app(get_edition: Callable[[], Edition], newsletter=None) -> FastAPI:
+    """``newsletter``: a ``copydesk.newsletter.web.NewsletterService`` to serve the sign-up pages and show the
+    sign-up box on the home, section and story pages (which then differ from the export by that box)."""
     app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=None)
+    signup = newsletter is not None
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -76,7 +80,7 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def home():
-        return HTMLResponse(render.render_home(get_edition()), media_type=_HTML)
+        return HTMLResponse(render.render_home(get_edition(), newsletter=signup), media_type=_HTML)
 
     @app.get("/about/", response_class=HTMLResponse)
     def about():
@@ -89,13 +93,13 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
     @app.get("/section/{slug}/", response_class=HTMLResponse)
     def section(slug: str):
         edition = get_edition()
-        html = render.render_section(edition, slug)
+        html = render.render_section(edition, slug, newsletter=signup)
         return not_found(edition) if html is None else HTMLResponse(html, media_type=_HTML)
 
     @app.get("/story/{slug}/", response_class=HTMLResponse)
     def story(slug: str, request: Request):
         edition = get_edition()
-        html = render.render_story(edition, slug)
+        html = render.render_story(edition, slug, newsletter=signup)
         if html is not None:
             return HTMLResponse(html, media_type=_HTML)
         target = render.resolve_redirect(edition, slug)
@@ -124,5 +128,9 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
     def feed():
         return Response(render.render_feed(get_edition()), media_type=_ATOM)
 
+    if newsletter is not None:
+        from copydesk.newsletter.web import newsletter_router
+
+        app.include_router(newsletter_router(get_edition, newsletter))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app
