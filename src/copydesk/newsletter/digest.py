@@ -53,7 +53,7 @@ def _story(edition: Edition, es: EditionStory) -> DigestStory:
         headline=s.headline.text,
         lede=s.lede.text,
         lede_outlets=lede.outlets,
-        sources_phrase="single source" if s.single_source else render.sources_phrase(s.independent_sources),
+        sources_phrase="a single source" if s.single_source else render.sources_phrase(s.independent_sources),
         notes=tuple(render._notes(s)),
         when=when,
         sources=tuple((render._outlet_name(edition, link.outlet_id, s), link.title, render.safe_url(link.url))
