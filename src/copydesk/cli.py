@@ -20,6 +20,8 @@ app = typer.Typer(help="copydesk: a news site written by an AI copy desk, every 
                   no_args_is_help=True, add_completion=False)
 sources_app = typer.Typer(help="The source registry: health, OPML import and export.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+newsletter_app = typer.Typer(help="The daily digest by e-mail: send it, and look after subscribers.", no_args_is_help=True)
+app.add_typer(newsletter_app, name="newsletter")
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the folder holding it (default: ./copydesk.toml if present).")
 
@@ -244,6 +246,20 @@ def export(config: Optional[Path] = ConfigOpt,
     desk.close()
 
 
+def _newsletter_service(desk):
+    """The newsletter pages' service when `newsletter.enabled`, else None (exit 2 on an unusable secret)."""
+    if not desk.settings.newsletter.enabled:
+        return None
+    from copydesk.newsletter.web import NewsletterService
+    from copydesk.store.newsletter import NewsletterStore
+
+    try:
+        return NewsletterService(desk.settings, NewsletterStore(desk.store))
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+
+
 def _serve(desk, host: str, port: int) -> None:
     import uvicorn
 
@@ -257,7 +273,8 @@ def _serve(desk, host: str, port: int) -> None:
         return cache["edition"]
 
     typer.echo(f"serving {desk.settings.site.name} at http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(get_edition, desk.store.search), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(get_edition, desk.store.search, newsletter=_newsletter_service(desk)), host=host,
+                port=port, log_level="warning")
 
 
 @app.command()
@@ -430,3 +447,159 @@ def sources_export_opml(config: Optional[Path] = ConfigOpt,
 
 if __name__ == "__main__":
     app()
+
+
+# -- newsletter ---------------------------------------------------------------------------------------------
+
+
+def _newsletter_store(config: Optional[Path]):
+    from copydesk.store import Store
+    from copydesk.store.newsletter import NewsletterStore
+
+    settings = _settings(config)
+    try:
+        return settings, NewsletterStore(Store(settings.database_url))
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+
+
+def _address(raw: str) -> str:
+    from copydesk.newsletter.tokens import AddressError, normalise_address
+
+    try:
+        return normalise_address(raw)
+    except AddressError as exc:
+        _fail(CopydeskError(f"newsletter: {exc}"))
+        raise
+
+
+def _day(value: Optional[str]):
+    from datetime import date, datetime, timezone
+
+    if value is None:
+        return datetime.now(timezone.utc).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"must be a date such as 2024-05-01 (got {value!r})", param_hint="'--date'")
+
+
+@newsletter_app.command("send")
+def newsletter_send(config: Optional[Path] = ConfigOpt,
+                    date_: Optional[str] = typer.Option(None, "--date", help="The digest's day, YYYY-MM-DD (UTC; default today)."),
+                    resend_interrupted: bool = typer.Option(False, "--resend-interrupted", help="Also send again to subscribers whose send was cut off after the message went to the server (may duplicate)."),
+                    wait: bool = typer.Option(False, "--wait", help="Wait for another newsletter send on this data directory to finish instead of exiting 3.")) -> None:
+    """Send the day's digest to every confirmed subscriber who has not had it (safe to run again)."""
+    from copydesk.keys import site_secret
+    from copydesk.newsletter.mail import Mailer, SmtpOptions
+    from copydesk.newsletter.send import NewsletterOptions, send_digests
+    from copydesk.newsletter.tokens import NewsletterTokens
+    from copydesk.store.lock import DataDirLock, LockHeld
+    from copydesk.store.newsletter import NewsletterStore
+
+    day = _day(date_)
+    desk = _desk(config)
+    settings = desk.settings
+    lock = DataDirLock(settings.data_dir, "copydesk newsletter send", wait=wait)
+    lock.path = settings.data_dir / NEWSLETTER_LOCK
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        _fail(exc, EXIT_BUSY)
+    try:
+        secret = site_secret(settings)
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+    if not settings.newsletter_url.startswith("https://"):
+        typer.echo(f"warning: the unsubscribe links start with {settings.newsletter_url}; RFC 8058 one-click "
+                   "unsubscribe needs https (set newsletter.public_url or site.base_url)", err=True)
+    try:
+        with Mailer(SmtpOptions.from_settings(settings)) as mailer:
+            report = send_digests(desk.edition(), NewsletterStore(desk.store),
+                                  NewsletterTokens(secret, settings.newsletter.confirm_hours), mailer,
+                                  NewsletterOptions.from_settings(settings), day, resend_interrupted)
+    finally:
+        lock.release()
+        desk.close()
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "no confirmed subscribers"
+    typer.echo(f"newsletter {report.digest_id}: {counts}")
+    for err in report.errors[:20]:
+        typer.echo(f"  {err}", err=True)
+    if report.counts.get("interrupted"):
+        typer.echo(f"  {report.counts['interrupted']} send(s) were cut off after the message reached the server and "
+                   "are not repeated (see `copydesk newsletter status`; --resend-interrupted sends them again)",
+                   err=True)
+    if report.counts.get("deferred") or report.counts.get("stopped"):
+        raise typer.Exit(code=1)
+
+
+#: The newsletter send's own lock file in the data directory (a send may run beside `copydesk run`).
+NEWSLETTER_LOCK = ".newsletter-send.lock"
+
+
+@newsletter_app.command("status")
+def newsletter_status(config: Optional[Path] = ConfigOpt,
+                      date_: Optional[str] = typer.Option(None, "--date", help="Whose send log to show, YYYY-MM-DD (default today, UTC).")) -> None:
+    """Subscribers by status and the day's send log by state."""
+    from collections import Counter
+
+    from copydesk.newsletter.digest import digest_id_for
+
+    settings, store = _newsletter_store(config)
+    digest_id = digest_id_for(_day(date_))
+    counts = store.counts()
+    typer.echo("subscribers: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
+    log = store.send_log(digest_id)
+    states = Counter(r.state for r in log)
+    typer.echo(f"{digest_id}: " + (", ".join(f"{k} {v}" for k, v in sorted(states.items())) or "nothing sent"))
+    for r in log:
+        if r.state in ("committing", "deferred", "rejected"):
+            typer.echo(f"  subscriber {r.subscriber_id}: {r.state}" + (f" ({r.error})" if r.error else ""))
+
+
+@newsletter_app.command("list")
+def newsletter_list(config: Optional[Path] = ConfigOpt,
+                    all_: bool = typer.Option(False, "--all", help="Include unsubscribed addresses.")) -> None:
+    """Subscribers as tab-separated lines: id, address, status, sections, consent time, consent source."""
+    _, store = _newsletter_store(config)
+    for s in store.subscribers(None if all_ else "confirmed"):
+        sections = "all" if s.all_sections else ",".join(s.sections)
+        typer.echo(f"{s.id}\t{s.email}\t{s.status}\t{sections}\t{s.consent_at.isoformat()}\t{s.consent_source}")
+
+
+@newsletter_app.command("export")
+def newsletter_export(address: str = typer.Argument(..., help="The subscriber's e-mail address."),
+                      config: Optional[Path] = ConfigOpt) -> None:
+    """Print, as JSON, everything stored about one address (a data access request)."""
+    import json
+
+    _, store = _newsletter_store(config)
+    data = store.export(_address(address))
+    if data is None:
+        _fail(CopydeskError(f"newsletter: {address} is not subscribed"), 1)
+    typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
+
+
+@newsletter_app.command("unsubscribe")
+def newsletter_unsubscribe(address: str = typer.Argument(..., help="The subscriber's e-mail address."),
+                           config: Optional[Path] = ConfigOpt) -> None:
+    """Unsubscribe an address (for requests that came by mail to newsletter.unsubscribe_mailto)."""
+    _, store = _newsletter_store(config)
+    sub = store.by_email(_address(address))
+    if sub is None:
+        _fail(CopydeskError(f"newsletter: {address} is not subscribed"), 1)
+    store.unsubscribe(sub.id, "operator")
+    typer.echo(f"unsubscribed {sub.email}")
+
+
+@newsletter_app.command("delete")
+def newsletter_delete(address: str = typer.Argument(..., help="The subscriber's e-mail address."),
+                      config: Optional[Path] = ConfigOpt) -> None:
+    """Erase an address and its send log (an erasure request)."""
+    _, store = _newsletter_store(config)
+    email = _address(address)
+    if not store.delete(email):
+        _fail(CopydeskError(f"newsletter: {address} is not subscribed"), 1)
+    typer.echo(f"deleted {email}")

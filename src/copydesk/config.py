@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from copydesk.errors import ConfigError
@@ -130,6 +130,65 @@ class FetchSettings(_Strict):
     retry_max_wait_s: float = Field(default=30.0, ge=0, le=3600)
 
 
+class FormsSettings(_Strict):
+    """Reader-facing forms (the newsletter sign-up; later the inaccuracy report): secret, rate limit, size limit."""
+
+    #: Signs CSRF tokens, confirmation and unsubscribe links. Environment only (``COPYDESK_FORMS__SECRET_KEY``):
+    #: ``load_settings`` refuses it in a file. Unset: read from, or generated into, ``secret_file``.
+    secret_key: SecretStr | None = None
+    secret_file: Path = Path("secret.key")
+    rate_per_minute: float = Field(default=6.0, gt=0, le=6000)
+    rate_burst: int = Field(default=10, ge=1, le=10000)
+    max_body_bytes: int = Field(default=8192, ge=512, le=1024 * 1024)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and len(v.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        return v
+
+
+class NewsletterSettings(_Strict):
+    enabled: bool = False
+    from_address: str = "newsletter@localhost"
+    public_url: str = ""
+    unsubscribe_mailto: str = ""
+    confirm_hours: int = Field(default=48, ge=1, le=24 * 30)
+    stories_per_section: int = Field(default=10, ge=1, le=100)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, v: str) -> str:
+        if not v:
+            return v
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("must be empty (use site.base_url) or an http(s) URL such as https://news.example.org/")
+        return v if v.endswith("/") else v + "/"
+
+    @field_validator("from_address", "unsubscribe_mailto")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+", v):
+            raise ValueError("must be a plain e-mail address such as news@example.org")
+        return v
+
+
+class SmtpSettings(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    security: str = Field(default="none", pattern=r"^(none|starttls|tls)$")
+    #: Environment only (``COPYDESK_SMTP__USERNAME``, ``COPYDESK_SMTP__PASSWORD``): refused in a file.
+    username: str = ""
+    password: SecretStr | None = None
+    timeout_s: float = Field(default=30.0, gt=0, le=600)
+
+
+#: Settings that hold credentials: read from the environment only, never from copydesk.toml (which may sit in a
+#: repository). ``load_settings`` refuses them in the file, naming the variable to use instead.
+ENVIRONMENT_ONLY = (("forms", "secret_key"), ("smtp", "username"), ("smtp", "password"))
+
+
 class Settings(BaseSettings):
     """All of copydesk's settings. Build with `load_settings`, not directly."""
 
@@ -144,6 +203,9 @@ class Settings(BaseSettings):
     model: ModelSettings = ModelSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     fetch: FetchSettings = FetchSettings()
+    forms: FormsSettings = FormsSettings()
+    newsletter: NewsletterSettings = NewsletterSettings()
+    smtp: SmtpSettings = SmtpSettings()
     data_dir: Path = Path(".")
 
     @field_validator("sections")
@@ -182,6 +244,16 @@ class Settings(BaseSettings):
         return self.sources.file if self.sources.file.is_absolute() else self.data_dir / self.sources.file
 
     @property
+    def secret_path(self) -> Path:
+        f = self.forms.secret_file
+        return f if f.is_absolute() else self.data_dir / f
+
+    @property
+    def newsletter_url(self) -> str:
+        """The public address of the served site (forms, confirmation and unsubscribe links)."""
+        return self.newsletter.public_url or self.site.base_url
+
+    @property
     def database_url(self) -> str:
         url = self.database.url
         prefix = "sqlite:///"
@@ -209,6 +281,10 @@ def load_settings(path: Path | None = None) -> Settings:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(str(path), f"not valid TOML: {exc}") from None
         data_dir = path.parent.resolve()
+    for table, key in ENVIRONMENT_ONLY:
+        if isinstance(data.get(table), dict) and key in data[table]:
+            raise ConfigError(f"{table}.{key}", f"holds a credential: set it in the environment as "
+                                                f"COPYDESK_{table.upper()}__{key.upper()}, never in {CONFIG_NAME}")
     if "data_dir" in data and not Path(data["data_dir"]).is_absolute():
         data["data_dir"] = str((data_dir / data["data_dir"]).resolve())
     data.setdefault("data_dir", str(data_dir))
@@ -285,6 +361,38 @@ allow_private_addresses = false
 retries = 2
 retry_backoff_s = 2.0
 retry_max_wait_s = 30.0
+
+[forms]
+# Reader-facing forms (the newsletter sign-up). Links and form tokens are signed with a secret key: set
+# COPYDESK_FORMS__SECRET_KEY in the environment (never here), or copydesk generates one into secret_file
+# (relative to this folder, mode 0600) the first time a form or a mail needs it.
+secret_file = "secret.key"
+# Form posts allowed per client address: rate_per_minute on average, bursts of rate_burst; bodies up to
+# max_body_bytes.
+rate_per_minute = 6.0
+rate_burst = 10
+max_body_bytes = 8192
+
+[newsletter]
+# The daily digest by e-mail (double opt-in). Off by default: it needs an SMTP server ([smtp]).
+enabled = false
+from_address = "newsletter@localhost"
+# Public address of the served site (sign-up, confirm and unsubscribe links); empty: site.base_url.
+public_url = ""
+# Optional mailbox for mailto: unsubscribe requests (List-Unsubscribe), handled with
+# `copydesk newsletter unsubscribe ADDRESS`.
+unsubscribe_mailto = ""
+# How long a confirmation link works, and the most stories per section in one digest.
+confirm_hours = 48
+stories_per_section = 10
+
+[smtp]
+# The mail server. security: "none", "starttls" (port 587) or "tls" (port 465). The user name and password
+# come from COPYDESK_SMTP__USERNAME and COPYDESK_SMTP__PASSWORD in the environment, never from this file.
+host = "127.0.0.1"
+port = 25
+security = "none"
+timeout_s = 30.0
 """
 
 

@@ -7,7 +7,8 @@
     ├── FeedError                 a feed that could not be parsed at all
     ├── ExtractError              an article page that yielded no text
     ├── ImportLineError           a bad line in a JSON Lines import: carries the line number
-    └── StoreError                the database refused something
+    ├── StoreError                the database refused something
+    └── MailError                 the SMTP server refused or was unreachable: ``permanent`` for a 5xx answer
 
 Reader-facing text (what the site shows) never comes from these messages.
 """
@@ -51,3 +52,11 @@ class ImportLineError(CopydeskError):
 
 class StoreError(CopydeskError):
     pass
+
+
+class MailError(CopydeskError):
+    """``mail: ...``; ``permanent`` when the server answered 5xx (retrying will not help)."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        self.permanent = permanent
+        super().__init__(f"mail: {message}")

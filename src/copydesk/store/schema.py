@@ -126,3 +126,51 @@ class RedirectRow(Base):
 
 
 Index("ix_articles_story_when", ArticleRow.story_id, ArticleRow.first_seen)
+
+
+# -- newsletter (migration 0006) ---------------------------------------------------------------------------
+
+
+class SubscriberRow(Base):
+    """A confirmed (or since unsubscribed) newsletter address, with the consent it gave: when and from which form."""
+
+    __tablename__ = "newsletter_subscribers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320))  # as email-validator normalised it; mail goes here
+    email_key: Mapped[str] = mapped_column(String(320), unique=True)  # lower-cased: one subscription per mailbox
+    all_sections: Mapped[bool] = mapped_column(Boolean, default=True)
+    sections: Mapped[list] = mapped_column(JSON, default=list)  # section slugs when not all_sections
+    status: Mapped[str] = mapped_column(String(20), index=True)  # confirmed | unsubscribed
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_source: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    unsubscribe_source: Mapped[str | None] = mapped_column(String(40))
+
+
+class ConfirmationRow(Base):
+    """One confirmation mail sent: the address only as a keyed hash (an unconfirmed address is not kept), the
+    token's nonce (so a link confirms once) and where the request came from."""
+
+    __tablename__ = "newsletter_confirmations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    email_hash: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SendLogRow(Base):
+    """One digest to one subscriber: intent recorded before the SMTP conversation, completion after."""
+
+    __tablename__ = "newsletter_send_log"
+    subscriber_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("newsletter_subscribers.id", ondelete="CASCADE"), primary_key=True)
+    digest_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # pending | committing | sent | deferred | rejected
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)

@@ -37,8 +37,8 @@ __all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR", "ResponseCache", "Ren
 
 STATIC_DIR = files("copydesk.web") / "static"
 
-#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere; forms
-#: (the search box) submit only to this site.
+#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere; forms (the
+#: search box, the newsletter's) submit only to this site.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -132,9 +132,11 @@ class ResponseCache:
 
 
 def create_app(get_edition: Callable[[], Edition],
-               search: Callable[[str, int, int], SearchResults] | None = None) -> FastAPI:
+               search: Callable[[str, int, int], SearchResults] | None = None, newsletter=None) -> FastAPI:
     """The site over ``get_edition`` (called once per request). ``search(query, page, per_page)`` answers the
-    search page and ``/api/v1/search`` (``Store.search``); without it they say that search is not available."""
+    search page and ``/api/v1/search`` (``Store.search``); without it they say that search is not available.
+    ``newsletter``: a ``copydesk.newsletter.web.NewsletterService`` to serve the sign-up pages and show the
+    sign-up box on the home, section and story pages (which then differ from the export by that box)."""
     app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=f"{api.API_PREFIX}/openapi.json")
 
     def openapi() -> dict:  # the versioned API only: pages, feeds and the export's JSON files are not in it
@@ -147,6 +149,7 @@ def create_app(get_edition: Callable[[], Edition],
     app.openapi = openapi  # type: ignore[method-assign]
     cache = ResponseCache()
     app.state.response_cache = cache
+    signup = newsletter is not None
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -212,7 +215,7 @@ def create_app(get_edition: Callable[[], Edition],
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request):
-        return page(request, "/", render.render_home)
+        return page(request, "/", lambda e: render.render_home(e, newsletter=signup))
 
     @app.get("/about/", response_class=HTMLResponse)
     def about(request: Request):
@@ -224,13 +227,13 @@ def create_app(get_edition: Callable[[], Edition],
 
     @app.get("/section/{slug}/", response_class=HTMLResponse)
     def section(slug: str, request: Request):
-        return page(request, f"/section/{slug}/", lambda e: render.render_section(e, slug))
+        return page(request, f"/section/{slug}/", lambda e: render.render_section(e, slug, newsletter=signup))
 
     @app.get("/story/{slug}/", response_class=HTMLResponse)
     def story(slug: str, request: Request):
         edition = get_edition()
-        r = cached(request, edition, f"/story/{slug}/", lambda: render.render_story(edition, slug), _HTML,
-                   lambda: discovery.edition_modified(edition))
+        r = cached(request, edition, f"/story/{slug}/", lambda: render.render_story(edition, slug, newsletter=signup),
+                   _HTML, lambda: discovery.edition_modified(edition))
         if r is not None:
             return r
         target = render.resolve_redirect(edition, slug)
@@ -309,5 +312,9 @@ def create_app(get_edition: Callable[[], Edition],
     def robots(request: Request):
         return page(request, "/robots.txt", discovery.render_robots, _TEXT, lambda e: None)
 
+    if newsletter is not None:
+        from copydesk.newsletter.web import newsletter_router
+
+        app.include_router(newsletter_router(get_edition, newsletter))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

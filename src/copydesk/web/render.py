@@ -97,6 +97,7 @@ __all__ = [
     "search_json",
     "marked",
     "search_page_number",
+    "render_page",
     "story_json",
     "edition_json",
     "sections_json",
@@ -545,6 +546,7 @@ def _page(edition: Edition, root: str, canonical: str | None, title: str | None,
         current_section=extra.pop("current_section", None),
         search_query=extra.pop("search_query", ""),
         search_max=MAX_QUERY_CHARS,
+        newsletter=extra.pop("newsletter", False),
         **extra,
     )
     return env.get_template(template).render(**context)
@@ -570,7 +572,13 @@ def _cards(edition: Edition, stories: tuple[EditionStory, ...]) -> list[dict[str
 # --------------------------------------------------------------------------------------------------------
 
 
-def render_home(edition: Edition) -> str:
+def render_page(edition: Edition, root: str, title: str, template: str, **extra: Any) -> str:
+    """A page of the served site only (the newsletter's forms): the site's frame around ``template``."""
+    return _page(edition, root, None, title, template=template, **extra)
+
+
+def render_home(edition: Edition, newsletter: bool = False) -> str:
+    """The home page; ``newsletter``: show the sign-up box (served site with the newsletter on; never exported)."""
     stories = visible_stories(edition)
     groups = []
     configured = set()
@@ -589,10 +597,10 @@ def render_home(edition: Edition) -> str:
     other = tuple(es for es in stories if es.story.section not in configured)
     if other:
         groups.append(dict(name="More news", slug=None, cards=_cards(edition, other), more=False))
-    return _page(edition, "./", _abs(edition, ""), None, template="home.html", groups=groups)
+    return _page(edition, "./", _abs(edition, ""), None, template="home.html", groups=groups, newsletter=newsletter)
 
 
-def render_section(edition: Edition, slug: str) -> str | None:
+def render_section(edition: Edition, slug: str, newsletter: bool = False) -> str | None:
     """The section page, or None when there is no such section."""
     sec = next((s for s in visible_sections(edition) if s.slug == slug), None)
     if sec is None:
@@ -607,10 +615,11 @@ def render_section(edition: Edition, slug: str) -> str | None:
         current_section=sec.slug,
         section=sec,
         cards=_cards(edition, stories),
+        newsletter=newsletter,
     )
 
 
-def render_story(edition: Edition, slug: str) -> str | None:
+def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str | None:
     """The story page, or None when there is no such story (check ``resolve_redirect`` next)."""
     stories = visible_stories(edition)
     es = next((e for e in stories if e.story.slug == slug), None)
@@ -661,6 +670,7 @@ def render_story(edition: Edition, slug: str) -> str | None:
         dates=story_dates_of(story),
         updated_differs=_updated_differs(story_dates_of(story)),
         lang_differs=story.language != edition.site.language,
+        newsletter=newsletter,
     )
 
 
