@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib.resources import files
+from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -34,6 +35,7 @@ SECURITY_HEADERS = {
 
 _HTML = "text/html; charset=utf-8"
 _ATOM = "application/atom+xml; charset=utf-8"
+_RSS = "application/rss+xml; charset=utf-8"
 _JSON = "application/json"
 
 
@@ -123,6 +125,20 @@ def create_app(get_edition: Callable[[], Edition]) -> FastAPI:
     @app.get("/feed.xml")
     def feed():
         return Response(render.render_feed(get_edition()), media_type=_ATOM)
+
+    @app.get("/podcast.xml")
+    def podcast():
+        return Response(render.render_podcast(get_edition()), media_type=_RSS)
+
+    @app.get("/audio/{name}")
+    def audio(name: str):
+        # Only the files the edition publishes (names made from safe slugs); FileResponse answers Range requests,
+        # which players use to seek.
+        edition = get_edition()
+        found = render.audio_file(edition, name)
+        if found is None or not Path(found[0]).is_file():
+            return not_found(edition)
+        return FileResponse(found[0], media_type=found[1])
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

@@ -2,7 +2,8 @@
 
 Layout (see the URL scheme in ``copydesk.web.render``)::
 
-    index.html  about/index.html  404.html  feed.xml  queue/untranslated/index.html
+    index.html  about/index.html  404.html  feed.xml  podcast.xml  queue/untranslated/index.html
+    audio/<name>.mp3  audio/<name>.txt    narrations and transcripts, copied from DATA_DIR/audio
     section/<slug>/index.html  story/<slug>/index.html
     story/<old-slug>/index.html      meta-refresh stub for each of edition.redirects
     api/stories.json  api/story/<slug>.json  api/queue/untranslated.json  static/*
@@ -38,7 +39,8 @@ def _static_files() -> dict[str, bytes]:
 
 
 def site_files(edition: Edition) -> dict[str, bytes]:
-    """Every file of the static site: relative POSIX path -> bytes. Pure; writes nothing."""
+    """Every file of the static site but the narrations (``render.audio_files``, copied by ``export_site``):
+    relative POSIX path -> bytes. Pure; writes nothing."""
     files: dict[str, bytes] = {}
 
     def html(path: str, text: str) -> None:
@@ -74,6 +76,7 @@ def site_files(edition: Edition) -> dict[str, bytes]:
     files["api/stories.json"] = render.dumps_json(render.edition_json(edition))
     files["api/queue/untranslated.json"] = render.dumps_json(render.untranslated_json(edition))
     files["feed.xml"] = render.render_feed(edition)
+    files["podcast.xml"] = render.render_podcast(edition)
     files.update(_static_files())
     return files
 
@@ -85,6 +88,7 @@ def export_site(edition: Edition, out_dir: Path) -> list[Path]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     old: Path | None = None
+    written = list(files)
     try:
         for rel, data in files.items():
             target = tmp / rel
@@ -92,6 +96,10 @@ def export_site(edition: Edition, out_dir: Path) -> list[Path]:
                 raise ValueError(f"export: path escapes the output directory: {rel!r}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        for name, (src, _mime) in render.audio_files(edition).items():  # large: copied, not held in memory
+            (tmp / "audio").mkdir(exist_ok=True)
+            shutil.copyfile(src, tmp / "audio" / name)
+            written.append(f"audio/{name}")
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a web server must be able to read it
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
@@ -106,4 +114,4 @@ def export_site(edition: Edition, out_dir: Path) -> list[Path]:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    return sorted(out_dir / rel for rel in files)
+    return sorted(out_dir / rel for rel in written)
