@@ -1040,7 +1040,6 @@ def render_podcast(edition: Edition) -> bytes:
     fg.language(site.language)
     fg.generator("copydesk")
     fg.podcast.itunes_author(_xml_text(site.name))
-    fg.podcast.itunes_summary(f"The day's top stories of {_xml_text(site.name)}, read by a synthetic voice.")
     fg.podcast.itunes_category("News")
     fg.podcast.itunes_explicit("no")  # rewritten as "false" below (feedgen 1.0 knows only yes/no/clean)
     newest = max((b.published for b in edition.briefings), default=None)
