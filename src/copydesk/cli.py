@@ -240,15 +240,17 @@ def export(config: Optional[Path] = ConfigOpt,
     desk = _desk(config)
     _warn_loopback_base_url(desk.settings)
     lock = DataDirLock(desk.settings.data_dir, "copydesk export")
+    reports = {}
     try:
         lock.acquire()
     except LockHeld as exc:  # the run that holds it narrates; this export uses the narrations already made
         typer.echo(f"audio: not narrated now ({exc})", err=True)
     else:
-        _print_reports({"audio": desk.narrate(_Progress())})
+        reports["audio"] = desk.narrate(_Progress())
         lock.release()
     files = desk.export(out)
     typer.echo(f"wrote {len(files)} files to {out}")
+    _print_reports(reports)
     desk.close()
 
 
