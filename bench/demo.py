@@ -7,7 +7,8 @@ of each stage, then narrates again with nothing changed (`audio_again`: every na
 what the site holds: stories, stories with more than one independent source, the largest story (articles) and
 the longest (days from first to last article). With `--events` (the statements corpus's hand-checked
 `events.jsonl`, e.g. tests/data/demo_events/events.jsonl) it also counts the events whose URLs all land in one
-story (`events_whole`) and those of them whose story is backed by both publishers (`events_whole_both`). The last line is a JSON object of the figures.
+story (`events_whole`) and those of them whose story is backed by both publishers (`events_whole_both`). The
+last line is a JSON object of the figures.
 """
 
 from __future__ import annotations
