@@ -122,3 +122,17 @@ def test_duration_and_size_are_stored(tmp_path, engine):
     assert n.duration_s == pytest.approx(m["frames"] / m["sample_rate"], abs=0.001)
     assert n.bytes == (lib.dir / n.audio_file).stat().st_size
     assert 5 < n.duration_s < 120
+
+
+def test_a_long_slug_still_gives_a_servable_name(tmp_path, engine):
+    from copydesk.web.render import audio_files, is_safe_slug
+
+    edition = se.build_edition()
+    long_slug = "a" * 200
+    stories = tuple(EditionStory(replace(es.story, slug=long_slug), es.related) if es.story.story_id == "s2" else es
+                    for es in edition.stories)
+    edition = replace(edition, stories=stories)
+    lib = AudioLibrary(tmp_path / "audio")
+    run(edition, lib, engine)
+    n = attach(edition, lib, OPTS).audio["s2"]
+    assert is_safe_slug(n.name) and n.audio_file in audio_files(attach(edition, lib, OPTS))

@@ -204,7 +204,8 @@ def narrate_edition(edition: Edition, library: AudioLibrary, engine: Engine, opt
             report.add(f"{prefix}unchanged")
             continue
         try:
-            new[kind][ident] = _make(library, engine, options, f"{stem}-{key[:12]}", key, text)
+            # a name stays a safe slug (web.render.is_safe_slug: at most 200 characters) and a short file name
+            new[kind][ident] = _make(library, engine, options, f"{stem[:150]}-{key[:12]}", key, text)
             report.add(f"{prefix}narrated")
         except AudioError as exc:
             log.warning("narration failed", extra={"stage": "audio", "story_id": ident})
