@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from pydantic import ValidationError
 
 from copydesk.config import CONFIG_NAME, Settings, load_settings, render_config
 from copydesk.errors import CopydeskError
@@ -176,7 +177,8 @@ def init(directory: Path = typer.Argument(..., help="Folder to create the config
     try:
         SiteSettings(base_url=base_url)
     except Exception as exc:  # pydantic's message names what is wrong with the address
-        _fail(CopydeskError(f"config: site.base_url: {str(exc).splitlines()[-1].strip()}"))
+        msg = exc.errors()[0]["msg"].removeprefix("Value error, ") if isinstance(exc, ValidationError) else str(exc)
+        _fail(CopydeskError(f"config: site.base_url: {msg} (got {base_url!r})"))
     cfg.write_text(render_config(name=name, tagline=tagline, base_url=base_url), encoding="utf-8")
     reg.write_bytes(resources.files("copydesk.data").joinpath("sources.toml").read_bytes())
     typer.echo(f"wrote {cfg} and {reg}\nnext: cd {directory} && copydesk run --once && copydesk serve")

@@ -41,6 +41,7 @@ def test_init_writes_the_site_address_it_was_given(paper, tmp_path):
     assert load_settings(paper / "copydesk.toml").site.base_url == "https://news.example.org/"
     bad = invoke("init", tmp_path / "other", "--base-url", "news.example.org")
     assert bad.exit_code == 2 and "site.base_url" in bad.stderr
+    assert "must be an http(s) URL" in bad.stderr and "news.example.org" in bad.stderr, bad.stderr
     assert not (tmp_path / "other" / "copydesk.toml").exists()
 
 
