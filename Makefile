@@ -4,17 +4,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv clean browsers
+.PHONY: demo test venv clean browsers speech
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,tts]'
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) speech
 	$(BIN)/copydesk demo --data-dir .copydesk-demo
 
 # System programs the tests drive: Debian's chromium (browser tests, through Playwright; never
@@ -25,7 +25,15 @@ browsers:
 	    apt-get install -y -q chromium >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null); \
 	  else echo "make: chromium is missing (apt-get install chromium); browser tests will skip" >&2; fi; }
 
-test: $(STAMP) browsers
+# The default speech engine of the narrations (copydesk.audio): Debian's espeak-ng, installed the same way.
+# Without it the site says "audio off" and the tests that need it skip and say why.
+speech:
+	@command -v espeak-ng >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -q espeak-ng >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q espeak-ng >/dev/null); \
+	  else echo "make: espeak-ng is missing (apt-get install espeak-ng); audio tests will skip" >&2; fi; }
+
+test: $(STAMP) browsers speech
 	$(BIN)/python -m pytest -q
 
 clean:

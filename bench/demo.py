@@ -1,13 +1,14 @@
-"""The demo, timed: `copydesk demo`'s stages (import, process, write, export) on a bundled corpus.
+"""The demo, timed: `copydesk demo`'s stages (import, process, write, audio, export) on a bundled corpus.
 
     python bench/demo.py [--corpus statements] [--limit N] [--events FILE] [--workdir DIR] [--profile FILE]
 
 Runs exactly what `make demo` runs (`copydesk.demo.run_demo`) into a fresh data directory and prints the seconds
-of each stage and what the site holds: stories, stories with more than one independent source, the largest
-story (articles) and the longest (days from first to last article). With `--events` (the statements corpus's
-hand-checked `events.jsonl`, e.g. tests/data/demo_events/events.jsonl) it also counts the events whose URLs all
-land in one story (`events_whole`) and those of them whose story is backed by both publishers
-(`events_whole_both`). The last line is a JSON object of the figures.
+of each stage, then narrates again with nothing changed (`audio_again`: every narration must be `unchanged`), and
+what the site holds: stories, stories with more than one independent source, the largest story (articles) and
+the longest (days from first to last article). With `--events` (the statements corpus's hand-checked
+`events.jsonl`, e.g. tests/data/demo_events/events.jsonl) it also counts the events whose URLs all land in one
+story (`events_whole`) and those of them whose story is backed by both publishers (`events_whole_both`). The
+last line is a JSON object of the figures.
 """
 
 from __future__ import annotations
@@ -84,12 +85,18 @@ def main() -> None:
     if prof:
         prof.disable()
         prof.dump_stats(args.profile)
+    # Audio is incremental: narrating again with nothing changed must read nothing again (counts and seconds).
+    t, c = time.perf_counter(), time.process_time()
+    again = desk.narrate()
+    audio_again = {"audio_again_s": round(time.perf_counter() - t, 2), "audio_again_cpu_s": round(time.process_time() - c, 2),
+                   "audio_again": again.counts}
     events = [json.loads(x) for x in open(args.events, encoding="utf-8")] if args.events else None
     figures = {"corpus": spec.name, "articles": run.reports["import"].counts.get("stored", 0),
                "setup_s": round(setup, 1), **{f"{k}_s": round(v, 1) for k, v in run.seconds.items()},
                **{f"{k}_cpu_s": round(v, 1) for k, v in run.cpu_seconds.items()},
                "total_s": round(time.perf_counter() - t0, 1),
                "process": run.reports["process"].counts, "write": run.reports["write"].counts,
+               "audio": run.reports["audio"].counts, **audio_again,
                **story_figures(desk, events),
                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
     desk.close()

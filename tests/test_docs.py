@@ -27,8 +27,10 @@ from copydesk.config import Settings
 from copydesk.ingest import jsonl
 from copydesk.models import (
     UNRATED,
+    Briefing,
     Edition,
     EditionStory,
+    Narration,
     Outlet,
     Rating,
     Section,
@@ -330,9 +332,13 @@ def _edition() -> Edition:
     )
     outlet = Outlet(id="wire", name="Wire", homepage="https://wire.example/", feeds=("https://wire.example/feed",),
                     language="en", country="INT", owner="Wire", lean=Rating(UNRATED), reliability=Rating("high", "x"))
+    narration = Narration(f"{STORY_SLUG}-0123456789ab", "0" * 64, 1000, 12.5, "espeak-ng", "en")
+    briefing = Briefing(T0.date(), ("s1",), T0, Narration("briefing-2024-05-01-0123456789ab", "1" * 64, 2000, 30.0,
+                                                         "espeak-ng", "en"))
     return Edition(
         site=SiteIdentity("Post", "News", "https://post.example/"), sections=(SectionConfig(SECTION_SLUG, "World"),),
         stories=(EditionStory(story),), outlets={"wire": outlet}, generated=T0, redirects={OLD_SLUG: STORY_SLUG},
+        audio={"s1": narration}, briefings=(briefing,), audio_dir=Path("/nonexistent/audio"),
     )
 
 
@@ -341,11 +347,13 @@ def _static_site_section() -> str:
 
 
 def test_every_exported_file_is_documented():
-    files = sorted(site_files(_edition()))
+    files = sorted(site_files(_edition())) + [f"audio/{name}" for name in render.audio_files(_edition())]
     assert "index.html" in files and "feed.xml" in files and "api/stories.json" in files
+    assert "podcast.xml" in files and f"audio/{STORY_SLUG}-0123456789ab.mp3" in files
     section = _static_site_section()
     for path in files:
         general = re.sub(r"^static/.+$", "static/<file>", path)
+        general = re.sub(r"^audio/[^/]+(\.mp3|\.txt)$", r"audio/<name>\1", general)
         general = (general.replace(f"story/{STORY_SLUG}", "story/<slug>")
                    .replace(f"story/{OLD_SLUG}", "story/<old-slug>")
                    .replace(f"section/{SECTION_SLUG}/", "section/<slug>/"))
@@ -380,7 +388,7 @@ def _json_keys(obj: typing.Any, path: tuple[str, ...] = ()) -> set[str]:
 def test_every_json_api_key_is_documented():
     edition = _edition()
     keys = _json_keys(render.edition_json(edition)) | _json_keys(render.story_json(edition.stories[0], edition))
-    assert {"stories", "headline", "support", "reprint_of", "basis"} <= keys  # the walk reached the leaves
+    assert {"stories", "headline", "support", "reprint_of", "basis", "duration_s"} <= keys  # the walk reached the leaves
     documented = _code_words(_titled(_titled(_doc(), "Output formats"), "JSON API"))
     missing = sorted(keys - documented)
     assert not missing, f"docs/CLI.md: JSON API keys not documented: {missing}"

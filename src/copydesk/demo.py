@@ -56,8 +56,8 @@ class DemoRun:
 
 def run_demo(desk: Desk, corpus: DemoCorpus, site_dir: Path,
              progress: Callable[[str, int, int], None] | None = None, limit: int | None = None) -> DemoRun:
-    """Import the corpus (its first `limit` lines if given), process, write and export the site; seconds per
-    stage in `DemoRun.seconds`."""
+    """Import the corpus (its first `limit` lines if given), process, write, narrate and export the site; seconds
+    per stage in `DemoRun.seconds`."""
     run = DemoRun()
     prog = progress or (lambda *_: None)
     t, c = time.perf_counter(), time.process_time()
@@ -71,6 +71,9 @@ def run_demo(desk: Desk, corpus: DemoCorpus, site_dir: Path,
     t, c = time.perf_counter(), time.process_time()
     run.reports["write"] = desk.write(prog)
     run.seconds["write"], run.cpu_seconds["write"] = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
+    run.reports["audio"] = desk.narrate(prog)
+    run.seconds["audio"], run.cpu_seconds["audio"] = time.perf_counter() - t, time.process_time() - c
     t, c = time.perf_counter(), time.process_time()
     run.files = desk.export(site_dir)
     run.seconds["export"], run.cpu_seconds["export"] = time.perf_counter() - t, time.process_time() - c

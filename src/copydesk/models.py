@@ -8,7 +8,8 @@ mutating what it was given.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -468,6 +469,38 @@ class UntranslatedStory:
 
 
 @dataclass(frozen=True, slots=True)
+class Narration:
+    """A published narration (copydesk.audio): an MP3 of a text read by a speech engine, and that text as a
+    plain transcript. Both files live in ``Edition.audio_dir`` under ``name + ".mp3"`` and ``name + ".txt"``; the
+    site serves and exports them as ``audio/<file>``."""
+
+    name: str  # "<slug>-<key>": the key is a hash of the text, engine (with its version), voice and speed
+    text_sha: str  # sha256 of the narration text alone (stable when only the engine changes)
+    bytes: int  # size of the MP3 file
+    duration_s: float  # samples / sample rate of the speech before encoding
+    engine: str  # "espeak-ng" or "piper", shown to readers ("read by a synthetic voice (espeak-ng)")
+    voice: str
+
+    @property
+    def audio_file(self) -> str:
+        return f"{self.name}.mp3"
+
+    @property
+    def transcript_file(self) -> str:
+        return f"{self.name}.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """One day's briefing: the day's top stories in edition order, narrated as one file (the podcast feed)."""
+
+    day: date
+    story_ids: tuple[str, ...]
+    published: datetime  # the latest update among its stories: stable across rebuilds
+    narration: Narration
+
+
+@dataclass(frozen=True, slots=True)
 class Edition:
     """An immutable snapshot of the site: every renderer (HTML, JSON, feeds, export) writes from this."""
 
@@ -478,3 +511,6 @@ class Edition:
     generated: datetime | None = None
     redirects: dict[str, str] = field(default_factory=dict)  # old story slug -> surviving slug
     untranslated: tuple[UntranslatedStory, ...] = ()  # stories with no source in the site's language, newest first
+    audio: dict[str, Narration] = field(default_factory=dict)  # story id -> its narration (none: "audio off")
+    briefings: tuple[Briefing, ...] = ()  # newest day first
+    audio_dir: Path | None = None  # where the narrations' files are (DATA_DIR/audio)

@@ -482,7 +482,13 @@ class Desk:
 
     # -- publish -------------------------------------------------------------------------------------------
     def edition(self) -> Edition:
-        """An immutable snapshot of everything publishable, newest update first, with related stories."""
+        """An immutable snapshot of everything publishable, newest update first, with related stories and the
+        narrations (copydesk.audio) that match the stories as they are now."""
+        from copydesk.audio import AudioLibrary, attach
+
+        return attach(self._edition(), AudioLibrary(self.settings.audio_dir), self.audio_options)
+
+    def _edition(self) -> Edition:
         rows = self.store.written_stories()
         outlets = self.store.outlets()
         rows.sort(key=lambda r: (r[0].updated, r[0].published), reverse=True)
@@ -500,6 +506,35 @@ class Desk:
                                for sid, slug in self.store.held_stories(HELD_REASON)),
         )
 
+    @property
+    def audio_options(self):
+        from copydesk.audio import AudioOptions
+
+        a = self.settings.audio
+        return AudioOptions(enabled=a.enabled, engine=a.engine, voice=a.voice, speed=a.speed,
+                            espeak_program=a.espeak_program, language=self.settings.site.language)
+
+    def narrate(self, progress: Progress = _no_progress) -> Report:
+        """Read aloud every published story and daily briefing whose narration is missing or out of date
+        (copydesk.audio); without a working engine, count `off` and say why."""
+        from copydesk.audio import AudioLibrary, AudioOff, load_engine, narrate_edition
+
+        report = Report()
+        opts = self.audio_options
+        try:
+            if not opts.enabled:
+                raise AudioOff("audio.enabled is false")
+            engine = load_engine(opts.engine, opts.voice, opts.speed, opts.espeak_program, opts.language)
+            narrate_edition(self._edition(), AudioLibrary(self.settings.audio_dir), engine, opts, report, progress)
+        except AudioOff as exc:  # the site works without audio; pages say "audio off"
+            report.add("off")
+            report.errors.append(f"audio: off: {exc}")
+            self.store.record_event("audio", "off", message=f"audio: off: {exc}")
+            return report
+        for err in report.errors:
+            self.store.record_event("audio", "error", message=err)
+        return report
+
     def export(self, out_dir: Path) -> list[Path]:
         from copydesk.web.export import export_site
 
@@ -512,6 +547,7 @@ class Desk:
             reports["poll"] = self.poll(progress)
         reports["process"] = self.process(progress)
         reports["write"] = self.write(progress)
+        reports["audio"] = self.narrate(progress)
         log.info("run finished", extra={"stage": "run", "seconds": round(time.perf_counter() - t0, 2)})
         return reports
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -47,6 +48,11 @@ def test_run_once_polls_writes_and_publishes(tmp_path, local_server, monkeypatch
     assert "Loopback Post" in index
     for st in stories:
         assert (site / "story" / st["slug"] / "index.html").exists()
+    if shutil.which("espeak-ng"):  # published with its narrations (tests/audio cover the engine itself)
+        assert "audio: briefings-narrated 1, narrated 2" in result.output
+        assert all((site / st["audio"]["url"].split("/", 3)[3]).is_file() for st in stories)
+    else:
+        assert "audio: off 1" in result.output
 
     status = CliRunner().invoke(app, ["sources", "status", "--config", str(tmp_path)])
     lines = [line for line in status.output.splitlines() if line.startswith(("local", "gone"))]

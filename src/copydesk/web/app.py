@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from importlib.resources import files
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -49,6 +50,7 @@ SECURITY_HEADERS = {
 }
 
 _HTML = "text/html; charset=utf-8"
+_RSS = "application/rss+xml; charset=utf-8"
 _JSON = "application/json"
 _XML = "application/xml; charset=utf-8"
 _TEXT = "text/plain; charset=utf-8"
@@ -311,6 +313,21 @@ def create_app(get_edition: Callable[[], Edition],
     @app.get("/robots.txt")
     def robots(request: Request):
         return page(request, "/robots.txt", discovery.render_robots, _TEXT, lambda e: None)
+
+    @app.get("/podcast.xml")
+    def podcast(request: Request):
+        return page(request, "/podcast.xml", render.render_podcast, _RSS,
+                    lambda e: max((b.published for b in e.briefings), default=None))
+
+    @app.get("/audio/{name}")
+    def audio(name: str):
+        # Only the files the edition publishes (names made from safe slugs); FileResponse answers Range requests,
+        # which players use to seek.
+        edition = get_edition()
+        found = render.audio_file(edition, name)
+        if found is None or not Path(found[0]).is_file():
+            return not_found(edition)
+        return FileResponse(found[0], media_type=found[1])
 
     if newsletter is not None:
         from copydesk.newsletter.web import newsletter_router

@@ -4,7 +4,8 @@ Layout (see the URL scheme in ``copydesk.web.render``)::
 
     index.html  about/index.html  404.html  queue/untranslated/index.html
     search/index.html                the search page, saying that search needs the served site
-    feed.xml  rss.xml  feed.json  sitemap.xml  sitemap-news.xml  robots.txt
+    feed.xml  rss.xml  feed.json  podcast.xml  sitemap.xml  sitemap-news.xml  robots.txt
+    audio/<name>.mp3  audio/<name>.txt    narrations and transcripts, copied from DATA_DIR/audio
     section/<slug>/index.html  section/<slug>/{feed.xml,rss.xml,feed.json}  story/<slug>/index.html
     story/<old-slug>/index.html      meta-refresh stub for each of edition.redirects
     api/stories.json  api/story/<slug>.json  api/queue/untranslated.json  static/*
@@ -40,7 +41,8 @@ def _static_files() -> dict[str, bytes]:
 
 
 def site_files(edition: Edition) -> dict[str, bytes]:
-    """Every file of the static site: relative POSIX path -> bytes. Pure; writes nothing."""
+    """Every file of the static site but the narrations (``render.audio_files``, copied by ``export_site``):
+    relative POSIX path -> bytes. Pure; writes nothing."""
     files: dict[str, bytes] = {}
 
     def html(path: str, text: str) -> None:
@@ -83,6 +85,7 @@ def site_files(edition: Edition) -> dict[str, bytes]:
     files["sitemap.xml"] = discovery.render_sitemap(edition)
     files["sitemap-news.xml"] = discovery.render_news_sitemap(edition)
     files["robots.txt"] = discovery.render_robots(edition)
+    files["podcast.xml"] = render.render_podcast(edition)
     files.update(_static_files())
     return files
 
@@ -94,6 +97,7 @@ def export_site(edition: Edition, out_dir: Path) -> list[Path]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     old: Path | None = None
+    written = list(files)
     try:
         for rel, data in files.items():
             target = tmp / rel
@@ -101,6 +105,10 @@ def export_site(edition: Edition, out_dir: Path) -> list[Path]:
                 raise ValueError(f"export: path escapes the output directory: {rel!r}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        for name, (src, _mime) in render.audio_files(edition).items():  # large: copied, not held in memory
+            (tmp / "audio").mkdir(exist_ok=True)
+            shutil.copyfile(src, tmp / "audio" / name)
+            written.append(f"audio/{name}")
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a web server must be able to read it
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
@@ -115,4 +123,4 @@ def export_site(edition: Edition, out_dir: Path) -> list[Path]:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    return sorted(out_dir / rel for rel in files)
+    return sorted(out_dir / rel for rel in written)

@@ -21,6 +21,9 @@ URL scheme (identical when served and when exported as static files)::
     /robots.txt                 robots.txt                    allows everything, names the sitemaps
     /search/?q=..&page=N        search/index.html             search results (served); exported: "needs the served site"
     /api/v1/...                 (served only)                 versioned JSON API and its OpenAPI document (web/api.py)
+    /podcast.xml                podcast.xml                   RSS 2.0 podcast: the daily briefings (copydesk.audio)
+    /audio/<name>.mp3           audio/<name>.mp3              a story's or briefing's narration (MP3)
+    /audio/<name>.txt           audio/<name>.txt              its transcript (plain text)
     /static/<file>              static/<file>                 CSS
     (any unknown path)          404.html                      not-found page
     /story/<old-slug>/          story/<old-slug>/index.html   301 when served; meta-refresh stub when exported
@@ -73,6 +76,7 @@ from copydesk.models import (
     UNRATED,
     Edition,
     EditionStory,
+    Narration,
     Outlet,
     SectionConfig,
     SourceLink,
@@ -105,6 +109,10 @@ __all__ = [
     "dumps_json",
     "untranslated_json",
     "render_feed",
+    "render_podcast",
+    "audio_files",
+    "audio_file",
+    "reader_notes",
     "is_safe_slug",
     "story_dates_of",
     "visible_stories",
@@ -118,6 +126,8 @@ log = logging.getLogger(__name__)
 HOME_STORIES_PER_SECTION = 5
 #: Entries per feed (site or section). Feed readers poll often; 50 covers a busy day without a heavy document.
 FEED_ENTRIES = 50
+MP3_MIME = "audio/mpeg"
+_ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 _SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,199}")
 # C0 controls (except tab/newline/CR), DEL and C1 controls, surrogates and non-characters that XML
@@ -510,7 +520,8 @@ def _coverage(edition: Edition, story: WrittenStory) -> tuple[_CoverageView, ...
     return tuple(out)
 
 
-def _notes(story: WrittenStory) -> tuple[str, ...]:
+def reader_notes(story: WrittenStory) -> tuple[str, ...]:
+    """The notes a story page shows its readers (and its narration reads)."""
     if story.notes:
         return story.notes
     if story.single_source:
@@ -658,7 +669,7 @@ def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str |
         headline=_sentence_view(edition, story, story.headline),
         lede=_sentence_view(edition, story, story.lede),
         body=body,
-        notes=_notes(story),
+        notes=reader_notes(story),
         disagreements=_disagreement_views(edition, story),
         verification=_verification_text(story),
         edit_trail=_edit_trail(story),
@@ -671,7 +682,40 @@ def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str |
         updated_differs=_updated_differs(story_dates_of(story)),
         lang_differs=story.language != edition.site.language,
         newsletter=newsletter,
+        audio=_audio_view(edition.audio.get(story.story_id)),
     )
+
+
+def duration_text(seconds: float) -> str:
+    """"2 min 5 s", "45 s": for readers."""
+    total = max(1, round(seconds))
+    m, sec = divmod(total, 60)
+    return f"{m} min {sec} s" if m else f"{sec} s"
+
+
+def duration_iso(seconds: float) -> str:
+    """An ISO 8601 duration for ``<time datetime>``: "PT2M5S"."""
+    m, sec = divmod(max(1, round(seconds)), 60)
+    return f"PT{m}M{sec}S" if m else f"PT{sec}S"
+
+
+def duration_clock(seconds: float) -> str:
+    """itunes:duration: "H:MM:SS"."""
+    h, rest = divmod(max(1, round(seconds)), 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}"
+
+
+def _size_text(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(1, round(n / 1000))} kB"
+
+
+def _audio_view(n: Narration | None) -> dict[str, str] | None:
+    if n is None:
+        return None
+    return dict(src=f"audio/{quote(n.audio_file)}", transcript=f"audio/{quote(n.transcript_file)}",
+                duration_text=duration_text(n.duration_s), duration_iso=duration_iso(n.duration_s),
+                size_text=_size_text(n.bytes), voice=n.engine)
 
 
 def _earlier(es: EditionStory | None) -> dict | None:
@@ -992,7 +1036,16 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
         "follows": by_id[follows].slug if follows in by_id else None,  # the earlier development's story
         "other_side_coverage": [
             e.story.slug for e in other_side_coverage(edition, EditionStory(story, related_ids))],
+        "audio": _audio_json(edition, edition.audio.get(story.story_id)),
     }
+
+
+def _audio_json(edition: Edition, n: Narration | None) -> dict[str, Any] | None:
+    if n is None:
+        return None
+    return {"url": _abs(edition, f"audio/{quote(n.audio_file)}"), "type": MP3_MIME, "length": n.bytes,
+            "duration_s": n.duration_s, "transcript_url": _abs(edition, f"audio/{quote(n.transcript_file)}"),
+            "engine": n.engine, "voice": n.voice}
 
 
 def _rating_json(r: Any) -> dict[str, Any]:
@@ -1085,3 +1138,75 @@ def render_feed(edition: Edition) -> bytes:
     from copydesk.web import discovery
 
     return discovery.render_atom(edition)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Audio: the narrations' files and the podcast feed of daily briefings
+# --------------------------------------------------------------------------------------------------------
+
+
+def audio_files(edition: Edition) -> dict[str, tuple[str, str]]:
+    """Every narration file the edition publishes: file name -> (path on disk, media type). Only these names are
+    served under /audio/ and exported under audio/ (the names are made by copydesk.audio from safe slugs)."""
+    if edition.audio_dir is None:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    live = {es.story.story_id for es in visible_stories(edition)}
+    narrations = [n for sid, n in edition.audio.items() if sid in live] + [b.narration for b in edition.briefings]
+    for n in narrations:
+        if is_safe_slug(n.name):
+            out[n.audio_file] = (str(edition.audio_dir / n.audio_file), MP3_MIME)
+            out[n.transcript_file] = (str(edition.audio_dir / n.transcript_file), "text/plain; charset=utf-8")
+    return out
+
+
+def audio_file(edition: Edition, name: str) -> tuple[str, str] | None:
+    """(path, media type) of one published narration file, or None."""
+    return audio_files(edition).get(name)
+
+
+def _briefing_guid(edition: Edition, b: Any) -> str:
+    """Stable across rebuilds: the day and a hash of what is read (not the run, not the engine version)."""
+    return _abs(edition, f"podcast.xml#briefing-{b.day.isoformat()}-{b.narration.text_sha[:16]}")
+
+
+def render_podcast(edition: Edition) -> bytes:
+    """RSS 2.0 with the iTunes podcast tags: one episode per daily briefing (copydesk.audio.publish), newest
+    first, each with its MP3 enclosure (URL, length in bytes, type), duration and a GUID that stays the same
+    while the briefing's text does."""
+    from feedgen.feed import FeedGenerator
+    from lxml import etree
+
+    site = edition.site
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    title = f"{_xml_text(site.name)}: daily briefing"
+    fg.title(title)
+    fg.link(href=_abs(edition, ""), rel="alternate")
+    fg.link(href=_abs(edition, "podcast.xml"), rel="self", type="application/rss+xml")
+    fg.description(f"The day's top stories of {_xml_text(site.name)}, read by a synthetic voice. Written by "
+                   "software from other outlets' reports; every sentence is on the site with its sources."
+                   + ("" if edition.briefings else " Audio is off: no briefing has been narrated."))
+    fg.language(site.language)
+    fg.generator("copydesk")
+    fg.podcast.itunes_author(_xml_text(site.name))
+    fg.podcast.itunes_category("News")
+    fg.podcast.itunes_explicit("no")  # rewritten as "false" below (feedgen 1.0 knows only yes/no/clean)
+    newest = max((b.published for b in edition.briefings), default=None)
+    fg.lastBuildDate(newest or _EPOCH)
+    by_id = {es.story.story_id: es.story for es in visible_stories(edition)}
+    for b in edition.briefings:
+        n = b.narration
+        fe = fg.add_entry(order="append")
+        fe.title(f"Daily briefing, {human_date(datetime(b.day.year, b.day.month, b.day.day))}")
+        fe.link(href=_abs(edition, ""))
+        heads = [by_id[i].headline.text for i in b.story_ids if i in by_id]
+        fe.description(_xml_text(" · ".join(heads)) or title)
+        fe.guid(_briefing_guid(edition, b), permalink=False)
+        fe.pubDate(_utc(b.published))
+        fe.enclosure(_abs(edition, f"audio/{quote(n.audio_file)}"), str(n.bytes), MP3_MIME)
+        fe.podcast.itunes_duration(duration_clock(n.duration_s))
+    root = etree.fromstring(fg.rss_str(pretty=False))
+    for el in root.iter(f"{{{_ITUNES_NS}}}explicit"):
+        el.text = "false"  # Apple's podcast spec: true or false
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
