@@ -4,7 +4,7 @@ Pure functions over an ``Edition`` (house style 2 and 6): ``build_digest`` picks
 sections and describes each with the same helpers the story page uses, so a digest says exactly what the site
 says (headline, lede, the outlets named for the lede, the number of independent sources, the notes, the dates,
 and the sources with their links); ``render_digest`` writes the two bodies. A story is in the digest of the UTC
-day of its latest update, by the same dates the Atom feed gives it (``render._feed_dates``).
+day of its latest update, by the same dates the Atom feed gives it (``web.discovery.entry_dates``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from copydesk.models import Edition, EditionStory
 from copydesk.newsletter.model import Digest, DigestSection, DigestStory
-from copydesk.web import render
+from copydesk.web import discovery, render
 
 __all__ = ["build_digest", "render_digest", "render_confirmation", "DigestLinks", "digest_id_for", "email_env"]
 
@@ -54,7 +54,7 @@ def _story(edition: Edition, es: EditionStory) -> DigestStory:
         lede=s.lede.text,
         lede_outlets=lede.outlets,
         sources_phrase="a single source" if s.single_source else render.sources_phrase(s.independent_sources),
-        notes=tuple(render._notes(s)),
+        notes=tuple(render.reader_notes(s)),
         when=when,
         sources=tuple((render._outlet_name(edition, link.outlet_id, s), link.title, render.safe_url(link.url))
                       for link in s.sources),
@@ -64,8 +64,8 @@ def _story(edition: Edition, es: EditionStory) -> DigestStory:
 def build_digest(edition: Edition, day: date, sections: tuple[str, ...] | None, per_section: int) -> Digest:
     """The stories last updated on ``day`` (UTC) in ``sections`` (None: every section, and stories in none),
     grouped in the site's section order, newest first, at most ``per_section`` each."""
-    todays = [es for es in render.visible_stories(edition) if render._feed_dates(es.story)[1].date() == day]
-    todays.sort(key=lambda es: render._feed_dates(es.story)[1], reverse=True)
+    todays = [es for es in render.visible_stories(edition) if discovery.entry_dates(es.story)[1].date() == day]
+    todays.sort(key=lambda es: discovery.entry_dates(es.story)[1], reverse=True)
     groups = []
     configured = set()
     for sec in render.visible_sections(edition):
