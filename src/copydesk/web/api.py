@@ -118,6 +118,18 @@ class StorySource(_Model):
     language: str | None
 
 
+class Audio(_Model):
+    """The story's narration (copydesk.audio): an MP3 and its transcript."""
+
+    url: str
+    type: str
+    length: int = Field(description="Bytes of the MP3.")
+    duration_s: float
+    transcript_url: str
+    engine: str
+    voice: str
+
+
 class Story(_Model):
     """One story with full provenance: the object of ``api/story/<slug>.json`` and of ``stories`` in
     ``api/stories.json``."""
@@ -145,6 +157,7 @@ class Story(_Model):
     related: list[str]
     follows: str | None
     other_side_coverage: list[str]
+    audio: Audio | None = Field(description="null when the story has no narration (audio off, or not made yet).")
 
 
 class StoryPage(_Model):
