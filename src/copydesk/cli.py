@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import threading
 import time
 from importlib import resources
 from pathlib import Path
@@ -272,17 +273,44 @@ def _newsletter_service(desk):
         raise
 
 
+#: How often `serve` looks for a new edition in the database (a `copydesk run` in another process).
+EDITION_CHECK_S = 30.0
+
+
+class EditionCache:
+    """The edition `serve` answers from. Every `check_s` seconds the store's fingerprint is read (one small query,
+    `Desk.edition_state`); the edition, and with it every page the app keeps rendered, is rebuilt only when that
+    changed. One request rebuilds; the others meanwhile keep serving the edition they have."""
+
+    def __init__(self, desk, check_s: float = EDITION_CHECK_S, clock=time.monotonic) -> None:
+        self.desk, self.check_s, self.clock = desk, check_s, clock
+        self.edition, self.state, self.at = None, None, 0.0
+        self.builds = 0
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self.edition is not None and self.clock() - self.at <= self.check_s:
+            return self.edition
+        if not self._lock.acquire(blocking=self.edition is None):
+            return self.edition  # another request is looking; this one serves what there is
+        try:
+            if self.edition is None or self.clock() - self.at > self.check_s:
+                state = self.desk.edition_state()
+                if self.edition is None or state != self.state:
+                    self.edition, self.state = self.desk.edition(), state
+                    self.builds += 1
+                self.at = self.clock()
+            return self.edition
+        finally:
+            self._lock.release()
+
+
 def _serve(desk, host: str, port: int) -> None:
     import uvicorn
 
     from copydesk.web.app import create_app
 
-    cache: dict = {"at": 0.0, "edition": None}
-
-    def get_edition():
-        if cache["edition"] is None or time.monotonic() - cache["at"] > 30:
-            cache["edition"], cache["at"] = desk.edition(), time.monotonic()
-        return cache["edition"]
+    get_edition = EditionCache(desk).get
 
     typer.echo(f"serving {desk.settings.site.name} at http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(create_app(get_edition, desk.store.search, newsletter=_newsletter_service(desk)), host=host,

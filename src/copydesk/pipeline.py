@@ -481,6 +481,16 @@ class Desk:
         )
 
     # -- publish -------------------------------------------------------------------------------------------
+    def edition_state(self) -> tuple:
+        """What `edition` is built from, cheaply: the store's fingerprint and the narrations' manifest. An edition
+        built when this was equal is still the edition (only its `generated` time differs)."""
+        manifest = self.settings.audio_dir / "manifest.json"
+        try:
+            audio = manifest.stat().st_mtime_ns
+        except OSError:
+            audio = None
+        return (*self.store.publication_state(), audio)
+
     def edition(self) -> Edition:
         """An immutable snapshot of everything publishable, newest update first, with related stories and the
         narrations (copydesk.audio) that match the stories as they are now."""

@@ -120,3 +120,29 @@ def test_written_at_moves_only_when_the_published_text_changes(store, monkeypatc
     assert store.written_stories()[0][0].revised == t + timedelta(hours=1)
     store.save_written("s1", replace(story, lede=replace(sentence, text="The bridge reopened on Monday.")))
     assert store.written_stories()[0][0].revised == t + timedelta(hours=2)
+
+
+def test_the_publication_fingerprint_changes_with_what_an_edition_shows(store):
+    """`serve` rebuilds its edition only when `publication_state` changes: it must change when a story is written,
+    rewritten to another text, grows, or is merged away, and stay equal when nothing was done."""
+    from dataclasses import replace
+
+    from copydesk.models import Support, WrittenSentence, WrittenStory
+
+    t = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
+    seen = [store.publication_state()]
+    assert store.publication_state() == seen[0]  # reading changes nothing
+    store.save_story(StoryState("s1", np.ones(4, np.float32) / 2, 1, t, t), slug="t")
+    seen.append(store.publication_state())
+    sentence = WrittenSentence("The bridge reopened.", (Support(1, "wire", "The bridge reopened.", 1.0),))
+    story = WrittenStory("s1", "t", sentence, sentence, (), (), 1, ("wire",), True, "world", t, t, "extractive")
+    store.save_written("s1", story)
+    seen.append(store.publication_state())
+    store.save_written("s1", replace(story, lede=replace(sentence, text="The bridge reopened on Monday.")))
+    seen.append(store.publication_state())
+    store.save_story(StoryState("s1", np.ones(4, np.float32) / 2, 2, t, t + timedelta(hours=3)), slug="t")
+    seen.append(store.publication_state())
+    store.save_story(StoryState("s2", np.ones(4, np.float32) / 2, 1, t, t), slug="u")
+    store.merge_stories("s2", "s1")
+    seen.append(store.publication_state())
+    assert len(set(seen)) == len(seen), seen

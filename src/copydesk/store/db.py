@@ -425,6 +425,18 @@ class Store:
                  .order_by(StoryRow.last_when.desc()))
             return [(i, slug) for i, slug in s.execute(q)]
 
+    def publication_state(self) -> tuple:
+        """A cheap fingerprint of everything an edition is built from (stories written, held, merged, their
+        coverage, redirects, outlets): equal fingerprints mean an equal edition, so a server can keep the one it
+        has (and its rendered pages) instead of rebuilding it."""
+        with self.session() as s:
+            stories = s.execute(select(func.count(), func.count(StoryRow.written), func.max(StoryRow.written_at),
+                                       func.max(StoryRow.last_when), func.sum(StoryRow.n_articles),
+                                       func.count(StoryRow.merged_into), func.count(StoryRow.write_error))).one()
+            redirects = s.scalar(select(func.count()).select_from(RedirectRow))
+            outlets = s.scalar(select(func.count()).select_from(OutletRow))
+        return (*stories, redirects, outlets)
+
     def written_stories(self) -> list[tuple[WrittenStory, np.ndarray]]:
         with self.session() as s:
             q = select(StoryRow).where(StoryRow.written.is_not(None), StoryRow.merged_into.is_(None))
