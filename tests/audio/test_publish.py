@@ -136,3 +136,27 @@ def test_a_long_slug_still_gives_a_servable_name(tmp_path, engine):
     run(edition, lib, engine)
     n = attach(edition, lib, OPTS).audio["s2"]
     assert is_safe_slug(n.name) and n.audio_file in audio_files(attach(edition, lib, OPTS))
+
+
+def test_reading_several_at_once_gives_what_reading_one_by_one_gives(tmp_path, engine):
+    """espeak-ng narrations run in parallel (NARRATION_WORKERS); the manifest, the files and the report must not
+    depend on it."""
+    import json
+
+    class OneAtATime:
+        name, voice, parallel = engine.name, engine.voice, False
+
+        def version(self):
+            return engine.version()
+
+        def synthesize(self, text):
+            return engine.synthesize(text)
+
+    assert engine.parallel is True
+    edition = se.build_edition()
+    together, alone = AudioLibrary(tmp_path / "together"), AudioLibrary(tmp_path / "alone")
+    a, b = run(edition, together, engine), run(edition, alone, OneAtATime())
+    assert a.counts == b.counts and a.counts["narrated"] >= 3
+    assert json.loads((together.dir / "manifest.json").read_text()) == json.loads((alone.dir / "manifest.json").read_text())
+    assert {p.name: p.read_bytes() for p in together.dir.iterdir() if p.suffix in (".mp3", ".txt")} == \
+        {p.name: p.read_bytes() for p in alone.dir.iterdir() if p.suffix in (".mp3", ".txt")}

@@ -84,6 +84,7 @@ def read_wav(data: bytes) -> Pcm:
 
 class EspeakEngine:
     name = "espeak-ng"
+    parallel = True  # each synthesis is its own process: several may run at once
 
     def __init__(self, program: str, voice: str, speed: float) -> None:
         found = shutil.which(program)
