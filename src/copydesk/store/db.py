@@ -6,6 +6,7 @@ for bulk state such as vectors). The schema is created and upgraded by Alembic (
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from contextlib import contextmanager
@@ -486,7 +487,8 @@ class Store:
             row.write_error = error
             n = None
             if written is not None:
-                text = written_to_dict(written)
+                # As the database gives it back (tuples as lists), so that the same story compares equal.
+                text = json.loads(json.dumps(written_to_dict(written)))
                 if row.written != text:  # written_at is when the published text last changed, not the last rewrite
                     now = utcnow()
                     row.written = text
