@@ -65,7 +65,7 @@ def test_digest_content_headers_and_sections(setup, smtp):
                 assert f'href="{link.url}"' not in html
         phrase = "a single source" if s.single_source else render.sources_phrase(s.independent_sources)
         assert phrase in text and phrase in html
-        for note in render._notes(s):
+        for note in render.reader_notes(s):
             assert note in text
         assert (render.sources_phrase(s.independent_sources) in page) or s.single_source
     assert "<script" not in html  # hostile headlines stay text

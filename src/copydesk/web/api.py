@@ -120,13 +120,13 @@ class StorySource(_Model):
 
 
 class Audio(_Model):
-    """The story's narration (copydesk.audio)."""
+    """The story's narration (copydesk.audio): an MP3 and its transcript."""
 
-    url: str = Field(description="The MP3's absolute URL.")
-    type: str = Field(description='"audio/mpeg".')
-    length: int = Field(description="Bytes.")
-    duration_s: float = Field(description="The speech's duration in seconds.")
-    transcript_url: str = Field(description="The transcript's absolute URL (plain text of exactly what is read).")
+    url: str
+    type: str
+    length: int = Field(description="Bytes of the MP3.")
+    duration_s: float
+    transcript_url: str
     engine: str
     voice: str
 
@@ -181,7 +181,7 @@ class Story(_Model):
     related: list[str]
     follows: str | None
     other_side_coverage: list[str]
-    audio: Audio | None
+    audio: Audio | None = Field(description="null when the story has no narration (audio off, or not made yet).")
     revisions: list[RevisionSummary] = Field(description="Every published version up to this one, oldest first.")
 
 
