@@ -11,6 +11,7 @@ two commands of house style 19; every other command of README.md is run by tests
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import json
 import re
@@ -33,6 +34,7 @@ from copydesk.models import (
     Narration,
     Outlet,
     Rating,
+    Revision,
     Section,
     SectionConfig,
     SiteIdentity,
@@ -330,6 +332,10 @@ def _edition() -> Edition:
         independent_sources=1, outlets=("wire",), single_source=True, section=SECTION_SLUG, published=T0,
         updated=T0, method="extractive", notes=("Only one outlet has reported this story.",),
     )
+    first = dataclasses.replace(story, lede=WrittenSentence("The bridge will reopen on Monday.", (support,)))
+    revisions = (Revision("s1", 1, T0, "coverage", None, None, first, ("first published",)),
+                 Revision("s1", 2, T0, "correction", "It reopened; it was not going to.", "editor1", story,
+                          ("a correction: It reopened; it was not going to.", "a sentence reworded")))
     outlet = Outlet(id="wire", name="Wire", homepage="https://wire.example/", feeds=("https://wire.example/feed",),
                     language="en", country="INT", owner="Wire", lean=Rating(UNRATED), reliability=Rating("high", "x"))
     narration = Narration(f"{STORY_SLUG}-0123456789ab", "0" * 64, 1000, 12.5, "espeak-ng", "en")
@@ -337,7 +343,7 @@ def _edition() -> Edition:
                                                          "espeak-ng", "en"))
     return Edition(
         site=SiteIdentity("Post", "News", "https://post.example/"), sections=(SectionConfig(SECTION_SLUG, "World"),),
-        stories=(EditionStory(story),), outlets={"wire": outlet}, generated=T0, redirects={OLD_SLUG: STORY_SLUG},
+        stories=(EditionStory(story, revisions=revisions),), outlets={"wire": outlet}, generated=T0, redirects={OLD_SLUG: STORY_SLUG},
         audio={"s1": narration}, briefings=(briefing,), audio_dir=Path("/nonexistent/audio"),
     )
 
@@ -350,10 +356,12 @@ def test_every_exported_file_is_documented():
     files = sorted(site_files(_edition())) + [f"audio/{name}" for name in render.audio_files(_edition())]
     assert "index.html" in files and "feed.xml" in files and "api/stories.json" in files
     assert "podcast.xml" in files and f"audio/{STORY_SLUG}-0123456789ab.mp3" in files
+    assert f"story/{STORY_SLUG}/v/1/index.html" in files  # an earlier version's page
     section = _static_site_section()
     for path in files:
         general = re.sub(r"^static/.+$", "static/<file>", path)
         general = re.sub(r"^audio/[^/]+(\.mp3|\.txt)$", r"audio/<name>\1", general)
+        general = re.sub(r"/v/\d+/", "/v/<n>/", general)
         general = (general.replace(f"story/{STORY_SLUG}", "story/<slug>")
                    .replace(f"story/{OLD_SLUG}", "story/<old-slug>")
                    .replace(f"section/{SECTION_SLUG}/", "section/<slug>/"))
@@ -388,7 +396,7 @@ def _json_keys(obj: typing.Any, path: tuple[str, ...] = ()) -> set[str]:
 def test_every_json_api_key_is_documented():
     edition = _edition()
     keys = _json_keys(render.edition_json(edition)) | _json_keys(render.story_json(edition.stories[0], edition))
-    assert {"stories", "headline", "support", "reprint_of", "basis", "duration_s"} <= keys  # the walk reached the leaves
+    assert {"stories", "headline", "support", "reprint_of", "basis", "duration_s", "changes"} <= keys  # the walk reached the leaves
     documented = _code_words(_titled(_titled(_doc(), "Output formats"), "JSON API"))
     missing = sorted(keys - documented)
     assert not missing, f"docs/CLI.md: JSON API keys not documented: {missing}"

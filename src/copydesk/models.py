@@ -449,11 +449,37 @@ class SiteIdentity:
     language: str = "en"
 
 
+#: Why a story's published text changed (``Revision.reason``): new or changed coverage (the pipeline rewrote it
+#: from its sources), a correction (an editor accepted a reader's report, or the desk corrected itself), an
+#: editor's edit.
+REVISION_REASONS = ("coverage", "correction", "editor")
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One published version of a story, as it was published: kept for good (``story_revisions`` is append-only).
+
+    Revision 1 is the first publication; a new one is recorded, in the same transaction, whenever the published
+    text changes (``Store.save_written``). ``changes`` says for readers what changed against the revision before
+    ("2 new sources: Reuters, AP", "a figure changed: 9 dead -> 12 dead"), computed when it was recorded
+    (``copydesk.publish.revisions.describe_changes``)."""
+
+    story_id: str
+    n: int  # 1, 2, ... per story
+    at: datetime  # when it was published (UTC)
+    reason: str  # one of REVISION_REASONS
+    note: str | None  # a short text of what changed, from whoever changed it (a correction's wording)
+    editor: str | None  # the editor who made the change, for "correction" and "editor"
+    written: WrittenStory  # the story as published then: text, sources, per-sentence provenance
+    changes: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class EditionStory:
     story: WrittenStory
     related: tuple[str, ...] = ()  # story ids
     follows: str | None = None  # id of the published story of the earlier development ("Earlier: ...")
+    revisions: tuple[Revision, ...] = ()  # every published version, oldest first; the last is ``story``
 
 
 @dataclass(frozen=True, slots=True)

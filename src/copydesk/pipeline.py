@@ -314,11 +314,20 @@ class Desk:
             for k, (a, v, tv) in enumerate(zip(batch, vecs, titles)):
                 progress("process", start + k + 1, len(arts))
                 try:
-                    self._process_one(a, v, tv, stories, report)
+                    # One transaction per article: its dedup verdict, the story it joins or starts (and any
+                    # merge), and its processed mark are stored together or not at all.
+                    with self.store.unit_of_work():
+                        self._process_one(a, v, tv, stories, report)
                 except Exception as exc:  # one article never stops the run
                     log.exception("process failed", extra={"stage": "process", "article_id": a.id})
                     self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=f"process: {exc}")
                     report.add("errors")
+                    # The unit rolled back, but the dedup index and the clusterer had taken the article in: rebuild
+                    # both (and the open stories) from the database, so this process decides as a new one would.
+                    self._index, self._clusterer = None, None
+                    self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
+                    clusterer = self.clusterer
+                    stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
         return report
 
     def _process_one(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],
@@ -406,16 +415,21 @@ class Desk:
                 if written is not None:  # the section from the classifier over the story's text and centroid
                     centroid = self.store.story_state(sid, self.embedder.dim).centroid
                     written = replace(written, section=classify(material.articles, centroid, self.section_model))
-                if written is None:
-                    self.store.save_written(sid, None, error="write: no publishable sentence in the sources")
-                    report.add("unwritable")
-                else:
-                    self.store.save_written(sid, written)
-                    report.add("written")
+                # One transaction: the story, its new revision (when the text changed) and its search entry.
+                with self.store.unit_of_work():
+                    if written is None:
+                        self.store.save_written(sid, None, error="write: no publishable sentence in the sources")
+                        report.add("unwritable")
+                    elif self.store.save_written(sid, written) is not None:
+                        report.add("written")
+                        report.add("revised")
+                    else:
+                        report.add("written")
             except Exception as exc:
                 log.exception("write failed", extra={"stage": "write", "story_id": sid})
-                self.store.save_written(sid, None, error=f"write: {exc}")
-                self.store.record_event("write", "error", message=f"write: story {sid}: {exc}")
+                with self.store.unit_of_work():
+                    self.store.save_written(sid, None, error=f"write: {exc}")
+                    self.store.record_event("write", "error", message=f"write: story {sid}: {exc}")
                 report.add("errors")
         return report
 
@@ -505,10 +519,12 @@ class Desk:
         related = related_stories([w.story_id for w, _ in rows], [c for _, c in rows], [written_text(w) for w, _ in rows])
         published = {w.story_id for w, _ in rows}
         follows = {k: v for k, v in self.store.story_follows().items() if v in published}
+        revisions = self.store.published_revisions()
         return Edition(
             site=self.settings.identity,
             sections=self.settings.section_configs,
-            stories=tuple(EditionStory(w, related.get(w.story_id, ()), follows.get(w.story_id)) for w, _ in rows),
+            stories=tuple(EditionStory(w, related.get(w.story_id, ()), follows.get(w.story_id),
+                                       revisions.get(w.story_id, ())) for w, _ in rows),
             outlets=outlets,
             generated=datetime.now(timezone.utc),
             redirects=self.store.redirects(),

@@ -7,6 +7,7 @@ absent, ``hostile_strings()`` returns None and the tests that need it skip with 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from copydesk.models import (
@@ -17,6 +18,7 @@ from copydesk.models import (
     EditionStory,
     Outlet,
     Rating,
+    Revision,
     Section,
     SectionConfig,
     SiteIdentity,
@@ -201,11 +203,27 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         published=T0, updated=T0, method="x",
     )
 
+    # Story 1's history: first published with one source and another figure, then corrected (the editor's note
+    # hostile), then grown to the current text.
+    v1 = replace(story1, headline=replace(story1.headline, text="Chain Bridge to close"), sources=story1.sources[:1],
+                 lede=replace(story1.lede, text="The Chain Bridge will close for 9 days from Tuesday, the city said."),
+                 body=story1.body[:1])
+    v2 = replace(v1, lede=replace(v1.lede, text="The Chain Bridge will close for 12 days from Monday, the city said."))
+    history = (
+        Revision("s1", 1, T0 + timedelta(minutes=10), "coverage", None, None, v1, ("first published",)),
+        Revision("s1", 2, T0 + timedelta(hours=1), "correction", f"It closes on Monday, not Tuesday. {h(11)}",
+                 h(12), v2, (f"a correction: It closes on Monday, not Tuesday. {h(11)}",
+                             "a figure changed: 9 days -> 12 days")),
+        Revision("s1", 3, T0 + timedelta(hours=3), "coverage", None, None, story1,
+                 ("headline changed", f"3 new sources: Budapest Daily, {hostile[0]}", "2 sentences added",
+                  "a sentence reworded")),
+    )
+
     return Edition(
         site=site,
         sections=sections,
         stories=(
-            EditionStory(story1, related=("s2", "missing")),
+            EditionStory(story1, related=("s2", "missing"), revisions=history),
             EditionStory(story2, related=("s1",)),
             EditionStory(story3),
             EditionStory(story_bad),

@@ -51,7 +51,8 @@ def test_the_openapi_document_is_valid_and_complete(spec):
     validate_spec(spec)  # raises on anything that is not a valid OpenAPI document
     assert spec["openapi"].startswith("3.")
     assert set(spec["paths"]) == {"/api/v1/stories", "/api/v1/stories/{slug}", "/api/v1/sources",
-                                  "/api/v1/sections", "/api/v1/search"}
+                                  "/api/v1/sections", "/api/v1/search", "/api/v1/stories/{slug}/revisions",
+                                  "/api/v1/stories/{slug}/revisions/{n}"}
     story = spec["components"]["schemas"]["Story"]
     assert story["additionalProperties"] is False and "headline" in story["required"]
     # the models' field names are the export's: every key of a story object is a property of Story

@@ -35,6 +35,7 @@ def test_export_writes_the_site(tmp_path, edition):
         "index.html", "about/index.html", "404.html", "feed.xml", "api/stories.json",
         "section/budapest/index.html", "section/europe/index.html", "section/world/index.html",
         "story/chain-bridge-closes/index.html", "story/mayor-visits-vienna/index.html",
+        "story/chain-bridge-closes/v/1/index.html", "story/chain-bridge-closes/v/2/index.html",
         "story/hostile-story/index.html", "api/story/chain-bridge-closes.json", "static/site.css",
         "story/bridge-closing/index.html", "story/older-bridge/index.html", "queue/untranslated/index.html",
         "api/queue/untranslated.json", "rss.xml", "feed.json", "section/europe/feed.xml", "section/europe/rss.xml",
@@ -42,6 +43,7 @@ def test_export_writes_the_site(tmp_path, edition):
     ]:
         assert rel in rels, rel
     assert "story/gone/index.html" not in rels  # redirect to a missing story
+    assert "story/chain-bridge-closes/v/3/index.html" not in rels  # the current version is the story page
     assert not any("evil" in r or ".." in r for r in rels)
     assert not (tmp_path / "etc").exists()
     # nothing left behind next to the output

@@ -6,7 +6,10 @@ for bulk state such as vectors). The schema is created and upgraded by Alembic (
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
@@ -20,10 +23,29 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from copydesk.errors import StoreError
-from copydesk.models import UNRATED, Article, ArticleIn, FetchResult, Outlet, Rating, WrittenStory
+from copydesk.models import (
+    REVISION_REASONS,
+    UNRATED,
+    Article,
+    ArticleIn,
+    FetchResult,
+    Outlet,
+    Rating,
+    Revision,
+    WrittenStory,
+)
+from copydesk.publish.revisions import describe_changes
 from copydesk.sources.naming import looks_like_domain
 from copydesk.store import search as _search
-from copydesk.store.schema import ArticleRow, EventRow, FeedRow, OutletRow, RedirectRow, StoryRow
+from copydesk.store.schema import (
+    ArticleRow,
+    EventRow,
+    FeedRow,
+    OutletRow,
+    RedirectRow,
+    StoryRevisionRow,
+    StoryRow,
+)
 from copydesk.text import slugify
 from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
 
@@ -76,6 +98,18 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+class UnitOfWork:
+    """One transaction that several `Store` calls share (``with store.unit_of_work() as uow``): every Store method
+    called inside it, on this thread, reads and writes through ``uow.session`` and commits nothing; the unit
+    commits when the block ends and rolls back, all of it, when the block raises. ``uow.session`` is there for a
+    store module that adds tables of its own (``store.transaction()`` gives the same session)."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: Session):
+        self.session = session
+
+
 class Store:
     def __init__(self, url: str):
         kwargs: dict = {}
@@ -96,16 +130,56 @@ class Store:
                 shown = "the configured database"
             raise StoreError(f"store: cannot open {shown}: {exc}") from exc
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self._local = threading.local()  # .uow: the unit of work open on this thread
 
     def session(self) -> Session:
+        """A new session of its own (not the current unit of work's; see ``transaction``)."""
         return self._session()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """One transaction for a whole job (processing one article, publishing one story): the Store calls made
+        inside the block on this thread share it, and it commits at the end of the block or rolls back, all of
+        it, when the block raises. A unit opened inside another joins it (the outer one commits)."""
+        current = self._local.__dict__.get("uow")
+        if current is not None:
+            yield current
+            return
+        with self._session() as s, s.begin():
+            uow = UnitOfWork(s)
+            self._local.uow = uow
+            try:
+                yield uow
+            finally:
+                self._local.uow = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """The current unit of work's session (committed by the unit), else a new transaction committed at the
+        end of the block."""
+        uow = self._local.__dict__.get("uow")
+        if uow is not None:
+            yield uow.session
+            return
+        with self._session() as s, s.begin():
+            yield s
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session to read with: the current unit of work's (so it sees the unit's own writes), else a new one."""
+        uow = self._local.__dict__.get("uow")
+        if uow is not None:
+            yield uow.session
+            return
+        with self._session() as s:
+            yield s
 
     def close(self) -> None:
         self.engine.dispose()
 
     # -- outlets --------------------------------------------------------------------------------------------
     def sync_outlets(self, outlets: Iterable[Outlet]) -> None:
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             for o in outlets:
                 row = s.get(OutletRow, o.id)
                 if row is None:
@@ -114,7 +188,7 @@ class Store:
                     row.name, row.data, row.in_registry = o.name, outlet_to_dict(o), True
 
     def outlets(self) -> dict[str, Outlet]:
-        with self.session() as s:
+        with self._reading() as s:
             return {r.id: outlet_from_dict(r.data) for r in s.scalars(select(OutletRow))}
 
     def ensure_outlet(self, key: str, homepage: str, name: str | None = None) -> Outlet:
@@ -123,7 +197,7 @@ class Store:
         domain as its name gets the readable `name` now given."""
         slug = slugify(key, 90) or "unknown"
         name = name or key
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             row = s.get(OutletRow, slug)
             if row is not None:
                 o = outlet_from_dict(row.data)
@@ -140,7 +214,7 @@ class Store:
 
     # -- feeds and events -----------------------------------------------------------------------------------
     def feed_state(self, url: str) -> tuple[str | None, str | None]:
-        with self.session() as s:
+        with self._reading() as s:
             row = s.get(FeedRow, url)
             return (row.etag, row.last_modified) if row else (None, None)
 
@@ -150,7 +224,7 @@ class Store:
         outcome is "ok-warnings" and whose last error says what was tolerated."""
         now = utcnow()
         ok = result.outcome in ("ok", "not-modified") and parse_error is None
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             row = s.get(FeedRow, result.url)
             if row is None:
                 row = FeedRow(url=result.url, outlet_id=outlet_id, consecutive_errors=0, articles=0)
@@ -173,19 +247,19 @@ class Store:
 
     def record_event(self, stage: str, outcome: str, *, outlet_id: str | None = None, url: str | None = None,
                      status: int | None = None, message: str | None = None, elapsed_s: float | None = None) -> None:
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             s.add(EventRow(at=utcnow(), stage=stage, outcome=outcome, outlet_id=outlet_id, url=url,
                            status=status, message=message, elapsed_s=elapsed_s))
 
     def events(self, stage: str | None = None, limit: int = 1000) -> list[EventRow]:
-        with self.session() as s:
+        with self._reading() as s:
             q = select(EventRow).order_by(EventRow.id.desc()).limit(limit)
             if stage:
                 q = q.where(EventRow.stage == stage)
             return list(s.scalars(q))
 
     def feed_statuses(self) -> list[FeedStatus]:
-        with self.session() as s:
+        with self._reading() as s:
             return [
                 FeedStatus(r.url, r.outlet_id, aware(r.last_fetch), aware(r.last_success), r.last_outcome,
                            r.last_error, r.consecutive_errors or 0, r.articles or 0, r.etag, r.last_modified)
@@ -194,14 +268,14 @@ class Store:
 
     def non_article_counts_by_outlet(self) -> dict[str, int]:
         """Stored items classified as not an article, per outlet."""
-        with self.session() as s:
+        with self._reading() as s:
             return dict(s.execute(select(ArticleRow.outlet_id, func.count()).where(~_IS_ARTICLE)
                                   .group_by(ArticleRow.outlet_id)).all())
 
     def fetch_outcome_counts_by_outlet(self) -> dict[str, dict[str, int]]:
         """Polled articles per outlet and page fetch outcome ("fetched", "robots-unreachable", ...)."""
         out: dict[str, dict[str, int]] = {}
-        with self.session() as s:
+        with self._reading() as s:
             rows = s.execute(select(ArticleRow.outlet_id, ArticleRow.fetch_outcome, func.count())
                              .where(ArticleRow.fetch_outcome.is_not(None))
                              .group_by(ArticleRow.outlet_id, ArticleRow.fetch_outcome)).all()
@@ -210,14 +284,14 @@ class Store:
         return out
 
     def article_counts_by_outlet(self) -> dict[str, int]:
-        with self.session() as s:
+        with self._reading() as s:
             return dict(s.execute(select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)).all())
 
     # -- articles -------------------------------------------------------------------------------------------
     def known_urls(self, canonical_urls: Iterable[str]) -> set[str]:
         urls = list(canonical_urls)
         found: set[str] = set()
-        with self.session() as s:
+        with self._reading() as s:
             for i in range(0, len(urls), 500):
                 chunk = urls[i:i + 500]
                 found.update(s.scalars(select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(chunk))))
@@ -228,7 +302,7 @@ class Store:
         one of ``outcomes`` (a site that did not answer: worth another try)."""
         urls, wanted = list(canonical_urls), list(outcomes)
         found: dict[str, int] = {}
-        with self.session() as s:
+        with self._reading() as s:
             for i in range(0, len(urls), 500):
                 q = select(ArticleRow.canonical_url, ArticleRow.id).where(
                     ArticleRow.canonical_url.in_(urls[i:i + 500]), ArticleRow.fetch_outcome.in_(wanted))
@@ -238,7 +312,7 @@ class Store:
     def refetched(self, article_id: int, a: ArticleIn) -> None:
         """A page fetched again: its text, verdict and outcome replace the old ones; a story it is already part of
         is written again (its sentences are recomputed)."""
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             row = s.get(ArticleRow, article_id)
             if row is None:
                 return
@@ -259,6 +333,14 @@ class Store:
             date_only=a.date_only, published_from=a.published_from, language_hint=a.language_hint,
             page_class=a.page_class, page_class_reason=a.page_class_reason, fetch_outcome=a.fetch_outcome,
         )
+        uow = self._local.__dict__.get("uow")
+        if uow is not None:  # inside a unit of work: a failed INSERT would end its transaction, so look first
+            s = uow.session
+            if s.scalar(select(ArticleRow.id).where(ArticleRow.canonical_url == canonical_url)) is not None:
+                return None
+            s.add(row)
+            s.flush()
+            return row.id
         with self.session() as s:
             try:
                 with s.begin():
@@ -271,7 +353,7 @@ class Store:
         """New articles in arrival order: publication time where given, else when first seen. Items classified as
         not an article (``page_class`` other than "article") are never returned: they stay ``processed=False``
         with no story, kept for the record and the counts."""
-        with self.session() as s:
+        with self._reading() as s:
             q = select(ArticleRow).where(ArticleRow.processed.is_(False), _IS_ARTICLE)
             rows = list(s.scalars(q))
         arts = sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
@@ -280,7 +362,7 @@ class Store:
     def dedup_state(self, since: datetime | None = None) -> Iterator[tuple[int, str, bytes, str, datetime | None]]:
         """(id, outlet_id, signature, text_hash, published) of processed articles seen or published since
         `since`, in arrival order, to rebuild the dedup index."""
-        with self.session() as s:
+        with self._reading() as s:
             q = (select(ArticleRow.id, ArticleRow.outlet_id, ArticleRow.minhash, ArticleRow.text_hash,
                         ArticleRow.published)
                  .where(ArticleRow.processed.is_(True), ArticleRow.minhash.is_not(None))
@@ -293,7 +375,7 @@ class Store:
 
     def latest_when(self) -> datetime | None:
         """The newest publication (or first-seen) time among processed articles."""
-        with self.session() as s:
+        with self._reading() as s:
             p = s.scalar(select(func.max(ArticleRow.published)).where(ArticleRow.processed.is_(True)))
             f = s.scalar(select(func.max(ArticleRow.first_seen)).where(ArticleRow.processed.is_(True),
                                                                         ArticleRow.published.is_(None)))
@@ -303,42 +385,42 @@ class Store:
     def mark_processed(self, article_id: int, *, story_id: str | None, duplicate_of: int | None,
                        duplicate_kind: str | None, wire_group: int | None, text_hash: str | None,
                        minhash: bytes | None, embedding: bytes | None, title_vector: bytes | None = None) -> None:
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(
                 processed=True, story_id=story_id, duplicate_of=duplicate_of, duplicate_kind=duplicate_kind,
                 wire_group=wire_group, text_hash=text_hash, minhash=minhash, embedding=embedding,
                 title_vector=title_vector))
 
     def story_articles(self, story_id: str) -> list[Article]:
-        with self.session() as s:
+        with self._reading() as s:
             rows = s.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id))
             return sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
 
     def vectors(self, article_ids: Iterable[int]) -> dict[int, tuple[bytes | None, bytes | None]]:
         """article id -> (title vector, sentence vectors) blobs as stored (None where not computed yet)."""
         ids = list(article_ids)
-        with self.session() as s:
+        with self._reading() as s:
             q = select(ArticleRow.id, ArticleRow.title_vector, ArticleRow.sentence_vectors).where(ArticleRow.id.in_(ids))
             return {k: (t, v) for k, t, v in s.execute(q)}
 
     def story_of(self, article_id: int) -> str | None:
-        with self.session() as s:
+        with self._reading() as s:
             return s.scalar(select(ArticleRow.story_id).where(ArticleRow.id == article_id))
 
     def save_sentence_vectors(self, vectors: dict[int, bytes]) -> None:
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             for aid, blob in vectors.items():
                 s.execute(update(ArticleRow).where(ArticleRow.id == aid).values(sentence_vectors=blob))
 
     # -- stories --------------------------------------------------------------------------------------------
     def open_stories(self, since: datetime, dim: int) -> list[StoryState]:
-        with self.session() as s:
+        with self._reading() as s:
             q = select(StoryRow).where(StoryRow.merged_into.is_(None), StoryRow.last_when >= since)
             return [StoryState(r.id, from_blob(r.centroid, dim), r.n_articles, aware(r.first_when), aware(r.last_when))
                     for r in s.scalars(q)]
 
     def story_state(self, story_id: str, dim: int) -> StoryState:
-        with self.session() as s:
+        with self._reading() as s:
             r = s.get(StoryRow, story_id)
             if r is None:
                 raise StoreError(f"store: no story {story_id}")
@@ -347,7 +429,7 @@ class Store:
     def recent_clustered(self, since: datetime) -> Iterator[tuple[Article, bytes, str]]:
         """(article, cluster embedding, story id) of processed articles from `since` on, in arrival order: what
         the online clusterer needs to rebuild its state."""
-        with self.session() as s:
+        with self._reading() as s:
             q = select(ArticleRow).where(
                 ArticleRow.processed.is_(True), ArticleRow.story_id.is_not(None), ArticleRow.embedding.is_not(None),
                 or_(ArticleRow.published >= since, and_(ArticleRow.published.is_(None), ArticleRow.first_seen >= since)))
@@ -358,7 +440,7 @@ class Store:
     def save_story(self, st: StoryState, slug: str | None = None, follows: str | None = None) -> None:
         """Create a story (slug given; `follows`: the story of the earlier development it continues) or update its
         centroid, size and times; marks it for rewriting."""
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             row = s.get(StoryRow, st.id)
             if row is None:
                 if slug is None:
@@ -371,54 +453,108 @@ class Store:
             row.dirty = True
 
     def slug_taken(self, slug: str) -> bool:
-        with self.session() as s:
+        with self._reading() as s:
             return s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.slug == slug)) > 0
 
     def dirty_stories(self) -> list[str]:
-        with self.session() as s:
+        with self._reading() as s:
             return list(s.scalars(select(StoryRow.id).where(StoryRow.dirty.is_(True), StoryRow.merged_into.is_(None))
                                   .order_by(StoryRow.last_when)))
 
     def story_slug(self, story_id: str) -> str:
-        with self.session() as s:
+        with self._reading() as s:
             row = s.get(StoryRow, story_id)
             if row is None:
                 raise StoreError(f"store: no story {story_id}")
             return row.slug
 
-    def save_written(self, story_id: str, written: WrittenStory | None, error: str | None = None) -> None:
-        with self.session() as s, s.begin():
+    def save_written(self, story_id: str, written: WrittenStory | None, error: str | None = None, *,
+                     reason: str = "coverage", note: str | None = None, editor: str | None = None) -> int | None:
+        """Store a story as (re)written, with ``error`` (None: written fine) and without its dirty mark.
+
+        When the published text changed (``written`` differs from what is stored; ``written_at`` moves only then),
+        a new revision is appended in the same transaction, with what changed against the previous one
+        (``copydesk.publish.revisions.describe_changes``) and ``reason`` (one of ``REVISION_REASONS``: "coverage",
+        "correction", "editor"), ``note`` (a short text of what changed) and ``editor``; its number (1, 2, ...) is
+        returned. None when nothing new was published. The search index follows in the same transaction."""
+        if reason not in REVISION_REASONS:
+            raise StoreError(f"store: unknown revision reason {reason!r} (one of {', '.join(REVISION_REASONS)})")
+        with self.transaction() as s:
             row = s.get(StoryRow, story_id)
+            if row is None:
+                raise StoreError(f"store: no story {story_id}")
             row.dirty = False
             row.write_error = error
+            n = None
             if written is not None:
-                text = written_to_dict(written)
+                # As the database gives it back (tuples as lists), so that the same story compares equal.
+                text = json.loads(json.dumps(written_to_dict(written)))
                 if row.written != text:  # written_at is when the published text last changed, not the last rewrite
+                    now = utcnow()
                     row.written = text
-                    row.written_at = utcnow()
+                    row.written_at = now
+                    n = self._append_revision(s, story_id, written, now, reason, note, editor)
                 if row.merged_into is None:
                     _search.index_story(s, row.id, row.slug, row.written)  # same transaction as the story
+            return n
+
+    def _append_revision(self, s: Session, story_id: str, written: WrittenStory, at: datetime, reason: str,
+                         note: str | None, editor: str | None) -> int:
+        last = s.scalar(select(StoryRevisionRow).where(StoryRevisionRow.story_id == story_id)
+                        .order_by(StoryRevisionRow.n.desc()).limit(1))
+        before = written_from_dict(last.written) if last is not None else None
+        n = (last.n if last is not None else 0) + 1
+        s.add(StoryRevisionRow(story_id=story_id, n=n, at=at, reason=reason, note=note, editor=editor,
+                               written=written_to_dict(written),
+                               changes=list(describe_changes(before, written, reason, note))))
+        s.flush()  # a second writer numbering the same revision fails here, and its whole transaction with it
+        return n
+
+    def revisions(self, story_id: str) -> list[Revision]:
+        """Every published version of a story, oldest first (the last is the one published now, unless the
+        story was held or merged since)."""
+        with self._reading() as s:
+            q = (select(StoryRevisionRow).where(StoryRevisionRow.story_id == story_id)
+                 .order_by(StoryRevisionRow.n))
+            return [_revision(r) for r in s.scalars(q)]
+
+    def revision(self, story_id: str, n: int) -> Revision | None:
+        with self._reading() as s:
+            r = s.get(StoryRevisionRow, (story_id, n))
+            return _revision(r) if r is not None else None
+
+    def published_revisions(self) -> dict[str, tuple[Revision, ...]]:
+        """Story id -> its revisions, oldest first, for every story published now (what an edition shows)."""
+        out: dict[str, list[Revision]] = {}
+        with self._reading() as s:
+            q = (select(StoryRevisionRow)
+                 .join(StoryRow, StoryRow.id == StoryRevisionRow.story_id)
+                 .where(StoryRow.written.is_not(None), StoryRow.merged_into.is_(None))
+                 .order_by(StoryRevisionRow.story_id, StoryRevisionRow.n))
+            for r in s.scalars(q):
+                out.setdefault(r.story_id, []).append(_revision(r))
+        return {k: tuple(v) for k, v in out.items()}
 
     def search(self, query: str, page: int = 1, per_page: int = 10) -> _search.SearchResults:
         """Published stories matching every word of ``query`` (any string: see ``store.search``), best first."""
-        with self.session() as s:
+        with self._reading() as s:
             return _search.search(s, query, page, per_page)
 
     def rebuild_search_index(self) -> int:
         """Index every published story again; returns how many (migration 0005 does this once)."""
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             return _search.rebuild(s)
 
     def hold_story(self, story_id: str, reason: str) -> None:
         """Keep a story unpublished (its articles stay; a page written earlier is withdrawn) with the reason."""
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             row = s.get(StoryRow, story_id)
             row.dirty, row.write_error, row.written = False, reason, None
             _search.unindex_story(s, story_id)
 
     def held_stories(self, reason_prefix: str) -> list[tuple[str, str]]:
         """(id, slug) of the stories held with a reason starting `reason_prefix`, latest coverage first."""
-        with self.session() as s:
+        with self._reading() as s:
             q = (select(StoryRow.id, StoryRow.slug)
                  .where(StoryRow.write_error.startswith(reason_prefix, autoescape=True),
                         StoryRow.merged_into.is_(None), StoryRow.written.is_(None))
@@ -438,7 +574,7 @@ class Store:
         return (*stories, redirects, outlets)
 
     def written_stories(self) -> list[tuple[WrittenStory, np.ndarray]]:
-        with self.session() as s:
+        with self._reading() as s:
             q = select(StoryRow).where(StoryRow.written.is_not(None), StoryRow.merged_into.is_(None))
             out = []
             for r in s.scalars(q):
@@ -452,7 +588,7 @@ class Store:
         rewriting. The absorbed story row stays, with `merged_into` set, so its id is never reused."""
         if absorbed == surviving:
             return
-        with self.session() as s, s.begin():
+        with self.transaction() as s:
             old = s.get(StoryRow, absorbed)
             new = s.get(StoryRow, surviving)
             if old is None or new is None:
@@ -476,7 +612,7 @@ class Store:
 
     def story_follows(self) -> dict[str, str]:
         """Story id -> the story of the earlier development it continues (through merges to the survivor)."""
-        with self.session() as s:
+        with self._reading() as s:
             merged = {k: v for k, v in s.execute(select(StoryRow.id, StoryRow.merged_into)
                                                     .where(StoryRow.merged_into.is_not(None)))}
             out = {}
@@ -490,12 +626,12 @@ class Store:
             return out
 
     def redirects(self) -> dict[str, str]:
-        with self.session() as s:
+        with self._reading() as s:
             q = select(RedirectRow.old_slug, StoryRow.slug).join(StoryRow, StoryRow.id == RedirectRow.story_id)
             return {k: v for k, v in s.execute(q)}
 
     def counts(self) -> dict[str, int]:
-        with self.session() as s:
+        with self._reading() as s:
             return {
                 "articles": s.scalar(select(func.count()).select_from(ArticleRow)),
                 "stories": s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.merged_into.is_(None))),
@@ -517,6 +653,12 @@ def _article(r: ArticleRow) -> Article:
         published_from=r.published_from, language_hint=r.language_hint, page_class=r.page_class,
         page_class_reason=r.page_class_reason, fetch_outcome=r.fetch_outcome, origin=r.origin or "feed",
     )
+
+
+def _revision(r: StoryRevisionRow) -> Revision:
+    at = aware(r.at)
+    return Revision(story_id=r.story_id, n=r.n, at=at, reason=r.reason, note=r.note, editor=r.editor,
+                    written=replace(written_from_dict(r.written), revised=at), changes=tuple(r.changes or ()))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

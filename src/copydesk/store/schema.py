@@ -117,6 +117,22 @@ class StoryRow(Base):
     write_error: Mapped[str | None] = mapped_column(Text)
 
 
+class StoryRevisionRow(Base):
+    """One published version of a story (migration 0007), append-only: a trigger refuses UPDATE and DELETE (and
+    TRUNCATE on PostgreSQL), so a version once published stays as it was. Written only by ``Store.save_written``,
+    in the transaction that publishes the text."""
+
+    __tablename__ = "story_revisions"
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id"), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # 1, 2, ... per story
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    reason: Mapped[str] = mapped_column(String(20), index=True)  # coverage | correction | editor
+    note: Mapped[str | None] = mapped_column(Text)
+    editor: Mapped[str | None] = mapped_column(String(200))
+    written: Mapped[dict] = mapped_column(JSON)  # WrittenStory as JSON, as published then
+    changes: Mapped[list] = mapped_column(JSON, default=list)  # what changed against revision n - 1, for readers
+
+
 class RedirectRow(Base):
     """An old story address that now points at the story it merged into."""
 

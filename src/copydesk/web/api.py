@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Annotated
 
 from fastapi import FastAPI, Query
+from fastapi import Path as FPath
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -130,6 +131,29 @@ class Audio(_Model):
     voice: str
 
 
+class RevisionSummary(_Model):
+    """One published version of the story, in a story object's ``revisions``."""
+
+    n: int = Field(description="The version's number: 1 is the first publication.")
+    at: str = Field(description="When it was published (ISO 8601, UTC).")
+    reason: str = Field(description='Why the text changed: "coverage", "correction" or "editor".')
+    changes: list[str] = Field(description="What changed against the version before, for readers.")
+
+
+class Revision(RevisionSummary):
+    """One published version of a story, in ``/api/v1/stories/<slug>/revisions``."""
+
+    note: str | None = Field(description="A short text of what changed, from whoever changed it.")
+    editor: str | None = Field(description="The editor who made a correction or an edit; null for new coverage.")
+    url: str = Field(description="The page of this version (the story's own page for the current version).")
+
+
+class RevisionList(_Model):
+    id: str
+    slug: str
+    revisions: list[Revision] = Field(description="Oldest first; the last is the version published now.")
+
+
 class Story(_Model):
     """One story with full provenance: the object of ``api/story/<slug>.json`` and of ``stories`` in
     ``api/stories.json``."""
@@ -158,6 +182,7 @@ class Story(_Model):
     follows: str | None
     other_side_coverage: list[str]
     audio: Audio | None = Field(description="null when the story has no narration (audio off, or not made yet).")
+    revisions: list[RevisionSummary] = Field(description="Every published version up to this one, oldest first.")
 
 
 class StoryPage(_Model):
@@ -280,6 +305,26 @@ def install(api: FastAPI, get_edition: Callable[[], Edition],
         if es is None:
             return JSONResponse({"error": "not found"}, status_code=404)
         return render.story_json(es, edition)
+
+    not_found_version = {404: {"model": Error, "description": "No such story, or no such version of it."}}
+
+    @api.get(API_PREFIX + "/stories/{slug}/revisions", response_model=RevisionList, responses=not_found,
+             summary="Every published version of a story, with what changed each time")
+    def revisions(slug: str):
+        edition = get_edition()
+        es = next((e for e in render.visible_stories(edition) if e.story.slug == slug), None)
+        if es is None:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return {"id": es.story.story_id, "slug": es.story.slug, "revisions": render.revisions_json(es, edition)}
+
+    @api.get(API_PREFIX + "/stories/{slug}/revisions/{n}", response_model=Story,
+             responses={**bad, **not_found_version}, summary="A story as one of its versions published it")
+    def revision(slug: str, n: Annotated[int, FPath(ge=1, le=2**31 - 1, description="The version's number.")]):
+        edition = get_edition()
+        es = next((e for e in render.visible_stories(edition) if e.story.slug == slug), None)
+        if es is None or not any(r.n == n for r in es.revisions):
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return render.story_json(es, edition, version=n)
 
     @api.get(API_PREFIX + "/sources", response_model=SourceList,
              summary="The outlets, with their ratings and the basis of each")

@@ -244,6 +244,13 @@ def create_app(get_edition: Callable[[], Edition],
             return RedirectResponse(f"{root}/story/{target}/", status_code=301)
         return not_found(edition)
 
+    @app.get("/story/{slug}/v/{n}/", response_class=HTMLResponse)
+    def story_version(slug: str, n: str, request: Request):
+        # ``n`` as text: anything but a version number is the not-found page, as any unknown path is
+        if not (n.isascii() and n.isdigit()) or len(n) > 9:
+            return not_found(get_edition())
+        return page(request, f"/story/{slug}/v/{int(n)}/", lambda e: render.render_story_version(e, slug, int(n)))
+
     @app.get("/search/", response_class=HTMLResponse)
     def search_page(request: Request):
         edition = get_edition()

@@ -7,6 +7,7 @@ Layout (see the URL scheme in ``copydesk.web.render``)::
     feed.xml  rss.xml  feed.json  podcast.xml  sitemap.xml  sitemap-news.xml  robots.txt
     audio/<name>.mp3  audio/<name>.txt    narrations and transcripts, copied from DATA_DIR/audio
     section/<slug>/index.html  section/<slug>/{feed.xml,rss.xml,feed.json}  story/<slug>/index.html
+    story/<slug>/v/<n>/index.html    an earlier version of a story (noindex, canonical: the current page)
     story/<old-slug>/index.html      meta-refresh stub for each of edition.redirects
     api/stories.json  api/story/<slug>.json  api/queue/untranslated.json  static/*
 
@@ -70,6 +71,10 @@ def site_files(edition: Edition) -> dict[str, bytes]:
         if page is not None:
             html(f"story/{slug}/index.html", page)
             files[f"api/story/{slug}.json"] = render.dumps_json(render.story_json(es, edition))
+            for rev in render.earlier_versions(es):  # each earlier version of the story, as it was published
+                version = render.render_story_version(edition, slug, rev.n)
+                if version is not None:
+                    html(f"story/{slug}/v/{rev.n}/index.html", version)
     for old in sorted(edition.redirects):
         stub = render.render_redirect(edition, old)
         if stub is None:

@@ -10,6 +10,7 @@ URL scheme (identical when served and when exported as static files)::
     /                           index.html                    home: top stories grouped by section
     /section/<slug>/            section/<slug>/index.html     one section's stories
     /story/<slug>/              story/<slug>/index.html       one story, every sentence with its sources
+    /story/<slug>/v/<n>/        story/<slug>/v/<n>/index.html an earlier version of it (its revision n), noindex
     /about/                     about/index.html              AI disclaimer: how this site is made
     /api/stories.json           api/stories.json              the whole edition, full provenance
     /api/story/<slug>.json      api/story/<slug>.json         one story, full provenance
@@ -78,6 +79,7 @@ from copydesk.models import (
     EditionStory,
     Narration,
     Outlet,
+    Revision,
     SectionConfig,
     SourceLink,
     StoryDates,
@@ -93,6 +95,10 @@ __all__ = [
     "render_home",
     "render_section",
     "render_story",
+    "render_story_version",
+    "earlier_versions",
+    "update_text",
+    "revisions_json",
     "render_about",
     "render_not_found",
     "render_untranslated",
@@ -558,6 +564,7 @@ def _page(edition: Edition, root: str, canonical: str | None, title: str | None,
         search_query=extra.pop("search_query", ""),
         search_max=MAX_QUERY_CHARS,
         newsletter=extra.pop("newsletter", False),
+        noindex=extra.pop("noindex", False),
         **extra,
     )
     return env.get_template(template).render(**context)
@@ -632,11 +639,75 @@ def render_section(edition: Edition, slug: str, newsletter: bool = False) -> str
 
 def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str | None:
     """The story page, or None when there is no such story (check ``resolve_redirect`` next)."""
-    stories = visible_stories(edition)
-    es = next((e for e in stories if e.story.slug == slug), None)
+    es = _find_story(edition, slug)
     if es is None:
         return None
-    story = es.story
+    return _story_page(edition, es, None, newsletter)
+
+
+def render_story_version(edition: Edition, slug: str, n: int) -> str | None:
+    """An earlier version of a story (``/story/<slug>/v/<n>/``), rendered from its stored revision: marked as an
+    earlier version with a link to the current one, ``noindex``, its canonical link the current page. None when
+    the story or that version does not exist, or when ``n`` is the current version (its page is the story's)."""
+    es = _find_story(edition, slug)
+    if es is None:
+        return None
+    rev = next((r for r in earlier_versions(es) if r.n == n), None)
+    return None if rev is None else _story_page(edition, es, rev, False)
+
+
+def earlier_versions(es: EditionStory) -> tuple[Revision, ...]:
+    """The story's revisions before the one published now (each has a page of its own), oldest first."""
+    return es.revisions[:-1]
+
+
+def _find_story(edition: Edition, slug: str) -> EditionStory | None:
+    return next((e for e in visible_stories(edition) if e.story.slug == slug), None)
+
+
+def _version_href(root: str, slug: str, n: int | None) -> str:
+    base = f"{root}story/{quote(slug, safe='')}/"
+    return base if n is None else f"{base}v/{n}/"
+
+
+def update_text(rev: Revision) -> str:
+    """What a revision changed, as the page's update note says it: the correction's own words first for a
+    correction, then what else changed ("2 new sources: Reuters, AP; a figure changed: 9 dead -> 12 dead")."""
+    changes = list(rev.changes)
+    if rev.reason == "correction":
+        main = changes.pop(0).removeprefix("a correction").lstrip(": ") if changes and \
+            changes[0].startswith("a correction") else ""
+        main = main or (" ".join(rev.note.split()) if rev.note else "")
+        rest = "; ".join(changes)
+        return f"{main} (also: {rest})" if main and rest else (main or rest)
+    return "; ".join(changes)
+
+
+def _history(es: EditionStory, shown: int | None, root: str) -> list[dict[str, Any]]:
+    """The story's versions, newest first, for its "Updates" list: each with its time, what changed, and a link to
+    its page (None for the version on this page). ``shown``: the version this page shows (None: the current)."""
+    revs = es.revisions
+    if len(revs) < 2:
+        return []
+    current = revs[-1].n
+    out = []
+    for r in reversed(revs):
+        here = r.n == (shown if shown is not None else current)
+        label = ("First published" if r.n == 1 else "Correction" if r.reason == "correction" else "Updated")
+        out.append(dict(n=r.n, at=r.at, label=label, text="" if r.n == 1 else update_text(r),
+                        correction=r.reason == "correction", current=r.n == current,
+                        href=None if here else _version_href(root, es.story.slug, None if r.n == current else r.n)))
+    return out
+
+
+def _story_page(edition: Edition, es: EditionStory, version: Revision | None, newsletter: bool) -> str:
+    """A story page: the story as published now (``version`` None), or an earlier version of it."""
+    from copydesk.web import discovery
+
+    stories = visible_stories(edition)
+    slug = es.story.slug
+    story = version.written if version is not None else es.story
+    shown = EditionStory(story, es.related, es.follows, es.revisions)
     by_id = {e.story.story_id: e for e in stories}
     related = [
         dict(slug=quote(r.story.slug, safe=""), headline=r.story.headline.text, dates=story_dates_of(r.story))
@@ -646,24 +717,24 @@ def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str |
     other_sides = [
         dict(slug=quote(r.story.slug, safe=""), headline=r.story.headline.text,
              sides=", ".join(sorted(_rated_sides(r.story) - _rated_sides(story))))
-        for r in other_side_coverage(edition, es)
+        for r in other_side_coverage(edition, es if version is None else shown)
     ]
     sec = next((s for s in visible_sections(edition) if s.slug == story.section), None)
     body = [
         dict(heading=section.heading, sentences=[_sentence_view(edition, story, s) for s in section.sentences])
         for section in story.body
     ]
-    from copydesk.web import discovery
-
+    root = "../../" if version is None else "../../../../"
+    title = story.headline.text if version is None else f"{story.headline.text} (earlier version {version.n})"
     return _page(
         edition,
-        "../../",
-        _story_url(edition, slug),
-        story.headline.text,
+        root,
+        _story_url(edition, slug),  # an earlier version's canonical page is the current one
+        title,
         template="story.html",
         description=story.lede.text,
         meta_story=story,
-        jsonld=discovery.article_jsonld(edition, es),
+        jsonld=discovery.article_jsonld(edition, es) if version is None else None,
         story=story,
         section=sec,
         headline=_sentence_view(edition, story, story.headline),
@@ -682,7 +753,11 @@ def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str |
         updated_differs=_updated_differs(story_dates_of(story)),
         lang_differs=story.language != edition.site.language,
         newsletter=newsletter,
-        audio=_audio_view(edition.audio.get(story.story_id)),
+        audio=_audio_view(edition.audio.get(story.story_id)) if version is None else None,
+        history=_history(es, version.n if version is not None else None, root),
+        version=None if version is None else dict(n=version.n, at=version.at, of=len(es.revisions),
+                                                  current=_version_href(root, slug, None)),
+        noindex=version is not None,
     )
 
 
@@ -962,16 +1037,24 @@ def _sentence_json(ws: WrittenSentence) -> dict[str, Any]:
     }
 
 
-def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str, Any]:
-    """One story with full provenance. A source ``url`` that is not http(s) is given as null."""
+def story_json(story: WrittenStory | EditionStory, edition: Edition, version: int | None = None) -> dict[str, Any]:
+    """One story with full provenance. A source ``url`` that is not http(s) is given as null. ``version``: the
+    story as its revision ``version`` published it (its ``revisions`` list ending there, no narration)."""
     related_ids: tuple[str, ...] = ()
     follows: str | None = None
-    if isinstance(story, EditionStory):
-        related_ids, follows = story.related, story.follows
-        story = story.story
-    else:
+    revisions: tuple[Revision, ...] = ()
+    if not isinstance(story, EditionStory):
         found = next((es for es in edition.stories if es.story.story_id == story.story_id), None)
-        related_ids, follows = (found.related, found.follows) if found else ((), None)
+        story = found if found is not None else EditionStory(story)
+    related_ids, follows, revisions = story.related, story.follows, story.revisions
+    narrated = True
+    if version is not None and revisions and version != revisions[-1].n:
+        rev = next((r for r in revisions if r.n == version), None)
+        if rev is None:
+            raise KeyError(version)
+        story, revisions, narrated = rev.written, tuple(r for r in revisions if r.n <= version), False
+    else:
+        story = story.story
     by_id = {es.story.story_id: es.story for es in visible_stories(edition)}
     dates = story_dates_of(story)
     return {
@@ -1036,8 +1119,19 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition) -> dict[str
         "follows": by_id[follows].slug if follows in by_id else None,  # the earlier development's story
         "other_side_coverage": [
             e.story.slug for e in other_side_coverage(edition, EditionStory(story, related_ids))],
-        "audio": _audio_json(edition, edition.audio.get(story.story_id)),
+        "audio": _audio_json(edition, edition.audio.get(story.story_id)) if narrated else None,
+        "revisions": [{"n": r.n, "at": iso(r.at), "reason": r.reason, "changes": list(r.changes)}
+                      for r in revisions],
     }
+
+
+def revisions_json(es: EditionStory, edition: Edition) -> list[dict[str, Any]]:
+    """Every published version of a story, oldest first: ``{n, at, reason, note, changes, editor, url}``, ``url``
+    the version's page (the story's own page for the current version)."""
+    current = es.revisions[-1].n if es.revisions else None
+    base = _story_url(edition, es.story.slug)
+    return [{"n": r.n, "at": iso(r.at), "reason": r.reason, "note": r.note, "changes": list(r.changes),
+             "editor": r.editor, "url": base if r.n == current else f"{base}v/{r.n}/"} for r in es.revisions]
 
 
 def _audio_json(edition: Edition, n: Narration | None) -> dict[str, Any] | None:
