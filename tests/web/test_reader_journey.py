@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from browser import chromium_page
+from test_accessibility import FAILING
 from copydesk.config import render_config
 from testsupport import outlet_toml
 
@@ -123,6 +124,14 @@ def test_a_reader_reads_listens_searches_subscribes_and_unsubscribes(tmp_path):
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             _wait_http(base + "/healthz", server)
+            axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="pip install '.[test]'")
+            axe, violations = axe_module.Axe(), {}
+
+            def check_accessibility(what: str) -> None:  # the served-only pages the export-based test cannot see
+                found = [(v["id"], v["impact"]) for v in axe.run(page).response["violations"] if v["impact"] in FAILING]
+                if found:
+                    violations[what] = found
+
             with chromium_page(width=1200) as page:
                 # home -> a section -> an article
                 page.goto(base + "/")
@@ -165,8 +174,10 @@ def test_a_reader_reads_listens_searches_subscribes_and_unsubscribes(tmp_path):
                 assert page.locator("mark").count() >= 1
                 assert headline in page.locator("main").inner_text()
                 page.screenshot(path=str(shots / "4-search.png"), full_page=True)
+                check_accessibility("search results")
                 # subscribe
                 page.goto(base + "/newsletter/")
+                check_accessibility("newsletter form")
                 page.fill("#email", ADDRESS)
                 page.check("#all")
                 page.click("form.signup-form button[type='submit']")
@@ -176,6 +187,7 @@ def test_a_reader_reads_listens_searches_subscribes_and_unsubscribes(tmp_path):
                                          "the confirmation mail")[0]
                 assert confirm_mail["To"] == ADDRESS
                 page.goto(_mail_link(confirm_mail, "newsletter/confirm/"))
+                check_accessibility("confirm page")
                 page.click("main form button[type='submit']")
                 page.wait_for_load_state()
                 assert "You are subscribed" in page.locator("main").inner_text()
@@ -194,6 +206,7 @@ def test_a_reader_reads_listens_searches_subscribes_and_unsubscribes(tmp_path):
                 assert "You are unsubscribed" in page.locator("main").inner_text()
                 page.screenshot(path=str(shots / "6-unsubscribed.png"), full_page=True)
                 assert page.problems == [], page.problems
+                assert not violations, violations
             listed = _cli("newsletter", "list", "--all", env=env, cwd=paper).stdout
             assert not _cli("newsletter", "list", env=env, cwd=paper).stdout.strip()  # no one confirmed is left
             assert ADDRESS in listed and "unsubscribed" in listed, listed
