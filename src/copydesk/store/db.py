@@ -23,7 +23,7 @@ from copydesk.errors import StoreError
 from copydesk.models import UNRATED, Article, ArticleIn, FetchResult, Outlet, Rating, WrittenStory
 from copydesk.sources.naming import looks_like_domain
 from copydesk.store import search as _search
-from copydesk.store.schema import ArticleRow, EventRow, FeedRow, OutletRow, RedirectRow, StoryRow
+from copydesk.store.schema import ArticleRow, EventRow, FeedRow, OutletRow, RedirectRow, RevisionRow, StoryRow
 from copydesk.text import slugify
 from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
 
@@ -52,6 +52,18 @@ class StoryState:
     n_articles: int
     first_when: datetime
     last_when: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One published version of a story (see ``Store.save_written``)."""
+
+    number: int
+    at: datetime
+    reason: str  # coverage | correction | edit
+    note: str | None
+    editor: str | None
+    written: WrittenStory
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +398,13 @@ class Store:
                 raise StoreError(f"store: no story {story_id}")
             return row.slug
 
-    def save_written(self, story_id: str, written: WrittenStory | None, error: str | None = None) -> None:
+    def save_written(self, story_id: str, written: WrittenStory | None, error: str | None = None, *,
+                     reason: str = "coverage", note: str | None = None, editor: str | None = None) -> int | None:
+        """Store a story's text; when it changed, append a revision (``reason``: coverage, correction or edit, with
+        an optional ``note`` and ``editor``) in the same transaction and return its number, else None.
+
+        (A minimal stand-in for the revisions work of issue 15 part 1, whose version replaces this one.)"""
+        number = None
         with self.session() as s, s.begin():
             row = s.get(StoryRow, story_id)
             row.dirty = False
@@ -396,8 +414,20 @@ class Store:
                 if row.written != text:  # written_at is when the published text last changed, not the last rewrite
                     row.written = text
                     row.written_at = utcnow()
+                    last = s.scalar(select(func.max(RevisionRow.number)).where(RevisionRow.story_id == story_id))
+                    number = (last or 0) + 1
+                    s.add(RevisionRow(story_id=story_id, number=number, written=text, reason=reason, note=note,
+                                      editor=editor, created_at=row.written_at))
                 if row.merged_into is None:
                     _search.index_story(s, row.id, row.slug, row.written)  # same transaction as the story
+        return number
+
+    def revisions(self, story_id: str) -> list[Revision]:
+        """The published versions of a story, oldest first."""
+        with self.session() as s:
+            q = select(RevisionRow).where(RevisionRow.story_id == story_id).order_by(RevisionRow.number)
+            return [Revision(r.number, aware(r.created_at), r.reason, r.note, r.editor, written_from_dict(r.written))
+                    for r in s.scalars(q)]
 
     def search(self, query: str, page: int = 1, per_page: int = 10) -> _search.SearchResults:
         """Published stories matching every word of ``query`` (any string: see ``store.search``), best first."""

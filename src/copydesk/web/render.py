@@ -74,6 +74,7 @@ from copydesk.lang.edition import queue_title
 from copydesk.sources.official import official_label
 from copydesk.models import (
     UNRATED,
+    Correction,
     Edition,
     EditionStory,
     Narration,
@@ -93,6 +94,9 @@ __all__ = [
     "render_home",
     "render_section",
     "render_story",
+    "render_corrections",
+    "story_corrections",
+    "correction_text",
     "render_about",
     "render_not_found",
     "render_untranslated",
@@ -356,6 +360,7 @@ class _SentenceView:
     outlets: tuple[str, ...]  # names, in support order, unique
     supports: tuple[_SupportView, ...]
     independent: int = 1  # independent outlets behind the sentence
+    index: int | None = None  # its place in the story (0 headline, 1 lede, ...): what a report names
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +397,8 @@ class _CoverageView:
     articles: int
 
 
-def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence) -> _SentenceView:
+def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence, index: int | None = None
+                   ) -> _SentenceView:
     by_id = {s.article_id: s for s in story.sources}
     supports = []
     for sup in ws.support:
@@ -409,7 +415,8 @@ def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence) -
             )
         )
     names = tuple(dict.fromkeys(s.outlet_name for s in supports))
-    return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets)
+    return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets,
+                         index=index)
 
 
 def _edit_trail(story: WrittenStory) -> tuple[dict[str, Any], ...]:
@@ -630,8 +637,21 @@ def render_section(edition: Edition, slug: str, newsletter: bool = False) -> str
     )
 
 
-def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str | None:
-    """The story page, or None when there is no such story (check ``resolve_redirect`` next)."""
+def story_corrections(edition: Edition, story_id: str) -> tuple[Correction, ...]:
+    """The story's published corrections, newest first."""
+    return tuple(c for c in edition.corrections if c.story_id == story_id)
+
+
+def correction_text(c: Correction) -> str:
+    """A correction as one plain sentence or three (feeds, JSON-LD): when, what was wrong, what is right."""
+    now = f"It now reads: \u201c{c.after}\u201d" if c.after is not None else "That sentence has been removed."
+    return (f"Correction, {human_date(c.corrected_at)}: {c.note} An earlier version of this story said: "
+            f"\u201c{c.before}\u201d {now}")
+
+
+def render_story(edition: Edition, slug: str, newsletter: bool = False, report: bool = False) -> str | None:
+    """The story page, or None when there is no such story (check ``resolve_redirect`` next). ``report``: show
+    the links to report an inaccuracy (served site with ``corrections.enabled`` only; never exported)."""
     stories = visible_stories(edition)
     es = next((e for e in stories if e.story.slug == slug), None)
     if es is None:
@@ -649,10 +669,13 @@ def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str |
         for r in other_side_coverage(edition, es)
     ]
     sec = next((s for s in visible_sections(edition) if s.slug == story.section), None)
-    body = [
-        dict(heading=section.heading, sentences=[_sentence_view(edition, story, s) for s in section.sentences])
-        for section in story.body
-    ]
+    body, k = [], 1
+    for part in story.body:
+        views = []
+        for ws in part.sentences:
+            k += 1
+            views.append(_sentence_view(edition, story, ws, k))
+        body.append(dict(heading=part.heading, sentences=views))
     from copydesk.web import discovery
 
     return _page(
@@ -666,8 +689,8 @@ def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str |
         jsonld=discovery.article_jsonld(edition, es),
         story=story,
         section=sec,
-        headline=_sentence_view(edition, story, story.headline),
-        lede=_sentence_view(edition, story, story.lede),
+        headline=_sentence_view(edition, story, story.headline, 0),
+        lede=_sentence_view(edition, story, story.lede, 1),
         body=body,
         notes=reader_notes(story),
         disagreements=_disagreement_views(edition, story),
@@ -682,8 +705,24 @@ def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str |
         updated_differs=_updated_differs(story_dates_of(story)),
         lang_differs=story.language != edition.site.language,
         newsletter=newsletter,
+        report=report,
+        corrections=story_corrections(edition, story.story_id),
         audio=_audio_view(edition.audio.get(story.story_id)),
     )
+
+
+def render_corrections(edition: Edition) -> str:
+    """/corrections/: every correction across the site, newest first (served and exported)."""
+    return _page(edition, "../", _abs(edition, "corrections/"), "Corrections", template="corrections.html",
+                 description=f"Every correction {edition.site.name} has published, newest first.",
+                 corrections=[dict(c=c, slug=quote(c.slug, safe=""), label=_category_label(c.category))
+                              for c in edition.corrections if is_safe_slug(c.slug)])
+
+
+def _category_label(category: str) -> str:
+    from copydesk.corrections.model import CATEGORIES
+
+    return CATEGORIES.get(category, category)
 
 
 def duration_text(seconds: float) -> str:
