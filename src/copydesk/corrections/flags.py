@@ -1,9 +1,9 @@
 """Where a rewrite finds that a later source contradicts a published sentence: a queue item for the editor.
 
 The gate (``verify.gate``) keeps a sentence on which an independent source surely disagrees, and the story carries
-that ``Disagreement`` with the sentence's own version as its first claim. When the sentence was already published
-(it is in the story's previous text), the contradiction may be an error we published: ``contradicted`` returns one
-``Flag`` per such sentence and disagreement, and the pipeline files it as a report with origin "pipeline". Nothing
+that ``Disagreement`` with each outlet's version (its sentence and value). When a rewrite brings a disagreement the
+previous version did not have, and a version of it is a sentence that version published, the new source may show
+an error we published: ``contradicted`` returns one ``Flag`` per such sentence and disagreement, and the pipeline files it as a report with origin "pipeline". Nothing
 is changed: an editor decides, as for a reader's report. A flag's ``key`` (story, sentence, the values in
 conflict) makes the same contradiction filed once however often the story is rewritten.
 """
@@ -45,25 +45,32 @@ def _keys(s) -> tuple[str, ...]:
 
 
 def contradicted(previous: WrittenStory | None, new: WrittenStory) -> list[Flag]:
-    """The sure disagreements of ``new`` whose own version is a sentence ``previous`` already published."""
+    """The sure disagreements of ``new`` that ``previous`` did not have, one flag per sentence of theirs that
+    ``previous`` already published (both, when both versions were published: the editor decides which is wrong)."""
     if previous is None:
         return []
     published = {k for s in text_sentences(previous) for k in _keys(s)}
+    known = [(d.kind, {c.value.lower() for c in d.claims}) for d in previous.disagreements]
+    sentences = text_sentences(new)
     where: dict[str, int] = {}
-    for i, s in enumerate(text_sentences(new)):
+    for i, s in enumerate(sentences):
         for k in _keys(s):
             where.setdefault(k, i)
     out = []
     for d in new.disagreements:
-        if not d.claims:
-            continue
-        own = d.claims[0].sentence
-        if own not in published or own not in where:
-            continue
-        theirs = tuple((c.outlet_id, c.value, c.sentence) for c in d.claims[1:] if c.value != d.claims[0].value)
-        if not theirs:
-            continue
-        ident = "\x1f".join([new.story_id, own, d.kind, d.claims[0].value, *sorted(v for _, v, _ in theirs)])
-        out.append(Flag(where[own], text_sentences(new)[where[own]].text, d.kind, d.claims[0].value, theirs,
-                        hashlib.sha256(ident.encode("utf-8")).hexdigest()))
+        values = {c.value.lower() for c in d.claims}
+        if any(kind == d.kind and values <= old for kind, old in known):
+            continue  # readers were already told that sources differ on this
+        for claim in d.claims:
+            own = claim.sentence
+            if own not in published or own not in where:
+                continue
+            theirs = tuple((c.outlet_id, c.value, c.sentence) for c in d.claims if c.value != claim.value)
+            if not theirs:
+                continue
+            ident = "\x1f".join([new.story_id, own, d.kind, claim.value, *sorted(v for _, v, _ in theirs)])
+            flag = Flag(where[own], sentences[where[own]].text, d.kind, claim.value, theirs,
+                        hashlib.sha256(ident.encode("utf-8")).hexdigest())
+            if all(f.key != flag.key for f in out):
+                out.append(flag)
     return out
