@@ -22,6 +22,9 @@ URL scheme (identical when served and when exported as static files)::
     /search/?q=..&page=N        search/index.html             search results (served); exported: "needs the served site"
     /api/v1/...                 (served only)                 versioned JSON API and its OpenAPI document (web/api.py)
     /podcast.xml                podcast.xml                   RSS 2.0 podcast: the daily briefings (copydesk.audio)
+    /corrections/               corrections/index.html        every published correction (copydesk.corrections)
+    /corrections/feed.xml       corrections/feed.xml          the same as an Atom feed (web/discovery.py)
+    /report/, /editor/...       (served only)                 report form and editors' pages (corrections/web.py)
     /audio/<name>.mp3           audio/<name>.mp3              a story's or briefing's narration (MP3)
     /audio/<name>.txt           audio/<name>.txt              its transcript (plain text)
     /static/<file>              static/<file>                 CSS

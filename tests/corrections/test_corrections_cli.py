@@ -8,7 +8,7 @@ from copydesk.cli import app
 from copydesk.corrections.auth import verify_password
 from copydesk.store import Store
 from copydesk.store.corrections import CorrectionsStore
-from support import write_config
+from corrections_support import write_config
 
 
 def test_editor_add_list_disable(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from html_check import dangers, malformed
-from support import SLUG, add_editor, csrf_of, login, make_site, report
+from corrections_support import SLUG, add_editor, csrf_of, login, make_site, report
 from testsupport import shared_data
 
 #: Payloads taken from each list: enough to cover the kinds (script, handlers, URLs, quotes, comments, NUL bytes,

@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from html_check import dangers, json_ld
-from support import PASSWORD, SLUG, add_editor, csrf_of, current_sentence, login, make_site, report
+from corrections_support import PASSWORD, SLUG, add_editor, csrf_of, current_sentence, login, make_site, report
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -311,4 +311,23 @@ def test_a_mail_server_that_is_down_does_not_undo_the_correction(tmp_path):
     assert r.status_code == 200 and len(site.store.corrections()) == 1
     assert "mail-failed" in [e.action for e in site.store.audit_log()]
     assert site.store.report(rid).email == "reader@example.org"  # kept: the reporter was not answered yet
+    site.close()
+
+
+def test_every_corrections_url_is_documented(tmp_path):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "CLI.md").read_text(encoding="utf-8")
+    site = make_site(tmp_path)
+    def walk(routes):
+        for r in routes:
+            yield getattr(r, "path", None) or ""
+            inner = getattr(r, "original_router", None) or r  # FastAPI 0.165 wraps an included router
+            yield from walk(getattr(inner, "routes", None) or [])
+
+    paths = {re.sub(r"\{(\w+)\}", r"<\1>", p) for p in walk(site.client.app.routes)}
+    ours = {p for p in paths if p.startswith(("/report/", "/editor/", "/corrections/"))}
+    assert {"/report/", "/editor/", "/editor/report/<report_id>/accept/", "/corrections/feed.xml"} <= ours
+    for path in ours:
+        assert f"| `{path}` |" in doc, f"docs/CLI.md: served URL `{path}` is not documented"
     site.close()

@@ -12,7 +12,7 @@ from copydesk.corrections.apply import (CorrectionError, Standing, apply_correct
 from copydesk.corrections.clean import MAX_WRONG, clean_report, clean_text
 from copydesk.corrections.flags import contradicted
 from copydesk.models import Claim, Disagreement, Support, WrittenSentence
-from support import story
+from corrections_support import story
 
 
 def _ws(text: str) -> WrittenSentence:

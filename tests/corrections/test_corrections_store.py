@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from copydesk.corrections.model import ReportIn
 from copydesk.store.corrections import DecisionError
-from support import add_editor, make_site
+from corrections_support import add_editor, make_site
 
 
 def test_corrections_and_the_audit_log_cannot_be_changed_or_deleted(tmp_path):
