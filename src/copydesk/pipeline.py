@@ -420,20 +420,23 @@ class Desk:
                 if written is not None:  # the section from the classifier over the story's text and centroid
                     centroid = self.store.story_state(sid, self.embedder.dim).centroid
                     written = replace(written, section=classify(material.articles, centroid, self.section_model))
+                previous = None
+                if written is not None:
+                    previous = self.corrections.written_story(sid)
+                    standing = self.corrections.standing(sid)
+                    if standing:  # a correction stands whatever the writer picks again
+                        written = apply_standing(written, standing)
                 # One transaction: the story, its new revision (when the text changed) and its search entry.
                 with self.store.unit_of_work():
                     if written is None:
                         self.store.save_written(sid, None, error="write: no publishable sentence in the sources")
                         report.add("unwritable")
                     else:
-                        previous = self.corrections.written_story(sid)
-                        standing = self.corrections.standing(sid)
-                        if standing:  # a correction stands whatever the writer picks again
-                            written = apply_standing(written, standing)
                         if self.store.save_written(sid, written) is not None:
                             report.add("revised")
                         report.add("written")
-                        self._flag_contradictions(sid, previous, written, outlets, report)
+                if written is not None:  # after the story's transaction: the flags are the editors' own rows
+                    self._flag_contradictions(sid, previous, written, outlets, report)
             except Exception as exc:
                 log.exception("write failed", extra={"stage": "write", "story_id": sid})
                 with self.store.unit_of_work():
