@@ -23,6 +23,9 @@ sources_app = typer.Typer(help="The source registry: health, OPML import and exp
 app.add_typer(sources_app, name="sources")
 newsletter_app = typer.Typer(help="The daily digest by e-mail: send it, and look after subscribers.", no_args_is_help=True)
 app.add_typer(newsletter_app, name="newsletter")
+editor_app = typer.Typer(help="Editors' accounts: they review readers' reports at /editor/ and publish corrections.",
+                         no_args_is_help=True)
+app.add_typer(editor_app, name="editor")
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the folder holding it (default: ./copydesk.toml if present).")
 
@@ -288,6 +291,11 @@ class EditionCache:
         self.builds = 0
         self._lock = threading.Lock()
 
+    def invalidate(self) -> None:
+        """Build the edition again on the next request (something it shows changed outside the store's
+        fingerprint, such as a correction published from this server)."""
+        self.state, self.at = None, float("-inf")
+
     def get(self):
         if self.edition is not None and self.clock() - self.at <= self.check_s:
             return self.edition
@@ -305,16 +313,35 @@ class EditionCache:
             self._lock.release()
 
 
+def _corrections_service(desk, on_change):
+    """The report form's and editors' service when `corrections.enabled`, else None."""
+    if not desk.settings.corrections.enabled:
+        return None
+    from copydesk.corrections.web import CorrectionsService
+
+    try:
+        return CorrectionsService(desk.settings, desk.corrections, checker=desk.check_sentence,
+                                  corrector=desk.correct, on_change=on_change)
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+
+
 def _serve(desk, host: str, port: int) -> None:
     import uvicorn
 
     from copydesk.web.app import create_app
 
-    get_edition = EditionCache(desk).get
+    editions = EditionCache(desk)
+    get_edition = editions.get
+
+    def changed() -> None:  # a correction was published: the next request reads the edition again
+        editions.invalidate()
 
     typer.echo(f"serving {desk.settings.site.name} at http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(get_edition, desk.store.search, newsletter=_newsletter_service(desk)), host=host,
-                port=port, log_level="warning")
+    uvicorn.run(create_app(get_edition, desk.store.search, newsletter=_newsletter_service(desk),
+                           corrections=_corrections_service(desk, changed)), host=host, port=port,
+                log_level="warning")
 
 
 @app.command()
@@ -643,3 +670,69 @@ def newsletter_delete(address: str = typer.Argument(..., help="The subscriber's 
     if not store.delete(email):
         _fail(CopydeskError(f"newsletter: {address} is not subscribed"), 1)
     typer.echo(f"deleted {email}")
+
+
+# -- editors ------------------------------------------------------------------------------------------------
+
+
+def _corrections_store(config: Optional[Path]):
+    from copydesk.store import Store
+    from copydesk.store.corrections import CorrectionsStore
+
+    settings = _settings(config)
+    try:
+        return CorrectionsStore(Store(settings.database_url))
+    except CopydeskError as exc:
+        _fail(exc)
+        raise
+
+
+def _operator() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:100]
+    except Exception:  # no user name in this environment
+        return "cli"
+
+
+@editor_app.command("add")
+def editor_add(name: str = typer.Argument(..., help="The editor's sign-in name (letters, digits, . _ @ -)."),
+               config: Optional[Path] = ConfigOpt,
+               password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of standard input instead of prompting twice.")) -> None:
+    """Add an editor; the password is asked twice (hidden) and stored only as an argon2 hash."""
+    from copydesk.corrections.auth import check_new_password, hash_password
+
+    store = _corrections_store(config)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = check_new_password(password, name)
+    if problem:
+        _fail(CopydeskError(f"editor: {problem}"))
+    try:
+        store.add_editor(name, hash_password(password), by=_operator())
+    except CopydeskError as exc:
+        _fail(exc, 1)
+    typer.echo(f"added editor {name}")
+
+
+@editor_app.command("list")
+def editor_list(config: Optional[Path] = ConfigOpt) -> None:
+    """Editors as tab-separated lines: name, active or disabled, created, last sign-in, locked until."""
+    store = _corrections_store(config)
+    iso = lambda d: d.isoformat() if d else "-"  # noqa: E731
+    for e in store.editors():
+        typer.echo(f"{e.name}\t{'active' if e.active else 'disabled'}\t{iso(e.created_at)}\t{iso(e.last_login)}"
+                   f"\t{iso(e.locked_until)}")
+
+
+@editor_app.command("disable")
+def editor_disable(name: str = typer.Argument(..., help="The editor's sign-in name."),
+                   config: Optional[Path] = ConfigOpt) -> None:
+    """Disable an editor's account and end their sessions (the account and its audit trail are kept)."""
+    store = _corrections_store(config)
+    if not store.disable(name, by=_operator()):
+        _fail(CopydeskError(f"editor: no editor {name}"), 1)
+    typer.echo(f"disabled editor {name}")

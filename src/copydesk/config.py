@@ -174,6 +174,23 @@ class NewsletterSettings(_Strict):
         return v
 
 
+class CorrectionsSettings(_Strict):
+    """Reports of inaccuracies and the editors' queue (copydesk.corrections): served site only."""
+
+    enabled: bool = False
+    from_address: str = "corrections@localhost"
+    session_hours: int = Field(default=12, ge=1, le=24 * 7)
+    max_login_failures: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
+    @field_validator("from_address")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+", v):
+            raise ValueError("must be a plain e-mail address such as corrections@example.org")
+        return v
+
+
 class SmtpSettings(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=25, ge=1, le=65535)
@@ -223,6 +240,7 @@ class Settings(BaseSettings):
     forms: FormsSettings = FormsSettings()
     newsletter: NewsletterSettings = NewsletterSettings()
     smtp: SmtpSettings = SmtpSettings()
+    corrections: CorrectionsSettings = CorrectionsSettings()
     audio: AudioSettings = AudioSettings()
     data_dir: Path = Path(".")
 
@@ -408,6 +426,18 @@ unsubscribe_mailto = ""
 # How long a confirmation link works, and the most stories per section in one digest.
 confirm_hours = 48
 stories_per_section = 10
+
+[corrections]
+# Readers report an inaccuracy (a link beside every sentence, served site only); editors (`copydesk editor add`)
+# review the reports at /editor/ and publish corrections. Off by default. from_address signs the mail a reporter
+# who left an address receives (sent through [smtp]).
+enabled = false
+from_address = "corrections@localhost"
+# An editor's sign-in lasts session_hours; max_login_failures wrong passwords in a row lock the account (and a
+# client address that fails too often) for lockout_minutes.
+session_hours = 12
+max_login_failures = 5
+lockout_minutes = 15
 
 [smtp]
 # The mail server. security: "none", "starttls" (port 587) or "tls" (port 465). The user name and password

@@ -527,6 +527,26 @@ class Briefing:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A published correction (copydesk.corrections): an editor accepted a report that a sentence was wrong.
+
+    Public: the article page shows it as a dated note, /corrections/ and its feed list it, the JSON-LD carries it
+    as a schema.org CorrectionComment. Every word of it is the editor's or the story's own (``before`` as it was
+    published, ``after`` as it now reads, ``note`` written by the editor); nothing a reporter wrote."""
+
+    id: int
+    story_id: str
+    slug: str  # the story's address when corrected (an old one redirects to the survivor of a merge)
+    headline: str  # the story's headline as it now reads
+    corrected_at: datetime
+    category: str  # one of copydesk.corrections.CATEGORIES
+    before: str  # the sentence as it was published
+    after: str | None  # the sentence as it now reads; None: the sentence was removed
+    note: str  # the editor's public explanation of what was wrong
+    revision: int | None = None  # the story revision the correction made (Store.save_written)
+
+
+@dataclass(frozen=True, slots=True)
 class Edition:
     """An immutable snapshot of the site: every renderer (HTML, JSON, feeds, export) writes from this."""
 
@@ -540,3 +560,4 @@ class Edition:
     audio: dict[str, Narration] = field(default_factory=dict)  # story id -> its narration (none: "audio off")
     briefings: tuple[Briefing, ...] = ()  # newest day first
     audio_dir: Path | None = None  # where the narrations' files are (DATA_DIR/audio)
+    corrections: tuple[Correction, ...] = ()  # every published correction across the site, newest first

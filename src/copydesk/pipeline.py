@@ -26,10 +26,14 @@ from copydesk.embed import Embedder, load_embedder
 from copydesk.errors import CopydeskError, FeedError, ImportLineError
 from copydesk.lang.detect import with_language
 from copydesk.lang.edition import HELD_REASON, held_reason, queue_entry, untranslated
-from copydesk.models import Article, ArticleIn, Edition, EditionStory, Outlet
+from copydesk.corrections.apply import apply_correction, apply_standing, sentence_at
+from copydesk.corrections.flags import contradicted
+from copydesk.corrections.model import SentenceCheck
+from copydesk.models import Article, ArticleIn, Draft, DraftSentence, Edition, EditionStory, Outlet, WrittenSentence
 from copydesk.sources import outlet_for_url
 from copydesk.sources.naming import looks_like_domain, site_name
 from copydesk.store import Store, StoryState, from_blob, to_blob
+from copydesk.store.corrections import CorrectionsStore
 from copydesk.publish.related import related_stories, written_text
 from copydesk.publish.sections import SectionModel, build_model, classify
 from copydesk.text import slugify
@@ -67,6 +71,7 @@ class Desk:
         self.settings = settings
         self.cluster_options = cluster_options or ClusterOptions()
         self.store = Store(settings.database_url)
+        self.corrections = CorrectionsStore(self.store)
         if outlets is not None:
             self.store.sync_outlets(outlets.values())
         self._embedder: Embedder | None = None
@@ -415,16 +420,23 @@ class Desk:
                 if written is not None:  # the section from the classifier over the story's text and centroid
                     centroid = self.store.story_state(sid, self.embedder.dim).centroid
                     written = replace(written, section=classify(material.articles, centroid, self.section_model))
+                previous = None
+                if written is not None:
+                    previous = self.corrections.written_story(sid)
+                    standing = self.corrections.standing(sid)
+                    if standing:  # a correction stands whatever the writer picks again
+                        written = apply_standing(written, standing)
                 # One transaction: the story, its new revision (when the text changed) and its search entry.
                 with self.store.unit_of_work():
                     if written is None:
                         self.store.save_written(sid, None, error="write: no publishable sentence in the sources")
                         report.add("unwritable")
-                    elif self.store.save_written(sid, written) is not None:
-                        report.add("written")
-                        report.add("revised")
                     else:
+                        if self.store.save_written(sid, written) is not None:
+                            report.add("revised")
                         report.add("written")
+                if written is not None:  # after the story's transaction: the flags are the editors' own rows
+                    self._flag_contradictions(sid, previous, written, outlets, report)
             except Exception as exc:
                 log.exception("write failed", extra={"stage": "write", "story_id": sid})
                 with self.store.unit_of_work():
@@ -432,6 +444,64 @@ class Desk:
                     self.store.record_event("write", "error", message=f"write: story {sid}: {exc}")
                 report.add("errors")
         return report
+
+    def _flag_contradictions(self, sid: str, previous, written, outlets: dict[str, Outlet], report: Report) -> None:
+        """A later source that surely contradicts a published sentence: a queue item for the editors, never a
+        silent change (copydesk.corrections.flags)."""
+        names = {o.id: o.name for o in outlets.values()}
+        for flag in contradicted(previous, written):
+            if self.corrections.add_report(flag.report(sid, names)) is not None:
+                report.add("flagged-for-editors")
+                log.info("published sentence contradicted: flagged", extra={"stage": "write", "story_id": sid})
+
+    # -- corrections -----------------------------------------------------------------------------------------
+    def check_sentence(self, story_id: str, text: str, index: int) -> SentenceCheck:
+        """An editor's corrected sentence (``index`` 0: headline) through the gate against the story's current
+        sources, as a writer's draft would be: the checks, and the support it would be published with."""
+        from copydesk.verify.gate import GateOptions, gate
+
+        story = self.corrections.written_story(story_id)
+        old = sentence_at(story, index) if story is not None else None
+        if old is None:
+            return SentenceCheck(False, None, "gone", "the story or the sentence is no longer published")
+        opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer,
+                            language=self.settings.site.language)
+        self._embed_sentences([story_id])
+        material = self._material(story_id, self.store.outlets())
+        d = DraftSentence(text, old.support, role="lede" if index == 1 else "body")
+        headline = index == 0
+        draft = Draft(story_id, "editor", "corrected by an editor", headlines=(d,) if headline else (),
+                      sentences=() if headline else (d,))
+        g = gate(draft, material, self.embedder.embed,
+                 GateOptions(support_threshold=opts.support_threshold, language=opts.language))
+        if g.dropped:
+            return SentenceCheck(False, None, g.dropped[0].reason, g.dropped[0].detail)
+        gs = (g.headlines or g.sentences)[0]
+        ws = WrittenSentence(gs.text, gs.support, attribution=None, independent_outlets=max(1, len(gs.voices)),
+                             check=gs.check)
+        return SentenceCheck(True, ws, disputes=gs.disputes)
+
+    def correct(self, report_id: int, index: int, after: WrittenSentence | None, note: str, editor: str) -> int:
+        """Publish a correction: the story's sentence ``index`` replaced by ``after`` (checked by
+        ``check_sentence``) or removed, saved as a revision whose reason is the correction, and recorded (with
+        the report accepted and the audit entry) in the corrections tables. Returns the correction's id."""
+        from copydesk.store.corrections import DecisionError
+
+        report = self.corrections.report(report_id)
+        if report is None or report.status != "open":
+            raise DecisionError(f"corrections: report {report_id} is not open")
+        story = self.corrections.written_story(report.story_id)
+        old = sentence_at(story, index) if story is not None else None
+        if old is None:
+            raise DecisionError(f"corrections: story {report.story_id} has no sentence {index} now")
+        corrected = apply_correction(story, index, after)
+        revision = self.store.save_written(story.story_id, corrected, reason="correction", note=note, editor=editor)
+        # A run writing this story meanwhile has read the corrections before this one: write it again (the
+        # writer re-applies every correction; the same text makes no new revision).
+        self.corrections.mark_dirty(story.story_id)
+        return self.corrections.accept(report_id, editor=editor, story_id=story.story_id, slug=story.slug,
+                                       category=report.category, before=old.text, after=after, note=note,
+                                       revision=revision)
 
     @property
     def section_model(self) -> SectionModel:
@@ -520,7 +590,9 @@ class Desk:
         published = {w.story_id for w, _ in rows}
         follows = {k: v for k, v in self.store.story_follows().items() if v in published}
         revisions = self.store.published_revisions()
+        corrections = self.corrections.published({w.story_id: w for w, _ in rows}, self.store.redirects())
         return Edition(
+            corrections=corrections,
             site=self.settings.identity,
             sections=self.settings.section_configs,
             stories=tuple(EditionStory(w, related.get(w.story_id, ()), follows.get(w.story_id),

@@ -39,6 +39,8 @@ def test_the_edition_is_rebuilt_only_when_the_store_changed():
     assert cache.get() is first  # changed, but the interval has not passed since the last check
     now[0] = 62
     assert cache.get() == ("edition", 2) and desk.built == 2
+    cache.invalidate()  # a correction was published from this server: rebuilt at once, same fingerprint or not
+    assert cache.get() == ("edition", 3) and desk.built == 3
 
 
 def test_other_requests_keep_serving_while_one_rebuilds():

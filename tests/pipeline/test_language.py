@@ -110,7 +110,7 @@ def test_edition_language_is_the_site_setting(tmp_path):
     try:
         d.import_lines([line("018", "de", "Beta Zeitung", 2), line("030", "en", "Alpha News", 6)])
         d.process()
-        assert d.write().counts == {"written": 1, "untranslated": 1}
+        assert d.write().counts == {"written": 1, "revised": 1, "untranslated": 1}
         ed = d.edition()
         [es] = ed.stories
         assert es.story.language == "de"

@@ -110,7 +110,7 @@ def test_a_reader_reads_listens_searches_subscribes_and_unsubscribes(tmp_path):
         paper = tmp_path / "paper"
         paper.mkdir()
         cfg = render_config(base_url=base + "/")
-        cfg = cfg.replace("enabled = false", "enabled = true", 1)  # [newsletter] is the only table off by default
+        cfg = cfg.replace("enabled = false", "enabled = true", 1)  # [newsletter] is the first table off by default
         cfg = cfg.replace("port = 25\n", f"port = {smtp.port}\n", 1)
         (paper / "copydesk.toml").write_text(cfg, encoding="utf-8")
         (paper / "sources.toml").write_text(outlet_toml("wire", "Wire Agency", "https://wire.test/feed"),

@@ -190,3 +190,84 @@ class SendLogRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# -- corrections (migration 0008) --------------------------------------------------------------------------
+
+
+class ReportRow(Base):
+    """A report that a story (or one sentence of it) is inaccurate: from a reader, or flagged by the pipeline when a
+    later source contradicts a published sentence. Never published; an editor decides."""
+
+    __tablename__ = "correction_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id"), index=True)
+    sentence_index: Mapped[int | None] = mapped_column(Integer)  # None: the article as a whole
+    sentence: Mapped[str | None] = mapped_column(Text)  # the sentence as the reporter saw it
+    category: Mapped[str] = mapped_column(String(30))
+    wrong: Mapped[str] = mapped_column(Text)
+    right: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+    email: Mapped[str | None] = mapped_column(String(320))  # erased once the reporter has been answered
+    origin: Mapped[str] = mapped_column(String(20))  # reader | pipeline
+    key: Mapped[str | None] = mapped_column(String(64), unique=True)  # a pipeline flag's identity (filed once)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open | accepted | rejected
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[str | None] = mapped_column(Text)  # the editor's reason (a rejection) or public note
+
+
+class CorrectionRow(Base):
+    """A published correction. Append-only: triggers refuse UPDATE and DELETE (migration 0008)."""
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("correction_reports.id"), unique=True)
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(30))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[dict | None] = mapped_column(JSON)  # the new sentence (text and support) or None: removed
+    note: Mapped[str] = mapped_column(Text)
+    editor: Mapped[str] = mapped_column(String(100))
+    revision: Mapped[int | None] = mapped_column(Integer)
+    corrected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class EditorRow(Base):
+    """An editor's account: an argon2 hash of the password, never the password."""
+
+    __tablename__ = "editors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # wrong passwords since the last sign-in
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EditorSessionRow(Base):
+    """A signed-in editor: the cookie holds a random token, the database only its SHA-256."""
+
+    __tablename__ = "editor_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("editors.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """Every editor action, append-only (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "editor_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    editor: Mapped[str] = mapped_column(String(100))  # an editor's name, "cli" or "pipeline"
+    action: Mapped[str] = mapped_column(String(40))
+    report_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    story_id: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -134,11 +134,14 @@ class ResponseCache:
 
 
 def create_app(get_edition: Callable[[], Edition],
-               search: Callable[[str, int, int], SearchResults] | None = None, newsletter=None) -> FastAPI:
+               search: Callable[[str, int, int], SearchResults] | None = None, newsletter=None,
+               corrections=None) -> FastAPI:
     """The site over ``get_edition`` (called once per request). ``search(query, page, per_page)`` answers the
     search page and ``/api/v1/search`` (``Store.search``); without it they say that search is not available.
     ``newsletter``: a ``copydesk.newsletter.web.NewsletterService`` to serve the sign-up pages and show the
-    sign-up box on the home, section and story pages (which then differ from the export by that box)."""
+    sign-up box on the home, section and story pages (which then differ from the export by that box).
+    ``corrections``: a ``copydesk.corrections.web.CorrectionsService`` to serve the report form and the editors'
+    pages and show the report links on story pages (which then differ from the export by those links)."""
     app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=f"{api.API_PREFIX}/openapi.json")
 
     def openapi() -> dict:  # the versioned API only: pages, feeds and the export's JSON files are not in it
@@ -152,6 +155,7 @@ def create_app(get_edition: Callable[[], Edition],
     cache = ResponseCache()
     app.state.response_cache = cache
     signup = newsletter is not None
+    reporting = corrections is not None
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -234,7 +238,7 @@ def create_app(get_edition: Callable[[], Edition],
     @app.get("/story/{slug}/", response_class=HTMLResponse)
     def story(slug: str, request: Request):
         edition = get_edition()
-        r = cached(request, edition, f"/story/{slug}/", lambda: render.render_story(edition, slug, newsletter=signup),
+        r = cached(request, edition, f"/story/{slug}/", lambda: render.render_story(edition, slug, newsletter=signup, report=reporting),
                    _HTML, lambda: discovery.edition_modified(edition))
         if r is not None:
             return r
@@ -250,6 +254,15 @@ def create_app(get_edition: Callable[[], Edition],
         if not (n.isascii() and n.isdigit()) or len(n) > 9:
             return not_found(get_edition())
         return page(request, f"/story/{slug}/v/{int(n)}/", lambda e: render.render_story_version(e, slug, int(n)))
+
+    @app.get("/corrections/", response_class=HTMLResponse)
+    def corrections_page(request: Request):
+        return page(request, "/corrections/", render.render_corrections)
+
+    @app.get("/corrections/feed.xml")
+    def corrections_feed(request: Request):
+        return page(request, "/corrections/feed.xml", discovery.render_corrections_feed,
+                    _FEED_TYPES["feed.xml"], discovery.corrections_modified)
 
     @app.get("/search/", response_class=HTMLResponse)
     def search_page(request: Request):
@@ -340,5 +353,9 @@ def create_app(get_edition: Callable[[], Edition],
         from copydesk.newsletter.web import newsletter_router
 
         app.include_router(newsletter_router(get_edition, newsletter))
+    if corrections is not None:
+        from copydesk.corrections.web import corrections_router
+
+        app.include_router(corrections_router(get_edition, corrections))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

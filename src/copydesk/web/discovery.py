@@ -58,6 +58,8 @@ __all__ = [
     "render_news_sitemap",
     "render_robots",
     "article_jsonld",
+    "render_corrections_feed",
+    "corrections_modified",
     "page_meta",
     "alternates",
 ]
@@ -258,6 +260,38 @@ def render_feed_format(edition: Edition, filename: str, section: str | None = No
     return fn(edition, section)
 
 
+def corrections_modified(edition: Edition) -> datetime | None:
+    """When the corrections log last changed: its newest correction (None with none)."""
+    return max((c.corrected_at for c in edition.corrections), default=None)
+
+
+def render_corrections_feed(edition: Edition) -> bytes:
+    """corrections/feed.xml: every correction across the site (Atom 1.0), newest first. An entry's id is its place
+    on the corrections page; its dates are the correction's, so rebuilding never changes the bytes."""
+    site = edition.site
+    page = render._abs(edition, "corrections/")
+    fg = FeedGenerator()
+    fg.id(page)
+    fg.title(f"{render._xml_text(site.name)}: corrections")
+    fg.subtitle(f"Every correction {render._xml_text(site.name)} has published, newest first.")
+    fg.author({"name": render._xml_text(site.name)})
+    fg.link(href=page + "feed.xml", rel="self", type="application/atom+xml")
+    fg.link(href=page, rel="alternate", type="text/html")
+    fg.language(site.language)
+    fg.updated(corrections_modified(edition) or render._EPOCH)
+    for c in edition.corrections:
+        if not render.is_safe_slug(c.slug):
+            continue
+        fe = fg.add_entry(order="append")
+        fe.id(f"{page}#correction-{c.id}")
+        fe.title(render._xml_text(f"Correction: {c.headline}"))
+        fe.link(href=f"{render._story_url(edition, c.slug)}#correction-{c.id}", rel="alternate", type="text/html")
+        fe.summary(render._xml_text(render.correction_text(c)))
+        fe.published(render._utc(c.corrected_at))
+        fe.updated(render._utc(c.corrected_at))
+    return fg.atom_str(pretty=True)
+
+
 # --------------------------------------------------------------------------------------------------------
 # Sitemaps and robots.txt
 # --------------------------------------------------------------------------------------------------------
@@ -405,6 +439,12 @@ def article_jsonld(edition: Edition, es: EditionStory) -> Markup:
         if link.language:
             work["inLanguage"] = link.language
         based_on.append(work)
+    fixes = render.story_corrections(edition, s.story_id)
+    if fixes:  # a correction modifies the page: dateModified is the latest of it and the sources' last update
+        latest = max(c.corrected_at for c in fixes)
+        d = render.story_dates_of(s)
+        if d.last_updated is None or render._utc(latest) > render._utc(d.last_updated):
+            modified = render.iso(latest)
     doc = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -420,5 +460,8 @@ def article_jsonld(edition: Edition, es: EditionStory) -> Markup:
         "url": url,
         "isAccessibleForFree": True,
         "isBasedOn": based_on,
+        "correction": [{"@type": "CorrectionComment", "text": render.correction_text(c),
+                        "datePublished": render.iso(c.corrected_at), "url": f"{url}#correction-{c.id}"}
+                       for c in fixes] or None,
     }
     return _script_json({k: v for k, v in doc.items() if v is not None})  # no date: left out, never invented

@@ -4,6 +4,7 @@ Layout (see the URL scheme in ``copydesk.web.render``)::
 
     index.html  about/index.html  404.html  queue/untranslated/index.html
     search/index.html                the search page, saying that search needs the served site
+    corrections/index.html  corrections/feed.xml   every published correction: page and Atom feed
     feed.xml  rss.xml  feed.json  podcast.xml  sitemap.xml  sitemap-news.xml  robots.txt
     audio/<name>.mp3  audio/<name>.txt    narrations and transcripts, copied from DATA_DIR/audio
     section/<slug>/index.html  section/<slug>/{feed.xml,rss.xml,feed.json}  story/<slug>/index.html
@@ -87,6 +88,8 @@ def site_files(edition: Edition) -> dict[str, bytes]:
         files[name] = discovery.render_feed_format(edition, name)
         for sec in render.visible_sections(edition):
             files[f"section/{sec.slug}/{name}"] = discovery.render_feed_format(edition, name, sec.slug)
+    html("corrections/index.html", render.render_corrections(edition))
+    files["corrections/feed.xml"] = discovery.render_corrections_feed(edition)
     files["sitemap.xml"] = discovery.render_sitemap(edition)
     files["sitemap-news.xml"] = discovery.render_news_sitemap(edition)
     files["robots.txt"] = discovery.render_robots(edition)

@@ -23,6 +23,9 @@ URL scheme (identical when served and when exported as static files)::
     /search/?q=..&page=N        search/index.html             search results (served); exported: "needs the served site"
     /api/v1/...                 (served only)                 versioned JSON API and its OpenAPI document (web/api.py)
     /podcast.xml                podcast.xml                   RSS 2.0 podcast: the daily briefings (copydesk.audio)
+    /corrections/               corrections/index.html        every published correction (copydesk.corrections)
+    /corrections/feed.xml       corrections/feed.xml          the same as an Atom feed (web/discovery.py)
+    /report/, /editor/...       (served only)                 report form and editors' pages (corrections/web.py)
     /audio/<name>.mp3           audio/<name>.mp3              a story's or briefing's narration (MP3)
     /audio/<name>.txt           audio/<name>.txt              its transcript (plain text)
     /static/<file>              static/<file>                 CSS
@@ -75,6 +78,7 @@ from copydesk.lang.edition import queue_title
 from copydesk.sources.official import official_label
 from copydesk.models import (
     UNRATED,
+    Correction,
     Edition,
     EditionStory,
     Narration,
@@ -99,6 +103,9 @@ __all__ = [
     "earlier_versions",
     "update_text",
     "revisions_json",
+    "render_corrections",
+    "story_corrections",
+    "correction_text",
     "render_about",
     "render_not_found",
     "render_untranslated",
@@ -362,6 +369,7 @@ class _SentenceView:
     outlets: tuple[str, ...]  # names, in support order, unique
     supports: tuple[_SupportView, ...]
     independent: int = 1  # independent outlets behind the sentence
+    index: int | None = None  # its place in the story (0 headline, 1 lede, ...): what a report names
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +406,8 @@ class _CoverageView:
     articles: int
 
 
-def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence) -> _SentenceView:
+def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence, index: int | None = None
+                   ) -> _SentenceView:
     by_id = {s.article_id: s for s in story.sources}
     supports = []
     for sup in ws.support:
@@ -415,7 +424,8 @@ def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence) -
             )
         )
     names = tuple(dict.fromkeys(s.outlet_name for s in supports))
-    return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets)
+    return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets,
+                         index=index)
 
 
 def _edit_trail(story: WrittenStory) -> tuple[dict[str, Any], ...]:
@@ -637,12 +647,25 @@ def render_section(edition: Edition, slug: str, newsletter: bool = False) -> str
     )
 
 
-def render_story(edition: Edition, slug: str, newsletter: bool = False) -> str | None:
-    """The story page, or None when there is no such story (check ``resolve_redirect`` next)."""
+def story_corrections(edition: Edition, story_id: str) -> tuple[Correction, ...]:
+    """The story's published corrections, newest first."""
+    return tuple(c for c in edition.corrections if c.story_id == story_id)
+
+
+def correction_text(c: Correction) -> str:
+    """A correction as one plain sentence or three (feeds, JSON-LD): when, what was wrong, what is right."""
+    now = f"It now reads: \u201c{c.after}\u201d" if c.after is not None else "That sentence has been removed."
+    return (f"Correction, {human_date(c.corrected_at)}: {c.note} An earlier version of this story said: "
+            f"\u201c{c.before}\u201d {now}")
+
+
+def render_story(edition: Edition, slug: str, newsletter: bool = False, report: bool = False) -> str | None:
+    """The story page, or None when there is no such story (check ``resolve_redirect`` next). ``report``: show
+    the links to report an inaccuracy (served site with ``corrections.enabled`` only; never exported)."""
     es = _find_story(edition, slug)
     if es is None:
         return None
-    return _story_page(edition, es, None, newsletter)
+    return _story_page(edition, es, None, newsletter, report)
 
 
 def render_story_version(edition: Edition, slug: str, n: int) -> str | None:
@@ -700,7 +723,8 @@ def _history(es: EditionStory, shown: int | None, root: str) -> list[dict[str, A
     return out
 
 
-def _story_page(edition: Edition, es: EditionStory, version: Revision | None, newsletter: bool) -> str:
+def _story_page(edition: Edition, es: EditionStory, version: Revision | None, newsletter: bool,
+                report: bool = False) -> str:
     """A story page: the story as published now (``version`` None), or an earlier version of it."""
     from copydesk.web import discovery
 
@@ -720,10 +744,13 @@ def _story_page(edition: Edition, es: EditionStory, version: Revision | None, ne
         for r in other_side_coverage(edition, es if version is None else shown)
     ]
     sec = next((s for s in visible_sections(edition) if s.slug == story.section), None)
-    body = [
-        dict(heading=section.heading, sentences=[_sentence_view(edition, story, s) for s in section.sentences])
-        for section in story.body
-    ]
+    body, k = [], 1  # sentence numbers for the report links: 0 the headline, 1 the lede, then the body in order
+    for part in story.body:
+        views = []
+        for ws in part.sentences:
+            k += 1
+            views.append(_sentence_view(edition, story, ws, k))
+        body.append(dict(heading=part.heading, sentences=views))
     root = "../../" if version is None else "../../../../"
     title = story.headline.text if version is None else f"{story.headline.text} (earlier version {version.n})"
     return _page(
@@ -737,8 +764,8 @@ def _story_page(edition: Edition, es: EditionStory, version: Revision | None, ne
         jsonld=discovery.article_jsonld(edition, es) if version is None else None,
         story=story,
         section=sec,
-        headline=_sentence_view(edition, story, story.headline),
-        lede=_sentence_view(edition, story, story.lede),
+        headline=_sentence_view(edition, story, story.headline, 0),
+        lede=_sentence_view(edition, story, story.lede, 1),
         body=body,
         notes=reader_notes(story),
         disagreements=_disagreement_views(edition, story),
@@ -758,7 +785,23 @@ def _story_page(edition: Edition, es: EditionStory, version: Revision | None, ne
         version=None if version is None else dict(n=version.n, at=version.at, of=len(es.revisions),
                                                   current=_version_href(root, slug, None)),
         noindex=version is not None,
+        report=report and version is None,
+        corrections=story_corrections(edition, story.story_id) if version is None else (),
     )
+
+
+def render_corrections(edition: Edition) -> str:
+    """/corrections/: every correction across the site, newest first (served and exported)."""
+    return _page(edition, "../", _abs(edition, "corrections/"), "Corrections", template="corrections.html",
+                 description=f"Every correction {edition.site.name} has published, newest first.",
+                 corrections=[dict(c=c, slug=quote(c.slug, safe=""), label=_category_label(c.category))
+                              for c in edition.corrections if is_safe_slug(c.slug)])
+
+
+def _category_label(category: str) -> str:
+    from copydesk.corrections.model import CATEGORIES
+
+    return CATEGORIES.get(category, category)
 
 
 def duration_text(seconds: float) -> str:
