@@ -495,13 +495,17 @@ class Desk:
         if old is None:
             raise DecisionError(f"corrections: story {report.story_id} has no sentence {index} now")
         corrected = apply_correction(story, index, after)
-        revision = self.store.save_written(story.story_id, corrected, reason="correction", note=note, editor=editor)
-        # A run writing this story meanwhile has read the corrections before this one: write it again (the
-        # writer re-applies every correction; the same text makes no new revision).
-        self.corrections.mark_dirty(story.story_id)
-        return self.corrections.accept(report_id, editor=editor, story_id=story.story_id, slug=story.slug,
-                                       category=report.category, before=old.text, after=after, note=note,
-                                       revision=revision)
+        # One transaction: the corrected revision, the correction record, the report's decision and the audit entry
+        # commit together or not at all.
+        with self.store.unit_of_work():
+            revision = self.store.save_written(story.story_id, corrected, reason="correction", note=note,
+                                               editor=editor)
+            # A run writing this story meanwhile has read the corrections before this one: write it again (the
+            # writer re-applies every correction; the same text makes no new revision).
+            self.corrections.mark_dirty(story.story_id)
+            return self.corrections.accept(report_id, editor=editor, story_id=story.story_id, slug=story.slug,
+                                           category=report.category, before=old.text, after=after, note=note,
+                                           revision=revision)
 
     @property
     def section_model(self) -> SectionModel:

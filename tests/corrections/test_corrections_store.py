@@ -45,6 +45,26 @@ def test_a_correction_is_a_revision_and_a_rewrite_keeps_it(tmp_path):
     site.close()
 
 
+def test_a_correction_whose_record_fails_leaves_the_story_as_it_was(tmp_path, monkeypatch):
+    """The corrected revision and the correction record commit together: when recording fails, the story keeps its
+    text and no revision is added (no corrected text without its public correction)."""
+    site = make_site(tmp_path)
+    rid = site.store.add_report(ReportIn("story1", 2, "x", "other", "w", ""))
+    before_text = site.store.written_story("story1")
+    before = site.desk.store.revisions("story1")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(site.desk.corrections, "accept", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        site.desk.correct(rid, 4, None, "Not announced.", "ann")
+    assert site.desk.store.revisions("story1") == before
+    assert site.store.written_story("story1") == before_text
+    assert site.store.report(rid).status == "open" and site.store.corrections() == []
+    site.close()
+
+
 def test_a_pipeline_flag_is_filed_once(tmp_path):
     site = make_site(tmp_path)
     flag = ReportIn("story1", 2, "x", "wrong-figure", "contradicted", "", origin="pipeline", key="k" * 64)

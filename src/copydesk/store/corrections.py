@@ -137,9 +137,10 @@ class CorrectionsStore:
     def accept(self, report_id: int, *, editor: str, story_id: str, slug: str, category: str, before: str,
                after: WrittenSentence | None, note: str, revision: int | None,
                now: datetime | None = None) -> int:
-        """Record a published correction, mark its report accepted and write the audit entry: one transaction."""
+        """Record a published correction, mark its report accepted and write the audit entry: one transaction (the
+        caller's unit of work when there is one, so the story's corrected revision commits with it)."""
         now = now or utcnow()
-        with self.session() as s, s.begin():
+        with self._store.transaction() as s:
             row = s.get(ReportRow, report_id, with_for_update=True)
             if row is None or row.status != "open":
                 raise DecisionError(f"corrections: report {report_id} is not open")
@@ -164,8 +165,8 @@ class CorrectionsStore:
                                      r.revision, aware(r.corrected_at)) for r in s.scalars(q)]
 
     def mark_dirty(self, story_id: str) -> None:
-        """Have the next run write the story again."""
-        with self.session() as s, s.begin():
+        """Have the next run write the story again (in the caller's unit of work when there is one)."""
+        with self._store.transaction() as s:
             s.execute(update(StoryRow).where(StoryRow.id == story_id).values(dirty=True))
 
     def standing(self, story_id: str) -> list[Standing]:
