@@ -245,6 +245,10 @@ def test_accepting_checks_the_sentence_then_publishes_the_correction_everywhere(
     [entry] = feed.findall(f"{ATOM}entry")
     assert note in entry.find(f"{ATOM}summary").text
     assert entry.find(f"{ATOM}link").get("href").endswith(f"/story/{SLUG}/#correction-{c.id}")
+    # ... and the JSON API: the export's story file and /api/v1 (validated against its OpenAPI models)
+    for path in (f"/api/story/{SLUG}.json", f"/api/v1/stories/{SLUG}"):
+        [cj] = site.client.get(path).json()["corrections"]
+        assert (cj["before"], cj["after"], cj["note"], cj["revision"]) == (before, new, note, c.revision), path
     # deciding twice is refused
     assert _decide(site, rid, "reject", reason="too late").status_code == 409
     audit = site.client.get("/editor/audit/").text

@@ -131,6 +131,18 @@ class Audio(_Model):
     voice: str
 
 
+class CorrectionOut(_Model):
+    """A published correction, as the story page's correction note says it."""
+
+    corrected_at: str = Field(description="When it was published (ISO 8601, UTC).")
+    category: str = Field(description="What was wrong: wrong-figure, wrong-name, wrong-date, misattributed-quote, "
+                                      "missing-context or other.")
+    before: str = Field(description="The sentence as it was published.")
+    after: str | None = Field(description="The sentence as it now reads; null: the sentence was removed.")
+    note: str = Field(description="The editor's public explanation of what was wrong.")
+    revision: int | None = Field(description="The story version the correction made.")
+
+
 class RevisionSummary(_Model):
     """One published version of the story, in a story object's ``revisions``."""
 
@@ -183,6 +195,7 @@ class Story(_Model):
     other_side_coverage: list[str]
     audio: Audio | None = Field(description="null when the story has no narration (audio off, or not made yet).")
     revisions: list[RevisionSummary] = Field(description="Every published version up to this one, oldest first.")
+    corrections: list[CorrectionOut] = Field(description="The story's published corrections, oldest first.")
 
 
 class StoryPage(_Model):

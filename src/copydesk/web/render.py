@@ -1165,7 +1165,18 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition, version: in
         "audio": _audio_json(edition, edition.audio.get(story.story_id)) if narrated else None,
         "revisions": [{"n": r.n, "at": iso(r.at), "reason": r.reason, "changes": list(r.changes)}
                       for r in revisions],
+        "corrections": _corrections_json(edition, story.story_id, revisions[-1].n if revisions else None),
     }
+
+
+def _corrections_json(edition: Edition, story_id: str, upto: int | None) -> list[dict[str, Any]]:
+    """The story's published corrections, oldest first (those made by version ``upto`` or before, when given):
+    what the page's correction notes say."""
+    out = [c for c in edition.corrections if c.story_id == story_id
+           and (upto is None or c.revision is None or c.revision <= upto)]
+    return [{"corrected_at": iso(c.corrected_at), "category": c.category, "before": c.before, "after": c.after,
+             "note": c.note, "revision": c.revision}
+            for c in sorted(out, key=lambda c: (c.corrected_at, c.id))]
 
 
 def revisions_json(es: EditionStory, edition: Edition) -> list[dict[str, Any]]:
