@@ -4,20 +4,20 @@ Pure functions over an ``Edition`` (house style 2 and 6): ``build_digest`` picks
 sections and describes each with the same helpers the story page uses, so a digest says exactly what the site
 says (headline, lede, the outlets named for the lede, the number of independent sources, the notes, the dates,
 and the sources with their links); ``render_digest`` writes the two bodies. A story is in the digest of the UTC
-day of its latest update, by the same dates the Atom feed gives it (the sources' dates, as the feeds give them before this site's own rewrites).
+day of its latest update by the sources' dates (``web.discovery.entry_dates`` without this site's own rewrites).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from copydesk.models import Edition, EditionStory
 from copydesk.newsletter.model import Digest, DigestSection, DigestStory
-from copydesk.web import render
+from copydesk.web import discovery, render
 
 __all__ = ["build_digest", "render_digest", "render_confirmation", "DigestLinks", "digest_id_for", "email_env"]
 
@@ -61,19 +61,13 @@ def _story(edition: Edition, es: EditionStory) -> DigestStory:
     )
 
 
-def _updated(story) -> datetime:
-    """When the story's coverage was last updated, by its sources' dates (a date-only one as midnight UTC), else
-    when this desk last saw coverage of it; a rewrite on this site with no new coverage does not move it."""
-    d = render.story_dates_of(story)
-    published = render._utc(d.first_reported) if d.first_reported else render._utc(story.published)
-    return max(published, render._utc(d.last_updated) if d.last_updated else render._utc(story.updated))
-
-
 def build_digest(edition: Edition, day: date, sections: tuple[str, ...] | None, per_section: int) -> Digest:
     """The stories last updated on ``day`` (UTC) in ``sections`` (None: every section, and stories in none),
     grouped in the site's section order, newest first, at most ``per_section`` each."""
-    todays = [es for es in render.visible_stories(edition) if _updated(es.story).date() == day]
-    todays.sort(key=lambda es: _updated(es.story), reverse=True)
+    updated = {es.story.story_id: discovery.entry_dates(es.story, revised=False)[1]
+               for es in render.visible_stories(edition)}
+    todays = [es for es in render.visible_stories(edition) if updated[es.story.story_id].date() == day]
+    todays.sort(key=lambda es: updated[es.story.story_id], reverse=True)
     groups = []
     configured = set()
     for sec in render.visible_sections(edition):

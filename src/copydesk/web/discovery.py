@@ -87,12 +87,13 @@ SITEMAP_MAX_URLS = 50_000
 # --------------------------------------------------------------------------------------------------------
 
 
-def entry_dates(story: WrittenStory) -> tuple[datetime, datetime]:
-    """(published, updated) of a story's feed entry; see the module docstring. ``updated >= published``."""
+def entry_dates(story: WrittenStory, revised: bool = True) -> tuple[datetime, datetime]:
+    """(published, updated) of a story's feed entry; see the module docstring. ``updated >= published``.
+    ``revised=False``: by the sources' dates alone, not moved by a rewrite on this site (the newsletter's day)."""
     d = render.story_dates_of(story)
     published = render._utc(d.first_reported) if d.first_reported else render._utc(story.published)
     updated = render._utc(d.last_updated) if d.last_updated else render._utc(story.updated)
-    if story.revised is not None:
+    if revised and story.revised is not None:
         updated = max(updated, render._utc(story.revised))
     return published, max(published, updated)
 
