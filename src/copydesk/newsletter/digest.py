@@ -64,9 +64,9 @@ def _story(edition: Edition, es: EditionStory) -> DigestStory:
 def build_digest(edition: Edition, day: date, sections: tuple[str, ...] | None, per_section: int) -> Digest:
     """The stories last updated on ``day`` (UTC) in ``sections`` (None: every section, and stories in none),
     grouped in the site's section order, newest first, at most ``per_section`` each."""
-    updated = {es.story.story_id: discovery.entry_dates(es.story, revised=False)[1]
-               for es in render.visible_stories(edition)}
-    todays = [es for es in render.visible_stories(edition) if updated[es.story.story_id].date() == day]
+    stories = render.visible_stories(edition)
+    updated = {es.story.story_id: discovery.entry_dates(es.story, revised=False)[1] for es in stories}
+    todays = [es for es in stories if updated[es.story.story_id].date() == day]
     todays.sort(key=lambda es: updated[es.story.story_id], reverse=True)
     groups = []
     configured = set()

@@ -26,7 +26,7 @@ from datetime import date
 
 from copydesk.errors import MailError
 from copydesk.models import Edition
-from copydesk.newsletter.digest import DigestLinks, build_digest, render_digest
+from copydesk.newsletter.digest import DigestLinks, build_digest, digest_id_for, render_digest
 from copydesk.newsletter.mail import Mailer, build_message
 from copydesk.newsletter.model import Subscriber
 from copydesk.newsletter.tokens import NewsletterTokens
@@ -98,11 +98,15 @@ def _digest_for(edition: Edition, sub: Subscriber, day: date, per_section: int):
 def send_digests(edition: Edition, store: NewsletterStore, tokens: NewsletterTokens, mailer: Mailer,
                  opts: NewsletterOptions, day: date, resend_interrupted: bool = False) -> SendReport:
     """Send ``day``'s digest to every confirmed subscriber who has not had it (see the module docstring)."""
-    report = SendReport(build_digest(edition, day, None, opts.stories_per_section).digest_id)
+    report = SendReport(digest_id_for(day))
     digest_id = report.digest_id
     deferrals = 0
+    digests: dict = {}  # one digest per choice of sections, however many readers made it
     for sub in store.subscribers("confirmed"):
-        digest = _digest_for(edition, sub, day, opts.stories_per_section)
+        choice = None if sub.all_sections else sub.sections
+        if choice not in digests:
+            digests[choice] = _digest_for(edition, sub, day, opts.stories_per_section)
+        digest = digests[choice]
         if not digest.story_count:
             report.add("empty")  # nothing in this reader's sections today: no mail, nothing recorded
             continue
