@@ -212,10 +212,6 @@ def render_rss(edition: Edition, section: str | None = None) -> bytes | None:
     return fg.rss_str(pretty=True)  # an item's pubDate is its entry's published date (RSS has only the one)
 
 
-def _json_date(dt: datetime) -> str:
-    return render._utc(dt).isoformat()
-
-
 def render_json_feed(edition: Edition, section: str | None = None) -> bytes | None:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the site or of one section (None: no such section).
     feedgen does not write JSON Feed; the document is small enough to write here."""
@@ -236,8 +232,8 @@ def render_json_feed(edition: Edition, section: str | None = None) -> bytes | No
             "title": s.headline.text,
             "summary": s.lede.text,
             "content_html": _entry_html(edition, s),
-            "date_published": _json_date(published),
-            "date_modified": _json_date(updated),
+            "date_published": render.iso(published),
+            "date_modified": render.iso(updated),
             "tags": [render._section_name(edition, s.section)],
             "language": s.language,
         })

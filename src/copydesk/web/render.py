@@ -278,8 +278,17 @@ env.globals.update(undated=UNDATED, source_undated=SOURCE_UNDATED)
 # --------------------------------------------------------------------------------------------------------
 
 
+#: The last edition `visible_stories` filtered, and its answer: every page, feed and API object asks again for the
+#: same (immutable) edition, and the export and /api/v1 ask once per story.
+_visible_memo: tuple[Edition | None, tuple[EditionStory, ...]] = (None, ())
+
+
 def visible_stories(edition: Edition) -> tuple[EditionStory, ...]:
     """The stories that can be published: those with a safe slug. The export logs the others as warnings."""
+    global _visible_memo
+    memo = _visible_memo
+    if memo[0] is edition:
+        return memo[1]
     out = []
     seen: set[str] = set()
     for es in edition.stories:
@@ -292,7 +301,8 @@ def visible_stories(edition: Edition) -> tuple[EditionStory, ...]:
             continue
         seen.add(slug)
         out.append(es)
-    return tuple(out)
+    _visible_memo = (edition, tuple(out))
+    return _visible_memo[1]
 
 
 def visible_sections(edition: Edition) -> tuple[SectionConfig, ...]:
@@ -1083,9 +1093,6 @@ def _sentence_json(ws: WrittenSentence) -> dict[str, Any]:
 def story_json(story: WrittenStory | EditionStory, edition: Edition, version: int | None = None) -> dict[str, Any]:
     """One story with full provenance. A source ``url`` that is not http(s) is given as null. ``version``: the
     story as its revision ``version`` published it (its ``revisions`` list ending there, no narration)."""
-    related_ids: tuple[str, ...] = ()
-    follows: str | None = None
-    revisions: tuple[Revision, ...] = ()
     if not isinstance(story, EditionStory):
         found = next((es for es in edition.stories if es.story.story_id == story.story_id), None)
         story = found if found is not None else EditionStory(story)
