@@ -193,12 +193,9 @@ def parse_query(q: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def fts5_query(terms: tuple[str, ...]) -> str:
-    """Every term as an FTS5 phrase (a term has letters, digits, marks and spaces only: nothing to escape)."""
-    return " ".join(f'"{t}"' for t in terms)
-
-
-def websearch_query(terms: tuple[str, ...]) -> str:
-    """The same terms for PostgreSQL's ``websearch_to_tsquery``: quoted phrases, all required."""
+    """Every term as a quoted phrase, all required: valid FTS5 syntax, and what PostgreSQL's
+    ``websearch_to_tsquery`` reads the same way (a term has letters, digits, marks and spaces only: nothing to
+    escape)."""
     return " ".join(f'"{t}"' for t in terms)
 
 
@@ -296,7 +293,7 @@ def search(conn: Connection | Session, query: str, page: int = 1, per_page: int 
             "LIMIT :limit OFFSET :offset"), params).all()
         hits = tuple(SearchHit(r[0], r[1], r[2], _when(r[3]), shown(r[4]), shown(r[5]), -float(r[6])) for r in rows)
     else:
-        params["q"] = websearch_query(terms)
+        params["q"] = fts5_query(terms)
         top = max(WEIGHT_HEADLINE, WEIGHT_TEXT, WEIGHT_SOURCES)
         d_c_b_a = f"{{0, {WEIGHT_SOURCES / top}, {WEIGHT_TEXT / top}, {WEIGHT_HEADLINE / top}}}"  # ts_rank's order
         weights = f"CAST('{d_c_b_a}' AS float4[])"
