@@ -288,7 +288,6 @@ class EditionCache:
     def __init__(self, desk, check_s: float = EDITION_CHECK_S, clock=time.monotonic) -> None:
         self.desk, self.check_s, self.clock = desk, check_s, clock
         self.edition, self.state, self.at = None, None, 0.0
-        self.builds = 0
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
@@ -306,7 +305,6 @@ class EditionCache:
                 state = self.desk.edition_state()
                 if self.edition is None or state != self.state:
                     self.edition, self.state = self.desk.edition(), state
-                    self.builds += 1
                 self.at = self.clock()
             return self.edition
         finally:
@@ -568,8 +566,7 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
     day = _day(date_)
     desk = _desk(config)
     settings = desk.settings
-    lock = DataDirLock(settings.data_dir, "copydesk newsletter send", wait=wait)
-    lock.path = settings.data_dir / NEWSLETTER_LOCK
+    lock = DataDirLock(settings.data_dir, "copydesk newsletter send", wait=wait, name=NEWSLETTER_LOCK)
     try:
         lock.acquire()
     except LockHeld as exc:

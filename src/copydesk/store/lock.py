@@ -28,8 +28,9 @@ class LockHeld(CopydeskError):
 class DataDirLock:
     """``with DataDirLock(data_dir, "copydesk run"):`` -- raises `LockHeld` at once, or waits with ``wait=True``."""
 
-    def __init__(self, data_dir: Path, command: str, wait: bool = False, poll_s: float = 0.5) -> None:
-        self.path = Path(data_dir) / LOCK_NAME
+    def __init__(self, data_dir: Path, command: str, wait: bool = False, poll_s: float = 0.5,
+                 name: str = LOCK_NAME) -> None:
+        self.path = Path(data_dir) / name  # another name: a lock of its own beside the writers' one
         self.command = command
         self.wait = wait
         self.poll_s = poll_s
