@@ -594,7 +594,8 @@ class Desk:
         published = {w.story_id for w, _ in rows}
         follows = {k: v for k, v in self.store.story_follows().items() if v in published}
         revisions = self.store.published_revisions()
-        corrections = self.corrections.published({w.story_id: w for w, _ in rows}, self.store.redirects())
+        redirects = self.store.redirects()
+        corrections = self.corrections.published({w.story_id: w for w, _ in rows}, redirects)
         return Edition(
             corrections=corrections,
             site=self.settings.identity,
@@ -603,7 +604,7 @@ class Desk:
                                        revisions.get(w.story_id, ())) for w, _ in rows),
             outlets=outlets,
             generated=datetime.now(timezone.utc),
-            redirects=self.store.redirects(),
+            redirects=redirects,
             untranslated=tuple(queue_entry(sid, slug, self.store.story_articles(sid), outlets)
                                for sid, slug in self.store.held_stories(HELD_REASON)),
         )
