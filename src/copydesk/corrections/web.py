@@ -357,14 +357,12 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         if editor is None:
             return to_login()
         edition = get_edition()
-        items = []
-        for r in svc.store.reports("open"):
-            headline, slug = headline_of(r.story_id)
-            items.append(dict(r=r, headline=headline))
-        recent = svc.store.reports(None, limit=2000)
-        decided = sorted((r for r in recent if r.status != "open"), key=lambda r: r.decided_at, reverse=True)[:20]
+        heads = {es.story.story_id: es.story.headline.text for es in edition.stories}  # no story read per report
+        gone = "(story no longer published)"
+        items = [dict(r=r, headline=heads.get(r.story_id, gone)) for r in svc.store.reports("open")]
+        decided = [dict(r=r, headline=heads.get(r.story_id, gone)) for r in svc.store.decided_reports(20)]
         return editor_page(request, edition, "../", "Editors' queue", "editor_queue.html", editor, items=items,
-                           decided=[dict(r=r, headline=headline_of(r.story_id)[0]) for r in decided])
+                           decided=decided)
 
     def sentence_choices(story: WrittenStory) -> list[dict]:
         labels = {0: "headline", 1: "lede"}

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from copydesk.corrections.apply import Standing
@@ -104,9 +104,12 @@ class CorrectionsStore:
                 q = q.where(ReportRow.status == status)
             return [_report(r) for r in s.scalars(q)]
 
-    def report_counts(self) -> dict[str, int]:
+    def decided_reports(self, limit: int = 20) -> list[Report]:
+        """The reports decided last (accepted or rejected), newest decision first."""
         with self.session() as s:
-            return dict(s.execute(select(ReportRow.status, func.count()).group_by(ReportRow.status)).all())
+            q = (select(ReportRow).where(ReportRow.status != "open")
+                 .order_by(ReportRow.decided_at.desc(), ReportRow.id.desc()).limit(limit))
+            return [_report(r) for r in s.scalars(q)]
 
     def erase_email(self, report_id: int) -> None:
         """Forget a reporter's address once they have been answered."""
