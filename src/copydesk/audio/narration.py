@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import date
 
 from copydesk.models import Edition, EditionStory, WrittenSentence, WrittenStory
+from copydesk.web.render import _outlet_name, day_text, human_date, reader_notes
 from copydesk.write.dates import story_dates
 
 __all__ = ["speakable", "story_narration", "briefing_narration", "outlets_phrase", "day_text"]
@@ -26,8 +27,6 @@ __all__ = ["speakable", "story_narration", "briefing_narration", "outlets_phrase
 #: An editorial choice (a listener cannot take in a long list), not tuned.
 MAX_OUTLETS_READ = 6
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
 # Anything shaped like a tag (HTML, XML, SSML): never read, never passed on.
 _TAG = re.compile(r"</?[A-Za-z!?/][^<>]{0,500}>")
 _SPACE = re.compile(r"[ \t\u00a0]+")
@@ -67,28 +66,13 @@ def _sentence(text: str) -> str:
     return t
 
 
-def day_text(d: date) -> str:
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def _utc_day(dt: datetime) -> date:
-    return (dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)).date()
-
-
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _outlet_name(edition: Edition, story: WrittenStory, outlet_id: str) -> str:
-    o = edition.outlets.get(outlet_id)
-    if o is not None:
-        return o.name
-    return next((s.outlet_name for s in story.sources if s.outlet_id == outlet_id), outlet_id)
-
-
 def outlets_phrase(edition: Edition, story: WrittenStory) -> str:
     """"Based on reports by A, B and C." from the story's sources, in their order."""
-    names = list(dict.fromkeys(_outlet_name(edition, story, s.outlet_id) for s in story.sources))
+    names = list(dict.fromkeys(_outlet_name(edition, s.outlet_id, story) for s in story.sources))
     names = [n for n in (speakable(n).replace("\n", " ") for n in names) if n]
     if not names:
         return ""
@@ -99,16 +83,14 @@ def outlets_phrase(edition: Edition, story: WrittenStory) -> str:
 
 
 def _notes(story: WrittenStory) -> tuple[str, ...]:
-    from copydesk.web.render import reader_notes  # the page's own notes, so page and narration agree
-
-    return reader_notes(story)
+    return reader_notes(story)  # the page's own notes, so page and narration agree
 
 
 def _when(story: WrittenStory) -> str:
     d = story.dates if story.dates is not None else story_dates(story.sources)
     if d.first_reported is None:
         return "The sources give no date."
-    return f"First reported {day_text(_utc_day(d.first_reported))}."
+    return f"First reported {human_date(d.first_reported)}."
 
 
 def _text(ws: WrittenSentence) -> str:
@@ -132,7 +114,7 @@ def story_narration(edition: Edition, story: WrittenStory) -> str:
         lines.append(" ".join(_text(s) for s in section.sentences))
     kinds = {"number": "numbers", "date": "dates", "name": "names"}
     for d in story.disagreements:
-        claims = "; ".join(f"{_outlet_name(edition, story, c.outlet_id)} reports {c.value}" for c in d.claims)
+        claims = "; ".join(f"{_outlet_name(edition, c.outlet_id, story)} reports {c.value}" for c in d.claims)
         lines.append(_sentence(f"Where sources differ: they give different {kinds.get(d.kind, d.kind)}: {claims}"))
     lines.append(outlets_phrase(edition, story))
     return "\n".join(line for line in (speakable(x) for x in lines) if line) + "\n"

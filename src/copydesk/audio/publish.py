@@ -19,7 +19,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
@@ -27,6 +27,7 @@ from copydesk.audio.encode import encode_mp3
 from copydesk.audio.engines import DEFAULT_PIPER_VOICE, AudioError, Engine
 from copydesk.audio.narration import briefing_narration, story_narration
 from copydesk.models import Briefing, Edition, EditionStory, Narration
+from copydesk.web.render import _utc
 
 __all__ = ["AudioOptions", "AudioLibrary", "attach", "narrate_edition", "briefing_days", "narration_key",
            "BRIEFING_DAYS", "BRIEFING_STORIES"]
@@ -72,10 +73,6 @@ def narration_key(text: str, engine: Engine, speed: float) -> str:
     for part in (engine.name, engine.version(), engine.voice, repr(float(speed)), text):
         h.update(part.encode("utf-8") + b"\0")
     return h.hexdigest()[:16]
-
-
-def _utc(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
 
 
 def _visible(edition: Edition) -> tuple[EditionStory, ...]:

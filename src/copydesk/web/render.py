@@ -66,7 +66,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -219,7 +219,11 @@ def human_time(dt: datetime | None) -> str:
 def human_date(dt: datetime | None) -> str:
     if dt is None:
         return "date unknown"
-    d = _utc(dt)
+    return day_text(_utc(dt).date())
+
+
+def day_text(d: date) -> str:
+    """A day for readers and listeners, e.g. ``1 May 2024``."""
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
