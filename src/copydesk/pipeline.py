@@ -28,7 +28,7 @@ from copydesk.lang.detect import with_language
 from copydesk.lang.edition import HELD_REASON, held_reason, queue_entry, untranslated
 from copydesk.corrections.apply import apply_correction, apply_standing, sentence_at
 from copydesk.corrections.flags import contradicted
-from copydesk.corrections.model import SentenceCheck
+from copydesk.corrections.model import SentenceCheck, SourceRefetch
 from copydesk.models import Article, ArticleIn, Draft, DraftSentence, Edition, EditionStory, Outlet, WrittenSentence
 from copydesk.sources import outlet_for_url
 from copydesk.sources.naming import looks_like_domain, site_name
@@ -44,6 +44,10 @@ log = logging.getLogger("copydesk.pipeline")
 #: Articles further apart than this are never compared as duplicates: wire reprints follow their original
 #: within days, and the bound keeps the dedup index (memory, start-up) flat as the archive grows.
 DEDUP_WINDOW = timedelta(days=30)
+#: The most sources of one story fetched again for an editor's check (the editor waits for them; with the poll's
+#: per-host interval, timeouts and retries a few dozen is already minutes). A story's sources past it are reported
+#: as not tried. An editorial bound, not tuned: the largest story in the demo data has 9 sources.
+MAX_REFETCH_SOURCES = 30
 
 Progress = Callable[[str, int, int], None]
 
@@ -455,15 +459,62 @@ class Desk:
                 log.info("published sentence contradicted: flagged", extra={"stage": "write", "story_id": sid})
 
     # -- corrections -----------------------------------------------------------------------------------------
-    def check_sentence(self, story_id: str, text: str, index: int) -> SentenceCheck:
+    def refetch_sources(self, story_id: str) -> tuple[SourceRefetch, ...]:
+        """Fetch every source article of a story again, as the poll fetches a page (the same polite client:
+        robots.txt, per-host interval, size and time caps), extract and classify it as the poll does, and store the
+        new text as the article's current text when it is still an article that gives full text; otherwise the
+        stored text stays. One ``SourceRefetch`` per source (copydesk.corrections.refetch), each also recorded as a
+        "refetch" event. Articles keep no ETag or Last-Modified, so the request is a plain GET."""
+        from copydesk.corrections.refetch import unfetchable, verdict
+        from copydesk.ingest import ExtractOptions, article_from_entry, extract_article
+        from copydesk.ingest.outcome import article_fetch_outcome
+        from copydesk.models import FeedEntry
+
+        out: list[SourceRefetch] = []
+        for n, a in enumerate(self.store.story_articles(story_id)):
+            why = unfetchable(a)
+            if why is None and n >= MAX_REFETCH_SOURCES:
+                why = f"not tried: a check refetches at most {MAX_REFETCH_SOURCES} sources"
+            if why is not None:
+                out.append(SourceRefetch(a.id, a.outlet_id, a.url, "not-fetchable", why))
+                continue
+            res = self.client.fetch(a.url)
+            self.store.record_event("page", res.outcome, outlet_id=a.outlet_id, url=a.url, status=res.status,
+                                    message=res.error, elapsed_s=res.elapsed_s)
+            fresh = None
+            if res.outcome == "ok" and res.body:
+                page = None
+                try:
+                    page = extract_article(res.body, res.final_url or a.url, ExtractOptions())
+                except CopydeskError as exc:
+                    self.store.record_event("page", "extract-error", outlet_id=a.outlet_id, url=a.url,
+                                            message=str(exc))
+                entry = FeedEntry(url=a.url, title=a.title, summary=a.summary, published=a.published,
+                                  author=a.author, language=a.language, categories=a.categories,
+                                  date_only=a.date_only)
+                fresh = article_from_entry(entry, a.outlet_id, page, res)
+                fresh = self.classified(replace(fresh, origin=a.origin), text=page.text if page else "",
+                                        html=res.body)
+                fresh = replace(fresh, fetch_outcome=article_fetch_outcome(res, page, fresh))
+            v = verdict(a, res, fresh)
+            if v.outcome == "updated":
+                self.store.refetched(a.id, fresh)  # the story is marked for rewriting
+            self.store.record_event("refetch", v.outcome, outlet_id=a.outlet_id, url=a.url, status=res.status,
+                                    message=v.reason, elapsed_s=res.elapsed_s)
+            out.append(v)
+        return tuple(out)
+
+    def check_sentence(self, story_id: str, text: str, index: int, refetch: bool = False) -> SentenceCheck:
         """An editor's corrected sentence (``index`` 0: headline) through the gate against the story's current
-        sources, as a writer's draft would be: the checks, and the support it would be published with."""
+        sources, as a writer's draft would be: the checks, and the support it would be published with. With
+        ``refetch`` the sources are fetched again first (``refetch_sources``) and the check reads what that gave."""
         from copydesk.verify.gate import GateOptions, gate
 
         story = self.corrections.written_story(story_id)
         old = sentence_at(story, index) if story is not None else None
         if old is None:
             return SentenceCheck(False, None, "gone", "the story or the sentence is no longer published")
+        refetched = self.refetch_sources(story_id) if refetch else ()
         opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer,
                             language=self.settings.site.language)
         self._embed_sentences([story_id])
@@ -475,11 +526,11 @@ class Desk:
         g = gate(draft, material, self.embedder.embed,
                  GateOptions(support_threshold=opts.support_threshold, language=opts.language))
         if g.dropped:
-            return SentenceCheck(False, None, g.dropped[0].reason, g.dropped[0].detail)
+            return SentenceCheck(False, None, g.dropped[0].reason, g.dropped[0].detail, refetched=refetched)
         gs = (g.headlines or g.sentences)[0]
         ws = WrittenSentence(gs.text, gs.support, attribution=None, independent_outlets=max(1, len(gs.voices)),
                              check=gs.check)
-        return SentenceCheck(True, ws, disputes=gs.disputes)
+        return SentenceCheck(True, ws, disputes=gs.disputes, refetched=refetched)
 
     def correct(self, report_id: int, index: int, after: WrittenSentence | None, note: str, editor: str) -> int:
         """Publish a correction: the story's sentence ``index`` replaced by ``after`` (checked by

@@ -54,7 +54,7 @@ class FakeChecker:
 
     calls: int = 0
 
-    def __call__(self, story_id: str, text: str, index: int) -> SentenceCheck:
+    def __call__(self, story_id: str, text: str, index: int, refetch: bool = False) -> SentenceCheck:
         self.calls += 1
         if "UNSUPPORTED" in text:
             return SentenceCheck(False, None, "unsupported", "'UNSUPPORTED' is in no source")

@@ -82,6 +82,26 @@ class AuditEntry:
     detail: str | None
 
 
+#: What refetching one source gave (``SourceRefetch.outcome``): the page's text replaced the stored one, read as it
+#: was, could not be used (the stored text is kept; ``reason`` says why), or was not tried (no fetchable address).
+REFETCH_OUTCOMES = ("updated", "unchanged", "failed", "not-fetchable")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRefetch:
+    """One source of a story fetched again before an editor's check (``Desk.refetch_sources``)."""
+
+    article_id: int
+    outlet_id: str
+    url: str
+    outcome: str  # one of REFETCH_OUTCOMES
+    reason: str | None = None  # why it failed or was not tried
+
+    def summary(self) -> str:
+        """One line for the audit log and the editor's page: "<url>: failed: fetch: HTTP 500"."""
+        return f"{self.url}: {self.outcome}" + (f": {self.reason}" if self.reason else "")
+
+
 @dataclass(frozen=True, slots=True)
 class SentenceCheck:
     """A corrected sentence checked by the gate against the story's current sources (``Desk.check_sentence``)."""
@@ -91,3 +111,4 @@ class SentenceCheck:
     reason: str | None = None  # why it fails (the gate's Dropped.reason: unsupported, quote, language)
     detail: str | None = None  # what failed
     disputes: tuple[Disagreement, ...] = ()  # facts of it an independent source states differently
+    refetched: tuple[SourceRefetch, ...] = ()  # what refetching the sources gave first (empty: not asked)

@@ -65,7 +65,9 @@ MAX_NOTE = 1000
 #: Body limit of an editor's form post (a replacement sentence and a note, percent-encoded).
 EDITOR_MAX_BODY = 32_000
 
-Checker = Callable[[str, str, int], SentenceCheck]  # (story id, corrected text, sentence index)
+#: (story id, corrected text, sentence index, refetch): ``Desk.check_sentence``; with ``refetch`` the story's sources
+#: are fetched again before the check.
+Checker = Callable[..., SentenceCheck]
 Corrector = Callable[[int, int, "WrittenSentence | None", str, str], int]  # report, index, after, note, editor
 
 
@@ -102,9 +104,9 @@ class CorrectionsService:
         self.on_change = on_change or (lambda: None)
         self._work = threading.Lock()  # one check or correction at a time (the embedder, the story's text)
 
-    def check(self, story_id: str, text: str, index: int) -> SentenceCheck:
+    def check(self, story_id: str, text: str, index: int, refetch: bool = False) -> SentenceCheck:
         with self._work:
-            return self.checker(story_id, text, index)
+            return self.checker(story_id, text, index, refetch=refetch)
 
     def correct(self, report_id: int, index: int, after: WrittenSentence | None, note: str, editor: str) -> int:
         with self._work:
@@ -400,6 +402,7 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         evidence = [dict(url=u, href=render.safe_url(u)) for u in report.evidence]
         v = {"s": where if where is not None else (2 if story is not None and len(text_sentences(story)) > 2 else 1),
              "action": "replace", "text": current.text if current is not None else "", "note": "", "reason": "",
+             "refetch": False,
              **(values or {})}
         return editor_page(
             request, edition, "../../../", f"Report {report.id}", "editor_report.html", editor, status=status,
@@ -420,7 +423,8 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
     def decision_fields(fields: dict[str, list[str]]) -> dict:
         return dict(s=_int(_one(fields, "s")), action=_one(fields, "action"),
                     text=clean_text(_one(fields, "text"), one_line=True),
-                    note=clean_text(_one(fields, "note")), before=_one(fields, "before"))
+                    note=clean_text(_one(fields, "note")), before=_one(fields, "before"),
+                    refetch=_one(fields, "refetch") in ("1", "on", "yes"))
 
     def validate(report: Report, story: WrittenStory | None, d: dict) -> str | None:
         if report.status != "open":
@@ -487,7 +491,12 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             return report, story, d, None, problem
         if d["action"] == "remove":
             return report, story, d, SentenceCheck(True, None), None
-        result = await run_in_threadpool(svc.check, report.story_id, d["text"], d["s"])
+        result = await run_in_threadpool(svc.check, report.story_id, d["text"], d["s"], d["refetch"])
+        if d["refetch"]:
+            svc.store.audit(editor.name, "refetch", report.id, report.story_id,
+                            "; ".join(r.summary() for r in result.refetched)[:4000] or "the story has no sources")
+            if any(r.outcome == "updated" for r in result.refetched):
+                svc.on_change()  # a source's text changed: the pages show the story's sources as stored
         svc.store.audit(editor.name, "check", report.id, report.story_id,
                         f"{'passes' if result.ok else 'fails'} the gate: {d['text'][:300]!r}"
                         + (f" ({result.reason}: {result.detail})" if not result.ok else ""))
@@ -502,7 +511,15 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         return editor_page(
             request, edition, "../../../../", f"Check the correction to report {report.id}", "editor_check.html",
             editor, status=status, report=report, story=story, d=d, before=sentence_at(story, d["s"]).text,
-            result=result, supports=support_views(edition, story, result.sentence), disputes=disputes, error=error)
+            result=result, supports=support_views(edition, story, result.sentence), disputes=disputes, error=error,
+            refetched=refetch_views(edition, story, result))
+
+    def refetch_views(edition: Edition, story: WrittenStory, result: SentenceCheck) -> list[dict]:
+        """Per source, what refetching it gave: shown on the check page and after publishing."""
+        labels = {"updated": "updated", "unchanged": "unchanged", "failed": "failed", "not-fetchable": "not refetched"}
+        return [dict(outlet=render._outlet_name(edition, r.outlet_id, story), url=r.url, href=render.safe_url(r.url),
+                     outcome=r.outcome, label=labels.get(r.outcome, r.outcome), reason=r.reason)
+                for r in result.refetched]
 
     @router.post("/editor/report/{report_id}/check/", response_class=HTMLResponse)
     async def check(report_id: int, request: Request):
@@ -514,7 +531,7 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             if report is None:
                 return report_view(request, editor, report_id)
             return report_view(request, editor, report_id, status=400, error=problem,
-                               values={k: d[k] for k in ("s", "action", "text", "note") if d.get(k) is not None})
+                               values={k: d[k] for k in ("s", "action", "text", "note", "refetch") if d.get(k) is not None})
         return check_page(request, editor, report, story, d, result, 200 if result.ok else 422)
 
     @router.post("/editor/report/{report_id}/accept/", response_class=HTMLResponse)
@@ -529,9 +546,10 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             if report is None:
                 return report_view(request, editor, report_id)
             return report_view(request, editor, report_id, status=409, error=problem,
-                               values={k: d[k] for k in ("s", "action", "text", "note") if d.get(k) is not None})
+                               values={k: d[k] for k in ("s", "action", "text", "note", "refetch") if d.get(k) is not None})
         if not result.ok:  # the checks are run again: nothing unchecked is ever published
             return check_page(request, editor, report, story, d, result, 422)
+        refetched = refetch_views(get_edition(), story, result)
         try:
             cid = await run_in_threadpool(svc.correct, report.id, d["s"], result.sentence, d["note"], editor.name)
         except (DecisionError, CopydeskError, ValueError) as exc:
@@ -547,7 +565,10 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
                                              d["note"]))
         slug = quote(story.slug, safe="")
         return message(edition, "../../../../", "Correction published", [
-            f"The story now carries correction {cid}; the corrections page and its feed list it."],
+            f"The story now carries correction {cid}; the corrections page and its feed list it.",
+            *(["The sources were fetched again first (kept in the audit log): " + "; ".join(
+                f"{r['outlet']}: {r['label']}" + (f" ({r['reason']})" if r["reason"] else "") for r in refetched)]
+              if refetched else [])],
             link={"href": f"../../../../story/{slug}/#correction-{cid}", "text": "See the corrected story"})
 
     @router.get("/editor/audit/", response_class=HTMLResponse)
