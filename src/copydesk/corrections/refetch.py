@@ -63,6 +63,6 @@ def verdict(stored: Article, fetch: FetchResult, fresh: ArticleIn | None) -> Sou
         return out("failed", f"the page is no longer an article ({fresh.page_class_reason or fresh.page_class})")
     if fresh.partial or not fresh.text.strip():
         return out("failed", _UNUSABLE.get(fresh.fetch_outcome or "", "the page gave no usable text"))
-    if fresh.text == stored.text:
+    if " ".join(fresh.text.split()) == " ".join((stored.text or "").split()):  # spacing is not a change
         return out("unchanged")
     return out("updated")
