@@ -335,3 +335,47 @@ def test_every_corrections_url_is_documented(tmp_path):
     for path in ours:
         assert f"| `{path}` |" in doc, f"docs/CLI.md: served URL `{path}` is not documented"
     site.close()
+
+
+def test_a_merged_story_carries_the_corrections_of_the_story_it_absorbed(tmp_path):
+    from dataclasses import replace
+
+    from corrections_support import story
+    from served import publish
+
+    site = make_site(tmp_path)
+    add_editor(site)
+    rid = _open_report(site)
+    login(site)
+    new, note = "The mayor said the work would cost 52 billion forints.", "We gave the wrong cost."
+    before = current_sentence(site, 2)
+    assert _decide(site, rid, "accept", s="2", action="replace", text=new, note=note,
+                   before=before).status_code == 200
+    [c] = site.store.corrections()
+    # A second story about the same event absorbs the corrected one (its sources and its address move over).
+    other = replace(story(), story_id="story2", slug="bridge-rebuild-plan-approved",
+                    headline=replace(story().headline, text="Bridge rebuild plan approved"))
+    publish(site.desk.store, other)
+    site.desk.store.merge_stories("story1", "story2")
+    site.svc.on_change()
+    old = site.client.get(f"/story/{SLUG}/", follow_redirects=False)
+    assert old.status_code == 301 and old.headers["location"] == "/story/bridge-rebuild-plan-approved/"
+    page = site.client.get(old.headers["location"]).text
+    assert f'id="correction-{c.id}"' in page and note in page and before in page
+    [ld] = json_ld(page)
+    [comment] = ld["correction"]
+    assert comment["url"].endswith(f"/story/bridge-rebuild-plan-approved/#correction-{c.id}")
+    assert ld["dateModified"] == comment["datePublished"]
+    log = site.client.get("/corrections/").text
+    assert f"../story/bridge-rebuild-plan-approved/#correction-{c.id}" in log and f"../story/{SLUG}/" not in log
+    assert "Bridge rebuild plan approved" in log
+    feed = ET.fromstring(site.client.get("/corrections/feed.xml").content)
+    [entry] = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}link").get("href").endswith(f"/story/bridge-rebuild-plan-approved/#correction-{c.id}")
+    # the story's JSON lists it (without a revision number: that was the absorbed story's)
+    [cj] = site.client.get("/api/v1/stories/bridge-rebuild-plan-approved").json()["corrections"]
+    assert (cj["before"], cj["after"], cj["revision"]) == (before, new, None)
+    # a rewrite of the survivor applies the absorbed story's correction again
+    [standing] = site.store.standing("story2")
+    assert (standing.before, standing.after.text) == (before, new)
+    site.close()

@@ -173,11 +173,31 @@ class CorrectionsStore:
             s.execute(update(StoryRow).where(StoryRow.id == story_id).values(dirty=True))
 
     def standing(self, story_id: str) -> list[Standing]:
-        return [Standing(c.before, c.after) for c in self.corrections(story_id)]
+        """Every correction a rewrite of the story must apply again, oldest first: its own and those of the stories
+        merged into it (their articles are its sources now, so their corrected sentences can come back)."""
+        found = [c for sid in sorted(self.absorbed(story_id) | {story_id}) for c in self.corrections(sid)]
+        return [Standing(c.before, c.after) for c in sorted(found, key=lambda c: (c.corrected_at, c.id))]
+
+    def absorbed(self, story_id: str) -> set[str]:
+        """The stories merged into this one, directly or through another merge."""
+        with self.session() as s:
+            merged = {k: v for k, v in s.execute(select(StoryRow.id, StoryRow.merged_into)
+                                                    .where(StoryRow.merged_into.is_not(None)))}
+        out: set[str] = set()
+        todo = [story_id]
+        while todo:
+            into = todo.pop()
+            for k, v in merged.items():
+                if v == into and k not in out and k != story_id:
+                    out.add(k)
+                    todo.append(k)
+        return out
 
     def published(self, stories: dict[str, WrittenStory], redirects: dict[str, str]) -> tuple[Correction, ...]:
         """Every correction as the site shows it, newest first: with the story's current headline and address
-        (a story merged into another: the survivor's, through ``redirects``)."""
+        (a story merged into another: the survivor's, through ``redirects``, so its page, JSON-LD and the
+        /corrections/ links carry it; its ``revision`` is then None, the number being of the absorbed story's
+        history, not the survivor's)."""
         by_slug = {w.slug: w for w in stories.values()}
         out = []
         for c in reversed(self.corrections()):
@@ -193,7 +213,7 @@ class CorrectionsStore:
             out.append(Correction(id=c.id, story_id=story.story_id, slug=story.slug, headline=story.headline.text,
                                   corrected_at=c.corrected_at, category=c.category, before=c.before,
                                   after=c.after.text if c.after is not None else None, note=c.note,
-                                  revision=c.revision))
+                                  revision=c.revision if story.story_id == c.story_id else None))
         return tuple(out)
 
     # -- editors ------------------------------------------------------------------------------------------
