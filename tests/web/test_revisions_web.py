@@ -22,6 +22,7 @@ from test_api import check
 
 SLUG = "chain-bridge-closes"
 HOSTILE_NOTE = 'The bridge closes on Monday, not Tuesday. <script>alert("note")</script>'
+EDITOR = "ann.kovacs"  # a sign-in name: kept in the audit log, never in public output
 
 
 def _versions(edition: Edition):
@@ -49,7 +50,7 @@ def edition(request, tmp_path):
         served.publish_edition(store, dataclasses.replace(base, stories=base.stories[1:]))
         v1, v2, current = _versions(base)
         served.publish(store, v1)
-        assert store.save_written("s1", v2, reason="correction", note=HOSTILE_NOTE, editor="desk") == 2
+        assert store.save_written("s1", v2, reason="correction", note=HOSTILE_NOTE, editor=EDITOR) == 2
         assert store.save_written("s1", current) == 3
         yield _edition_from(store, base)
 
@@ -109,7 +110,10 @@ def test_the_api_serves_the_revisions(client, edition):
     listing = check(spec, "/api/v1/stories/{slug}/revisions", client.get(f"/api/v1/stories/{SLUG}/revisions"))
     assert listing["id"] == "s1" and listing["slug"] == SLUG
     assert [(v["n"], v["reason"], v["editor"]) for v in listing["revisions"]] == [
-        (1, "coverage", None), (2, "correction", "desk"), (3, "coverage", None)]
+        (1, "coverage", None), (2, "correction", "the editors"), (3, "coverage", None)]
+    for path in ("/api/v1/stories/{s}/revisions", "/api/v1/stories/{s}/revisions/2", "/api/v1/stories/{s}",
+                 "/api/story/{s}.json", "/story/{s}/", "/story/{s}/v/2/", "/story/{s}/v/1/"):
+        assert EDITOR not in client.get(path.format(s=SLUG)).text, path  # an editor's login is never public
     assert listing["revisions"][1]["note"] == HOSTILE_NOTE  # JSON carries the text; escaping is the page's job
     assert listing["revisions"][0]["changes"] == ["first published"]
     assert [v["url"] for v in listing["revisions"]] == [

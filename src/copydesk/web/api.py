@@ -156,7 +156,8 @@ class Revision(RevisionSummary):
     """One published version of a story, in ``/api/v1/stories/<slug>/revisions``."""
 
     note: str | None = Field(description="A short text of what changed, from whoever changed it.")
-    editor: str | None = Field(description="The editor who made a correction or an edit; null for new coverage.")
+    editor: str | None = Field(description='"the editors" for a correction or an edit (an editor\'s own name is kept '
+                                           "in the editors' audit log, never published); null for new coverage.")
     url: str = Field(description="The page of this version (the story's own page for the current version).")
 
 

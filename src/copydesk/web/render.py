@@ -1190,13 +1190,20 @@ def _corrections_json(edition: Edition, story_id: str, upto: int | None) -> list
             for c in sorted(out, key=lambda c: (c.corrected_at, c.id))]
 
 
+#: Who changed a story, as public output names them: the role, never an editor's sign-in name (that stays in the
+#: editors' audit log, which only signed-in editors read).
+PUBLIC_EDITOR = "the editors"
+
+
 def revisions_json(es: EditionStory, edition: Edition) -> list[dict[str, Any]]:
     """Every published version of a story, oldest first: ``{n, at, reason, note, changes, editor, url}``, ``url``
-    the version's page (the story's own page for the current version)."""
+    the version's page (the story's own page for the current version); ``editor`` is ``PUBLIC_EDITOR`` for a
+    version an editor made, None for new coverage."""
     current = es.revisions[-1].n if es.revisions else None
     base = _story_url(edition, es.story.slug)
     return [{"n": r.n, "at": iso(r.at), "reason": r.reason, "note": r.note, "changes": list(r.changes),
-             "editor": r.editor, "url": base if r.n == current else f"{base}v/{r.n}/"} for r in es.revisions]
+             "editor": PUBLIC_EDITOR if r.editor else None, "url": base if r.n == current else f"{base}v/{r.n}/"}
+            for r in es.revisions]
 
 
 def _audio_json(edition: Edition, n: Narration | None) -> dict[str, Any] | None:
