@@ -123,7 +123,7 @@ def test_hostile_strings_in_the_sign_in_and_the_editors_forms(tmp_path):
     for p in payloads:
         page = site.client.get(f"/editor/report/{rid}/")
         token = csrf_of(page.text)
-        for path, data in (("check", dict(s=p, action=p, text=p, note=p)),
+        for path, data in (("check", dict(s=p, action=p, text=p, note=p, refetch=p)),
                            ("check", dict(s="2", action="replace", text=p, note=p)),
                            ("accept", dict(s="2", action="remove", text=p, note="", before=p)),
                            ("reject", dict(reason="\x00" if len(p) % 2 else "  "))):

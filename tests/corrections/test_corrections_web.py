@@ -81,6 +81,16 @@ def test_csrf_missing_or_wrong_is_refused(tmp_path):
     assert site.client.post("/editor/logout/", data={"x": ""}).status_code == 403
     assert site.client.post("/editor/logout/", data={"csrf": csrf_of(page.text) + "x"}).status_code == 403
     assert site.client.get("/editor/").status_code == 200  # still signed in
+    report(site, s=2)
+    rid = site.store.reports()[0].id
+    token = csrf_of(site.client.get(f"/editor/report/{rid}/").text)
+    decision = {"s": "2", "action": "replace", "text": "The mayor said the work would cost 52 billion forints.",
+                "note": "n", "before": current_sentence(site, 2), "reason": "r", "refetch": "1"}
+    for path in ("check", "accept", "reject"):
+        assert site.client.post(f"/editor/report/{rid}/{path}/", data=decision).status_code == 403, path
+        assert site.client.post(f"/editor/report/{rid}/{path}/",
+                                data={**decision, "csrf": token[::-1]}).status_code == 403, path
+    assert site.checker.calls == 0 and site.store.report(rid).status == "open" and site.store.corrections() == []
     other.close()
     site.close()
 

@@ -4,6 +4,7 @@
     clean.py   a report form's fields sanitised on the way in (length caps, control characters, URLs, address)
     apply.py   a story's sentences by index; a correction applied to a WrittenStory (and again after a rewrite)
     flags.py   a rewrite's sure disagreements that touch a published sentence: queue items for the editor
+    refetch.py what fetching a story's source again gave, before an editor's check (updated, unchanged, failed)
     auth.py    editors' passwords (argon2), sign-in lockout per account and per client
     web.py     the served pages: /report/ (readers), /editor/ (login, queue, decide, audit)
 
