@@ -514,6 +514,7 @@ class Desk:
         old = sentence_at(story, index) if story is not None else None
         if old is None:
             return SentenceCheck(False, None, "gone", "the story or the sentence is no longer published")
+        story_id = story.story_id  # the survivor, for a report filed on a story merged into it since
         refetched = self.refetch_sources(story_id) if refetch else ()
         opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer,
                             language=self.settings.site.language)

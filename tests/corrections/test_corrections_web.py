@@ -350,6 +350,7 @@ def test_every_corrections_url_is_documented(tmp_path):
 def test_a_merged_story_carries_the_corrections_of_the_story_it_absorbed(tmp_path):
     from dataclasses import replace
 
+    from copydesk.corrections.apply import text_sentences
     from corrections_support import story
     from served import publish
 
@@ -362,6 +363,7 @@ def test_a_merged_story_carries_the_corrections_of_the_story_it_absorbed(tmp_pat
     assert _decide(site, rid, "accept", s="2", action="replace", text=new, note=note,
                    before=before).status_code == 200
     [c] = site.store.corrections()
+    pending = _open_report(site, s=3)  # a report still open when the story is merged
     # A second story about the same event absorbs the corrected one (its sources and its address move over).
     other = replace(story(), story_id="story2", slug="bridge-rebuild-plan-approved",
                     headline=replace(story().headline, text="Bridge rebuild plan approved"))
@@ -388,4 +390,13 @@ def test_a_merged_story_carries_the_corrections_of_the_story_it_absorbed(tmp_pat
     # a rewrite of the survivor applies the absorbed story's correction again
     [standing] = site.store.standing("story2")
     assert (standing.before, standing.after.text) == (before, new)
+    # the report still open is about the survivor now: the queue and the report page show it, and it can be decided
+    assert "Bridge rebuild plan approved" in site.client.get("/editor/").text
+    detail = site.client.get(f"/editor/report/{pending}/").text
+    assert "story/bridge-rebuild-plan-approved/" in detail and "no longer published" not in detail
+    gone = "Engineers found corrosion in the main cables last spring."
+    r = _decide(site, pending, "accept", s="3", action="remove", text="", note="Not in any source.", before=gone)
+    assert r.status_code == 200 and "Correction published" in r.text, r.text
+    assert [(x.story_id, x.before) for x in site.store.corrections()][-1] == ("story2", gone)
+    assert gone not in [s.text for s in text_sentences(site.store.written_story("story2"))]
     site.close()

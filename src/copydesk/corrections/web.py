@@ -361,7 +361,8 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         edition = get_edition()
         heads = {es.story.story_id: es.story.headline.text for es in edition.stories}  # no story read per report
         gone = "(story no longer published)"
-        items = [dict(r=r, headline=heads.get(r.story_id, gone)) for r in svc.store.reports("open")]
+        items = [dict(r=r, headline=heads.get(r.story_id) or headline_of(r.story_id)[0])  # merged: the survivor's
+                 for r in svc.store.reports("open")]
         decided = [dict(r=r, headline=heads.get(r.story_id, gone)) for r in svc.store.decided_reports(20)]
         return editor_page(request, edition, "../", "Editors' queue", "editor_queue.html", editor, items=items,
                            decided=decided)

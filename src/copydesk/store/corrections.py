@@ -128,9 +128,14 @@ class CorrectionsStore:
 
     # -- stories and corrections --------------------------------------------------------------------------
     def written_story(self, story_id: str) -> WrittenStory | None:
-        """The story's published text as the store has it now (None: not published)."""
+        """The story's published text as the store has it now (None: not published). A story merged into another
+        is the survivor (a report filed on it before the merge is about the survivor's text now)."""
         with self.session() as s:
             row = s.get(StoryRow, story_id)
+            seen = {story_id}
+            while row is not None and row.merged_into is not None and row.merged_into not in seen:
+                seen.add(row.merged_into)
+                row = s.get(StoryRow, row.merged_into)
             if row is None or row.written is None or row.merged_into is not None:
                 return None
             from dataclasses import replace
