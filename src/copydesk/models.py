@@ -544,6 +544,7 @@ class Correction:
     after: str | None  # the sentence as it now reads; None: the sentence was removed
     note: str  # the editor's public explanation of what was wrong
     revision: int | None = None  # the story revision the correction made (Store.save_written)
+    withdrawn: bool = False  # the story is no longer published: the log keeps the correction, without a link
 
 
 @dataclass(frozen=True, slots=True)

@@ -400,3 +400,25 @@ def test_a_merged_story_carries_the_corrections_of_the_story_it_absorbed(tmp_pat
     assert [(x.story_id, x.before) for x in site.store.corrections()][-1] == ("story2", gone)
     assert gone not in [s.text for s in text_sentences(site.store.written_story("story2"))]
     site.close()
+
+
+def test_the_log_keeps_the_correction_of_a_story_no_longer_published(tmp_path):
+    site = make_site(tmp_path)
+    add_editor(site)
+    rid = _open_report(site)
+    login(site)
+    note, before = "We gave the wrong cost.", current_sentence(site, 2)
+    assert _decide(site, rid, "accept", s="2", action="replace", note=note, before=before,
+                   text="The mayor said the work would cost 52 billion forints.").status_code == 200
+    [c] = site.store.corrections()
+    site.desk.store.hold_story("story1", "held: withdrawn for the test")
+    site.svc.on_change()
+    assert site.client.get(f"/story/{SLUG}/").status_code == 404
+    log = site.client.get("/corrections/").text
+    assert f'id="correction-{c.id}"' in log and note in log and before in log
+    assert "Council approves plan to rebuild the bridge" in log and "no longer published" in log
+    assert f"story/{SLUG}/" not in log  # no link to a page that is gone
+    feed = ET.fromstring(site.client.get("/corrections/feed.xml").content)
+    [entry] = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}link").get("href") == f"https://post.example/corrections/#correction-{c.id}"
+    site.close()

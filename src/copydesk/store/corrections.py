@@ -202,7 +202,8 @@ class CorrectionsStore:
         """Every correction as the site shows it, newest first: with the story's current headline and address
         (a story merged into another: the survivor's, through ``redirects``, so its page, JSON-LD and the
         /corrections/ links carry it; its ``revision`` is then None, the number being of the absorbed story's
-        history, not the survivor's)."""
+        history, not the survivor's). A correction of a story no longer published stays, ``withdrawn``, with the
+        headline its corrected revision had: a correction is never taken out of the log."""
         by_slug = {w.slug: w for w in stories.values()}
         out = []
         for c in reversed(self.corrections()):
@@ -213,13 +214,22 @@ class CorrectionsStore:
                 slug = redirects[slug]
                 seen.add(slug)
                 story = by_slug.get(slug)
-            if story is None:
-                continue  # withdrawn (held): its page is gone; the correction stays in the database
+            if story is None:  # withdrawn (held): its page is gone, its correction stays in the log, unlinked
+                out.append(Correction(id=c.id, story_id=c.story_id, slug=c.slug, headline=self._headline(c),
+                                      corrected_at=c.corrected_at, category=c.category, before=c.before,
+                                      after=c.after.text if c.after is not None else None, note=c.note,
+                                      revision=c.revision, withdrawn=True))
+                continue
             out.append(Correction(id=c.id, story_id=story.story_id, slug=story.slug, headline=story.headline.text,
                                   corrected_at=c.corrected_at, category=c.category, before=c.before,
                                   after=c.after.text if c.after is not None else None, note=c.note,
                                   revision=c.revision if story.story_id == c.story_id else None))
         return tuple(out)
+
+    def _headline(self, c: StoredCorrection) -> str:
+        """The headline a withdrawn story had when it was corrected (its revision keeps it)."""
+        rev = self._store.revision(c.story_id, c.revision) if c.revision is not None else None
+        return rev.written.headline.text if rev is not None else "A story no longer published"
 
     # -- editors ------------------------------------------------------------------------------------------
     def add_editor(self, name: str, password_hash: str, by: str = "cli") -> EditorAccount:

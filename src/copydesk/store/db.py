@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import and_, create_engine, event, func, or_, select, update
+from sqlalchemy import and_, create_engine, event, func, null, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -549,7 +549,8 @@ class Store:
         """Keep a story unpublished (its articles stay; a page written earlier is withdrawn) with the reason."""
         with self.transaction() as s:
             row = s.get(StoryRow, story_id)
-            row.dirty, row.write_error, row.written = False, reason, None
+            # SQL NULL, not the JSON text 'null' a plain None would store (queries test `written IS NOT NULL`)
+            row.dirty, row.write_error, row.written = False, reason, null()
             _search.unindex_story(s, story_id)
 
     def held_stories(self, reason_prefix: str) -> list[tuple[str, str]]:
@@ -578,6 +579,8 @@ class Store:
             q = select(StoryRow).where(StoryRow.written.is_not(None), StoryRow.merged_into.is_(None))
             out = []
             for r in s.scalars(q):
+                if r.written is None:  # a story held before hold_story stored SQL NULL (JSON 'null' then)
+                    continue
                 c = np.frombuffer(r.centroid, dtype=np.float32)
                 out.append((replace(written_from_dict(r.written), revised=aware(r.written_at)), c))
             return out

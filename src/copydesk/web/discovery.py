@@ -282,7 +282,8 @@ def render_corrections_feed(edition: Edition) -> bytes:
         fe = fg.add_entry(order="append")
         fe.id(f"{page}#correction-{c.id}")
         fe.title(render._xml_text(f"Correction: {c.headline}"))
-        fe.link(href=f"{render._story_url(edition, c.slug)}#correction-{c.id}", rel="alternate", type="text/html")
+        story = page if c.withdrawn else render._story_url(edition, c.slug)  # a withdrawn story: its log entry
+        fe.link(href=f"{story}#correction-{c.id}", rel="alternate", type="text/html")
         fe.summary(render._xml_text(render.correction_text(c)))
         fe.published(render._utc(c.corrected_at))
         fe.updated(render._utc(c.corrected_at))
