@@ -464,11 +464,9 @@ class Desk:
         robots.txt, per-host interval, size and time caps), extract and classify it as the poll does, and store the
         new text as the article's current text when it is still an article that gives full text; otherwise the
         stored text stays. One ``SourceRefetch`` per source (copydesk.corrections.refetch), each also recorded as a
-        "refetch" event. Articles keep no ETag or Last-Modified, so the request is a plain GET."""
-        from copydesk.corrections.refetch import unfetchable, verdict
-        from copydesk.ingest import ExtractOptions, article_from_entry, extract_article
-        from copydesk.ingest.outcome import article_fetch_outcome
-        from copydesk.models import FeedEntry
+        "refetch" event; one source failing, however, never stops the others. Articles keep no ETag or
+        Last-Modified, so the request is a plain GET."""
+        from copydesk.corrections.refetch import unfetchable
 
         out: list[SourceRefetch] = []
         for n, a in enumerate(self.store.story_articles(story_id)):
@@ -478,31 +476,41 @@ class Desk:
             if why is not None:
                 out.append(SourceRefetch(a.id, a.outlet_id, a.url, "not-fetchable", why))
                 continue
-            res = self.client.fetch(a.url)
-            self.store.record_event("page", res.outcome, outlet_id=a.outlet_id, url=a.url, status=res.status,
-                                    message=res.error, elapsed_s=res.elapsed_s)
-            fresh = None
-            if res.outcome == "ok" and res.body:
-                page = None
-                try:
-                    page = extract_article(res.body, res.final_url or a.url, ExtractOptions())
-                except CopydeskError as exc:
-                    self.store.record_event("page", "extract-error", outlet_id=a.outlet_id, url=a.url,
-                                            message=str(exc))
-                entry = FeedEntry(url=a.url, title=a.title, summary=a.summary, published=a.published,
-                                  author=a.author, language=a.language, categories=a.categories,
-                                  date_only=a.date_only)
-                fresh = article_from_entry(entry, a.outlet_id, page, res)
-                fresh = self.classified(replace(fresh, origin=a.origin), text=page.text if page else "",
-                                        html=res.body)
-                fresh = replace(fresh, fetch_outcome=article_fetch_outcome(res, page, fresh))
-            v = verdict(a, res, fresh)
-            if v.outcome == "updated":
-                self.store.refetched(a.id, fresh)  # the story is marked for rewriting
-            self.store.record_event("refetch", v.outcome, outlet_id=a.outlet_id, url=a.url, status=res.status,
-                                    message=v.reason, elapsed_s=res.elapsed_s)
+            try:
+                v, status, elapsed = self._refetch_one(a)
+            except Exception as exc:
+                log.exception("refetch failed", extra={"stage": "refetch", "story_id": story_id, "url": a.url})
+                v, status, elapsed = SourceRefetch(a.id, a.outlet_id, a.url, "failed", f"refetch: {exc}"), None, 0.0
+            self.store.record_event("refetch", v.outcome, outlet_id=a.outlet_id, url=a.url, status=status,
+                                    message=v.reason, elapsed_s=elapsed)
             out.append(v)
         return tuple(out)
+
+    def _refetch_one(self, a: Article) -> tuple[SourceRefetch, int | None, float]:
+        from copydesk.corrections.refetch import verdict
+        from copydesk.ingest import ExtractOptions, article_from_entry, extract_article
+        from copydesk.ingest.outcome import article_fetch_outcome
+        from copydesk.models import FeedEntry
+
+        res = self.client.fetch(a.url)
+        self.store.record_event("page", res.outcome, outlet_id=a.outlet_id, url=a.url, status=res.status,
+                                message=res.error, elapsed_s=res.elapsed_s)
+        fresh = None
+        if res.outcome == "ok" and res.body:
+            page = None
+            try:
+                page = extract_article(res.body, res.final_url or a.url, ExtractOptions())
+            except CopydeskError as exc:
+                self.store.record_event("page", "extract-error", outlet_id=a.outlet_id, url=a.url, message=str(exc))
+            entry = FeedEntry(url=a.url, title=a.title, summary=a.summary, published=a.published, author=a.author,
+                              language=a.language, categories=a.categories, date_only=a.date_only)
+            fresh = article_from_entry(entry, a.outlet_id, page, res)
+            fresh = self.classified(replace(fresh, origin=a.origin), text=page.text if page else "", html=res.body)
+            fresh = replace(fresh, fetch_outcome=article_fetch_outcome(res, page, fresh))
+        v = verdict(a, res, fresh)
+        if v.outcome == "updated":
+            self.store.refetched(a.id, fresh)  # the story is marked for rewriting
+        return v, res.status, res.elapsed_s
 
     def check_sentence(self, story_id: str, text: str, index: int, refetch: bool = False) -> SentenceCheck:
         """An editor's corrected sentence (``index`` 0: headline) through the gate against the story's current
