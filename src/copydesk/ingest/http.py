@@ -90,6 +90,15 @@ class FetchOptions:
     retry_max_wait_s: float = 30.0  # longest wait for one retry; a longer Retry-After leaves the host alone
     host_retry_budget: int = 10  # most retries one host gets from one client (a run)
 
+    @classmethod
+    def from_settings(cls, fetch: Any) -> FetchOptions:
+        """The options of the ``[fetch]`` settings (``copydesk.config.FetchSettings``)."""
+        return cls(user_agent=fetch.user_agent, timeout_s=fetch.timeout_s, deadline_s=fetch.deadline_s,
+                   per_host_interval_s=fetch.per_host_interval_s, max_bytes=fetch.max_bytes,
+                   max_redirects=fetch.max_redirects, allow_private_addresses=fetch.allow_private_addresses,
+                   retries=fetch.retries, retry_backoff_s=fetch.retry_backoff_s,
+                   retry_max_wait_s=fetch.retry_max_wait_s)
+
 
 # ------------------------------------------------------------------------------------------------------------
 # Address policy (the decision itself: copydesk.ingest.addresses)
