@@ -478,3 +478,75 @@ def test_timeouts_are_retried_within_the_host_budget(local_server):
         second = client.fetch(local_server.url("/slow"))
     assert first.outcome == "timeout" and first.attempts == 3  # the budget of 2 retries, not 5
     assert second.outcome == "timeout" and second.attempts == 1  # budget spent: no more retries on this host
+
+
+def _allow_only(monkeypatch, allowed: str):
+    """The real address policy, except that ``allowed`` (the test server's loopback address) passes."""
+    from copydesk.ingest import addresses
+    from copydesk.ingest import http as http_module
+
+    def check(address):
+        verdict = addresses.check(address)
+        if str(verdict.address) == allowed:
+            return addresses.Verdict(verdict.address, True, verdict.entry)
+        return verdict
+
+    monkeypatch.setattr(http_module, "check_address", check)
+
+
+def test_every_redirect_hop_is_checked(local_server, monkeypatch):
+    _allow_only(monkeypatch, "127.0.0.1")
+    port = urlsplit(local_server.add("/x", b"")).port
+    for target in (f"http://127.0.0.2:{port}/secret", f"http://0x7f000002:{port}/secret",
+                   f"http://[::ffff:7f00:2]:{port}/secret", "http://192.0.0.192/latest/"):
+        url = local_server.add("/hop", b"", status=302, headers={"Location": target})
+        with PoliteClient(FetchOptions(per_host_interval_s=0, retries=0, respect_robots=False)) as client:
+            result = client.fetch(url)
+        assert result.outcome == "blocked-address" and result.error.startswith("fetch: refused: "), result
+        assert result.final_url == target
+    assert not local_server.hits("/secret")
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(local_server, monkeypatch):
+    """A name is resolved once, inside the connection; the checked numeric address is what is connected to, so a
+    rebinding resolver (allowed answer first, loopback after) cannot slip in between."""
+    from copydesk.ingest import http as http_module
+
+    _allow_only(monkeypatch, "127.0.0.1")
+    port = urlsplit(local_server.add("/page", b"hello")).port
+    answers = iter(["127.0.0.1", "127.0.0.2", "127.0.0.2", "127.0.0.2"])
+    resolved: list[str] = []
+    connected: list[str] = []
+
+    real_getaddrinfo = http_module.socket.getaddrinfo
+
+    def rebinding_getaddrinfo(host, port, *args, **kwargs):
+        if host != "rebind.test":  # numeric hosts (the connect itself) resolve as usual
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        address = next(answers)
+        resolved.append(address)
+        return [(2, 1, 6, "", (address, port))]
+
+    original = httpcore.SyncBackend.connect_tcp
+
+    def recording_connect(self, host, port, *args, **kwargs):
+        connected.append(host)
+        return original(self, host, port, *args, **kwargs)
+
+    monkeypatch.setattr(http_module.socket, "getaddrinfo", rebinding_getaddrinfo)
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", recording_connect)
+    with PoliteClient(FetchOptions(per_host_interval_s=0, retries=0, respect_robots=False)) as client:
+        result = client.fetch(f"http://rebind.test:{port}/page")
+    assert result.outcome == "ok" and result.body == b"hello"
+    assert resolved == ["127.0.0.1"] and connected == ["127.0.0.1"]
+    assert local_server.hits("/page")[0].headers["Host"] == f"rebind.test:{port}"
+
+
+def test_no_private_httpx_attribute_is_used():
+    import inspect
+
+    from copydesk.ingest import http as http_module
+
+    source = inspect.getsource(http_module)
+    assert "._pool" not in source.replace("self._pool", "") and "_network_backend" not in source
+    assert "httpx._" not in source
