@@ -199,10 +199,20 @@ def _entry_link(raw: Any, feed_url: str) -> str | None:
     if raw.get("guidislink") and raw.get("id"):
         candidates.append(raw["id"])
     for candidate in candidates:
-        absolute = urljoin(feed_url, candidate.strip())
-        if is_http_url(absolute):
+        absolute = _absolute(feed_url, candidate)
+        if absolute is not None:
             return absolute
     return None
+
+
+def _absolute(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` when that gives an http(s) URL; None otherwise (an unparseable link
+    such as ``http://[::1`` included: urljoin raises ValueError on it)."""
+    try:
+        absolute = urljoin(base, href.strip())
+    except ValueError:
+        return None
+    return absolute if is_http_url(absolute) else None
 
 
 def _plain(value: str, detail: Any) -> str:
@@ -399,9 +409,8 @@ def _json_entry(
     for key in ("url", "external_url", "id"):
         value = item.get(key)
         if isinstance(value, str) and value.strip():
-            absolute = urljoin(feed_url, value.strip())
-            if is_http_url(absolute):
-                link = absolute
+            link = _absolute(feed_url, value)
+            if link is not None:
                 break
     if link is None:
         warnings.append(f"feed: item {index} has no http(s) url; skipped")
