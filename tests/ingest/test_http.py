@@ -550,3 +550,24 @@ def test_no_private_httpx_attribute_is_used():
     source = inspect.getsource(http_module)
     assert "._pool" not in source.replace("self._pool", "") and "_network_backend" not in source
     assert "httpx._" not in source
+
+
+@pytest.mark.parametrize("url,reason", [
+    ("http://127.0.0.1./", "127.0.0.1 is Loopback"),
+    ("http://[fe80::1%25lo]/", "fe80::1 is Link-Local Unicast"),
+    ("http://2130706433/", "127.0.0.1 is Loopback"),
+    ("http://0177.0.0.1/", "127.0.0.1 is Loopback"),
+    ("http://0x7f.1/", "127.0.0.1 is Loopback"),
+    ("http://0/", '0.0.0.0 is "This host on this network"'),
+    ("http://[::ffff:7f00:1]/", "::ffff:7f00:1 is IPv4-mapped Address"),
+    ("http://[64:ff9b::127.0.0.1]/", "64:ff9b::7f00:1 is IPv4-IPv6 Translat. carrying 127.0.0.1, which is Loopback"),
+    ("http://[2002:a9fe:a9fe::]/", "2002:a9fe:a9fe:: is 6to4 carrying 169.254.169.254, which is Link Local"),
+    ("http://192.0.0.192/latest/", "192.0.0.192 is IETF Protocol Assignments"),
+])
+def test_literal_url_forms_are_refused_naming_the_registry_row(url, reason, monkeypatch):
+    attempted: list[str] = []
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", lambda self, host, *a, **k: attempted.append(host))
+    with PoliteClient(FetchOptions(per_host_interval_s=0, retries=0)) as client:
+        result = client.fetch(url)
+    assert result.outcome == "blocked-address" and result.error == f"fetch: refused: {reason}"
+    assert attempted == []
