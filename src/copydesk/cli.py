@@ -31,8 +31,9 @@ ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the fol
 
 
 #: Exit codes (docs/CLI.md, "Exit codes"): 2 a configuration or usage error, 3 something else holds what the
-#: command needs (the data directory's lock, the port to serve on).
-EXIT_CONFIG, EXIT_BUSY = 2, 3
+#: command needs (the data directory's lock, the port to serve on); `sources test`: 4 a URL refused by the address
+#: policy, 5 a fetch that failed.
+EXIT_CONFIG, EXIT_BUSY, EXIT_REFUSED, EXIT_FETCH_FAILED = 2, 3, 4, 5
 
 
 def _fail(exc: Exception, code: int = EXIT_CONFIG) -> None:
@@ -508,6 +509,27 @@ def sources_export_opml(config: Optional[Path] = ConfigOpt,
         out.write_text(text, encoding="utf-8")
     else:
         typer.echo(text)
+
+
+@sources_app.command("test")
+def sources_test(url: list[str] = typer.Argument(..., metavar="URL...", help="Feed or page URLs to try."),
+                 config: Optional[Path] = ConfigOpt) -> None:
+    """Fetch each URL as a poll would (address policy, robots.txt, limits) and say in one line what it gives;
+    nothing is stored."""
+    from copydesk.ingest import FetchOptions, PoliteClient
+    from copydesk.ingest.probe import describe
+
+    settings = _settings(config)
+    kinds = set()
+    with PoliteClient(FetchOptions.from_settings(settings.fetch)) as client:
+        for one in url:
+            probe = describe(client.fetch(one))
+            kinds.add(probe.kind)
+            typer.echo(f"{one}  {probe.line}")
+    if "refused" in kinds:
+        raise typer.Exit(code=EXIT_REFUSED)
+    if "error" in kinds:
+        raise typer.Exit(code=EXIT_FETCH_FAILED)
 
 
 if __name__ == "__main__":

@@ -96,6 +96,8 @@ class FetchResult:
     elapsed_s: float = 0.0
     attempts: int = 1  # requests made, retries of transient failures included
     retry_after_s: float | None = None  # what a 429/503 answer's Retry-After asked for
+    #: Why ``body`` is only what could be decoded (a truncated or corrupt compressed stream); None when whole.
+    partial: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

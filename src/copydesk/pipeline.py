@@ -112,13 +112,7 @@ class Desk:
         if self._client is None:
             from copydesk.ingest import FetchOptions, PoliteClient
 
-            f = self.settings.fetch
-            self._client = PoliteClient(FetchOptions(
-                user_agent=f.user_agent, timeout_s=f.timeout_s, deadline_s=f.deadline_s, per_host_interval_s=f.per_host_interval_s,
-                max_bytes=f.max_bytes, max_redirects=f.max_redirects,
-                allow_private_addresses=f.allow_private_addresses, retries=f.retries,
-                retry_backoff_s=f.retry_backoff_s, retry_max_wait_s=f.retry_max_wait_s,
-            ))
+            self._client = PoliteClient(FetchOptions.from_settings(self.settings.fetch))
         return self._client
 
     def close(self) -> None:
@@ -200,6 +194,9 @@ class Desk:
                 if res.outcome != "not-modified":
                     report.errors.append(f"{outlet.id}: {res.error}")
                 continue
+            if res.partial:  # a broken compressed stream: what decoded is read, and the reason recorded
+                self.store.record_event("feed", "partial", outlet_id=outlet.id, url=feed_url, message=res.partial)
+                report.add("feed-partial")
             try:
                 feed = parse_feed(res.body or b"", res.final_url or feed_url, res.content_type)
             except FeedError as exc:
@@ -231,6 +228,9 @@ class Desk:
                 page_res = self.client.fetch(e.url)
                 self.store.record_event("page", page_res.outcome, outlet_id=outlet.id, url=e.url,
                                         status=page_res.status, message=page_res.error, elapsed_s=page_res.elapsed_s)
+                if page_res.partial:
+                    self.store.record_event("page", "partial", outlet_id=outlet.id, url=e.url, message=page_res.partial)
+                    report.add("pages-partial")
                 page = None
                 if page_res.outcome == "ok" and page_res.body:
                     try:

@@ -140,3 +140,27 @@ def test_duplicate_import_is_recorded_not_stored(desk):
     assert "line 2" in rep.errors[0]
     assert [e.outcome for e in desk.store.events("store")] == ["duplicate-url"]
     assert desk.store.outlets()["some-paper"].lean.value == UNRATED
+
+
+def test_a_truncated_gzip_feed_is_read_as_far_as_it_decodes_and_recorded(tmp_path, local_server, monkeypatch):
+    s = local_server
+    s.robots("User-agent: *\n")
+    items = "".join(f"<item><title>Item {i}</title><link>{s.url(f'/gone/{i}')}</link>"
+                    f"<description>{'words ' * 200}</description></item>" for i in range(12))
+    whole = gzip.compress(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}'
+                          "</channel></rss>".encode())
+    s.add("/cut.xml", whole[: len(whole) // 2], headers={"Content-Encoding": "gzip"},
+          content_type="application/rss+xml")
+    (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+    monkeypatch.setenv("COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES", "true")
+    monkeypatch.setenv("COPYDESK_FETCH__PER_HOST_INTERVAL_S", "0")
+    monkeypatch.setenv("COPYDESK_FETCH__RETRIES", "0")
+    monkeypatch.setenv("COPYDESK_FETCH__MAX_ARTICLES_PER_FEED", "3")
+    d = Desk(load_settings(tmp_path / "copydesk.toml"), {"cut": outlet("cut", s.url("/cut.xml"))})
+    try:
+        rep = d.poll()
+        partial = [e for e in d.store.events("feed") if e.outcome == "partial"]
+        assert rep.counts.get("feed-partial") == 1 and rep.counts.get("stored", 0) >= 1, rep.counts
+        assert partial and partial[0].message.startswith("fetch: partial body: truncated gzip stream")
+    finally:
+        d.close()

@@ -171,9 +171,12 @@ def _normalise_host(host: str, url: str) -> str:
             raise _error(url, f"bad host ({exc})") from None
     if not re.fullmatch(r"[a-z0-9._~!$&'()*+,;=%-]+|[0-9a-f:.]+", host):
         raise _error(url, "bad host")
-    for prefix in DROPPED_HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
+    stripped = True
+    while stripped:  # "www.amp.example.com" and "www.www.example.com" too, or the result would not be idempotent
+        stripped = False
+        for prefix in DROPPED_HOST_PREFIXES:
+            if host.startswith(prefix) and host.count(".") >= 2:
+                host, stripped = host[len(prefix):], True
     return host
 
 

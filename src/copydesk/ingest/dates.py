@@ -19,6 +19,9 @@ Date only: a value that states no time of day (``2004-11-23``, ``Tue, 23 Nov 200
 with no time zone in a dateline) is kept as midnight UTC of that day with ``date_only=True`` and is shown as a
 date, never as "00:00 UTC". A value that does state a time, even ``T00:00:00Z``, is kept as the source gave it.
 
+Plausibility: a value more than ``MAX_FUTURE`` (a day) after now is a mistake, whatever its origin, and is dropped
+by ``choose`` (a dateline or page date is not even a candidate).
+
 Precedence (``choose``): candidates are ranked feed > page > dateline for fetched articles (the outlet wrote its
 feed on purpose; page metadata is read by us, a dateline is text) and import > dateline for imported ones; the
 first that gives a date wins, with one exception: when the winner is date-only and a lower-ranked candidate gives
@@ -53,9 +56,11 @@ __all__ = [
 #: (1:05 p.m. EST)"): 3 lines take it and nothing else (the 4th line of those texts is already the report).
 #: The 13 datelines found on rows that also carry a date all give that row's day (bench/dates.py).
 DATELINE_LINES = 3
-#: Page and dateline dates later than this after "now" are read mistakes (a page cannot be published in the
-#: future); the page extractor used the same bound before this module existed.
-MAX_FUTURE = timedelta(days=2)
+#: Dates later than this after "now" are mistakes (nothing is published in the future; a wrong time zone or a
+#: scheduled post is): ``choose`` drops them whatever their origin, so no article is ever dated more than a day
+#: ahead. One day, because a date-only value is a day in the outlet's own zone, which starts at most 14 hours
+#: (UTC+14) before the same day in UTC; 2 days before issue 17, a bound with no such reason.
+MAX_FUTURE = timedelta(days=1)
 #: Dates before this are read mistakes too (a "1970-01-01" epoch default, a two-digit year read as 19xx).
 MIN_YEAR = 1990
 
@@ -202,13 +207,14 @@ def dateline(text: str | None, now: datetime | None = None) -> tuple[datetime, b
     return None
 
 
-def choose(candidates: Iterable[SourceDate | None]) -> SourceDate | None:
+def choose(candidates: Iterable[SourceDate | None], now: datetime | None = None) -> SourceDate | None:
     """The publication date to keep from ``candidates`` (most trusted first; None where a source gave none).
 
-    The first candidate wins, except that a date-only winner gives way to a lower-ranked timed candidate within
-    a day of it (see the module docstring).
+    Candidates more than ``MAX_FUTURE`` after ``now`` are dropped. The first candidate wins, except that a
+    date-only winner gives way to a lower-ranked timed candidate within a day of it (see the module docstring).
     """
-    given = [c for c in candidates if c is not None]
+    limit = (now or datetime.now(UTC)) + MAX_FUTURE
+    given = [c for c in candidates if c is not None and c.when <= limit]
     if not given:
         return None
     best = given[0]

@@ -2,15 +2,19 @@
 
 Steps, in order:
 1. JSON Feed is recognised by its content type or a leading ``{`` and read with ``json``.
-2. XML is screened for dangerous DOCTYPEs (external or nested entity declarations) and refused with FeedError.
-   feedparser already drops unsafe entity declarations and never resolves external entities, and Python's expat
-   (2.4+) limits entity amplification; the screen is a second wall that does not depend on those internals.
+2. XML is screened for dangerous DOCTYPEs (external, parameter, nested or long entity declarations): such a
+   DOCTYPE is dropped and the rest of the document parsed, so its entities are never expanded (they stay
+   unresolved references), and a warning says so. Entity expansion is refused, not the document. feedparser
+   already drops unsafe entity declarations and never resolves external entities, and Python's expat (2.4+)
+   limits entity amplification; the screen is a second wall that does not depend on those internals.
 3. feedparser parses the bytes, which are handed over as a stream: given ``bytes`` it would first try them as a
    *file name* and read that local file, and given a ``str`` URL it would fetch it with no timeout.
 4. Entries are converted to ``FeedEntry``: absolute http(s) links only, summary HTML to plain text, dates to aware
    UTC, with ``date_only`` set when the feed's date states no time of day (``2004-11-23``, ``Tue, 23 Nov 2004``:
    shown as a date, never as "00:00 UTC"; see ``copydesk.ingest.dates``). Entries without a usable link are
-   skipped with a warning; bozo feeds still give their entries.
+   skipped with a warning; bozo feeds still give their entries, and a document whose root is a feed element
+   (rss, RDF, Atom feed, CDF channel) is kept even with no entries and a format feedparser does not name (a
+   channel-only CDF file): the warnings record why it was tolerated.
 
 A body that is not a feed at all raises ``FeedError("feed: ...")``; everything else returns a ``ParsedFeed``
 whose ``warnings`` say what was tolerated.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -46,6 +51,9 @@ MAX_TITLE_CHARS = 500
 #: How many characters of the start of the body are searched for a DOCTYPE.
 _PROLOG_SCAN_CHARS = 65536
 
+#: Root elements (local name, lower case) of the feed formats feedparser reads: RSS 0.9x-2.0, RSS 1.0 (RDF),
+#: Atom, and CDF (<CHANNEL>).
+_FEED_ROOTS = frozenset(("rss", "rdf", "feed", "channel"))
 _JSON_FEED_VERSION = re.compile(r"^https?://jsonfeed\.org/version/1(\.\d+)?/?$")
 _ENTITY_DECL = re.compile(r"<!ENTITY\s+(%\s+)?([^\s]+)\s+(.*)", re.S | re.I)
 _ENTITY_REF = re.compile(r"[&%][A-Za-z_:][\w.:-]*;")
@@ -58,7 +66,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     """Parse an RSS, Atom or JSON Feed document fetched from ``url``.
 
     ``content_type`` is the HTTP Content-Type header (it may carry the charset). Raises FeedError when the body
-    is not a feed, is a refused XML construct, or is an invalid JSON Feed.
+    is not a feed or is an invalid JSON Feed (a dangerous DOCTYPE is dropped, with a warning, not refused).
     """
     if not isinstance(body, bytes | bytearray):
         raise FeedError(f"feed: expected bytes, got {type(body).__name__}")
@@ -66,8 +74,11 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
         raise FeedError("feed: empty body")
     if _looks_like_json(body, content_type):
         return _parse_json_feed(bytes(body), url)
-    _refuse_dangerous_doctype(bytes(body))
-    return _parse_xml_feed(bytes(body), url, content_type)
+    body, dropped = _without_dangerous_doctype(bytes(body))
+    feed = _parse_xml_feed(body, url, content_type)
+    if dropped:
+        return replace(feed, warnings=(dropped, *feed.warnings))
+    return feed
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -88,16 +99,21 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str | None) -> ParsedFe
     version = parsed.get("version") or ""
     raw_entries = parsed.get("entries") or []
     warnings: list[str] = []
+    root = _root_element(body)
+    feed_root = root in _FEED_ROOTS
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         detail = f"{type(exc).__name__}: {exc}" if exc is not None else "unknown problem"
-        if not version and not raw_entries:
+        if not version and not raw_entries and not feed_root:
             raise FeedError(f"feed: not an RSS, Atom or JSON feed ({_short(detail)})")
         warnings.append(f"feed: tolerated malformed feed ({_short(detail)})")
-    elif not version and not raw_entries:
+    elif not version and not raw_entries and not feed_root:
         raise FeedError("feed: not an RSS, Atom or JSON feed (no feed element found)")
     if not version:
-        warnings.append("feed: unrecognised feed format; entries read anyway")
+        if raw_entries:
+            warnings.append("feed: unrecognised feed format; entries read anyway")
+        else:
+            warnings.append(f"feed: <{root}> document with no entries (a channel feedparser reads but does not name)")
 
     meta = parsed.get("feed") or {}
     feed_language = primary_language(meta.get("language"))
@@ -183,10 +199,20 @@ def _entry_link(raw: Any, feed_url: str) -> str | None:
     if raw.get("guidislink") and raw.get("id"):
         candidates.append(raw["id"])
     for candidate in candidates:
-        absolute = urljoin(feed_url, candidate.strip())
-        if is_http_url(absolute):
+        absolute = _absolute(feed_url, candidate)
+        if absolute is not None:
             return absolute
     return None
+
+
+def _absolute(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` when that gives an http(s) URL; None otherwise (an unparseable link
+    such as ``http://[::1`` included: urljoin raises ValueError on it)."""
+    try:
+        absolute = urljoin(base, href.strip())
+    except ValueError:
+        return None
+    return absolute if is_http_url(absolute) else None
 
 
 def _plain(value: str, detail: Any) -> str:
@@ -222,8 +248,9 @@ def _prolog_text(body: bytes) -> str:
     return head[:_PROLOG_SCAN_CHARS].decode("latin-1")
 
 
-def _internal_subset(text: str) -> str | None:
-    """The DOCTYPE's internal subset (between ``[`` and ``]``), if the prolog has one."""
+def _doctype(text: str) -> tuple[int, int, str] | None:
+    """Where the prolog's DOCTYPE with an internal subset starts and ends (character offsets; the end is past its
+    closing ``>``, or the end of ``text`` when unterminated), and the subset (between ``[`` and ``]``)."""
     match = re.search(r"<!DOCTYPE", text, re.I)
     if match is None or re.search(r"<[A-Za-z_]", text[: match.start()]):
         return None  # no DOCTYPE, or one after the root element (not a DOCTYPE to an XML parser)
@@ -251,35 +278,82 @@ def _internal_subset(text: str) -> str | None:
         elif c in "\"'":
             quote = c
         elif c == "]":
-            return text[start:j]
-    return text[start:]  # unterminated: screen all of it
+            close = text.find(">", j)
+            return match.start(), (close + 1 if close >= 0 else len(text)), text[start:j]
+    return match.start(), len(text), text[start:]  # unterminated: all of it goes
 
 
-def _refuse_dangerous_doctype(body: bytes) -> None:
-    subset = _internal_subset(_prolog_text(body))
-    if subset is None:
-        return
+def _doctype_danger(subset: str) -> str | None:
+    """Why this internal subset must not be used (expansion, external or parameter entities), or None."""
     subset = re.sub(r"<!--.*?-->", "", subset, flags=re.S)
     if re.search(r"%[A-Za-z_:][\w.:-]*;", subset):
-        raise FeedError("feed: refused XML: DOCTYPE uses parameter entities")
+        return "it uses parameter entities"
     for chunk in re.split(r"(?=<!ENTITY)", subset, flags=re.I)[1:]:
         match = _ENTITY_DECL.match(chunk)
         if match is None:
-            raise FeedError("feed: refused XML: malformed ENTITY declaration in DOCTYPE")
+            return "malformed ENTITY declaration"
         parameter, name, rest = match.groups()
         rest = rest.strip()
         if parameter:
-            raise FeedError(f"feed: refused XML: DOCTYPE declares parameter entity {name!r}")
+            return f"it declares parameter entity {name!r}"
         if re.match(r"(SYSTEM|PUBLIC)\b", rest, re.I):
-            raise FeedError(f"feed: refused XML: DOCTYPE declares external entity {name!r} (XXE)")
+            return f"it declares external entity {name!r} (XXE)"
         value_match = re.match(r"(\"[^\"]*\"|'[^']*')", rest)
         if value_match is None:
-            raise FeedError(f"feed: refused XML: unreadable ENTITY declaration {name!r}")
+            return f"unreadable ENTITY declaration {name!r}"
         value = value_match.group(1)[1:-1]
         if _ENTITY_REF.search(value):
-            raise FeedError(f"feed: refused XML: entity {name!r} refers to other entities (entity expansion)")
+            return f"entity {name!r} refers to other entities (entity expansion)"
         if len(_CHAR_REF.sub("x", value)) > MAX_ENTITY_VALUE_CHARS:
-            raise FeedError(f"feed: refused XML: entity {name!r} is longer than {MAX_ENTITY_VALUE_CHARS} characters")
+            return f"entity {name!r} is longer than {MAX_ENTITY_VALUE_CHARS} characters"
+    return None
+
+
+def _without_dangerous_doctype(body: bytes) -> tuple[bytes, str | None]:
+    """``body`` with a dangerous DOCTYPE cut out, and the warning saying why; unchanged when there is none."""
+    codec, skip, unit = _prolog_codec(body)
+    text = body[skip: skip + _PROLOG_SCAN_CHARS * unit].decode(codec, errors="replace")
+    found = _doctype(text)
+    if found is None:
+        return body, None
+    start, end, subset = found
+    danger = _doctype_danger(subset)
+    if danger is None:
+        return body, None
+    if unit == 1:  # latin-1 view of an ASCII-compatible encoding: character offsets are byte offsets
+        cleaned = body[:skip + start] + (body[skip + end:] if end < len(text) else b"")
+    else:
+        whole = body[skip:].decode(codec, errors="replace")
+        cleaned = body[:skip] + (whole[:start] + whole[end:]).encode(codec)
+    return cleaned, f"feed: DOCTYPE dropped ({danger}); its entities are not expanded"
+
+
+def _prolog_codec(body: bytes) -> tuple[str, int, int]:
+    """How to read the start of the document: codec, bytes of BOM to skip, bytes per character of the prolog."""
+    for bom, codec, unit in (
+        (b"\x00\x00\xfe\xff", "utf-32-be", 4), (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+        (b"\xfe\xff", "utf-16-be", 2), (b"\xff\xfe", "utf-16-le", 2),
+    ):
+        if body.startswith(bom):
+            return codec, len(bom), unit
+    for pattern, codec, unit in (
+        (b"\x00\x00\x00<", "utf-32-be", 4), (b"<\x00\x00\x00", "utf-32-le", 4),
+        (b"\x00<\x00", "utf-16-be", 2), (b"<\x00", "utf-16-le", 2),
+    ):
+        if body.startswith(pattern):
+            return codec, 0, unit
+    return "latin-1", 0, 1
+
+
+def _root_element(body: bytes) -> str | None:
+    """The local name (lower case) of the document's first element, or None."""
+    text = _prolog_text(body)
+    text = re.sub(r"<!--.*?-->|<\?.*?\?>", "", text, flags=re.S)
+    found = _doctype(text)
+    if found is not None:
+        text = text[found[1]:]
+    match = re.search(r"<(?!!)([A-Za-z_][\w.:-]*)", text)
+    return match.group(1).rsplit(":", 1)[-1].lower() if match else None
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -335,9 +409,8 @@ def _json_entry(
     for key in ("url", "external_url", "id"):
         value = item.get(key)
         if isinstance(value, str) and value.strip():
-            absolute = urljoin(feed_url, value.strip())
-            if is_http_url(absolute):
-                link = absolute
+            link = _absolute(feed_url, value)
+            if link is not None:
                 break
     if link is None:
         warnings.append(f"feed: item {index} has no http(s) url; skipped")

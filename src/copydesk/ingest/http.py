@@ -2,30 +2,32 @@
 
 ``PoliteClient.fetch(url)`` returns a ``FetchResult`` and never raises for network problems. Each fetch, in order:
 
-1. the URL is checked: http/https only, no address the policy forbids (outcome ``blocked-address``);
+1. the URL is checked: http/https only, no address the policy forbids (outcome ``blocked-address``; the policy
+   is ``copydesk.ingest.addresses``, a table of the IANA special-purpose registries);
 2. the host's robots.txt is read (RFC 9309, through protego) and cached: rules disallow (``robots-disallowed``);
    a 4xx robots.txt allows all; 5xx, 429 or no answer means "not fetched for now" (``robots-unreachable``), and
    robots.txt is asked again after ``ROBOTS_RETRY_S``;
 3. the request waits for the host's next free slot (``per_host_interval_s``; thread-safe);
 4. a conditional GET is sent (If-None-Match / If-Modified-Since; 304 gives ``not-modified``);
 5. redirects are followed by hand, each hop going through steps 1-4 again (``too-many-redirects``);
-6. the body is streamed and decompressed by us, counting decoded bytes against ``max_bytes`` (``too-large``)
-   under a wall-clock deadline for the whole fetch (``timeout``);
+6. the body is streamed and decompressed by us (gzip, deflate, br, zstd), counting decoded bytes against
+   ``max_bytes`` (``too-large``) under a wall-clock deadline for the whole fetch (``timeout``); a compressed stream
+   that ends early or breaks keeps what decoded, as browsers, curl and scrapy do (``FetchResult.partial`` says why);
 7. a transient failure (timeout, connection error, 5xx, 429) is retried with exponential backoff, at most
    ``retries`` times, honouring Retry-After; a host that asks for a longer pause than ``retry_max_wait_s`` is
    left alone until then (``rate-limited``), and each host has a retry budget per client (``host_retry_budget``)
    so one dead host cannot hold a run.
 
-The address policy is enforced twice: on IP literals before connecting, and inside the connection itself (a
-guarded httpcore network backend resolves the name, refuses forbidden addresses and connects to the address it
-checked), so DNS rebinding between a check and the connect cannot slip through. The same backend clamps every
-socket read and write to the fetch's deadline, so a server dripping headers or body one byte at a time cannot hold
-a fetch past ``deadline_s``.
+The address policy is enforced twice: on IP literals before connecting, and inside the connection itself: our
+transport is an httpcore connection pool (public API: ``httpcore.ConnectionPool(network_backend=...)``) whose
+network backend resolves the name, refuses forbidden addresses and connects to the very address it checked, so DNS
+rebinding between a check and the connect cannot slip through; every redirect hop connects through it again. The
+same backend clamps every socket read and write to the fetch's deadline, so a server dripping headers or body one
+byte at a time cannot hold a fetch past ``deadline_s``. No private attribute of httpx is touched.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import socket
 import threading
@@ -37,10 +39,14 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import brotli
 import httpcore
 import httpx
+import zstandard
 from protego import Protego
 
+from copydesk.ingest.addresses import check as check_address
+from copydesk.ingest.addresses import is_forbidden_address, parse_literal
 from copydesk.models import FetchOutcome, FetchResult
 
 log = logging.getLogger(__name__)
@@ -56,9 +62,15 @@ _TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
 #: Largest piece of decompressed output produced at once, so a compression bomb never inflates past the cap
 #: by more than this.
 _INFLATE_STEP = 64 * 1024
+#: zstd input is fed in slices this small: one zstd byte can stand for at most ~32,768 output bytes (an RLE block
+#: of 128 KiB costs 4 bytes), so one slice never yields more than ~1 MiB beyond the cap.
+_ZSTD_SLICE = 32
+#: Largest zstd window accepted, as RFC 9659 section 3 requires of HTTP clients (8 MiB); larger frames are refused
+#: instead of allocating their window.
+_ZSTD_MAX_WINDOW = 8 * 1024 * 1024
 _REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
-# IPv6 ranges that embed an IPv4 address, which must be checked too (NAT64 well-known prefix, RFC 6052).
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+#: What we can decode, in the order offered to servers.
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,30 +90,26 @@ class FetchOptions:
     retry_max_wait_s: float = 30.0  # longest wait for one retry; a longer Retry-After leaves the host alone
     host_retry_budget: int = 10  # most retries one host gets from one client (a run)
 
+    @classmethod
+    def from_settings(cls, fetch: Any) -> FetchOptions:
+        """The options of the ``[fetch]`` settings (``copydesk.config.FetchSettings``)."""
+        return cls(user_agent=fetch.user_agent, timeout_s=fetch.timeout_s, deadline_s=fetch.deadline_s,
+                   per_host_interval_s=fetch.per_host_interval_s, max_bytes=fetch.max_bytes,
+                   max_redirects=fetch.max_redirects, allow_private_addresses=fetch.allow_private_addresses,
+                   retries=fetch.retries, retry_backoff_s=fetch.retry_backoff_s,
+                   retry_max_wait_s=fetch.retry_max_wait_s)
+
 
 # ------------------------------------------------------------------------------------------------------------
-# Address policy
+# Address policy (the decision itself: copydesk.ingest.addresses)
 # ------------------------------------------------------------------------------------------------------------
 
-
-def is_forbidden_address(address: str) -> bool:
-    """True for addresses a fetcher must not connect to: loopback, private, link-local (cloud metadata),
-    carrier-grade NAT, multicast, reserved and unspecified, including IPv4 embedded in IPv6."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is None and ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None and is_forbidden_address(str(embedded)):
-            return True
-    return not ip.is_global or ip.is_multicast
+__all__ = ["FetchOptions", "PoliteClient", "is_forbidden_address", "retry_after_seconds"]
 
 
 class AddressBlocked(Exception):
-    """Raised inside the connection when a host resolves to a forbidden address."""
+    """Raised inside the connection when a host resolves to a forbidden address; the message is the reason
+    (``127.0.0.1 is Loopback``)."""
 
 
 class _DeadlineExceeded(Exception):
@@ -150,7 +158,7 @@ class _DeadlineStream(httpcore.NetworkStream):
 
 
 class _GuardedBackend(httpcore.NetworkBackend):
-    """Resolves the host itself, refuses forbidden addresses, connects to a checked address."""
+    """Resolves the host itself, refuses forbidden addresses, connects to the address it checked."""
 
     def __init__(self, allow_private: bool) -> None:
         self._allow_private = allow_private
@@ -159,19 +167,30 @@ class _GuardedBackend(httpcore.NetworkBackend):
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
         timeout = _remaining(timeout)
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
-        if not self._allow_private:
-            bad = [a for a in addresses if is_forbidden_address(a)]
-            if bad:
-                raise AddressBlocked(f"{host} resolves to forbidden address {bad[0]}")
-        last: Exception | None = None
-        for address in addresses:
+        literal = parse_literal(host)
+        if literal is not None:  # any notation (0x7f.1, 2130706433, [::ffff:127.0.0.1]): no resolver involved
+            targets = [(str(literal), literal)]
+        else:
             try:
-                stream = self._inner.connect_tcp(address, port, timeout=_remaining(timeout),
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except (OSError, UnicodeError) as exc:
+                raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+            targets = []
+            for raw in dict.fromkeys(str(info[4][0]) for info in infos):
+                parsed = parse_literal(raw)
+                if parsed is None:
+                    raise AddressBlocked(f"{host} resolves to {raw!r}, which is not an IP address")
+                targets.append((raw, parsed))
+        if not self._allow_private:
+            for _, address in targets:
+                verdict = check_address(address)
+                if not verdict.allowed:
+                    raise AddressBlocked(verdict.reason if literal is not None
+                                         else f"{verdict.reason} ({host} resolves to it)")
+        last: Exception | None = None
+        for raw, _ in targets:  # connect to the checked numeric address itself: nothing is resolved again
+            try:
+                stream = self._inner.connect_tcp(raw, port, timeout=_remaining(timeout),
                                                  local_address=local_address, socket_options=socket_options)
             except httpcore.ConnectError as exc:
                 last = exc
@@ -186,16 +205,67 @@ class _GuardedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
-def _guarded_transport(allow_private: bool) -> tuple[httpx.BaseTransport, bool]:
-    """httpx's own transport with our network backend; the bool says whether the guard could be installed."""
-    transport = httpx.HTTPTransport(retries=0)
-    pool = getattr(transport, "_pool", None)
-    if isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend"):
-        # httpx has no public hook for the network backend; httpcore's pool takes one (public constructor
-        # argument), which we set after httpx built the pool. Checked by tests/ingest/test_http.py.
-        pool._network_backend = _GuardedBackend(allow_private)
-        return transport, True
-    return transport, False
+#: httpcore's exceptions as httpx's (both public), as httpx's own transport maps them.
+_EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout), (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout), (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException), (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError), (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError), (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError), (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+def _as_httpx(exc: Exception) -> Exception:
+    for theirs, ours in _EXCEPTIONS:
+        if isinstance(exc, theirs):
+            return ours(str(exc))
+    return exc
+
+
+class _GuardedStream(httpx.SyncByteStream):
+    def __init__(self, response: httpcore.Response) -> None:
+        self._response = response
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._response.iter_stream()
+        except httpcore.TimeoutException as exc:
+            raise _as_httpx(exc) from exc
+        except (httpcore.NetworkError, httpcore.ProtocolError) as exc:
+            raise _as_httpx(exc) from exc
+
+    def close(self) -> None:
+        self._response.close()
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """An httpx transport (the public ``BaseTransport`` interface) over an httpcore connection pool whose network
+    backend checks every address it connects to (``_GuardedBackend``). Environment proxies are never used: the
+    address policy must see the real peer."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False), retries=0,
+                                             network_backend=_GuardedBackend(allow_private))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.SyncByteStream)
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host, port=request.url.port,
+                             target=request.url.raw_path),
+            headers=request.headers.raw, content=request.stream, extensions=request.extensions)
+        try:
+            response = self._pool.handle_request(core)
+        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError,
+                httpcore.UnsupportedProtocol) as exc:
+            raise _as_httpx(exc) from exc
+        return httpx.Response(status_code=response.status, headers=response.headers,
+                              stream=_GuardedStream(response), extensions=response.extensions)
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -203,34 +273,91 @@ def _guarded_transport(allow_private: bool) -> tuple[httpx.BaseTransport, bool]:
 # ------------------------------------------------------------------------------------------------------------
 
 
+class _Undecodable(Exception):
+    """A compressed stream that ended early (``truncated``) or broke; what decoded before it is kept."""
+
+    def __init__(self, encoding: str, detail: str, truncated: bool) -> None:
+        super().__init__(f"{'truncated' if truncated else 'corrupt'} {encoding} stream ({detail})"
+                         if detail else f"{'truncated' if truncated else 'corrupt'} {encoding} stream")
+        self.truncated = truncated
+
+
 def _inflate(chunks: Iterator[bytes], encoding: str) -> Iterator[bytes]:
     """Decompress a gzip/deflate stream in bounded steps (never more than _INFLATE_STEP per call)."""
     decompressor = None
-    for chunk in chunks:
-        if not chunk:
-            continue
+    try:
+        for chunk in chunks:
+            if not chunk:
+                continue
+            if decompressor is None:
+                if encoding in ("gzip", "x-gzip"):
+                    wbits = 16 + zlib.MAX_WBITS
+                else:  # "deflate" is zlib-wrapped by the spec, raw deflate by some servers: look at the header
+                    wbits = zlib.MAX_WBITS if len(chunk) >= 2 and (chunk[0] & 0x0F) == 8 and \
+                        ((chunk[0] << 8) | chunk[1]) % 31 == 0 else -zlib.MAX_WBITS
+                decompressor = zlib.decompressobj(wbits)
+            data = chunk
+            while data and not decompressor.eof:
+                out = decompressor.decompress(data, _INFLATE_STEP)
+                if out:
+                    yield out
+                data = decompressor.unconsumed_tail
         if decompressor is None:
-            if encoding in ("gzip", "x-gzip"):
-                wbits = 16 + zlib.MAX_WBITS
-            else:  # "deflate" is zlib-wrapped by the spec, raw deflate by some servers: look at the header
-                wbits = zlib.MAX_WBITS if len(chunk) >= 2 and (chunk[0] & 0x0F) == 8 and \
-                    ((chunk[0] << 8) | chunk[1]) % 31 == 0 else -zlib.MAX_WBITS
-            decompressor = zlib.decompressobj(wbits)
-        data = chunk
-        while data and not decompressor.eof:
-            out = decompressor.decompress(data, _INFLATE_STEP)
-            if out:
-                yield out
-            data = decompressor.unconsumed_tail
-    if decompressor is None:
-        return
-    while not decompressor.eof:
-        out = decompressor.decompress(b"", _INFLATE_STEP)
-        if not out:
-            break
-        yield out
+            return
+        while not decompressor.eof:
+            out = decompressor.decompress(b"", _INFLATE_STEP)
+            if not out:
+                break
+            yield out
+    except zlib.error as exc:
+        raise _Undecodable(encoding, str(exc), truncated=False) from exc
     if not decompressor.eof:
-        raise zlib.error(f"truncated {encoding} stream")
+        raise _Undecodable(encoding, "", truncated=True)
+
+
+def _unbrotli(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Brotli (RFC 7932) in bounded steps: ``output_buffer_limit`` caps each piece, so a 34-byte bomb cannot
+    inflate at once."""
+    decompressor = brotli.Decompressor()
+    try:
+        for chunk in chunks:
+            out = decompressor.process(chunk, output_buffer_limit=_INFLATE_STEP)
+            while out:  # drain what this input holds, one bounded piece at a time, before feeding more
+                yield out
+                if decompressor.is_finished():
+                    break
+                out = decompressor.process(b"", output_buffer_limit=_INFLATE_STEP)
+    except brotli.error as exc:
+        raise _Undecodable("br", str(exc), truncated=False) from exc
+    if not decompressor.is_finished():
+        raise _Undecodable("br", "", truncated=True)
+
+
+def _unzstd(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Zstandard (RFC 8878), fed in small slices so that no call returns much more than the cap allows; windows over
+    8 MiB refused (RFC 9659); a body of several frames is decoded frame after frame."""
+    def fresh() -> Any:
+        return zstandard.ZstdDecompressor(max_window_size=_ZSTD_MAX_WINDOW).decompressobj()
+
+    decompressor, fed = fresh(), False
+    try:
+        for chunk in chunks:
+            data, i = memoryview(bytes(chunk)), 0
+            while i < len(data):
+                if decompressor.eof:
+                    decompressor = fresh()
+                piece = bytes(data[i:i + _ZSTD_SLICE])
+                i += len(piece)
+                fed = True
+                out = decompressor.decompress(piece)
+                if decompressor.eof and decompressor.unused_data:  # the next frame began inside this slice
+                    data, i = memoryview(decompressor.unused_data + bytes(data[i:])), 0
+                if out:
+                    yield out
+    except zstandard.ZstdError as exc:
+        raise _Undecodable("zstd", str(exc), truncated=False) from exc
+    if fed and not decompressor.eof:
+        raise _Undecodable("zstd", "", truncated=True)
 
 
 class _UnsupportedEncoding(Exception):
@@ -243,9 +370,14 @@ def _decoded(raw: Iterator[bytes], content_encoding: str | None) -> Iterator[byt
     for encoding in reversed(encodings):  # the last encoding listed was applied last
         if encoding == "identity":
             continue
-        if encoding not in ("gzip", "x-gzip", "deflate"):
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            stream = _inflate(stream, encoding)
+        elif encoding == "br":
+            stream = _unbrotli(stream)
+        elif encoding == "zstd":
+            stream = _unzstd(stream)
+        else:
             raise _UnsupportedEncoding(encoding)
-        stream = _inflate(stream, encoding)
     return stream
 
 
@@ -298,17 +430,16 @@ class PoliteClient:
 
     def __init__(self, options: FetchOptions | None = None, transport: httpx.BaseTransport | None = None) -> None:
         self.options = options or FetchOptions()
+        self._guard_in_connection = transport is None
         if transport is None:
-            transport, self._guard_in_connection = _guarded_transport(self.options.allow_private_addresses)
-        else:
-            self._guard_in_connection = False
+            transport = GuardedTransport(self.options.allow_private_addresses)
         timeout = httpx.Timeout(self.options.timeout_s)
         self._client = httpx.Client(
             transport=transport,
             timeout=timeout,
             follow_redirects=False,
             trust_env=False,  # no proxy from the environment: the address policy must see the real peer
-            headers={"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": self.options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
         self._agent_token = self.options.user_agent.split("/", 1)[0].strip() or "*"
         self._lock = threading.Lock()
@@ -452,14 +583,16 @@ class PoliteClient:
                         return self._result(url, "http-error", started, final_url=current, status=status,
                                             error=f"fetch: {status} {reason}",
                                             retry_after_s=retry_after_seconds(response.headers.get("retry-after")))
-                    body = self._read_body(response, max_bytes, truncate)
+                    body, partial = self._read_body(response, max_bytes, truncate)
+                    if partial:
+                        log.info("fetch partial body", extra={"stage": "fetch", "url": current, "error": partial})
                     return self._result(url, "ok", started, final_url=current, status=status, body=body,
                                         content_type=response.headers.get("content-type"),
-                                        etag=etag, last_modified=modified)
+                                        etag=etag, last_modified=modified, partial=partial)
                 finally:
                     response.close()
         except AddressBlocked as exc:
-            return self._result(url, "blocked-address", started, final_url=current, error=f"fetch: {exc}")
+            return self._result(url, "blocked-address", started, final_url=current, error=f"fetch: refused: {exc}")
         except _DeadlineExceeded:
             return self._result(url, "timeout", started, final_url=current,
                                 error=f"fetch: deadline of {opts.deadline_s}s exceeded")
@@ -476,16 +609,17 @@ class PoliteClient:
         except _UnsupportedEncoding as exc:
             return self._result(url, "network-error", started, final_url=current,
                                 error=f"fetch: unsupported Content-Encoding {exc}")
-        except zlib.error as exc:
+        except _Undecodable as exc:
             return self._result(url, "network-error", started, final_url=current,
-                                error=f"fetch: corrupt compressed body ({exc})")
+                                error=f"fetch: undecodable body, nothing decoded: {exc}")
         except (httpx.HTTPError, httpx.InvalidURL, httpcore.ConnectError, OSError, ValueError) as exc:
             return self._result(url, "network-error", started, final_url=current,
                                 error=f"fetch: {type(exc).__name__}: {exc}".rstrip(": "))
         finally:
             _current.deadline = previous_deadline
 
-    def _read_body(self, response: httpx.Response, max_bytes: int, truncate: bool) -> bytes:
+    def _read_body(self, response: httpx.Response, max_bytes: int, truncate: bool) -> tuple[bytes, str | None]:
+        """The decoded body, and why it is partial (None when whole)."""
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes and not truncate:
             raise _TooLarge()
@@ -493,7 +627,7 @@ class PoliteClient:
             body = response.content
             if len(body) > max_bytes and not truncate:
                 raise _TooLarge()
-            return body[:max_bytes]
+            return body[:max_bytes], None
         parts: list[bytes] = []
         size = 0
         raw_size = 0
@@ -507,16 +641,21 @@ class PoliteClient:
                 _remaining(None)  # raises once the deadline has passed, even if data keeps coming
                 yield chunk
 
-        for piece in _decoded(raw(), response.headers.get("content-encoding")):
-            size += len(piece)
-            if size > max_bytes:
-                if truncate:
-                    parts.append(piece[: max_bytes - (size - len(piece))])
-                    break
-                raise _TooLarge()
-            parts.append(piece)
-            _remaining(None)
-        return b"".join(parts)
+        try:
+            for piece in _decoded(raw(), response.headers.get("content-encoding")):
+                size += len(piece)
+                if size > max_bytes:
+                    if truncate:
+                        parts.append(piece[: max_bytes - (size - len(piece))])
+                        break
+                    raise _TooLarge()
+                parts.append(piece)
+                _remaining(None)
+        except _Undecodable as exc:
+            if not parts:
+                raise
+            return b"".join(parts), f"fetch: partial body: {exc}; kept the {sum(map(len, parts))} bytes decoded"
+        return b"".join(parts), None
 
     def _check_url(self, url: str) -> tuple[FetchOutcome, str] | None:
         try:
@@ -532,14 +671,11 @@ class PoliteClient:
             return "network-error", "fetch: invalid URL (no host)"
         if self.options.allow_private_addresses:
             return None
-        try:
-            ipaddress.ip_address(host.split("%", 1)[0])
-            literal = True
-        except ValueError:
-            literal = False
-        if literal:
-            if is_forbidden_address(host):
-                return "blocked-address", f"fetch: forbidden address {host}"
+        literal = parse_literal(host)
+        if literal is not None:
+            verdict = check_address(literal)
+            if not verdict.allowed:
+                return "blocked-address", f"fetch: refused: {verdict.reason}"
             return None
         if not self._guard_in_connection:
             try:
@@ -548,8 +684,11 @@ class PoliteClient:
             except (OSError, UnicodeError) as exc:
                 return "network-error", f"fetch: cannot resolve {host}: {exc}"
             for info in infos:
-                if is_forbidden_address(info[4][0]):
-                    return "blocked-address", f"fetch: {host} resolves to forbidden address {info[4][0]}"
+                address = parse_literal(str(info[4][0]))
+                verdict = check_address(address) if address is not None else None
+                if verdict is None or not verdict.allowed:
+                    reason = verdict.reason if verdict else f"{info[4][0]!r} is not an IP address"
+                    return "blocked-address", f"fetch: refused: {reason} ({host} resolves to it)"
         return None
 
     # -- politeness ------------------------------------------------------------------------------------------

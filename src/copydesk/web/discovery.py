@@ -180,7 +180,8 @@ def _fill_feed(fg: FeedGenerator, edition: Edition, section: SectionConfig | Non
         fe = fg.add_entry(order="append")
         fe.id(url)
         fe.guid(url, permalink=True)
-        fe.title(render._xml_text(s.headline.text))
+        # A headline of XML-forbidden characters only would leave the required title empty (feedgen refuses it).
+        fe.title(render._xml_text(s.headline.text) or "(no headline)")
         fe.link(href=url, rel="alternate", type="text/html")
         fe.summary(render._xml_text(s.lede.text))
         fe.content(_entry_html(edition, s), type="html")
