@@ -18,6 +18,7 @@ import numpy as np
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import and_, create_engine, event, func, or_, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -90,10 +91,19 @@ class FeedStatus:
     last_modified: str | None
 
 
+# The key of the PostgreSQL advisory lock held while migrating (any fixed 64-bit number; it names no table).
+MIGRATION_LOCK = 0x636F70796465736B  # "copydesk" in ASCII
+
+
 def migrate(engine: Engine) -> None:
+    """Upgrade the database to the newest revision. On PostgreSQL, processes that start together (web, workers,
+    scheduler) take turns under an advisory lock held for the migration's transaction: the first migrates, the
+    others then find the schema at head and do nothing (without it, two would create the same tables)."""
     cfg = Config()
     cfg.set_main_option("script_location", "copydesk.store:migrations")
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
