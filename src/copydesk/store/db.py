@@ -640,6 +640,12 @@ class Store:
             q = select(RedirectRow.old_slug, StoryRow.slug).join(StoryRow, StoryRow.id == RedirectRow.story_id)
             return {k: v for k, v in s.execute(q)}
 
+    def processed_count(self) -> int:
+        """How many articles have been processed, by any process: a desk compares it with what it did itself to
+        learn that another writer changed the stories (and rebuilds its in-memory indexes)."""
+        with self._reading() as s:
+            return s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.processed.is_(True)))
+
     def counts(self) -> dict[str, int]:
         with self._reading() as s:
             return {
