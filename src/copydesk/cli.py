@@ -338,7 +338,8 @@ def _serve(desk, host: str, port: int) -> None:
 
     typer.echo(f"serving {desk.settings.site.name} at http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(create_app(get_edition, desk.store.search, newsletter=_newsletter_service(desk),
-                           corrections=_corrections_service(desk, changed)), host=host, port=port,
+                           corrections=_corrections_service(desk, changed), database=desk.store.ping),
+                host=host, port=port,
                 log_level="warning")
 
 

@@ -187,6 +187,12 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def ping(self) -> str | None:
+        """A round trip to the database (a health check): the schema's Alembic revision. Raises when the database
+        cannot be reached."""
+        with self.engine.connect() as conn:
+            return conn.execute(sql_text("SELECT version_num FROM alembic_version")).scalar()
+
     # -- outlets --------------------------------------------------------------------------------------------
     def sync_outlets(self, outlets: Iterable[Outlet]) -> None:
         with self.transaction() as s:
