@@ -78,7 +78,6 @@ class Desk:
         self._section_model: SectionModel | None = None
         self._index: DuplicateIndex | None = None
         self._clusterer: OnlineClusterer | None = None
-        self._processed_seen: int | None = None  # store.processed_count() when this desk last finished processing
         self._outlets: dict[str, Outlet] | None = None  # the registry, read once per process() for copy_kind
         self._client = None
         self._outlet_languages: dict[str, str] = {}
@@ -305,21 +304,14 @@ class Desk:
         """Dedup, embed and cluster every new article, in arrival order."""
         report = Report()
         self._outlets = None
-        before = self.store.processed_count()
-        if self._processed_seen is not None and before != self._processed_seen:
-            # Another process (a second desk or a worker on the same database) processed articles since: rebuild the
-            # dedup index and the clusterer from the database so this desk sees its stories and signatures.
-            self._index, self._clusterer = None, None
         arts = self.store.unprocessed()
         if not arts:
-            self._processed_seen = before
             return report
         emb = self.embedder
         clusterer = self.clusterer
         oldest = min(a.when for a in arts) - 2 * clusterer.opts.window
         stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
         self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
-        done = 0  # articles this desk processed (committed)
         for start in range(0, len(arts), 64):
             batch = arts[start:start + 64]
             both = emb.embed([clusterer.observe(a) for a in batch] + [a.title for a in batch])
@@ -331,7 +323,6 @@ class Desk:
                     # merge), and its processed mark are stored together or not at all.
                     with self.store.unit_of_work():
                         self._process_one(a, v, tv, stories, report)
-                    done += 1
                 except Exception as exc:  # one article never stops the run
                     log.exception("process failed", extra={"stage": "process", "article_id": a.id})
                     self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=f"process: {exc}")
@@ -342,10 +333,6 @@ class Desk:
                     self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
                     clusterer = self.clusterer
                     stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
-        after = self.store.processed_count()
-        # What this desk did alone accounts for the change: its indexes are the database's. Otherwise someone else
-        # wrote too, and the next call rebuilds.
-        self._processed_seen = after if after == before + done else -1
         return report
 
     def _process_one(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],

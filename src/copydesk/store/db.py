@@ -17,8 +17,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import and_, create_engine, event, func, or_, select, update
-from sqlalchemy import text as sql_text
+from sqlalchemy import and_, create_engine, event, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -103,7 +102,7 @@ def migrate(engine: Engine) -> None:
     cfg.set_main_option("script_location", "copydesk.store:migrations")
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -186,12 +185,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-    def ping(self) -> str | None:
-        """A round trip to the database (a health check): the schema's Alembic revision. Raises when the database
-        cannot be reached."""
-        with self.engine.connect() as conn:
-            return conn.execute(sql_text("SELECT version_num FROM alembic_version")).scalar()
 
     # -- outlets --------------------------------------------------------------------------------------------
     def sync_outlets(self, outlets: Iterable[Outlet]) -> None:
@@ -646,11 +639,11 @@ class Store:
             q = select(RedirectRow.old_slug, StoryRow.slug).join(StoryRow, StoryRow.id == RedirectRow.story_id)
             return {k: v for k, v in s.execute(q)}
 
-    def processed_count(self) -> int:
-        """How many articles have been processed, by any process: a desk compares it with what it did itself to
-        learn that another writer changed the stories (and rebuilds its in-memory indexes)."""
-        with self._reading() as s:
-            return s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.processed.is_(True)))
+    def ping(self) -> str | None:
+        """A round trip to the database (a health check): the schema's Alembic revision. Raises when the database
+        cannot be reached."""
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def counts(self) -> dict[str, int]:
         with self._reading() as s:
