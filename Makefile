@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres,tts]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,tts,celery]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -34,6 +34,7 @@ speech:
 	  else echo "make: espeak-ng is missing (apt-get install espeak-ng); audio tests will skip" >&2; fi; }
 
 test: $(STAMP) browsers speech
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -4,6 +4,9 @@ the internet; data under ../shared/data is optional and its tests skip with a vi
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,31 @@ reliability = {{ value = "unrated" }}
 paywall = "none"
 kind = "newspaper"
 """
+
+
+DATABASES = ("sqlite", "postgresql")  # the backends every store test runs on
+
+
+@contextmanager
+def database(kind: str, tmp_path: Path, name: str = "t") -> Iterator[str]:
+    """The URL of an empty database of ``kind``: a SQLite file under ``tmp_path``, or a PostgreSQL schema of its own
+    (from COPYDESK_TEST_POSTGRES_URL; skipped visibly without it) that is dropped afterwards, so tests never see
+    each other's rows. The URL alone chooses the backend, as in production."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path}/{name}.sqlite3"
+        return
+    if kind != "postgresql":
+        raise ValueError(f"unknown database kind {kind!r}")
+    from sqlalchemy import create_engine, text
+
+    base = service_url("COPYDESK_TEST_POSTGRES_URL")
+    schema = "t_" + uuid.uuid4().hex[:12]
+    eng = create_engine(base)
+    try:
+        with eng.begin() as c:
+            c.execute(text(f"CREATE SCHEMA {schema}"))
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with eng.begin() as c:
+            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        eng.dispose()

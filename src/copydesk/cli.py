@@ -26,6 +26,8 @@ app.add_typer(newsletter_app, name="newsletter")
 editor_app = typer.Typer(help="Editors' accounts: they review readers' reports at /editor/ and publish corrections.",
                          no_args_is_help=True)
 app.add_typer(editor_app, name="editor")
+db_app = typer.Typer(help="The database's schema: upgrade it before a new version's services start.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the folder holding it (default: ./copydesk.toml if present).")
 
@@ -339,7 +341,8 @@ def _serve(desk, host: str, port: int) -> None:
 
     typer.echo(f"serving {desk.settings.site.name} at http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(create_app(get_edition, desk.store.search, newsletter=_newsletter_service(desk),
-                           corrections=_corrections_service(desk, changed)), host=host, port=port,
+                           corrections=_corrections_service(desk, changed), database=desk.store.ping),
+                host=host, port=port,
                 log_level="warning")
 
 
@@ -755,3 +758,50 @@ def editor_disable(name: str = typer.Argument(..., help="The editor's sign-in na
     if not store.disable(name, by=_operator()):
         _fail(CopydeskError(f"editor: no editor {name}"), 1)
     typer.echo(f"disabled editor {name}")
+
+
+def _schema_revisions(url: str) -> tuple[str | None, str]:
+    """(the database's Alembic revision, the newest this version knows) without migrating."""
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "copydesk.store:migrations")
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision(), head
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: Optional[Path] = ConfigOpt) -> None:
+    """Migrate the database to this version's schema (every service also does it on start; run this once first)."""
+    from copydesk.store import Store
+
+    settings = _settings(config)
+    try:
+        before, head = _schema_revisions(settings.database_url)
+        Store(settings.database_url).close()
+    except Exception as exc:  # an unreachable server or a wrong URL: say which, exit 2
+        _fail(CopydeskError(f"store: cannot open the database: {exc}"))
+        raise
+    typer.echo(f"db: {before or 'empty'} -> {head}" if before != head else f"db: at {head}, nothing to do")
+
+
+@db_app.command("current")
+def db_current(config: Optional[Path] = ConfigOpt) -> None:
+    """Print the database's schema revision and this version's; exit 1 when they differ (an upgrade is due)."""
+    settings = _settings(config)
+    try:
+        current, head = _schema_revisions(settings.database_url)
+    except Exception as exc:
+        _fail(CopydeskError(f"store: cannot open the database: {exc}"))
+        raise
+    typer.echo(f"db: {current or 'empty'} (this version: {head})")
+    if current != head:
+        raise typer.Exit(code=1)

@@ -14,6 +14,13 @@ from copydesk.store.corrections import DecisionError
 from corrections_support import add_editor, make_site
 
 
+@pytest.fixture(autouse=True)
+def _on_each_backend(db_url, monkeypatch):
+    """Every test here runs on SQLite and on PostgreSQL: the site's configuration names no database, and the
+    environment's URL alone chooses it, as an operator's would."""
+    monkeypatch.setenv("COPYDESK_DATABASE__URL", db_url)
+
+
 def test_corrections_and_the_audit_log_cannot_be_changed_or_deleted(tmp_path):
     site = make_site(tmp_path)
     add_editor(site)

@@ -20,8 +20,9 @@ OPTS = NewsletterOptions("Budapest Post", "https://post.example/", "news@post.ex
 
 
 @pytest.fixture
-def setup(tmp_path, smtp):
-    store = NewsletterStore(Store(f"sqlite:///{tmp_path}/nl.sqlite3"))
+def setup(db_url, smtp):  # db_url: SQLite, then PostgreSQL (tests/conftest.py)
+    base = Store(db_url)
+    store = NewsletterStore(base)
     subs = []
     for i, (email, all_, secs) in enumerate([("all@example.org", True, ()), ("bud@example.org", False, ("budapest",)),
                                              ("sci@example.org", False, ("science",))]):
@@ -31,6 +32,7 @@ def setup(tmp_path, smtp):
     mailer = Mailer(SmtpOptions("127.0.0.1", smtp.port, "none", "", "", 10))
     yield store, tokens, mailer, subs
     mailer.close()
+    base.close()
 
 
 def test_digest_content_headers_and_sections(setup, smtp):

@@ -77,8 +77,10 @@ def test_stories_that_turn_out_to_be_one_event_merge_and_old_address_redirects(t
     opts = ClusterOptions(w_dense=1.0, w_sparse=0.0, w_names=0.0, join=0.94, merge=0.88)
     d = Desk(load_settings(tmp_path / "copydesk.toml"), {}, cluster_options=opts)
     d._embedder = FakeEmbedder()
-    mk = lambda i, word, when: line(f"https://m.test/{i}", f"Outlet {i}", f"{word} story {i}",
-                                   f"The {word} event happened today in the city centre. Officials confirmed the {word} event.", when)
+    def mk(i, word, when):
+        return line(f"https://m.test/{i}", f"Outlet {i}", f"{word} story {i}",
+                    f"The {word} event happened today in the city centre. Officials confirmed the {word} event.", when)
+
     d.import_lines([mk(1, "alpha", "2026-11-23T08:00:00Z"), mk(2, "beta", "2026-11-23T09:00:00Z")])
     assert d.process().counts["stories-new"] == 2
     d.write()

@@ -20,25 +20,12 @@ from copydesk.store import search as S
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path}/t.sqlite3")
-        yield s
-        s.close()
-        return
-    base = service_url("COPYDESK_TEST_POSTGRES_URL")
-    schema = "t_" + uuid.uuid4().hex[:10]
-    eng = create_engine(base)
-    with eng.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    s = Store(f"{base}{sep}options=-csearch_path%3D{schema}")
+@pytest.fixture
+def store(db_url):
+    """A store on each backend (the `db_url` fixture of tests/conftest.py: SQLite, then a fresh PostgreSQL schema)."""
+    s = Store(db_url)
     yield s
     s.close()
-    with eng.begin() as c:
-        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    eng.dispose()
 
 
 def _sentence(t: str, outlet: str = "wire") -> WrittenSentence:

@@ -38,18 +38,12 @@ def _drop(base: str, schema: str) -> None:
     eng.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path}/t.sqlite3")
-        yield s
-        s.close()
-        return
-    base, schema, url = _pg_url()
-    s = Store(url)
+@pytest.fixture
+def store(db_url):
+    """A store on each backend (the `db_url` fixture of tests/conftest.py: SQLite, then a fresh PostgreSQL schema)."""
+    s = Store(db_url)
     yield s
     s.close()
-    _drop(base, schema)
 
 
 def new_story(store: Store, sid: str = "a") -> None:

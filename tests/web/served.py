@@ -3,44 +3,27 @@ of its own when COPYDESK_TEST_POSTGRES_URL is set (else those tests skip and say
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, text
 
-from testsupport import service_url
+from testsupport import DATABASES, database  # DATABASES: the web tests' params
 from copydesk.models import Edition, WrittenStory
 from copydesk.store import Store, StoryState
 
-DATABASES = ["sqlite", "postgresql"]
+__all__ = ["DATABASES", "publish", "publish_edition", "store"]
 
 
 @contextmanager
 def store(kind: str, tmp_path: Path) -> Iterator[Store]:
-    if kind == "sqlite":
-        s = Store(f"sqlite:///{tmp_path}/served.sqlite3")
+    with database(kind, tmp_path, "served") as url:
+        s = Store(url)
         try:
             yield s
         finally:
             s.close()
-        return
-    base = service_url("COPYDESK_TEST_POSTGRES_URL")
-    schema = "t_" + uuid.uuid4().hex[:10]
-    eng = create_engine(base)
-    with eng.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    s = Store(f"{base}{sep}options=-csearch_path%3D{schema}")
-    try:
-        yield s
-    finally:
-        s.close()
-        with eng.begin() as c:
-            c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        eng.dispose()
 
 
 def publish(s: Store, story: WrittenStory) -> None:

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import and_, create_engine, event, func, null, or_, select, update
+from sqlalchemy import and_, create_engine, event, func, null, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -90,10 +90,19 @@ class FeedStatus:
     last_modified: str | None
 
 
+# The key of the PostgreSQL advisory lock held while migrating (any fixed 64-bit number; it names no table).
+MIGRATION_LOCK = 0x636F70796465736B  # "copydesk" in ASCII
+
+
 def migrate(engine: Engine) -> None:
+    """Upgrade the database to the newest revision. On PostgreSQL, processes that start together (web, workers,
+    scheduler) take turns under an advisory lock held for the migration's transaction: the first migrates, the
+    others then find the schema at head and do nothing (without it, two would create the same tables)."""
     cfg = Config()
     cfg.set_main_option("script_location", "copydesk.store:migrations")
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -632,6 +641,12 @@ class Store:
         with self._reading() as s:
             q = select(RedirectRow.old_slug, StoryRow.slug).join(StoryRow, StoryRow.id == RedirectRow.story_id)
             return {k: v for k, v in s.execute(q)}
+
+    def ping(self) -> str | None:
+        """A round trip to the database (a health check): the schema's Alembic revision. Raises when the database
+        cannot be reached."""
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def counts(self) -> dict[str, int]:
         with self._reading() as s:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -81,7 +82,8 @@ class ArticleRow(Base):
     categories: Mapped[list] = mapped_column(JSON, default=list)
     origin: Mapped[str] = mapped_column(String(20), default="feed")
     license: Mapped[str | None] = mapped_column(Text)
-    date_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # nullable as migration 0003 made it (rows from before it read false: server default)
+    date_only: Mapped[bool] = mapped_column(Boolean, default=False, nullable=True, server_default=false())
     published_from: Mapped[str | None] = mapped_column(String(20))
     language_hint: Mapped[str | None] = mapped_column(String(10))
     page_class: Mapped[str | None] = mapped_column(String(30), index=True)

@@ -13,6 +13,7 @@ If-None-Match, or an If-Modified-Since not older than it, gets 304. Rendered byt
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -33,6 +34,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from copydesk.models import Edition
 from copydesk.store.search import SearchResults
 from copydesk.web import api, discovery, render
+
+log = logging.getLogger(__name__)
 
 __all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR", "ResponseCache", "Rendered"]
 
@@ -135,13 +138,15 @@ class ResponseCache:
 
 def create_app(get_edition: Callable[[], Edition],
                search: Callable[[str, int, int], SearchResults] | None = None, newsletter=None,
-               corrections=None) -> FastAPI:
+               corrections=None, database: Callable[[], str | None] | None = None) -> FastAPI:
     """The site over ``get_edition`` (called once per request). ``search(query, page, per_page)`` answers the
     search page and ``/api/v1/search`` (``Store.search``); without it they say that search is not available.
     ``newsletter``: a ``copydesk.newsletter.web.NewsletterService`` to serve the sign-up pages and show the
     sign-up box on the home, section and story pages (which then differ from the export by that box).
     ``corrections``: a ``copydesk.corrections.web.CorrectionsService`` to serve the report form and the editors'
-    pages and show the report links on story pages (which then differ from the export by those links)."""
+    pages and show the report links on story pages (which then differ from the export by those links).
+    ``database``: a round trip to the database for ``/healthz`` (``Store.ping``, giving the schema's revision);
+    when it raises, ``/healthz`` answers 503 so that a load balancer or orchestrator takes this process out."""
     app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=f"{api.API_PREFIX}/openapi.json")
 
     def openapi() -> dict:  # the versioned API only: pages, feeds and the export's JSON files are not in it
@@ -203,13 +208,19 @@ def create_app(get_edition: Callable[[], Edition],
         return JSONResponse({"error": f"bad parameter: {said}", "detail": errors}, status_code=422)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict:
+    def healthz() -> Response:
+        body: dict = {"status": "ok"}
+        no_store = {"Cache-Control": "no-store"}
+        if database is not None:
+            try:
+                body["schema"] = database()
+            except Exception as exc:  # any failure to reach the database makes this process unhealthy
+                log.warning("health: database unreachable", extra={"stage": "health", "error": str(exc)})
+                return JSONResponse({"status": "error", "error": f"database unreachable ({type(exc).__name__})"},
+                                    status_code=503, headers=no_store)
         edition = get_edition()
-        return {
-            "status": "ok",
-            "stories": len(edition.stories),
-            "generated": render.iso(edition.generated),
-        }
+        body.update(stories=len(edition.stories), generated=render.iso(edition.generated))
+        return JSONResponse(body, headers=no_store)
 
     def page(request: Request, key: str, make: Callable[[Edition], str | bytes | None], media_type: str = _HTML,
              modified: Callable[[Edition], datetime | None] = discovery.edition_modified) -> Response:

@@ -90,7 +90,7 @@ def article_sentences(a: Article) -> list[str]:
             continue
         if not _STARTS_WELL.match(s) or s.rstrip("\"”’')").endswith("?") or is_boilerplate_sentence(s):
             continue
-        if not s.rstrip("\"”’')")[-1:] in ".!":
+        if s.rstrip("\"”’')")[-1:] not in ".!":
             continue
         out.append(s)
         if len(out) >= MAX_CANDIDATES:
