@@ -557,11 +557,7 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
                     wait: bool = typer.Option(False, "--wait", help="Wait for another newsletter send on this data directory to finish instead of exiting 3.")) -> None:
     """Send the day's digest to every confirmed subscriber who has not had it (safe to run again)."""
     from copydesk.keys import site_secret
-    from copydesk.newsletter.mail import Mailer, SmtpOptions
-    from copydesk.newsletter.send import NewsletterOptions, send_digests
-    from copydesk.newsletter.tokens import NewsletterTokens
     from copydesk.store.lock import DataDirLock, LockHeld
-    from copydesk.store.newsletter import NewsletterStore
 
     day = _day(date_)
     desk = _desk(config)
@@ -572,7 +568,7 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
     except LockHeld as exc:
         _fail(exc, EXIT_BUSY)
     try:
-        secret = site_secret(settings)
+        site_secret(settings)  # a missing or unsafe key stops here, before anything is sent
     except CopydeskError as exc:
         _fail(exc)
         raise
@@ -580,10 +576,7 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
         typer.echo(f"warning: the unsubscribe links start with {settings.newsletter_url}; RFC 8058 one-click "
                    "unsubscribe needs https (set newsletter.public_url or site.base_url)", err=True)
     try:
-        with Mailer(SmtpOptions.from_settings(settings)) as mailer:
-            report = send_digests(desk.edition(), NewsletterStore(desk.store),
-                                  NewsletterTokens(secret, settings.newsletter.confirm_hours), mailer,
-                                  NewsletterOptions.from_settings(settings), day, resend_interrupted)
+        report = desk.send_newsletter(day, resend_interrupted)
     finally:
         lock.release()
         desk.close()
