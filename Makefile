@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres,tts]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,tts,celery]'
 	touch $(STAMP)
 
 venv: $(STAMP)
