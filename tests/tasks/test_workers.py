@@ -147,8 +147,6 @@ def test_dropped_postgresql_connections_lose_and_duplicate_nothing(room):
 
 
 def test_two_schedulers_poll_each_feed_once_per_interval(tmp_path, local_server):
-    from sqlalchemy import text
-
     pg = service_url("COPYDESK_TEST_POSTGRES_URL")
     broker = service_url("COPYDESK_TEST_REDIS_URL")
     every = 3
