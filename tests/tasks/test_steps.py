@@ -118,11 +118,14 @@ def test_a_feed_is_let_through_once_per_interval(store_url):
     s = Store(store_url)
     every = 1.0
     time.sleep(every - time.time() % every + 0.05)  # at the start of an interval
-    assert s.claim_poll("https://a.test/feed", "a", every)
-    assert not s.claim_poll("https://a.test/feed", "a", every)  # a second scheduler, same interval
+    mine = s.claim_poll("https://a.test/feed", "a", every)
+    assert mine is not None
+    assert s.claim_poll("https://a.test/feed", "a", every) is None  # a second scheduler, same interval
+    assert s.claim_poll("https://a.test/feed", "a", every, mine=mine) == mine  # the first one's retry
     assert s.claim_poll("https://b.test/feed", "b", every)  # another feed
     time.sleep(every)
     assert s.claim_poll("https://a.test/feed", "a", every)  # the next interval
+    assert s.claim_poll("https://a.test/feed", "a", every, mine=mine) is None  # an old claim is no claim
     s.close()
 
 

@@ -28,17 +28,6 @@ def room(tmp_path, local_server):
     r.close()
 
 
-def test_workers_make_the_stories_that_copydesk_run_makes(room):
-    newsroom.publish(room.server)
-    room.worker("cluster", concurrency=1)
-    room.worker("copydesk", concurrency=2)
-    room.poll_now()
-    took = room.wait_done(N, timeout=90)
-    got = room.check_whole(N)
-    assert got == {"articles": N, "stories": len(newsroom.EVENTS)}
-    print(f"\nworkers: {N} articles into {got['stories']} stories in {took:.1f} s")
-
-
 def _in_flight(log: str) -> int:
     """Tasks a worker's log shows received and never finished (succeeded, failed, retried or rejected)."""
     import re
@@ -51,7 +40,7 @@ def _in_flight(log: str) -> int:
 def test_a_worker_killed_mid_task_loses_duplicates_and_splits_nothing(room):
     newsroom.publish(room.server)
     room.scheduler()  # its sweep takes up what the killed worker left
-    doomed = room.worker(concurrency=2, embed_delay_s=1.5)  # a slow model: the kill lands inside a task
+    doomed = room.worker(concurrency=2, embed_delay_s=1.0)  # a slow model: the kill lands inside a task
     room.poll_now()
     room.wait(lambda s: s["articles"] >= 6 and s["processed"] < s["articles"], 60, "articles stored, processing")
     time.sleep(0.7)
@@ -149,16 +138,16 @@ def test_dropped_postgresql_connections_lose_and_duplicate_nothing(room):
 def test_two_schedulers_poll_each_feed_once_per_interval(tmp_path, local_server):
     pg = service_url("COPYDESK_TEST_POSTGRES_URL")
     broker = service_url("COPYDESK_TEST_REDIS_URL")
-    every = 3
+    every = 2
     room = Newsroom(tmp_path, local_server, pg, broker, poll_seconds=every, sweep_seconds=2)
     try:
-        newsroom.publish(room.server)
+        newsroom.publish(room.server, events=range(1))  # little to do: the polls are not held up behind work
         room.worker(concurrency=2)
         room.scheduler()
-        time.sleep(1.3)  # the second scheduler in another phase of the interval
+        time.sleep(0.7)  # the second scheduler in another phase of the interval
         room.scheduler()
-        room.wait_done(N, timeout=60)
-        time.sleep(3 * every)
+        room.wait(lambda s: s["articles"] >= 1, 60, "the schedulers' first polls")
+        time.sleep(4 * every)
         feeds = [f"/{o}.xml" for o in newsroom.OUTLETS]
         offset = time.time() - time.monotonic()
         polls = {f: [offset + r.time for r in room.server.hits(f)] for f in feeds}
@@ -171,7 +160,8 @@ def test_two_schedulers_poll_each_feed_once_per_interval(tmp_path, local_server)
             slots = [int(t // every) for t in ts if 0.2 < t % every < every - 0.2]
             assert len(slots) == len(set(slots)), f"{f} polled twice in one interval: {ts}"
         # ... while the two schedulers did send a poll each
-        assert skipped >= made - len(feeds), (made, skipped)
+        # (the first and last intervals may hear from one scheduler only)
+        assert skipped >= max(len(feeds), made - 2 * len(feeds)), (made, skipped)
         print(f"\ntwo schedulers: {made + skipped} poll messages, {made} polls made, {skipped} refused "
               f"(one per feed per {every} s interval)")
     finally:

@@ -98,6 +98,8 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", "copydesk.store:migrations")
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # workers starting together: one migrates, the others then find head
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key("migrate")})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -241,10 +243,15 @@ class Store:
         finally:
             os.close(fd)  # closing the file releases the lock
 
-    def claim_poll(self, url: str, outlet_id: str, interval_s: float) -> bool:
-        """Let a scheduled poll of the feed ``url`` through (True, recorded) unless one went through in the same
-        interval (False). Intervals are aligned on the clock (multiples of ``interval_s`` since the epoch), so two
-        schedulers in any phase make one poll per feed per interval between them."""
+    def claim_poll(self, url: str, outlet_id: str, interval_s: float, mine: datetime | None = None) -> datetime | None:
+        """Let a scheduled poll of the feed ``url`` through (its claim time, recorded) unless one went through in
+        the same interval (None). Intervals are aligned on the clock (multiples of ``interval_s`` since the epoch),
+        so two schedulers in any phase make one poll per feed per interval between them. ``mine``: the claim this
+        poll made before it failed (a retry carries on under its own claim, which no other poll has replaced)."""
+        if mine is not None:
+            with self._reading() as s:
+                if aware(s.scalar(select(FeedRow.poll_claimed).where(FeedRow.url == url))) == mine:
+                    return mine
         now = utcnow()
         start = now - timedelta(seconds=now.timestamp() % interval_s)
         with self.session() as s:
@@ -253,15 +260,15 @@ class Store:
                                                                             FeedRow.poll_claimed < start))
                               .values(poll_claimed=now)).rowcount
             if n:
-                return True
+                return now
             try:
                 with s.begin():
                     if s.get(FeedRow, url) is not None:
-                        return False
+                        return None
                     s.add(FeedRow(url=url, outlet_id=outlet_id, consecutive_errors=0, articles=0, poll_claimed=now))
             except IntegrityError:  # another scheduler's poll made the row first
-                return False
-            return True
+                return None
+            return now
 
     def processed_count(self) -> int:
         """How many articles are processed: it changes whenever any process clusters an article (the mark by

@@ -42,7 +42,7 @@ def desk() -> Desk:
         outlets = load_registry(s.sources_path)
         try:
             d = Desk(s, outlets, shared=True)
-        except DBAPIError:  # two workers starting at once both inserted a new outlet: the other one's rows stand
+        except StoreError:  # two workers starting at once both inserted a new outlet: the other one's rows stand
             d = Desk(s, outlets, shared=True)
         _desk_state["desk"] = d
     return _desk_state["desk"]
@@ -73,15 +73,17 @@ def _outlet(d: Desk, outlet_id: str) -> Outlet | None:
 
 
 @app.task(name="copydesk.poll_feed", **TASK)
-def poll_feed(self, outlet_id: str, feed_url: str) -> dict:
-    """Fetch one feed (once per interval, whichever scheduler sent this) and queue a fetch for each new entry."""
+def poll_feed(self, outlet_id: str, feed_url: str, claimed: str | None = None) -> dict:
+    """Fetch one feed (once per interval, whichever scheduler sent this) and queue a fetch for each new entry.
+    ``claimed``: this poll's own claim, carried by its retry after a database failure."""
     d = desk()
     outlet = _outlet(d, outlet_id)
     if outlet is None or feed_url not in outlet.feeds:
         log.warning("poll: feed not in the registry", extra={"stage": "poll", "source": outlet_id, "url": feed_url})
         return {"not-in-registry": 1}
-    # A retry of this very message made the claim itself; any other message in the interval is a second poll.
-    if not self.request.retries and not d.store.claim_poll(feed_url, outlet_id, d.settings.poll_interval_s):
+    mine = datetime.fromisoformat(claimed) if claimed else None
+    claim = d.store.claim_poll(feed_url, outlet_id, d.settings.poll_interval_s, mine=mine)
+    if claim is None:
         d.store.record_event("feed", "poll-skipped", outlet_id=outlet_id, url=feed_url,
                              message="feed: polled already in this interval")
         return {"poll-skipped": 1}
@@ -92,7 +94,11 @@ def poll_feed(self, outlet_id: str, feed_url: str) -> dict:
         return True
 
     report = Report()
-    d.poll_feed(outlet, feed_url, report, fetch=queue)
+    try:
+        d.poll_feed(outlet, feed_url, report, fetch=queue)
+    except (DBAPIError, StoreError) as exc:
+        raise self.retry(exc=exc, args=(outlet_id, feed_url), kwargs={"claimed": claim.isoformat()},
+                         countdown=min(30, 2 ** self.request.retries), max_retries=DB_RETRIES)
     return report.counts
 
 
