@@ -468,6 +468,8 @@ class Store:
         with no story, kept for the record and the counts."""
         with self._reading() as s:
             q = select(ArticleRow).where(ArticleRow.processed.is_(False), _IS_ARTICLE)
+            if limit:  # the oldest first in SQL too, so a worker's batch does not read the whole backlog
+                q = q.order_by(func.coalesce(ArticleRow.published, ArticleRow.first_seen), ArticleRow.id).limit(limit)
             rows = list(s.scalars(q))
         arts = sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
         return arts[:limit] if limit else arts
