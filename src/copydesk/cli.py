@@ -242,6 +242,52 @@ def run(config: Optional[Path] = ConfigOpt,
         desk.close()
 
 
+def _celery(config: Optional[Path]):
+    """The Celery app configured from the settings (extra `celery`), after checking the registry is readable."""
+    settings = _settings(config)
+    _registry(settings)
+    try:
+        from copydesk.tasks import configure
+        from copydesk.tasks import app as celery_app
+    except ImportError as exc:
+        _fail(CopydeskError(f"workers: Celery is not installed ({exc}); pip install 'copydesk[celery]'"))
+        raise
+    return configure(celery_app, settings), settings
+
+
+@app.command()
+def worker(config: Optional[Path] = ConfigOpt,
+           queues: str = typer.Option("copydesk,cluster", "--queues", "-Q", help="Comma-separated queues to consume: copydesk (polling, fetching, writing, publishing) and cluster (processing; give it one worker with --concurrency 1)."),
+           concurrency: int = typer.Option(1, "--concurrency", min=1, max=64, help="Worker processes (the pool).")) -> None:
+    """Run a Celery worker: the stages of `copydesk run` as tasks from the broker in [workers] (extra `celery`)."""
+    import logging
+    import os
+
+    celery_app, _ = _celery(config)
+    wanted = [q.strip() for q in queues.split(",") if q.strip()]
+    from copydesk.tasks import CLUSTER_QUEUE, QUEUE
+
+    unknown = sorted(set(wanted) - {QUEUE, CLUSTER_QUEUE})
+    if not wanted or unknown:
+        _fail(CopydeskError(f"worker: --queues: unknown queue {', '.join(unknown) or '(none)'}; use {QUEUE}, {CLUSTER_QUEUE} or both"))
+    level = logging.getLevelName(logging.getLogger().level)
+    celery_app.worker_main(["worker", "--queues", ",".join(wanted), "--concurrency", str(concurrency),
+                            "--hostname", f"copydesk-{os.getpid()}@%h", "--loglevel", level,
+                            "--without-gossip", "--without-mingle"])
+
+
+@app.command()
+def scheduler(config: Optional[Path] = ConfigOpt,
+              schedule_file: Optional[Path] = typer.Option(None, "--schedule-file", help="Where the scheduler keeps the times it last sent each task (default: DATA_DIR/celerybeat-schedule).")) -> None:
+    """Run the scheduler (Celery beat): each feed every poll interval, the sweep, the site, the newsletter."""
+    import logging
+
+    celery_app, settings = _celery(config)
+    level = logging.getLevelName(logging.getLogger().level)
+    celery_app.start(["beat", "--schedule", str(schedule_file or settings.data_dir / "celerybeat-schedule"),
+                      "--loglevel", level])
+
+
 @app.command()
 def export(config: Optional[Path] = ConfigOpt,
            out: Path = typer.Option(..., "--out", help="Folder to write the static site to.")) -> None:
@@ -582,11 +628,7 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
                     wait: bool = typer.Option(False, "--wait", help="Wait for another newsletter send on this data directory to finish instead of exiting 3.")) -> None:
     """Send the day's digest to every confirmed subscriber who has not had it (safe to run again)."""
     from copydesk.keys import site_secret
-    from copydesk.newsletter.mail import Mailer, SmtpOptions
-    from copydesk.newsletter.send import NewsletterOptions, send_digests
-    from copydesk.newsletter.tokens import NewsletterTokens
     from copydesk.store.lock import DataDirLock, LockHeld
-    from copydesk.store.newsletter import NewsletterStore
 
     day = _day(date_)
     desk = _desk(config)
@@ -597,7 +639,7 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
     except LockHeld as exc:
         _fail(exc, EXIT_BUSY)
     try:
-        secret = site_secret(settings)
+        site_secret(settings)  # a missing or unsafe key stops here, before anything is sent
     except CopydeskError as exc:
         _fail(exc)
         raise
@@ -605,10 +647,7 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
         typer.echo(f"warning: the unsubscribe links start with {settings.newsletter_url}; RFC 8058 one-click "
                    "unsubscribe needs https (set newsletter.public_url or site.base_url)", err=True)
     try:
-        with Mailer(SmtpOptions.from_settings(settings)) as mailer:
-            report = send_digests(desk.edition(), NewsletterStore(desk.store),
-                                  NewsletterTokens(secret, settings.newsletter.confirm_hours), mailer,
-                                  NewsletterOptions.from_settings(settings), day, resend_interrupted)
+        report = desk.send_newsletter(day, resend_interrupted)
     finally:
         lock.release()
         desk.close()

@@ -116,6 +116,24 @@ class ScheduleSettings(_Strict):
     poll_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
 
+class WorkersSettings(_Strict):
+    """Celery workers and their scheduler (copydesk.tasks; extra `celery`): `copydesk worker`, `copydesk scheduler`."""
+
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    key_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9_.:-]*$", max_length=100)
+    poll_seconds: int = Field(default=0, ge=0, le=24 * 3600)
+    sweep_seconds: int = Field(default=60, ge=1, le=24 * 3600)
+    visibility_timeout_s: int = Field(default=3600, ge=1, le=7 * 24 * 3600)
+    newsletter_hour: int = Field(default=6, ge=0, le=23)
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker(cls, v: str) -> str:
+        if not re.match(r"^(redis|rediss|amqp|amqps|pyamqp)://", v):
+            raise ValueError("must be a Redis or RabbitMQ URL such as redis://127.0.0.1:6379/0 or amqp://guest@localhost//")
+        return v
+
+
 class FetchSettings(_Strict):
     user_agent: str = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news aggregator)"
     timeout_s: float = Field(default=15.0, gt=0, le=300)
@@ -236,6 +254,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     model: ModelSettings = ModelSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    workers: WorkersSettings = WorkersSettings()
     fetch: FetchSettings = FetchSettings()
     forms: FormsSettings = FormsSettings()
     newsletter: NewsletterSettings = NewsletterSettings()
@@ -293,6 +312,11 @@ class Settings(BaseSettings):
     def newsletter_url(self) -> str:
         """The public address of the served site (forms, confirmation and unsubscribe links)."""
         return self.newsletter.public_url or self.site.base_url
+
+    @property
+    def poll_interval_s(self) -> int:
+        """Seconds between two polls of a feed by the workers' scheduler."""
+        return self.workers.poll_seconds or self.schedule.poll_minutes * 60
 
     @property
     def database_url(self) -> str:
@@ -380,6 +404,24 @@ writer = "extractive"
 [schedule]
 # How often `copydesk run` polls the feeds, processes and publishes, in minutes.
 poll_minutes = 30
+
+[workers]
+# Celery workers (`copydesk worker`) and their scheduler (`copydesk scheduler`), extra `celery`: the same stages as
+# `copydesk run`, spread over processes and machines that share a PostgreSQL database. The broker: Redis
+# (redis://host:6379/0) or RabbitMQ (amqp://user@host//); a password belongs in COPYDESK_WORKERS__BROKER_URL.
+broker_url = "redis://127.0.0.1:6379/0"
+# Prefix of every Redis key, so several sites can share one Redis (empty: none).
+key_prefix = ""
+# Seconds between two polls of each feed; 0: schedule.poll_minutes. A feed is polled once per interval however
+# many schedulers run.
+poll_seconds = 0
+# Every sweep_seconds the scheduler has the workers take up what a lost message left behind (articles not
+# processed, stories not written).
+sweep_seconds = 60
+# Redis: a task taken by a worker that died is handed to another after this many seconds.
+visibility_timeout_s = 3600
+# Hour of the day (UTC) the scheduler sends the newsletter, when [newsletter] is enabled.
+newsletter_hour = 6
 
 [fetch]
 # Sent with every request so that publishers can see who we are.

@@ -29,7 +29,8 @@ from copydesk.lang.edition import HELD_REASON, held_reason, queue_entry, untrans
 from copydesk.corrections.apply import apply_correction, apply_standing, sentence_at
 from copydesk.corrections.flags import contradicted
 from copydesk.corrections.model import SentenceCheck, SourceRefetch
-from copydesk.models import Article, ArticleIn, Draft, DraftSentence, Edition, EditionStory, Outlet, WrittenSentence
+from copydesk.models import (Article, ArticleIn, Draft, DraftSentence, Edition, EditionStory, FeedEntry, Outlet,
+                             WrittenSentence)
 from copydesk.sources import outlet_for_url
 from copydesk.sources.naming import looks_like_domain, site_name
 from copydesk.store import Store, StoryState, from_blob, to_blob
@@ -48,6 +49,13 @@ DEDUP_WINDOW = timedelta(days=30)
 #: per-host interval, timeouts and retries a few dozen is already minutes). A story's sources past it are reported
 #: as not tried. An editorial bound, not tuned: the largest story in the demo data has 9 sources.
 MAX_REFETCH_SOURCES = 30
+
+#: The lock (Store.exclusive) every clustering step holds, in every process on the database: one step at a time
+#: reads the stories and decides, so two workers never split a story between them.
+CLUSTER_LOCK = "cluster"
+
+#: Most waiting articles a worker's process task takes in one pass: one embedding batch (the process loop's).
+PROCESS_BATCH = 64
 
 Progress = Callable[[str, int, int], None]
 
@@ -71,10 +79,14 @@ class Desk:
     """One copy desk: settings, the store, the registry, and lazily the model, HTTP client and dedup index."""
 
     def __init__(self, settings: Settings, outlets: dict[str, Outlet] | None = None,
-                 cluster_options: ClusterOptions | None = None):
+                 cluster_options: ClusterOptions | None = None, shared: bool = False):
         self.settings = settings
         self.cluster_options = cluster_options or ClusterOptions()
         self.store = Store(settings.database_url)
+        # Other processes may cluster into this database (workers, or anything on PostgreSQL): each clustering step
+        # then checks that this process's indexes are not behind the database (`_cluster_step`).
+        self.shared = shared or self.store.is_postgresql
+        self._cluster_mark: int | None = None
         self.corrections = CorrectionsStore(self.store)
         if outlets is not None:
             self.store.sync_outlets(outlets.values())
@@ -174,90 +186,113 @@ class Desk:
             report.add(f"non-article-{a.page_class}")
         return aid
 
-    def poll(self, progress: Progress = _no_progress) -> Report:
-        """Fetch every registry feed once (conditional GET) and store the new articles."""
-        from copydesk.ingest import ExtractOptions, article_from_entry, extract_article, parse_feed
-        from copydesk.ingest.outcome import RETRY_LATER, article_fetch_outcome
-
+    def poll(self, progress: Progress = _no_progress, feeds: Iterable[tuple[str, str]] | None = None) -> Report:
+        """Fetch every registry feed once (or the ``(outlet id, feed URL)`` pairs of ``feeds``; conditional GET) and
+        store the new articles."""
         report = Report()
         outlets = self.store.outlets()
-        feeds = [(o, url) for o in outlets.values() for url in o.feeds]
-        for n, (outlet, feed_url) in enumerate(feeds, 1):
-            progress("poll", n, len(feeds))
-            etag, last_modified = self.store.feed_state(feed_url)
-            res = self.client.fetch(feed_url, etag=etag, last_modified=last_modified)
-            self.store.record_event("feed", res.outcome, outlet_id=outlet.id, url=feed_url, status=res.status,
-                                    message=res.error, elapsed_s=res.elapsed_s)
-            if res.outcome != "ok":
-                self.store.record_feed_fetch(outlet.id, res, 0)
-                report.add(f"feed-{res.outcome}")
-                if res.outcome != "not-modified":
-                    report.errors.append(f"{outlet.id}: {res.error}")
-                continue
-            if res.partial:  # a broken compressed stream: what decoded is read, and the reason recorded
-                self.store.record_event("feed", "partial", outlet_id=outlet.id, url=feed_url, message=res.partial)
-                report.add("feed-partial")
-            try:
-                feed = parse_feed(res.body or b"", res.final_url or feed_url, res.content_type)
-            except FeedError as exc:
-                self.store.record_feed_fetch(outlet.id, res, 0, parse_error=str(exc))
-                self.store.record_event("feed", "parse-error", outlet_id=outlet.id, url=feed_url, message=str(exc))
-                report.add("feed-parse-error")
-                report.errors.append(f"{outlet.id}: {exc}")
-                continue
-            warning = None
-            if feed.warnings:
-                warning = "feed: read despite: " + "; ".join(feed.warnings[:3])
-                self.store.record_event("feed", "parse-warning", outlet_id=outlet.id, url=feed_url, message=warning)
-                report.add("feed-warnings")
-            entries = list(feed.entries)[: self.settings.fetch.max_articles_per_feed]
-            canon = {}
-            for e in entries:
-                try:
-                    canon[e.url] = canonical_url(e.url)
-                except ValueError:
-                    continue
-            known = self.store.known_urls(canon.values())
-            # Pages that could not be fetched last time (the site did not answer) are tried again while the feed
-            # still lists them.
-            again = self.store.to_refetch((canon[e.url] for e in entries if e.url in canon), RETRY_LATER)
-            new = 0
-            for e in entries:
-                if e.url not in canon or (canon[e.url] in known and canon[e.url] not in again):
-                    continue
-                page_res = self.client.fetch(e.url)
-                self.store.record_event("page", page_res.outcome, outlet_id=outlet.id, url=e.url,
-                                        status=page_res.status, message=page_res.error, elapsed_s=page_res.elapsed_s)
-                if page_res.partial:
-                    self.store.record_event("page", "partial", outlet_id=outlet.id, url=e.url, message=page_res.partial)
-                    report.add("pages-partial")
-                page = None
-                if page_res.outcome == "ok" and page_res.body:
-                    try:
-                        page = extract_article(page_res.body, page_res.final_url or e.url, ExtractOptions())
-                    except CopydeskError as exc:
-                        self.store.record_event("page", "extract-error", outlet_id=outlet.id, url=e.url, message=str(exc))
-                art = article_from_entry(e, outlet.id, page, page_res)
-                fetched = page_res.outcome == "ok" and bool(page_res.body)
-                # A page that is gone (404/410) is judged with its status; a transient failure (5xx, 429) says
-                # nothing about the item, which is then judged by its feed text and fetched again later.
-                gone = page_res.outcome == "http-error" and page_res.status in (404, 410)
-                art = self.classified(art, text=(page.text if page else "") if fetched else None,
-                                      status=page_res.status if gone else None,
-                                      html=page_res.body if fetched else None)
-                art = replace(art, fetch_outcome=article_fetch_outcome(page_res, page, art))
-                if canon[e.url] in again:
-                    if art.fetch_outcome not in RETRY_LATER:
-                        self.store.refetched(again[canon[e.url]], art)
-                        report.add(f"pages-refetched-{art.fetch_outcome}")
-                    continue
-                if self.store_classified(art, report):
-                    report.add(f"pages-{art.fetch_outcome}")
-                    new += 1
-                    known.add(canon[e.url])
-            self.store.record_feed_fetch(outlet.id, res, new, warning=warning)
-            report.add("feeds-ok")
+        if feeds is None:
+            todo = [(o, url) for o in outlets.values() for url in o.feeds]
+        else:
+            todo = [(outlets[oid], url) for oid, url in feeds if oid in outlets]
+        for n, (outlet, feed_url) in enumerate(todo, 1):
+            progress("poll", n, len(todo))
+            self.poll_feed(outlet, feed_url, report)
         return report
+
+    def poll_feed(self, outlet: Outlet, feed_url: str, report: Report,
+                  fetch: Callable[[Outlet, FeedEntry, int | None, Report], int | None] | None = None) -> None:
+        """Fetch one feed and hand each entry not stored yet (or stored when its site did not answer) to ``fetch``:
+        ``fetch_entry`` here and now (the default), or a worker's fetch task (copydesk.tasks), which returns
+        something true once it has queued the entry."""
+        from copydesk.ingest import parse_feed
+        from copydesk.ingest.outcome import RETRY_LATER
+
+        fetch = fetch or self.fetch_entry
+        etag, last_modified = self.store.feed_state(feed_url)
+        res = self.client.fetch(feed_url, etag=etag, last_modified=last_modified)
+        self.store.record_event("feed", res.outcome, outlet_id=outlet.id, url=feed_url, status=res.status,
+                                message=res.error, elapsed_s=res.elapsed_s)
+        if res.outcome != "ok":
+            self.store.record_feed_fetch(outlet.id, res, 0)
+            report.add(f"feed-{res.outcome}")
+            if res.outcome != "not-modified":
+                report.errors.append(f"{outlet.id}: {res.error}")
+            return
+        if res.partial:  # a broken compressed stream: what decoded is read, and the reason recorded
+            self.store.record_event("feed", "partial", outlet_id=outlet.id, url=feed_url, message=res.partial)
+            report.add("feed-partial")
+        try:
+            feed = parse_feed(res.body or b"", res.final_url or feed_url, res.content_type)
+        except FeedError as exc:
+            self.store.record_feed_fetch(outlet.id, res, 0, parse_error=str(exc))
+            self.store.record_event("feed", "parse-error", outlet_id=outlet.id, url=feed_url, message=str(exc))
+            report.add("feed-parse-error")
+            report.errors.append(f"{outlet.id}: {exc}")
+            return
+        warning = None
+        if feed.warnings:
+            warning = "feed: read despite: " + "; ".join(feed.warnings[:3])
+            self.store.record_event("feed", "parse-warning", outlet_id=outlet.id, url=feed_url, message=warning)
+            report.add("feed-warnings")
+        entries = list(feed.entries)[: self.settings.fetch.max_articles_per_feed]
+        canon = {}
+        for e in entries:
+            try:
+                canon[e.url] = canonical_url(e.url)
+            except ValueError:
+                continue
+        known = self.store.known_urls(canon.values())
+        # Pages that could not be fetched last time (the site did not answer) are tried again while the feed
+        # still lists them.
+        again = self.store.to_refetch((canon[e.url] for e in entries if e.url in canon), RETRY_LATER)
+        new = 0
+        for e in entries:
+            if e.url not in canon or (canon[e.url] in known and canon[e.url] not in again):
+                continue
+            if fetch(outlet, e, again.get(canon[e.url]), report):
+                new += 1
+                known.add(canon[e.url])
+        self.store.record_feed_fetch(outlet.id, res, new, warning=warning)
+        report.add("feeds-ok")
+
+    def fetch_entry(self, outlet: Outlet, e: FeedEntry, again: int | None, report: Report) -> int | None:
+        """Fetch, extract and classify the page of one feed entry and store it: the new article's id, else None.
+        ``again``: the id of the stored article whose page could not be fetched before, updated in place when the
+        site answers now."""
+        from copydesk.ingest import ExtractOptions, article_from_entry, extract_article
+        from copydesk.ingest.outcome import RETRY_LATER, article_fetch_outcome
+
+        page_res = self.client.fetch(e.url)
+        self.store.record_event("page", page_res.outcome, outlet_id=outlet.id, url=e.url,
+                                status=page_res.status, message=page_res.error, elapsed_s=page_res.elapsed_s)
+        if page_res.partial:
+            self.store.record_event("page", "partial", outlet_id=outlet.id, url=e.url, message=page_res.partial)
+            report.add("pages-partial")
+        page = None
+        if page_res.outcome == "ok" and page_res.body:
+            try:
+                page = extract_article(page_res.body, page_res.final_url or e.url, ExtractOptions())
+            except CopydeskError as exc:
+                self.store.record_event("page", "extract-error", outlet_id=outlet.id, url=e.url, message=str(exc))
+        art = article_from_entry(e, outlet.id, page, page_res)
+        fetched = page_res.outcome == "ok" and bool(page_res.body)
+        # A page that is gone (404/410) is judged with its status; a transient failure (5xx, 429) says
+        # nothing about the item, which is then judged by its feed text and fetched again later.
+        gone = page_res.outcome == "http-error" and page_res.status in (404, 410)
+        art = self.classified(art, text=(page.text if page else "") if fetched else None,
+                              status=page_res.status if gone else None,
+                              html=page_res.body if fetched else None)
+        art = replace(art, fetch_outcome=article_fetch_outcome(page_res, page, art))
+        if again is not None:
+            if art.fetch_outcome not in RETRY_LATER:
+                self.store.refetched(again, art)
+                report.add(f"pages-refetched-{art.fetch_outcome}")
+            return None
+        aid = self.store_classified(art, report)
+        if aid:
+            report.add(f"pages-{art.fetch_outcome}")
+        return aid
 
     def import_lines(self, lines: Iterable[str | bytes], source: str = "import", origin: str = "import") -> Report:
         """`copydesk import`: JSON Lines, one article a line; bad lines are reported and skipped."""
@@ -296,6 +331,8 @@ class Desk:
     def clusterer(self) -> OnlineClusterer:
         """The online clusterer, rebuilt once per process from the articles of the last two windows."""
         if self._clusterer is None:
+            if self.shared:  # read before the state: a change in between makes the next step rebuild, never miss
+                self._cluster_mark = self.store.processed_count()
             c = OnlineClusterer(self.cluster_options, dim=self.embedder.dim)
             latest = self.store.latest_when()
             if latest is not None:
@@ -304,11 +341,11 @@ class Desk:
             self._clusterer = c
         return self._clusterer
 
-    def process(self, progress: Progress = _no_progress) -> Report:
-        """Dedup, embed and cluster every new article, in arrival order."""
+    def process(self, progress: Progress = _no_progress, articles: list[Article] | None = None) -> Report:
+        """Dedup, embed and cluster every new article (or those of ``articles``), in arrival order."""
         report = Report()
         self._outlets = None
-        arts = self.store.unprocessed()
+        arts = self.store.unprocessed() if articles is None else articles
         if not arts:
             return report
         emb = self.embedder
@@ -325,8 +362,8 @@ class Desk:
                 try:
                     # One transaction per article: its dedup verdict, the story it joins or starts (and any
                     # merge), and its processed mark are stored together or not at all.
-                    with self.store.unit_of_work():
-                        self._process_one(a, v, tv, stories, report)
+                    with self.store.exclusive(CLUSTER_LOCK):
+                        self._cluster_step(a, v, tv, stories, report)
                 except Exception as exc:  # one article never stops the run
                     log.exception("process failed", extra={"stage": "process", "article_id": a.id})
                     self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=f"process: {exc}")
@@ -338,6 +375,38 @@ class Desk:
                     clusterer = self.clusterer
                     stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
         return report
+
+    def process_article(self, article_id: int) -> Report:
+        """Process one stored article, and in the same pass the others waiting (up to PROCESS_BATCH, oldest
+        first, so they are embedded in one batch and clustered in arrival order): a worker's process task. An
+        article already processed, or not an article, is left as it is."""
+        a = self.store.article(article_id)
+        if a is None or self.store.is_processed(article_id) or a.page_class not in (None, "article"):
+            return Report({"already-processed": 1})
+        arts = self.store.unprocessed(limit=PROCESS_BATCH)
+        if all(x.id != article_id for x in arts):
+            arts = sorted([*arts, a], key=lambda x: (x.when, x.id))
+        return self.process(articles=arts)
+
+    def _cluster_step(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],
+                      report: Report) -> None:
+        """One article through dedup and clustering, inside the clustering lock's transaction. When the database
+        is shared (workers, PostgreSQL), first catch up with it: if another process clustered anything since this
+        one last looked, the dedup index, the clusterer and the cached stories are rebuilt from the database; an
+        article processed meanwhile (a task delivered twice) is left as it is."""
+        if self.shared:
+            mark = self.store.processed_count()
+            if mark != self._cluster_mark:
+                self._cluster_mark = mark
+                self._index, self._clusterer = None, None
+                stories.clear()
+                report.add("caught-up")
+            if self.store.is_processed(a.id):
+                report.add("already-processed")
+                return
+        self._process_one(a, v, tv, stories, report)
+        if self.shared:
+            self._cluster_mark = self.store.processed_count()
 
     def _process_one(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],
                      report: Report) -> None:
@@ -402,9 +471,10 @@ class Desk:
         return slug
 
     # -- write ---------------------------------------------------------------------------------------------
-    def write(self, progress: Progress = _no_progress) -> Report:
+    def write(self, progress: Progress = _no_progress, ids: list[str] | None = None) -> Report:
+        """Write every story marked dirty (or those of ``ids``)."""
         report = Report()
-        ids = self.store.dirty_stories()
+        ids = self.store.dirty_stories() if ids is None else ids
         outlets = self.store.outlets()
         opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer,
                             language=self.settings.site.language)
@@ -447,6 +517,19 @@ class Desk:
                     self.store.save_written(sid, None, error=f"write: {exc}")
                     self.store.record_event("write", "error", message=f"write: story {sid}: {exc}")
                 report.add("errors")
+        return report
+
+    def write_story(self, story_id: str) -> Report:
+        """Write one story if it waits to be written: a worker's write task. One writer per story at a time (a
+        database lock); an article clustered into the story while it was being written marks it dirty again."""
+        with self.store.held(f"write:{story_id}"):
+            if not self.store.story_dirty(story_id):
+                return Report({"already-written": 1})
+            before = self.store.story_state(story_id, self.embedder.dim).n_articles
+            report = self.write(ids=[story_id])
+            if self.store.story_state(story_id, self.embedder.dim).n_articles != before:
+                self.corrections.mark_dirty(story_id)
+                report.add("grew-while-written")
         return report
 
     def _flag_contradictions(self, sid: str, previous, written, outlets: dict[str, Outlet], report: Report) -> None:
@@ -697,6 +780,21 @@ class Desk:
         for err in report.errors:
             self.store.record_event("audio", "error", message=err)
         return report
+
+    def send_newsletter(self, day, resend_interrupted: bool = False):
+        """Send ``day``'s digest to every confirmed subscriber who has not had it (copydesk.newsletter.send; safe
+        to run again): `copydesk newsletter send` and the workers' newsletter task."""
+        from copydesk.keys import site_secret
+        from copydesk.newsletter.mail import Mailer, SmtpOptions
+        from copydesk.newsletter.send import NewsletterOptions, send_digests
+        from copydesk.newsletter.tokens import NewsletterTokens
+        from copydesk.store.newsletter import NewsletterStore
+
+        s = self.settings
+        with Mailer(SmtpOptions.from_settings(s)) as mailer:
+            return send_digests(self.edition(), NewsletterStore(self.store),
+                                NewsletterTokens(site_secret(s), s.newsletter.confirm_hours), mailer,
+                                NewsletterOptions.from_settings(s), day, resend_interrupted)
 
     def export(self, out_dir: Path) -> list[Path]:
         from copydesk.web.export import export_site

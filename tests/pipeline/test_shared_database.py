@@ -60,8 +60,6 @@ def test_two_desks_open_at_once_do_not_split_a_story(settings):
     kept apart by the data directory's lock instead."""
     if not settings.database_url.startswith("postgresql"):
         pytest.skip("SQLite: one writer per data directory (DataDirLock)")
-    if not hasattr(Desk, "_cluster_step"):  # TODO(lead): drop this guard once the celery branch is merged
-        pytest.skip("needs the clustering catch-up of the celery branch (Desk._cluster_step)")
     a, b = Desk(settings, {}), Desk(settings, {})
     b._embedder = a.embedder
     a.import_lines([OTHER])

@@ -6,12 +6,16 @@ for bulk state such as vectors). The schema is created and upgraded by Alembic (
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import threading
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -19,7 +23,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import and_, create_engine, event, func, null, or_, select, text, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from copydesk.errors import StoreError
@@ -90,9 +94,6 @@ class FeedStatus:
     last_modified: str | None
 
 
-# The key of the PostgreSQL advisory lock held while migrating (any fixed 64-bit number; it names no table).
-MIGRATION_LOCK = 0x636F70796465736B  # "copydesk" in ASCII
-
 
 def migrate(engine: Engine) -> None:
     """Upgrade the database to the newest revision. On PostgreSQL, processes that start together (web, workers,
@@ -101,8 +102,8 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", "copydesk.store:migrations")
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        if engine.dialect.name == "postgresql":  # workers starting together: one migrates, the others then find head
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key("migrate")})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -124,6 +125,8 @@ class Store:
         kwargs: dict = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30}
+        else:  # a server may drop connections (restart, failover, pg_terminate_backend): test each before use
+            kwargs["pool_pre_ping"] = True
         self.url = url
         try:
             self.engine = create_engine(url, **kwargs)
@@ -140,6 +143,7 @@ class Store:
             raise StoreError(f"store: cannot open {shown}: {exc}") from exc
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         self._local = threading.local()  # .uow: the unit of work open on this thread
+        self._thread_locks: dict[str, threading.Lock] = {}  # named locks of an in-memory SQLite database
 
     def session(self) -> Session:
         """A new session of its own (not the current unit of work's; see ``transaction``)."""
@@ -185,6 +189,110 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # -- several processes on one database (copydesk.tasks) ---------------------------------------------------
+    @property
+    def is_postgresql(self) -> bool:
+        return self.url.startswith("postgresql")
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[UnitOfWork]:
+        """A unit of work that holds the lock ``name`` until it commits or rolls back, so one holder at a time, in
+        every process and on every machine using this database, reads and decides on what the last holder
+        committed (clustering: two workers never split a story). PostgreSQL: a transaction-level advisory lock,
+        released with the transaction even when the connection is cut; SQLite: a file lock beside the database
+        file, taken before the transaction starts."""
+        if self.is_postgresql:
+            with self.unit_of_work() as uow:
+                uow.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(name)})
+                yield uow
+            return
+        with self._file_lock(name), self.unit_of_work() as uow:
+            yield uow
+
+    @contextmanager
+    def held(self, name: str) -> Iterator[None]:
+        """Hold the lock ``name`` for a job of several transactions (writing one story): PostgreSQL a
+        session-level advisory lock on a connection of its own, SQLite a file lock (one per kind of job: the part
+        of ``name`` before a colon, since SQLite has one writer anyway)."""
+        if not self.is_postgresql:
+            with self._file_lock(name.split(":", 1)[0]):
+                yield
+            return
+        key = _lock_key(name)
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+                except DBAPIError:  # the connection is gone, and the server released its locks with it
+                    conn.invalidate()
+
+    @contextmanager
+    def _file_lock(self, name: str) -> Iterator[None]:
+        db = self.engine.url.database
+        if not db or db == ":memory:":
+            lock = self._thread_locks.setdefault(name, threading.Lock())
+            with lock:
+                yield
+            return
+        fd = os.open(Path(db).with_name(f"{Path(db).name}.{name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the file releases the lock
+
+    def claim_poll(self, url: str, outlet_id: str, interval_s: float, mine: datetime | None = None) -> datetime | None:
+        """Let a scheduled poll of the feed ``url`` through (its claim time, recorded) unless one went through in
+        the same interval (None). Intervals are aligned on the clock (multiples of ``interval_s`` since the epoch),
+        so two schedulers in any phase make one poll per feed per interval between them. ``mine``: the claim this
+        poll made before it failed (a retry carries on under its own claim, which no other poll has replaced)."""
+        if mine is not None:
+            with self._reading() as s:
+                if aware(s.scalar(select(FeedRow.poll_claimed).where(FeedRow.url == url))) == mine:
+                    return mine
+        now = utcnow()
+        start = now - timedelta(seconds=now.timestamp() % interval_s)
+        with self.session() as s:
+            with s.begin():
+                n = s.execute(update(FeedRow).where(FeedRow.url == url, or_(FeedRow.poll_claimed.is_(None),
+                                                                            FeedRow.poll_claimed < start))
+                              .values(poll_claimed=now)).rowcount
+            if n:
+                return now
+            try:
+                with s.begin():
+                    if s.get(FeedRow, url) is not None:
+                        return None
+                    s.add(FeedRow(url=url, outlet_id=outlet_id, consecutive_errors=0, articles=0, poll_claimed=now))
+            except IntegrityError:  # another scheduler's poll made the row first
+                return None
+            return now
+
+    def processed_count(self) -> int:
+        """How many articles are processed: it changes whenever any process clusters an article (the mark by
+        which a worker knows that its in-memory indexes are behind the database)."""
+        with self._reading() as s:
+            return s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.processed.is_(True)))
+
+    def article(self, article_id: int) -> Article | None:
+        with self._reading() as s:
+            r = s.get(ArticleRow, article_id)
+            return _article(r) if r is not None else None
+
+    def is_processed(self, article_id: int) -> bool:
+        with self._reading() as s:
+            return bool(s.scalar(select(ArticleRow.processed).where(ArticleRow.id == article_id)))
+
+    def story_dirty(self, story_id: str) -> bool:
+        """Whether the story waits to be (re)written: False once written, merged away or unknown."""
+        with self._reading() as s:
+            return bool(s.scalar(select(StoryRow.dirty).where(StoryRow.id == story_id, StoryRow.merged_into.is_(None))))
 
     # -- outlets --------------------------------------------------------------------------------------------
     def sync_outlets(self, outlets: Iterable[Outlet]) -> None:
@@ -364,6 +472,8 @@ class Store:
         with no story, kept for the record and the counts."""
         with self._reading() as s:
             q = select(ArticleRow).where(ArticleRow.processed.is_(False), _IS_ARTICLE)
+            if limit:  # the oldest first in SQL too, so a worker's batch does not read the whole backlog
+                q = q.order_by(func.coalesce(ArticleRow.published, ArticleRow.first_seen), ArticleRow.id).limit(limit)
             rows = list(s.scalars(q))
         arts = sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
         return arts[:limit] if limit else arts
@@ -677,6 +787,11 @@ def _revision(r: StoryRevisionRow) -> Revision:
     at = aware(r.at)
     return Revision(story_id=r.story_id, n=r.n, at=at, reason=r.reason, note=r.note, editor=r.editor,
                     written=replace(written_from_dict(r.written), revised=at), changes=tuple(r.changes or ()))
+
+
+def _lock_key(name: str) -> int:
+    """A PostgreSQL advisory lock key for ``name`` (stable across processes, unlike hash())."""
+    return zlib.crc32(f"copydesk:{name}".encode())
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -48,6 +48,9 @@ class FeedRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_errors: Mapped[int] = mapped_column(Integer, default=0)
     articles: Mapped[int] = mapped_column(Integer, default=0)
+    # when a scheduled poll was last let through (migration 0009): one poll per feed per interval, however many
+    # schedulers send it (Store.claim_poll)
+    poll_claimed: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class EventRow(Base):
