@@ -81,7 +81,7 @@ def _split(path: Path, declared: int) -> list:
         return [None]  # the whole file
     raw = path.read_bytes()
     if path.suffix == ".jsonl":
-        return [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+        return [json.loads(line) for line in raw.decode("utf-8").split("\n") if line.strip()]
     if path.suffix == ".json":
         data = json.loads(raw)
         if isinstance(data, dict) and "payloads" in data:
@@ -90,7 +90,7 @@ def _split(path: Path, declared: int) -> list:
             return [item for v in data.values() if isinstance(v, list) for item in v]
         return list(data)
     if path.suffix == ".ini":
-        return [line.split("=", 1)[1].strip() for line in raw.decode("utf-8", "replace").splitlines()
+        return [line.split("=", 1)[1].strip() for line in raw.decode("utf-8", "replace").split("\n")
                 if line.strip().startswith("payload") and "=" in line]
     return [line for line in raw.decode("utf-8", "surrogateescape").splitlines() if line.strip()]
 
@@ -153,6 +153,7 @@ class Totals:
         self.max_rss: dict[str, float] = defaultdict(float)
         self.examples: dict[str, list] = defaultdict(list)
         self.seconds: dict[str, float] = defaultdict(float)
+        self.outcomes: dict[str, Counter] = defaultdict(Counter)
 
     def example(self, kind: str, case: tuple, detail: object) -> None:
         if len(self.examples[kind]) < MAX_EXAMPLES:
@@ -166,6 +167,9 @@ class Totals:
         self.seconds[cat] += sec
         self.max_s[cat] = max(self.max_s[cat], sec)
         self.max_rss[cat] = max(self.max_rss[cat], res.get("rss_mb", 0.0))
+        what = " ".join(str(res[k]).split(":")[0].split(" entries")[0] for k in ("outcome", "parsed") if res.get(k))
+        if what:
+            self.outcomes[cat][what[:60]] += 1
         if res.get("crash"):
             c["crashes"] += 1
             self.example("crashes", case, res["crash"])
@@ -316,6 +320,7 @@ def main() -> None:
             "max_seconds": round(totals.max_s[c], 3), "max_rss_mb": round(totals.max_rss[c], 1),
             "seconds": round(totals.seconds[c], 1)} for c in categories}
     out["examples"] = dict(totals.examples)
+    out["outcomes"] = {c: dict(totals.outcomes[c].most_common(12)) for c in categories if totals.outcomes[c]}
     out["parent_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(out))
 
