@@ -124,6 +124,12 @@ def install_network() -> None:
     socket.socket.connect_ex = _fake_connect_ex
 
 
+def uninstall_network() -> None:
+    socket.getaddrinfo = _real_getaddrinfo
+    socket.socket.connect = _real_connect
+    socket.socket.connect_ex = _real_connect_ex
+
+
 # ------------------------------------------------------------------------------------------------------------
 # Unsafe output
 # ------------------------------------------------------------------------------------------------------------
