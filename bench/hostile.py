@@ -53,6 +53,7 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -154,12 +155,17 @@ class Totals:
         self.examples: dict[str, list] = defaultdict(list)
         self.seconds: dict[str, float] = defaultdict(float)
         self.outcomes: dict[str, Counter] = defaultdict(Counter)
+        self.lock = threading.Lock()
 
     def example(self, kind: str, case: tuple, detail: object) -> None:
         if len(self.examples[kind]) < MAX_EXAMPLES:
             self.examples[kind].append({"case": f"{case[1]}#{case[2]}", "detail": detail})
 
     def add(self, case: tuple, res: dict, hang_s: float) -> None:
+        with self.lock:
+            self._add(case, res, hang_s)
+
+    def _add(self, case: tuple, res: dict, hang_s: float) -> None:
         cat = case[0]
         c = self.cat[cat]
         c["cases"] += 1
@@ -271,6 +277,7 @@ def main() -> None:
     ap.add_argument("--category", default=",".join(CATEGORIES), help="comma-separated categories")
     ap.add_argument("--limit", type=int, default=None, help="at most N cases per category, spread over it")
     ap.add_argument("--chunk", type=int, default=300, help="cases per worker process")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes at once")
     ap.add_argument("--kill-after", type=float, default=30.0, help="kill a case's worker after this many seconds")
     ap.add_argument("--worker", type=Path, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--deadline", type=float, default=None, help=argparse.SUPPRESS)
@@ -297,12 +304,17 @@ def main() -> None:
     for cat in categories:
         cat_cases = [c for c in cases if c[0] == cat]
         t_cat = time.perf_counter()
-        for i in range(0, len(cat_cases), args.chunk):
+
+        def one(i: int, cat: str = cat, cat_cases: list = cat_cases, t_cat: float = t_cat) -> None:
             run_chunk(args.dir, cat_cases[i:i + args.chunk], totals, hang_s, args.kill_after, deadline)
             c = totals.cat[cat]
             print(f"{cat}: {c['cases']}/{len(cat_cases)} cases, crashes {c['crashes']}, hangs {c['hangs']}, "
                   f"unsafe {c['unsafe_outputs']}, ssrf {c['ssrf_accepted']}, max {totals.max_s[cat]:.2f} s, "
-                  f"{time.perf_counter() - t_cat:.0f} s so far", file=sys.stderr, flush=True)
+                  f"rss {totals.max_rss[cat]:.0f} MB, {time.perf_counter() - t_cat:.0f} s so far",
+                  file=sys.stderr, flush=True)
+
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            list(pool.map(one, range(0, len(cat_cases), args.chunk)))
     keys = ("cases", "crashes", "hangs", "unsafe_outputs", "ssrf_accepted")
     out: dict = {k: sum(totals.cat[c][k] for c in categories) for k in keys}
     out["max_seconds"] = round(max([totals.max_s[c] for c in categories] or [0.0]), 3)
