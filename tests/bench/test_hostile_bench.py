@@ -110,3 +110,14 @@ def test_fake_network_never_connects_but_to_the_bench_server():
     finally:
         w.uninstall_network()
     assert socket.getaddrinfo is w._real_getaddrinfo
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_a_case_over_the_kill_limit_is_a_hang_and_the_rest_still_runs():
+    run = subprocess.run([sys.executable, str(BENCH / "hostile.py"), str(SLICE), "--category", "xml_attacks",
+                          "--kill-after", "0.01"], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    assert figures["cases"] == 2 and figures["hangs"] == 2 and figures["crashes"] == 0, figures
+    assert all(e["detail"].endswith("(killed)") for e in figures["examples"]["hangs"])
