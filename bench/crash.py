@@ -57,7 +57,7 @@ STEPS = {
     "import-store": ("store",),
     "import": ("process", "write"),
     "run": ("poll", "process", "write", "publish"),
-    "registry": ("startup", "registry-write"),
+    "registry": ("registry-write",),
 }
 COMMAND_TIMEOUT_S = 3600
 
