@@ -31,8 +31,9 @@ A case is a *crash* when the entry point raised something other than its documen
 app answered 5xx or showed a traceback or "database is locked"; a *hang* when it took longer than the parse
 deadline + 1 s (the deadline is read from the settings when they have one, else 5 s) or had to be killed
 (``--kill-after``, default 30 s: the worker is killed and the rest of its chunk goes on in a new one). An *unsafe
-output* is a script element, an event-handler attribute or a javascript:/vbscript:/data:text/html URL in rendered
-HTML or in the Atom feed's HTML that the same pages rendered from benign text do not have. ``file_leaks`` counts
+output* is a script element, an event-handler attribute or a javascript:/vbscript:/data:text/html URL (or an
+iframe, frame, object, embed or base element) in rendered HTML or in the Atom feed's HTML that the same pages
+rendered from benign text do not have. ``file_leaks`` counts
 app answers that show a local file's content (``root:x:0:0``, ``[boot loader]``, the data directory's settings).
 
 Cases run in worker processes (``--chunk`` cases each), so a hang is detected and a crash counted without ending the
