@@ -30,14 +30,17 @@ counts of its manifest.jsonl. Each category goes through the code an attacker re
 A case is a *crash* when the entry point raised something other than its documented error, a worker died, or the
 app answered 5xx or showed a traceback or "database is locked"; a *hang* when it took longer than the parse
 deadline + 1 s (the deadline is read from the settings when they have one, else 5 s) or had to be killed
-(``--kill-after``, default 30 s: the worker is killed and the rest of its chunk goes on in a new one). An *unsafe
+(``--kill-after``, default 30 s: the worker is killed and the rest of its chunk goes on in a new one). The time that
+counts is that of the slowest single entry-point call of the case (one fetch, one parse, one import line, one
+request to the app: what a deadline applies to); ``max_case_seconds`` is the slowest case in all its calls. An *unsafe
 output* is a script element, an event-handler attribute or a javascript:/vbscript:/data:text/html URL (or an
 iframe, frame, object, embed or base element) in rendered HTML or in the Atom feed's HTML that the same pages
 rendered from benign text do not have. ``file_leaks`` counts
 app answers that show a local file's content (``root:x:0:0``, ``[boot loader]``, the data directory's settings).
 
-Cases run in worker processes (``--chunk`` cases each), so a hang is detected and a crash counted without ending the
-bench; ``max_seconds`` is the slowest case, ``max_rss_mb`` the largest resident set of any worker (and its children).
+Cases run in worker processes (``--chunk`` cases each, ``--jobs`` at once), so a hang is detected and a crash
+counted without ending the bench; ``max_seconds`` is the slowest entry-point call, ``max_rss_mb`` the largest
+resident set of any worker (and its children).
 Goal: crashes, hangs, unsafe_outputs, ssrf_accepted all 0; max_seconds <= 6; max_rss_mb <= 512. The last line is a
 JSON object; ``by_category`` has the same figures per category and ``examples`` a few cases of each failure.
 """
@@ -152,6 +155,7 @@ class Totals:
     def __init__(self) -> None:
         self.cat: dict[str, Counter] = defaultdict(Counter)
         self.max_s: dict[str, float] = defaultdict(float)
+        self.max_case_s: dict[str, float] = defaultdict(float)
         self.max_rss: dict[str, float] = defaultdict(float)
         self.examples: dict[str, list] = defaultdict(list)
         self.seconds: dict[str, float] = defaultdict(float)
@@ -171,8 +175,9 @@ class Totals:
         c = self.cat[cat]
         c["cases"] += 1
         sec = res.get("seconds", 0.0)
-        self.seconds[cat] += sec
+        self.seconds[cat] += res.get("case_seconds", sec)
         self.max_s[cat] = max(self.max_s[cat], sec)
+        self.max_case_s[cat] = max(self.max_case_s[cat], res.get("case_seconds", sec))
         self.max_rss[cat] = max(self.max_rss[cat], res.get("rss_mb", 0.0))
         what = " ".join(str(res[k]).split(":")[0].split(" entries")[0] for k in ("outcome", "parsed") if res.get(k))
         if what:
@@ -182,7 +187,8 @@ class Totals:
             self.example("crashes", case, res["crash"])
         if res.get("killed") or sec > hang_s:
             c["hangs"] += 1
-            self.example("hangs", case, f"{sec:.1f} s" + (" (killed)" if res.get("killed") else ""))
+            self.example("hangs", case, f"{sec:.1f} s {res.get('slowest', '')}".strip()
+                         + (" (killed)" if res.get("killed") else ""))
         if res.get("unsafe"):
             c["unsafe_outputs"] += 1
             self.example("unsafe_outputs", case, res["unsafe"][:3])
@@ -320,6 +326,7 @@ def main() -> None:
     out: dict = {k: sum(totals.cat[c][k] for c in categories) for k in keys}
     out["max_seconds"] = round(max([totals.max_s[c] for c in categories] or [0.0]), 3)
     out["max_rss_mb"] = round(max([totals.max_rss[c] for c in categories] or [0.0]), 1)
+    out["max_case_seconds"] = round(max([totals.max_case_s[c] for c in categories] or [0.0]), 3)
     out["file_leaks"] = sum(totals.cat[c]["file_leaks"] for c in categories)
     out["ssrf_accepted_reserved"] = sum(totals.cat[c]["ssrf_accepted_reserved"] for c in categories)
     out["ssrf_controls"] = sum(totals.cat[c]["ssrf_controls"] for c in categories)
@@ -330,7 +337,8 @@ def main() -> None:
     out["manifest_mismatches"] = mismatches
     out["by_category"] = {
         c: {**{k: totals.cat[c][k] for k in keys + ("file_leaks", "ssrf_accepted_reserved", "ssrf_controls", "ssrf_controls_refused")},
-            "max_seconds": round(totals.max_s[c], 3), "max_rss_mb": round(totals.max_rss[c], 1),
+            "max_seconds": round(totals.max_s[c], 3), "max_case_seconds": round(totals.max_case_s[c], 3),
+            "max_rss_mb": round(totals.max_rss[c], 1),
             "seconds": round(totals.seconds[c], 1)} for c in categories}
     out["examples"] = dict(totals.examples)
     out["outcomes"] = {c: dict(totals.outcomes[c].most_common(12)) for c in categories if totals.outcomes[c]}
