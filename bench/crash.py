@@ -17,10 +17,12 @@ then killed and resumed on another fresh one per trial:
 - ``registry``: ``copydesk sources import-opml`` of an OPML list of every feed farm feed (the registry file is
   rewritten); killed while it runs; resumed by the same command.
 
-Kills are spread over the steps: trial k of a scenario aims at its steps in turn and picks a uniformly random moment
-inside that step's window as the reference run timed it; the step actually running at the kill (read from the
-progress lines on stderr, the database's article count and the publish directory) is what is reported
-(``kills_by_step``). After each resume: ``lost`` = reference articles (by canonical URL) missing, ``duplicated`` =
+Kills are spread over the steps: trial k of a scenario aims at its steps in turn; once that step is seen running
+(read from the progress lines on stderr, the database's article count, the publish directory, the registry's
+backup file), the kill comes after a uniformly random part of the step's length in the reference run. The step
+actually running at the kill is what is reported (``kills_by_step``); a command that ends before its kill is run
+again with the delay halved (``KILL_ATTEMPTS``), and a trial that never got killed counts in ``not_killed``, not in
+``trials``. After each resume: ``lost`` = reference articles (by canonical URL) missing, ``duplicated`` =
 extra rows of one canonical URL, ``integrity_failures`` = trials where SQLite's integrity or foreign-key check
 failed, articles were left unprocessed or stories unwritten, the site or the registry did not load, or the stories'
 article sets differ from the reference's (``story_differences`` counts those alone), ``resume_failures`` = resumes
@@ -60,6 +62,8 @@ STEPS = {
     "registry": ("registry-write",),
 }
 COMMAND_TIMEOUT_S = 3600
+#: Runs started per trial at most, when the command ends before the chosen kill moment.
+KILL_ATTEMPTS = 3
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -360,20 +364,35 @@ class Scenario:
               file=sys.stderr, flush=True)
 
     def trial(self, k: int, rng: random.Random) -> dict:
+        """Kill once the target step has been seen running, after a random part of its reference length; a run
+        that ends first is started again (up to KILL_ATTEMPTS times, the delay halved each time)."""
         steps = [s for s in STEPS[self.name] if s in self.windows] or [s for s in self.windows if s != "startup"] \
             or list(self.windows)
         target = steps[k % len(steps)]
         a, b = self.windows[target]
-        at = rng.uniform(a, b)
-        d = self.fresh(f"t{k}")
-        w = Watched(self.command(d), self.env, d, self.store_total)
-        w.watch(self.name, until=w.t0 + at)
-        killed_in = None
-        if w.proc.poll() is None:
-            killed_in = w.step(self.name)
-            os.kill(w.proc.pid, signal.SIGKILL)
-        w.wait()
-        out = {"scenario": self.name, "target": target, "at_s": round(at, 2), "killed_in": killed_in or "finished"}
+        order = ["startup", *STEPS[self.name]]
+        fraction = rng.random()
+        for attempt in range(KILL_ATTEMPTS):
+            delay = fraction * (b - a) / (2 ** attempt)
+            d = self.fresh(f"t{k}")
+            w = Watched(self.command(d), self.env, d, self.store_total)
+            seen_at = None
+            killed_in = None
+            while w.proc.poll() is None:
+                step = w.step(self.name)
+                if seen_at is None and step in order and order.index(step) >= order.index(target):
+                    seen_at = time.monotonic()
+                if seen_at is not None and time.monotonic() >= seen_at + delay:
+                    killed_in = w.step(self.name)
+                    os.kill(w.proc.pid, signal.SIGKILL)
+                    break
+                time.sleep(0.01)
+            w.wait()
+            if killed_in is not None:
+                break
+            shutil.rmtree(d, ignore_errors=True)
+        out = {"scenario": self.name, "target": target, "delay_s": round(delay, 2), "attempts": attempt + 1,
+               "killed_in": killed_in or "finished"}
         r = Watched(self.command(d), self.env, d, self.store_total)
         rc = r.wait()
         out["resume_rc"] = rc
@@ -430,7 +449,8 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
     by_step = Counter(f"{r['scenario']}/{r['killed_in']}" for r in results)
     out = {
-        "trials": len(results),
+        "trials": sum(1 for r in results if r["killed_in"] != "finished"),
+        "not_killed": sum(1 for r in results if r["killed_in"] == "finished"),
         "lost": sum(r["lost"] for r in results),
         "duplicated": sum(r["duplicated"] for r in results),
         "integrity_failures": sum(1 for r in results if r["integrity"]),
