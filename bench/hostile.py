@@ -215,6 +215,12 @@ def _reader(stream, q: queue.Queue) -> None:
     q.put(None)
 
 
+def _drain_err(stream, tail: list[str]) -> None:
+    for line in stream:
+        tail.append(line)
+        del tail[:-40]
+
+
 def run_chunk(root: Path, chunk: list[tuple[str, str, int]], totals: Totals, hang_s: float, kill_after: float,
               deadline: float) -> None:
     """Run the cases of one chunk in worker processes; a killed or dead worker is replaced for the rest."""
@@ -226,12 +232,7 @@ def run_chunk(root: Path, chunk: list[tuple[str, str, int]], totals: Totals, han
         q: queue.Queue = queue.Queue()
         threading.Thread(target=_reader, args=(proc.stdout, q), daemon=True).start()
         err_tail: list[str] = []
-
-        def _drain_err() -> None:
-            for line in proc.stderr:
-                err_tail.append(line)
-                del err_tail[:-40]
-        threading.Thread(target=_drain_err, daemon=True).start()
+        threading.Thread(target=_drain_err, args=(proc.stderr, err_tail), daemon=True).start()
         proc.stdin.write(json.dumps([[c[1], c[2], c[0]] for c in pending]))
         proc.stdin.close()
         current: tuple | None = None

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from testsupport import shared_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
