@@ -161,6 +161,7 @@ class Totals:
         self.seconds: dict[str, float] = defaultdict(float)
         self.outcomes: dict[str, Counter] = defaultdict(Counter)
         self.lock = threading.Lock()
+        self.ssrf_addresses: Counter = Counter()  # "address (registry entry)" -> connections attempted
 
     def example(self, kind: str, case: tuple, detail: object) -> None:
         if len(self.examples[kind]) < MAX_EXAMPLES:
@@ -193,6 +194,8 @@ class Totals:
             c["unsafe_outputs"] += 1
             self.example("unsafe_outputs", case, res["unsafe"][:3])
         if res.get("ssrf"):
+            for line in res["ssrf"]:
+                self.ssrf_addresses[line.split(" -> ", 1)[-1]] += 1
             c["ssrf_accepted"] += 1
             self.example("ssrf_accepted", case, res["ssrf"][:3])
         if res.get("ssrf_reserved"):
@@ -330,6 +333,7 @@ def main() -> None:
     out["max_case_seconds"] = round(max([totals.max_case_s[c] for c in categories] or [0.0]), 3)
     out["file_leaks"] = sum(totals.cat[c]["file_leaks"] for c in categories)
     out["ssrf_accepted_reserved"] = sum(totals.cat[c]["ssrf_accepted_reserved"] for c in categories)
+    out["ssrf_accepted_addresses"] = dict(totals.ssrf_addresses.most_common())
     out["ssrf_controls"] = sum(totals.cat[c]["ssrf_controls"] for c in categories)
     out["ssrf_controls_refused"] = sum(totals.cat[c]["ssrf_controls_refused"] for c in categories)
     out["deadline_s"] = deadline
