@@ -191,7 +191,10 @@ class Watched:
         if scenario == "registry":  # the file is copied to .toml.bak right before it is rewritten
             return "registry-write" if (self.data_dir / "sources.toml.bak").exists() else "startup"
         if scenario == "import-store":
-            return "store" if self.articles() != 0 else "startup"
+            n = self.articles()
+            if n < 0:  # no table yet, or the database was busy: the step has not changed
+                return self.transitions[-1][1] if self.transitions else "startup"
+            return "store" if n > 0 else "startup"
         publishing = any(p.name.startswith((".site.new-", ".site.old-")) for p in self.data_dir.iterdir())
         if scenario == "run":
             if publishing or (self.done_write and self.label in ("write", "audio")):
