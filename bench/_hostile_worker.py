@@ -332,7 +332,9 @@ class Site:
         """One import line through `Desk.import_lines`; a raised exception is the crash."""
         self.line += 1
         with CLOCK("import line"):
-            self.desk.import_lines([json.dumps(fields)], source="bench")
+            # bytes, as a file holds them: a payload with invalid UTF-8 keeps its raw bytes
+            self.desk.import_lines([json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogateescape")],
+                                   source="bench")
         return None
 
     def check(self, r, what: str, problems: list[str], leaks: list[str]) -> None:
@@ -553,21 +555,24 @@ class Worker:
     def web(self, rel: str, index: int, category: str) -> dict:
         item = self.payload(rel, index)
         payload = _payload_text(item) if item is not None else (self.root / rel).read_text("utf-8", "replace")
+        raw = payload.encode("utf-8", "surrogateescape")  # a list line may hold bytes that are not UTF-8
+        typed = raw.decode("utf-8", "replace")  # what a browser could send of it in a form or query
         problems: list[str] = []
         leaks: list[str] = []
         unsafe: set[str] = set()
         c = self.site.client
-        self.site.import_line({"url": f"https://hostile.example.org/{category}/{self.n}?q={quote(payload[:200])}",
+        self.site.import_line({"url": f"https://hostile.example.org/{category}/{self.n}?q={quote(raw[:200])}",
                                "outlet": payload[:300], "title": f"Harbour report {payload[:300]}",
                                "text": f"The harbour reopened. {payload}"})
+        payload = typed
         r = c.get("/search/", params={"q": payload})
         self.site.check(r, "GET /search/?q=", problems, leaks)
         if "html" in r.headers.get("content-type", ""):
             unsafe |= {f"search {f}" for f in html_findings(r.text)}
         r = c.get("/search/", params={"q": payload, "page": payload[:50]})
         self.site.check(r, "GET /search/?page=", problems, leaks)
-        safe = quote(payload, safe="")
-        raw_path = payload.replace("?", "%3F").replace("#", "%23").replace(" ", "%20")
+        safe = quote(raw, safe="")
+        raw_path = "".join(chr(b) if 0x21 <= b < 0x7f and b not in b"?#" else f"%{b:02X}" for b in raw)
         for tmpl in ("/story/{}/", "/section/{}/", "/audio/{}", "/api/story/{}.json", "/story/{}/v/1/",
                      "/section/{}/feed.xml", "/{}"):
             for p in (safe, raw_path):
