@@ -76,6 +76,9 @@ BENCH_SUBSET_TESTS: dict[str, tuple[str, str] | None] = {
     "headlines": ("tests/write/test_headline.py", "headlines"),
     "serve": ("tests/bench/test_serve_bench.py", '"serve.py"'),  # run whole as a subprocess on a 3-article site
     "demo": None,  # a timing of the bundled demo, which tests/pipeline/test_demo_statements.py runs whole
+    "hostile": ("tests/bench/test_hostile_bench.py", '"hostile.py"'),  # run whole on a 28-case slice
+    "crash": ("tests/bench/test_crash_bench.py", '"crash.py"'),  # run whole on its two scenarios without the model
+    "soak": ("tests/bench/test_soak_bench.py", '"soak.py"'),  # run whole for half a minute
 }
 #: Data folders a README bench line may read besides ../shared/data: made by a README command, not shipped.
 LOCAL_DATA = {".copydesk-demo": "the data directory `make demo` fills"}

@@ -1,0 +1,37 @@
+"""bench/soak.py for half a minute: `copydesk run` polls the feed farm on loopback while `copydesk serve` answers
+the load generator. The figures (RSS growth over 30 minutes) are the bench's; checked here: it polls, serves, counts,
+and nothing failed or showed a traceback in that half minute."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from testsupport import shared_data
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_soak_bench_serves_while_polling():
+    data = shared_data("feed_farm").parent
+    run = subprocess.run([sys.executable, str(REPO / "bench" / "soak.py"), str(data), "--minutes", "0.5",
+                          "--rate", "4", "--concurrency", "2", "--per-feed", "2"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    for key in ("requests", "failed_requests", "user_errors", "serve_rss_growth_pct", "polls", "statuses"):
+        assert key in figures, (key, figures)
+    assert figures["requests"] >= 20 and "200" in figures["statuses"], figures
+    assert figures["failed_requests"] == 0 and figures["user_errors"] == 0, figures
+    assert figures["exited_early"] == {}, figures
+
+
+def test_soak_bench_skips_visibly_without_data(tmp_path):
+    run = subprocess.run([sys.executable, str(REPO / "bench" / "soak.py"), str(tmp_path)], capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0 and "skipped" in json.loads(run.stdout.strip().splitlines()[-1])
