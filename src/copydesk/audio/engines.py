@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from copydesk.errors import CopydeskError
+from copydesk.errors import CopydeskError, describe
 
 __all__ = ["AudioOff", "AudioError", "Pcm", "Engine", "EspeakEngine", "PiperEngine", "load_engine", "ENGINES",
            "ESPEAK_WPM", "DEFAULT_PIPER_VOICE"]
@@ -168,8 +168,8 @@ class PiperEngine:
         model, config, self._voice_id = _voice_files(self.voice)
         try:
             self._piper = PiperVoice.load(model, config_path=config)
-        except Exception as exc:  # a broken model file: the engine cannot run
-            raise AudioOff(f"piper: cannot load voice {self.voice!r}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 piper loads through onnxruntime, json and files: any failure means no voice
+            raise AudioOff(f"piper: cannot load voice {self.voice!r}: {describe(exc)}") from None
         self._config = SynthesisConfig(length_scale=1.0 / speed)
 
     def version(self) -> str:
@@ -182,8 +182,8 @@ class PiperEngine:
             for chunk in self._piper.synthesize(text, self._config):
                 chunks.append(chunk.audio_int16_bytes)
                 rate = chunk.sample_rate
-        except Exception as exc:
-            raise AudioError(f"audio: piper: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 onnxruntime's errors are its own undocumented types; this narration fails alone
+            raise AudioError(f"audio: piper: {describe(exc)}") from None
         pcm = Pcm(b"".join(chunks), rate)
         if pcm.frames == 0:
             raise AudioError("audio: piper made no sound")

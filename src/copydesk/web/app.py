@@ -28,8 +28,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from copydesk.errors import CopydeskError
 from copydesk.models import Edition
 from copydesk.store.search import SearchResults
 from copydesk.web import api, discovery, render
@@ -275,7 +277,7 @@ def create_app(get_edition: Callable[[], Edition],
             try:
                 results = search(q, render.search_page_number(request.query_params.get("page")),
                                  render.SEARCH_PER_PAGE)
-            except Exception:
+            except (SQLAlchemyError, CopydeskError, OSError, ValueError):  # the database refused the query: the cause in the log
                 render.log.exception("search failed", extra={"stage": "web"})
                 return HTMLResponse(render.render_search(edition, q, failed=True), status_code=503,
                                     media_type=_HTML)
