@@ -167,12 +167,12 @@ class Desk:
     def _parse_overrun(self, a: ArticleIn, exc: Exception, report: Report | None, kept: str) -> ArticleIn:
         """An item whose parse overran the deadline (or killed its worker): recorded, counted, and kept as it
         came (language from its claim or its outlet, unclassified), with the outcome ``extract-timeout``."""
-        from copydesk.ingest.guard import ParseTimeout
+        from copydesk.ingest.guard import ParseCrashed
 
-        outcome = "extract-timeout" if isinstance(exc, ParseTimeout) else "extract-crashed"
+        outcome = "extract-crashed" if isinstance(exc, ParseCrashed) else "extract-timeout"
         log.warning("parse overran", extra={"stage": "parse", "url": a.url, "error": str(exc)})
         self.store.record_event("parse", outcome, outlet_id=a.outlet_id, url=a.url,
-                                message=f"{describe(exc)}: {kept}")
+                                message=f"{describe(exc)}: {kept}", elapsed_s=getattr(exc, "elapsed_s", None))
         if report is not None:
             report.add(outcome)
             report.errors.append(f"{a.url}: {describe(exc)}: {kept}")
@@ -186,13 +186,13 @@ class Desk:
         """The item with its page verdict (ingest/classify), its text without furniture lines (lang/boilerplate)
         and its language from the text (lang/detect), parsed under the deadline (``parse.deadline_s``). ``text``
         is the page's extracted text when it differs from ``a.text``."""
-        from copydesk.ingest.guard import ParseCrashed, ParseTimeout
+        from copydesk.ingest.guard import ParseFailed
         from copydesk.ingest.work import prepare_item
 
         try:
             p = self.guard.run(prepare_item, a, text, status, html, self._outlet_language(a.outlet_id),
                                (self.settings.site.language,), what=f"parse: {a.url}")
-        except (ParseTimeout, ParseCrashed) as exc:
+        except ParseFailed as exc:
             return self._parse_overrun(a, exc, report, "kept unclassified, language from its claim")
         return self._prepared(p, report)
 
@@ -209,7 +209,7 @@ class Desk:
     def poll(self, progress: Progress = _no_progress) -> Report:
         """Fetch every feed of the registry once (conditional GET) and store the new articles. Outlets that left
         the registry are not polled (their stored articles stay, marked as from a former source)."""
-        from copydesk.ingest.guard import ParseCrashed, ParseTimeout
+        from copydesk.ingest.guard import ParseCrashed, ParseFailed
         from copydesk.ingest.outcome import RETRY_LATER, article_fetch_outcome
         from copydesk.ingest.work import prepare_page, read_feed
 
@@ -232,8 +232,10 @@ class Desk:
             try:
                 feed = self.guard.run(read_feed, res.body or b"", res.final_url or feed_url, res.content_type,
                                       what=f"feed: {feed_url}")
-            except (FeedError, ParseTimeout, ParseCrashed) as exc:
+            except (FeedError, ParseFailed) as exc:
                 outcome = "parse-error" if isinstance(exc, FeedError) else "extract-timeout"
+                if isinstance(exc, ParseCrashed):
+                    outcome = "extract-crashed"
                 self.store.record_feed_fetch(outlet.id, res, 0, parse_error=describe(exc))
                 self.store.record_event("feed", outcome, outlet_id=outlet.id, url=feed_url,
                                         message=f"{describe(exc)}: feed skipped this run")
@@ -266,7 +268,7 @@ class Desk:
                 try:
                     p = self.guard.run(prepare_page, e, outlet.id, page_res, self._outlet_language(outlet.id),
                                        languages, what=f"page: {e.url}")
-                except (ParseTimeout, ParseCrashed) as exc:
+                except ParseFailed as exc:
                     from copydesk.ingest.extract import article_from_entry
 
                     art = self._parse_overrun(article_from_entry(e, outlet.id, None, page_res), exc, report,

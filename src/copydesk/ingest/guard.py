@@ -20,6 +20,7 @@ import atexit
 import logging
 import multiprocessing
 import threading
+import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Callable, TypeVar
 
@@ -35,11 +36,19 @@ T = TypeVar("T")
 WORKER_MODULE = "copydesk.ingest.work"
 
 
-class ParseTimeout(CopydeskError):
+class ParseFailed(CopydeskError):
+    """A parse that gave no result; ``elapsed_s``: how long the caller waited for it."""
+
+    def __init__(self, message: str, elapsed_s: float = 0.0):
+        self.elapsed_s = elapsed_s
+        super().__init__(message)
+
+
+class ParseTimeout(ParseFailed):
     """A parse overran its deadline; the worker doing it was killed and replaced."""
 
 
-class ParseCrashed(CopydeskError):
+class ParseCrashed(ParseFailed):
     """The worker process died during a parse (a crash in native code, out of memory)."""
 
 
@@ -89,10 +98,13 @@ class ParseGuard:
         raised here as it was (pebble carries it back with its traceback)."""
         if self.workers == 0:
             return fn(*args)
+        started = time.monotonic()
         future = _pool(self.workers).schedule(fn, args=args, timeout=self.deadline_s)
         try:
             return future.result()
         except FutureTimeout:
-            raise ParseTimeout(f"{what}: gave up after the {self.deadline_s:g} s deadline (worker killed)") from None
+            raise ParseTimeout(f"{what}: gave up after the {self.deadline_s:g} s deadline (worker killed)",
+                               round(time.monotonic() - started, 3)) from None
         except ProcessExpired as exc:
-            raise ParseCrashed(f"{what}: the parsing process died ({exc}, exit code {exc.exitcode})") from None
+            raise ParseCrashed(f"{what}: the parsing process died ({exc}, exit code {exc.exitcode})",
+                               round(time.monotonic() - started, 3)) from None
