@@ -14,10 +14,29 @@ import typer
 from pydantic import ValidationError
 
 from copydesk.config import CONFIG_NAME, Settings, load_settings, render_config
-from copydesk.errors import CopydeskError
+from copydesk.errors import CopydeskError, describe
 from copydesk.logs import setup_logging
 
-app = typer.Typer(help="copydesk: a news site written by an AI copy desk, every sentence traced to its sources.",
+
+class _App(typer.Typer):
+    """The command line, whose database errors say their cause (``errors.describe``: ``IntegrityError: UNIQUE
+    constraint failed: stories.slug``), not a traceback that ends in a library's help link."""
+
+    def __call__(self, *args, **kwargs):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            import logging
+
+            logging.getLogger("copydesk.cli").debug("database error", exc_info=True)
+            typer.echo(f"error: store: {describe(exc)}: the command stopped; what it had stored stays "
+                       "(run it again; --log-level DEBUG shows the traceback)", err=True)
+            sys.exit(EXIT_STORE)
+
+
+app = _App(help="copydesk: a news site written by an AI copy desk, every sentence traced to its sources.",
                   no_args_is_help=True, add_completion=False)
 sources_app = typer.Typer(help="The source registry: health, OPML import and export.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
@@ -33,10 +52,12 @@ ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the fol
 #: Exit codes (docs/CLI.md, "Exit codes"): 2 a configuration or usage error, 3 something else holds what the
 #: command needs (the data directory's lock, the port to serve on).
 EXIT_CONFIG, EXIT_BUSY = 2, 3
+#: The database refused what the command did (``_App``): not a bug in itself (another process, a full disk).
+EXIT_STORE = 1
 
 
 def _fail(exc: Exception, code: int = EXIT_CONFIG) -> None:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {describe(exc)}", err=True)
     raise typer.Exit(code=code)
 
 

@@ -101,7 +101,7 @@ class EspeakEngine:
             try:
                 out = subprocess.run([self.program, "--version"], capture_output=True, timeout=30, check=True)
             except (OSError, subprocess.SubprocessError) as exc:
-                raise AudioOff(f"espeak-ng: {self.program} --version failed: {exc}") from None
+                raise AudioOff(f"espeak-ng: {self.program} --version failed: {describe(exc)}") from None
             # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/..." -> "eSpeak NG text-to-speech: 1.51"
             self._version = out.stdout.decode("utf-8", "replace").split("Data at:")[0].strip()
             self._check_voice()
@@ -124,7 +124,7 @@ class EspeakEngine:
             except subprocess.TimeoutExpired:
                 raise AudioError(f"audio: espeak-ng took longer than {SYNTH_TIMEOUT_S:.0f} s") from None
             except OSError as exc:
-                raise AudioError(f"audio: espeak-ng: {exc}") from None
+                raise AudioError(f"audio: espeak-ng: {describe(exc)}") from None
             if res.returncode != 0 or not wav.exists():
                 err = res.stderr.decode("utf-8", "replace").strip()[:300]
                 raise AudioError(f"audio: espeak-ng exited {res.returncode}: {err or 'no output'}")
