@@ -227,7 +227,7 @@ class Desk:
                 self.store.record_feed_fetch(outlet.id, res, 0)
                 report.add(f"feed-{res.outcome}")
                 if res.outcome != "not-modified":
-                    report.errors.append(f"feed {feed_url} ({outlet.id}): {res.error}: skipped this run")
+                    report.errors.append(f"{outlet.id}: {res.error} (feed {feed_url}): skipped this run")
                 continue
             try:
                 feed = self.guard.run(read_feed, res.body or b"", res.final_url or feed_url, res.content_type,
@@ -240,7 +240,7 @@ class Desk:
                 self.store.record_event("feed", outcome, outlet_id=outlet.id, url=feed_url,
                                         message=f"{describe(exc)}: feed skipped this run")
                 report.add(f"feed-{outcome}")
-                report.errors.append(f"feed {feed_url} ({outlet.id}): {describe(exc)}: skipped this run")
+                report.errors.append(f"{outlet.id}: {describe(exc)} (feed {feed_url}): skipped this run")
                 continue
             warning = None
             if feed.warnings:
