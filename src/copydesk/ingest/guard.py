@@ -10,7 +10,9 @@ kept per process and shared by every ``ParseGuard`` with the same size, so a run
 
 Workers are started with the ``forkserver`` method from a server that has imported ``copydesk.ingest.work``:
 a fork of a clean process, never of the caller (which may hold threads, database connections or a web
-server's sockets). ``workers=0`` runs the call in the calling process with *no* deadline: for debugging, or a
+server's sockets). As with any ``multiprocessing`` start method but fork, a script that parses must keep its
+top-level code under ``if __name__ == "__main__":`` (the workers import the main module); `copydesk` and
+``python -m copydesk`` do. ``workers=0`` runs the call in the calling process with *no* deadline: for debugging, or a
 host that cannot start processes; `copydesk` never chooses it by itself.
 """
 
