@@ -38,7 +38,8 @@ def rss(title: str, items: list[tuple[str, str]]) -> bytes:
 
 @pytest.fixture
 def paper(tmp_path, local_server, monkeypatch) -> Path:
-    brotli = pytest.importorskip("brotli", reason="brotli decodes the 34-byte test page")
+    import brotli  # the test extra: decodes the 34-byte test page
+
     s = local_server
     slow = (b"<html><body><p>" + brotli.decompress(BOMB.read_bytes()))[: 5 * 1024 * 1024]
     s.add("/slow.html", slow, content_type="text/html; charset=utf-8")
