@@ -77,3 +77,13 @@ def database(kind: str, tmp_path: Path, name: str = "t") -> Iterator[str]:
         with eng.begin() as c:
             c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         eng.dispose()
+
+
+def slow_page() -> bytes:
+    """The 34-byte brotli bomb's text, cut at the fetch cap (5 MiB), as an HTML page of one paragraph per line:
+    trafilatura, htmldate and the classifier take about 40 s over it on this machine (6 s as a single paragraph),
+    far beyond any deadline a test uses, however loaded the machine."""
+    import brotli  # the test extra
+
+    text = brotli.decompress((REPO / "tests" / "data" / "hostile" / "bomb-br.bin").read_bytes()).replace(b"This", b"<p>This")
+    return (b"<html><body>" + text)[: 5 * 1024 * 1024]

@@ -14,10 +14,29 @@ import typer
 from pydantic import ValidationError
 
 from copydesk.config import CONFIG_NAME, Settings, load_settings, render_config
-from copydesk.errors import CopydeskError
+from copydesk.errors import CopydeskError, describe
 from copydesk.logs import setup_logging
 
-app = typer.Typer(help="copydesk: a news site written by an AI copy desk, every sentence traced to its sources.",
+
+class _App(typer.Typer):
+    """The command line, whose database errors say their cause (``errors.describe``: ``IntegrityError: UNIQUE
+    constraint failed: stories.slug``), not a traceback that ends in a library's help link."""
+
+    def __call__(self, *args, **kwargs):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            import logging
+
+            logging.getLogger("copydesk.cli").debug("database error", exc_info=True)
+            typer.echo(f"error: store: {describe(exc)}: the command stopped; what it had stored stays "
+                       "(run it again; --log-level DEBUG shows the traceback)", err=True)
+            sys.exit(EXIT_STORE)
+
+
+app = _App(help="copydesk: a news site written by an AI copy desk, every sentence traced to its sources.",
                   no_args_is_help=True, add_completion=False)
 sources_app = typer.Typer(help="The source registry: health, OPML import and export.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
@@ -36,10 +55,12 @@ ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the fol
 #: command needs (the data directory's lock, the port to serve on); `sources test`: 4 a URL refused by the address
 #: policy, 5 a fetch that failed.
 EXIT_CONFIG, EXIT_BUSY, EXIT_REFUSED, EXIT_FETCH_FAILED = 2, 3, 4, 5
+#: The database refused what the command did (``_App``): not a bug in itself (another process, a full disk).
+EXIT_STORE = 1
 
 
 def _fail(exc: Exception, code: int = EXIT_CONFIG) -> None:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {describe(exc)}", err=True)
     raise typer.Exit(code=code)
 
 
@@ -185,7 +206,7 @@ def init(directory: Path = typer.Argument(..., help="Folder to create the config
     base_url = base_url or default_url
     try:
         SiteSettings(base_url=base_url)
-    except Exception as exc:  # pydantic's message names what is wrong with the address
+    except ValueError as exc:  # pydantic's ValidationError (a ValueError) names what is wrong with the address
         msg = exc.errors()[0]["msg"].removeprefix("Value error, ") if isinstance(exc, ValidationError) else str(exc)
         _fail(CopydeskError(f"config: site.base_url: {msg} (got {base_url!r})"))
     cfg.write_text(render_config(name=name, tagline=tagline, base_url=base_url), encoding="utf-8")
@@ -455,7 +476,8 @@ def demo(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where
 def source_health(feed_outcome: str | None, pages: dict[str, int]) -> str:
     """One word for a source: "healthy" only when its feed answers and its article pages were really fetched.
 
-    "not-polled" (never polled), "imported" (no feed), "feed-failing" (the last feed fetch failed), "no-pages"
+    "not-polled" (never polled), "imported" (no feed), "former" (removed from the registry: no longer polled, its
+    articles kept; set by the caller), "feed-failing" (the last feed fetch failed), "no-pages"
     (feed fine, but none of its articles' pages could be fetched: robots, errors, paywall), "degraded" (fewer than
     half of its pages fetched), "healthy".
     """
@@ -482,17 +504,23 @@ def sources_status(config: Optional[Path] = ConfigOpt) -> None:
     non_articles = desk.store.non_article_counts_by_outlet()
     pages = desk.store.fetch_outcome_counts_by_outlet()
     outlets = desk.store.outlets()
+    former = desk.store.former_outlet_ids()
     typer.echo(f"{'outlet':<28} {'articles':>8} {'non-art':>7} {'last success':<20} {'outcome':<16} {'errors':>6}  "
                f"{'health':<12} feed / last error")
     unhealthy = 0
     for o in sorted(outlets.values(), key=lambda o: o.id):
-        for url in o.feeds or ("(no feed: imported only)",):
+        feeds = o.feeds or ("(no feed: imported only)",)
+        if o.id in former:  # removed from the registry: not polled any more, its articles kept
+            feeds = tuple(f"(former source, not polled: {f})" for f in o.feeds) or ("(former source)",)
+        for url in feeds:
             s = statuses.get(url)
             last = s.last_success.strftime("%Y-%m-%d %H:%M") if s and s.last_success else "never"
             outcome = (s.last_outcome or "-") if s else "not polled"
             errs = s.consecutive_errors if s else 0
             n_non = non_articles.get(o.id, 0)
             health = source_health(s.last_outcome if s else None, pages.get(o.id, {})) if o.feeds else "imported"
+            if o.id in former:
+                health = "former"
             unhealthy += health in ("feed-failing", "no-pages", "degraded")
             typer.echo(f"{o.id[:28]:<28} {counts.get(o.id, 0) - n_non:>8} {n_non:>7} {last:<20} {outcome:<16} "
                        f"{errs:>6}  {health:<12} {url}")
@@ -753,7 +781,7 @@ def _operator() -> str:
 
     try:
         return f"cli:{getpass.getuser()}"[:100]
-    except Exception:  # no user name in this environment
+    except (OSError, KeyError, ImportError):  # no user name in this environment (no passwd entry, no pwd)
         return "cli"
 
 

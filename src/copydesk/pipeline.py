@@ -23,8 +23,7 @@ from copydesk.cluster import ClusterOptions, OnlineClusterer, absorb
 from copydesk.config import Settings
 from copydesk.dedup import DuplicateIndex, canonical_url, copy_kind, signature, text_hash
 from copydesk.embed import Embedder, load_embedder
-from copydesk.errors import CopydeskError, FeedError, ImportLineError
-from copydesk.lang.detect import with_language
+from copydesk.errors import FeedError, ImportLineError, describe
 from copydesk.lang.edition import HELD_REASON, held_reason, queue_entry, untranslated
 from copydesk.corrections.apply import apply_correction, apply_standing, sentence_at
 from copydesk.corrections.flags import contradicted
@@ -97,6 +96,7 @@ class Desk:
         self._outlets: dict[str, Outlet] | None = None  # the registry, read once per process() for copy_kind
         self._client = None
         self._outlet_languages: dict[str, str] = {}
+        self._guard = None
 
     # -- lazily built collaborators ------------------------------------------------------------------------
     @property
@@ -133,12 +133,22 @@ class Desk:
         self.store.close()
 
     # -- ingest ----------------------------------------------------------------------------------------------
+    @property
+    def guard(self):
+        """The deadline every parse of untrusted input runs under (copydesk.ingest.guard)."""
+        if self._guard is None:
+            from copydesk.ingest.guard import ParseGuard
+
+            self._guard = ParseGuard(self.settings.parse.deadline_s, self.settings.parse.workers)
+        return self._guard
+
     def store_article(self, a: ArticleIn, report: Report) -> int | None:
-        a = self._detect_language(a, report)
+        """Store an item prepared by ``classified`` (its language already detected)."""
         try:
             canon = canonical_url(a.url)
         except ValueError as exc:
-            self.store.record_event("store", "bad-url", outlet_id=a.outlet_id, url=a.url, message=str(exc))
+            self.store.record_event("store", "bad-url", outlet_id=a.outlet_id, url=a.url,
+                                    message=f"store: {describe(exc)}: article rejected")
             report.add("rejected")
             return None
         aid = self.store.add_article(a, canon)
@@ -150,31 +160,51 @@ class Desk:
             report.add("stored")
         return aid
 
-    def _detect_language(self, a: ArticleIn, report: Report) -> ArticleIn:
-        """The article's language from its text; what the feed, page or import line said is kept as the hint."""
-        if a.outlet_id not in self._outlet_languages:
+    def _outlet_language(self, outlet_id: str) -> str | None:
+        if outlet_id not in self._outlet_languages:
             self._outlet_languages = {o.id: o.language for o in self.store.outlets().values()}
-        out = with_language(a, self._outlet_languages.get(a.outlet_id), (self.settings.site.language,))
-        if out.language_hint and out.language != out.language_hint:
+        return self._outlet_languages.get(outlet_id)
+
+    def _prepared(self, p, report: Report | None) -> ArticleIn:
+        a = p.article
+        if p.classify_error:
+            self.store.record_event("classify", "error", outlet_id=a.outlet_id, url=a.url,
+                                    message=f"{p.classify_error}: stored unclassified")
+        if report is not None and a.language_hint and a.language != a.language_hint:
             report.add("language-not-as-claimed")
-        return out
+        return a
+
+    def _parse_overrun(self, a: ArticleIn, exc: Exception, report: Report | None, kept: str) -> ArticleIn:
+        """An item whose parse overran the deadline (or killed its worker): recorded, counted, and kept as it
+        came (language from its claim or its outlet, unclassified), with the outcome ``extract-timeout``."""
+        from copydesk.ingest.guard import ParseCrashed
+
+        outcome = "extract-crashed" if isinstance(exc, ParseCrashed) else "extract-timeout"
+        log.warning("parse overran", extra={"stage": "parse", "url": a.url, "error": str(exc)})
+        self.store.record_event("parse", outcome, outlet_id=a.outlet_id, url=a.url,
+                                message=f"{describe(exc)}: {kept}", elapsed_s=getattr(exc, "elapsed_s", None))
+        if report is not None:
+            report.add(outcome)
+            report.errors.append(f"{a.url}: {describe(exc)}: {kept}")
+        outlet_language = self._outlet_language(a.outlet_id)
+        hint = a.language_hint or a.language
+        return replace(a, language=hint or (outlet_language if outlet_language != "und" else None),
+                       language_hint=hint, fetch_outcome=outcome if a.origin == "feed" else a.fetch_outcome)
 
     def classified(self, a: ArticleIn, *, text: str | None = None, status: int | None = None,
-                   html: bytes | None = None) -> ArticleIn:
-        """The item with its page verdict (ingest/classify) and its text without furniture lines
-        (lang/boilerplate). ``text`` is the page's extracted text when it differs from ``a.text``."""
-        from copydesk.ingest.classify import classify_page
-        from copydesk.lang.boilerplate import clean_text
+                   html: bytes | None = None, report: Report | None = None) -> ArticleIn:
+        """The item with its page verdict (ingest/classify), its text without furniture lines (lang/boilerplate)
+        and its language from the text (lang/detect), parsed under the deadline (``parse.deadline_s``). ``text``
+        is the page's extracted text when it differs from ``a.text``."""
+        from copydesk.ingest.guard import ParseFailed
+        from copydesk.ingest.work import prepare_item
 
-        seen = text if text is not None else (a.text or a.summary)
         try:
-            v = classify_page(a.url, a.title, seen, status=status, html=html)
-        except Exception as exc:  # a verdict never stops a run; an unclassified item is handled as before
-            log.exception("classify failed", extra={"stage": "classify", "url": a.url})
-            self.store.record_event("classify", "error", outlet_id=a.outlet_id, url=a.url, message=f"classify: {exc}")
-            return a
-        return replace(a, text=clean_text(a.text), page_class=v.kind,
-                       page_class_reason=None if v.is_article else v.reason)
+            p = self.guard.run(prepare_item, a, text, status, html, self._outlet_language(a.outlet_id),
+                               (self.settings.site.language,), what=f"parse: {a.url}")
+        except ParseFailed as exc:
+            return self._parse_overrun(a, exc, report, "kept unclassified, language from its claim")
+        return self._prepared(p, report)
 
     def store_classified(self, a: ArticleIn, report: Report) -> int | None:
         """Store an item; a non-article is kept with its reason, counted and recorded, never clustered."""
@@ -187,10 +217,11 @@ class Desk:
         return aid
 
     def poll(self, progress: Progress = _no_progress, feeds: Iterable[tuple[str, str]] | None = None) -> Report:
-        """Fetch every registry feed once (or the ``(outlet id, feed URL)`` pairs of ``feeds``; conditional GET) and
-        store the new articles."""
+        """Fetch every feed of the registry once (or the ``(outlet id, feed URL)`` pairs of ``feeds``; conditional
+        GET) and store the new articles. Outlets that left the registry are not polled (their stored articles stay,
+        marked as from a former source)."""
         report = Report()
-        outlets = self.store.outlets()
+        outlets = self.store.registry_outlets()
         if feeds is None:
             todo = [(o, url) for o in outlets.values() for url in o.feeds]
         else:
@@ -205,8 +236,9 @@ class Desk:
         """Fetch one feed and hand each entry not stored yet (or stored when its site did not answer) to ``fetch``:
         ``fetch_entry`` here and now (the default), or a worker's fetch task (copydesk.tasks), which returns
         something true once it has queued the entry."""
-        from copydesk.ingest import parse_feed
+        from copydesk.ingest.guard import ParseCrashed, ParseFailed
         from copydesk.ingest.outcome import RETRY_LATER
+        from copydesk.ingest.work import read_feed
 
         fetch = fetch or self.fetch_entry
         etag, last_modified = self.store.feed_state(feed_url)
@@ -217,18 +249,23 @@ class Desk:
             self.store.record_feed_fetch(outlet.id, res, 0)
             report.add(f"feed-{res.outcome}")
             if res.outcome != "not-modified":
-                report.errors.append(f"{outlet.id}: {res.error}")
+                report.errors.append(f"{outlet.id}: {res.error} (feed {feed_url}): skipped this run")
             return
         if res.partial:  # a broken compressed stream: what decoded is read, and the reason recorded
             self.store.record_event("feed", "partial", outlet_id=outlet.id, url=feed_url, message=res.partial)
             report.add("feed-partial")
         try:
-            feed = parse_feed(res.body or b"", res.final_url or feed_url, res.content_type)
-        except FeedError as exc:
-            self.store.record_feed_fetch(outlet.id, res, 0, parse_error=str(exc))
-            self.store.record_event("feed", "parse-error", outlet_id=outlet.id, url=feed_url, message=str(exc))
-            report.add("feed-parse-error")
-            report.errors.append(f"{outlet.id}: {exc}")
+            feed = self.guard.run(read_feed, res.body or b"", res.final_url or feed_url, res.content_type,
+                                  what=f"feed: {feed_url}")
+        except (FeedError, ParseFailed) as exc:
+            outcome = "parse-error" if isinstance(exc, FeedError) else "extract-timeout"
+            if isinstance(exc, ParseCrashed):
+                outcome = "extract-crashed"
+            self.store.record_feed_fetch(outlet.id, res, 0, parse_error=describe(exc))
+            self.store.record_event("feed", outcome, outlet_id=outlet.id, url=feed_url,
+                                    message=f"{describe(exc)}: feed skipped this run")
+            report.add(f"feed-{outcome}")
+            report.errors.append(f"{outlet.id}: {describe(exc)} (feed {feed_url}): skipped this run")
             return
         warning = None
         if feed.warnings:
@@ -257,33 +294,33 @@ class Desk:
         report.add("feeds-ok")
 
     def fetch_entry(self, outlet: Outlet, e: FeedEntry, again: int | None, report: Report) -> int | None:
-        """Fetch, extract and classify the page of one feed entry and store it: the new article's id, else None.
-        ``again``: the id of the stored article whose page could not be fetched before, updated in place when the
-        site answers now."""
-        from copydesk.ingest import ExtractOptions, article_from_entry, extract_article
+        """Fetch the page of one feed entry, extract and classify it under the parse deadline (ingest/guard) and
+        store it: the new article's id, else None. ``again``: the id of the stored article whose page could not be
+        fetched before, updated in place when the site answers now."""
+        from copydesk.ingest.guard import ParseFailed
         from copydesk.ingest.outcome import RETRY_LATER, article_fetch_outcome
+        from copydesk.ingest.work import prepare_page
 
         page_res = self.client.fetch(e.url)
         self.store.record_event("page", page_res.outcome, outlet_id=outlet.id, url=e.url,
                                 status=page_res.status, message=page_res.error, elapsed_s=page_res.elapsed_s)
-        if page_res.partial:
+        if page_res.partial:  # a broken compressed stream: what decoded is read, and the reason recorded
             self.store.record_event("page", "partial", outlet_id=outlet.id, url=e.url, message=page_res.partial)
             report.add("pages-partial")
-        page = None
-        if page_res.outcome == "ok" and page_res.body:
-            try:
-                page = extract_article(page_res.body, page_res.final_url or e.url, ExtractOptions())
-            except CopydeskError as exc:
-                self.store.record_event("page", "extract-error", outlet_id=outlet.id, url=e.url, message=str(exc))
-        art = article_from_entry(e, outlet.id, page, page_res)
-        fetched = page_res.outcome == "ok" and bool(page_res.body)
-        # A page that is gone (404/410) is judged with its status; a transient failure (5xx, 429) says
-        # nothing about the item, which is then judged by its feed text and fetched again later.
-        gone = page_res.outcome == "http-error" and page_res.status in (404, 410)
-        art = self.classified(art, text=(page.text if page else "") if fetched else None,
-                              status=page_res.status if gone else None,
-                              html=page_res.body if fetched else None)
-        art = replace(art, fetch_outcome=article_fetch_outcome(page_res, page, art))
+        try:
+            p = self.guard.run(prepare_page, e, outlet.id, page_res, self._outlet_language(outlet.id),
+                               (self.settings.site.language,), what=f"page: {e.url}")
+        except ParseFailed as exc:
+            from copydesk.ingest.extract import article_from_entry
+
+            art = self._parse_overrun(article_from_entry(e, outlet.id, None, page_res), exc, report,
+                                      "kept with its feed summary")
+        else:
+            if p.extract_error:
+                self.store.record_event("page", "extract-error", outlet_id=outlet.id, url=e.url,
+                                        message=f"{p.extract_error}: kept with its feed summary")
+            art = self._prepared(p, report)
+            art = replace(art, fetch_outcome=article_fetch_outcome(page_res, p.page, art))
         if again is not None:
             if art.fetch_outcome not in RETRY_LATER:
                 self.store.refetched(again, art)
@@ -296,12 +333,13 @@ class Desk:
 
     def import_lines(self, lines: Iterable[str | bytes], source: str = "import", origin: str = "import") -> Report:
         """`copydesk import`: JSON Lines, one article a line; bad lines are reported and skipped."""
-        from copydesk.ingest import read_import
+        from copydesk.ingest.jsonl import ImportStats, read_import
 
         report = Report()
         outlets = self.store.outlets()
         by_name = {o.name.lower(): o for o in outlets.values()}
-        for item in read_import(lines):
+        stats = ImportStats()
+        for item in read_import(lines, stats=stats):
             if isinstance(item, ImportLineError):
                 self.store.record_event("import", "bad-line", url=source, message=str(item))
                 report.errors.append(str(item))
@@ -323,8 +361,25 @@ class Desk:
             elif looks_like_domain(outlet.name):  # met in an earlier import under a bare domain: named now
                 outlet = self.store.ensure_outlet(outlet.id, outlet.homepage, site_name(item.url, item.site_name or outlet.name))
                 outlets[outlet.id] = outlet
-            self.store_classified(self.classified(replace(item, outlet_id=outlet.id, origin=origin)), report)
+            self.store_classified(self.classified(replace(item, outlet_id=outlet.id, origin=origin), report=report),
+                                  report)
+        self._import_stats(stats, source, report)
         return report
+
+    def _import_stats(self, stats, source: str, report: Report) -> None:
+        """Said once per file: keys the import does not read, and lines with neither text nor summary."""
+        if stats.unknown_keys:
+            msg = (f"import: {source}: unknown keys, ignored: {stats.unknown_summary()} "
+                   "(an article's text is read from `text` or `summary`; see docs/CLI.md)")
+            self.store.record_event("import", "unknown-keys", url=source, message=msg)
+            report.add("unknown-keys", sum(stats.unknown_keys.values()))
+            report.errors.append(msg)
+        if stats.without_text:
+            msg = (f"import: {source}: {stats.without_text} lines have neither text nor summary: imported with "
+                   "their title only, they give a story no sentence")
+            self.store.record_event("import", "without-text", url=source, message=msg)
+            report.add("lines-without-text", stats.without_text)
+            report.errors.append(msg)
 
     # -- process: dedup, embed, cluster -------------------------------------------------------------------
     @property
@@ -364,10 +419,13 @@ class Desk:
                     # merge), and its processed mark are stored together or not at all.
                     with self.store.exclusive(CLUSTER_LOCK):
                         self._cluster_step(a, v, tv, stories, report)
-                except Exception as exc:  # one article never stops the run
+                except Exception as exc:  # noqa: BLE001 one article never stops the run: any failure is recorded, rolled back and retried
                     log.exception("process failed", extra={"stage": "process", "article_id": a.id})
-                    self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=f"process: {exc}")
+                    msg = (f"process: article {a.id} ({a.url}): {describe(exc)}: rolled back, "
+                           "the article is processed again at the next run")
+                    self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=msg)
                     report.add("errors")
+                    report.errors.append(msg)
                     # The unit rolled back, but the dedup index and the clusterer had taken the article in: rebuild
                     # both (and the open stories) from the database, so this process decides as a new one would.
                     self._index, self._clusterer = None, None
@@ -511,12 +569,14 @@ class Desk:
                         report.add("written")
                 if written is not None:  # after the story's transaction: the flags are the editors' own rows
                     self._flag_contradictions(sid, previous, written, outlets, report)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 one story never stops the run: any failure is recorded on it
                 log.exception("write failed", extra={"stage": "write", "story_id": sid})
+                msg = f"write: story {sid}: {describe(exc)}: the story keeps its last published text"
                 with self.store.unit_of_work():
-                    self.store.save_written(sid, None, error=f"write: {exc}")
-                    self.store.record_event("write", "error", message=f"write: story {sid}: {exc}")
+                    self.store.save_written(sid, None, error=msg)
+                    self.store.record_event("write", "error", message=msg)
                 report.add("errors")
+                report.errors.append(msg)
         return report
 
     def write_story(self, story_id: str) -> Report:
@@ -561,9 +621,10 @@ class Desk:
                 continue
             try:
                 v, status, elapsed = self._refetch_one(a)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 one source failing in any way never stops the others: recorded as failed
                 log.exception("refetch failed", extra={"stage": "refetch", "story_id": story_id, "url": a.url})
-                v, status, elapsed = SourceRefetch(a.id, a.outlet_id, a.url, "failed", f"refetch: {exc}"), None, 0.0
+                v, status, elapsed = (SourceRefetch(a.id, a.outlet_id, a.url, "failed", f"refetch: {describe(exc)}"),
+                                      None, 0.0)
             self.store.record_event("refetch", v.outcome, outlet_id=a.outlet_id, url=a.url, status=status,
                                     message=v.reason, elapsed_s=elapsed)
             out.append(v)
@@ -571,8 +632,9 @@ class Desk:
 
     def _refetch_one(self, a: Article) -> tuple[SourceRefetch, int | None, float]:
         from copydesk.corrections.refetch import verdict
-        from copydesk.ingest import ExtractOptions, article_from_entry, extract_article
+        from copydesk.ingest.guard import ParseFailed
         from copydesk.ingest.outcome import article_fetch_outcome
+        from copydesk.ingest.work import prepare_page
         from copydesk.models import FeedEntry
 
         res = self.client.fetch(a.url)
@@ -580,16 +642,21 @@ class Desk:
                                 message=res.error, elapsed_s=res.elapsed_s)
         fresh = None
         if res.outcome == "ok" and res.body:
-            page = None
-            try:
-                page = extract_article(res.body, res.final_url or a.url, ExtractOptions())
-            except CopydeskError as exc:
-                self.store.record_event("page", "extract-error", outlet_id=a.outlet_id, url=a.url, message=str(exc))
             entry = FeedEntry(url=a.url, title=a.title, summary=a.summary, published=a.published, author=a.author,
                               language=a.language, categories=a.categories, date_only=a.date_only)
-            fresh = article_from_entry(entry, a.outlet_id, page, res)
-            fresh = self.classified(replace(fresh, origin=a.origin), text=page.text if page else "", html=res.body)
-            fresh = replace(fresh, fetch_outcome=article_fetch_outcome(res, page, fresh))
+            try:  # extracted and classified as the poll does, under the same parse deadline
+                p = self.guard.run(prepare_page, entry, a.outlet_id, res, self._outlet_language(a.outlet_id),
+                                   (self.settings.site.language,), what=f"refetch: {a.url}")
+            except ParseFailed as exc:
+                self.store.record_event("page", "extract-timeout", outlet_id=a.outlet_id, url=a.url,
+                                        message=f"{describe(exc)}: the stored text stays")
+                return (SourceRefetch(a.id, a.outlet_id, a.url, "failed", f"refetch: {describe(exc)}"),
+                        res.status, res.elapsed_s)
+            if p.extract_error:
+                self.store.record_event("page", "extract-error", outlet_id=a.outlet_id, url=a.url,
+                                        message=p.extract_error)
+            fresh = replace(self._prepared(p, None), origin=a.origin)
+            fresh = replace(fresh, fetch_outcome=article_fetch_outcome(res, p.page, fresh))
         v = verdict(a, res, fresh)
         if v.outcome == "updated":
             self.store.refetched(a.id, fresh)  # the story is marked for rewriting
@@ -674,7 +741,7 @@ class Desk:
             return
         try:
             flat = self.embedder.embed([s for _, sents in todo for s in sents])
-        except Exception:  # each story then embeds its own in _material, and fails alone
+        except Exception:  # noqa: BLE001 any model failure: each story then embeds its own in _material, and fails alone
             log.exception("sentence embedding failed", extra={"stage": "write"})
             return
         out, k = {}, 0

@@ -106,3 +106,27 @@ def test_an_over_long_import_line_is_reported_with_its_number_and_skipped(paper,
     assert result.exit_code == 0, result.output
     assert "import: line 1: line longer than" in result.stderr
     assert "stored 1" in result.stdout and "bad-lines 1" in result.stdout
+
+
+def test_a_database_error_stops_the_command_naming_its_cause(paper, monkeypatch, capsys):
+    """The installed `copydesk` (``app(...)``, not the test runner) prints the driver's cause, never only
+    SQLAlchemy's help link (issue 17: a second process on one data directory)."""
+    import sqlalchemy as sa
+
+    from copydesk.store import Store
+
+    def clash(self):
+        engine = sa.create_engine("sqlite://")
+        with engine.begin() as c:
+            c.execute(sa.text("CREATE TABLE stories (slug TEXT UNIQUE)"))
+            c.execute(sa.text("INSERT INTO stories VALUES ('a')"))
+        with engine.begin() as c:
+            c.execute(sa.text("INSERT INTO stories VALUES ('a')"))
+
+    monkeypatch.setattr(Store, "feed_statuses", clash)
+    with pytest.raises(SystemExit) as info:
+        app(["sources", "status", "--config", str(paper)], prog_name="copydesk")
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert "error: store: IntegrityError: UNIQUE constraint failed: stories.slug: the command stopped" in err, err
+    assert "sqlalche.me" not in err and "Traceback" not in err

@@ -90,3 +90,16 @@ def test_character_references_in_plain_text_are_decoded():
                        "text": "OSLO &mdash; The prize was awarded.", "summary": "caf&eacute;"})
     [a] = list(read_import([line]))
     assert (a.title, a.text, a.summary) == ("A & B", "OSLO — The prize was awarded.", "café")
+
+
+def test_unknown_keys_and_lines_without_text_are_counted():
+    from copydesk.ingest.jsonl import ImportStats
+
+    stats = ImportStats()
+    lines = [json.dumps({"url": f"https://x.test/{i}", "title": "T", "outlet": "o", "lede": "L", "date": "2024"})
+             for i in range(3)]
+    lines.append(json.dumps({"url": "https://x.test/s", "title": "T", "outlet": "o", "summary": "S", "date": "x"}))
+    out = list(read_import(lines, stats=stats))
+    assert len(out) == 4 and all(not isinstance(a, ImportLineError) for a in out)
+    assert stats.unknown_summary() == "date 4, lede 3"
+    assert stats.without_text == 3  # the line with a summary is not among them

@@ -136,7 +136,8 @@ def test_duplicate_import_is_recorded_not_stored(desk):
                        "text": "One sentence here, long enough to read as a report. Another one there."})
     again = json.dumps({"url": "https://example.test/a", "title": "A", "outlet": "Some Paper"})
     rep = desk.import_lines([line, "{not json", again])
-    assert rep.counts == {"stored": 1, "bad-lines": 1, "duplicate-url": 1, "outlets-not-in-registry": 1}
+    assert rep.counts == {"stored": 1, "bad-lines": 1, "duplicate-url": 1, "outlets-not-in-registry": 1,
+                          "lines-without-text": 1}
     assert "line 2" in rep.errors[0]
     assert [e.outcome for e in desk.store.events("store")] == ["duplicate-url"]
     assert desk.store.outlets()["some-paper"].lean.value == UNRATED

@@ -6,6 +6,7 @@ encoding; the MP3 adds at most the encoder's delay and padding (about two frames
 from __future__ import annotations
 
 from copydesk.audio.engines import AudioError, AudioOff, Pcm
+from copydesk.errors import describe
 
 __all__ = ["MP3_BITRATE_KBPS", "MP3_MIME", "encode_mp3"]
 
@@ -31,5 +32,5 @@ def encode_mp3(pcm: Pcm) -> bytes:
         enc.set_channels(1)
         enc.set_quality(LAME_QUALITY)
         return bytes(enc.encode(pcm.samples) + enc.flush())
-    except Exception as exc:  # lameenc raises RuntimeError on an unsupported rate
-        raise AudioError(f"audio: MP3 encoding failed: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 lameenc (C) documents no error types (RuntimeError on a bad rate): any means no MP3
+        raise AudioError(f"audio: MP3 encoding failed: {describe(exc)}") from None

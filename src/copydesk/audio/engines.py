@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from copydesk.errors import CopydeskError
+from copydesk.errors import CopydeskError, describe
 
 __all__ = ["AudioOff", "AudioError", "Pcm", "Engine", "EspeakEngine", "PiperEngine", "load_engine", "ENGINES",
            "ESPEAK_WPM", "DEFAULT_PIPER_VOICE"]
@@ -101,7 +101,7 @@ class EspeakEngine:
             try:
                 out = subprocess.run([self.program, "--version"], capture_output=True, timeout=30, check=True)
             except (OSError, subprocess.SubprocessError) as exc:
-                raise AudioOff(f"espeak-ng: {self.program} --version failed: {exc}") from None
+                raise AudioOff(f"espeak-ng: {self.program} --version failed: {describe(exc)}") from None
             # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/..." -> "eSpeak NG text-to-speech: 1.51"
             self._version = out.stdout.decode("utf-8", "replace").split("Data at:")[0].strip()
             self._check_voice()
@@ -124,7 +124,7 @@ class EspeakEngine:
             except subprocess.TimeoutExpired:
                 raise AudioError(f"audio: espeak-ng took longer than {SYNTH_TIMEOUT_S:.0f} s") from None
             except OSError as exc:
-                raise AudioError(f"audio: espeak-ng: {exc}") from None
+                raise AudioError(f"audio: espeak-ng: {describe(exc)}") from None
             if res.returncode != 0 or not wav.exists():
                 err = res.stderr.decode("utf-8", "replace").strip()[:300]
                 raise AudioError(f"audio: espeak-ng exited {res.returncode}: {err or 'no output'}")
@@ -168,8 +168,8 @@ class PiperEngine:
         model, config, self._voice_id = _voice_files(self.voice)
         try:
             self._piper = PiperVoice.load(model, config_path=config)
-        except Exception as exc:  # a broken model file: the engine cannot run
-            raise AudioOff(f"piper: cannot load voice {self.voice!r}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 piper loads through onnxruntime, json and files: any failure means no voice
+            raise AudioOff(f"piper: cannot load voice {self.voice!r}: {describe(exc)}") from None
         self._config = SynthesisConfig(length_scale=1.0 / speed)
 
     def version(self) -> str:
@@ -182,8 +182,8 @@ class PiperEngine:
             for chunk in self._piper.synthesize(text, self._config):
                 chunks.append(chunk.audio_int16_bytes)
                 rate = chunk.sample_rate
-        except Exception as exc:
-            raise AudioError(f"audio: piper: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 onnxruntime's errors are its own undocumented types; this narration fails alone
+            raise AudioError(f"audio: piper: {describe(exc)}") from None
         pcm = Pcm(b"".join(chunks), rate)
         if pcm.frames == 0:
             raise AudioError("audio: piper made no sound")

@@ -107,7 +107,7 @@ def extract_article(html: bytes, url: str, opts: ExtractOptions = DEFAULT_EXTRAC
             include_tables=opts.include_tables,
             with_metadata=True,
         )
-    except Exception as exc:  # trafilatura/lxml raise assorted errors on broken pages; one page must not stop a run
+    except Exception as exc:  # noqa: BLE001 trafilatura, htmldate and lxml raise assorted undocumented errors on hostile pages; one page must not stop a run
         log.warning("extract failed", extra={"stage": "extract", "url": url, "error": repr(exc)})
         doc = None
 

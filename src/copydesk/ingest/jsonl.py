@@ -4,8 +4,10 @@ Each line is a JSON object with ``url`` (http/https), ``title`` and ``outlet`` (
 ``ArticleIn.outlet_id`` for the caller to resolve against the registry), and optionally ``published`` (ISO 8601;
 naive values are UTC; a date without a time, "2004-11-23", is kept as that day, ``date_only``), ``language``,
 ``text``, ``summary``, ``categories`` (list of strings), ``license`` and ``site_name`` (the site's own name, shown
-for an outlet the registry lacks). Unknown keys are ignored. Blank lines are skipped. A bad line yields
-``ImportLineError(line, reason)`` in place of an article and reading goes on.
+for an outlet the registry lacks). Unknown keys are ignored but counted (``ImportStats.unknown_keys``, reported
+once per file: a file that carries its text under another name, ``lede``, must not import silently), and so are
+lines with neither ``text`` nor ``summary`` (``ImportStats.without_text``; they are imported, title only). Blank
+lines are skipped. A bad line yields ``ImportLineError(line, reason)`` in place of an article and reading goes on.
 
 The article's date is the line's ``published``; without one, a dateline at the top of its ``text``
 (``copydesk.ingest.dates.dateline``: "Tuesday, November 23, 2004"); without either it has no date. Never the
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from copydesk.errors import ImportLineError
@@ -28,7 +32,24 @@ from copydesk.models import ArticleIn
 #: one line from taking the memory of a small server.
 MAX_LINE_BYTES = 10 * 1024 * 1024
 
-__all__ = ["MAX_LINE_BYTES", "iter_import_lines", "read_import"]
+#: The keys a line may carry; any other is counted in ``ImportStats.unknown_keys``.
+KNOWN_KEYS = frozenset(("url", "title", "outlet", "published", "language", "text", "summary", "categories",
+                        "license", "site_name", "author"))
+
+__all__ = ["KNOWN_KEYS", "MAX_LINE_BYTES", "ImportStats", "iter_import_lines", "read_import"]
+
+
+@dataclass
+class ImportStats:
+    """What one file's lines carried beyond the articles: keys we do not read (key -> lines) and lines that
+    had neither text nor summary."""
+
+    unknown_keys: Counter = field(default_factory=Counter)
+    without_text: int = 0
+
+    def unknown_summary(self) -> str:
+        """``lede 162, date 162``: most frequent first."""
+        return ", ".join(f"{k} {n}" for k, n in self.unknown_keys.most_common())
 
 
 def iter_import_lines(stream: IO[bytes], max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[bytes]:
@@ -49,11 +70,14 @@ def iter_import_lines(stream: IO[bytes], max_line_bytes: int = MAX_LINE_BYTES) -
         yield line
 
 
-def read_import(lines: Iterable[str | bytes], max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[ArticleIn | ImportLineError]:
-    """Articles (or the error of each bad line) from JSON Lines, numbering lines from 1."""
+def read_import(lines: Iterable[str | bytes], max_line_bytes: int = MAX_LINE_BYTES,
+                stats: ImportStats | None = None) -> Iterator[ArticleIn | ImportLineError]:
+    """Articles (or the error of each bad line) from JSON Lines, numbering lines from 1; ``stats`` (when given)
+    counts the unknown keys and the lines without text or summary."""
+    stats = stats if stats is not None else ImportStats()
     for number, line in enumerate(lines, start=1):
         try:
-            article = _read_line(line, number, max_line_bytes)
+            article = _read_line(line, number, max_line_bytes, stats)
         except ImportLineError as exc:
             yield exc
             continue
@@ -61,7 +85,7 @@ def read_import(lines: Iterable[str | bytes], max_line_bytes: int = MAX_LINE_BYT
             yield article
 
 
-def _read_line(line: str | bytes, number: int, max_line_bytes: int) -> ArticleIn | None:
+def _read_line(line: str | bytes, number: int, max_line_bytes: int, stats: ImportStats) -> ArticleIn | None:
     if isinstance(line, bytes | bytearray):
         if len(line) > max_line_bytes:
             raise ImportLineError(number, f"line longer than {max_line_bytes} bytes")
@@ -88,7 +112,11 @@ def _read_line(line: str | bytes, number: int, max_line_bytes: int) -> ArticleIn
         raise ImportLineError(number, f"invalid JSON: {reason}") from None
     if not isinstance(data, dict):
         raise ImportLineError(number, f"expected a JSON object, got {_json_type(data)}")
-    return _article(data, number)
+    article = _article(data, number)
+    stats.unknown_keys.update(str(k)[:40] for k in data if k not in KNOWN_KEYS)
+    if not article.text and not article.summary:
+        stats.without_text += 1
+    return article
 
 
 def _article(data: dict[str, Any], number: int) -> ArticleIn:

@@ -13,7 +13,7 @@ from copydesk.models import ArticleIn, ExtractedPage, FetchResult
 #: Every value ``ArticleIn.fetch_outcome`` takes for a polled article (imports have None: nothing was fetched).
 #: A failed fetch names how it failed even when the item was then judged by its feed text alone.
 FETCH_OUTCOMES = ("fetched", "short", "paywalled", "robots-disallowed", "robots-unreachable", "rate-limited",
-                  "not-found", "error", "not-an-article")
+                  "not-found", "error", "not-an-article", "extract-timeout", "extract-crashed")
 
 #: What a reader is told beside a source shown only by its feed summary.
 READER_REASONS = {
@@ -25,6 +25,8 @@ READER_REASONS = {
     "not-found": "full text not fetched: the page was not found",
     "error": "full text not fetched: the site did not answer",
     "timeout": "full text not fetched: the site did not answer in time",
+    "extract-timeout": "only the feed summary is used: the page could not be read in time",
+    "extract-crashed": "only the feed summary is used: the page could not be read",
 }
 
 

@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from datetime import datetime, timezone
 
-from copydesk.errors import MailError
+from copydesk.errors import MailError, describe
 
 __all__ = ["SmtpOptions", "Mailer", "build_message", "wire_bytes"]
 
@@ -120,7 +120,7 @@ class Mailer:
             raise MailError(f"{o.host}:{o.port} refused the login: {exc.smtp_code} {exc.smtp_error!r}",
                             permanent=True) from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise MailError(f"cannot connect to {o.host}:{o.port}: {exc}") from None
+            raise MailError(f"cannot connect to {o.host}:{o.port}: {describe(exc)}") from None
         return smtp
 
     def _fail(self, step: str, code: int, resp: bytes) -> MailError:
@@ -165,4 +165,4 @@ class Mailer:
             return resp.decode("utf-8", "replace")
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise MailError(f"connection to {self.opts.host}:{self.opts.port} lost: {exc}") from None
+            raise MailError(f"connection to {self.opts.host}:{self.opts.port} lost: {describe(exc)}") from None

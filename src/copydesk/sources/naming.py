@@ -34,7 +34,7 @@ def main_label(url_or_host: str) -> str | None:
     url = text if "://" in text else f"http://{text}"
     try:
         res = get_tld(url, as_object=True, fail_silently=True)
-    except Exception:  # tld raises on some malformed hosts despite fail_silently
+    except (ValueError, OSError):  # tld raises TldBadUrl/TldDomainNotFound (ValueError) on some malformed hosts despite fail_silently
         res = None
     if res is not None and res.domain:
         return res.domain.lower()

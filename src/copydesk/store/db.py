@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from copydesk.errors import StoreError
+from copydesk.errors import StoreError, describe
 from copydesk.models import (
     REVISION_REASONS,
     UNRATED,
@@ -67,6 +67,10 @@ def to_blob(v: np.ndarray, dtype: str = "float32") -> bytes:
 def from_blob(b: bytes, dim: int, dtype: str = "float32") -> np.ndarray:
     a = np.frombuffer(b, dtype=dtype).astype(np.float32)
     return a.reshape(-1, dim) if a.size != dim else a
+
+
+#: Key set in a stored outlet's data when the outlet left the registry (a former source).
+FORMER_KEY = "former_source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +137,15 @@ class Store:
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             migrate(self.engine)
-        except Exception as exc:  # a wrong URL, an unreachable server, a foreign database
+        except Exception as exc:  # re-raised as StoreError: the URL, the driver, alembic or the OS may each refuse the database
+            from sqlalchemy.exc import ArgumentError
             from sqlalchemy.engine import make_url
 
             try:
                 shown = make_url(url).render_as_string(hide_password=True)
-            except Exception:
+            except (ArgumentError, ValueError):
                 shown = "the configured database"
-            raise StoreError(f"store: cannot open {shown}: {exc}") from exc
+            raise StoreError(f"store: cannot open {shown}: {describe(exc)}") from exc
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         self._local = threading.local()  # .uow: the unit of work open on this thread
         self._thread_locks: dict[str, threading.Lock] = {}  # named locks of an in-memory SQLite database
@@ -296,17 +301,38 @@ class Store:
 
     # -- outlets --------------------------------------------------------------------------------------------
     def sync_outlets(self, outlets: Iterable[Outlet]) -> None:
+        """Make the stored outlets the registry's: these are in it (with their feeds as now listed), and an outlet
+        stored from an earlier registry that is no longer in it becomes a former source (``FORMER_KEY`` in its
+        data): not polled any more, its articles kept."""
         with self.transaction() as s:
+            listed = set()
             for o in outlets:
+                listed.add(o.id)
                 row = s.get(OutletRow, o.id)
                 if row is None:
                     s.add(OutletRow(id=o.id, name=o.name, data=outlet_to_dict(o), in_registry=True))
                 else:
                     row.name, row.data, row.in_registry = o.name, outlet_to_dict(o), True
+            for row in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(True))):
+                if row.id not in listed:
+                    row.in_registry, row.data = False, {**row.data, FORMER_KEY: True}
 
     def outlets(self) -> dict[str, Outlet]:
+        """Every outlet ever stored: the registry's, those met only in imports, and former sources."""
         with self._reading() as s:
             return {r.id: outlet_from_dict(r.data) for r in s.scalars(select(OutletRow))}
+
+    def registry_outlets(self) -> dict[str, Outlet]:
+        """The outlets of the registry as last synced: what a poll fetches."""
+        with self._reading() as s:
+            return {r.id: outlet_from_dict(r.data)
+                    for r in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(True)))}
+
+    def former_outlet_ids(self) -> set[str]:
+        """Outlets that were in the registry once and are no longer (their articles stay)."""
+        with self._reading() as s:
+            return {r.id for r in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(False)))
+                    if (r.data or {}).get(FORMER_KEY)}
 
     def ensure_outlet(self, key: str, homepage: str, name: str | None = None) -> Outlet:
         """An outlet named in an import that the registry lacks: kept under the id made from `key`, shown as

@@ -19,7 +19,9 @@ from fastapi import FastAPI, Query
 from fastapi import Path as FPath
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import SQLAlchemyError
 
+from copydesk.errors import CopydeskError
 from copydesk.models import Edition
 from copydesk.store.search import MAX_PAGE, MAX_QUERY_CHARS, SearchResults
 from copydesk.web import render
@@ -360,7 +362,7 @@ def install(api: FastAPI, get_edition: Callable[[], Edition],
             return JSONResponse({"error": "search needs the served site's database"}, status_code=503)
         try:
             results = search(q, page, per_page)
-        except Exception:
+        except (SQLAlchemyError, CopydeskError, OSError, ValueError):  # the database refused the query: 503, the cause in the log
             render.log.exception("search failed", extra={"stage": "web"})
             return JSONResponse({"error": "search failed; try again later"}, status_code=503)
         return render.search_json(get_edition(), results)

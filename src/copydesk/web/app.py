@@ -29,8 +29,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from copydesk.errors import CopydeskError
 from copydesk.models import Edition
 from copydesk.store.search import SearchResults
 from copydesk.web import api, discovery, render
@@ -214,7 +216,7 @@ def create_app(get_edition: Callable[[], Edition],
         if database is not None:
             try:
                 body["schema"] = database()
-            except Exception as exc:  # any failure to reach the database makes this process unhealthy
+            except Exception as exc:  # noqa: BLE001 any failure to reach the database makes this process unhealthy
                 log.warning("health: database unreachable", extra={"stage": "health", "error": str(exc)})
                 return JSONResponse({"status": "error", "error": f"database unreachable ({type(exc).__name__})"},
                                     status_code=503, headers=no_store)
@@ -286,7 +288,7 @@ def create_app(get_edition: Callable[[], Edition],
             try:
                 results = search(q, render.search_page_number(request.query_params.get("page")),
                                  render.SEARCH_PER_PAGE)
-            except Exception:
+            except (SQLAlchemyError, CopydeskError, OSError, ValueError):  # the database refused the query: the cause in the log
                 render.log.exception("search failed", extra={"stage": "web"})
                 return HTMLResponse(render.render_search(edition, q, failed=True), status_code=503,
                                     media_type=_HTML)

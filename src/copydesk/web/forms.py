@@ -161,7 +161,7 @@ async def read_form(request: Request, max_bytes: int, multipart: bool = False) -
         request._body = bytes(body)  # Starlette's parser reads the cached body instead of the spent stream
         try:
             form = await request.form(max_files=0, max_fields=MAX_FIELDS)
-        except Exception:  # malformed multipart (python-multipart raises several kinds)
+        except Exception:  # noqa: BLE001 malformed multipart: python-multipart and starlette raise several undocumented kinds; any is a 400
             raise FormError(400, "The form could not be read. Reload it and try again.") from None
         return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}
     try:

@@ -1,0 +1,112 @@
+"""A hard deadline on every parse of untrusted input: a small pool of long-lived worker processes.
+
+Feeds, pages and import lines are parsed (feedparser, trafilatura and htmldate, lingua, the page classifier and
+the boilerplate cleaner) by ``ParseGuard.run(fn, *args)``, which sends the call to a worker process and waits at
+most ``deadline_s`` for it. A worker that overruns is killed and replaced (pebble's ``ProcessPool`` does both;
+the standard ``ProcessPoolExecutor`` cannot stop one stuck worker), and ``run`` raises ``ParseTimeout``; a
+worker that dies (a crash in a C extension, the kernel's OOM killer) raises ``ParseCrashed``. The pool is
+kept per process and shared by every ``ParseGuard`` with the same size, so a run pays the workers' start-up
+(about a second: trafilatura, lxml and lingua import and load) once, not per page.
+
+Workers are started with the ``forkserver`` method from a server that has imported ``copydesk.ingest.work``:
+a fork of a clean process, never of the caller (which may hold threads, database connections or a web
+server's sockets). As with any ``multiprocessing`` start method but fork, a script that parses must keep its
+top-level code under ``if __name__ == "__main__":`` (the workers import the main module); `copydesk` and
+``python -m copydesk`` do. ``workers=0`` runs the call in the calling process with *no* deadline: for debugging, or a
+host that cannot start processes; `copydesk` never chooses it by itself.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import threading
+import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, Callable, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from copydesk.errors import CopydeskError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: The module the worker processes import before their first task (its imports are what a parse needs).
+WORKER_MODULE = "copydesk.ingest.work"
+
+
+class ParseFailed(CopydeskError):
+    """A parse that gave no result; ``elapsed_s``: how long the caller waited for it."""
+
+    def __init__(self, message: str, elapsed_s: float = 0.0):
+        self.elapsed_s = elapsed_s
+        super().__init__(message)
+
+
+class ParseTimeout(ParseFailed):
+    """A parse overran its deadline; the worker doing it was killed and replaced."""
+
+
+class ParseCrashed(ParseFailed):
+    """The worker process died during a parse (a crash in native code, out of memory)."""
+
+
+_pools: dict[int, ProcessPool] = {}
+_lock = threading.Lock()
+
+
+def _pool(workers: int) -> ProcessPool:
+    with _lock:
+        pool = _pools.get(workers)
+        if pool is None or not pool.active:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload([WORKER_MODULE])
+            pool = ProcessPool(max_workers=workers, context=ctx)
+            _pools[workers] = pool
+        return pool
+
+
+def shutdown() -> None:
+    """Stop every worker pool of this process (also run at exit)."""
+    with _lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.stop()
+        pool.join(timeout=5)
+
+
+atexit.register(shutdown)
+
+
+class ParseGuard:
+    """Runs parses of untrusted input under a deadline of ``deadline_s`` seconds each, in ``workers`` worker
+    processes (``copydesk.config.ParseSettings``)."""
+
+    def __init__(self, deadline_s: float = 5.0, workers: int = 2):
+        if deadline_s <= 0:
+            raise ValueError("deadline_s must be positive")
+        if workers < 0:
+            raise ValueError("workers must be 0 (in-process, no deadline) or more")
+        self.deadline_s = deadline_s
+        self.workers = workers
+
+    def run(self, fn: Callable[..., T], *args: Any, what: str = "parse") -> T:
+        """``fn(*args)`` in a worker, or ``ParseTimeout`` / ``ParseCrashed``. ``fn`` must be a module-level
+        function and its arguments and result picklable (our dataclasses are). An exception ``fn`` raises is
+        raised here as it was (pebble carries it back with its traceback)."""
+        if self.workers == 0:
+            return fn(*args)
+        started = time.monotonic()
+        future = _pool(self.workers).schedule(fn, args=args, timeout=self.deadline_s)
+        try:
+            return future.result()
+        except FutureTimeout:
+            raise ParseTimeout(f"{what}: gave up after the {self.deadline_s:g} s deadline (worker killed)",
+                               round(time.monotonic() - started, 3)) from None
+        except ProcessExpired as exc:
+            raise ParseCrashed(f"{what}: the parsing process died ({exc}, exit code {exc.exitcode})",
+                               round(time.monotonic() - started, 3)) from None
