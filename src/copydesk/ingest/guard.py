@@ -57,13 +57,19 @@ class ParseCrashed(ParseFailed):
 _pools: dict[int, ProcessPool] = {}
 _lock = threading.Lock()
 
+#: How this process starts its parse workers: ``forkserver`` (a clean server that has imported the parsing code),
+#: or ``fork`` where the process is itself a pool worker that must not start a server of its own (a Celery pool
+#: process: copydesk.tasks sets it when the process starts).
+START_METHOD = "forkserver"
+
 
 def _pool(workers: int) -> ProcessPool:
     with _lock:
         pool = _pools.get(workers)
         if pool is None or not pool.active:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([WORKER_MODULE])
+            ctx = multiprocessing.get_context(START_METHOD)
+            if START_METHOD == "forkserver":
+                ctx.set_forkserver_preload([WORKER_MODULE])
             pool = ProcessPool(max_workers=workers, context=ctx)
             _pools[workers] = pool
         return pool

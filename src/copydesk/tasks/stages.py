@@ -6,7 +6,7 @@ import logging
 from dataclasses import asdict
 from datetime import datetime, timezone
 
-from celery.signals import worker_process_shutdown
+from celery.signals import worker_process_init, worker_process_shutdown
 from sqlalchemy.exc import DBAPIError
 
 from copydesk.dedup import canonical_url
@@ -46,6 +46,21 @@ def desk() -> Desk:
             d = Desk(s, outlets, shared=True)
         _desk_state["desk"] = d
     return _desk_state["desk"]
+
+
+@worker_process_init.connect
+def _may_have_children(**_kw) -> None:
+    """Celery's pool processes are daemonic, and Python refuses a daemonic process children; but the parse deadline
+    (ingest/guard) runs each parse in a child process it can kill on overrun. So the pool process, once started,
+    declares itself not daemonic and forks its parse workers from itself (no process server, which would re-run
+    the worker's start-up). The parse workers read their work from a pipe and exit when their parent dies, so a
+    killed pool process leaves none behind."""
+    import multiprocessing
+
+    from copydesk.ingest import guard
+
+    multiprocessing.current_process().daemon = False
+    guard.START_METHOD = "fork"
 
 
 @worker_process_shutdown.connect
