@@ -139,4 +139,4 @@ def test_duplicate_import_is_recorded_not_stored(desk):
     assert rep.counts == {"stored": 1, "bad-lines": 1, "duplicate-url": 1, "outlets-not-in-registry": 1}
     assert "line 2" in rep.errors[0]
     assert [e.outcome for e in desk.store.events("store")] == ["duplicate-url"]
-    assert desk.store.outlets()["some-paper"].lean.value == UNRATED
+    assert desk.store.outlets()["example.test"].lean.value == UNRATED
