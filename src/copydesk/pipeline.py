@@ -31,7 +31,7 @@ from copydesk.corrections.flags import contradicted
 from copydesk.corrections.model import SentenceCheck
 from copydesk.models import Article, ArticleIn, Draft, DraftSentence, Edition, EditionStory, Outlet, WrittenSentence
 from copydesk.sources import outlet_for_url
-from copydesk.sources.naming import looks_like_domain, site_name
+from copydesk.sources.naming import distinct_name, looks_like_domain, outlet_domain, site_name
 from copydesk.store import Store, StoryState, from_blob, to_blob
 from copydesk.store.corrections import CorrectionsStore
 from copydesk.publish.related import related_stories, written_text
@@ -277,8 +277,11 @@ class Desk:
             if outlet is None:
                 outlet = unlisted.get(key)
                 if outlet is None or looks_like_domain(outlet.name):
-                    # readers see a name, never a bare domain: the site's own name, else one made from its host
-                    outlet, created = self.store.ensure_outlet(key, item.url, site_name(item.url, item.site_name or key))
+                    # readers see a name, never a bare domain: the site's own name, else one made from its host;
+                    # never one that passes for a registry outlet's
+                    name = distinct_name(site_name(item.url, item.site_name or key), outlet_domain(item.url),
+                                         (o.name for o in registry.values()))
+                    outlet, created = self.store.ensure_outlet(key, item.url, name)
                     unlisted[key] = outlet
                     if created:
                         report.add("outlets-not-in-registry")

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, select, text
 from copydesk.config import load_settings, render_config
 from copydesk.models import ArticleIn, Outlet, Rating
 from copydesk.pipeline import Desk
-from copydesk.sources.naming import display_name, outlet_domain, unlisted_ids
+from copydesk.sources.naming import display_name, distinct_name, outlet_domain, unlisted_ids
 from copydesk.store import Store
 from copydesk.store.schema import ArticleRow, OutletRow
 from testsupport import service_url, shared_data
@@ -101,6 +101,9 @@ def test_hostile_names_are_each_their_own_outlet_under_a_safe_id(desk):
     assert got["Reuters"].id == got["REUTERS"].id == "reuters"
     lookalikes = {got[n].id for n in ("Rеuters", "Ｒeuters", "Reuters\u200b")}
     assert len(lookalikes) == 3 and "reuters" not in lookalikes
+    # and none passes for the registry's Reuters on a page: each is shown with its domain
+    assert [got[n].name for n in ("Rеuters", "Ｒeuters", "Reuters\u200b")] == [
+        "Rеuters (mirror.example)", "Ｒeuters (mirror.example)", "Reuters (mirror.example)"]
     invisible = [got[n] for n in ("\u200b", "\u202e\u202d", "\x00\x01", "\ud800", "\u0301")]
     assert len({o.id for o in invisible}) == 5
     assert all(o.name == "Mirror" for o in invisible[:4]), [o.name for o in invisible]  # named from the host
@@ -225,3 +228,11 @@ def test_migration_0009_keys_old_unlisted_outlets_by_name(kind, tmp_path):
         store.close()
         if schema:
             _drop(base, schema)
+
+
+def test_distinct_name():
+    registry = ["Reuters", "The Guardian"]
+    assert distinct_name("Local Paper", "lp.example", registry) == "Local Paper"
+    assert distinct_name("the  guardian!", "g.example", registry) == "the  guardian! (g.example)"
+    assert distinct_name("Guаrdian Weekly", "g.example", registry) == "Guаrdian Weekly (g.example)"  # Cyrillic а
+    assert distinct_name("Рейтер", "r.example", registry) == "Рейтер"  # one script: a name, not a look-alike

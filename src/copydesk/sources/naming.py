@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 import wordninja
@@ -151,5 +151,29 @@ def display_name(name: str) -> str:
     return text if len(text) <= MAX_DISPLAY_NAME else text[: MAX_DISPLAY_NAME - 1].rstrip() + "\u2026"
 
 
-__all__ = ["MAX_DISPLAY_NAME", "MAX_DOMAIN_ID", "display_name", "looks_like_domain", "main_label", "outlet_domain",
+def _skeleton(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", name).casefold() if c.isalnum())
+
+
+def _mixed_scripts(name: str) -> bool:
+    """Letters of more than one script in one word ("Rеuters" with a Cyrillic "е"): how look-alikes are made."""
+    for word in name.split():
+        scripts = {unicodedata.name(c, "?").split()[0] for c in word if c.isalpha()}
+        if len(scripts) > 1:
+            return True
+    return False
+
+
+def distinct_name(name: str, domain: str, registry_names: Iterable[str]) -> str:
+    """The name readers see for an unlisted outlet, told apart from the registry's: a name that reads as a
+    registry outlet's (the same letters once compatibility forms, case, spacing and punctuation are set aside:
+    "Ｒeuters", "reuters!") or that mixes scripts in a word (a look-alike letter) is shown with its domain,
+    "Rеuters (mirror.example)", so no unlisted outlet passes for a listed one."""
+    skeleton = _skeleton(name)
+    if _mixed_scripts(name) or (skeleton and any(_skeleton(n) == skeleton for n in registry_names)):
+        return f"{name} ({domain})"
+    return name
+
+
+__all__ = ["MAX_DISPLAY_NAME", "MAX_DOMAIN_ID", "display_name", "distinct_name", "looks_like_domain", "main_label", "outlet_domain",
            "readable_name", "site_name", "unlisted_ids"]
