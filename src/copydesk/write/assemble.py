@@ -10,7 +10,9 @@ Whatever wrote the draft, assembly
 3. attributes: a single-source story says so once, in a note at the top, and its sentences carry no tail; in a
    story with several independent sources, a sentence carried by one of them, or stating a fact the sources
    dispute, names its outlets in a form that varies from sentence to sentence ("Reuters reported that ...",
-   "..., according to Reuters.", "Reuters said ..."); the source's words are kept as they are;
+   "..., according to Reuters.", "Reuters said ..."); the source's words are kept as they are. A sentence only
+   outlets the registry lacks carry is always attributed, in a single-source story too (they count as one source
+   together, and as none beside a registry outlet: ``verify.gate.independent``);
 4. adds subheadings, the sources list, notes for readers (single source, one-sided coverage, disputes, partial
    sources), the merged disagreements and the verification counts.
 """
