@@ -87,3 +87,14 @@ def slow_page() -> bytes:
 
     text = brotli.decompress((REPO / "tests" / "data" / "hostile" / "bomb-br.bin").read_bytes()).replace(b"This", b"<p>This")
     return (b"<html><body>" + text)[: 5 * 1024 * 1024]
+
+
+def registry(names_hosts: dict[str, str]) -> dict:
+    """Registry outlets for tests that import under outlet names: {name: host} -> {id: Outlet}, each its own
+    owner (only registry outlets with different owners count as independent sources), unrated."""
+    from copydesk.models import Outlet, Rating
+    from copydesk.text import slugify
+
+    return {slugify(name): Outlet(slugify(name), name, f"https://{host}/", (), "en", "GB", f"{name} owners",
+                                  Rating("unrated"), Rating("unrated"), "none", "newspaper")
+            for name, host in names_hosts.items()}

@@ -56,7 +56,7 @@ class Rating:
 class Outlet:
     """One outlet in the source registry."""
 
-    id: str  # slug, e.g. "reuters"; stable, used in URLs and the database
+    id: str  # registry slug, e.g. "reuters"; an unlisted outlet's: its domain, e.g. "blog.example" (store.ensure_outlet)
     name: str
     homepage: str
     feeds: tuple[str, ...]
@@ -68,6 +68,9 @@ class Outlet:
     paywall: str = "none"  # one of PAYWALLS
     kind: str = "other"  # one of OUTLET_KINDS
     hosts: tuple[str, ...] = ()  # extra hostnames whose articles belong to this outlet
+    # False for an outlet met in an import that the registry lacks: it counts as no independent source of its
+    # own (all such outlets together are one, ``verify.gate.UNLISTED``), and its copies are never "joint"
+    registered: bool = True
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from copydesk.corrections.model import SentenceCheck, SourceRefetch
 from copydesk.models import (Article, ArticleIn, Draft, DraftSentence, Edition, EditionStory, FeedEntry, Outlet,
                              WrittenSentence)
 from copydesk.sources import outlet_for_url
-from copydesk.sources.naming import looks_like_domain, site_name
+from copydesk.sources.naming import distinct_name, looks_like_domain, outlet_domain, site_name
 from copydesk.store import Store, StoryState, from_blob, to_blob
 from copydesk.store.corrections import CorrectionsStore
 from copydesk.publish.related import related_stories, written_text
@@ -336,8 +336,12 @@ class Desk:
         from copydesk.ingest.jsonl import ImportStats, read_import
 
         report = Report()
-        outlets = self.store.outlets()
-        by_name = {o.name.lower(): o for o in outlets.values()}
+        # The registry decides first: its outlet by id, by name, else the one whose site the article is on. An
+        # outlet met in an import is never found by its site or a look-alike name, only by the exact name given
+        # (Store.ensure_outlet), so an article always shows under the outlet it came with.
+        registry = {k: o for k, o in self.store.outlets().items() if o.registered}
+        by_name = {o.name.lower(): o for o in registry.values()}
+        unlisted: dict[str, Outlet] = {}  # the exact name given -> its outlet, for this import
         stats = ImportStats()
         for item in read_import(lines, stats=stats):
             if isinstance(item, ImportLineError):
@@ -346,21 +350,18 @@ class Desk:
                 report.add("bad-lines")
                 continue
             key = item.outlet_id.strip()
-            # the registry's outlet by id or name, else the one whose site the article is on
-            outlet = outlets.get(key) or by_name.get(key.lower()) or outlet_for_url(outlets, item.url)
+            outlet = registry.get(key) or by_name.get(key.lower()) or outlet_for_url(registry, item.url)
             if outlet is None:
-                from urllib.parse import urlsplit
-
-                parts = urlsplit(item.url)
-                # readers see a name, never a bare domain: the site's own name, else one made from its host
-                name = site_name(item.url, item.site_name or key)
-                outlet = self.store.ensure_outlet(key, f"{parts.scheme}://{parts.netloc}/", name)
-                outlets[outlet.id] = outlet
-                by_name[outlet.name.lower()] = outlet
-                report.add("outlets-not-in-registry")
-            elif looks_like_domain(outlet.name):  # met in an earlier import under a bare domain: named now
-                outlet = self.store.ensure_outlet(outlet.id, outlet.homepage, site_name(item.url, item.site_name or outlet.name))
-                outlets[outlet.id] = outlet
+                outlet = unlisted.get(key)
+                if outlet is None or looks_like_domain(outlet.name):
+                    # readers see a name, never a bare domain: the site's own name, else one made from its host;
+                    # never one that passes for a registry outlet's
+                    name = distinct_name(site_name(item.url, item.site_name or key), outlet_domain(item.url),
+                                         (o.name for o in registry.values()))
+                    outlet, created = self.store.ensure_outlet(key, item.url, name)
+                    unlisted[key] = outlet
+                    if created:
+                        report.add("outlets-not-in-registry")
             self.store_classified(self.classified(replace(item, outlet_id=outlet.id, origin=origin), report=report),
                                   report)
         self._import_stats(stats, source, report)
@@ -519,7 +520,8 @@ class Desk:
         if theirs is None or theirs.id == a.outlet_id:
             return match.kind
         same_owner = bool(mine and mine.owner and theirs.owner and mine.owner.lower() == theirs.owner.lower())
-        return copy_kind(match.kind, a.body, same_owner, theirs.kind == "wire")
+        return copy_kind(match.kind, a.body, same_owner, theirs.kind == "wire",
+                         both_registered=bool(mine and mine.registered and theirs.registered))
 
     def _new_slug(self, a: Article) -> str:
         base = slugify(a.title) or "story"

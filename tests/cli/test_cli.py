@@ -188,7 +188,7 @@ def test_import_stores_good_lines_reports_bad_ones_and_skips_duplicates(paper, t
 
     status = invoke("sources", "status", "--config", paper)
     rows = {line.split()[0]: line for line in status.stdout.splitlines()[1:]}
-    assert rows["example-daily"].split()[1] == "1" and "(no feed: imported only)" in rows["example-daily"]
+    assert rows["news.example.org"].split()[1] == "1" and "(no feed: imported only)" in rows["news.example.org"]
 
 
 def test_import_of_a_missing_file_is_a_usage_error(paper, tmp_path):

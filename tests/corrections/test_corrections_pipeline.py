@@ -12,6 +12,7 @@ from copydesk.config import load_settings, render_config
 from copydesk.corrections.apply import text_sentences
 from copydesk.corrections.model import ReportIn
 from copydesk.pipeline import Desk
+from testsupport import registry
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -41,7 +42,10 @@ def _story(desk):
 
 def test_check_correct_rewrite_and_flag(tmp_path):
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
-    desk = Desk(load_settings(tmp_path / "copydesk.toml"), {})
+    # registry outlets with their own owners: independent sources, whose disagreements count
+    desk = Desk(load_settings(tmp_path / "copydesk.toml"), registry({
+        "Harbour Gazette": "harbour.example.org", "River Courier": "river.example.org",
+        "City Tribune": "city.example.org"}))
     desk.import_lines([_line("Harbour Gazette", GAZETTE, 6), _line("River Courier", COURIER, 7)])
     desk.process()
     desk.write()

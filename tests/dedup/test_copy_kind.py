@@ -58,3 +58,12 @@ def test_joint_note_names_both_issuers():
     arts = [_art(1, "white-house"), _art(2, "kremlin", "joint", 1)]
     assert joint_note(arts, names) == "The same text was issued jointly by The White House and President of Russia."
     assert joint_note([_art(1, "white-house"), _art(2, "daily", "reprint", 1)], names) is None
+
+
+def test_a_copy_under_a_name_the_registry_lacks_is_never_joint():
+    idx = DuplicateIndex()
+    idx.add(1, "white-house", JOINT)
+    m = idx.add(2, "kremlin.example", JOINT)
+    # only two registry publishers issue a text jointly; an unlisted name copying it adds no voice
+    assert copy_kind(m.kind, JOINT, same_owner=False, original_is_wire=False, both_registered=False) == "exact"
+    assert copy_kind("reprint", JOINT, same_owner=False, original_is_wire=False, both_registered=False) == "reprint"

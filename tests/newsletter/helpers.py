@@ -35,7 +35,7 @@ def make_app(tmp_path: Path, smtp_port: int, edition, extra: str = "", clock=Non
     settings = load_settings(write_config(tmp_path / "data", smtp_port, extra))
     store = Store(settings.database_url)
     svc = NewsletterService(settings, NewsletterStore(store), clock=clock)
-    client = TestClient(create_app(lambda: edition, newsletter=svc))
+    client = TestClient(create_app(lambda: edition, newsletter=svc), base_url="https://testserver")  # the site is https
     return settings, store, svc, client
 
 

@@ -27,7 +27,7 @@ def line(url: str, outlet: str, **extra) -> str:
 
 
 def test_unlisted_sites_get_readable_unrated_names_and_registry_sites_their_outlet(desk):
-    desk.store.ensure_outlet("latimes.com", "https://www.latimes.com/")  # met before under a bare domain
+    desk.store.ensure_outlet("latimes.com", "https://www.latimes.com/", "latimes.com")  # met before under a bare domain
     rep = desk.import_lines([
         line("https://www.theguardian.com/world/a", "theguardian.com"),
         line("https://www.nytimes.com/b", "nytimes.com", site_name="The New York Times"),
@@ -38,10 +38,11 @@ def test_unlisted_sites_get_readable_unrated_names_and_registry_sites_their_outl
     assert rep.counts["stored"] == 5
     outlets = desk.store.outlets()
     names = {o.id: o.name for o in outlets.values()}
-    assert names["theguardian-com"] == "The Guardian"
-    assert names["nytimes-com"] == "The New York Times"
-    assert names["some-blog"] == "Some Blog"
-    assert names["latimes-com"] == "LA Times"
-    assert "reuters-test" not in names  # the registry's Reuters, found by its site
-    assert all(outlets[k].lean.value == UNRATED for k in ("theguardian-com", "nytimes-com", "some-blog"))
+    assert names["theguardian.com"] == "The Guardian"  # ids from the article's domain, never from the name
+    assert names["nytimes.com"] == "The New York Times"
+    assert names["blog.example"] == "Some Blog"
+    assert names["latimes.com"] == "LA Times"
+    assert "reuters.test" not in names  # the registry's Reuters, found by its site
+    assert all(outlets[k].lean.value == UNRATED and not outlets[k].registered
+               for k in ("theguardian.com", "nytimes.com", "blog.example"))
     assert rep.counts["outlets-not-in-registry"] == 3  # the guardian, the new york times, the blog

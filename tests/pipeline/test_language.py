@@ -15,9 +15,13 @@ from copydesk.pipeline import Desk
 from copydesk.text import split_sentences
 from copydesk.web import render
 from copydesk.web.export import site_files
+from testsupport import registry
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "lang" / "flores_sample.jsonl"
 ROWS = {r["id"]: r for r in map(json.loads, SAMPLE.open(encoding="utf-8"))}
+
+OUTLETS = registry({"Alpha News": "alpha.test", "Beta Zeitung": "beta.test", "Gamma Diario": "gamma.test",
+                    "Delta Nachrichten": "delta.test"})
 
 
 def line(gold: str, lang: str, outlet: str, n: int, title: str | None = None, when: str = "2005-04-08T12:00:00Z") -> str:
@@ -30,7 +34,7 @@ def line(gold: str, lang: str, outlet: str, n: int, title: str | None = None, wh
 
 def test_foreign_reports_count_and_are_listed_but_only_english_is_published(tmp_path):
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
-    d = Desk(load_settings(tmp_path / "copydesk.toml"), {})
+    d = Desk(load_settings(tmp_path / "copydesk.toml"), OUTLETS)  # registry outlets: each an independent source
     try:
         imp = d.import_lines([
             line("018", "en", "Alpha News", 1, ROWS["flores-wikinews-018-en"]["source_title_en"]),

@@ -140,7 +140,7 @@ def test_duplicate_import_is_recorded_not_stored(desk):
                           "lines-without-text": 1}
     assert "line 2" in rep.errors[0]
     assert [e.outcome for e in desk.store.events("store")] == ["duplicate-url"]
-    assert desk.store.outlets()["some-paper"].lean.value == UNRATED
+    assert desk.store.outlets()["example.test"].lean.value == UNRATED
 
 
 def test_a_truncated_gzip_feed_is_read_as_far_as_it_decodes_and_recorded(tmp_path, local_server, monkeypatch):

@@ -7,6 +7,7 @@ import json
 
 from copydesk.config import load_settings, render_config
 from copydesk.pipeline import Desk
+from testsupport import registry
 
 
 def line(url: str, outlet: str, title: str, text: str, published: str) -> str:
@@ -26,7 +27,9 @@ OTHER = line("https://c.test/3", "Gamma Daily", "Hungarian central bank holds in
 
 def desk(tmp_path) -> Desk:
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
-    return Desk(load_settings(tmp_path / "copydesk.toml"), {})
+    # registry outlets with their own owners: each counts as an independent source
+    return Desk(load_settings(tmp_path / "copydesk.toml"),
+                registry({"Alpha News": "a.test", "Beta Radio": "b.test", "Gamma Daily": "c.test"}))
 
 
 def test_story_grows_across_runs_and_keeps_its_address(tmp_path):

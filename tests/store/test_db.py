@@ -57,9 +57,12 @@ def test_feed_health_and_events(store):
 
 
 def test_unknown_outlet_is_kept_unrated(store):
-    o = store.ensure_outlet("Some Blog", "https://blog.test/")
-    assert o.id == "some-blog" and not o.lean.rated and not o.reliability.rated
-    assert store.ensure_outlet("Some Blog", "https://blog.test/") == o
+    o, created = store.ensure_outlet("Some Blog", "https://blog.test/")
+    assert created and o.id == "blog.test" and not o.lean.rated and not o.reliability.rated and not o.registered
+    assert store.ensure_outlet("Some Blog", "https://blog.test/other") == (o, False)
+    # a name that differs in any character is another outlet, on the same site too
+    other, created = store.ensure_outlet("Some blog", "https://blog.test/")
+    assert created and other.id == "blog.test_2"
 
 
 def test_merge_moves_articles_and_keeps_old_address(store):

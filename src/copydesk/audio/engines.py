@@ -99,7 +99,7 @@ class EspeakEngine:
     def version(self) -> str:
         if self._version is None:
             try:
-                out = subprocess.run([self.program, "--version"], capture_output=True, timeout=30, check=True)
+                out = subprocess.run([self.program, "--version"], capture_output=True, timeout=30, check=True)  # noqa: S603 (argv list, no shell; the program is the configured engine)
             except (OSError, subprocess.SubprocessError) as exc:
                 raise AudioOff(f"espeak-ng: {self.program} --version failed: {describe(exc)}") from None
             # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/..." -> "eSpeak NG text-to-speech: 1.51"
@@ -120,7 +120,7 @@ class EspeakEngine:
             # item, so a voice name cannot become an option.
             args = [self.program, "--stdin", "-b", "1", "-v", self.voice, "-s", str(self.wpm), "-w", str(wav)]
             try:
-                res = subprocess.run(args, input=text.encode("utf-8"), capture_output=True, timeout=SYNTH_TIMEOUT_S)
+                res = subprocess.run(args, input=text.encode("utf-8"), capture_output=True, timeout=SYNTH_TIMEOUT_S)  # noqa: S603 (argv list, no shell; the text goes on stdin, never into argv)
             except subprocess.TimeoutExpired:
                 raise AudioError(f"audio: espeak-ng took longer than {SYNTH_TIMEOUT_S:.0f} s") from None
             except OSError as exc:

@@ -239,7 +239,7 @@ class Decision:
 
 
 def _story_id(a: Article) -> str:
-    return "s" + hashlib.sha1(a.canonical_url.encode()).hexdigest()[:11]
+    return "s" + hashlib.sha1(a.canonical_url.encode(), usedforsecurity=False).hexdigest()[:11]
 
 
 def _timed(a: Article) -> bool:

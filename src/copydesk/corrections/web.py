@@ -51,7 +51,8 @@ from copydesk.models import Edition, WrittenSentence, WrittenStory
 from copydesk.newsletter.mail import Mailer, SmtpOptions, build_message
 from copydesk.store.corrections import CorrectionsStore, DecisionError
 from copydesk.web import render
-from copydesk.web.forms import CSRF_FIELD, HONEYPOT_FIELD, CsrfGuard, FormError, RateLimiter, client_key, read_form
+from copydesk.web.forms import (CSRF_FIELD, HONEYPOT_FIELD, CsrfGuard, FormError, RateLimiter, client_key, read_form,
+                                 secure_cookie)
 
 __all__ = ["CorrectionsService", "corrections_router", "SESSION_COOKIE"]
 
@@ -82,7 +83,7 @@ class CorrectionsService:
                  mailer_factory: Callable[[], Mailer] | None = None, on_change: Callable[[], None] | None = None,
                  clock=None):
         secret = site_secret(settings)
-        self.csrf = CsrfGuard(secret)
+        self.csrf = CsrfGuard(secret, public_url=settings.newsletter_url)
         f = settings.forms
         extra = {"clock": clock} if clock else {}
         self.limiter = RateLimiter(f.rate_per_minute, f.rate_burst, **extra)
@@ -307,7 +308,7 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             svc.clients.clear(client)
             resp = RedirectResponse("/editor/", status_code=303, headers={"Cache-Control": "no-store"})
             resp.set_cookie(SESSION_COOKIE, token, max_age=int(svc.session_length.total_seconds()), path="/editor/",
-                            httponly=True, samesite="strict", secure=request.url.scheme == "https")
+                            httponly=True, samesite="strict", secure=secure_cookie(request, svc.public_url))
             return resp
         if not locked:
             if account is not None:
@@ -340,7 +341,7 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         svc.store.logout(_token_hash(request.cookies.get(SESSION_COOKIE, "")))
         resp = RedirectResponse("/editor/login/", status_code=303, headers={"Cache-Control": "no-store"})
         resp.delete_cookie(SESSION_COOKIE, path="/editor/", httponly=True, samesite="strict",
-                           secure=request.url.scheme == "https")
+                           secure=secure_cookie(request, svc.public_url))
         return resp
 
     def editor_page(request: Request, edition: Edition, root: str, title: str, template: str, editor,

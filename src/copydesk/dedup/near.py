@@ -519,7 +519,8 @@ def credited(text: str) -> bool:
     return False
 
 
-def copy_kind(kind: DupKind, copy_text: str, same_owner: bool, original_is_wire: bool) -> str:
+def copy_kind(kind: DupKind, copy_text: str, same_owner: bool, original_is_wire: bool,
+              both_registered: bool = True) -> str:
     """What a duplicate found by ``DuplicateIndex`` is, once the outlets are known.
 
     A copy of another outlet's text collapses into it as a reprint (no voice of its own) only when it is credited
@@ -527,8 +528,10 @@ def copy_kind(kind: DupKind, copy_text: str, same_owner: bool, original_is_wire:
     a syndication mark (``credited``). The same text issued by two independent publishers with no credit (a joint
     statement of two governments, a communique both parties publish) is "joint": corroboration by both, each
     counted as a source. "near" (the same outlet) is returned unchanged, as is "exact" within one owner.
+    Only two registry publishers issue a text jointly: when either outlet is one the registry lacks
+    (``both_registered`` False), the copy is a copy, whatever names carry it, and adds no voice.
     """
-    if kind == "near" or same_owner or original_is_wire or credited(copy_text):
+    if kind == "near" or same_owner or original_is_wire or not both_registered or credited(copy_text):
         return kind
     return "joint"
 

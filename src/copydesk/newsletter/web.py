@@ -53,7 +53,7 @@ class NewsletterService:
         secret = site_secret(settings)
         self.opts = NewsletterOptions.from_settings(settings)
         self.tokens = NewsletterTokens(secret, settings.newsletter.confirm_hours)
-        self.csrf = CsrfGuard(secret)
+        self.csrf = CsrfGuard(secret, public_url=settings.newsletter_url)
         f = settings.forms
         self.limiter = RateLimiter(f.rate_per_minute, f.rate_burst, **({"clock": clock} if clock else {}))
         self.max_body = f.max_body_bytes

@@ -7,6 +7,7 @@ for bulk state such as vectors). The schema is created and upgraded by Alembic (
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
+from urllib.parse import urlsplit
 
 import numpy as np
 from alembic import command
@@ -39,7 +41,7 @@ from copydesk.models import (
     WrittenStory,
 )
 from copydesk.publish.revisions import describe_changes
-from copydesk.sources.naming import looks_like_domain
+from copydesk.sources.naming import display_name, looks_like_domain, outlet_domain, site_name, unlisted_ids
 from copydesk.store import search as _search
 from copydesk.store.schema import (
     ArticleRow,
@@ -50,7 +52,6 @@ from copydesk.store.schema import (
     StoryRevisionRow,
     StoryRow,
 )
-from copydesk.text import slugify
 from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
 
 log = logging.getLogger(__name__)
@@ -303,12 +304,17 @@ class Store:
     def sync_outlets(self, outlets: Iterable[Outlet]) -> None:
         """Make the stored outlets the registry's: these are in it (with their feeds as now listed), and an outlet
         stored from an earlier registry that is no longer in it becomes a former source (``FORMER_KEY`` in its
-        data): not polled any more, its articles kept."""
+        data): not polled any more, its articles kept. An outlet met in an import before migration 0010, whose id a
+        registry entry now has, moves to an id of its own first (its articles and events with it, its stories
+        rewritten): the registry entry never takes another outlet's articles."""
         with self.transaction() as s:
             listed = set()
             for o in outlets:
                 listed.add(o.id)
                 row = s.get(OutletRow, o.id)
+                if row is not None and not row.in_registry and not (row.data or {}).get(FORMER_KEY):
+                    self._move_unlisted(s, row)  # a former source coming back is the same outlet, not moved
+                    row = None
                 if row is None:
                     s.add(OutletRow(id=o.id, name=o.name, data=outlet_to_dict(o), in_registry=True))
                 else:
@@ -317,15 +323,34 @@ class Store:
                 if row.id not in listed:
                     row.in_registry, row.data = False, {**row.data, FORMER_KEY: True}
 
+    @staticmethod
+    def _move_unlisted(s: Session, row: OutletRow) -> None:
+        old = outlet_from_dict(row.data)
+        oid = next(i for i in unlisted_ids(outlet_domain(old.homepage)) if s.get(OutletRow, i) is None)
+        key, row.import_key = row.import_key, None
+        s.flush()
+        s.add(OutletRow(id=oid, name=row.name, data=outlet_to_dict(replace(old, id=oid, registered=False)),
+                        in_registry=False, import_key=key))
+        s.flush()
+        s.execute(update(ArticleRow).where(ArticleRow.outlet_id == old.id).values(outlet_id=oid))
+        s.execute(update(EventRow).where(EventRow.outlet_id == old.id).values(outlet_id=oid))
+        s.delete(row)
+        s.flush()
+        stories = select(ArticleRow.story_id).where(ArticleRow.outlet_id == oid, ArticleRow.story_id.is_not(None))
+        s.execute(update(StoryRow).where(StoryRow.id.in_(stories)).values(dirty=True))
+        log.warning("outlet %s moved to %s: the registry now has an entry with its id", old.id, oid,
+                    extra={"stage": "registry"})
+
     def outlets(self) -> dict[str, Outlet]:
-        """Every outlet ever stored: the registry's, those met only in imports, and former sources."""
+        """Every stored outlet by id: the registry's and those met in imports (``Outlet.registered`` False)."""
         with self._reading() as s:
-            return {r.id: outlet_from_dict(r.data) for r in s.scalars(select(OutletRow))}
+            return {r.id: replace(outlet_from_dict(r.data), registered=bool(r.in_registry))
+                    for r in s.scalars(select(OutletRow))}
 
     def registry_outlets(self) -> dict[str, Outlet]:
         """The outlets of the registry as last synced: what a poll fetches."""
         with self._reading() as s:
-            return {r.id: outlet_from_dict(r.data)
+            return {r.id: replace(outlet_from_dict(r.data), registered=True)
                     for r in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(True)))}
 
     def former_outlet_ids(self) -> set[str]:
@@ -334,26 +359,36 @@ class Store:
             return {r.id for r in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(False)))
                     if (r.data or {}).get(FORMER_KEY)}
 
-    def ensure_outlet(self, key: str, homepage: str, name: str | None = None) -> Outlet:
-        """An outlet named in an import that the registry lacks: kept under the id made from `key`, shown as
-        unrated, never guessed; `name` is what readers see (default: `key`). An outlet met before under a bare
-        domain as its name gets the readable `name` now given."""
-        slug = slugify(key, 90) or "unknown"
-        name = name or key
+    def ensure_outlet(self, key: str, url: str, name: str | None = None) -> tuple[Outlet, bool]:
+        """The outlet an import calls `key` when the registry lacks it, and whether it was created now.
+
+        `key` is the outlet's identity, exactly as given: two keys that differ in any character are two outlets.
+        A new one's id is the normalised domain of its first article's `url` (``sources.naming.outlet_domain``),
+        with a suffix when that id is taken (``unlisted_ids``), never made from the name. It is unrated, has no
+        known owner and is not registered (it counts as no independent source of its own). `name` is what
+        readers see (default: `key` as ``display_name`` shows it, else a name made from the host); an outlet met
+        before under a bare domain as its name gets the readable `name` now given."""
+        import_key = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        shown = display_name(name or key) or site_name(url)
         with self.transaction() as s:
-            row = s.get(OutletRow, slug)
+            row = s.scalar(select(OutletRow).where(OutletRow.import_key == import_key))
             if row is not None:
-                o = outlet_from_dict(row.data)
-                if not row.in_registry and name != o.name and (o.name == key or looks_like_domain(o.name)):
-                    o = replace(o, name=name)
-                    row.name, row.data = name, outlet_to_dict(o)
-                return o
+                o = replace(outlet_from_dict(row.data), registered=bool(row.in_registry))
+                if not row.in_registry and shown != o.name and (o.name == key or looks_like_domain(o.name)):
+                    o = replace(o, name=shown)
+                    row.name, row.data = shown, outlet_to_dict(o)
+                return o, False
+            domain = outlet_domain(url)
+            oid = next(i for i in unlisted_ids(domain) if s.get(OutletRow, i) is None)
+            parts = urlsplit(url.strip())
             o = Outlet(
-                id=slug, name=name, homepage=homepage, feeds=(), language="und", country="INT",
-                owner=name, lean=Rating(UNRATED), reliability=Rating(UNRATED), kind="other",
+                id=oid, name=shown, homepage=f"{parts.scheme.lower()}://{parts.netloc}/", feeds=(), language="und",
+                country="INT", owner="", lean=Rating(UNRATED), reliability=Rating(UNRATED), kind="other",
+                registered=False,
             )
-            s.add(OutletRow(id=slug, name=name, data=outlet_to_dict(o), in_registry=False))
-            return o
+            s.add(OutletRow(id=oid, name=shown, data=outlet_to_dict(o), in_registry=False, import_key=import_key))
+            s.flush()
+            return o, True
 
     # -- feeds and events -----------------------------------------------------------------------------------
     def feed_state(self, url: str) -> tuple[str | None, str | None]:

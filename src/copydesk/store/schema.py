@@ -32,6 +32,8 @@ class OutletRow(Base):
     name: Mapped[str] = mapped_column(String(300))
     data: Mapped[dict] = mapped_column(JSON)  # the Outlet fields
     in_registry: Mapped[bool] = mapped_column(Boolean, default=True)
+    # an unlisted outlet's identity: SHA-256 of the exact name its import gave (migration 0010); None for the registry's
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True, nullable=True)
 
 
 class FeedRow(Base):

@@ -244,7 +244,7 @@ def index_story(conn: Connection | Session, story_id: str, slug: str, written: d
         return
     values["updated"] = datetime.fromisoformat(values["updated"]) if values["updated"] else None
     conn.execute(text(
-        "INSERT INTO story_search (story_id, slug, section, updated, headline, body, sources, document) "
+        "INSERT INTO story_search (story_id, slug, section, updated, headline, body, sources, document) "  # noqa: S608 (only constants are formatted in; values are bound)
         "VALUES (:id, :slug, :section, :updated, :headline, :body, :sources, "
         f"setweight(to_tsvector('{PG_CONFIG}', :headline), 'A') || setweight(to_tsvector('{PG_CONFIG}', :body), 'B')"
         f" || setweight(to_tsvector('{PG_CONFIG}', :sources), 'C'))"), values)
@@ -285,7 +285,7 @@ def search(conn: Connection | Session, query: str, page: int = 1, per_page: int 
         params["q"] = fts5_query(terms)
         total = conn.execute(text("SELECT count(*) FROM story_search WHERE story_search MATCH :q"), params).scalar()
         rows = conn.execute(text(
-            "SELECT story_id, slug, section, updated, "
+            "SELECT story_id, slug, section, updated, "  # noqa: S608 (only constants are formatted in; the query is bound as :q)
             f"highlight(story_search, 0, '{MARK_START}', '{MARK_END}'), "
             f"snippet(story_search, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}), "
             f"bm25(story_search, {WEIGHT_HEADLINE}, {WEIGHT_TEXT}, {WEIGHT_SOURCES}, 0, 0, 0, 0) AS rank "
@@ -299,9 +299,9 @@ def search(conn: Connection | Session, query: str, page: int = 1, per_page: int 
         weights = f"CAST('{d_c_b_a}' AS float4[])"
         marks = f"StartSel={MARK_START}, StopSel={MARK_END}"
         q = f"websearch_to_tsquery('{PG_CONFIG}', :q)"
-        total = conn.execute(text(f"SELECT count(*) FROM story_search WHERE document @@ {q}"), params).scalar()
+        total = conn.execute(text(f"SELECT count(*) FROM story_search WHERE document @@ {q}"), params).scalar()  # noqa: S608 (q is a constant expression; the query is bound as :q)
         rows = conn.execute(text(
-            "SELECT story_id, slug, section, updated, "
+            "SELECT story_id, slug, section, updated, "  # noqa: S608 (only constants are formatted in; the query is bound as :q)
             f"ts_headline('{PG_CONFIG}', headline, query, '{marks}, HighlightAll=true'), "
             f"ts_headline('{PG_CONFIG}', body, query, '{marks}, MaxWords={SNIPPET_WORDS}, "
             f"MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, FragmentDelimiter=\" … \"'), "

@@ -52,6 +52,7 @@ def outlet_from_dict(d: dict[str, Any]) -> Outlet:
         language=d["language"], country=d["country"], owner=d["owner"],
         lean=Rating(**d["lean"]), reliability=Rating(**d["reliability"]),
         paywall=d.get("paywall", "none"), kind=d.get("kind", "other"), hosts=tuple(d.get("hosts", ())),
+        registered=d.get("registered", True),
     )
 
 

@@ -14,7 +14,8 @@ A sentence that fails is dropped with its reason (`Dropped`). For what passes, t
 itself instead of trusting the writer's claims: where the sentence comes from (a claim is kept only when the
 claimed source text exists and says the same; otherwise the best-matching source sentence), the sentences of
 other articles that say the same thing (close embeddings, the same numbers, no conflicting fact), the
-independent sources behind it (outlets with one owner count once; a wire reprint stands for its wire report),
+independent sources behind it (registry outlets with one owner count once; a wire reprint stands for its wire
+report; outlets the registry lacks are together one source, and none when a registry outlet is behind it too),
 and the facts on which an independent source disagrees (`verify.disagree`).
 """
 
@@ -73,11 +74,27 @@ def origin(a: Article, by_id: dict[int, Article]) -> Article:
     return by_id.get(a.wire_group, a) if a.wire_group else a
 
 
+#: The one voice of every outlet the registry does not list (met in an import): however many names carry a text,
+#: they are one source, and they never add to the independent sources behind what a registry outlet reports.
+UNLISTED = "unlisted"
+
+
 def voice_of(a: Article, by_id: dict[int, Article], outlets: dict[str, Outlet]) -> str:
-    """The independent source an article stands for: the owner of the outlet that wrote the report (a wire
-    reprint stands for the wire report it copies)."""
-    o = outlets.get(origin(a, by_id).outlet_id)
-    return f"owner:{o.owner.lower()}" if o and o.owner else f"outlet:{origin(a, by_id).outlet_id}"
+    """The independent source an article stands for: the owner of the registry outlet that wrote the report (a
+    wire reprint stands for the wire report it copies); ``UNLISTED`` for any outlet the registry lacks."""
+    oid = origin(a, by_id).outlet_id
+    o = outlets.get(oid)
+    if o is None or not o.registered:
+        return UNLISTED
+    return f"owner:{o.owner.lower()}" if o.owner else f"outlet:{oid}"
+
+
+def independent(voices) -> frozenset[str]:
+    """The independent sources among ``voices``: the registry's owners; the unlisted outlets only when no
+    registry outlet is among them (they are then one source). Copying a text under more names, or into outlets
+    the registry lacks, never raises the count."""
+    voices = frozenset(voices)
+    return (voices - {UNLISTED}) or voices
 
 
 def _flat(s: str) -> str:
@@ -268,7 +285,7 @@ def _gate_one(d: DraftSentence, vec: np.ndarray | None, st: _Story, headline: bo
     support = mine + others
     ordered = tuple(mine) + tuple(sorted(others, key=lambda s: -s.score))
     return GatedSentence(
-        draft=d, text=d.text, support=ordered, voices=frozenset(st.voices[s.article_id] for s in support),
+        draft=d, text=d.text, support=ordered, voices=independent(st.voices[s.article_id] for s in support),
         check=verdict.score, vector=vec, disputes=_disputes(d.text, list(ordered), disputed),
     )
 
@@ -292,4 +309,4 @@ def gate(draft: Draft, material: StoryMaterial, embed: Embed | None = None,
                       voices=st.voices)
 
 
-__all__ = ["GateOptions", "SUPPORT_THRESHOLD", "gate", "numbers", "origin", "voice_of"]
+__all__ = ["UNLISTED", "GateOptions", "SUPPORT_THRESHOLD", "gate", "independent", "numbers", "origin", "voice_of"]

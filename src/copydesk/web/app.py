@@ -30,7 +30,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from copydesk.errors import CopydeskError
 from copydesk.models import Edition
@@ -39,20 +41,54 @@ from copydesk.web import api, discovery, render
 
 log = logging.getLogger(__name__)
 
-__all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR", "ResponseCache", "Rendered"]
+__all__ = ["create_app", "SECURITY_HEADERS", "STATIC_DIR", "ResponseCache", "Rendered", "SecurityHeaders"]
 
 STATIC_DIR = files("copydesk.web") / "static"
 
-#: Sent with every response. The pages use no inline script or style and load nothing from elsewhere; forms (the
-#: search box, the newsletter's) submit only to this site.
+#: Sent with every response (``SecurityHeaders``). The pages use no inline script or style and load nothing from
+#: elsewhere (the only <script> is JSON-LD, a data block no browser runs); forms (the search box, the newsletter's,
+#: the report form, the editors') submit only to this site; no page may be framed.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'; object-src 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
 }
+
+
+
+class SecurityHeaders:
+    """ASGI middleware: ``SECURITY_HEADERS`` on the start of every HTTP response that lacks them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers.setdefault(key, value)
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
+
+
+class _Site(FastAPI):
+    """The app with ``SecurityHeaders`` outside everything else, Starlette's error handler included, so a
+    response is never without them: pages, API, feeds, static files, audio, 304s, redirects, 404s, and the 500
+    that an unexpected exception becomes."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
 
 _HTML = "text/html; charset=utf-8"
 _RSS = "application/rss+xml; charset=utf-8"
@@ -149,7 +185,7 @@ def create_app(get_edition: Callable[[], Edition],
     pages and show the report links on story pages (which then differ from the export by those links).
     ``database``: a round trip to the database for ``/healthz`` (``Store.ping``, giving the schema's revision);
     when it raises, ``/healthz`` answers 503 so that a load balancer or orchestrator takes this process out."""
-    app = FastAPI(title="copydesk", docs_url=None, redoc_url=None, openapi_url=f"{api.API_PREFIX}/openapi.json")
+    app = _Site(title="copydesk", docs_url=None, redoc_url=None, openapi_url=f"{api.API_PREFIX}/openapi.json")
 
     def openapi() -> dict:  # the versioned API only: pages, feeds and the export's JSON files are not in it
         if app.openapi_schema is None:
@@ -165,13 +201,11 @@ def create_app(get_edition: Callable[[], Edition],
     reporting = corrections is not None
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
+    async def head_as_get(request: Request, call_next):
         head = request.method == "HEAD"
         if head:  # crawlers and link checkers ask HEAD: answer as GET without the body
             request.scope["method"] = "GET"
         response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
         if head:
             return Response(b"", status_code=response.status_code, headers=dict(response.headers))
         return response

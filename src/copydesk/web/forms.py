@@ -34,7 +34,8 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CsrfGuard", "RateLimiter", "FormError", "read_form", "HONEYPOT_FIELD", "CSRF_FIELD", "client_key"]
+__all__ = ["CsrfGuard", "RateLimiter", "FormError", "read_form", "HONEYPOT_FIELD", "CSRF_FIELD", "client_key",
+           "secure_cookie"]
 
 CSRF_COOKIE = "copydesk_csrf"
 CSRF_FIELD = "csrf"
@@ -61,12 +62,23 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-class CsrfGuard:
-    """Issues and checks the signed double-submit tokens for the named forms of one site secret."""
+def secure_cookie(request: Request, public_url: str | None = None) -> bool:
+    """Whether a cookie gets the Secure flag: when the request came over https as the app sees it (directly, or
+    through a reverse proxy whose X-Forwarded-Proto uvicorn trusts: ``FORWARDED_ALLOW_IPS``, 127.0.0.1 by
+    default), or when the site's public address (``public_url``) is https, whatever this hop was. A site served
+    over plain http (a local preview) keeps cookies without it, or its forms could not work at all. Every cookie
+    is HttpOnly and SameSite=Strict in any case."""
+    return request.url.scheme == "https" or (public_url or "").lower().startswith("https://")
 
-    def __init__(self, secret: bytes, max_age_s: int = CSRF_MAX_AGE_S):
+
+class CsrfGuard:
+    """Issues and checks the signed double-submit tokens for the named forms of one site secret.
+    ``public_url``: the site's public address (its scheme decides the cookie's Secure flag, ``secure_cookie``)."""
+
+    def __init__(self, secret: bytes, max_age_s: int = CSRF_MAX_AGE_S, public_url: str | None = None):
         self._signer = TimestampSigner(secret, salt="copydesk-csrf")
         self.max_age_s = max_age_s
+        self.public_url = public_url
 
     @staticmethod
     def _bind(form: str, cookie: str) -> str:
@@ -79,10 +91,9 @@ class CsrfGuard:
             cookie = secrets.token_urlsafe(32)
         return self._signer.sign(self._bind(form, cookie)).decode("ascii"), cookie
 
-    @staticmethod
-    def set_cookie(request: Request, response: Response, cookie: str) -> None:
+    def set_cookie(self, request: Request, response: Response, cookie: str) -> None:
         response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/",
-                            secure=request.url.scheme == "https")
+                            secure=secure_cookie(request, self.public_url))
         response.headers["Cache-Control"] = "no-store"
 
     def check(self, request: Request, form: str, token: str | None) -> None:

@@ -19,7 +19,8 @@ from copydesk.write.options import WRITER_NAMES, WriteOptions
 
 Writer = Callable[[StoryMaterial, WriteOptions], "Draft | None"]
 WRITERS: dict[str, Writer] = {extractive.NAME: extractive.draft_story}
-assert set(WRITERS) == set(WRITER_NAMES)
+if set(WRITERS) != set(WRITER_NAMES):  # a writer added in one place only: refuse to start, not only under -O
+    raise RuntimeError(f"write: WRITERS {sorted(WRITERS)} differ from WRITER_NAMES {sorted(WRITER_NAMES)}")
 
 
 def writer(name: str) -> Writer:

@@ -10,7 +10,9 @@ Whatever wrote the draft, assembly
 3. attributes: a single-source story says so once, in a note at the top, and its sentences carry no tail; in a
    story with several independent sources, a sentence carried by one of them, or stating a fact the sources
    dispute, names its outlets in a form that varies from sentence to sentence ("Reuters reported that ...",
-   "..., according to Reuters.", "Reuters said ..."); the source's words are kept as they are;
+   "..., according to Reuters.", "Reuters said ..."); the source's words are kept as they are. A sentence only
+   outlets the registry lacks carry is always attributed, in a single-source story too (they count as one source
+   together, and as none beside a registry outlet: ``verify.gate.independent``);
 4. adds subheadings, the sources list, notes for readers (single source, one-sided coverage, disputes, partial
    sources), the merged disagreements and the verification counts.
 """
@@ -36,7 +38,7 @@ from copydesk.models import (
 )
 from copydesk.sources.naming import site_name
 from copydesk.verify.facts import REPORTING, STOPWORDS
-from copydesk.verify.gate import origin
+from copydesk.verify.gate import UNLISTED, independent, origin
 from copydesk.write.extractive import _side, coverage_by_lean, pick_section
 from copydesk.dedup import joint_note
 from copydesk.ingest.outcome import reader_reason
@@ -236,17 +238,27 @@ def _merge(chosen: Sequence[GatedSentence]) -> tuple[Disagreement, ...]:
     return tuple(out)
 
 
-def _single_source_note(arts: Sequence[Article], by_id: dict[int, Article], name) -> str:
+def _single_source_note(arts: Sequence[Article], by_id: dict[int, Article], name, aside=lambda a: False,
+                        unlisted_only: bool = False) -> str:
     """"Based on one report, by Reuters; not yet confirmed by other outlets." (with the outlets that reprinted it,
-    or the outlets of one owner)."""
-    first = [a for a in arts if origin(a, by_id) is a]
-    writers = list(dict.fromkeys(name(a) for a in first)) or [name(arts[0])]
-    reprinters = [n for n in dict.fromkeys(name(a) for a in arts if origin(a, by_id) is not a) if n not in writers]
+    or the outlets of one owner). ``aside(a)``: the article is from an outlet the registry lacks beside a registry
+    outlet's report: named apart, as not counted. ``unlisted_only``: every source is an outlet the registry lacks
+    (together one source)."""
+    counted = [a for a in arts if not aside(a)] or list(arts)
+    first = [a for a in counted if origin(a, by_id) is a]
+    writers = list(dict.fromkeys(name(a) for a in first)) or [name(counted[0])]
+    reprinters = [n for n in dict.fromkeys(name(a) for a in counted if origin(a, by_id) is not a) if n not in writers]
+    besides = [n for n in dict.fromkeys(name(a) for a in arts if aside(a)) if n not in writers]
+    tail = (f" Also carried by {_names(besides)}, which the registry does not list: not counted as confirmation."
+            if besides else "")
     if len(writers) == 1:
         reprinted = f" (also carried by {_names(reprinters)})" if reprinters else ""
-        return f"Based on one report, by {writers[0]}{reprinted}; not yet confirmed by other outlets."
+        return f"Based on one report, by {writers[0]}{reprinted}; not yet confirmed by other outlets.{tail}"
+    if unlisted_only:
+        return (f"Based on reports by {_names(writers)}, which the registry does not list: together they count as "
+                "one source; not yet confirmed by an outlet it lists.")
     return (f"Based on reports by {_names(writers)}, which have the same owner; not yet confirmed by an independent "
-            "outlet.")
+            f"outlet.{tail}")
 
 
 def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> WrittenStory | None:
@@ -262,13 +274,14 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
         a = origin(a, by_id)
         return outlet_name(m.outlets, a.outlet_id, a.url)
 
-    voices = set(g.voices.values())
+    voices = independent(g.voices.values())
     single = len(voices) == 1
     disagreements = _merge(chosen)
     attribute = _Attributor(m)
 
     def written(s: GatedSentence) -> WrittenSentence:
-        if single or not (len(s.voices) == 1 or s.disputes):
+        # a sentence only outlets the registry lacks carry always names them, in a single-source story too
+        if s.voices != {UNLISTED} and (single or not (len(s.voices) == 1 or s.disputes)):
             return _written(s)
         who = _names([name_of(by_id[x.article_id]) for x in s.support if x.article_id in by_id])
         return _written(s, attribute(s.text, who), who)
@@ -301,7 +314,9 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
 
     notes: list[str] = []
     if single:
-        notes.append(_single_source_note(m.articles, by_id, lambda a: outlet_name(m.outlets, a.outlet_id, a.url)))
+        notes.append(_single_source_note(m.articles, by_id, lambda a: outlet_name(m.outlets, a.outlet_id, a.url),
+                                         lambda a: g.voices.get(a.id) == UNLISTED and voices != {UNLISTED},
+                                         unlisted_only=voices == {UNLISTED}))
     elif len(lede.voices) == 1 and sum(len(c.voices) == 1 for c in chosen) * 2 >= len(chosen):
         notes.append(f"The core facts of this story rest on one outlet, {name_of(by_id[lede.support[0].article_id])}: "
                      "other outlets covered the story but did not report them in the same terms.")
