@@ -571,3 +571,14 @@ def test_literal_url_forms_are_refused_naming_the_registry_row(url, reason, monk
         result = client.fetch(url)
     assert result.outcome == "blocked-address" and result.error == f"fetch: refused: {reason}"
     assert attempted == []
+
+
+def test_a_malformed_authority_is_an_outcome_not_an_exception():
+    """bench/hostile.py found `gopher://[host]:port/` raising ValueError out of fetch (urlsplit of the host)."""
+    client = PoliteClient(FetchOptions())
+    try:
+        for url in ("gopher://[host]:8080/x", "http://[host]/", "http://[::1/"):
+            r = client.fetch(url)
+            assert r.outcome == "network-error" and r.error.startswith("fetch: invalid URL"), (url, r)
+    finally:
+        client.close()

@@ -459,7 +459,10 @@ class PoliteClient:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # a malformed authority ("[host]"): _check_url refuses it below, with its reason
+            host = ""
         attempt = 0
         while True:
             cooling = self._cooling.get(host)
