@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -255,7 +256,10 @@ def content_stems(text: str) -> frozenset[str]:
 MAX_CHARS = 2000
 
 
+@lru_cache(maxsize=8192)
 def facts(text: str) -> Facts:
+    """The facts a sentence states. Cached (a Facts is immutable): the gate reads a story's sentences again at
+    every rewrite and compares each pair of same-fact sentences (`verify.disagree.conflicts`)."""
     t = normalise(text[:MAX_CHARS])
     return Facts(
         quantities=quantities(t),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -82,8 +83,14 @@ def _outside_quotations(body: str) -> list[str]:
 
 def article_sentences(a: Article) -> list[str]:
     """The sentences of an article that may be published: complete, not boilerplate, not questions."""
+    return list(_candidates(a.body))
+
+
+@lru_cache(maxsize=4096)
+def _candidates(body: str) -> tuple[str, ...]:
+    """`article_sentences` of a body, split once: a story's articles are read again at every rewrite."""
     out = []
-    for s in _outside_quotations(a.body):
+    for s in _outside_quotations(body):
         s = _DATELINE.sub("", s, count=1)
         n = len(s.split())
         if not (MIN_WORDS <= n <= MAX_WORDS):
@@ -95,7 +102,7 @@ def article_sentences(a: Article) -> list[str]:
         out.append(s)
         if len(out) >= MAX_CANDIDATES:
             break
-    return out
+    return tuple(out)
 
 
 def pick_section(articles: tuple[Article, ...], sections: tuple[SectionConfig, ...]) -> str:
