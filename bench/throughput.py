@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import shutil
 import sys
@@ -87,11 +88,18 @@ def replay(base: list[dict], n: int) -> list[str]:
             if len(out) >= n:
                 break
             out.append(json.dumps({
-                "url": f"https://replay.invalid/{k}/{r['key']}", "title": r["title"], "outlet": r["outlet"],
+                # one host per outlet: on one shared host every article would be filed under the first outlet
+                # met (an unknown outlet is found by its URL's site), and no story would have two voices
+                "url": f"https://{_host(r['outlet'])}.replay.invalid/{k}/{r['key']}", "title": r["title"],
+                "outlet": r["outlet"],
                 "text": r["text"], "published": (r["published"] + k * REPLAY_SHIFT).isoformat(),
             }))
         k += 1
     return out
+
+
+def _host(outlet: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", outlet.lower()).strip("-")[:60] or "outlet"
 
 
 class Recording:
