@@ -524,11 +524,7 @@ class Desk:
                          both_registered=bool(mine and mine.registered and theirs.registered))
 
     def _new_slug(self, a: Article) -> str:
-        base = slugify(a.title) or "story"
-        slug, n = base, 2
-        while self.store.slug_taken(slug):
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return self.store.free_slug(slugify(a.title) or "story")
 
     # -- write ---------------------------------------------------------------------------------------------
     def write(self, progress: Progress = _no_progress, ids: list[str] | None = None) -> Report:

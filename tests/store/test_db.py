@@ -133,3 +133,15 @@ def test_the_publication_fingerprint_changes_with_what_an_edition_shows(store):
     store.merge_stories("s2", "s1")
     seen.append(store.publication_state())
     assert len(set(seen)) == len(seen), seen
+
+
+def test_free_slug_finds_the_first_untaken_name_past_a_query_of_candidates(store):
+    when = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
+    for n, slug in enumerate(["storm", "storm-2", "storm-warning", "storm-4"]):
+        store.save_story(StoryState(f"s{n}", np.ones(4, np.float32) / 2, 1, when, when), slug=slug)
+    assert store.free_slug("storm") == "storm-3"
+    assert store.free_slug("flood") == "flood"
+    for n in range(3, 70):  # more than one query's worth of taken names
+        store.save_story(StoryState(f"x{n}", np.ones(4, np.float32) / 2, 1, when, when),
+                         slug=f"gale{'' if n == 3 else f'-{n - 2}'}")
+    assert store.free_slug("gale") == "gale-68"

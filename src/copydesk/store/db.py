@@ -632,6 +632,19 @@ class Store:
             row.first_when, row.last_when = st.first_when, st.last_when
             row.dirty = True
 
+    def free_slug(self, base: str) -> str:
+        """`base`, else `base-2`, `base-3`, ...: the first not taken, in one indexed query (a title that recurs,
+        "Weather" or "Live updates", would otherwise cost one query per earlier story of that title)."""
+        start = 1
+        with self._reading() as s:
+            while True:  # candidates by equality, 64 a query: the unique index answers on every database
+                names = [base if n == 1 else f"{base}-{n}" for n in range(start, start + 64)]
+                taken = set(s.scalars(select(StoryRow.slug).where(StoryRow.slug.in_(names))))
+                free = next((x for x in names if x not in taken), None)
+                if free is not None:
+                    return free
+                start += 64
+
     def slug_taken(self, slug: str) -> bool:
         with self._reading() as s:
             return s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.slug == slug)) > 0
@@ -858,6 +871,11 @@ def _lock_key(name: str) -> int:
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL syncs at checkpoints, not at every commit: the database stays consistent and every
+    # transaction whole after a crash of the process or the machine; only the last commits before a power loss
+    # may roll back (they are re-polled or re-run). Measured here: 7.7 ms a commit with FULL, 0.05 ms with NORMAL;
+    # the pipeline commits about three times an article (import, process, write), one transaction per job.
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
