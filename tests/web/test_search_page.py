@@ -138,7 +138,9 @@ def test_a_failing_store_is_a_503_page_not_a_crash():
     edition = _edition()
 
     def broken(q, page, per_page):
-        raise RuntimeError("database gone")
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("SELECT ...", {}, RuntimeError("database gone"))
 
     r = TestClient(create_app(lambda: edition, broken)).get("/search/", params={"q": "bridge"})
     assert r.status_code == 503 and render.SEARCH_FAILED in r.text and malformed(r.text) == []

@@ -164,7 +164,8 @@ class Verdict:
         if bad:
             name = self.entry.name if self.entry else "IPv6"
             return f"{self.address} is {name} carrying {bad[0].reason.replace(' is ', ', which is ', 1)}"
-        assert self.entry is not None
+        if self.entry is None:  # not reached: a refusal without an entry is one of a carried address (above)
+            return f"{self.address} is refused"
         if self.entry.reachable is None:
             return f"{self.address} is {self.entry.name} (no longer globally reachable)"
         return f"{self.address} is {self.entry.name}"

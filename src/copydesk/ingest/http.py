@@ -250,7 +250,8 @@ class GuardedTransport(httpx.BaseTransport):
                                              network_backend=_GuardedBackend(allow_private))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(request.stream, httpx.SyncByteStream)
+        if not isinstance(request.stream, httpx.SyncByteStream):  # an async body handed to this sync transport
+            raise TypeError("GuardedTransport sends synchronous request bodies only")
         core = httpcore.Request(
             method=request.method,
             url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host, port=request.url.port,
