@@ -84,7 +84,9 @@ def entry_from_json(d: dict) -> FeedEntry:
 
 
 def _outlet(d: Desk, outlet_id: str) -> Outlet | None:
-    return d.store.outlets().get(outlet_id)
+    """The registry's outlet (as last synced), as `Desk.poll` reads it: a feed removed from the registry is not
+    polled by a message sent before its removal either."""
+    return d.store.registry_outlets().get(outlet_id)
 
 
 @app.task(name="copydesk.poll_feed", **TASK)
