@@ -36,6 +36,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from crash import DEFAULT_DATA, FeedFarm, env_for, make_dir  # noqa: E402
+from serve import _free_port  # noqa: E402
 
 USER_ERRORS = re.compile(r"Traceback \(most recent call last\)|database is locked", re.I)
 SAMPLE_S = 10.0
@@ -49,19 +50,6 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
-
-
-def _free_port(start: int) -> int:
-    import socket
-
-    for port in range(start, start + 200):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit("no free port on 127.0.0.1")
 
 
 class Tail:
