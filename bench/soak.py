@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 
 import httpx
@@ -57,11 +57,13 @@ class Tail:
 
     def __init__(self, stream, name: str) -> None:
         self.name, self.errors, self.passes, self.lines = name, [], 0, 0
+        self.last: deque[str] = deque(maxlen=12)  # the last lines, shown when the process exits early
         threading.Thread(target=self._read, args=(stream,), daemon=True).start()
 
     def _read(self, stream) -> None:
         for line in stream:
             self.lines += 1
+            self.last.append(line.rstrip()[:300])
             if USER_ERRORS.search(line):
                 self.errors.append(line.strip()[:300])
             if line.startswith("published "):
@@ -214,6 +216,7 @@ def main() -> None:
         "growth_from_s": warm_s,
         "polls": tails["run"].passes,
         "exited_early": {k: v for k, v in exited.items() if v is not None},
+        "exit_output": {k: list(tails[k].last) for k, v in exited.items() if v is not None},
         "statuses": {str(k): v for k, v in sorted(stats["statuses"].items())},
         "p50_ms": round(lat[len(lat) // 2] * 1000, 1) if lat else None,
         "p99_ms": round(lat[int(len(lat) * 0.99)] * 1000, 1) if lat else None,

@@ -141,21 +141,25 @@ def test_downgrade_to_the_first_revision_and_back(kind, tmp_path):
             store.close()
 
 
-def _open(url: str) -> None:  # in a process of its own (spawned): what each service does on start
+def _open(url: str, barrier) -> None:  # in a process of its own (spawned): what each service does on start
     eng = create_engine(url)
+    barrier.wait(60)  # all imported and ready: they migrate at the same moment
     migrate(eng)
     eng.dispose()
 
 
-def test_several_processes_open_one_empty_postgresql_database_at_once(tmp_path):
-    """Web, workers and scheduler start together on a fresh database: the first to open it migrates, the others wait
-    for it (an advisory lock) instead of failing on tables that are half created. Processes, not threads: Alembic's
-    `context` is global to a process."""
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_several_processes_open_one_empty_database_at_once(kind, tmp_path):
+    """Web, workers and scheduler (or `run` and `serve` on a new data directory) start together on a fresh
+    database: the first to open it migrates, the others wait for it (an advisory lock; a file lock beside a SQLite
+    database) instead of failing on tables that are half created ("table events already exists"). Processes, not
+    threads: Alembic's `context` is global to a process."""
     import multiprocessing
 
-    with database("postgresql", tmp_path) as url:
+    with database(kind, tmp_path) as url:
         ctx = multiprocessing.get_context("spawn")
-        procs = [ctx.Process(target=_open, args=(url,)) for _ in range(4)]
+        barrier = ctx.Barrier(4)
+        procs = [ctx.Process(target=_open, args=(url, barrier)) for _ in range(4)]
         for p in procs:
             p.start()
         for p in procs:

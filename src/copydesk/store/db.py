@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -106,11 +106,25 @@ def migrate(engine: Engine) -> None:
     others then find the schema at head and do nothing (without it, two would create the same tables)."""
     cfg = Config()
     cfg.set_main_option("script_location", "copydesk.store:migrations")
-    with engine.begin() as conn:
+    db = engine.url.database if engine.dialect.name == "sqlite" else None
+    # SQLite: `run` and `serve` started together on a new data directory would both create the tables ("table
+    # events already exists"); a file lock beside the database makes them take turns as the advisory lock does
+    with (_sqlite_file_lock(db, "migrate") if db and db != ":memory:" else nullcontext()), engine.begin() as conn:
         if engine.dialect.name == "postgresql":  # workers starting together: one migrates, the others then find head
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key("migrate")})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+@contextmanager
+def _sqlite_file_lock(db: str, name: str) -> Iterator[None]:
+    """An exclusive lock on the file ``<database>.<name>.lock`` beside the SQLite database, held for the block."""
+    fd = os.open(Path(db).with_name(f"{Path(db).name}.{name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock
 
 
 class UnitOfWork:
@@ -246,12 +260,8 @@ class Store:
             with lock:
                 yield
             return
-        fd = os.open(Path(db).with_name(f"{Path(db).name}.{name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with _sqlite_file_lock(db, name):
             yield
-        finally:
-            os.close(fd)  # closing the file releases the lock
 
     def claim_poll(self, url: str, outlet_id: str, interval_s: float, mine: datetime | None = None) -> datetime | None:
         """Let a scheduled poll of the feed ``url`` through (its claim time, recorded) unless one went through in
