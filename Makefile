@@ -35,6 +35,7 @@ speech:
 
 test: $(STAMP) browsers speech
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest -q
 
 clean:

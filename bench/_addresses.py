@@ -72,8 +72,9 @@ SPECIAL = [
     ("ff00::/8", False, EXTRA_PREFIX + "multicast (RFC 4291)"),
     ("::/8", False, EXTRA_PREFIX + "reserved by IETF (IANA IPv6 address space)"),
 ]
-_TABLE = sorted(((ipaddress.ip_network(n), g, name) for n, g, name in SPECIAL),
-                key=lambda row: row[0].prefixlen, reverse=True)
+_TABLE = sorted(
+    ((ipaddress.ip_network(n), g, name) for n, g, name in SPECIAL), key=lambda row: row[0].prefixlen, reverse=True
+)
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _SIXTOFOUR = ipaddress.ip_network("2002::/16")
 _TEREDO = ipaddress.ip_network("2001::/32")
@@ -94,8 +95,12 @@ def not_global(address: str) -> str | None:
         if ip in _COMPAT and int(ip) > 1:
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         elif ip in _NAT64 or ip in _SIXTOFOUR or ip in _TEREDO or ip.ipv4_mapped:
-            embedded = (ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-                        or ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+            embedded = (
+                ip.ipv4_mapped
+                or ip.sixtofour
+                or (ip.teredo[1] if ip.teredo else None)
+                or ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+            )
     if embedded is not None:
         inner = not_global(str(embedded))
         if inner:

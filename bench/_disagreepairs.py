@@ -43,16 +43,62 @@ COPY_MAX = 90
 PER_DOC, MIN_WORDS, MAX_WORDS = 6, 8, 60
 
 _DIGITS = re.compile(r"(?<![\w.,-])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\w.,]\d)")
-_WORDNUM = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
-            "twenty", "thirty", "fifty")
+_WORDNUM = (
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "fifty",
+)
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-3]\d)\b")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "June", "July", "August", "September", "October",
-           "November", "December")  # "May" is left out: it is also a verb
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # "May" is left out: it is also a verb
 _CAP = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}(?= [a-z,.;]|[,.;])")
-_NOT_NAMES = set(_DAYS) | set(_MONTHS) | {"The", "This", "That", "President", "Democrats", "Republicans",
-                                          "Democrat", "Republican", "Congress", "Senate", "House", "Court",
-                                          "Supreme", "Police", "Government", "Minister", "Sunday"}
+_NOT_NAMES = (
+    set(_DAYS)
+    | set(_MONTHS)
+    | {
+        "The",
+        "This",
+        "That",
+        "President",
+        "Democrats",
+        "Republicans",
+        "Democrat",
+        "Republican",
+        "Congress",
+        "Senate",
+        "House",
+        "Court",
+        "Supreme",
+        "Police",
+        "Government",
+        "Minister",
+        "Sunday",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +114,15 @@ def sentences(doc: list[str]) -> list[str]:
     out = []
     for para in doc:
         for s in split_sentences(para):
-            if MIN_WORDS <= len(s.split()) <= MAX_WORDS and s[-1:] in ".!\"”":
+            if MIN_WORDS <= len(s.split()) <= MAX_WORDS and s[-1:] in '.!"”':
                 out.append(s)
     return out[:PER_DOC]
 
 
 def _slots(s: str) -> dict[str, list[str]]:
     return {
-        "number": [m for m in _DIGITS.findall(s) if not _YEAR.fullmatch(m)] +
-                  [w for w in _WORDNUM if re.search(rf"\b{w}\b", s, re.I)],
+        "number": [m for m in _DIGITS.findall(s) if not _YEAR.fullmatch(m)]
+        + [w for w in _WORDNUM if re.search(rf"\b{w}\b", s, re.I)],
         "date": _YEAR.findall(s) + [d for d in _DAYS + _MONTHS if re.search(rf"\b{d}\b", s)],
         "name": [w for w in _CAP.findall(s) if w not in _NOT_NAMES],
     }
@@ -106,8 +152,13 @@ def _change(kind: str, value: str, rng: random.Random, names: list[str]) -> str:
     return rng.choice([n for n in names if n != value])
 
 
-def build(events_by_corpus: dict[str, dict[str, list]], emb, cache: Path | None, seed: int = 0,
-          limit_events: int | None = None) -> list[Pair]:
+def build(
+    events_by_corpus: dict[str, dict[str, list]],
+    emb,
+    cache: Path | None,
+    seed: int = 0,
+    limit_events: int | None = None,
+) -> list[Pair]:
     """Paraphrase pairs and their one-fact disagreements from the loaded corpora."""
     per_event: list[tuple[str, list[list[str]]]] = []
     for corpus, events in events_by_corpus.items():
@@ -153,7 +204,7 @@ ECB_TEST_TOPICS = frozenset(range(36, 46))
 
 
 def split_of(event: str) -> str:
-    """"test" for ECB+ test topics and odd AllSides story ids, "dev" for the rest (ECB+ train and dev topics,
+    """ "test" for ECB+ test topics and odd AllSides story ids, "dev" for the rest (ECB+ train and dev topics,
     even AllSides ids): methods are tuned on dev pairs and reported on test pairs."""
     corpus, _, ev = event.partition(":")
     if corpus == "ecb+":
@@ -178,9 +229,12 @@ def evaluate(pairs: list[Pair], detect) -> dict:
     prec = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / (tp + fn) if tp + fn else 0.0
     return {
-        "precision": round(prec, 4), "recall": round(rec, 4),
+        "precision": round(prec, 4),
+        "recall": round(rec, 4),
         "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0,
-        "pairs": len(pairs), "disagreements": tp + fn, "paraphrases": sum(not p.disagree for p in pairs),
+        "pairs": len(pairs),
+        "disagreements": tp + fn,
+        "paraphrases": sum(not p.disagree for p in pairs),
         "false_positives": fp,
         "recall_by_kind": {k: round(sum(v) / len(v), 4) for k, v in sorted(per_kind.items())},
         "count_by_kind": {k: len(v) for k, v in sorted(per_kind.items())},

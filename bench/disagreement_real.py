@@ -46,26 +46,49 @@ def materials(data: Path, per_split: int, cache: Path | None, splits: tuple[str,
             vecs = embed_cached(emb, texts, cache)
             k, vectors = 0, {}
             for a in arts:
-                vectors[a.id] = vecs[k:k + len(sents[a.id])]
+                vectors[a.id] = vecs[k : k + len(sents[a.id])]
                 k += len(sents[a.id])
             titles = {a.id: vecs[k + i] for i, a in enumerate(arts)}
-            yield f"{split}{row['idx']}", StoryMaterial(f"n{row['idx']}", f"n{row['idx']}", tuple(arts), sents, vectors,
-                                                       neus.outlets(len(arts)), neus.SECTIONS, titles)
+            yield (
+                f"{split}{row['idx']}",
+                StoryMaterial(
+                    f"n{row['idx']}",
+                    f"n{row['idx']}",
+                    tuple(arts),
+                    sents,
+                    vectors,
+                    neus.outlets(len(arts)),
+                    neus.SECTIONS,
+                    titles,
+                ),
+            )
 
 
 def shown(story_id: str, material: StoryMaterial) -> list[tuple[str, str, tuple[str, ...], str]]:
     story = write_story(material)
     if story is None:
         return []
-    return [(story_id, d.kind, tuple(sorted({c.value for c in d.claims})),
-             " | ".join(f"{c.value}: {c.sentence}" for c in d.claims)) for d in story.disagreements]
+    return [
+        (
+            story_id,
+            d.kind,
+            tuple(sorted({c.value for c in d.claims})),
+            " | ".join(f"{c.value}: {c.sentence}" for c in d.claims),
+        )
+        for d in story.disagreements
+    ]
 
 
 def tally(found, labels) -> dict:
     right = sum(1 for s, k, v, _ in found if labels.get((s, k, v)) is True)
     wrong = sum(1 for s, k, v, _ in found if labels.get((s, k, v)) is False)
-    return {"shown": len(found), "right": right, "wrong": wrong, "unlabelled": len(found) - right - wrong,
-            "precision": round(right / (right + wrong), 4) if right + wrong else None}
+    return {
+        "shown": len(found),
+        "right": right,
+        "wrong": wrong,
+        "unlabelled": len(found) - right - wrong,
+        "precision": round(right / (right + wrong), 4) if right + wrong else None,
+    }
 
 
 def load_labels(path: Path = LABELS) -> dict[tuple[str, str, tuple[str, ...]], bool]:
@@ -98,8 +121,11 @@ def main(argv: list[str] | None = None) -> dict:
     for s, k, v, text in sorted(set(found) | set(base)):
         if (s, k, v) not in labels:
             print(f"UNLABELLED {s} {k} {list(v)}: {text}", file=sys.stderr)
-    out = {"stories": 2 * args.stories, **tally(found, labels),
-           **{f"baseline_{k}": x for k, x in tally(base, labels).items()}}
+    out = {
+        "stories": 2 * args.stories,
+        **tally(found, labels),
+        **{f"baseline_{k}": x for k, x in tally(base, labels).items()},
+    }
     print(json.dumps(out))
     return out
 

@@ -64,18 +64,29 @@ def load(data: Path, which: str, part: str) -> list[dict]:
     if which == "neus":
         for line in (data / f"neus_{part}.jsonl").open(encoding="utf-8"):
             r = json.loads(line)
-            out.append({"id": f"neus-{r['idx']}", "human": r["target_title"].strip(),
-                        "sources": [{"title": s["title"].strip(), "text": s["text"], "side": None}
-                                    for s in r["sources"]]})
+            out.append(
+                {
+                    "id": f"neus-{r['idx']}",
+                    "human": r["target_title"].strip(),
+                    "sources": [{"title": s["title"].strip(), "text": s["text"], "side": None} for s in r["sources"]],
+                }
+            )
         return out
     for line in (data / "allsides_stories_2021.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
-        if not r["articles"] or (part == "tune" and r["date"][:10] >= SPLIT_DAY) or (
-                part == "heldout" and r["date"][:10] < SPLIT_DAY):
+        if (
+            not r["articles"]
+            or (part == "tune" and r["date"][:10] >= SPLIT_DAY)
+            or (part == "heldout" and r["date"][:10] < SPLIT_DAY)
+        ):
             continue
-        out.append({"id": f"allsides-{r['story_id']}", "human": r["issue"].strip(),
-                    "sources": [{"title": a["title"].strip(), "text": a["lede"], "side": a["side"]}
-                                for a in r["articles"]]})
+        out.append(
+            {
+                "id": f"allsides-{r['story_id']}",
+                "human": r["issue"].strip(),
+                "sources": [{"title": a["title"].strip(), "text": a["lede"], "side": a["side"]} for a in r["articles"]],
+            }
+        )
     return out
 
 
@@ -87,15 +98,37 @@ def articles(story: dict) -> list[Article]:
         text = s["text"].rstrip()
         if text.endswith("..."):
             text = text[: text.rfind("\n")] if "\n" in text else ""
-        out.append(Article(id=i + 1, url=url, canonical_url=url, outlet_id=f"s{i}", title=s["title"],
-                           text=text.replace("\n", "\n\n"), summary="", published=T0 + timedelta(minutes=i),
-                           first_seen=T0))
+        out.append(
+            Article(
+                id=i + 1,
+                url=url,
+                canonical_url=url,
+                outlet_id=f"s{i}",
+                title=s["title"],
+                text=text.replace("\n", "\n\n"),
+                summary="",
+                published=T0 + timedelta(minutes=i),
+                first_seen=T0,
+            )
+        )
     return out
 
 
 def outlets(n: int) -> dict[str, Outlet]:
-    return {f"s{i}": Outlet(f"s{i}", f"source {i}", "https://example.org/", (), "en", "US", f"owner {i}",
-                            Rating(UNRATED), Rating(UNRATED)) for i in range(n)}
+    return {
+        f"s{i}": Outlet(
+            f"s{i}",
+            f"source {i}",
+            "https://example.org/",
+            (),
+            "en",
+            "US",
+            f"owner {i}",
+            Rating(UNRATED),
+            Rating(UNRATED),
+        )
+        for i in range(n)
+    }
 
 
 def headline(story: dict, emb, cache: Path | None) -> tuple[str, str, str]:
@@ -106,19 +139,24 @@ def headline(story: dict, emb, cache: Path | None) -> tuple[str, str, str]:
     vecs = embed_cached(emb, texts, cache)
     k, vectors = 0, {}
     for a in arts:
-        vectors[a.id] = vecs[k:k + len(sents[a.id])]
+        vectors[a.id] = vecs[k : k + len(sents[a.id])]
         k += len(sents[a.id])
     title_vecs = {a.id: vecs[k + i] for i, a in enumerate(arts)}
     centre = np.mean(list(title_vecs.values()), axis=0)
     baseline = max(arts, key=lambda a: float(title_vecs[a.id] @ centre)).title
-    material = StoryMaterial(story["id"], story["id"], tuple(arts), sents, vectors, outlets(len(arts)), SECTIONS,
-                             title_vecs)
+    material = StoryMaterial(
+        story["id"], story["id"], tuple(arts), sents, vectors, outlets(len(arts)), SECTIONS, title_vecs
+    )
     written = write_story(material)
     if written is None:  # no publishable sentence: the writer's choice among the titles alone
         choice = write_headline(tuple(TitleIn(a.id, a.outlet_id, a.title, title_vecs[a.id]) for a in arts), ())
         return choice.text, baseline, choice.kind
-    kind = "title" if written.headline.text in {a.title for a in arts} or written.headline.support[0].sentence in {
-        a.title for a in arts} else "built"
+    kind = (
+        "title"
+        if written.headline.text in {a.title for a in arts}
+        or written.headline.support[0].sentence in {a.title for a in arts}
+        else "built"
+    )
     return written.headline.text, baseline, kind
 
 

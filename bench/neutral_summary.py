@@ -48,17 +48,37 @@ def load(data: Path, split: str) -> list[dict]:
 def articles(row: dict) -> list[Article]:
     out = []
     for i, s in enumerate(row["sources"]):
-        out.append(Article(
-            id=i + 1, url=f"https://source{i}.example/{row['idx']}", canonical_url=f"https://source{i}.example/{row['idx']}",
-            outlet_id=f"s{i}", title=s["title"].strip(), text=s["text"].replace("\n", "\n\n"), summary="",
-            published=T0 + timedelta(minutes=i), first_seen=T0,
-        ))
+        out.append(
+            Article(
+                id=i + 1,
+                url=f"https://source{i}.example/{row['idx']}",
+                canonical_url=f"https://source{i}.example/{row['idx']}",
+                outlet_id=f"s{i}",
+                title=s["title"].strip(),
+                text=s["text"].replace("\n", "\n\n"),
+                summary="",
+                published=T0 + timedelta(minutes=i),
+                first_seen=T0,
+            )
+        )
     return out
 
 
 def outlets(n: int) -> dict[str, Outlet]:
-    return {f"s{i}": Outlet(f"s{i}", f"source {i}", "https://example.org/", (), "en", "US", f"owner {i}",
-                            Rating(UNRATED), Rating(UNRATED)) for i in range(n)}
+    return {
+        f"s{i}": Outlet(
+            f"s{i}",
+            f"source {i}",
+            "https://example.org/",
+            (),
+            "en",
+            "US",
+            f"owner {i}",
+            Rating(UNRATED),
+            Rating(UNRATED),
+        )
+        for i in range(n)
+    }
 
 
 def summarize(row: dict, emb, cache: Path | None, words: int) -> str:
@@ -68,11 +88,12 @@ def summarize(row: dict, emb, cache: Path | None, words: int) -> str:
     vecs = embed_cached(emb, texts, cache) if texts else np.zeros((0, 384), np.float32)
     k, vectors = 0, {}
     for a in arts:
-        vectors[a.id] = vecs[k:k + len(sents[a.id])]
+        vectors[a.id] = vecs[k : k + len(sents[a.id])]
         k += len(sents[a.id])
     titles = {a.id: vecs[k + i] for i, a in enumerate(arts)}
-    material = StoryMaterial(f"neus-{row['idx']}", f"neus-{row['idx']}", tuple(arts), sents, vectors,
-                             outlets(len(arts)), SECTIONS, titles)
+    material = StoryMaterial(
+        f"neus-{row['idx']}", f"neus-{row['idx']}", tuple(arts), sents, vectors, outlets(len(arts)), SECTIONS, titles
+    )
     story = write_story(material)
     if story is None:
         return " ".join(a.title for a in arts)[: words * 8]
@@ -88,8 +109,12 @@ def summarize(row: dict, emb, cache: Path | None, words: int) -> str:
 
 def lexrank(row: dict, words: int) -> str:
     """LexRank (Erkan & Radev 2004) with TF-IDF cosine, threshold 0.1, damping 0.85."""
-    sents = [s for src in row["sources"] for s in split_sentences(src["title"] + ".\n\n" + src["text"])
-             if len(s.split()) >= 4]
+    sents = [
+        s
+        for src in row["sources"]
+        for s in split_sentences(src["title"] + ".\n\n" + src["text"])
+        if len(s.split()) >= 4
+    ]
     if not sents:
         return ""
     toks = [re.findall(r"\w+", s.lower()) for s in sents]

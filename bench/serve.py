@@ -74,8 +74,9 @@ def _wait(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
     raise SystemExit(f"{url} did not answer in {timeout:.0f} s")
 
 
-async def _load(url: str, concurrency: int, seconds: float, max_requests: int,
-                headers: dict[str, str] | None = None) -> dict:
+async def _load(
+    url: str, concurrency: int, seconds: float, max_requests: int, headers: dict[str, str] | None = None
+) -> dict:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=30.0, headers=headers) as client:
         for _ in range(min(WARMUP, max_requests)):
@@ -107,9 +108,14 @@ async def _load(url: str, concurrency: int, seconds: float, max_requests: int,
         took = time.perf_counter() - start
     lat.sort()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else (lat or [float("nan")]) * 99
-    return {"requests": len(lat), "seconds": round(took, 3), "rps": round(len(lat) / took, 1) if took else None,
-            "p50_ms": round(q[49] * 1000, 2), "p99_ms": round(q[98] * 1000, 2),
-            "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)}}
+    return {
+        "requests": len(lat),
+        "seconds": round(took, 3),
+        "rps": round(len(lat) / took, 1) if took else None,
+        "p50_ms": round(q[49] * 1000, 2),
+        "p99_ms": round(q[98] * 1000, 2),
+        "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
+    }
 
 
 def _paths(base: str) -> dict[str, str]:
@@ -128,8 +134,14 @@ def main() -> None:
     ap.add_argument("--port-base", type=int, default=18700)
     args = ap.parse_args()
     if not (args.data / "copydesk.toml").exists():
-        print(json.dumps({"skipped": f"{args.data} holds no copydesk.toml (run `copydesk demo --no-serve "
-                                     f"--data-dir {args.data}` first)"}))
+        print(
+            json.dumps(
+                {
+                    "skipped": f"{args.data} holds no copydesk.toml (run `copydesk demo --no-serve "
+                    f"--data-dir {args.data}` first)"
+                }
+            )
+        )
         return
     levels = [int(x) for x in args.concurrency.split(",")]
     cli = [sys.executable, "-m", "copydesk"]
@@ -137,14 +149,25 @@ def main() -> None:
     procs: list[subprocess.Popen] = []
     try:
         site = tmp / "site"
-        subprocess.run(cli + ["export", "--config", str(args.data), "--out", str(site)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            cli + ["export", "--config", str(args.data), "--out", str(site)], check=True, capture_output=True
+        )
         app_port = _free_port(args.port_base)
-        procs.append(subprocess.Popen(cli + ["serve", "--config", str(args.data), "--port", str(app_port)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        procs.append(
+            subprocess.Popen(
+                cli + ["serve", "--config", str(args.data), "--port", str(app_port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        )
         static_port = _free_port(app_port + 1)
-        procs.append(subprocess.Popen([sys.executable, "-c", STATIC_SERVER, str(site), str(static_port)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-c", STATIC_SERVER, str(site), str(static_port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        )
         servers = {"app": f"http://127.0.0.1:{app_port}", "static": f"http://127.0.0.1:{static_port}"}
         _wait(servers["app"] + "/healthz", procs[0])
         _wait(servers["static"] + "/", procs[1])
@@ -160,7 +183,8 @@ def main() -> None:
                     etag = httpx.get(url, timeout=30).headers.get("etag")
                     if etag:
                         results[f"app/{page}/c{levels[-1]}/304"] = asyncio.run(
-                            _load(url, levels[-1], args.seconds, args.max_requests, {"If-None-Match": etag}))
+                            _load(url, levels[-1], args.seconds, args.max_requests, {"If-None-Match": etag})
+                        )
         top = levels[-1]
         out = {"concurrency": levels, "pages": paths}
         for page in PAGES:

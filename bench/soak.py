@@ -149,11 +149,23 @@ def main() -> None:
     stats: dict = {"failed": 0, "failures": Counter(), "statuses": Counter(), "latencies": [], "user_errors": []}
     samples: dict[str, list[tuple[float, float]]] = {"serve": [], "run": []}
     try:
-        run = subprocess.Popen(cli + ["run", "--config", str(d)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, env=env, cwd=d)
+        run = subprocess.Popen(
+            cli + ["run", "--config", str(d)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=d,
+        )
         procs.append(run)
-        serve = subprocess.Popen(cli + ["serve", "--config", str(d), "--port", str(port)], stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, text=True, env=env, cwd=d)
+        serve = subprocess.Popen(
+            cli + ["serve", "--config", str(d), "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=d,
+        )
         procs.append(serve)
         tails = {"run": Tail(run.stdout, "run"), "serve": Tail(serve.stdout, "serve")}
         base = f"http://127.0.0.1:{port}"
@@ -177,9 +189,13 @@ def main() -> None:
                 if now >= 60 * (k + 1):  # the farm moves on every minute
                     k += 1
                     farm.show(k)
-                    print(f"minute {k}: serve {samples['serve'][-1][1]:.0f} MB, run {samples['run'][-1][1]:.0f} MB,"
-                          f" requests {sum(stats['statuses'].values())}, failed {stats['failed']}, polls "
-                          f"{tails['run'].passes}", file=sys.stderr, flush=True)
+                    print(
+                        f"minute {k}: serve {samples['serve'][-1][1]:.0f} MB, run {samples['run'][-1][1]:.0f} MB,"
+                        f" requests {sum(stats['statuses'].values())}, failed {stats['failed']}, polls "
+                        f"{tails['run'].passes}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 stop.wait(SAMPLE_S)
 
         threading.Thread(target=sampler, daemon=True).start()
@@ -205,8 +221,9 @@ def main() -> None:
     user_errors = stats["user_errors"] + [f"{n}: {e}" for n, t in tails.items() for e in t.errors]
     out = {
         "minutes": args.minutes,
-        "requests": sum(stats["statuses"].values()) + sum(stats["failures"].values()) - sum(
-            v for k, v in stats["failures"].items() if "HTTP" in k),
+        "requests": sum(stats["statuses"].values())
+        + sum(stats["failures"].values())
+        - sum(v for k, v in stats["failures"].items() if "HTTP" in k),
         "failed_requests": stats["failed"],
         "user_errors": len(user_errors),
         "serve_rss_growth_pct": g_serve,

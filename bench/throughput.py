@@ -50,10 +50,21 @@ def base_articles(data: Path) -> list[dict]:
             if not r.get("title"):
                 continue
             when = datetime.fromisoformat(r["published"]).replace(tzinfo=timezone.utc) if r.get("published") else EPOCH
-            rows.append({"title": r["title"], "text": r.get("text", ""), "outlet": r["outlet"], "published": when,
-                         "key": f"row{i}"})
+            rows.append(
+                {
+                    "title": r["title"],
+                    "text": r.get("text", ""),
+                    "outlet": r["outlet"],
+                    "published": when,
+                    "key": f"row{i}",
+                }
+            )
         return sorted(rows, key=lambda r: r["published"])
-    ecb = data / "ecbplus_docs.jsonl" if (data / "ecbplus_docs.jsonl").exists() else data / "ecbplus" / "ecbplus_docs.jsonl"
+    ecb = (
+        data / "ecbplus_docs.jsonl"
+        if (data / "ecbplus_docs.jsonl").exists()
+        else data / "ecbplus" / "ecbplus_docs.jsonl"
+    )
     alls = data / "allsides_articles_2021.jsonl"
     if not alls.exists():
         alls = data / "allsides_neus" / "allsides_articles_2021.jsonl"
@@ -63,14 +74,28 @@ def base_articles(data: Path) -> list[dict]:
             lines = r["text"].split("\n")
             # ECB+ has no dates: spread each topic's documents over two days, topics a week apart
             when = EPOCH + timedelta(days=7 * int(r["topic"]), hours=(i * 5) % 48)
-            rows.append({"title": r["title_heuristic"] or lines[0], "text": "\n".join(lines[1:]),
-                         "outlet": r.get("outlet_host") or f"ecb-outlet-{i % 40}", "published": when, "key": r["doc_id"]})
+            rows.append(
+                {
+                    "title": r["title_heuristic"] or lines[0],
+                    "text": "\n".join(lines[1:]),
+                    "outlet": r.get("outlet_host") or f"ecb-outlet-{i % 40}",
+                    "published": when,
+                    "key": r["doc_id"],
+                }
+            )
     if alls.exists():
         for line in open(alls, encoding="utf-8"):
             r = json.loads(line)
             when = datetime.fromisoformat(r["date"]).astimezone(timezone.utc) if r.get("date") else EPOCH
-            rows.append({"title": r["title"], "text": r["lede"], "outlet": r["outlet"], "published": when,
-                         "key": r["article_id"]})
+            rows.append(
+                {
+                    "title": r["title"],
+                    "text": r["lede"],
+                    "outlet": r["outlet"],
+                    "published": when,
+                    "key": r["article_id"],
+                }
+            )
     if not rows:
         raise SystemExit(f"no ECB+ or AllSides data under {data}")
     start = min(r["published"] for r in rows)
@@ -87,13 +112,19 @@ def replay(base: list[dict], n: int) -> list[str]:
         for r in base:
             if len(out) >= n:
                 break
-            out.append(json.dumps({
-                # one host per outlet: on one shared host every article would be filed under the first outlet
-                # met (an unknown outlet is found by its URL's site), and no story would have two voices
-                "url": f"https://{_host(r['outlet'])}.replay.invalid/{k}/{r['key']}", "title": r["title"],
-                "outlet": r["outlet"],
-                "text": r["text"], "published": (r["published"] + k * REPLAY_SHIFT).isoformat(),
-            }))
+            out.append(
+                json.dumps(
+                    {
+                        # one host per outlet: on one shared host every article would be filed under the first outlet
+                        # met (an unknown outlet is found by its URL's site), and no story would have two voices
+                        "url": f"https://{_host(r['outlet'])}.replay.invalid/{k}/{r['key']}",
+                        "title": r["title"],
+                        "outlet": r["outlet"],
+                        "text": r["text"],
+                        "published": (r["published"] + k * REPLAY_SHIFT).isoformat(),
+                    }
+                )
+            )
         k += 1
     return out
 
@@ -153,7 +184,7 @@ def main() -> None:
     rates, non_model = [], []
     t_all = time.perf_counter()
     for start in range(0, len(lines), args.chunk):
-        chunk = lines[start:start + args.chunk]
+        chunk = lines[start : start + args.chunk]
         t0, m0 = time.perf_counter(), rec.seconds
         desk.import_lines(chunk, source="bench")
         desk.process()
@@ -161,8 +192,11 @@ def main() -> None:
         dt = time.perf_counter() - t0
         rates.append(len(chunk) / dt)
         non_model.append(1000 * (dt - (rec.seconds - m0)) / len(chunk))
-        print(f"articles {start + len(chunk):>6}: {rates[-1]:7.2f} articles/s, {non_model[-1]:6.1f} ms/article outside "
-              f"the model, rss {peak_mb():.0f} MB", file=sys.stderr)
+        print(
+            f"articles {start + len(chunk):>6}: {rates[-1]:7.2f} articles/s, {non_model[-1]:6.1f} ms/article outside "
+            f"the model, rss {peak_mb():.0f} MB",
+            file=sys.stderr,
+        )
     seconds = time.perf_counter() - t_all
     desk.close()
 
@@ -170,7 +204,7 @@ def main() -> None:
     model = rec.inner
     t0 = time.perf_counter()
     for i in range(0, len(rec.texts), 64):
-        model.embed(rec.texts[i:i + 64])
+        model.embed(rec.texts[i : i + 64])
     model_s = max(time.perf_counter() - t0, 1e-9)
     res = {
         "articles": len(lines),

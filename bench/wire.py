@@ -66,8 +66,10 @@ def overlap(a: str, b: str) -> str:
     shared = len(set(fa.shingles.tolist()) & set(fb.shingles.tolist()))
     small = min(len(fa.shingles), len(fb.shingles)) or 1
     union = (len(fa.shingles) + len(fb.shingles) - shared) or 1
-    return (f"words {fa.n_words}/{fb.n_words}, shingles {len(fa.shingles)}/{len(fb.shingles)}, shared {shared}, "
-            f"containment {shared / small:.3f}, jaccard {shared / union:.3f}")
+    return (
+        f"words {fa.n_words}/{fb.n_words}, shingles {len(fa.shingles)}/{len(fb.shingles)}, shared {shared}, "
+        f"containment {shared / small:.3f}, jaccard {shared / union:.3f}"
+    )
 
 
 def show(j: Judged, width: int = 160) -> None:
@@ -78,8 +80,11 @@ def show(j: Judged, width: int = 160) -> None:
     print(f"  [{p.corpus} {p.kind}] {p.earlier_id} -> {p.later_id}: index says {said}; {overlap(p.earlier, p.later)}")
     for label, text in (("earlier", p.earlier), ("later", p.later)):
         lines = text.split("\n")
-        print(f"    {label} ({len(lines)} paragraphs): " + " | ".join(ln[:width] for ln in lines[:2])
-              + (f" ... | {lines[-1][:width]}" if len(lines) > 2 else ""))
+        print(
+            f"    {label} ({len(lines)} paragraphs): "
+            + " | ".join(ln[:width] for ln in lines[:2])
+            + (f" ... | {lines[-1][:width]}" if len(lines) > 2 else "")
+        )
 
 
 def stream(corpora, copies, seed: int, pairs) -> dict:
@@ -115,7 +120,8 @@ def stream(corpora, copies, seed: int, pairs) -> dict:
                 else:
                     originals_wrong += 1
                     examples.setdefault("original", []).append(
-                        f"original {d.id} grouped with separate report {other.id}")
+                        f"original {d.id} grouped with separate report {other.id}"
+                    )
         copies_of: dict[str, set[str]] = {}
         for pair in gold:
             a, b = tuple(pair)
@@ -138,23 +144,33 @@ def stream(corpora, copies, seed: int, pairs) -> dict:
                 found += 1
             elif g == key:
                 alone += 1  # matched nothing: a miss
-            elif g in {index.group_of(key_of[f"{p.earlier_id}/{k}"]) for k in KINDS
-                       if k != p.kind and f"{p.earlier_id}/{k}" in key_of}:
+            elif g in {
+                index.group_of(key_of[f"{p.earlier_id}/{k}"])
+                for k in KINDS
+                if k != p.kind and f"{p.earlier_id}/{k}" in key_of
+            }:
                 with_sibling += 1  # joined another reprint of its report that the wire group had missed
                 examples.setdefault("sibling", []).append(
-                    f"reprint {p.later_id} grouped with {name_of[g]}, a reprint outside the wire group")
+                    f"reprint {p.later_id} grouped with {name_of[g]}, a reprint outside the wire group"
+                )
             elif g in {index.group_of(k) for d in p.donors for k in [key_of[d], *carried_by.get(d, ())]}:
                 with_donor += 1
                 examples.setdefault("donor", []).append(
-                    f"reprint {p.later_id} grouped with {name_of[g]}: it carries a paragraph of {', '.join(p.donors)}")
+                    f"reprint {p.later_id} grouped with {name_of[g]}: it carries a paragraph of {', '.join(p.donors)}"
+                )
             else:
                 wrong_group += 1
                 examples.setdefault("wrong", []).append(f"reprint {p.later_id} grouped with {name_of[g]}")
     n_reprints = sum(len(v) for v in reprints_by_corpus.values())
     return {
-        "articles": adds, "reprints": n_reprints, "reprints_in_wire_group": found,
-        "reprints_missed": alone, "reprints_in_wrong_group": wrong_group, "reprints_with_donor": with_donor,
-        "reprints_with_sibling_reprint": with_sibling, "originals_grouped_with_gold_copy": originals_copy,
+        "articles": adds,
+        "reprints": n_reprints,
+        "reprints_in_wire_group": found,
+        "reprints_missed": alone,
+        "reprints_in_wrong_group": wrong_group,
+        "reprints_with_donor": with_donor,
+        "reprints_with_sibling_reprint": with_sibling,
+        "originals_grouped_with_gold_copy": originals_copy,
         "originals_grouped_with_separate_report": originals_wrong,
         "recall": found / n_reprints if n_reprints else 1.0,
         "ms_per_article": 1000 * spent / adds if adds else 0.0,
@@ -175,13 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     corpora = load_corpora(args.data)
     copies = {name: copy_pairs(events) for name, events in corpora.items()}
-    pairs, not_applicable = build_benchmark(corpora, args.seed, max_wires=args.max_wires,
-                                            max_separate=args.max_separate, copies=copies)
+    pairs, not_applicable = build_benchmark(
+        corpora, args.seed, max_wires=args.max_wires, max_separate=args.max_separate, copies=copies
+    )
     built = time.perf_counter() - t0
     for name, events in corpora.items():
         n = sum(len(a) for a in events.values())
-        print(f"{name}: {n} articles in {len(events)} events; {len(copies[name])} same-event pairs are gold copies "
-              f"(left out of the negatives)")
+        print(
+            f"{name}: {n} articles in {len(events)} events; {len(copies[name])} same-event pairs are gold copies "
+            f"(left out of the negatives)"
+        )
     print(f"built {len(pairs)} pairs in {built:.1f}s (seed {args.seed})")
 
     judged, spent = judge(pairs)
@@ -198,28 +217,40 @@ def main(argv: list[str] | None = None) -> int:
         for n in names:
             key = f"{n}/{kind}"
             if key in s["pairs_by_corpus_kind"]:
-                cells.append(f"{s['recall_by_corpus_kind'][key]:.4f} ({s['pairs_by_corpus_kind'][key]}, "
-                             f"{not_applicable[n][kind]})")
+                cells.append(
+                    f"{s['recall_by_corpus_kind'][key]:.4f} ({s['pairs_by_corpus_kind'][key]}, "
+                    f"{not_applicable[n][kind]})"
+                )
             else:
                 cells.append(f"- (0, {not_applicable[n][kind]})")
-        print(f"{kind:<16} {s['pairs_by_kind'][kind]:>6} {s['recall_by_kind'][kind]:>7.4f}   "
-              + "   ".join(f"{c:>24}" for c in cells))
+        print(
+            f"{kind:<16} {s['pairs_by_kind'][kind]:>6} {s['recall_by_kind'][kind]:>7.4f}   "
+            + "   ".join(f"{c:>24}" for c in cells)
+        )
     neg_by_corpus = Counter(j.pair.corpus for j in judged if not j.pair.positive)
     fp_by_corpus = Counter(j.pair.corpus for j in judged if not j.pair.positive and j.flagged)
-    print(f"{'separate (neg)':<16} {s['pairs_negative']:>6} {'':>7}   "
-          + "   ".join(f"{f'{fp_by_corpus[n]} flagged of {neg_by_corpus[n]}':>24}" for n in names))
-    print(f"overall: precision {s['precision']:.4f}  recall {s['recall']:.4f}  F1 {s['f1']:.4f}  "
-          f"(tp {s['tp']}, fn {s['fn']}, fp {s['fp']}, tn {s['tn']}; "
-          f"false-positive rate {s['false_positive_rate']:.5f})")
-    print(f"goals: recall >= {GOAL_RECALL} {'met' if s['recall'] >= GOAL_RECALL else 'MISSED'}, "
-          f"precision >= {GOAL_PRECISION} {'met' if s['precision'] >= GOAL_PRECISION else 'MISSED'}; "
-          f"dedup {ms_pair_article:.2f} ms per article added")
+    print(
+        f"{'separate (neg)':<16} {s['pairs_negative']:>6} {'':>7}   "
+        + "   ".join(f"{f'{fp_by_corpus[n]} flagged of {neg_by_corpus[n]}':>24}" for n in names)
+    )
+    print(
+        f"overall: precision {s['precision']:.4f}  recall {s['recall']:.4f}  F1 {s['f1']:.4f}  "
+        f"(tp {s['tp']}, fn {s['fn']}, fp {s['fp']}, tn {s['tn']}; "
+        f"false-positive rate {s['false_positive_rate']:.5f})"
+    )
+    print(
+        f"goals: recall >= {GOAL_RECALL} {'met' if s['recall'] >= GOAL_RECALL else 'MISSED'}, "
+        f"precision >= {GOAL_PRECISION} {'met' if s['precision'] >= GOAL_PRECISION else 'MISSED'}; "
+        f"dedup {ms_pair_article:.2f} ms per article added"
+    )
 
     misses = [j for j in judged if j.pair.positive and not j.flagged]
     alarms = [j for j in judged if not j.pair.positive and j.flagged]
     if misses:
-        print(f"\nmissed reprints by kind: {dict(Counter(j.pair.kind for j in misses))}; "
-              f"what the index said: {dict(Counter(j.match.kind if j.match else 'none' for j in misses))}")
+        print(
+            f"\nmissed reprints by kind: {dict(Counter(j.pair.kind for j in misses))}; "
+            f"what the index said: {dict(Counter(j.match.kind if j.match else 'none' for j in misses))}"
+        )
         shown: Counter = Counter()
         for j in misses:
             if shown[j.pair.kind] < args.show:
@@ -233,48 +264,67 @@ def main(argv: list[str] | None = None) -> int:
     st = None
     if not args.no_stream:
         st = stream(corpora, copies, args.seed, pairs)
-        print(f"\n== stream: one index per corpus, {st['articles']} articles "
-              f"(originals, then {st['reprints']} reprints)")
-        print(f"reprints in their wire group {st['reprints_in_wire_group']} ({st['recall']:.4f}), in no group "
-              f"{st['reprints_missed']}; elsewhere: with the separate report whose paragraph it carries as its own, "
-              f"or another reprint carrying that paragraph {st['reprints_with_donor']}; with another reprint of its "
-              f"report outside the wire group {st['reprints_with_sibling_reprint']}; in a wrong group "
-              f"{st['reprints_in_wrong_group']}")
-        print(f"originals grouped with a gold copy {st['originals_grouped_with_gold_copy']}, with a separate report "
-              f"{st['originals_grouped_with_separate_report']}; {st['ms_per_article']:.2f} ms per article")
+        print(
+            f"\n== stream: one index per corpus, {st['articles']} articles (originals, then {st['reprints']} reprints)"
+        )
+        print(
+            f"reprints in their wire group {st['reprints_in_wire_group']} ({st['recall']:.4f}), in no group "
+            f"{st['reprints_missed']}; elsewhere: with the separate report whose paragraph it carries as its own, "
+            f"or another reprint carrying that paragraph {st['reprints_with_donor']}; with another reprint of its "
+            f"report outside the wire group {st['reprints_with_sibling_reprint']}; in a wrong group "
+            f"{st['reprints_in_wrong_group']}"
+        )
+        print(
+            f"originals grouped with a gold copy {st['originals_grouped_with_gold_copy']}, with a separate report "
+            f"{st['originals_grouped_with_separate_report']}; {st['ms_per_article']:.2f} ms per article"
+        )
         for e in st["examples"]:
             print("  " + e)
 
     scenarios = build_scenarios(corpora, args.seed, copies=copies)
     results = [run_scenario(sc) for sc in scenarios]
     ok = sum(r.ok for r in results)
-    print(f"\n== ten reprints of one report: {len(results)} events (wire + {N_REPRINTS} reprints + "
-          f"{N_INDEPENDENT} separate reports each)")
+    print(
+        f"\n== ten reprints of one report: {len(results)} events (wire + {N_REPRINTS} reprints + "
+        f"{N_INDEPENDENT} separate reports each)"
+    )
     if not results:
         print(f"not run: no event has {1 + N_INDEPENDENT} mutually separate reports (AllSides stories have at most 3)")
     else:
-        print(f"exactly one wire group and {1 + N_INDEPENDENT} groups in all: {ok}/{len(results)}; "
-              f"wire groups {dict(Counter(r.wire_groups for r in results))}, "
-              f"groups in all {dict(Counter(r.groups for r in results))}, "
-              f"separate reports merged {sum(r.independents_merged for r in results)}")
+        print(
+            f"exactly one wire group and {1 + N_INDEPENDENT} groups in all: {ok}/{len(results)}; "
+            f"wire groups {dict(Counter(r.wire_groups for r in results))}, "
+            f"groups in all {dict(Counter(r.groups for r in results))}, "
+            f"separate reports merged {sum(r.independents_merged for r in results)}"
+        )
         first = results[0]
-        print(f"e.g. {first.scenario.corpus} event {first.scenario.event}: wire {first.scenario.wire_id}, separate "
-              f"{', '.join(first.scenario.independent_ids)} -> wire groups {first.wire_groups}, groups {first.groups}")
+        print(
+            f"e.g. {first.scenario.corpus} event {first.scenario.event}: wire {first.scenario.wire_id}, separate "
+            f"{', '.join(first.scenario.independent_ids)} -> wire groups {first.wire_groups}, groups {first.groups}"
+        )
         for r in results:
             if not r.ok:
-                print(f"  FAILED {r.scenario.event}: wire groups {r.wire_groups}, groups {r.groups}, "
-                      f"merged {r.independents_merged}")
+                print(
+                    f"  FAILED {r.scenario.event}: wire groups {r.wire_groups}, groups {r.groups}, "
+                    f"merged {r.independents_merged}"
+                )
 
-    out = {k: (round(v, 5) if isinstance(v, float) else v) for k, v in s.items()
-           if k not in ("recall_by_corpus_kind", "pairs_by_corpus_kind")}
+    out = {
+        k: (round(v, 5) if isinstance(v, float) else v)
+        for k, v in s.items()
+        if k not in ("recall_by_corpus_kind", "pairs_by_corpus_kind")
+    }
     out["recall_by_kind"] = {k: round(v, 5) for k, v in s["recall_by_kind"].items()}
     out["recall_by_corpus_kind"] = {k: round(v, 5) for k, v in s["recall_by_corpus_kind"].items()}
     out["ms_per_article"] = round(ms_pair_article, 3)
     if st is not None:
         out["stream"] = {k: (round(v, 5) if isinstance(v, float) else v) for k, v in st.items() if k != "examples"}
-    out["ten_reprints"] = {"events": len(results), "passed": ok,
-                           "wire_groups": dict(Counter(r.wire_groups for r in results)),
-                           "groups": dict(Counter(r.groups for r in results))}
+    out["ten_reprints"] = {
+        "events": len(results),
+        "passed": ok,
+        "wire_groups": dict(Counter(r.wire_groups for r in results)),
+        "groups": dict(Counter(r.groups for r in results)),
+    }
     out["seed"] = args.seed
     print(json.dumps(out))
     return 0

@@ -17,8 +17,16 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 #: Flags that keep Chromium off the network and quiet on a machine with no display (see ../shared/NOTES.md).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def need_chromium() -> None:
@@ -68,8 +76,14 @@ def chromium_page(width: int = 1200, height: int = 900):
             page = browser.new_page(viewport={"width": width, "height": height})
             problems: list[str] = []
             page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-            page.on("request", lambda r: problems.append(f"off-machine request {r.url}")
-                    if not r.url.startswith(("http://127.0.0.1", "data:", "about:")) else None)
+            page.on(
+                "request",
+                lambda r: (
+                    problems.append(f"off-machine request {r.url}")
+                    if not r.url.startswith(("http://127.0.0.1", "data:", "about:"))
+                    else None
+                ),
+            )
             page.on("response", lambda r: problems.append(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None)
             page.problems = problems  # type: ignore[attr-defined]
             yield page

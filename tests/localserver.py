@@ -181,32 +181,57 @@ class LocalServer:
         self._server = _Server(self)
         self.host, self.port = self._server.server_address[:2]
         self.base_url = f"http://{self.host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"localserver-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"localserver-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     def url(self, path: str) -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
 
-    def add(self, path: str, body: bytes | str = b"", *, status: int = 200, headers: dict[str, str] | None = None,
-            content_type: str | None = None, etag: str | None = None, last_modified: str | None = None,
-            delay_s: float = 0.0) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        content_type: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        delay_s: float = 0.0,
+    ) -> str:
         data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
         hdrs = dict(headers or {})
         if content_type:
             hdrs["Content-Type"] = content_type
-        self._routes[path] = _Route("static", status=status, body=data, headers=hdrs, etag=etag,
-                                    last_modified=last_modified, delay_s=delay_s)
+        self._routes[path] = _Route(
+            "static", status=status, body=data, headers=hdrs, etag=etag, last_modified=last_modified, delay_s=delay_s
+        )
         return self.url(path)
 
     def redirect(self, path: str, location: str, status: int = 302) -> str:
         self._routes[path] = _Route("redirect", status=status, location=location)
         return self.url(path)
 
-    def drip(self, path: str, chunk: bytes = b"x", interval_s: float = 0.2, count: int | None = None,
-             headers: dict[str, str] | None = None) -> str:
-        self._routes[path] = _Route("drip", chunk=chunk, interval_s=interval_s, count=count,
-                                    headers=dict(headers or {"Content-Type": "text/html"}))
+    def drip(
+        self,
+        path: str,
+        chunk: bytes = b"x",
+        interval_s: float = 0.2,
+        count: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> str:
+        self._routes[path] = _Route(
+            "drip",
+            chunk=chunk,
+            interval_s=interval_s,
+            count=count,
+            headers=dict(headers or {"Content-Type": "text/html"}),
+        )
         return self.url(path)
 
     def endless(self, path: str, chunk: bytes = b"x" * 65536, headers: dict[str, str] | None = None) -> str:

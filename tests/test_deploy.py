@@ -56,8 +56,11 @@ def check_command(argv: list[str]) -> None:
 
 def test_the_cli_check_catches_mistakes():
     check_command(["copydesk", "db", "upgrade", "--config", "/srv/copydesk"])
-    for bad in (["copydesk", "serve", "--hots", "0.0.0.0"], ["copydesk", "dbs", "upgrade"],
-                ["copydesk", "serve", "--port", "eighty"]):
+    for bad in (
+        ["copydesk", "serve", "--hots", "0.0.0.0"],
+        ["copydesk", "dbs", "upgrade"],
+        ["copydesk", "serve", "--port", "eighty"],
+    ):
         with pytest.raises(UsageError):
             check_command(bad)
 
@@ -70,8 +73,13 @@ def test_compose_has_the_services_an_operator_needs():
     services = COMPOSE["services"]
     assert {"postgres", "redis", "migrate", "web", "worker", "cluster-worker", "scheduler"} <= set(services)
     runs = {name: s["command"][:2] for name, s in _copydesk_services().items()}
-    assert runs == {"migrate": ["copydesk", "db"], "web": ["copydesk", "serve"], "worker": ["copydesk", "worker"],
-                    "cluster-worker": ["copydesk", "worker"], "scheduler": ["copydesk", "scheduler"]}
+    assert runs == {
+        "migrate": ["copydesk", "db"],
+        "web": ["copydesk", "serve"],
+        "worker": ["copydesk", "worker"],
+        "cluster-worker": ["copydesk", "worker"],
+        "scheduler": ["copydesk", "scheduler"],
+    }
     for name, s in _copydesk_services().items():
         check_command(s["command"])
         assert s["image"] == "copydesk:latest" and s["build"]["dockerfile"] == "deploy/Dockerfile"
@@ -80,7 +88,9 @@ def test_compose_has_the_services_an_operator_needs():
             assert s["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
         env = s["environment"]
         assert env["COPYDESK_DATABASE__URL"].startswith("postgresql+psycopg://")
-        assert "@postgres:5432/" in env["COPYDESK_DATABASE__URL"] and env["COPYDESK_WORKERS__BROKER_URL"].startswith("redis://redis:")
+        assert "@postgres:5432/" in env["COPYDESK_DATABASE__URL"] and env["COPYDESK_WORKERS__BROKER_URL"].startswith(
+            "redis://redis:"
+        )
     assert _copydesk_services()["cluster-worker"]["command"][-4:] == ["--queues", "cluster", "--concurrency", "1"]
     if pending:
         pytest.skip(f"commands of the celery branch not in this tree yet: {sorted(pending)}")
@@ -99,15 +109,20 @@ def _variables(text: str) -> set[str]:
 
 
 def test_every_variable_set_for_the_services_is_a_setting():
-    texts = [(DEPLOY / "compose.yaml").read_text(encoding="utf-8"),
-             (DEPLOY / "copydesk.env.example").read_text(encoding="utf-8"), GUIDE.read_text(encoding="utf-8"),
-             *(u.read_text(encoding="utf-8") for u in UNITS)]
+    texts = [
+        (DEPLOY / "compose.yaml").read_text(encoding="utf-8"),
+        (DEPLOY / "copydesk.env.example").read_text(encoding="utf-8"),
+        GUIDE.read_text(encoding="utf-8"),
+        *(u.read_text(encoding="utf-8") for u in UNITS),
+    ]
     found = set().union(*map(_variables, texts))
     assert {"COPYDESK_DATABASE__URL", "COPYDESK_FORMS__SECRET_KEY", "COPYDESK_SITE__BASE_URL"} <= found
     unknown = found - VARIABLES - PENDING_VARIABLES - {"COPYDESK_TEST_POSTGRES_URL"}
     assert unknown == set(), f"not settings of copydesk.config: {sorted(unknown)}"
     if found & PENDING_VARIABLES - VARIABLES:
-        pytest.skip(f"settings of the celery branch not in this tree yet: {sorted(found & PENDING_VARIABLES - VARIABLES)}")
+        pytest.skip(
+            f"settings of the celery branch not in this tree yet: {sorted(found & PENDING_VARIABLES - VARIABLES)}"
+        )
 
 
 def _unit(path: Path) -> configparser.ConfigParser:
@@ -119,8 +134,12 @@ def _unit(path: Path) -> configparser.ConfigParser:
 
 def test_the_systemd_units_run_real_commands():
     names = {u.name for u in UNITS}
-    assert names == {"copydesk-migrate.service", "copydesk-web.service", "copydesk-worker@.service",
-                     "copydesk-scheduler.service"}
+    assert names == {
+        "copydesk-migrate.service",
+        "copydesk-web.service",
+        "copydesk-worker@.service",
+        "copydesk-scheduler.service",
+    }
     for path in UNITS:
         unit = _unit(path)
         service = unit["Service"]
@@ -152,8 +171,9 @@ def test_systemd_analyze_verifies_the_units(tmp_path):
         name = path.name.replace("@.service", "@copydesk.service")  # a template is verified through an instance
         (tmp_path / name).write_text(text, encoding="utf-8")
         files.append(f"./{name}")
-    r = subprocess.run(["systemd-analyze", "verify", "--man=no", *files], cwd=tmp_path, capture_output=True,
-                       text=True, timeout=120)
+    r = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *files], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     said = r.stdout + r.stderr
     assert r.returncode == 0, said
     complaints = [line for line in said.splitlines() if any(w in line for w in ("Unknown", "ignoring", "Failed"))]
@@ -163,8 +183,16 @@ def test_systemd_analyze_verifies_the_units(tmp_path):
 def test_the_guide_covers_what_an_operator_does():
     text = GUIDE.read_text(encoding="utf-8")
     headings = re.findall(r"^## (.+)$", text, re.M)
-    for wanted in ("Services", "Install with Docker Compose", "Install with systemd", "Settings", "Health checks",
-                   "Upgrade", "Back up and restore", "Throughput"):
+    for wanted in (
+        "Services",
+        "Install with Docker Compose",
+        "Install with systemd",
+        "Settings",
+        "Health checks",
+        "Upgrade",
+        "Back up and restore",
+        "Throughput",
+    ):
         assert wanted in headings, f"docs/DEPLOY.md has no section {wanted!r} (has {headings})"
     for path in [DEPLOY / "compose.yaml", DEPLOY / "Dockerfile", DEPLOY / "copydesk.env.example", *UNITS]:
         assert str(path.relative_to(REPO)) in text, f"docs/DEPLOY.md does not mention {path.relative_to(REPO)}"

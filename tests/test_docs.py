@@ -83,7 +83,7 @@ def _section(text: str, match: typing.Callable[[str], bool], what: str) -> str:
     assert len(found) == 1, f"docs/CLI.md needs exactly one heading for {what}, found {len(found)}"
     i = found[0]
     level, _, body, _ = heads[i]
-    end = next((h[3] for h in heads[i + 1:] if h[0] <= level), len(text))
+    end = next((h[3] for h in heads[i + 1 :] if h[0] <= level), len(text))
     return text[body:end]
 
 
@@ -145,9 +145,19 @@ def _documented_options(section: str) -> set[str]:
 def test_the_command_tree_is_what_we_think_it_is():
     # Guards the introspection itself: if this walk found nothing, the tests below would pass vacuously.
     paths = {p for p, _ in COMMANDS}
-    assert {"copydesk", "copydesk init", "copydesk run", "copydesk import", "copydesk demo", "copydesk serve",
-            "copydesk export", "copydesk sources", "copydesk sources status", "copydesk sources import-opml",
-            "copydesk sources export-opml"} <= paths
+    assert {
+        "copydesk",
+        "copydesk init",
+        "copydesk run",
+        "copydesk import",
+        "copydesk demo",
+        "copydesk serve",
+        "copydesk export",
+        "copydesk sources",
+        "copydesk sources status",
+        "copydesk sources import-opml",
+        "copydesk sources export-opml",
+    } <= paths
     options = {o for _, c in COMMANDS for p in c.params if p.param_type_name == "option" for o in p.opts}
     assert {"--log-level", "--once", "--out", "--config", "--data-dir", "--force"} <= options
 
@@ -164,7 +174,8 @@ def test_every_command_option_and_argument_is_documented(path, cmd):
         if param.param_type_name == "argument":
             name = param.name.upper()
             assert re.search(rf"Usage: `{re.escape(path)} [^`]*\b{name}\b", sec), (
-                f"docs/CLI.md: the Usage line of `{path}` does not show its argument {name}")
+                f"docs/CLI.md: the Usage line of `{path}` does not show its argument {name}"
+            )
             continue
         for opt in [*param.opts, *getattr(param, "secondary_opts", [])]:
             assert opt in documented, f"docs/CLI.md: option `{opt}` of `{path}` has no row in its option table"
@@ -250,8 +261,16 @@ def _toml_literal(value: typing.Any) -> str | None:
 
 def test_the_settings_walk_finds_the_tables():
     keys = {k for k, _, _ in SETTINGS}
-    assert {"site.name", "sections.slug", "sources.file", "database.url", "model.embedding",
-            "schedule.poll_minutes", "fetch.timeout_s", "data_dir"} <= keys
+    assert {
+        "site.name",
+        "sections.slug",
+        "sources.file",
+        "database.url",
+        "model.embedding",
+        "schedule.poll_minutes",
+        "fetch.timeout_s",
+        "data_dir",
+    } <= keys
     assert dict((k, v) for k, v, _ in SETTINGS)["database.url"] == "COPYDESK_DATABASE__URL"
 
 
@@ -292,8 +311,13 @@ def _import_fields() -> dict[str, str]:
         f = node.func
         if isinstance(f, ast.Name) and f.id in ("_required_str", "_optional_str") and len(node.args) >= 2:
             arg, kind = node.args[1], "required" if f.id == "_required_str" else "optional"
-        elif isinstance(f, ast.Attribute) and f.attr == "get" and isinstance(f.value, ast.Name) \
-                and f.value.id == "data" and node.args:
+        elif (
+            isinstance(f, ast.Attribute)
+            and f.attr == "get"
+            and isinstance(f.value, ast.Name)
+            and f.value.id == "data"
+            and node.args
+        ):
             arg, kind = node.args[0], "optional"
         else:
             continue
@@ -327,24 +351,60 @@ def _edition() -> Edition:
     support = Support(1, "wire", "The bridge reopened on Monday.", 1.0)
     sentence = WrittenSentence("The bridge reopened on Monday.", (support,), attribution="Wire", independent_outlets=1)
     story = WrittenStory(
-        story_id="s1", slug=STORY_SLUG, headline=sentence, lede=sentence, body=(Section("Traffic", (sentence,)),),
+        story_id="s1",
+        slug=STORY_SLUG,
+        headline=sentence,
+        lede=sentence,
+        body=(Section("Traffic", (sentence,)),),
         sources=(SourceLink(1, "wire", "Wire", "Bridge reopens", "https://wire.example/1", T0),),
-        independent_sources=1, outlets=("wire",), single_source=True, section=SECTION_SLUG, published=T0,
-        updated=T0, method="extractive", notes=("Only one outlet has reported this story.",),
+        independent_sources=1,
+        outlets=("wire",),
+        single_source=True,
+        section=SECTION_SLUG,
+        published=T0,
+        updated=T0,
+        method="extractive",
+        notes=("Only one outlet has reported this story.",),
     )
     first = dataclasses.replace(story, lede=WrittenSentence("The bridge will reopen on Monday.", (support,)))
-    revisions = (Revision("s1", 1, T0, "coverage", None, None, first, ("first published",)),
-                 Revision("s1", 2, T0, "correction", "It reopened; it was not going to.", "editor1", story,
-                          ("a correction: It reopened; it was not going to.", "a sentence reworded")))
-    outlet = Outlet(id="wire", name="Wire", homepage="https://wire.example/", feeds=("https://wire.example/feed",),
-                    language="en", country="INT", owner="Wire", lean=Rating(UNRATED), reliability=Rating("high", "x"))
+    revisions = (
+        Revision("s1", 1, T0, "coverage", None, None, first, ("first published",)),
+        Revision(
+            "s1",
+            2,
+            T0,
+            "correction",
+            "It reopened; it was not going to.",
+            "editor1",
+            story,
+            ("a correction: It reopened; it was not going to.", "a sentence reworded"),
+        ),
+    )
+    outlet = Outlet(
+        id="wire",
+        name="Wire",
+        homepage="https://wire.example/",
+        feeds=("https://wire.example/feed",),
+        language="en",
+        country="INT",
+        owner="Wire",
+        lean=Rating(UNRATED),
+        reliability=Rating("high", "x"),
+    )
     narration = Narration(f"{STORY_SLUG}-0123456789ab", "0" * 64, 1000, 12.5, "espeak-ng", "en")
-    briefing = Briefing(T0.date(), ("s1",), T0, Narration("briefing-2024-05-01-0123456789ab", "1" * 64, 2000, 30.0,
-                                                         "espeak-ng", "en"))
+    briefing = Briefing(
+        T0.date(), ("s1",), T0, Narration("briefing-2024-05-01-0123456789ab", "1" * 64, 2000, 30.0, "espeak-ng", "en")
+    )
     return Edition(
-        site=SiteIdentity("Post", "News", "https://post.example/"), sections=(SectionConfig(SECTION_SLUG, "World"),),
-        stories=(EditionStory(story, revisions=revisions),), outlets={"wire": outlet}, generated=T0, redirects={OLD_SLUG: STORY_SLUG},
-        audio={"s1": narration}, briefings=(briefing,), audio_dir=Path("/nonexistent/audio"),
+        site=SiteIdentity("Post", "News", "https://post.example/"),
+        sections=(SectionConfig(SECTION_SLUG, "World"),),
+        stories=(EditionStory(story, revisions=revisions),),
+        outlets={"wire": outlet},
+        generated=T0,
+        redirects={OLD_SLUG: STORY_SLUG},
+        audio={"s1": narration},
+        briefings=(briefing,),
+        audio_dir=Path("/nonexistent/audio"),
     )
 
 
@@ -362,9 +422,11 @@ def test_every_exported_file_is_documented():
         general = re.sub(r"^static/.+$", "static/<file>", path)
         general = re.sub(r"^audio/[^/]+(\.mp3|\.txt)$", r"audio/<name>\1", general)
         general = re.sub(r"/v/\d+/", "/v/<n>/", general)
-        general = (general.replace(f"story/{STORY_SLUG}", "story/<slug>")
-                   .replace(f"story/{OLD_SLUG}", "story/<old-slug>")
-                   .replace(f"section/{SECTION_SLUG}/", "section/<slug>/"))
+        general = (
+            general.replace(f"story/{STORY_SLUG}", "story/<slug>")
+            .replace(f"story/{OLD_SLUG}", "story/<old-slug>")
+            .replace(f"section/{SECTION_SLUG}/", "section/<slug>/")
+        )
         assert f"`{general}`" in section, f"docs/CLI.md: exported file `{general}` ({path}) is not documented"
 
 
@@ -396,7 +458,15 @@ def _json_keys(obj: typing.Any, path: tuple[str, ...] = ()) -> set[str]:
 def test_every_json_api_key_is_documented():
     edition = _edition()
     keys = _json_keys(render.edition_json(edition)) | _json_keys(render.story_json(edition.stories[0], edition))
-    assert {"stories", "headline", "support", "reprint_of", "basis", "duration_s", "changes"} <= keys  # the walk reached the leaves
+    assert {
+        "stories",
+        "headline",
+        "support",
+        "reprint_of",
+        "basis",
+        "duration_s",
+        "changes",
+    } <= keys  # the walk reached the leaves
     documented = _code_words(_titled(_titled(_doc(), "Output formats"), "JSON API"))
     missing = sorted(keys - documented)
     assert not missing, f"docs/CLI.md: JSON API keys not documented: {missing}"
@@ -408,8 +478,9 @@ def test_every_api_v1_field_is_documented():
     from fastapi.testclient import TestClient
 
     spec = TestClient(create_app(_edition)).get("/api/v1/openapi.json").json()
-    schemas = {k: v for k, v in spec["components"]["schemas"].items()
-               if k not in ("HTTPValidationError", "ValidationError")}  # FastAPI's own, described as `detail`
+    schemas = {
+        k: v for k, v in spec["components"]["schemas"].items() if k not in ("HTTPValidationError", "ValidationError")
+    }  # FastAPI's own, described as `detail`
     keys = {p for schema in schemas.values() for p in schema.get("properties", {})}
     assert {"page", "per_page", "stories", "results", "headline_html", "snippet_html", "error", "detail"} <= keys
     documented = _code_words(_titled(_titled(_doc(), "Output formats"), "JSON API"))

@@ -32,12 +32,17 @@ def test_other_errors_name_their_type_and_message():
 
 
 def test_our_own_errors_are_their_message():
-    assert describe(ConfigError("fetch.max_bytes", "must be at least 1024")) == "config: fetch.max_bytes: must be at least 1024"
+    assert (
+        describe(ConfigError("fetch.max_bytes", "must be at least 1024"))
+        == "config: fetch.max_bytes: must be at least 1024"
+    )
 
 
 def test_a_help_link_alone_is_dropped_from_any_message():
     class Wrapped(Exception):
         pass
 
-    exc = Wrapped("(sqlite3.OperationalError) database is locked\n(Background on this error at: https://sqlalche.me/e/20/e3q8)")
+    exc = Wrapped(
+        "(sqlite3.OperationalError) database is locked\n(Background on this error at: https://sqlalche.me/e/20/e3q8)"
+    )
     assert describe(exc) == "Wrapped: (sqlite3.OperationalError) database is locked"

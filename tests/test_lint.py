@@ -13,8 +13,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_no_unexplained_broad_except():
     pytest.importorskip("ruff", reason="ruff is in the test extra (pip install -e '.[test]')")
-    res = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "BLE", "src"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "BLE", "src"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     # each `noqa: BLE001` gives its reason after the code
     for path in (REPO / "src").rglob("*.py"):

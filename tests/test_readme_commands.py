@@ -152,8 +152,9 @@ def test_the_readme_walk_finds_the_blocks():
 
 def test_every_readme_command_is_claimed():
     unclaimed = [f"{h}: {line}" for h, cmds in BLOCKS for line in cmds if _claim(h, line) is None]
-    assert not unclaimed, ("README.md has commands no test runs; add them to tests/test_readme_commands.py: "
-                           + "; ".join(unclaimed))
+    assert not unclaimed, (
+        "README.md has commands no test runs; add them to tests/test_readme_commands.py: " + "; ".join(unclaimed)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def _fixture_argv(test_file: Path, fixture: str) -> list[str | None]:
         if isinstance(node, ast.List):
             items = [e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else None for e in node.elts]
             if "copydesk" in items:
-                return items[items.index("copydesk") + 1:]
+                return items[items.index("copydesk") + 1 :]
     raise AssertionError(f"{test_file.name}::{fixture} runs no copydesk command")
 
 
@@ -195,9 +196,12 @@ def _placeholder(token: str) -> bool:
 def _run_by_demo_test(readme_args: list[str]) -> None:
     ran = _fixture_argv(DEMO_TEST, "demo")
     matches = len(ran) == len(readme_args) and all(
-        (r is None) if _placeholder(a) else (r == a) for a, r in zip(readme_args, ran))
-    assert matches, (f"README runs `copydesk {' '.join(readme_args)}` but {DEMO_TEST.name} runs `copydesk "
-                     f"{' '.join(r or '<path>' for r in ran)}`: run the README's line there, or change the README")
+        (r is None) if _placeholder(a) else (r == a) for a, r in zip(readme_args, ran)
+    )
+    assert matches, (
+        f"README runs `copydesk {' '.join(readme_args)}` but {DEMO_TEST.name} runs `copydesk "
+        f"{' '.join(r or '<path>' for r in ran)}`: run the README's line there, or change the README"
+    )
 
 
 def test_make_demo_runs_the_demo_the_tests_run():
@@ -237,8 +241,11 @@ def _env() -> dict[str, str]:
     """The environment of a user's shell: no COPYDESK_* setting from ours, fetching allowed on loopback."""
     prefixes = tuple(f"COPYDESK_{name.upper()}" for name in Settings.model_fields)
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith(prefixes)}
-    env.update(COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES="true", COPYDESK_FETCH__PER_HOST_INTERVAL_S="0",
-               COPYDESK_FETCH__DEADLINE_S="10")
+    env.update(
+        COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES="true",
+        COPYDESK_FETCH__PER_HOST_INTERVAL_S="0",
+        COPYDESK_FETCH__DEADLINE_S="10",
+    )
     return env
 
 
@@ -257,8 +264,9 @@ def _get(url: str, timeout: float = 5) -> tuple[int, bytes]:
 def _serve_and_get(argv: list[str], cwd: Path, env: dict[str, str]) -> dict[str, bytes]:
     """Start `copydesk serve` on a free port, GET the home page and the API, stop it."""
     port = _free_port()
-    proc = subprocess.Popen([*argv, "--port", str(port)], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*argv, "--port", str(port)], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     got: dict[str, bytes] = {}
     try:
         deadline = time.monotonic() + 60
@@ -288,10 +296,15 @@ def _loopback_registry(server) -> str:
     items = ""
     for i, page in enumerate(pages):
         server.add(f"/a/{i}", gzip.decompress((PAGES / page["file"]).read_bytes()), content_type="text/html")
-        items += (f"<item><title>{page['title_contains']} report {i}</title><link>{server.url(f'/a/{i}')}</link>"
-                  f"<pubDate>Mon, 23 Nov 2026 0{i}:00:00 GMT</pubDate><description>Summary {i}.</description></item>")
-    server.add("/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{items}'
-               "</channel></rss>", content_type="application/rss+xml")
+        items += (
+            f"<item><title>{page['title_contains']} report {i}</title><link>{server.url(f'/a/{i}')}</link>"
+            f"<pubDate>Mon, 23 Nov 2026 0{i}:00:00 GMT</pubDate><description>Summary {i}.</description></item>"
+        )
+    server.add(
+        "/feed.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{items}</channel></rss>',
+        content_type="application/rss+xml",
+    )
     return outlet_toml("local", "Loopback Herald", server.url("/feed.xml"))
 
 
@@ -302,12 +315,14 @@ IMPORT_LINE = {
     "outlet": "Harbour Gazette",
     "published": "2026-11-24T08:00:00Z",
     "language": "en",
-    "text": ("The night ferry to the outer islands resumed service on Tuesday after three weeks of storm repairs "
-             "to the harbour wall. The port authority said the first crossing left on time with 212 passengers "
-             "aboard. Engineers replaced forty metres of the wall that the November storm had broken. Islanders "
-             "had relied on a smaller day boat since the storm, which cut the number of crossings by half. "
-             "The authority said the repairs cost 1.4 million euros and were paid from its reserve fund. "
-             "Freight services will return to the full timetable next week, the authority said."),
+    "text": (
+        "The night ferry to the outer islands resumed service on Tuesday after three weeks of storm repairs "
+        "to the harbour wall. The port authority said the first crossing left on time with 212 passengers "
+        "aboard. Engineers replaced forty metres of the wall that the November storm had broken. Islanders "
+        "had relied on a smaller day boat since the storm, which cut the number of crossings by half. "
+        "The authority said the repairs cost 1.4 million euros and were paid from its reserve fund. "
+        "Freight services will return to the full timetable next week, the authority said."
+    ),
 }
 
 
@@ -352,7 +367,8 @@ def test_using_it_as_a_user_would(tmp_path, monkeypatch):
             assert _is_copydesk(argv), line
             # The path the README gives is .venv/bin/copydesk as seen from where the user is at that line.
             assert os.path.normpath(REPO / rel / argv[0]) == str(README_COPYDESK), (
-                f"README: `{line}`: from {rel}/ that is not the repository's .venv/bin/copydesk")
+                f"README: `{line}`: from {rel}/ that is not the repository's .venv/bin/copydesk"
+            )
             if argv[1] == "import":  # the user's file, which the CLI checks exists: a small one of ours
                 (cwd / argv[2]).write_text(json.dumps(IMPORT_LINE) + "\n", encoding="utf-8")
             monkeypatch.chdir(cwd)  # relative paths parse as from the user's folder
@@ -360,8 +376,9 @@ def test_using_it_as_a_user_would(tmp_path, monkeypatch):
             run = [*copydesk, *argv[1:]]
 
             def check(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-                assert result.returncode == 0, f"README: `{line}` exited {result.returncode}:\n" \
-                                               f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+                assert result.returncode == 0, (
+                    f"README: `{line}` exited {result.returncode}:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+                )
                 return result
 
             def sh() -> subprocess.CompletedProcess:
@@ -403,8 +420,9 @@ def test_using_it_as_a_user_would(tmp_path, monkeypatch):
             elif command == "demo":
                 _run_by_demo_test(argv[1:])  # minutes long: run by DEMO_TEST, not twice
             else:
-                pytest.fail(f"README runs `copydesk {command}` but this test does not know what it should do; "
-                            "add a step for it")
+                pytest.fail(
+                    f"README runs `copydesk {command}` but this test does not know what it should do; add a step for it"
+                )
             done.append(command)
     assert done[:2] == ["init", "cd"] and "run" in done and "serve" in done, done
 
@@ -456,7 +474,7 @@ def _bench_name(argv: list[str]) -> str:
 
 def _data_arg(arg: str) -> str:
     """The README's ../shared/data (next to the repository) is where this machine keeps it (SHARED_DATA)."""
-    return str(SHARED_DATA) + arg[len("../shared/data"):] if arg.startswith("../shared/data") else arg
+    return str(SHARED_DATA) + arg[len("../shared/data") :] if arg.startswith("../shared/data") else arg
 
 
 @pytest.fixture(scope="module")
@@ -464,8 +482,9 @@ def bench_parses() -> dict[str, dict]:
     """One subprocess runs every README bench line to the end of its argument parsing: {line: result}."""
     lines = [argv for argv in _bench_lines() if (REPO / argv[1]).exists()]
     jobs = [[argv[1], [_data_arg(a) for a in argv[2:]]] for argv in lines]
-    out = subprocess.run([sys.executable, "-c", _PARSE_ONLY, json.dumps(jobs)], cwd=REPO, capture_output=True,
-                         text=True, timeout=240)
+    out = subprocess.run(
+        [sys.executable, "-c", _PARSE_ONLY, json.dumps(jobs)], cwd=REPO, capture_output=True, text=True, timeout=240
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     results = [result for _, result in map(json.loads, out.stdout.splitlines())]
     assert len(results) == len(lines), out.stdout
@@ -481,7 +500,8 @@ def test_bench_line_loads_and_parses_its_arguments(argv, bench_parses):
     assert "parsed" in result, f"README: `{' '.join(argv)}`: {result.get('error')}"
     if len(argv) > 2 and not argv[2].startswith("-"):  # the data folder, relative to the repository
         assert argv[2].startswith("../shared/data") or argv[2] in LOCAL_DATA, (
-            f"README: {argv[1]} reads {argv[2]}, not ../shared/data")
+            f"README: {argv[1]} reads {argv[2]}, not ../shared/data"
+        )
 
 
 @pytest.mark.parametrize("argv", _bench_lines(), ids=_bench_name)
@@ -500,7 +520,8 @@ def test_every_readme_bench_names_the_test_that_runs_its_scoring():
     names = [_bench_name(argv) for argv in _bench_lines()]
     assert set(names) == set(BENCH_SUBSET_TESTS), (
         "README's benches and BENCH_SUBSET_TESTS differ: name the test that runs each new bench's scoring on a "
-        "subset (or None)")
+        "subset (or None)"
+    )
     for name, where in BENCH_SUBSET_TESTS.items():
         if where is None:
             continue
@@ -510,4 +531,5 @@ def test_every_readme_bench_names_the_test_that_runs_its_scoring():
             assert module in source, f"{test_file} no longer runs bench/{module.strip(chr(34))}"
             continue
         assert re.search(rf"^\s*(import {module}\b|from {module} import)", source, re.M), (
-            f"{test_file} no longer imports bench/{module}.py")
+            f"{test_file} no longer imports bench/{module}.py"
+        )

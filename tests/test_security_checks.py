@@ -25,8 +25,11 @@ EXCEPTIONS = REPO / "audit-exceptions.toml"
 MAX_EXCEPTION_DAYS = 180
 #: What pip-audit says of a package it could not look up (the service unreachable, or not on PyPI).
 _NOT_AUDITED = re.compile(r"could not be audited|not found on PyPI", re.I)
-_NETWORK = re.compile(r"ConnectionError|ConnectTimeout|NameResolution|Max retries exceeded|Temporary failure in "
-                      r"name resolution|Network is unreachable|ReadTimeout|SSLError|ProxyError", re.I)
+_NETWORK = re.compile(
+    r"ConnectionError|ConnectTimeout|NameResolution|Max retries exceeded|Temporary failure in "
+    r"name resolution|Network is unreachable|ReadTimeout|SSLError|ProxyError",
+    re.I,
+)
 
 
 def _tool(module: str, package: str) -> None:
@@ -39,9 +42,24 @@ def _tool(module: str, package: str) -> None:
 
 def test_ruff_security_rules_pass():
     _tool("ruff", "ruff")
-    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "S", "--no-cache",
-                          "--output-format", "concise", str(REPO / "src")], capture_output=True, text=True,
-                         timeout=300, cwd=REPO)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--select",
+            "S",
+            "--no-cache",
+            "--output-format",
+            "concise",
+            str(REPO / "src"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -77,9 +95,25 @@ def test_exception_file_is_valid():
 def test_no_known_vulnerability_in_the_installed_dependencies():
     _tool("pip_audit", "pip-audit")
     try:
-        out = subprocess.run([sys.executable, "-m", "pip_audit", "--local", "--skip-editable", "--format", "json",
-                              "--progress-spinner", "off", "--timeout", "30"],
-                             capture_output=True, text=True, timeout=900, cwd=REPO)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip_audit",
+                "--local",
+                "--skip-editable",
+                "--format",
+                "json",
+                "--progress-spinner",
+                "off",
+                "--timeout",
+                "30",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            cwd=REPO,
+        )
     except subprocess.TimeoutExpired:
         pytest.skip("pip-audit: the vulnerability service did not answer within 15 minutes; nothing was audited")
     if out.returncode not in (0, 1) or not out.stdout.strip().startswith("{"):
@@ -92,14 +126,21 @@ def test_no_known_vulnerability_in_the_installed_dependencies():
     audited = [d for d in deps if not d.get("skip_reason")]
     if not audited:
         reason = skipped[0]["skip_reason"] if skipped else "no packages"
-        pytest.skip(f"pip-audit audited 0 of {len(deps)} installed packages: the vulnerability service is not "
-                    f"reachable from here ({reason})")
+        pytest.skip(
+            f"pip-audit audited 0 of {len(deps)} installed packages: the vulnerability service is not "
+            f"reachable from here ({reason})"
+        )
     if skipped:
-        warnings.warn(f"pip-audit could not audit {len(skipped)} of {len(deps)} packages: "
-                      + ", ".join(d["name"] for d in skipped[:20]), stacklevel=1)
+        warnings.warn(
+            f"pip-audit could not audit {len(skipped)} of {len(deps)} packages: "
+            + ", ".join(d["name"] for d in skipped[:20]),
+            stacklevel=1,
+        )
     found = unexcused(audited, _exceptions(date.today()), date.today())
-    assert found == [], ("known vulnerabilities (upgrade, or add a dated entry to audit-exceptions.toml saying why "
-                         "it does not apply):\n" + "\n".join(found))
+    assert found == [], (
+        "known vulnerabilities (upgrade, or add a dated entry to audit-exceptions.toml saying why "
+        "it does not apply):\n" + "\n".join(found)
+    )
 
 
 def unexcused(deps: list[dict], known: dict[tuple[str, str], dict], today: date) -> list[str]:
@@ -111,20 +152,35 @@ def unexcused(deps: list[dict], known: dict[tuple[str, str], dict], today: date)
             entry = next((known[(d["name"].lower(), i)] for i in ids if (d["name"].lower(), i) in known), None)
             if entry is None or entry["expires"] < today:
                 fix = ", ".join(v.get("fix_versions", [])) or "none yet"
-                found.append(f"{d['name']} {d['version']}: {v['id']} (fixed in {fix})"
-                             + (" - its exception expired" if entry else ""))
+                found.append(
+                    f"{d['name']} {d['version']}: {v['id']} (fixed in {fix})"
+                    + (" - its exception expired" if entry else "")
+                )
     return found
 
 
 def test_a_vulnerability_fails_unless_a_dated_exception_in_force_excuses_it():
-    deps = [{"name": "Jinja2", "version": "3.1.0", "vulns": [
-                {"id": "GHSA-aaaa", "aliases": ["CVE-2024-1"], "fix_versions": ["3.1.4"]}]},
-            {"name": "lxml", "version": "5.0", "vulns": [{"id": "PYSEC-1", "aliases": [], "fix_versions": []}]},
-            {"name": "httpx", "version": "0.27", "vulns": []}]
+    deps = [
+        {
+            "name": "Jinja2",
+            "version": "3.1.0",
+            "vulns": [{"id": "GHSA-aaaa", "aliases": ["CVE-2024-1"], "fix_versions": ["3.1.4"]}],
+        },
+        {"name": "lxml", "version": "5.0", "vulns": [{"id": "PYSEC-1", "aliases": [], "fix_versions": []}]},
+        {"name": "httpx", "version": "0.27", "vulns": []},
+    ]
     today = date(2026, 12, 5)
-    entry = {"id": "CVE-2024-1", "package": "jinja2", "reason": "xmlattr filter is never used", "added": today,
-             "expires": today + timedelta(days=90)}
-    assert unexcused(deps, {}, today) == ["Jinja2 3.1.0: GHSA-aaaa (fixed in 3.1.4)", "lxml 5.0: PYSEC-1 (fixed in none yet)"]
+    entry = {
+        "id": "CVE-2024-1",
+        "package": "jinja2",
+        "reason": "xmlattr filter is never used",
+        "added": today,
+        "expires": today + timedelta(days=90),
+    }
+    assert unexcused(deps, {}, today) == [
+        "Jinja2 3.1.0: GHSA-aaaa (fixed in 3.1.4)",
+        "lxml 5.0: PYSEC-1 (fixed in none yet)",
+    ]
     assert unexcused(deps, {("jinja2", "CVE-2024-1"): entry}, today) == ["lxml 5.0: PYSEC-1 (fixed in none yet)"]
     later = today + timedelta(days=91)
     assert unexcused(deps, {("jinja2", "CVE-2024-1"): entry}, later)[0].endswith("its exception expired")

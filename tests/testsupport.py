@@ -85,7 +85,9 @@ def slow_page() -> bytes:
     far beyond any deadline a test uses, however loaded the machine."""
     import brotli  # the test extra
 
-    text = brotli.decompress((REPO / "tests" / "data" / "hostile" / "bomb-br.bin").read_bytes()).replace(b"This", b"<p>This")
+    text = brotli.decompress((REPO / "tests" / "data" / "hostile" / "bomb-br.bin").read_bytes()).replace(
+        b"This", b"<p>This"
+    )
     return (b"<html><body>" + text)[: 5 * 1024 * 1024]
 
 
@@ -95,6 +97,19 @@ def registry(names_hosts: dict[str, str]) -> dict:
     from copydesk.models import Outlet, Rating
     from copydesk.text import slugify
 
-    return {slugify(name): Outlet(slugify(name), name, f"https://{host}/", (), "en", "GB", f"{name} owners",
-                                  Rating("unrated"), Rating("unrated"), "none", "newspaper")
-            for name, host in names_hosts.items()}
+    return {
+        slugify(name): Outlet(
+            slugify(name),
+            name,
+            f"https://{host}/",
+            (),
+            "en",
+            "GB",
+            f"{name} owners",
+            Rating("unrated"),
+            Rating("unrated"),
+            "none",
+            "newspaper",
+        )
+        for name, host in names_hosts.items()
+    }

@@ -16,8 +16,19 @@ SECTIONS = tuple(SectionConfig(s.slug, s.name, tuple(s.keywords)) for s in DEFAU
 
 
 def outlet(oid: str, name: str, owner: str) -> Outlet:
-    return Outlet(oid, name, f"https://{oid}.test/", (f"https://{oid}.test/feed",), "en", "HU", owner,
-                  Rating(UNRATED), Rating(UNRATED), "none", "newspaper")
+    return Outlet(
+        oid,
+        name,
+        f"https://{oid}.test/",
+        (f"https://{oid}.test/feed",),
+        "en",
+        "HU",
+        owner,
+        Rating(UNRATED),
+        Rating(UNRATED),
+        "none",
+        "newspaper",
+    )
 
 
 OUTLETS = {
@@ -35,7 +46,7 @@ WIRE = (
 DAILY = (
     "Twelve passengers were injured when a tram derailed on Budapest's Margaret Bridge on Monday morning. "
     "The accident happened on the Margaret Bridge during the morning rush hour, witnesses said. "
-    "\"We will find out what went wrong on that bridge,\" BKV spokesman Peter Nagy said. "
+    '"We will find out what went wrong on that bridge," BKV spokesman Peter Nagy said. '
     "BKV said it was investigating the cause of the derailment."
 )
 RADIO = (
@@ -47,8 +58,17 @@ RADIO = (
 
 def art(i: int, oid: str, title: str, text: str, url: str | None = None) -> Article:
     url = url or f"https://{oid}.test/{i}"
-    return Article(id=i, url=url, canonical_url=url, outlet_id=oid, title=title, text=text, summary="",
-                   published=T0 + timedelta(minutes=i), first_seen=T0)
+    return Article(
+        id=i,
+        url=url,
+        canonical_url=url,
+        outlet_id=oid,
+        title=title,
+        text=text,
+        summary="",
+        published=T0 + timedelta(minutes=i),
+        first_seen=T0,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -61,11 +81,21 @@ def material(arts: list[Article], outlets: dict[str, Outlet] | None = None) -> S
     sentences = {a.id: article_sentences(a) for a in arts}
     vectors = {a.id: emb.embed(sentences[a.id]) for a in arts}
     titles = emb.embed([a.title for a in arts])
-    return StoryMaterial("s1", "tram-derails", tuple(arts), sentences, vectors, OUTLETS if outlets is None else outlets,
-                         SECTIONS, {a.id: t for a, t in zip(arts, titles)})
+    return StoryMaterial(
+        "s1",
+        "tram-derails",
+        tuple(arts),
+        sentences,
+        vectors,
+        OUTLETS if outlets is None else outlets,
+        SECTIONS,
+        {a.id: t for a, t in zip(arts, titles)},
+    )
 
 
 def three_outlets() -> list[Article]:
-    return [art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
-            art(2, "daily", "Tram derails on Margaret Bridge", DAILY),
-            art(3, "radio", "Tram derailment in Budapest", RADIO)]
+    return [
+        art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
+        art(2, "daily", "Tram derails on Margaret Bridge", DAILY),
+        art(3, "radio", "Tram derailment in Budapest", RADIO),
+    ]

@@ -31,24 +31,37 @@ class _App(typer.Typer):
             import logging
 
             logging.getLogger("copydesk.cli").debug("database error", exc_info=True)
-            typer.echo(f"error: store: {describe(exc)}: the command stopped; what it had stored stays "
-                       "(run it again; --log-level DEBUG shows the traceback)", err=True)
+            typer.echo(
+                f"error: store: {describe(exc)}: the command stopped; what it had stored stays "
+                "(run it again; --log-level DEBUG shows the traceback)",
+                err=True,
+            )
             sys.exit(EXIT_STORE)
 
 
-app = _App(help="copydesk: a news site written by an AI copy desk, every sentence traced to its sources.",
-                  no_args_is_help=True, add_completion=False)
+app = _App(
+    help="copydesk: a news site written by an AI copy desk, every sentence traced to its sources.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 sources_app = typer.Typer(help="The source registry: health, OPML import and export.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
-newsletter_app = typer.Typer(help="The daily digest by e-mail: send it, and look after subscribers.", no_args_is_help=True)
+newsletter_app = typer.Typer(
+    help="The daily digest by e-mail: send it, and look after subscribers.", no_args_is_help=True
+)
 app.add_typer(newsletter_app, name="newsletter")
-editor_app = typer.Typer(help="Editors' accounts: they review readers' reports at /editor/ and publish corrections.",
-                         no_args_is_help=True)
+editor_app = typer.Typer(
+    help="Editors' accounts: they review readers' reports at /editor/ and publish corrections.", no_args_is_help=True
+)
 app.add_typer(editor_app, name="editor")
-db_app = typer.Typer(help="The database's schema: upgrade it before a new version's services start.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="The database's schema: upgrade it before a new version's services start.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
-ConfigOpt = typer.Option(None, "--config", "-c", help="copydesk.toml, or the folder holding it (default: ./copydesk.toml if present).")
+ConfigOpt = typer.Option(
+    None, "--config", "-c", help="copydesk.toml, or the folder holding it (default: ./copydesk.toml if present)."
+)
 
 
 #: Exit codes (docs/CLI.md, "Exit codes"): 2 a configuration or usage error, 3 something else holds what the
@@ -84,9 +97,12 @@ def _warn_loopback_base_url(settings: Settings) -> None:
 
     host = (urlsplit(settings.site.base_url).hostname or "").lower()
     if host in ("localhost", "127.0.0.1", "::1") or host.startswith("127."):
-        typer.echo(f"warning: site.base_url is {settings.site.base_url}, a loopback address: canonical links, the "
-                   "Atom feed and sitemap point there. Set site.base_url in copydesk.toml (or "
-                   "COPYDESK_SITE__BASE_URL) to the site's public address.", err=True)
+        typer.echo(
+            f"warning: site.base_url is {settings.site.base_url}, a loopback address: canonical links, the "
+            "Atom feed and sitemap point there. Set site.base_url in copydesk.toml (or "
+            "COPYDESK_SITE__BASE_URL) to the site's public address.",
+            err=True,
+        )
 
 
 def _check_port(host: str, port: int) -> None:
@@ -100,11 +116,17 @@ def _check_port(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                _fail(CopydeskError(f"serve: port {port} on {host} is already in use (another copydesk serve or "
-                                    f"another server?); choose a free one with --port, e.g. --port {port + 1}"),
-                      EXIT_BUSY)
-            _fail(CopydeskError(f"serve: cannot listen on {host}:{port}: {exc.strerror} (change --host/--port)"),
-                  EXIT_BUSY)
+                _fail(
+                    CopydeskError(
+                        f"serve: port {port} on {host} is already in use (another copydesk serve or "
+                        f"another server?); choose a free one with --port, e.g. --port {port + 1}"
+                    ),
+                    EXIT_BUSY,
+                )
+            _fail(
+                CopydeskError(f"serve: cannot listen on {host}:{port}: {exc.strerror} (change --host/--port)"),
+                EXIT_BUSY,
+            )
 
 
 def _settings(config: Optional[Path]) -> Settings:
@@ -161,11 +183,14 @@ class _Progress:
 def _print_reports(reports: dict) -> None:
     poll = reports.get("poll")
     if poll is not None:
-        pages = {k[len("pages-"):]: n for k, n in poll.counts.items() if k.startswith("pages-")}
+        pages = {k[len("pages-") :]: n for k, n in poll.counts.items() if k.startswith("pages-")}
         polled = sum(n for k, n in pages.items() if k != "not-an-article")
         if polled and pages.get("fetched", 0) * 2 < polled:
-            poll.errors.insert(0, f"poll: only {pages.get('fetched', 0)} of {polled} new article pages were fetched "
-                                  "(see `copydesk sources status` for why, per source)")
+            poll.errors.insert(
+                0,
+                f"poll: only {pages.get('fetched', 0)} of {polled} new article pages were fetched "
+                "(see `copydesk sources status` for why, per source)",
+            )
     for name, rep in reports.items():
         counts = ", ".join(f"{k} {v}" for k, v in sorted(rep.counts.items())) or "nothing to do"
         typer.echo(f"{name}: {counts}")
@@ -179,19 +204,28 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @app.callback()
-def main(log_level: str = typer.Option("WARNING", "--log-level", help="DEBUG, INFO, WARNING or ERROR; logs are JSON lines on stderr.")) -> None:
+def main(
+    log_level: str = typer.Option(
+        "WARNING", "--log-level", help="DEBUG, INFO, WARNING or ERROR; logs are JSON lines on stderr."
+    ),
+) -> None:
     if log_level.upper() not in LOG_LEVELS:
-        raise typer.BadParameter(f"must be one of {', '.join(LOG_LEVELS)} (got {log_level!r})",
-                                 param_hint="'--log-level'")
+        raise typer.BadParameter(
+            f"must be one of {', '.join(LOG_LEVELS)} (got {log_level!r})", param_hint="'--log-level'"
+        )
     setup_logging(log_level)
 
 
 @app.command()
-def init(directory: Path = typer.Argument(..., help="Folder to create the configuration in."),
-         name: str = typer.Option("Budapest Post", help="Site name."),
-         tagline: str = typer.Option("Budapest, Europe and world news", help="Site tagline."),
-         base_url: Optional[str] = typer.Option(None, "--base-url", help="The site's public address, e.g. https://news.example.org/ (asked for on a terminal)."),
-         force: bool = typer.Option(False, help="Overwrite existing files.")) -> None:
+def init(
+    directory: Path = typer.Argument(..., help="Folder to create the configuration in."),
+    name: str = typer.Option("Budapest Post", help="Site name."),
+    tagline: str = typer.Option("Budapest, Europe and world news", help="Site tagline."),
+    base_url: Optional[str] = typer.Option(
+        None, "--base-url", help="The site's public address, e.g. https://news.example.org/ (asked for on a terminal)."
+    ),
+    force: bool = typer.Option(False, help="Overwrite existing files."),
+) -> None:
     """Write a commented copydesk.toml and the default source registry into DIRECTORY."""
     from copydesk.config import SiteSettings
 
@@ -215,10 +249,14 @@ def init(directory: Path = typer.Argument(..., help="Folder to create the config
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines: url, title, outlet required."),
-            config: Optional[Path] = ConfigOpt,
-            process: bool = typer.Option(True, help="Cluster and write the stories right after importing."),
-            wait: bool = typer.Option(False, "--wait", help="Wait for another run or import on this data directory to finish instead of exiting 3.")) -> None:
+def import_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines: url, title, outlet required."),
+    config: Optional[Path] = ConfigOpt,
+    process: bool = typer.Option(True, help="Cluster and write the stories right after importing."),
+    wait: bool = typer.Option(
+        False, "--wait", help="Wait for another run or import on this data directory to finish instead of exiting 3."
+    ),
+) -> None:
     """Import articles from a JSON Lines file; bad lines are reported with their line numbers and skipped."""
     from copydesk.ingest.jsonl import iter_import_lines
 
@@ -236,10 +274,14 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="
 
 
 @app.command()
-def run(config: Optional[Path] = ConfigOpt,
-        once: bool = typer.Option(False, "--once", help="One pass, then exit."),
-        out: Optional[Path] = typer.Option(None, help="Static site folder to publish to (default: DATA_DIR/site)."),
-        wait: bool = typer.Option(False, "--wait", help="Wait for another run or import on this data directory to finish instead of exiting 3.")) -> None:
+def run(
+    config: Optional[Path] = ConfigOpt,
+    once: bool = typer.Option(False, "--once", help="One pass, then exit."),
+    out: Optional[Path] = typer.Option(None, help="Static site folder to publish to (default: DATA_DIR/site)."),
+    wait: bool = typer.Option(
+        False, "--wait", help="Wait for another run or import on this data directory to finish instead of exiting 3."
+    ),
+) -> None:
     """Poll the feeds, process, write and publish; again every schedule.poll_minutes (Ctrl-C stops)."""
     desk = _desk(config)
     lock = _lock(desk.settings, "copydesk run", wait)
@@ -277,9 +319,16 @@ def _celery(config: Optional[Path]):
 
 
 @app.command()
-def worker(config: Optional[Path] = ConfigOpt,
-           queues: str = typer.Option("copydesk,cluster", "--queues", "-Q", help="Comma-separated queues to consume: copydesk (polling, fetching, writing, publishing) and cluster (processing; give it one worker with --concurrency 1)."),
-           concurrency: int = typer.Option(1, "--concurrency", min=1, max=64, help="Worker processes (the pool).")) -> None:
+def worker(
+    config: Optional[Path] = ConfigOpt,
+    queues: str = typer.Option(
+        "copydesk,cluster",
+        "--queues",
+        "-Q",
+        help="Comma-separated queues to consume: copydesk (polling, fetching, writing, publishing) and cluster (processing; give it one worker with --concurrency 1).",
+    ),
+    concurrency: int = typer.Option(1, "--concurrency", min=1, max=64, help="Worker processes (the pool)."),
+) -> None:
     """Run a Celery worker: the stages of `copydesk run` as tasks from the broker in [workers] (extra `celery`)."""
     import logging
     import os
@@ -290,28 +339,53 @@ def worker(config: Optional[Path] = ConfigOpt,
 
     unknown = sorted(set(wanted) - {QUEUE, CLUSTER_QUEUE})
     if not wanted or unknown:
-        _fail(CopydeskError(f"worker: --queues: unknown queue {', '.join(unknown) or '(none)'}; use {QUEUE}, {CLUSTER_QUEUE} or both"))
+        _fail(
+            CopydeskError(
+                f"worker: --queues: unknown queue {', '.join(unknown) or '(none)'}; use {QUEUE}, {CLUSTER_QUEUE} or both"
+            )
+        )
     level = logging.getLevelName(logging.getLogger().level)
-    celery_app.worker_main(["worker", "--queues", ",".join(wanted), "--concurrency", str(concurrency),
-                            "--hostname", f"copydesk-{os.getpid()}@%h", "--loglevel", level,
-                            "--without-gossip", "--without-mingle"])
+    celery_app.worker_main(
+        [
+            "worker",
+            "--queues",
+            ",".join(wanted),
+            "--concurrency",
+            str(concurrency),
+            "--hostname",
+            f"copydesk-{os.getpid()}@%h",
+            "--loglevel",
+            level,
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
 
 
 @app.command()
-def scheduler(config: Optional[Path] = ConfigOpt,
-              schedule_file: Optional[Path] = typer.Option(None, "--schedule-file", help="Where the scheduler keeps the times it last sent each task (default: DATA_DIR/celerybeat-schedule).")) -> None:
+def scheduler(
+    config: Optional[Path] = ConfigOpt,
+    schedule_file: Optional[Path] = typer.Option(
+        None,
+        "--schedule-file",
+        help="Where the scheduler keeps the times it last sent each task (default: DATA_DIR/celerybeat-schedule).",
+    ),
+) -> None:
     """Run the scheduler (Celery beat): each feed every poll interval, the sweep, the site, the newsletter."""
     import logging
 
     celery_app, settings = _celery(config)
     level = logging.getLevelName(logging.getLogger().level)
-    celery_app.start(["beat", "--schedule", str(schedule_file or settings.data_dir / "celerybeat-schedule"),
-                      "--loglevel", level])
+    celery_app.start(
+        ["beat", "--schedule", str(schedule_file or settings.data_dir / "celerybeat-schedule"), "--loglevel", level]
+    )
 
 
 @app.command()
-def export(config: Optional[Path] = ConfigOpt,
-           out: Path = typer.Option(..., "--out", help="Folder to write the static site to.")) -> None:
+def export(
+    config: Optional[Path] = ConfigOpt,
+    out: Path = typer.Option(..., "--out", help="Folder to write the static site to."),
+) -> None:
     """Write the site as static files (narrating first what changed, unless a run holds the data directory)."""
     from copydesk.store.lock import DataDirLock, LockHeld
 
@@ -388,8 +462,9 @@ def _corrections_service(desk, on_change):
     from copydesk.corrections.web import CorrectionsService
 
     try:
-        return CorrectionsService(desk.settings, desk.corrections, checker=desk.check_sentence,
-                                  corrector=desk.correct, on_change=on_change)
+        return CorrectionsService(
+            desk.settings, desk.corrections, checker=desk.check_sentence, corrector=desk.correct, on_change=on_change
+        )
     except CopydeskError as exc:
         _fail(exc)
         raise
@@ -407,10 +482,18 @@ def _serve(desk, host: str, port: int) -> None:
         editions.invalidate()
 
     typer.echo(f"serving {desk.settings.site.name} at http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(get_edition, desk.store.search, newsletter=_newsletter_service(desk),
-                           corrections=_corrections_service(desk, changed), database=desk.store.ping),
-                host=host, port=port,
-                log_level="warning")
+    uvicorn.run(
+        create_app(
+            get_edition,
+            desk.store.search,
+            newsletter=_newsletter_service(desk),
+            corrections=_corrections_service(desk, changed),
+            database=desk.store.ping,
+        ),
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 @app.command()
@@ -421,10 +504,21 @@ def serve(config: Optional[Path] = ConfigOpt, host: str = "127.0.0.1", port: int
 
 
 @app.command()
-def demo(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the demo keeps its configuration, database and site (default .copydesk-demo, or .copydesk-demo-NAME for another corpus)."),
-         corpus: str = typer.Option("statements", "--corpus", help="Which bundled corpus: statements (White House and President of Russia, 2021-22) or wikinews (Wikinews 2004)."),
-         serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the site at the end."),
-         host: str = "127.0.0.1", port: int = 8000) -> None:
+def demo(
+    data_dir: Optional[Path] = typer.Option(
+        None,
+        "--data-dir",
+        help="Where the demo keeps its configuration, database and site (default .copydesk-demo, or .copydesk-demo-NAME for another corpus).",
+    ),
+    corpus: str = typer.Option(
+        "statements",
+        "--corpus",
+        help="Which bundled corpus: statements (White House and President of Russia, 2021-22) or wikinews (Wikinews 2004).",
+    ),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the site at the end."),
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
     """Run the pipeline on a bundled demo corpus (default: White House and Kremlin statements), build the site and serve it."""
     from copydesk.demo import DEFAULT_CORPUS, DEMO_CORPORA, demo_file, run_demo
     from copydesk.pipeline import Desk
@@ -438,8 +532,12 @@ def demo(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where
     data_dir.mkdir(parents=True, exist_ok=True)
     marker = data_dir / ".demo-corpus"
     if marker.exists() and marker.read_text(encoding="utf-8").strip() != corpus:
-        _fail(CopydeskError(f"demo: {data_dir} holds the {marker.read_text(encoding='utf-8').strip()!r} demo; "
-                            f"pass another --data-dir for {corpus!r}"))
+        _fail(
+            CopydeskError(
+                f"demo: {data_dir} holds the {marker.read_text(encoding='utf-8').strip()!r} demo; "
+                f"pass another --data-dir for {corpus!r}"
+            )
+        )
     marker.write_text(corpus + "\n", encoding="utf-8")
     cfg = data_dir / CONFIG_NAME
     if not cfg.exists():
@@ -464,8 +562,7 @@ def demo(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where
     typer.echo(
         f"demo: {len(edition.stories)} stories published, {len(multi)} with more than one independent source, "
         f"{len(edition.stories) - len(multi)} from a single outlet; {len(run.files)} files in {data_dir / 'site'} "
-        f"({time.perf_counter() - t0:.1f}s: "
-        + ", ".join(f"{k} {v:.1f}s" for k, v in run.seconds.items()) + ")"
+        f"({time.perf_counter() - t0:.1f}s: " + ", ".join(f"{k} {v:.1f}s" for k, v in run.seconds.items()) + ")"
     )
     lock.release()
     if serve:
@@ -505,8 +602,10 @@ def sources_status(config: Optional[Path] = ConfigOpt) -> None:
     pages = desk.store.fetch_outcome_counts_by_outlet()
     outlets = desk.store.outlets()
     former = desk.store.former_outlet_ids()
-    typer.echo(f"{'outlet':<28} {'articles':>8} {'non-art':>7} {'last success':<20} {'outcome':<16} {'errors':>6}  "
-               f"{'health':<12} feed / last error")
+    typer.echo(
+        f"{'outlet':<28} {'articles':>8} {'non-art':>7} {'last success':<20} {'outcome':<16} {'errors':>6}  "
+        f"{'health':<12} feed / last error"
+    )
     unhealthy = 0
     for o in sorted(outlets.values(), key=lambda o: o.id):
         feeds = o.feeds or ("(no feed: imported only)",)
@@ -522,8 +621,10 @@ def sources_status(config: Optional[Path] = ConfigOpt) -> None:
             if o.id in former:
                 health = "former"
             unhealthy += health in ("feed-failing", "no-pages", "degraded")
-            typer.echo(f"{o.id[:28]:<28} {counts.get(o.id, 0) - n_non:>8} {n_non:>7} {last:<20} {outcome:<16} "
-                       f"{errs:>6}  {health:<12} {url}")
+            typer.echo(
+                f"{o.id[:28]:<28} {counts.get(o.id, 0) - n_non:>8} {n_non:>7} {last:<20} {outcome:<16} "
+                f"{errs:>6}  {health:<12} {url}"
+            )
             if s and s.last_error:
                 typer.echo(f"{'':<103}{s.last_error}")
         if pages.get(o.id):
@@ -535,8 +636,9 @@ def sources_status(config: Optional[Path] = ConfigOpt) -> None:
 
 
 @sources_app.command("import-opml")
-def sources_import_opml(file: Path = typer.Argument(..., exists=True, dir_okay=False),
-                        config: Optional[Path] = ConfigOpt) -> None:
+def sources_import_opml(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False), config: Optional[Path] = ConfigOpt
+) -> None:
     """Add the feeds of an OPML subscription list to the registry file (new outlets are unrated)."""
     import tomllib
     from dataclasses import replace
@@ -576,8 +678,10 @@ def sources_import_opml(file: Path = typer.Argument(..., exists=True, dir_okay=F
 
 
 @sources_app.command("export-opml")
-def sources_export_opml(config: Optional[Path] = ConfigOpt,
-                        out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: stdout).")) -> None:
+def sources_export_opml(
+    config: Optional[Path] = ConfigOpt,
+    out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: stdout)."),
+) -> None:
     """Write the registry's feeds as an OPML subscription list."""
     from copydesk.sources import export_opml
 
@@ -589,8 +693,10 @@ def sources_export_opml(config: Optional[Path] = ConfigOpt,
 
 
 @sources_app.command("test")
-def sources_test(url: list[str] = typer.Argument(..., metavar="URL...", help="Feed or page URLs to try."),
-                 config: Optional[Path] = ConfigOpt) -> None:
+def sources_test(
+    url: list[str] = typer.Argument(..., metavar="URL...", help="Feed or page URLs to try."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
     """Fetch each URL as a poll would (address policy, robots.txt, limits) and say in one line what it gives;
     nothing is stored."""
     from copydesk.ingest import FetchOptions, PoliteClient
@@ -650,10 +756,18 @@ def _day(value: Optional[str]):
 
 
 @newsletter_app.command("send")
-def newsletter_send(config: Optional[Path] = ConfigOpt,
-                    date_: Optional[str] = typer.Option(None, "--date", help="The digest's day, YYYY-MM-DD (UTC; default today)."),
-                    resend_interrupted: bool = typer.Option(False, "--resend-interrupted", help="Also send again to subscribers whose send was cut off after the message went to the server (may duplicate)."),
-                    wait: bool = typer.Option(False, "--wait", help="Wait for another newsletter send on this data directory to finish instead of exiting 3.")) -> None:
+def newsletter_send(
+    config: Optional[Path] = ConfigOpt,
+    date_: Optional[str] = typer.Option(None, "--date", help="The digest's day, YYYY-MM-DD (UTC; default today)."),
+    resend_interrupted: bool = typer.Option(
+        False,
+        "--resend-interrupted",
+        help="Also send again to subscribers whose send was cut off after the message went to the server (may duplicate).",
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="Wait for another newsletter send on this data directory to finish instead of exiting 3."
+    ),
+) -> None:
     """Send the day's digest to every confirmed subscriber who has not had it (safe to run again)."""
     from copydesk.keys import site_secret
     from copydesk.store.lock import DataDirLock, LockHeld
@@ -672,8 +786,11 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
         _fail(exc)
         raise
     if not settings.newsletter_url.startswith("https://"):
-        typer.echo(f"warning: the unsubscribe links start with {settings.newsletter_url}; RFC 8058 one-click "
-                   "unsubscribe needs https (set newsletter.public_url or site.base_url)", err=True)
+        typer.echo(
+            f"warning: the unsubscribe links start with {settings.newsletter_url}; RFC 8058 one-click "
+            "unsubscribe needs https (set newsletter.public_url or site.base_url)",
+            err=True,
+        )
     try:
         report = desk.send_newsletter(day, resend_interrupted)
     finally:
@@ -684,9 +801,11 @@ def newsletter_send(config: Optional[Path] = ConfigOpt,
     for err in report.errors[:20]:
         typer.echo(f"  {err}", err=True)
     if report.counts.get("interrupted"):
-        typer.echo(f"  {report.counts['interrupted']} send(s) were cut off after the message reached the server and "
-                   "are not repeated (see `copydesk newsletter status`; --resend-interrupted sends them again)",
-                   err=True)
+        typer.echo(
+            f"  {report.counts['interrupted']} send(s) were cut off after the message reached the server and "
+            "are not repeated (see `copydesk newsletter status`; --resend-interrupted sends them again)",
+            err=True,
+        )
     if report.counts.get("deferred") or report.counts.get("stopped"):
         raise typer.Exit(code=1)
 
@@ -696,8 +815,12 @@ NEWSLETTER_LOCK = ".newsletter-send.lock"
 
 
 @newsletter_app.command("status")
-def newsletter_status(config: Optional[Path] = ConfigOpt,
-                      date_: Optional[str] = typer.Option(None, "--date", help="Whose send log to show, YYYY-MM-DD (default today, UTC).")) -> None:
+def newsletter_status(
+    config: Optional[Path] = ConfigOpt,
+    date_: Optional[str] = typer.Option(
+        None, "--date", help="Whose send log to show, YYYY-MM-DD (default today, UTC)."
+    ),
+) -> None:
     """Subscribers by status and the day's send log by state."""
     from collections import Counter
 
@@ -716,8 +839,10 @@ def newsletter_status(config: Optional[Path] = ConfigOpt,
 
 
 @newsletter_app.command("list")
-def newsletter_list(config: Optional[Path] = ConfigOpt,
-                    all_: bool = typer.Option(False, "--all", help="Include unsubscribed addresses.")) -> None:
+def newsletter_list(
+    config: Optional[Path] = ConfigOpt,
+    all_: bool = typer.Option(False, "--all", help="Include unsubscribed addresses."),
+) -> None:
     """Subscribers as tab-separated lines: id, address, status, sections, consent time, consent source."""
     _, store = _newsletter_store(config)
     for s in store.subscribers(None if all_ else "confirmed"):
@@ -726,8 +851,9 @@ def newsletter_list(config: Optional[Path] = ConfigOpt,
 
 
 @newsletter_app.command("export")
-def newsletter_export(address: str = typer.Argument(..., help="The subscriber's e-mail address."),
-                      config: Optional[Path] = ConfigOpt) -> None:
+def newsletter_export(
+    address: str = typer.Argument(..., help="The subscriber's e-mail address."), config: Optional[Path] = ConfigOpt
+) -> None:
     """Print, as JSON, everything stored about one address (a data access request)."""
     import json
 
@@ -739,8 +865,9 @@ def newsletter_export(address: str = typer.Argument(..., help="The subscriber's 
 
 
 @newsletter_app.command("unsubscribe")
-def newsletter_unsubscribe(address: str = typer.Argument(..., help="The subscriber's e-mail address."),
-                           config: Optional[Path] = ConfigOpt) -> None:
+def newsletter_unsubscribe(
+    address: str = typer.Argument(..., help="The subscriber's e-mail address."), config: Optional[Path] = ConfigOpt
+) -> None:
     """Unsubscribe an address (for requests that came by mail to newsletter.unsubscribe_mailto)."""
     _, store = _newsletter_store(config)
     sub = store.by_email(_address(address))
@@ -751,8 +878,9 @@ def newsletter_unsubscribe(address: str = typer.Argument(..., help="The subscrib
 
 
 @newsletter_app.command("delete")
-def newsletter_delete(address: str = typer.Argument(..., help="The subscriber's e-mail address."),
-                      config: Optional[Path] = ConfigOpt) -> None:
+def newsletter_delete(
+    address: str = typer.Argument(..., help="The subscriber's e-mail address."), config: Optional[Path] = ConfigOpt
+) -> None:
     """Erase an address and its send log (an erasure request)."""
     _, store = _newsletter_store(config)
     email = _address(address)
@@ -786,9 +914,15 @@ def _operator() -> str:
 
 
 @editor_app.command("add")
-def editor_add(name: str = typer.Argument(..., help="The editor's sign-in name (letters, digits, . _ @ -)."),
-               config: Optional[Path] = ConfigOpt,
-               password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of standard input instead of prompting twice.")) -> None:
+def editor_add(
+    name: str = typer.Argument(..., help="The editor's sign-in name (letters, digits, . _ @ -)."),
+    config: Optional[Path] = ConfigOpt,
+    password_stdin: bool = typer.Option(
+        False,
+        "--password-stdin",
+        help="Read the password from the first line of standard input instead of prompting twice.",
+    ),
+) -> None:
     """Add an editor; the password is asked twice (hidden) and stored only as an argon2 hash."""
     from copydesk.corrections.auth import check_new_password, hash_password
 
@@ -813,13 +947,16 @@ def editor_list(config: Optional[Path] = ConfigOpt) -> None:
     store = _corrections_store(config)
     iso = lambda d: d.isoformat() if d else "-"  # noqa: E731
     for e in store.editors():
-        typer.echo(f"{e.name}\t{'active' if e.active else 'disabled'}\t{iso(e.created_at)}\t{iso(e.last_login)}"
-                   f"\t{iso(e.locked_until)}")
+        typer.echo(
+            f"{e.name}\t{'active' if e.active else 'disabled'}\t{iso(e.created_at)}\t{iso(e.last_login)}"
+            f"\t{iso(e.locked_until)}"
+        )
 
 
 @editor_app.command("disable")
-def editor_disable(name: str = typer.Argument(..., help="The editor's sign-in name."),
-                   config: Optional[Path] = ConfigOpt) -> None:
+def editor_disable(
+    name: str = typer.Argument(..., help="The editor's sign-in name."), config: Optional[Path] = ConfigOpt
+) -> None:
     """Disable an editor's account and end their sessions (the account and its audit trail are kept)."""
     store = _corrections_store(config)
     if not store.disable(name, by=_operator()):

@@ -56,22 +56,75 @@ DEFAULT_SECTIONS = [
     SectionSettings(
         slug="europe",
         name="Europe",
-        keywords=["europe", "european", "eu", "brussels", "nato", "germany", "france", "poland", "ukraine",
-                  "russia", "britain", "united kingdom", "italy", "spain", "austria", "slovakia", "romania",
-                  "czech", "serbia", "netherlands", "belgium", "sweden", "greece", "portugal", "ireland"],
+        keywords=[
+            "europe",
+            "european",
+            "eu",
+            "brussels",
+            "nato",
+            "germany",
+            "france",
+            "poland",
+            "ukraine",
+            "russia",
+            "britain",
+            "united kingdom",
+            "italy",
+            "spain",
+            "austria",
+            "slovakia",
+            "romania",
+            "czech",
+            "serbia",
+            "netherlands",
+            "belgium",
+            "sweden",
+            "greece",
+            "portugal",
+            "ireland",
+        ],
     ),
     SectionSettings(slug="world", name="World", keywords=[]),
     SectionSettings(
         slug="business",
         name="Business",
-        keywords=["economy", "economic", "market", "markets", "company", "bank", "inflation", "trade",
-                  "shares", "stocks", "gdp", "business", "oil", "prices", "investment"],
+        keywords=[
+            "economy",
+            "economic",
+            "market",
+            "markets",
+            "company",
+            "bank",
+            "inflation",
+            "trade",
+            "shares",
+            "stocks",
+            "gdp",
+            "business",
+            "oil",
+            "prices",
+            "investment",
+        ],
     ),
     SectionSettings(
         slug="science",
         name="Science & Technology",
-        keywords=["science", "scientists", "research", "technology", "space", "nasa", "internet",
-                  "software", "computer", "climate", "health", "virus", "study", "spam"],
+        keywords=[
+            "science",
+            "scientists",
+            "research",
+            "technology",
+            "space",
+            "nasa",
+            "internet",
+            "software",
+            "computer",
+            "climate",
+            "health",
+            "virus",
+            "study",
+            "spam",
+        ],
     ),
 ]
 
@@ -130,7 +183,9 @@ class WorkersSettings(_Strict):
     @classmethod
     def _broker(cls, v: str) -> str:
         if not re.match(r"^(redis|rediss|amqp|amqps|pyamqp)://", v):
-            raise ValueError("must be a Redis or RabbitMQ URL such as redis://127.0.0.1:6379/0 or amqp://guest@localhost//")
+            raise ValueError(
+                "must be a Redis or RabbitMQ URL such as redis://127.0.0.1:6379/0 or amqp://guest@localhost//"
+            )
         return v
 
 
@@ -176,7 +231,9 @@ class FormsSettings(_Strict):
     @classmethod
     def _secret(cls, v: SecretStr | None) -> SecretStr | None:
         if v is not None and len(v.get_secret_value()) < 32:
-            raise ValueError("must be at least 32 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+            raise ValueError(
+                "must be at least 32 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
         return v
 
 
@@ -257,9 +314,7 @@ class AudioSettings(_Strict):
 class Settings(BaseSettings):
     """All of copydesk's settings. Build with `load_settings`, not directly."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid", frozen=True)
 
     site: SiteSettings = SiteSettings()
     sections: list[SectionSettings] = DEFAULT_SECTIONS
@@ -337,7 +392,7 @@ class Settings(BaseSettings):
         url = self.database.url
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-            return prefix + str((self.data_dir / url[len(prefix):]).resolve())
+            return prefix + str((self.data_dir / url[len(prefix) :]).resolve())
         return url
 
 
@@ -362,8 +417,11 @@ def load_settings(path: Path | None = None) -> Settings:
         data_dir = path.parent.resolve()
     for table, key in ENVIRONMENT_ONLY:
         if isinstance(data.get(table), dict) and key in data[table]:
-            raise ConfigError(f"{table}.{key}", f"holds a credential: set it in the environment as "
-                                                f"COPYDESK_{table.upper()}__{key.upper()}, never in {CONFIG_NAME}")
+            raise ConfigError(
+                f"{table}.{key}",
+                f"holds a credential: set it in the environment as "
+                f"COPYDESK_{table.upper()}__{key.upper()}, never in {CONFIG_NAME}",
+            )
     if "data_dir" in data and not Path(data["data_dir"]).is_absolute():
         data["data_dir"] = str((data_dir / data["data_dir"]).resolve())
     data.setdefault("data_dir", str(data_dir))
@@ -521,8 +579,12 @@ espeak_program = "espeak-ng"
 """
 
 
-def render_config(name: str = "Budapest Post", tagline: str = "Budapest, Europe and world news",
-                  sources_file: str = "sources.toml", base_url: str = "http://127.0.0.1:8000/") -> str:
+def render_config(
+    name: str = "Budapest Post",
+    tagline: str = "Budapest, Europe and world news",
+    sources_file: str = "sources.toml",
+    base_url: str = "http://127.0.0.1:8000/",
+) -> str:
     """A commented copydesk.toml with the default sections."""
     sections = ""
     for s in DEFAULT_SECTIONS:

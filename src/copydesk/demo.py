@@ -29,12 +29,23 @@ class DemoCorpus:
 
 #: The corpora `copydesk demo --corpus NAME` knows; the first is the default.
 DEMO_CORPORA: dict[str, DemoCorpus] = {
-    c.name: c for c in (
-        DemoCorpus("statements", "statements/articles.jsonl", "statements/sources.toml", "statements/README.md",
-                   "691 official statements of the White House (public domain) and the President of Russia "
-                   "(CC BY 4.0) on the same events, 15 Nov 2021 - 31 Mar 2022"),
-        DemoCorpus("wikinews", "wikinews_en_2004.jsonl", "sources.toml", "README.md",
-                   "101 English Wikinews articles (Nov 2004 - Jan 2005) and 6 US government pages they cite"),
+    c.name: c
+    for c in (
+        DemoCorpus(
+            "statements",
+            "statements/articles.jsonl",
+            "statements/sources.toml",
+            "statements/README.md",
+            "691 official statements of the White House (public domain) and the President of Russia "
+            "(CC BY 4.0) on the same events, 15 Nov 2021 - 31 Mar 2022",
+        ),
+        DemoCorpus(
+            "wikinews",
+            "wikinews_en_2004.jsonl",
+            "sources.toml",
+            "README.md",
+            "101 English Wikinews articles (Nov 2004 - Jan 2005) and 6 US government pages they cite",
+        ),
     )
 }
 DEFAULT_CORPUS = next(iter(DEMO_CORPORA))
@@ -54,8 +65,13 @@ class DemoRun:
     files: list[Path] = field(default_factory=list)
 
 
-def run_demo(desk: Desk, corpus: DemoCorpus, site_dir: Path,
-             progress: Callable[[str, int, int], None] | None = None, limit: int | None = None) -> DemoRun:
+def run_demo(
+    desk: Desk,
+    corpus: DemoCorpus,
+    site_dir: Path,
+    progress: Callable[[str, int, int], None] | None = None,
+    limit: int | None = None,
+) -> DemoRun:
     """Import the corpus (its first `limit` lines if given), process, write, narrate and export the site; seconds
     per stage in `DemoRun.seconds`."""
     run = DemoRun()

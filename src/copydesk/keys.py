@@ -30,8 +30,11 @@ _MIN_LEN = 32
 def _read(path: Path) -> bytes:
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError("forms.secret_file", f"{path} is readable by others (mode {stat.S_IMODE(mode):o}); "
-                                               f"chmod 600 it, or set COPYDESK_FORMS__SECRET_KEY")
+        raise ConfigError(
+            "forms.secret_file",
+            f"{path} is readable by others (mode {stat.S_IMODE(mode):o}); "
+            f"chmod 600 it, or set COPYDESK_FORMS__SECRET_KEY",
+        )
     key = path.read_bytes().strip()
     if len(key) < _MIN_LEN:
         raise ConfigError("forms.secret_file", f"{path} holds fewer than {_MIN_LEN} characters")

@@ -78,8 +78,18 @@ class Outlet:
 # --------------------------------------------------------------------------------------------------------
 
 FetchOutcome = Literal[
-    "ok", "not-modified", "http-error", "timeout", "too-large", "too-many-redirects",
-    "robots-disallowed", "robots-unreachable", "rate-limited", "network-error", "parse-error", "blocked-address",
+    "ok",
+    "not-modified",
+    "http-error",
+    "timeout",
+    "too-large",
+    "too-many-redirects",
+    "robots-disallowed",
+    "robots-unreachable",
+    "rate-limited",
+    "network-error",
+    "parse-error",
+    "blocked-address",
 ]
 
 
@@ -162,7 +172,9 @@ class ArticleIn:
     date_only: bool = False  # the source gave a date without a time of day: show it as a date
     published_from: str | None = None  # where `published` came from: "feed", "page", "import" or "dateline"
     language_hint: str | None = None  # the language the feed, page or import line claims (a hint only)
-    page_class: str | None = None  # "article", or why it is not one (see copydesk.ingest.classify); None: not classified
+    page_class: str | None = (
+        None  # "article", or why it is not one (see copydesk.ingest.classify); None: not classified
+    )
     page_class_reason: str | None = None  # human-readable detail of a non-article verdict
     fetch_outcome: str | None = None  # how the article page fetch ended ("fetched", "paywalled", ...); None for imports
 
@@ -186,7 +198,9 @@ class Article:
     categories: tuple[str, ...] = ()
     story_id: str | None = None
     duplicate_of: int | None = None  # exact or near duplicate (same outlet or reprint) of this article id
-    duplicate_kind: str | None = None  # "exact", "near", "reprint", or "joint": the same text issued by an independent publisher
+    duplicate_kind: str | None = (
+        None  # "exact", "near", "reprint", or "joint": the same text issued by an independent publisher
+    )
     wire_group: int | None = None  # id of the earliest article of the reprint group it belongs to
     license: str | None = None
     date_only: bool = False
@@ -369,6 +383,7 @@ class WrittenStory:
 # --------------------------------------------------------------------------------------------------------
 # The seam between writing and checking: a writer drafts, verify gates, neutral edits, assemble publishes
 # --------------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class StoryMaterial:

@@ -28,8 +28,17 @@ from copydesk.lang.edition import HELD_REASON, held_reason, queue_entry, untrans
 from copydesk.corrections.apply import apply_correction, apply_standing, sentence_at
 from copydesk.corrections.flags import contradicted
 from copydesk.corrections.model import SentenceCheck, SourceRefetch
-from copydesk.models import (Article, ArticleIn, Draft, DraftSentence, Edition, EditionStory, FeedEntry, Outlet,
-                             WrittenSentence)
+from copydesk.models import (
+    Article,
+    ArticleIn,
+    Draft,
+    DraftSentence,
+    Edition,
+    EditionStory,
+    FeedEntry,
+    Outlet,
+    WrittenSentence,
+)
 from copydesk.sources import outlet_for_url
 from copydesk.sources.naming import distinct_name, looks_like_domain, outlet_domain, site_name
 from copydesk.store import Store, StoryState, from_blob, to_blob
@@ -77,8 +86,13 @@ class Report:
 class Desk:
     """One copy desk: settings, the store, the registry, and lazily the model, HTTP client and dedup index."""
 
-    def __init__(self, settings: Settings, outlets: dict[str, Outlet] | None = None,
-                 cluster_options: ClusterOptions | None = None, shared: bool = False):
+    def __init__(
+        self,
+        settings: Settings,
+        outlets: dict[str, Outlet] | None = None,
+        cluster_options: ClusterOptions | None = None,
+        shared: bool = False,
+    ):
         self.settings = settings
         self.cluster_options = cluster_options or ClusterOptions()
         self.store = Store(settings.database_url)
@@ -147,14 +161,20 @@ class Desk:
         try:
             canon = canonical_url(a.url)
         except ValueError as exc:
-            self.store.record_event("store", "bad-url", outlet_id=a.outlet_id, url=a.url,
-                                    message=f"store: {describe(exc)}: article rejected")
+            self.store.record_event(
+                "store",
+                "bad-url",
+                outlet_id=a.outlet_id,
+                url=a.url,
+                message=f"store: {describe(exc)}: article rejected",
+            )
             report.add("rejected")
             return None
         aid = self.store.add_article(a, canon)
         if aid is None:
-            self.store.record_event("store", "duplicate-url", outlet_id=a.outlet_id, url=a.url,
-                                    message=f"store: already have {canon}")
+            self.store.record_event(
+                "store", "duplicate-url", outlet_id=a.outlet_id, url=a.url, message=f"store: already have {canon}"
+            )
             report.add("duplicate-url")
         else:
             report.add("stored")
@@ -168,8 +188,13 @@ class Desk:
     def _prepared(self, p, report: Report | None) -> ArticleIn:
         a = p.article
         if p.classify_error:
-            self.store.record_event("classify", "error", outlet_id=a.outlet_id, url=a.url,
-                                    message=f"{p.classify_error}: stored unclassified")
+            self.store.record_event(
+                "classify",
+                "error",
+                outlet_id=a.outlet_id,
+                url=a.url,
+                message=f"{p.classify_error}: stored unclassified",
+            )
         if report is not None and a.language_hint and a.language != a.language_hint:
             report.add("language-not-as-claimed")
         return a
@@ -181,18 +206,35 @@ class Desk:
 
         outcome = "extract-crashed" if isinstance(exc, ParseCrashed) else "extract-timeout"
         log.warning("parse overran", extra={"stage": "parse", "url": a.url, "error": str(exc)})
-        self.store.record_event("parse", outcome, outlet_id=a.outlet_id, url=a.url,
-                                message=f"{describe(exc)}: {kept}", elapsed_s=getattr(exc, "elapsed_s", None))
+        self.store.record_event(
+            "parse",
+            outcome,
+            outlet_id=a.outlet_id,
+            url=a.url,
+            message=f"{describe(exc)}: {kept}",
+            elapsed_s=getattr(exc, "elapsed_s", None),
+        )
         if report is not None:
             report.add(outcome)
             report.errors.append(f"{a.url}: {describe(exc)}: {kept}")
         outlet_language = self._outlet_language(a.outlet_id)
         hint = a.language_hint or a.language
-        return replace(a, language=hint or (outlet_language if outlet_language != "und" else None),
-                       language_hint=hint, fetch_outcome=outcome if a.origin == "feed" else a.fetch_outcome)
+        return replace(
+            a,
+            language=hint or (outlet_language if outlet_language != "und" else None),
+            language_hint=hint,
+            fetch_outcome=outcome if a.origin == "feed" else a.fetch_outcome,
+        )
 
-    def classified(self, a: ArticleIn, *, text: str | None = None, status: int | None = None,
-                   html: bytes | None = None, report: Report | None = None) -> ArticleIn:
+    def classified(
+        self,
+        a: ArticleIn,
+        *,
+        text: str | None = None,
+        status: int | None = None,
+        html: bytes | None = None,
+        report: Report | None = None,
+    ) -> ArticleIn:
         """The item with its page verdict (ingest/classify), its text without furniture lines (lang/boilerplate)
         and its language from the text (lang/detect), parsed under the deadline (``parse.deadline_s``). ``text``
         is the page's extracted text when it differs from ``a.text``."""
@@ -200,8 +242,16 @@ class Desk:
         from copydesk.ingest.work import prepare_item
 
         try:
-            p = self.guard.run(prepare_item, a, text, status, html, self._outlet_language(a.outlet_id),
-                               (self.settings.site.language,), what=f"parse: {a.url}")
+            p = self.guard.run(
+                prepare_item,
+                a,
+                text,
+                status,
+                html,
+                self._outlet_language(a.outlet_id),
+                (self.settings.site.language,),
+                what=f"parse: {a.url}",
+            )
         except ParseFailed as exc:
             return self._parse_overrun(a, exc, report, "kept unclassified, language from its claim")
         return self._prepared(p, report)
@@ -210,8 +260,13 @@ class Desk:
         """Store an item; a non-article is kept with its reason, counted and recorded, never clustered."""
         aid = self.store_article(a, report)
         if aid is not None and a.page_class not in (None, "article"):
-            self.store.record_event("classify", a.page_class, outlet_id=a.outlet_id, url=a.url,
-                                    message=f"classify: not an article: {a.page_class_reason}")
+            self.store.record_event(
+                "classify",
+                a.page_class,
+                outlet_id=a.outlet_id,
+                url=a.url,
+                message=f"classify: not an article: {a.page_class_reason}",
+            )
             report.add("non-articles")
             report.add(f"non-article-{a.page_class}")
         return aid
@@ -231,8 +286,13 @@ class Desk:
             self.poll_feed(outlet, feed_url, report)
         return report
 
-    def poll_feed(self, outlet: Outlet, feed_url: str, report: Report,
-                  fetch: Callable[[Outlet, FeedEntry, int | None, Report], int | None] | None = None) -> None:
+    def poll_feed(
+        self,
+        outlet: Outlet,
+        feed_url: str,
+        report: Report,
+        fetch: Callable[[Outlet, FeedEntry, int | None, Report], int | None] | None = None,
+    ) -> None:
         """Fetch one feed and hand each entry not stored yet (or stored when its site did not answer) to ``fetch``:
         ``fetch_entry`` here and now (the default), or a worker's fetch task (copydesk.tasks), which returns
         something true once it has queued the entry."""
@@ -243,8 +303,15 @@ class Desk:
         fetch = fetch or self.fetch_entry
         etag, last_modified = self.store.feed_state(feed_url)
         res = self.client.fetch(feed_url, etag=etag, last_modified=last_modified)
-        self.store.record_event("feed", res.outcome, outlet_id=outlet.id, url=feed_url, status=res.status,
-                                message=res.error, elapsed_s=res.elapsed_s)
+        self.store.record_event(
+            "feed",
+            res.outcome,
+            outlet_id=outlet.id,
+            url=feed_url,
+            status=res.status,
+            message=res.error,
+            elapsed_s=res.elapsed_s,
+        )
         if res.outcome != "ok":
             self.store.record_feed_fetch(outlet.id, res, 0)
             report.add(f"feed-{res.outcome}")
@@ -255,15 +322,17 @@ class Desk:
             self.store.record_event("feed", "partial", outlet_id=outlet.id, url=feed_url, message=res.partial)
             report.add("feed-partial")
         try:
-            feed = self.guard.run(read_feed, res.body or b"", res.final_url or feed_url, res.content_type,
-                                  what=f"feed: {feed_url}")
+            feed = self.guard.run(
+                read_feed, res.body or b"", res.final_url or feed_url, res.content_type, what=f"feed: {feed_url}"
+            )
         except (FeedError, ParseFailed) as exc:
             outcome = "parse-error" if isinstance(exc, FeedError) else "extract-timeout"
             if isinstance(exc, ParseCrashed):
                 outcome = "extract-crashed"
             self.store.record_feed_fetch(outlet.id, res, 0, parse_error=describe(exc))
-            self.store.record_event("feed", outcome, outlet_id=outlet.id, url=feed_url,
-                                    message=f"{describe(exc)}: feed skipped this run")
+            self.store.record_event(
+                "feed", outcome, outlet_id=outlet.id, url=feed_url, message=f"{describe(exc)}: feed skipped this run"
+            )
             report.add(f"feed-{outcome}")
             report.errors.append(f"{outlet.id}: {describe(exc)} (feed {feed_url}): skipped this run")
             return
@@ -302,23 +371,43 @@ class Desk:
         from copydesk.ingest.work import prepare_page
 
         page_res = self.client.fetch(e.url)
-        self.store.record_event("page", page_res.outcome, outlet_id=outlet.id, url=e.url,
-                                status=page_res.status, message=page_res.error, elapsed_s=page_res.elapsed_s)
+        self.store.record_event(
+            "page",
+            page_res.outcome,
+            outlet_id=outlet.id,
+            url=e.url,
+            status=page_res.status,
+            message=page_res.error,
+            elapsed_s=page_res.elapsed_s,
+        )
         if page_res.partial:  # a broken compressed stream: what decoded is read, and the reason recorded
             self.store.record_event("page", "partial", outlet_id=outlet.id, url=e.url, message=page_res.partial)
             report.add("pages-partial")
         try:
-            p = self.guard.run(prepare_page, e, outlet.id, page_res, self._outlet_language(outlet.id),
-                               (self.settings.site.language,), what=f"page: {e.url}")
+            p = self.guard.run(
+                prepare_page,
+                e,
+                outlet.id,
+                page_res,
+                self._outlet_language(outlet.id),
+                (self.settings.site.language,),
+                what=f"page: {e.url}",
+            )
         except ParseFailed as exc:
             from copydesk.ingest.extract import article_from_entry
 
-            art = self._parse_overrun(article_from_entry(e, outlet.id, None, page_res), exc, report,
-                                      "kept with its feed summary")
+            art = self._parse_overrun(
+                article_from_entry(e, outlet.id, None, page_res), exc, report, "kept with its feed summary"
+            )
         else:
             if p.extract_error:
-                self.store.record_event("page", "extract-error", outlet_id=outlet.id, url=e.url,
-                                        message=f"{p.extract_error}: kept with its feed summary")
+                self.store.record_event(
+                    "page",
+                    "extract-error",
+                    outlet_id=outlet.id,
+                    url=e.url,
+                    message=f"{p.extract_error}: kept with its feed summary",
+                )
             art = self._prepared(p, report)
             art = replace(art, fetch_outcome=article_fetch_outcome(page_res, p.page, art))
         if again is not None:
@@ -356,28 +445,36 @@ class Desk:
                 if outlet is None or looks_like_domain(outlet.name):
                     # readers see a name, never a bare domain: the site's own name, else one made from its host;
                     # never one that passes for a registry outlet's
-                    name = distinct_name(site_name(item.url, item.site_name or key), outlet_domain(item.url),
-                                         (o.name for o in registry.values()))
+                    name = distinct_name(
+                        site_name(item.url, item.site_name or key),
+                        outlet_domain(item.url),
+                        (o.name for o in registry.values()),
+                    )
                     outlet, created = self.store.ensure_outlet(key, item.url, name)
                     unlisted[key] = outlet
                     if created:
                         report.add("outlets-not-in-registry")
-            self.store_classified(self.classified(replace(item, outlet_id=outlet.id, origin=origin), report=report),
-                                  report)
+            self.store_classified(
+                self.classified(replace(item, outlet_id=outlet.id, origin=origin), report=report), report
+            )
         self._import_stats(stats, source, report)
         return report
 
     def _import_stats(self, stats, source: str, report: Report) -> None:
         """Said once per file: keys the import does not read, and lines with neither text nor summary."""
         if stats.unknown_keys:
-            msg = (f"import: {source}: unknown keys, ignored: {stats.unknown_summary()} "
-                   "(an article's text is read from `text` or `summary`; see docs/CLI.md)")
+            msg = (
+                f"import: {source}: unknown keys, ignored: {stats.unknown_summary()} "
+                "(an article's text is read from `text` or `summary`; see docs/CLI.md)"
+            )
             self.store.record_event("import", "unknown-keys", url=source, message=msg)
             report.add("unknown-keys", sum(stats.unknown_keys.values()))
             report.errors.append(msg)
         if stats.without_text:
-            msg = (f"import: {source}: {stats.without_text} lines have neither text nor summary: imported with "
-                   "their title only, they give a story no sentence")
+            msg = (
+                f"import: {source}: {stats.without_text} lines have neither text nor summary: imported with "
+                "their title only, they give a story no sentence"
+            )
             self.store.record_event("import", "without-text", url=source, message=msg)
             report.add("lines-without-text", stats.without_text)
             report.errors.append(msg)
@@ -410,9 +507,9 @@ class Desk:
         stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
         self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
         for start in range(0, len(arts), 64):
-            batch = arts[start:start + 64]
+            batch = arts[start : start + 64]
             both = emb.embed([clusterer.observe(a) for a in batch] + [a.title for a in batch])
-            vecs, titles = both[:len(batch)], both[len(batch):]
+            vecs, titles = both[: len(batch)], both[len(batch) :]
             for k, (a, v, tv) in enumerate(zip(batch, vecs, titles)):
                 progress("process", start + k + 1, len(arts))
                 try:
@@ -422,8 +519,10 @@ class Desk:
                         self._cluster_step(a, v, tv, stories, report)
                 except Exception as exc:  # noqa: BLE001 one article never stops the run: any failure is recorded, rolled back and retried
                     log.exception("process failed", extra={"stage": "process", "article_id": a.id})
-                    msg = (f"process: article {a.id} ({a.url}): {describe(exc)}: rolled back, "
-                           "the article is processed again at the next run")
+                    msg = (
+                        f"process: article {a.id} ({a.url}): {describe(exc)}: rolled back, "
+                        "the article is processed again at the next run"
+                    )
                     self.store.record_event("process", "error", outlet_id=a.outlet_id, url=a.url, message=msg)
                     report.add("errors")
                     report.errors.append(msg)
@@ -447,8 +546,9 @@ class Desk:
             arts = sorted([*arts, a], key=lambda x: (x.when, x.id))
         return self.process(articles=arts)
 
-    def _cluster_step(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],
-                      report: Report) -> None:
+    def _cluster_step(
+        self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState], report: Report
+    ) -> None:
         """One article through dedup and clustering, inside the clustering lock's transaction. When the database
         is shared (workers, PostgreSQL), first catch up with it: if another process clustered anything since this
         one last looked, the dedup index, the clusterer and the cached stories are rebuilt from the database; an
@@ -467,8 +567,9 @@ class Desk:
         if self.shared:
             self._cluster_mark = self.store.processed_count()
 
-    def _process_one(self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState],
-                     report: Report) -> None:
+    def _process_one(
+        self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState], report: Report
+    ) -> None:
         # Fingerprint once: the same signature and hash go into the index and into the store.
         sig, th = signature(a.body), text_hash(a.body)
         match = self.index.add_signature(a.id, a.outlet_id, sig, th, a.when)
@@ -504,10 +605,15 @@ class Desk:
             report.add("stories-grown")
         stories[story_id] = st
         self.store.mark_processed(
-            a.id, story_id=story_id,
-            duplicate_of=match.of if match else None, duplicate_kind=kind,
-            wire_group=match.group if match and kind != "joint" else None, text_hash=th, minhash=sig,
-            embedding=to_blob(v), title_vector=to_blob(tv),
+            a.id,
+            story_id=story_id,
+            duplicate_of=match.of if match else None,
+            duplicate_kind=kind,
+            wire_group=match.group if match and kind != "joint" else None,
+            text_hash=th,
+            minhash=sig,
+            embedding=to_blob(v),
+            title_vector=to_blob(tv),
         )
         report.add(f"dup-{kind}" if match else "originals")
 
@@ -520,8 +626,13 @@ class Desk:
         if theirs is None or theirs.id == a.outlet_id:
             return match.kind
         same_owner = bool(mine and mine.owner and theirs.owner and mine.owner.lower() == theirs.owner.lower())
-        return copy_kind(match.kind, a.body, same_owner, theirs.kind == "wire",
-                         both_registered=bool(mine and mine.registered and theirs.registered))
+        return copy_kind(
+            match.kind,
+            a.body,
+            same_owner,
+            theirs.kind == "wire",
+            both_registered=bool(mine and mine.registered and theirs.registered),
+        )
 
     def _new_slug(self, a: Article) -> str:
         return self.store.free_slug(slugify(a.title) or "story")
@@ -532,8 +643,9 @@ class Desk:
         report = Report()
         ids = self.store.dirty_stories() if ids is None else ids
         outlets = self.store.outlets()
-        opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer,
-                            language=self.settings.site.language)
+        opts = WriteOptions(
+            model_name=self.embedder.name, writer=self.settings.model.writer, language=self.settings.site.language
+        )
         writer(opts.writer)  # an unknown writer fails here, once
         self._embed_sentences(ids)
         for n, sid in enumerate(ids, 1):
@@ -621,10 +733,20 @@ class Desk:
                 v, status, elapsed = self._refetch_one(a)
             except Exception as exc:  # noqa: BLE001 one source failing in any way never stops the others: recorded as failed
                 log.exception("refetch failed", extra={"stage": "refetch", "story_id": story_id, "url": a.url})
-                v, status, elapsed = (SourceRefetch(a.id, a.outlet_id, a.url, "failed", f"refetch: {describe(exc)}"),
-                                      None, 0.0)
-            self.store.record_event("refetch", v.outcome, outlet_id=a.outlet_id, url=a.url, status=status,
-                                    message=v.reason, elapsed_s=elapsed)
+                v, status, elapsed = (
+                    SourceRefetch(a.id, a.outlet_id, a.url, "failed", f"refetch: {describe(exc)}"),
+                    None,
+                    0.0,
+                )
+            self.store.record_event(
+                "refetch",
+                v.outcome,
+                outlet_id=a.outlet_id,
+                url=a.url,
+                status=status,
+                message=v.reason,
+                elapsed_s=elapsed,
+            )
             out.append(v)
         return tuple(out)
 
@@ -636,23 +758,54 @@ class Desk:
         from copydesk.models import FeedEntry
 
         res = self.client.fetch(a.url)
-        self.store.record_event("page", res.outcome, outlet_id=a.outlet_id, url=a.url, status=res.status,
-                                message=res.error, elapsed_s=res.elapsed_s)
+        self.store.record_event(
+            "page",
+            res.outcome,
+            outlet_id=a.outlet_id,
+            url=a.url,
+            status=res.status,
+            message=res.error,
+            elapsed_s=res.elapsed_s,
+        )
         fresh = None
         if res.outcome == "ok" and res.body:
-            entry = FeedEntry(url=a.url, title=a.title, summary=a.summary, published=a.published, author=a.author,
-                              language=a.language, categories=a.categories, date_only=a.date_only)
+            entry = FeedEntry(
+                url=a.url,
+                title=a.title,
+                summary=a.summary,
+                published=a.published,
+                author=a.author,
+                language=a.language,
+                categories=a.categories,
+                date_only=a.date_only,
+            )
             try:  # extracted and classified as the poll does, under the same parse deadline
-                p = self.guard.run(prepare_page, entry, a.outlet_id, res, self._outlet_language(a.outlet_id),
-                                   (self.settings.site.language,), what=f"refetch: {a.url}")
+                p = self.guard.run(
+                    prepare_page,
+                    entry,
+                    a.outlet_id,
+                    res,
+                    self._outlet_language(a.outlet_id),
+                    (self.settings.site.language,),
+                    what=f"refetch: {a.url}",
+                )
             except ParseFailed as exc:
-                self.store.record_event("page", "extract-timeout", outlet_id=a.outlet_id, url=a.url,
-                                        message=f"{describe(exc)}: the stored text stays")
-                return (SourceRefetch(a.id, a.outlet_id, a.url, "failed", f"refetch: {describe(exc)}"),
-                        res.status, res.elapsed_s)
+                self.store.record_event(
+                    "page",
+                    "extract-timeout",
+                    outlet_id=a.outlet_id,
+                    url=a.url,
+                    message=f"{describe(exc)}: the stored text stays",
+                )
+                return (
+                    SourceRefetch(a.id, a.outlet_id, a.url, "failed", f"refetch: {describe(exc)}"),
+                    res.status,
+                    res.elapsed_s,
+                )
             if p.extract_error:
-                self.store.record_event("page", "extract-error", outlet_id=a.outlet_id, url=a.url,
-                                        message=p.extract_error)
+                self.store.record_event(
+                    "page", "extract-error", outlet_id=a.outlet_id, url=a.url, message=p.extract_error
+                )
             fresh = replace(self._prepared(p, None), origin=a.origin)
             fresh = replace(fresh, fetch_outcome=article_fetch_outcome(res, p.page, fresh))
         v = verdict(a, res, fresh)
@@ -672,21 +825,32 @@ class Desk:
             return SentenceCheck(False, None, "gone", "the story or the sentence is no longer published")
         story_id = story.story_id  # the survivor, for a report filed on a story merged into it since
         refetched = self.refetch_sources(story_id) if refetch else ()
-        opts = WriteOptions(model_name=self.embedder.name, writer=self.settings.model.writer,
-                            language=self.settings.site.language)
+        opts = WriteOptions(
+            model_name=self.embedder.name, writer=self.settings.model.writer, language=self.settings.site.language
+        )
         self._embed_sentences([story_id])
         material = self._material(story_id, self.store.outlets())
         d = DraftSentence(text, old.support, role="lede" if index == 1 else "body")
         headline = index == 0
-        draft = Draft(story_id, "editor", "corrected by an editor", headlines=(d,) if headline else (),
-                      sentences=() if headline else (d,))
-        g = gate(draft, material, self.embedder.embed,
-                 GateOptions(support_threshold=opts.support_threshold, language=opts.language))
+        draft = Draft(
+            story_id,
+            "editor",
+            "corrected by an editor",
+            headlines=(d,) if headline else (),
+            sentences=() if headline else (d,),
+        )
+        g = gate(
+            draft,
+            material,
+            self.embedder.embed,
+            GateOptions(support_threshold=opts.support_threshold, language=opts.language),
+        )
         if g.dropped:
             return SentenceCheck(False, None, g.dropped[0].reason, g.dropped[0].detail, refetched=refetched)
         gs = (g.headlines or g.sentences)[0]
-        ws = WrittenSentence(gs.text, gs.support, attribution=None, independent_outlets=max(1, len(gs.voices)),
-                             check=gs.check)
+        ws = WrittenSentence(
+            gs.text, gs.support, attribution=None, independent_outlets=max(1, len(gs.voices)), check=gs.check
+        )
         return SentenceCheck(True, ws, disputes=gs.disputes, refetched=refetched)
 
     def correct(self, report_id: int, index: int, after: WrittenSentence | None, note: str, editor: str) -> int:
@@ -706,14 +870,21 @@ class Desk:
         # One transaction: the corrected revision, the correction record, the report's decision and the audit entry
         # commit together or not at all.
         with self.store.unit_of_work():
-            revision = self.store.save_written(story.story_id, corrected, reason="correction", note=note,
-                                               editor=editor)
+            revision = self.store.save_written(story.story_id, corrected, reason="correction", note=note, editor=editor)
             # A run writing this story meanwhile has read the corrections before this one: write it again (the
             # writer re-applies every correction; the same text makes no new revision).
             self.corrections.mark_dirty(story.story_id)
-            return self.corrections.accept(report_id, editor=editor, story_id=story.story_id, slug=story.slug,
-                                           category=report.category, before=old.text, after=after, note=note,
-                                           revision=revision)
+            return self.corrections.accept(
+                report_id,
+                editor=editor,
+                story_id=story.story_id,
+                slug=story.slug,
+                category=report.category,
+                before=old.text,
+                after=after,
+                note=note,
+                revision=revision,
+            )
 
     @property
     def section_model(self) -> SectionModel:
@@ -744,7 +915,7 @@ class Desk:
             return
         out, k = {}, 0
         for aid, sents in todo:
-            out[aid] = to_blob(flat[k:k + len(sents)], "float16")
+            out[aid] = to_blob(flat[k : k + len(sents)], "float16")
             k += len(sents)
         self.store.save_sentence_vectors(out)
 
@@ -768,11 +939,18 @@ class Desk:
         # Title vectors (computed at processing; embedded here only for rows older than migration 0002) pick the
         # lede closest to the headline and find other titles that support it.
         missing = [a for a in arts if stored.get(a.id, (None, None))[0] is None]
-        fresh_titles = dict(zip((a.id for a in missing), self.embedder.embed([a.title for a in missing]))) if missing else {}
+        fresh_titles = (
+            dict(zip((a.id for a in missing), self.embedder.embed([a.title for a in missing]))) if missing else {}
+        )
         titles = [fresh_titles[a.id] if a.id in fresh_titles else from_blob(stored[a.id][0], dim) for a in arts]
         return StoryMaterial(
-            story_id=story_id, slug=self.store.story_slug(story_id), articles=tuple(arts), sentences=sentences,
-            vectors=vectors, outlets=outlets, sections=self.settings.section_configs,
+            story_id=story_id,
+            slug=self.store.story_slug(story_id),
+            articles=tuple(arts),
+            sentences=sentences,
+            vectors=vectors,
+            outlets=outlets,
+            sections=self.settings.section_configs,
             title_vectors={a.id: t for a, t in zip(arts, titles)},
         )
 
@@ -798,7 +976,9 @@ class Desk:
         rows = self.store.written_stories()
         outlets = self.store.outlets()
         rows.sort(key=lambda r: (r[0].updated, r[0].published), reverse=True)
-        related = related_stories([w.story_id for w, _ in rows], [c for _, c in rows], [written_text(w) for w, _ in rows])
+        related = related_stories(
+            [w.story_id for w, _ in rows], [c for _, c in rows], [written_text(w) for w, _ in rows]
+        )
         published = {w.story_id for w, _ in rows}
         follows = {k: v for k, v in self.store.story_follows().items() if v in published}
         revisions = self.store.published_revisions()
@@ -808,13 +988,17 @@ class Desk:
             corrections=corrections,
             site=self.settings.identity,
             sections=self.settings.section_configs,
-            stories=tuple(EditionStory(w, related.get(w.story_id, ()), follows.get(w.story_id),
-                                       revisions.get(w.story_id, ())) for w, _ in rows),
+            stories=tuple(
+                EditionStory(w, related.get(w.story_id, ()), follows.get(w.story_id), revisions.get(w.story_id, ()))
+                for w, _ in rows
+            ),
             outlets=outlets,
             generated=datetime.now(timezone.utc),
             redirects=redirects,
-            untranslated=tuple(queue_entry(sid, slug, self.store.story_articles(sid), outlets)
-                               for sid, slug in self.store.held_stories(HELD_REASON)),
+            untranslated=tuple(
+                queue_entry(sid, slug, self.store.story_articles(sid), outlets)
+                for sid, slug in self.store.held_stories(HELD_REASON)
+            ),
         )
 
     @property
@@ -822,8 +1006,14 @@ class Desk:
         from copydesk.audio import AudioOptions
 
         a = self.settings.audio
-        return AudioOptions(enabled=a.enabled, engine=a.engine, voice=a.voice, speed=a.speed,
-                            espeak_program=a.espeak_program, language=self.settings.site.language)
+        return AudioOptions(
+            enabled=a.enabled,
+            engine=a.engine,
+            voice=a.voice,
+            speed=a.speed,
+            espeak_program=a.espeak_program,
+            language=self.settings.site.language,
+        )
 
     def narrate(self, progress: Progress = _no_progress) -> Report:
         """Read aloud every published story and daily briefing whose narration is missing or out of date
@@ -857,9 +1047,15 @@ class Desk:
 
         s = self.settings
         with Mailer(SmtpOptions.from_settings(s)) as mailer:
-            return send_digests(self.edition(), NewsletterStore(self.store),
-                                NewsletterTokens(site_secret(s), s.newsletter.confirm_hours), mailer,
-                                NewsletterOptions.from_settings(s), day, resend_interrupted)
+            return send_digests(
+                self.edition(),
+                NewsletterStore(self.store),
+                NewsletterTokens(site_secret(s), s.newsletter.confirm_hours),
+                mailer,
+                NewsletterOptions.from_settings(s),
+                day,
+                resend_interrupted,
+            )
 
     def export(self, out_dir: Path) -> list[Path]:
         from copydesk.web.export import export_site
@@ -876,4 +1072,3 @@ class Desk:
         reports["audio"] = self.narrate(progress)
         log.info("run finished", extra={"stage": "run", "seconds": round(time.perf_counter() - t0, 2)})
         return reports
-

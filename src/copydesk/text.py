@@ -7,12 +7,73 @@ import unicodedata
 
 # Abbreviations after which a full stop does not end a sentence (lower case, without the stop).
 _ABBREV = {
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st", "jr", "sr",
-    "inc", "ltd", "co", "corp", "vs", "etc", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "ft", "mt", "rev",
-    "hon", "pres", "dept", "univ", "approx", "est",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "st",
+    "jr",
+    "sr",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "vs",
+    "etc",
+    "no",
+    "fig",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
+    "ft",
+    "mt",
+    "rev",
+    "hon",
+    "pres",
+    "dept",
+    "univ",
+    "approx",
+    "est",
     # ranks and titles
-    "adm", "maj", "cmdr", "cpl", "pvt", "supt", "insp", "det", "atty", "gens", "sens", "reps", "messrs", "msgr",
+    "adm",
+    "maj",
+    "cmdr",
+    "cpl",
+    "pvt",
+    "supt",
+    "insp",
+    "det",
+    "atty",
+    "gens",
+    "sens",
+    "reps",
+    "messrs",
+    "msgr",
     "d.c",
 }
 # A party-and-state tag: "Jamie Raskin (D-Md. ) said", "Sen. Rand Paul, R-Ky. Paul said" ends no sentence
@@ -31,13 +92,13 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for m in _BOUNDARY.finditer(para):
-            candidate = para[start:m.start()].strip()
+            candidate = para[start : m.start()].strip()
             last = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"'”’)").lower()
             if candidate.endswith("..") and not candidate.endswith("..."):
                 pass  # "Sears, Roebuck & Co.. The deal": the source ended the sentence after an abbreviation
             elif last in _ABBREV or (len(last) == 1 and last.isalpha()) or _PARTY_TAG.match(last):
                 continue  # "Mr. Smith", "J. Smith"
-            out.append(para[start:m.end()].strip())
+            out.append(para[start : m.end()].strip())
             start = m.end()
         tail = para[start:].strip()
         if tail:
@@ -64,5 +125,5 @@ def strip_outlet_suffix(title: str, outlet_name: str | None = None) -> str:
     t = _WS.sub(" ", title).strip()
     m = _OUTLET_SUFFIX.search(t)
     if m and (outlet_name is None or outlet_name.split()[0].lower() in m.group(0).lower()):
-        return t[:m.start()].strip()
+        return t[: m.start()].strip()
     return t

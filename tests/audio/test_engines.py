@@ -37,8 +37,12 @@ def test_phoneme_input_is_defused():
     need_espeak()
     prog = need_espeak()
     raw = "Say [[z'u:z'u:z'u:]] now"
-    phonemes = lambda t: subprocess.run([prog, "--stdin", "-q", "-x"], input=t.encode(), capture_output=True,  # noqa: E731
-                                        check=True).stdout.decode()
+
+    def phonemes(t: str) -> str:
+        return subprocess.run(
+            [prog, "--stdin", "-q", "-x"], input=t.encode(), capture_output=True, check=True
+        ).stdout.decode()
+
     assert "z'u:z'u:z'u:" in phonemes(raw)  # what the raw text would do: espeak-ng takes it as phonemes
     assert "z'u:z'u:z'u:" not in phonemes(speakable(raw))
 

@@ -35,22 +35,42 @@ def test_story_narration_reads_what_the_page_says(edition):
     assert "Officials confirmed the closure on Friday." in text  # body
     assert "Traffic." in lines  # the subheading, on its own line
     assert "Buses will be diverted, according to Budapest Daily." in text  # the attribution the page shows
-    assert "Where sources differ" in text and "Wire Agency reports Monday" in text and "Budapest Daily reports Tuesday" in text
+    assert (
+        "Where sources differ" in text
+        and "Wire Agency reports Monday" in text
+        and "Budapest Daily reports Tuesday" in text
+    )
     assert "Based on reports by Wire Agency, Budapest Daily" in lines[-1]
     # in that order: headline, lede, body, differences, outlets
-    order = [text.index(x) for x in ("Chain Bridge to close", "The Chain Bridge will close", "Officials confirmed",
-                                     "Traffic.", "Where sources differ", "Based on reports by")]
+    order = [
+        text.index(x)
+        for x in (
+            "Chain Bridge to close",
+            "The Chain Bridge will close",
+            "Officials confirmed",
+            "Traffic.",
+            "Where sources differ",
+            "Based on reports by",
+        )
+    ]
     assert order == sorted(order)
 
 
 def test_story_narration_leaves_out_what_is_not_the_story(edition):
     s = story(edition, "chain-bridge-closes")
     text = story_narration(edition, s)
-    for absent in ("https://", "wire.example", "Bridge to close (Wire)",  # source addresses and titles
-                   "City officials confirmed the bridge closes Monday.",  # a support sentence (the reveal only)
-                   "extractive summary",  # the method
-                   "passed the support check",  # verification
-                   "unrated", "Reliability", "Coverage", "Related"):
+    for absent in (
+        "https://",
+        "wire.example",
+        "Bridge to close (Wire)",  # source addresses and titles
+        "City officials confirmed the bridge closes Monday.",  # a support sentence (the reveal only)
+        "extractive summary",  # the method
+        "passed the support check",  # verification
+        "unrated",
+        "Reliability",
+        "Coverage",
+        "Related",
+    ):
         assert absent not in text, absent
 
 
@@ -66,15 +86,17 @@ def test_hostile_source_text_becomes_plain_words(edition):
     assert not any(unicodedata.category(c) in ("Cc", "Cf") and c != "\n" for c in text)
 
 
-@pytest.mark.parametrize("raw, spoken", [
-    ('Hello <speak><prosody rate="x-slow">there</prosody><break time="20s"/></speak> friend',
-     "Hello there friend"),
-    ("Say [[h@l'oU]] now", "Say ((h@l'oU)) now"),  # espeak-ng and piper phoneme input, defused
-    ("A\u200bB\u202eC\x07D\x00E", "ABCDE"),  # zero-width, bidi override, bell, NUL
-    ("<script>alert(1)</script>", "alert(1)"),
-    ("x < y and y > z", "x y and y z"),
-    ("  spaced\t out \n\n next  ", "spaced out\nnext"),
-])
+@pytest.mark.parametrize(
+    "raw, spoken",
+    [
+        ('Hello <speak><prosody rate="x-slow">there</prosody><break time="20s"/></speak> friend', "Hello there friend"),
+        ("Say [[h@l'oU]] now", "Say ((h@l'oU)) now"),  # espeak-ng and piper phoneme input, defused
+        ("A\u200bB\u202eC\x07D\x00E", "ABCDE"),  # zero-width, bidi override, bell, NUL
+        ("<script>alert(1)</script>", "alert(1)"),
+        ("x < y and y > z", "x y and y z"),
+        ("  spaced\t out \n\n next  ", "spaced out\nnext"),
+    ],
+)
 def test_speakable(raw, spoken):
     assert speakable(raw) == spoken
 

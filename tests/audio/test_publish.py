@@ -35,7 +35,10 @@ def files(lib):
 def with_lede(edition, story_id, text):
     stories = tuple(
         EditionStory(replace(es.story, lede=replace(es.story.lede, text=text)), es.related, es.follows)
-        if es.story.story_id == story_id else es for es in edition.stories)
+        if es.story.story_id == story_id
+        else es
+        for es in edition.stories
+    )
     return replace(edition, stories=stories)
 
 
@@ -60,8 +63,7 @@ def test_a_changed_sentence_is_narrated_again_and_the_old_file_goes(tmp_path, en
     assert "s1" not in stale.audio and set(stale.audio) == {"s2", "s3"}
     c = run(changed, lib, engine)
     # the story and the briefing of its day are read again; the other two stories and the other day are kept
-    assert c.counts == {"narrated": 1, "unchanged": 2, "briefings-narrated": 1, "briefings-unchanged": 1,
-                        "removed": 2}
+    assert c.counts == {"narrated": 1, "unchanged": 2, "briefings-narrated": 1, "briefings-unchanged": 1, "removed": 2}
     new = attach(changed, lib, OPTS)
     assert new.audio["s1"].name != old.audio["s1"].name and new.audio["s2"] == old.audio["s2"]
     assert not (lib.dir / old.audio["s1"].audio_file).exists()
@@ -129,8 +131,10 @@ def test_a_long_slug_still_gives_a_servable_name(tmp_path, engine):
 
     edition = se.build_edition()
     long_slug = "a" * 200
-    stories = tuple(EditionStory(replace(es.story, slug=long_slug), es.related) if es.story.story_id == "s2" else es
-                    for es in edition.stories)
+    stories = tuple(
+        EditionStory(replace(es.story, slug=long_slug), es.related) if es.story.story_id == "s2" else es
+        for es in edition.stories
+    )
     edition = replace(edition, stories=stories)
     lib = AudioLibrary(tmp_path / "audio")
     run(edition, lib, engine)
@@ -157,6 +161,9 @@ def test_reading_several_at_once_gives_what_reading_one_by_one_gives(tmp_path, e
     together, alone = AudioLibrary(tmp_path / "together"), AudioLibrary(tmp_path / "alone")
     a, b = run(edition, together, engine), run(edition, alone, OneAtATime())
     assert a.counts == b.counts and a.counts["narrated"] >= 3
-    assert json.loads((together.dir / "manifest.json").read_text()) == json.loads((alone.dir / "manifest.json").read_text())
-    assert {p.name: p.read_bytes() for p in together.dir.iterdir() if p.suffix in (".mp3", ".txt")} == \
-        {p.name: p.read_bytes() for p in alone.dir.iterdir() if p.suffix in (".mp3", ".txt")}
+    assert json.loads((together.dir / "manifest.json").read_text()) == json.loads(
+        (alone.dir / "manifest.json").read_text()
+    )
+    assert {p.name: p.read_bytes() for p in together.dir.iterdir() if p.suffix in (".mp3", ".txt")} == {
+        p.name: p.read_bytes() for p in alone.dir.iterdir() if p.suffix in (".mp3", ".txt")
+    }

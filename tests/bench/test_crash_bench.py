@@ -21,9 +21,22 @@ KEYS = ("trials", "lost", "duplicated", "integrity_failures", "resume_failures",
 def test_crash_bench_kills_resumes_and_compares():
     data = shared_data("allsides_neus").parent
     shared_data("feed_farm")
-    run = subprocess.run([sys.executable, str(REPO / "bench" / "crash.py"), str(data), "--trials", "2",
-                          "--scenarios", "import-store,registry", "--store-articles", "150"],
-                         capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "crash.py"),
+            str(data),
+            "--trials",
+            "2",
+            "--scenarios",
+            "import-store,registry",
+            "--store-articles",
+            "150",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     for key in KEYS:
@@ -36,6 +49,7 @@ def test_crash_bench_kills_resumes_and_compares():
 
 
 def test_crash_bench_skips_visibly_without_data(tmp_path):
-    run = subprocess.run([sys.executable, str(REPO / "bench" / "crash.py"), str(tmp_path)], capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "crash.py"), str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0 and "skipped" in json.loads(run.stdout.strip().splitlines()[-1])

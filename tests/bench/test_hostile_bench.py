@@ -24,8 +24,12 @@ sys.path.insert(0, str(BENCH))
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_hostile_bench_runs_the_slice():
-    run = subprocess.run([sys.executable, str(BENCH / "hostile.py"), str(SLICE), "--chunk", "50"],
-                         capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [sys.executable, str(BENCH / "hostile.py"), str(SLICE), "--chunk", "50"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     for key in KEYS:
@@ -38,17 +42,29 @@ def test_hostile_bench_runs_the_slice():
     assert 0 < figures["max_rss_mb"] <= 1024 and figures["max_seconds"] > 0
     # every category reached its entry point: the fetched files were fetched, the feeds parsed
     outcomes = figures["outcomes"]
-    assert any(k.startswith("ok") for k in outcomes["decompression_bombs"]) or "too-large" in outcomes[
-        "decompression_bombs"], outcomes
+    assert (
+        any(k.startswith("ok") for k in outcomes["decompression_bombs"])
+        or "too-large" in outcomes["decompression_bombs"]
+    ), outcomes
     assert any("feed" in k for k in outcomes["html_sanitizer"]), outcomes
-    assert set(figures["by_category"]) == {"ssrf", "decompression_bombs", "xml_attacks", "feeds_malformed",
-                                           "html_sanitizer", "sql_injection", "path_traversal", "prompt_injection",
-                                           "encodings", "feeds_wellformed_edge"}
+    assert set(figures["by_category"]) == {
+        "ssrf",
+        "decompression_bombs",
+        "xml_attacks",
+        "feeds_malformed",
+        "html_sanitizer",
+        "sql_injection",
+        "path_traversal",
+        "prompt_injection",
+        "encodings",
+        "feeds_wellformed_edge",
+    }
 
 
 def test_hostile_bench_skips_visibly_without_a_corpus(tmp_path):
-    run = subprocess.run([sys.executable, str(BENCH / "hostile.py"), str(tmp_path)], capture_output=True, text=True,
-                         timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(BENCH / "hostile.py"), str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0 and "skipped" in json.loads(run.stdout.strip().splitlines()[-1])
 
 
@@ -64,8 +80,19 @@ def test_cases_are_split_as_the_manifest_counts_them():
 def test_address_table_flags_what_iana_marks_not_global():
     from _addresses import EXTRA_PREFIX, not_global
 
-    for address in ("192.0.0.192", "192.0.0.8", "192.0.0.255", "169.254.169.254", "100.100.100.200", "::1",
-                    "::ffff:127.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "fe80::1%eth0", "0.0.0.0"):
+    for address in (
+        "192.0.0.192",
+        "192.0.0.8",
+        "192.0.0.255",
+        "169.254.169.254",
+        "100.100.100.200",
+        "::1",
+        "::ffff:127.0.0.1",
+        "64:ff9b::a9fe:a9fe",
+        "2002:7f00:1::",
+        "fe80::1%eth0",
+        "0.0.0.0",
+    ):
         why = not_global(address)
         assert why and EXTRA_PREFIX not in why, address
     for address in ("192.0.0.9", "192.0.0.10", "93.184.215.14", "8.8.8.8", "2606:4700::1111", "2001:4:112::1"):
@@ -81,11 +108,15 @@ def test_unsafe_output_detector_flags_script_handlers_and_script_urls():
     assert html_findings("<p><script>alert(1)</script></p>")
     assert html_findings('<img src=x onerror="alert(1)">')
     assert html_findings('<a href=" JaVaScRiPt:alert(1)">x</a>')
-    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
-            b'&lt;img src=x onerror=alert(1)&gt;</content></entry></feed>')
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
+        b"&lt;img src=x onerror=alert(1)&gt;</content></entry></feed>"
+    )
     assert atom_findings(atom)
-    safe = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
-            b'&lt;p&gt;ok&lt;/p&gt;</content><link href="https://example.org/"/></entry></feed>')
+    safe = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
+        b'&lt;p&gt;ok&lt;/p&gt;</content><link href="https://example.org/"/></entry></feed>'
+    )
     assert atom_findings(safe) == set()
 
 
@@ -115,8 +146,12 @@ def test_fake_network_never_connects_but_to_the_bench_server():
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_a_case_over_the_kill_limit_is_a_hang_and_the_rest_still_runs():
-    run = subprocess.run([sys.executable, str(BENCH / "hostile.py"), str(SLICE), "--category", "xml_attacks",
-                          "--kill-after", "0.01"], capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, str(BENCH / "hostile.py"), str(SLICE), "--category", "xml_attacks", "--kill-after", "0.01"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     assert figures["cases"] == 2 and figures["hangs"] == 2 and figures["crashes"] == 0, figures

@@ -19,9 +19,24 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_soak_bench_serves_while_polling():
     data = shared_data("feed_farm").parent
-    run = subprocess.run([sys.executable, str(REPO / "bench" / "soak.py"), str(data), "--minutes", "0.5",
-                          "--rate", "4", "--concurrency", "2", "--per-feed", "2"],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "soak.py"),
+            str(data),
+            "--minutes",
+            "0.5",
+            "--rate",
+            "4",
+            "--concurrency",
+            "2",
+            "--per-feed",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     for key in ("requests", "failed_requests", "user_errors", "serve_rss_growth_pct", "polls", "statuses"):
@@ -32,6 +47,7 @@ def test_soak_bench_serves_while_polling():
 
 
 def test_soak_bench_skips_visibly_without_data(tmp_path):
-    run = subprocess.run([sys.executable, str(REPO / "bench" / "soak.py"), str(tmp_path)], capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "soak.py"), str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0 and "skipped" in json.loads(run.stdout.strip().splitlines()[-1])

@@ -27,14 +27,14 @@ GOOD_1 = {
     "published": "2024-05-01T09:30:00Z",
     "language": "en-GB",
     "text": "The Chain Bridge in Budapest reopened on Monday after two years of repairs. Engineers said the "
-            "structure was safe. Traffic returned to the bridge by noon.",
+    "structure was safe. Traffic returned to the bridge by noon.",
 }
 GOOD_2 = {
     "url": "https://news.example.org/2024/05/flood-warning",
     "title": "Flood warning on the Danube",
     "outlet": "Example Daily",  # not in the registry: becomes an unrated outlet of its own
     "text": "A flood warning was issued for the Danube on Tuesday. The river rose overnight. Residents of "
-            "low-lying streets were told to move their cars.",
+    "low-lying streets were told to move their cars.",
 }
 
 
@@ -104,8 +104,11 @@ def test_init_refuses_to_overwrite_without_force(paper):
 # -- exit code 2 -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [["export", "--out", "site"], ["sources", "status"], ["sources", "export-opml"]],
-                         ids=lambda c: " ".join(c))
+@pytest.mark.parametrize(
+    "command",
+    [["export", "--out", "site"], ["sources", "status"], ["sources", "export-opml"]],
+    ids=lambda c: " ".join(c),
+)
 def test_a_wrong_setting_exits_2_naming_the_key(paper, tmp_path, command):
     bad = tmp_path / "bad.toml"
     bad.write_text('[database]\nurl = "mysql://x"\n', encoding="utf-8")
@@ -135,8 +138,11 @@ def test_an_unknown_setting_and_a_missing_config_exit_2(tmp_path):
 
 def test_an_invalid_registry_exits_2_naming_the_entry(tmp_path):
     folder = tmp_path / "badreg"
-    _write_registry(folder, outlet_toml("good-paper", "Good Paper", "https://good.example/feed.xml")
-                    + outlet_toml("bad-paper", "Bad Paper", "https://bad.example/feed.xml", country="UK"))
+    _write_registry(
+        folder,
+        outlet_toml("good-paper", "Good Paper", "https://good.example/feed.xml")
+        + outlet_toml("bad-paper", "Bad Paper", "https://bad.example/feed.xml", country="UK"),
+    )
     for command in (["sources", "status"], ["sources", "export-opml"], ["export", "--out", tmp_path / "site"]):
         result = invoke(*command, "--config", folder)
         assert result.exit_code == 2, result.output
@@ -175,9 +181,7 @@ def test_import_stores_good_lines_reports_bad_ones_and_skips_duplicates(paper, t
 
     first = invoke("import", file, "--no-process", "--config", paper)
     assert first.exit_code == 0, first.output
-    assert first.stdout.splitlines() == [
-        "import: bad-lines 2, duplicate-url 1, outlets-not-in-registry 1, stored 2"
-    ]
+    assert first.stdout.splitlines() == ["import: bad-lines 2, duplicate-url 1, outlets-not-in-registry 1, stored 2"]
     assert "import: line 3: invalid JSON" in first.stderr
     assert "import: line 4: missing required field 'title'" in first.stderr
     assert "line 1:" not in first.stderr and "line 5:" not in first.stderr
@@ -229,8 +233,10 @@ def test_opml_export_then_import_into_an_empty_registry(paper, tmp_path):
     (empty / "copydesk.toml").write_text(render_config(), encoding="utf-8")  # and no sources.toml yet
     added = invoke("sources", "import-opml", opml, "--config", empty)
     assert added.exit_code == 0, added.output
-    assert added.stdout.strip() == f"added {len(registry)} outlets to {empty.resolve() / 'sources.toml'} " \
-                                   f"({len(registry)} in all)"
+    assert (
+        added.stdout.strip() == f"added {len(registry)} outlets to {empty.resolve() / 'sources.toml'} "
+        f"({len(registry)} in all)"
+    )
     imported = load_registry(empty / "sources.toml")
     assert {f for o in imported.values() for f in o.feeds} == feeds
     assert all(o.lean.value == "unrated" and o.reliability.value == "unrated" for o in imported.values())

@@ -21,19 +21,26 @@ PAGES = [p for p in json.loads((DATA / "pages.json").read_text()) if not p["payw
 local_server = server_fixture()
 
 
-
 def test_run_once_polls_writes_and_publishes(tmp_path, local_server, monkeypatch):
     items = ""
     for i, page in enumerate(PAGES):
         local_server.add(f"/a/{i}", gzip.decompress((DATA / page["file"]).read_bytes()), content_type="text/html")
-        items += (f"<item><title>{page['title_contains']} report {i}</title><link>{local_server.url(f'/a/{i}')}</link>"
-                  f"<pubDate>Mon, 23 Nov 2026 0{i}:00:00 GMT</pubDate><description>Summary {i}.</description></item>")
-    local_server.add("/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{items}'
-                     "</channel></rss>".encode(), content_type="application/rss+xml", etag='"1"')
+        items += (
+            f"<item><title>{page['title_contains']} report {i}</title><link>{local_server.url(f'/a/{i}')}</link>"
+            f"<pubDate>Mon, 23 Nov 2026 0{i}:00:00 GMT</pubDate><description>Summary {i}.</description></item>"
+        )
+    local_server.add(
+        "/feed.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{items}</channel></rss>'.encode(),
+        content_type="application/rss+xml",
+        etag='"1"',
+    )
     (tmp_path / "copydesk.toml").write_text(render_config(name="Loopback Post"), encoding="utf-8")
     (tmp_path / "sources.toml").write_text(
         outlet_toml("local", "Local Paper", local_server.url("/feed.xml"))
-        + outlet_toml("gone", "Gone Gazette", local_server.url("/missing.xml")), encoding="utf-8")
+        + outlet_toml("gone", "Gone Gazette", local_server.url("/missing.xml")),
+        encoding="utf-8",
+    )
     for key, value in {"ALLOW_PRIVATE_ADDRESSES": "true", "PER_HOST_INTERVAL_S": "0", "DEADLINE_S": "5"}.items():
         monkeypatch.setenv(f"COPYDESK_FETCH__{key}", value)
 

@@ -20,9 +20,11 @@ from copydesk.cli import app  # noqa: E402
 
 local_server = server_fixture()
 
-FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
-        b'<item><title>One</title><link>https://example.org/1</link></item>'
-        b'<item><title>Two</title><link>https://example.org/2</link></item></channel></rss>')
+FEED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+    b"<item><title>One</title><link>https://example.org/1</link></item>"
+    b"<item><title>Two</title><link>https://example.org/2</link></item></channel></rss>"
+)
 
 
 @pytest.fixture
@@ -30,9 +32,13 @@ def run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no copydesk.toml here: defaults and the environment
 
     def invoke(*urls: str, private: bool = True):
-        env = {"COPYDESK_FETCH__PER_HOST_INTERVAL_S": "0", "COPYDESK_FETCH__RETRIES": "0",
-               "COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES": "true" if private else "false"}
+        env = {
+            "COPYDESK_FETCH__PER_HOST_INTERVAL_S": "0",
+            "COPYDESK_FETCH__RETRIES": "0",
+            "COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES": "true" if private else "false",
+        }
         return CliRunner().invoke(app, ["sources", "test", *urls], env=env)
+
     return invoke
 
 
@@ -59,7 +65,9 @@ def test_failed_fetch_exits_5(run, local_server):
 def test_refused_address_exits_4_and_names_the_registry_row(run, local_server):
     url = local_server.add("/feed.xml", FEED)
     missing = local_server.add("/gone", b"no", status=404)
-    result = run(url, "http://0x7f.1/", "http://[64:ff9b::a9fe:a9fe]/latest", "http://192.0.0.192/latest/", private=False)
+    result = run(
+        url, "http://0x7f.1/", "http://[64:ff9b::a9fe:a9fe]/latest", "http://192.0.0.192/latest/", private=False
+    )
     assert result.exit_code == 4, result.output
     assert result.stdout.splitlines() == [
         f"{url}  refused: 127.0.0.1 is Loopback",

@@ -14,8 +14,18 @@ T0 = datetime(2026, 11, 23, 8, tzinfo=timezone.utc)
 
 
 def art(i: int, lang: str | None, text: str) -> Article:
-    return Article(id=i, url=f"https://o{i}.test/{i}", canonical_url=f"https://o{i}.test/{i}", outlet_id=f"o{i}",
-                   title="", text=text, summary="", published=T0, first_seen=T0, language=lang)
+    return Article(
+        id=i,
+        url=f"https://o{i}.test/{i}",
+        canonical_url=f"https://o{i}.test/{i}",
+        outlet_id=f"o{i}",
+        title="",
+        text=text,
+        summary="",
+        published=T0,
+        first_seen=T0,
+        language=lang,
+    )
 
 
 def unit(cos: float) -> np.ndarray:

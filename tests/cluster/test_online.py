@@ -15,8 +15,17 @@ DENSE_ONLY = ClusterOptions(w_dense=1.0, w_sparse=0.0, w_names=0.0, join=0.9)
 
 
 def art(i: int, when: datetime = T0, title: str = "t", text: str = "") -> Article:
-    return Article(id=i, url=f"https://x.test/{i}", canonical_url=f"https://x.test/{i}", outlet_id="o", title=title,
-                   text=text, summary="", published=when, first_seen=when)
+    return Article(
+        id=i,
+        url=f"https://x.test/{i}",
+        canonical_url=f"https://x.test/{i}",
+        outlet_id="o",
+        title=title,
+        text=text,
+        summary="",
+        published=when,
+        first_seen=when,
+    )
 
 
 def unit(*xs: float) -> np.ndarray:
@@ -25,6 +34,7 @@ def unit(*xs: float) -> np.ndarray:
 
 
 # -- OnlineClusterer ---------------------------------------------------------------------------------------
+
 
 def test_joins_similar_story_and_starts_new_for_different():
     c = OnlineClusterer(DENSE_ONLY)
@@ -70,7 +80,9 @@ def test_names_tell_apart_two_events_of_the_same_kind():
 
 
 def test_features_pick_names_and_numbers():
-    f = features(art(1, title="Tara Reid enters rehab", text="The 33-year-old actress went to Promises in 2008."), unit(1))
+    f = features(
+        art(1, title="Tara Reid enters rehab", text="The 33-year-old actress went to Promises in 2008."), unit(1)
+    )
     assert {"tara", "reid", "promises", "2008"} <= set(f.names)
     assert "the" not in f.terms and "actress" in f.terms and "actress" not in f.names
 
@@ -129,6 +141,7 @@ def test_sparse_words_add_to_the_dense_score():
 
 # -- the stored story summary ------------------------------------------------------------------------------
 
+
 def test_absorb_updates_stored_summary():
     s = StoryState("s1", unit(1, 0, 0), 1, T0, T0)
     g = absorb(s, unit(0, 1, 0), T0 + timedelta(hours=5))
@@ -146,6 +159,7 @@ def test_disjoint_years_keep_same_kind_events_apart():
 
 
 # -- bounded stories (issue 13) ----------------------------------------------------------------------------
+
 
 def test_a_story_is_bounded_in_time_and_a_later_development_follows_it():
     opts = replace(DENSE_ONLY, development_span=timedelta(days=2), late_margin=0.05, story_span=timedelta(days=7))
@@ -177,6 +191,7 @@ def test_daily_reports_do_not_chain_into_one_story():
 
 # -- cross-outlet linking (LINK) -----------------------------------------------------------------------------
 
+
 def _from(i: int, outlet: str, when: datetime = T0, date_only: bool = False) -> Article:
     return replace(art(i, when), outlet_id=outlet, date_only=date_only)
 
@@ -203,9 +218,11 @@ def test_a_close_story_of_another_outlet_within_hours_is_linked():
 
 
 def test_linking_needs_another_outlet_times_of_day_and_nearness_in_time():
-    for second in (_from(2, "a", T0 + timedelta(hours=1)),  # same outlet: its own texts are clustered, not linked
-                   _from(2, "b", T0 + timedelta(hours=1), date_only=True),  # a date alone says nothing of hours
-                   _from(2, "b", T0 + timedelta(days=2))):  # days apart: the discount takes it below `link`
+    for second in (
+        _from(2, "a", T0 + timedelta(hours=1)),  # same outlet: its own texts are clustered, not linked
+        _from(2, "b", T0 + timedelta(hours=1), date_only=True),  # a date alone says nothing of hours
+        _from(2, "b", T0 + timedelta(days=2)),
+    ):  # days apart: the discount takes it below `link`
         c = OnlineClusterer(LINKING)
         a = c.add(_from(1, "a"), NEAR_A)
         b = c.add(second, NEAR_B)

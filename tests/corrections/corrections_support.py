@@ -33,19 +33,34 @@ def _s(text: str, aid: int, outlet: str) -> WrittenSentence:
 
 def story() -> WrittenStory:
     return WrittenStory(
-        story_id="story1", slug=SLUG,
+        story_id="story1",
+        slug=SLUG,
         headline=_s("Council approves plan to rebuild the bridge", 1, "gazette"),
         lede=_s("The city council approved a plan on Tuesday to rebuild the bridge by 2029.", 1, "gazette"),
-        body=(Section("What happened", (
-            _s("The mayor said the work would cost 48 billion forints.", 1, "gazette"),
-            _s("Engineers found corrosion in the main cables last spring.", 2, "courier"),
-            _s("Traffic will be limited to buses and trams from March.", 2, "courier"),
-        )),),
-        sources=(SourceLink(1, "gazette", "Harbour Gazette", "Council approves bridge plan",
-                            "https://gazette.example/1", T0),
-                 SourceLink(2, "courier", "River Courier", "Bridge to be rebuilt", "https://courier.example/2", T0)),
-        independent_sources=2, outlets=("gazette", "courier"), single_source=False, section="budapest",
-        published=T0, updated=T0, method="extractive")
+        body=(
+            Section(
+                "What happened",
+                (
+                    _s("The mayor said the work would cost 48 billion forints.", 1, "gazette"),
+                    _s("Engineers found corrosion in the main cables last spring.", 2, "courier"),
+                    _s("Traffic will be limited to buses and trams from March.", 2, "courier"),
+                ),
+            ),
+        ),
+        sources=(
+            SourceLink(
+                1, "gazette", "Harbour Gazette", "Council approves bridge plan", "https://gazette.example/1", T0
+            ),
+            SourceLink(2, "courier", "River Courier", "Bridge to be rebuilt", "https://courier.example/2", T0),
+        ),
+        independent_sources=2,
+        outlets=("gazette", "courier"),
+        single_source=False,
+        section="budapest",
+        published=T0,
+        updated=T0,
+        method="extractive",
+    )
 
 
 @dataclass
@@ -103,8 +118,14 @@ def make_site(tmp_path: Path, smtp_port: int = 25, extra: str = "", clock=None) 
             cache["e"] = desk.edition()
         return cache["e"]
 
-    svc = CorrectionsService(settings, desk.corrections, checker=checker, corrector=desk.correct,
-                             on_change=lambda: cache.clear(), clock=clock)
+    svc = CorrectionsService(
+        settings,
+        desk.corrections,
+        checker=checker,
+        corrector=desk.correct,
+        on_change=lambda: cache.clear(),
+        clock=clock,
+    )
     client = TestClient(create_app(get_edition, corrections=svc), base_url="https://testserver")
     return Site(desk, svc, client, checker)
 
@@ -121,16 +142,25 @@ def csrf_of(html: str) -> str:
 
 def login(site: Site, name: str = "ann", password: str = PASSWORD):
     page = site.client.get("/editor/login/")
-    return site.client.post("/editor/login/", data={"csrf": csrf_of(page.text), "name": name, "password": password},
-                            follow_redirects=False)
+    return site.client.post(
+        "/editor/login/", data={"csrf": csrf_of(page.text), "name": name, "password": password}, follow_redirects=False
+    )
 
 
 def report(site: Site, s: int | None = 2, **fields):
     page = site.client.get(f"/report/?story={SLUG}" + (f"&s={s}" if s is not None else ""))
     assert page.status_code == 200, page.text
-    data = {"csrf": csrf_of(page.text), "story": SLUG, "s": "" if s is None else str(s), "website": "",
-            "category": "wrong-figure", "wrong": "The cost is wrong.", "right": "It is 52 billion forints.",
-            "evidence": ["https://courier.example/2"], "email": ""}
+    data = {
+        "csrf": csrf_of(page.text),
+        "story": SLUG,
+        "s": "" if s is None else str(s),
+        "website": "",
+        "category": "wrong-figure",
+        "wrong": "The cost is wrong.",
+        "right": "It is 52 billion forints.",
+        "evidence": ["https://courier.example/2"],
+        "email": "",
+    }
     data.update(fields)
     return site.client.post("/report/", data=data)
 

@@ -7,8 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from copydesk.corrections.apply import (CorrectionError, Standing, apply_correction, apply_standing, index_of,
-                                        text_sentences)
+from copydesk.corrections.apply import (
+    CorrectionError,
+    Standing,
+    apply_correction,
+    apply_standing,
+    index_of,
+    text_sentences,
+)
 from copydesk.corrections.clean import MAX_WRONG, clean_report, clean_text
 from copydesk.corrections.flags import contradicted
 from copydesk.models import Claim, Disagreement, Support, WrittenSentence
@@ -50,8 +56,13 @@ def test_standing_corrections_survive_a_rewrite_that_brings_the_old_sentence_bac
 
 
 def _disputed(s, sentence: str, ours: str, theirs: str):
-    d = Disagreement("number", (Claim(1, "gazette", ours, sentence),
-                                Claim(2, "courier", theirs, "The renovation will cost 52 billion forints.")))
+    d = Disagreement(
+        "number",
+        (
+            Claim(1, "gazette", ours, sentence),
+            Claim(2, "courier", theirs, "The renovation will cost 52 billion forints."),
+        ),
+    )
     return replace(s, disagreements=(d,))
 
 

@@ -36,29 +36,54 @@ smtpserver = pytest.importorskip("smtpserver", reason="aiosmtpd is missing (pip 
 
 DAY = "2026-12-03"
 PASSWORD = "a long enough passphrase"
-GAZETTE = ("The city council approved a plan on Tuesday to rebuild the Chain Bridge over the Danube by 2029. The mayor "
-           "said the work would cost 48 billion forints and close one lane at a time. Engineers found corrosion in the "
-           "bridge's main cables during an inspection last spring. The council's opposition groups voted against the "
-           "plan, saying the cost estimate was too low.")
-COURIER = ("Budapest's city council voted on Tuesday to renovate the Chain Bridge, with the work to be finished by "
-           "2029. According to the mayor, the renovation will cost 52 billion forints. Traffic on the bridge will be "
-           "limited to buses and trams from March, the transport authority said. Inspectors discovered corroded "
-           "cables on the bridge last spring.")
+GAZETTE = (
+    "The city council approved a plan on Tuesday to rebuild the Chain Bridge over the Danube by 2029. The mayor "
+    "said the work would cost 48 billion forints and close one lane at a time. Engineers found corrosion in the "
+    "bridge's main cables during an inspection last spring. The council's opposition groups voted against the "
+    "plan, saying the cost estimate was too low."
+)
+COURIER = (
+    "Budapest's city council voted on Tuesday to renovate the Chain Bridge, with the work to be finished by "
+    "2029. According to the mayor, the renovation will cost 52 billion forints. Traffic on the bridge will be "
+    "limited to buses and trams from March, the transport authority said. Inspectors discovered corroded "
+    "cables on the bridge last spring."
+)
 WRONG = "48 billion forints"
 FIXED = "According to the mayor, the renovation will cost 52 billion forints."
 NOTE = "The story gave the cost as 48 billion forints; the mayor's office gives 52 billion."
 
 
 def _articles() -> list[dict]:
-    return [{"url": "https://gazette.example.org/bridge", "title": "Council approves plan to rebuild the Chain Bridge",
-             "outlet": "Harbour Gazette", "published": f"{DAY}T06:00:00Z", "language": "en", "text": GAZETTE},
-            {"url": "https://courier.example.org/bridge", "title": "Chain Bridge renovation approved by council",
-             "outlet": "River Courier", "published": f"{DAY}T07:00:00Z", "language": "en", "text": COURIER}]
+    return [
+        {
+            "url": "https://gazette.example.org/bridge",
+            "title": "Council approves plan to rebuild the Chain Bridge",
+            "outlet": "Harbour Gazette",
+            "published": f"{DAY}T06:00:00Z",
+            "language": "en",
+            "text": GAZETTE,
+        },
+        {
+            "url": "https://courier.example.org/bridge",
+            "title": "Chain Bridge renovation approved by council",
+            "outlet": "River Courier",
+            "published": f"{DAY}T07:00:00Z",
+            "language": "en",
+            "text": COURIER,
+        },
+    ]
 
 
 def _cli(*args: str, env: dict, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    out = subprocess.run([sys.executable, "-m", "copydesk", *args], cwd=cwd, env=env, capture_output=True,
-                         text=True, timeout=600, input=stdin)
+    out = subprocess.run(
+        [sys.executable, "-m", "copydesk", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        input=stdin,
+    )
     assert out.returncode == 0, (args, out.stdout[-2000:], out.stderr[-3000:])
     return out
 
@@ -114,17 +139,26 @@ def test_a_reader_reports_an_editor_corrects_and_the_correction_is_public(tmp_pa
         paper = tmp_path / "paper"
         paper.mkdir()
         (paper / "copydesk.toml").write_text(_config(base, smtp.port), encoding="utf-8")
-        (paper / "sources.toml").write_text(outlet_toml("wire", "Wire Agency", "https://wire.test/feed"),
-                                            encoding="utf-8")
+        (paper / "sources.toml").write_text(
+            outlet_toml("wire", "Wire Agency", "https://wire.test/feed"), encoding="utf-8"
+        )
         lines = tmp_path / "articles.jsonl"
         lines.write_text("".join(json.dumps(a) + "\n" for a in _articles()), encoding="utf-8")
-        env = {**os.environ, "COPYDESK_FORMS__SECRET_KEY": "corrections-" + "k" * 40,
-               "COPYDESK_AUDIO__ENABLED": "false"}
+        env = {
+            **os.environ,
+            "COPYDESK_FORMS__SECRET_KEY": "corrections-" + "k" * 40,
+            "COPYDESK_AUDIO__ENABLED": "false",
+        }
         _cli("import", str(lines), env=env, cwd=paper)
         _cli("editor", "add", "ann", "--password-stdin", env=env, cwd=paper, stdin=PASSWORD + "\n")
         _cli("editor", "add", "bob", "--password-stdin", env=env, cwd=paper, stdin=PASSWORD + " too\n")
-        server = subprocess.Popen([sys.executable, "-m", "copydesk", "serve", "--port", str(port)], cwd=paper,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "copydesk", "serve", "--port", str(port)],
+            cwd=paper,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             _wait_http(base + "/healthz", server)
             [story] = json.loads(_get(base + "/api/stories.json")[1])["stories"]
@@ -219,13 +253,21 @@ def test_a_reader_reports_an_editor_corrects_and_the_correction_is_public(tmp_pa
                     assert f"\t{action}\t" in audit or f" {action} " in audit or action in audit, action
                 page.screenshot(path=str(shots / "9-audit.png"), full_page=True)
                 # the reporter's answer
-                mail = _wait_for(lambda: [m for m in smtp.recorder.parsed() if m["To"] == "reader@example.org"],
-                                 "the reporter's mail")[0]
+                mail = _wait_for(
+                    lambda: [m for m in smtp.recorder.parsed() if m["To"] == "reader@example.org"],
+                    "the reporter's mail",
+                )[0]
                 body = mail.get_body(("plain",)).get_content()
                 assert FIXED in body and f"{base}/story/{slug}/#correction-" in body
                 # another editor locks after the limit, then the right password is refused too
-                page.request.post(base + "/editor/logout/", form={"csrf": page.locator(
-                    "form[action$='/editor/logout/'] input[name='csrf']").get_attribute("value")})
+                page.request.post(
+                    base + "/editor/logout/",
+                    form={
+                        "csrf": page.locator("form[action$='/editor/logout/'] input[name='csrf']").get_attribute(
+                            "value"
+                        )
+                    },
+                )
                 for i in range(5):
                     page.goto(base + "/editor/login/")
                     page.fill("#name", "bob")
@@ -240,8 +282,9 @@ def test_a_reader_reports_an_editor_corrects_and_the_correction_is_public(tmp_pa
                 assert "/editor/login/" in page.url and "locked" in page.locator("#form-error").inner_text()
                 page.screenshot(path=str(shots / "10-locked.png"), full_page=True)
                 expected = ("403", "422")  # the forged posts, the wrong passwords, the refused correction
-                assert [p for p in page.problems
-                        if not any(f"HTTP {c} " in p or f"status of {c} " in p for c in expected)] == []
+                assert [
+                    p for p in page.problems if not any(f"HTTP {c} " in p or f"status of {c} " in p for c in expected)
+                ] == []
         finally:
             server.terminate()
             server.wait(timeout=10)

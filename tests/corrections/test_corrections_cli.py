@@ -18,14 +18,23 @@ def test_editor_add_list_disable(tmp_path):
     assert r.exit_code == 0, r.output
     r = run(app, ["editor", "add", "bob", "--config", str(cfg)], input="another passphrase\nanother passphrase\n")
     assert r.exit_code == 0, r.output
-    r = run(app, ["editor", "add", "cid", "--config", str(cfg)], input="another passphrase\nmistyped passphrase\n"
-            "x\nx\n")
+    r = run(
+        app, ["editor", "add", "cid", "--config", str(cfg)], input="another passphrase\nmistyped passphrase\nx\nx\n"
+    )
     assert r.exit_code != 0  # the two entries differ (and then too short)
     assert run(app, ["editor", "add", "dan", "--config", str(cfg), "--password-stdin"], input="short\n").exit_code == 2
-    assert run(app, ["editor", "add", "ann", "--config", str(cfg), "--password-stdin"],
-               input="a fine passphrase\n").exit_code == 1  # exists
-    assert run(app, ["editor", "add", "<b>x</b>", "--config", str(cfg), "--password-stdin"],
-               input="a fine passphrase\n").exit_code == 1  # not a name
+    assert (
+        run(
+            app, ["editor", "add", "ann", "--config", str(cfg), "--password-stdin"], input="a fine passphrase\n"
+        ).exit_code
+        == 1
+    )  # exists
+    assert (
+        run(
+            app, ["editor", "add", "<b>x</b>", "--config", str(cfg), "--password-stdin"], input="a fine passphrase\n"
+        ).exit_code
+        == 1
+    )  # not a name
     store = CorrectionsStore(Store(f"sqlite:///{tmp_path / 'data' / 'copydesk.sqlite3'}"))
     listed = run(app, ["editor", "list", "--config", str(cfg)]).output
     assert listed.splitlines()[0].startswith("ann\tactive") and "bob\tactive" in listed and "cid" not in listed

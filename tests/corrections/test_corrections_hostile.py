@@ -36,29 +36,45 @@ def _payloads() -> list[str]:
         folder = root / category
         if not folder.exists():
             pytest.skip(f"evaluation data not present: {folder}")
-        for path in sorted(folder.rglob("*.txt")) + sorted(p for p in folder.rglob("*") if p.is_file() and
-                                                              not p.suffix and p.name != "README"):
+        for path in sorted(folder.rglob("*.txt")) + sorted(
+            p for p in folder.rglob("*") if p.is_file() and not p.suffix and p.name != "README"
+        ):
             picked += _lines(path)
     owasp = root / "html_sanitizer" / "owasp_cheatsheets" / "xss_filter_evasion_vectors.jsonl"
     if owasp.exists():
         picked += [json.loads(x)["payload"] for x in owasp.read_text(encoding="utf-8").splitlines()[:20]]
-    picked += ["\x00\x01\x1b[31m<b>NUL</b>", "\u202eevil\u202c", "'; DROP TABLE correction_reports; --",
-               "../../../../etc/passwd%00", "</textarea><script>alert(1)</script>"]
+    picked += [
+        "\x00\x01\x1b[31m<b>NUL</b>",
+        "\u202eevil\u202c",
+        "'; DROP TABLE correction_reports; --",
+        "../../../../etc/passwd%00",
+        "</textarea><script>alert(1)</script>",
+    ]
     return list(dict.fromkeys(picked))
 
 
 def _counts(site) -> dict[str, int]:
     with site.desk.store.engine.connect() as c:
-        return {t: c.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                for t in ("stories", "correction_reports", "corrections", "editors", "editor_audit")}
+        return {
+            t: c.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("stories", "correction_reports", "corrections", "editors", "editor_audit")
+        }
 
 
 def _intact(site) -> None:
     with site.desk.store.engine.connect() as c:
         assert c.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
     tables = set(inspect(site.desk.store.engine).get_table_names())
-    assert {"stories", "articles", "correction_reports", "corrections", "editors", "editor_sessions",
-            "editor_audit", "story_revisions"} <= tables
+    assert {
+        "stories",
+        "articles",
+        "correction_reports",
+        "corrections",
+        "editors",
+        "editor_sessions",
+        "editor_audit",
+        "story_revisions",
+    } <= tables
 
 
 def _inert(html: str, where: str) -> None:
@@ -85,8 +101,9 @@ def test_hostile_strings_in_every_report_field_leave_the_database_intact_and_ren
         stored += r.status_code == 200 and "Thank you" in r.text
         # the hidden fields too: story slug and sentence index
         page = site.client.get(f"/report/?story={SLUG}")
-        r = site.client.post("/report/", data={"csrf": csrf_of(page.text), "story": p, "s": p, "category": "other",
-                                               "wrong": "x"})
+        r = site.client.post(
+            "/report/", data={"csrf": csrf_of(page.text), "story": p, "s": p, "category": "other", "wrong": "x"}
+        )
         assert r.status_code in (400, 404) and dangers(r.text) == []
         assert site.client.get("/report/", params={"story": p, "s": p}).status_code in (400, 404)
     assert stored > 0
@@ -123,10 +140,12 @@ def test_hostile_strings_in_the_sign_in_and_the_editors_forms(tmp_path):
     for p in payloads:
         page = site.client.get(f"/editor/report/{rid}/")
         token = csrf_of(page.text)
-        for path, data in (("check", dict(s=p, action=p, text=p, note=p, refetch=p)),
-                           ("check", dict(s="2", action="replace", text=p, note=p)),
-                           ("accept", dict(s="2", action="remove", text=p, note="", before=p)),
-                           ("reject", dict(reason="\x00" if len(p) % 2 else "  "))):
+        for path, data in (
+            ("check", dict(s=p, action=p, text=p, note=p, refetch=p)),
+            ("check", dict(s="2", action="replace", text=p, note=p)),
+            ("accept", dict(s="2", action="remove", text=p, note="", before=p)),
+            ("reject", dict(reason="\x00" if len(p) % 2 else "  ")),
+        ):
             r = site.client.post(f"/editor/report/{rid}/{path}/", data={"csrf": token, **data})
             assert r.status_code in (200, 400, 409, 422), (path, p, r.status_code)
             _inert(r.text, f"{path} answer for {p!r}")
@@ -134,9 +153,17 @@ def test_hostile_strings_in_the_sign_in_and_the_editors_forms(tmp_path):
     # a replacement made of a payload that passes the (fake) gate is published escaped
     p = "<img src=x onerror=alert(1)> costs 52'; DROP TABLE corrections; --"
     page = site.client.get(f"/editor/report/{rid}/")
-    r = site.client.post(f"/editor/report/{rid}/accept/", data={
-        "csrf": csrf_of(page.text), "s": "2", "action": "replace", "text": p, "note": p,
-        "before": "The mayor said the work would cost 48 billion forints."})
+    r = site.client.post(
+        f"/editor/report/{rid}/accept/",
+        data={
+            "csrf": csrf_of(page.text),
+            "s": "2",
+            "action": "replace",
+            "text": p,
+            "note": p,
+            "before": "The mayor said the work would cost 48 billion forints.",
+        },
+    )
     assert r.status_code == 200, r.text
     for path in (f"/story/{SLUG}/", "/corrections/", "/editor/audit/"):
         _inert(site.client.get(path).text, path)

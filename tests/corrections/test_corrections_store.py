@@ -27,8 +27,12 @@ def test_corrections_and_the_audit_log_cannot_be_changed_or_deleted(tmp_path):
     rid = site.store.add_report(ReportIn("story1", 2, "x", "other", "w", ""))
     site.desk.correct(rid, 4, None, "Not announced.", "ann")
     assert len(site.store.corrections()) == 1 and site.store.audit_log()
-    for sql in ("DELETE FROM corrections", "UPDATE corrections SET note = 'changed'", "DELETE FROM editor_audit",
-                "UPDATE editor_audit SET editor = 'someone else'"):
+    for sql in (
+        "DELETE FROM corrections",
+        "UPDATE corrections SET note = 'changed'",
+        "DELETE FROM editor_audit",
+        "UPDATE editor_audit SET editor = 'someone else'",
+    ):
         with pytest.raises(DBAPIError, match="append-only"):
             with site.desk.store.engine.begin() as c:
                 c.execute(text(sql))

@@ -45,13 +45,24 @@ def test_a_report_is_stored_and_never_published(tmp_path):
 
 def test_bad_fields_get_the_form_back_with_every_error(tmp_path):
     site = make_site(tmp_path)
-    r = report(site, category="made-up", wrong="", right="x" * 1001, email="not an address",
-               evidence=["javascript:alert(1)", "https://ok.example/", "ftp://x.example/", "https://4.example/"])
+    r = report(
+        site,
+        category="made-up",
+        wrong="",
+        right="x" * 1001,
+        email="not an address",
+        evidence=["javascript:alert(1)", "https://ok.example/", "ftp://x.example/", "https://4.example/"],
+    )
     assert r.status_code == 400
-    for words in ("Choose what kind of error", "Say what is wrong", "at most 1,000 characters", "at most 3 links",
-                  "does not look like an e-mail address"):
+    for words in (
+        "Choose what kind of error",
+        "Say what is wrong",
+        "at most 1,000 characters",
+        "at most 3 links",
+        "does not look like an e-mail address",
+    ):
         assert words in r.text, words
-    assert 'value="javascript:alert(1)"' in r.text and "<a href=\"javascript" not in r.text
+    assert 'value="javascript:alert(1)"' in r.text and '<a href="javascript' not in r.text
     assert dangers(r.text) == []
     assert site.store.reports() == []
     r = report(site, evidence=["https://a.example/", "javascript:alert(1)"])
@@ -84,12 +95,20 @@ def test_csrf_missing_or_wrong_is_refused(tmp_path):
     report(site, s=2)
     rid = site.store.reports()[0].id
     token = csrf_of(site.client.get(f"/editor/report/{rid}/").text)
-    decision = {"s": "2", "action": "replace", "text": "The mayor said the work would cost 52 billion forints.",
-                "note": "n", "before": current_sentence(site, 2), "reason": "r", "refetch": "1"}
+    decision = {
+        "s": "2",
+        "action": "replace",
+        "text": "The mayor said the work would cost 52 billion forints.",
+        "note": "n",
+        "before": current_sentence(site, 2),
+        "reason": "r",
+        "refetch": "1",
+    }
     for path in ("check", "accept", "reject"):
         assert site.client.post(f"/editor/report/{rid}/{path}/", data=decision).status_code == 403, path
-        assert site.client.post(f"/editor/report/{rid}/{path}/",
-                                data={**decision, "csrf": token[::-1]}).status_code == 403, path
+        assert (
+            site.client.post(f"/editor/report/{rid}/{path}/", data={**decision, "csrf": token[::-1]}).status_code == 403
+        ), path
     assert site.checker.calls == 0 and site.store.report(rid).status == "open" and site.store.corrections() == []
     other.close()
     site.close()
@@ -129,8 +148,9 @@ def test_editor_pages_need_a_sign_in(tmp_path):
         assert r.status_code == 303 and r.headers["location"] == "/editor/login/", path
     form = site.client.get("/editor/login/").text
     for path in ("/editor/report/1/reject/", "/editor/report/1/check/", "/editor/report/1/accept/"):
-        r = site.client.post(path, data={"csrf": csrf_of(form), "reason": "x", "action": "remove", "s": "2",
-                                         "note": "n"})
+        r = site.client.post(
+            path, data={"csrf": csrf_of(form), "reason": "x", "action": "remove", "s": "2", "note": "n"}
+        )
         assert r.status_code == 403, path
     site.client.cookies.set("copydesk_editor", "forged-token", path="/editor/")
     assert site.client.get("/editor/", follow_redirects=False).status_code == 303
@@ -272,8 +292,16 @@ def test_removing_a_sentence_and_rejecting_a_report(tmp_path):
     add_editor(site)
     login(site)
     rid = _open_report(site, s=4)
-    r = _decide(site, rid, "accept", s="4", action="remove", text="", note="The restriction was not announced.",
-                before=current_sentence(site, 4))
+    r = _decide(
+        site,
+        rid,
+        "accept",
+        s="4",
+        action="remove",
+        text="",
+        note="The restriction was not announced.",
+        before=current_sentence(site, 4),
+    )
     assert r.status_code == 200
     page = site.client.get(f"/story/{SLUG}/").text
     assert "That sentence has been removed." in page
@@ -296,8 +324,16 @@ def test_the_reporter_is_mailed_and_the_address_then_forgotten(tmp_path, smtp):
     report(site, s=2, email="reader@example.org")
     rid = site.store.reports()[-1].id
     new = "The mayor said the work would cost 52 billion forints."
-    _decide(site, rid, "accept", s="2", action="replace", text=new, note="We gave the wrong cost.",
-            before=current_sentence(site, 2))
+    _decide(
+        site,
+        rid,
+        "accept",
+        s="2",
+        action="replace",
+        text=new,
+        note="We gave the wrong cost.",
+        before=current_sentence(site, 2),
+    )
     [msg] = smtp.recorder.parsed()
     assert msg["To"] == "reader@example.org" and msg["From"].addresses[0].addr_spec == "corrections@post.example"
     body = msg.get_body(("plain",)).get_content()
@@ -333,6 +369,7 @@ def test_every_corrections_url_is_documented(tmp_path):
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "CLI.md").read_text(encoding="utf-8")
     site = make_site(tmp_path)
+
     def walk(routes):
         for r in routes:
             yield getattr(r, "path", None) or ""
@@ -360,13 +397,16 @@ def test_a_merged_story_carries_the_corrections_of_the_story_it_absorbed(tmp_pat
     login(site)
     new, note = "The mayor said the work would cost 52 billion forints.", "We gave the wrong cost."
     before = current_sentence(site, 2)
-    assert _decide(site, rid, "accept", s="2", action="replace", text=new, note=note,
-                   before=before).status_code == 200
+    assert _decide(site, rid, "accept", s="2", action="replace", text=new, note=note, before=before).status_code == 200
     [c] = site.store.corrections()
     pending = _open_report(site, s=3)  # a report still open when the story is merged
     # A second story about the same event absorbs the corrected one (its sources and its address move over).
-    other = replace(story(), story_id="story2", slug="bridge-rebuild-plan-approved",
-                    headline=replace(story().headline, text="Bridge rebuild plan approved"))
+    other = replace(
+        story(),
+        story_id="story2",
+        slug="bridge-rebuild-plan-approved",
+        headline=replace(story().headline, text="Bridge rebuild plan approved"),
+    )
     publish(site.desk.store, other)
     site.desk.store.merge_stories("story1", "story2")
     site.svc.on_change()
@@ -408,8 +448,19 @@ def test_the_log_keeps_the_correction_of_a_story_no_longer_published(tmp_path):
     rid = _open_report(site)
     login(site)
     note, before = "We gave the wrong cost.", current_sentence(site, 2)
-    assert _decide(site, rid, "accept", s="2", action="replace", note=note, before=before,
-                   text="The mayor said the work would cost 52 billion forints.").status_code == 200
+    assert (
+        _decide(
+            site,
+            rid,
+            "accept",
+            s="2",
+            action="replace",
+            note=note,
+            before=before,
+            text="The mayor said the work would cost 52 billion forints.",
+        ).status_code
+        == 200
+    )
     [c] = site.store.corrections()
     site.desk.store.hold_story("story1", "held: withdrawn for the test")
     site.svc.on_change()

@@ -40,17 +40,30 @@ def test_credited_copies_stay_reprints():
 
 
 def test_syndication_marks_are_credits():
-    for mark in ("This article was originally published by The Conversation.",
-                 "Republished with permission from the Budapest Post.",
-                 "The Associated Press contributed to this report."):
+    for mark in (
+        "This article was originally published by The Conversation.",
+        "Republished with permission from the Budapest Post.",
+        "The Associated Press contributed to this report.",
+    ):
         assert credited(JOINT + "\n" + mark), mark
     assert not credited("The leaders discussed the situation in Europe. Reporters asked about the agreement.")
 
 
 def _art(i, outlet, kind=None, of=None):
     t = datetime(2022, 1, 3, tzinfo=timezone.utc)
-    return Article(id=i, url=f"https://x.invalid/{i}", canonical_url=f"https://x.invalid/{i}", outlet_id=outlet,
-                   title="t", text=JOINT, summary="", published=t, first_seen=t, duplicate_of=of, duplicate_kind=kind)
+    return Article(
+        id=i,
+        url=f"https://x.invalid/{i}",
+        canonical_url=f"https://x.invalid/{i}",
+        outlet_id=outlet,
+        title="t",
+        text=JOINT,
+        summary="",
+        published=t,
+        first_seen=t,
+        duplicate_of=of,
+        duplicate_kind=kind,
+    )
 
 
 def test_joint_note_names_both_issuers():

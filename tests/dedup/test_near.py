@@ -52,8 +52,16 @@ T0 = datetime(2024, 3, 5, 9, 0, tzinfo=timezone.utc)
 
 @pytest.mark.parametrize(
     "dateline",
-    ["BUDAPEST (Reuters) - ", "(AP) — ", "LONDON, May 3 (AFP) - ", "(CNN)", "WASHINGTON — ",
-     "SAN JUAN, Puerto Rico (AP) — ", "KYIV, Ukraine, Jan. 5 -- ", "NEW YORK (Reuters/Ipsos) - "],
+    [
+        "BUDAPEST (Reuters) - ",
+        "(AP) — ",
+        "LONDON, May 3 (AFP) - ",
+        "(CNN)",
+        "WASHINGTON — ",
+        "SAN JUAN, Puerto Rico (AP) — ",
+        "KYIV, Ukraine, Jan. 5 -- ",
+        "NEW YORK (Reuters/Ipsos) - ",
+    ],
 )
 def test_datelines_are_stripped(dateline: str) -> None:
     assert normalise_text(dateline + "The vote was close.") == "the vote was close"
@@ -61,14 +69,16 @@ def test_datelines_are_stripped(dateline: str) -> None:
 
 @pytest.mark.parametrize(
     "credit",
-    ["Reporting by Anita Komuves; Editing by Andrew Heavens",
-     "(Reporting by Gergely Szakacs; Writing by Krisztina Than; Editing by Alex Richardson)",
-     "Additional reporting by Marton Dunai in Budapest; editing by Jason Neely",
-     "By JANE DOE and Bob Roe, The Associated Press",
-     "Associated Press writer Pablo Gorondi in Budapest contributed to this report.",
-     "© 2024 Reuters. All rights reserved.",
-     "Our Standards: The Thomson Reuters Trust Principles.",
-     "The Associated Press"],
+    [
+        "Reporting by Anita Komuves; Editing by Andrew Heavens",
+        "(Reporting by Gergely Szakacs; Writing by Krisztina Than; Editing by Alex Richardson)",
+        "Additional reporting by Marton Dunai in Budapest; editing by Jason Neely",
+        "By JANE DOE and Bob Roe, The Associated Press",
+        "Associated Press writer Pablo Gorondi in Budapest contributed to this report.",
+        "© 2024 Reuters. All rights reserved.",
+        "Our Standards: The Thomson Reuters Trust Principles.",
+        "The Associated Press",
+    ],
 )
 def test_credit_lines_are_dropped(credit: str) -> None:
     assert normalise_text(f"The vote was close.\n{credit}") == "the vote was close"
@@ -223,8 +233,7 @@ def test_options_change_thresholds() -> None:
 
 
 def test_signature_rebuild_gives_the_same_answers() -> None:
-    texts = [("reuters", WIRE), ("ap-member", REPRINT), ("guardian", SEPARATE), ("reuters", UPDATE),
-             ("reuters", WIRE)]
+    texts = [("reuters", WIRE), ("ap-member", REPRINT), ("guardian", SEPARATE), ("reuters", UPDATE), ("reuters", WIRE)]
     live = DuplicateIndex()
     answers = [live.add(k, o, t, T0) for k, (o, t) in enumerate(texts)]
     stored = [(k, o, signature(t), text_hash(t)) for k, (o, t) in enumerate(texts)]

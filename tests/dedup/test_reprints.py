@@ -80,8 +80,6 @@ def corpora():
     return load_ecb(ECB), load_allsides(ALLSIDES)
 
 
-
-
 def test_reprint_precision_recall_on_real_articles(corpora):
     ecb, allsides = corpora
     start = time.perf_counter()
@@ -111,20 +109,25 @@ def test_no_reprints_among_separate_reports_of_one_event(corpora):
                     flagged += 1
                     if not is_copy(arts[m.of], paras):
                         wrong.append((arts[m.of].id, paras.id, m.similarity))
-    print(f"\ndedup same-event sweep: {pairs} same-event pairs, {flagged} articles flagged as copies, "
-          f"{len(wrong)} of them not gold copies: {wrong}")
+    print(
+        f"\ndedup same-event sweep: {pairs} same-event pairs, {flagged} articles flagged as copies, "
+        f"{len(wrong)} of them not gold copies: {wrong}"
+    )
     assert len(wrong) <= MAX_SWEEP_DISAGREEMENTS
 
 
 def test_each_kind_of_reprint_on_real_articles(corpora):
     ecb, allsides = corpora
-    pairs, _ = build_benchmark({"ecb+": ecb, "allsides": allsides}, max_wires=SUBSET_WIRES,
-                               max_separate=SUBSET_SEPARATE)
+    pairs, _ = build_benchmark(
+        {"ecb+": ecb, "allsides": allsides}, max_wires=SUBSET_WIRES, max_separate=SUBSET_SEPARATE
+    )
     judged, _ = judge(pairs)
     s = summarise(judged)
     by_kind = ", ".join(f"{k} {s['recall_by_kind'][k]:.3f}" for k in KINDS)
-    print(f"\ndedup reprints by kind: {s['pairs_positive']} reprints, {s['pairs_negative']} same-event pairs -> "
-          f"precision {s['precision']:.3f} recall {s['recall']:.3f}; recall {by_kind}")
+    print(
+        f"\ndedup reprints by kind: {s['pairs_positive']} reprints, {s['pairs_negative']} same-event pairs -> "
+        f"precision {s['precision']:.3f} recall {s['recall']:.3f}; recall {by_kind}"
+    )
     assert set(s["recall_by_kind"]) == set(KINDS)
     assert s["recall"] >= RECALL_FLOOR
     assert s["precision"] >= PRECISION_FLOOR

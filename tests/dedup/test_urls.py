@@ -50,8 +50,7 @@ CASES = [
     ("https://edition.cnn.com/2024/x/index.amp.html", "https://edition.cnn.com/2024/x/index.html"),
     ("https://example.com/story?outputType=amp", "https://example.com/story"),
     ("https://example.com/story?amp=1&id=3", "https://example.com/story?id=3"),
-    ("https://www-example-com.cdn.ampproject.org/c/s/www.example.com/story/amp?x=1",
-     "https://example.com/story?x=1"),
+    ("https://www-example-com.cdn.ampproject.org/c/s/www.example.com/story/amp?x=1", "https://example.com/story?x=1"),
     ("https://example-com.cdn.ampproject.org/c/example.com/story", "http://example.com/story"),
     # hosts: IDN, IPv6, whitespace around the URL
     ("https://例え.jp/a", "https://xn--r8jz45g.jp/a"),
@@ -83,14 +82,38 @@ def test_same_article_spellings_agree() -> None:
 
 def test_tracking_params_is_named_frozenset() -> None:
     assert isinstance(TRACKING_PARAMS, frozenset)
-    assert {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "ref_src", "cmpid", "ocid", "igshid", "_ga"} <= TRACKING_PARAMS
+    assert {
+        "fbclid",
+        "gclid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "cmpid",
+        "ocid",
+        "igshid",
+        "_ga",
+    } <= TRACKING_PARAMS
 
 
 @pytest.mark.parametrize(
     "garbage",
-    ["", "   ", "not a url", "/relative/path", "example.com/a", "ftp://example.com/a", "mailto:a@b.c",
-     "javascript:alert(1)", "http://", "https://:80/a", "https://example.com:99999/", "https://example.com:x/",
-     "http://[::1/", "data:text/html,hi"],
+    [
+        "",
+        "   ",
+        "not a url",
+        "/relative/path",
+        "example.com/a",
+        "ftp://example.com/a",
+        "mailto:a@b.c",
+        "javascript:alert(1)",
+        "http://",
+        "https://:80/a",
+        "https://example.com:99999/",
+        "https://example.com:x/",
+        "http://[::1/",
+        "data:text/html,hi",
+    ],
 )
 def test_garbage_raises_value_error(garbage: str) -> None:
     with pytest.raises(ValueError, match=r"^dedup: "):

@@ -12,8 +12,10 @@ from copydesk.dedup.urls import canonical_url
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
-_label = st.one_of(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10),
-                   st.sampled_from(["www", "amp", "m", "news"]))
+_label = st.one_of(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10),
+    st.sampled_from(["www", "amp", "m", "news"]),
+)
 _idn_label = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüéñøå", min_size=1, max_size=10)
 # Path, query and fragment characters, the awkward ones included: escapes, slashes, dots, unicode, spaces.
 _part = st.text(alphabet=st.sampled_from(list("aZ09-._~%2F/?#&=;+@:!$'()*,[] \u00e9\u4e2d\u0000\t")), max_size=30)

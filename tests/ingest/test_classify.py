@@ -35,9 +35,14 @@ def test_a_paywall_teaser_is_not_an_article():
     assert not v.is_article and v.kind in KINDS
 
 
-@pytest.mark.parametrize("name", ["cloudscraper-js_challenge_26_05_2020.html.gz",
-                                  "cloudscraper-cf_recaptcha_15_04_2019.html.gz",
-                                  "cloudscraper-js_challenge_05-03-2020.html.gz"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cloudscraper-js_challenge_26_05_2020.html.gz",
+        "cloudscraper-cf_recaptcha_15_04_2019.html.gz",
+        "cloudscraper-js_challenge_05-03-2020.html.gz",
+    ],
+)
 def test_real_bot_checks_are_error_pages(name):
     v = verdict_of(BENCH_PAGES / name)
     assert v.kind == "error-page", v
@@ -49,39 +54,59 @@ def test_a_real_home_page_is_an_index_page():
 
 
 def test_http_errors_are_error_pages_whatever_the_text():
-    v = classify_page("https://x.test/a", "A title", "A long enough sentence that would otherwise read as prose.",
-                      status=404)
+    v = classify_page(
+        "https://x.test/a", "A title", "A long enough sentence that would otherwise read as prose.", status=404
+    )
     assert v.kind == "error-page" and "404" in v.reason
 
 
-@pytest.mark.parametrize("title,text,kind", [
-    ("Yahoo", "Yahoo! - 999 Unable to process request at this time -- error 999", "error-page"),
-    ("Page not found", "Sorry, the page you are looking for does not exist.", "error-page"),
-    ("Member Center", "Member Center\nSign in to your account\nEmail or username\nForgot your password?", "login-wall"),
-    ("The Example Times", "Registering for The Example Times is free.\nAlready registered? Log in", "registration-wall"),
-    ("Before you continue to Yahoo", "We and our partners use cookies\nAccept all\nReject all\nManage privacy settings",
-     "consent-wall"),
-    ("Anmelden", "Benutzername\nPasswort vergessen?\nAngemeldet bleiben\nJetzt anmelden", "login-wall"),
-    ("Az oldal nem található", "404\nAz oldal nem található.", "error-page"),
-    ("Opinion", "Opinion\nBy Jane Doe\nContinue reading\nPhoto: John Roe/Reuters", "chrome-only"),
-    ("A title", "", "empty"),
-])
+@pytest.mark.parametrize(
+    "title,text,kind",
+    [
+        ("Yahoo", "Yahoo! - 999 Unable to process request at this time -- error 999", "error-page"),
+        ("Page not found", "Sorry, the page you are looking for does not exist.", "error-page"),
+        (
+            "Member Center",
+            "Member Center\nSign in to your account\nEmail or username\nForgot your password?",
+            "login-wall",
+        ),
+        (
+            "The Example Times",
+            "Registering for The Example Times is free.\nAlready registered? Log in",
+            "registration-wall",
+        ),
+        (
+            "Before you continue to Yahoo",
+            "We and our partners use cookies\nAccept all\nReject all\nManage privacy settings",
+            "consent-wall",
+        ),
+        ("Anmelden", "Benutzername\nPasswort vergessen?\nAngemeldet bleiben\nJetzt anmelden", "login-wall"),
+        ("Az oldal nem található", "404\nAz oldal nem található.", "error-page"),
+        ("Opinion", "Opinion\nBy Jane Doe\nContinue reading\nPhoto: John Roe/Reuters", "chrome-only"),
+        ("A title", "", "empty"),
+    ],
+)
 def test_title_and_text_only(title, text, kind):
     v = classify_page("https://x.test/a", title, text)
     assert v.kind == kind, v
 
 
 def test_an_import_with_one_real_sentence_is_an_article():
-    v = classify_page("https://x.test/a", "Bridge closes",
-                      "The city council voted on Tuesday to close the old bridge for eighteen months of repairs.")
+    v = classify_page(
+        "https://x.test/a",
+        "Bridge closes",
+        "The city council voted on Tuesday to close the old bridge for eighteen months of repairs.",
+    )
     assert v.is_article
 
 
 def test_an_article_about_errors_or_logins_stays_an_article():
-    text = ("Thousands of users saw an error page on Monday when the bank's login service failed for six hours. "
-            "Customers who tried to sign in were told the page could not be found, the bank said in a statement. "
-            "Engineers restored the service by the evening and said no accounts had been accessed by anyone else. "
-            "The bank apologised and said it would refund any fees caused by the outage, which began at 9 a.m.")
+    text = (
+        "Thousands of users saw an error page on Monday when the bank's login service failed for six hours. "
+        "Customers who tried to sign in were told the page could not be found, the bank said in a statement. "
+        "Engineers restored the service by the evening and said no accounts had been accessed by anyone else. "
+        "The bank apologised and said it would refund any fees caused by the outage, which began at 9 a.m."
+    )
     v = classify_page("https://x.test/bank-outage", "Bank login outage: customers see 'page not found'", text)
     assert v.is_article, v
 
@@ -125,14 +150,17 @@ def test_floor_on_labelled_pages(shared_data):
 # -- second pass: real pages of more kinds (bench/data/pages, origin in its README) -----------------------------
 
 
-@pytest.mark.parametrize("name,url", [
-    ("htmldate-cache-bayern.de.html.gz", "https://bayern.de/"),
-    ("htmldate-cache-stuttgart.de.html.gz", "http://www.stuttgart.de/"),
-    ("htmldate-cache-deutschland.de.en.html.gz", "https://www.deutschland.de/en"),
-    ("newspaper4k-html-wired_main_site.html.gz", "https://www.wired.com/"),
-    ("htmldate-cache-austria.info.html.gz", "https://www.austria.info/"),  # og:type "article" on a home page
-    ("htmldate-cache-blog.wordpress.com.html.gz", "https://en.blog.wordpress.com/"),  # 13 headline links
-])
+@pytest.mark.parametrize(
+    "name,url",
+    [
+        ("htmldate-cache-bayern.de.html.gz", "https://bayern.de/"),
+        ("htmldate-cache-stuttgart.de.html.gz", "http://www.stuttgart.de/"),
+        ("htmldate-cache-deutschland.de.en.html.gz", "https://www.deutschland.de/en"),
+        ("newspaper4k-html-wired_main_site.html.gz", "https://www.wired.com/"),
+        ("htmldate-cache-austria.info.html.gz", "https://www.austria.info/"),  # og:type "article" on a home page
+        ("htmldate-cache-blog.wordpress.com.html.gz", "https://en.blog.wordpress.com/"),  # 13 headline links
+    ],
+)
 def test_real_home_pages_with_teaser_prose_are_index_pages(name, url):
     # these carry 500-4,000 characters of teaser prose: the prose bound alone let them through
     v = verdict_of(BENCH_PAGES / name, url)
@@ -147,8 +175,10 @@ def test_the_same_home_page_under_an_article_url_needs_its_structure():
 
 
 def test_a_declared_listing_page_is_an_index_page():
-    v = verdict_of(BENCH_PAGES / "htmldate-test_set-1579141678.html.gz",
-                   "http://feedproxy.google.com/~r/NoticiaAlDia/~3/_k8dJ5xnwYw/")
+    v = verdict_of(
+        BENCH_PAGES / "htmldate-test_set-1579141678.html.gz",
+        "http://feedproxy.google.com/~r/NoticiaAlDia/~3/_k8dJ5xnwYw/",
+    )
     assert v.kind == "index-page" and "collectionpage" in v.reason, v
 
 
@@ -161,14 +191,21 @@ def test_a_front_page_marked_og_article_but_declared_a_collection_is_an_index_pa
 
 
 def test_a_real_section_page_is_an_index_page():
-    v = verdict_of(BENCH_PAGES / "trafilatura-cache-chip.de.tests.html.gz",
-                   "https://www.chip.de/tests/akkuschrauber-werkzeug-co,82197")
+    v = verdict_of(
+        BENCH_PAGES / "trafilatura-cache-chip.de.tests.html.gz",
+        "https://www.chip.de/tests/akkuschrauber-werkzeug-co,82197",
+    )
     assert v.kind == "index-page", v
 
 
-@pytest.mark.parametrize("name", ["htmldate-test_set-1685765130.html.gz",  # Incapsula "Request unsuccessful"
-                                  "htmldate-eval-thelocal.se.tattooed.html.gz",  # Project Shield interstitial
-                                  "cloudscraper-js_challenge_02_11_2021.html.gz"])  # challenge with 544 chars
+@pytest.mark.parametrize(
+    "name",
+    [
+        "htmldate-test_set-1685765130.html.gz",  # Incapsula "Request unsuccessful"
+        "htmldate-eval-thelocal.se.tattooed.html.gz",  # Project Shield interstitial
+        "cloudscraper-js_challenge_02_11_2021.html.gz",
+    ],
+)  # challenge with 544 chars
 def test_real_block_pages_are_not_articles(name):
     v = verdict_of(BENCH_PAGES / name)
     assert not v.is_article, v
@@ -179,34 +216,49 @@ def test_incapsula_block_wording_is_an_error_page():
     assert v.kind == "error-page", v
 
 
-@pytest.mark.parametrize("name", ["htmldate-eval-camping.info-ligurien.html.gz",
-                                  "htmldate-eval-wevolver.com.vehicle.html.gz"])
+@pytest.mark.parametrize(
+    "name", ["htmldate-eval-camping.info-ligurien.html.gz", "htmldate-eval-wevolver.com.vehicle.html.gz"]
+)
 def test_real_script_shells_are_empty(name):
     v = verdict_of(BENCH_PAGES / name)
     assert v.kind == "empty", v
 
 
-@pytest.mark.parametrize("name", ["newspaper4k-html-thai_article.html.gz", "newspaper4k-html-burmese_article.html.gz",
-                                  "fundus-resources-parser-test_data-kr-MBN_2025_06_03.html.gz"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "newspaper4k-html-thai_article.html.gz",
+        "newspaper4k-html-burmese_article.html.gz",
+        "fundus-resources-parser-test_data-kr-MBN_2025_06_03.html.gz",
+    ],
+)
 def test_real_thai_burmese_korean_articles_are_articles(name):
     v = verdict_of(BENCH_PAGES / name)
     assert v.kind == "article", v
 
 
 def test_a_recaptcha_footer_does_not_make_an_article_an_error_page():
-    v = verdict_of(BENCH_PAGES / "htmldate-eval-northernirelandworld.com-theft.html.gz",
-                   "https://www.northernirelandworld.com/news/crime/woman-fined-for-theft-of-cat-treats")
+    v = verdict_of(
+        BENCH_PAGES / "htmldate-eval-northernirelandworld.com-theft.html.gz",
+        "https://www.northernirelandworld.com/news/crime/woman-fined-for-theft-of-cat-treats",
+    )
     assert v.kind != "error-page", v
 
 
 # -- third pass: real consent interstitials, login pages and live blogs (bench/data/pages, origin in its README) --
 
 
-@pytest.mark.parametrize("name,url", [
-    ("embed-www.google.es.maps-place-tordoia-2024.html.gz", "https://www.google.es/maps/place/Tordoia"),  # Spanish
-    ("embed-www.youtube.com.watch.878f5352-2021.html.gz", "https://www.youtube.com/watch?v=eiHXASgRTcA"),
-    ("youtube-transcript-api-youtube_consent_page.html.gz", "https://www.youtube.com/watch?v=GJLlxj_dtq8"),  # German
-])
+@pytest.mark.parametrize(
+    "name,url",
+    [
+        ("embed-www.google.es.maps-place-tordoia-2024.html.gz", "https://www.google.es/maps/place/Tordoia"),  # Spanish
+        ("embed-www.youtube.com.watch.878f5352-2021.html.gz", "https://www.youtube.com/watch?v=eiHXASgRTcA"),
+        (
+            "youtube-transcript-api-youtube_consent_page.html.gz",
+            "https://www.youtube.com/watch?v=GJLlxj_dtq8",
+        ),  # German
+    ],
+)
 def test_real_consent_interstitials_are_consent_walls(name, url):
     # each explains cookies in 771-862 characters of prose: more than MIN_PROSE_CHARS, so only the consent title
     # and wording tell them from a short article
@@ -215,8 +267,10 @@ def test_real_consent_interstitials_are_consent_walls(name, url):
 
 
 def test_a_consent_title_alone_does_not_make_a_wall():
-    text = ("Before you continue reading, the minister said on Tuesday, know that the bridge will close for repairs. "
-            "The council approved the closure after engineers found cracks in two of the supporting piers last month.")
+    text = (
+        "Before you continue reading, the minister said on Tuesday, know that the bridge will close for repairs. "
+        "The council approved the closure after engineers found cracks in two of the supporting piers last month."
+    )
     v = classify_page("https://x.test/bridge", "Before you continue: the bridge closes in May", text)
     assert v.is_article, v
 
@@ -229,17 +283,25 @@ def test_a_page_without_a_declared_charset_is_read_as_utf8():
     assert "sesión" in sig.visible_text
 
 
-@pytest.mark.parametrize("name,url", [
-    ("embed-snipplr.com.view-72914.html.gz", "http://snipplr.com/view/72914/better-html-5-basic-starter-template"),
-    ("embed-www.meetup.com.es-gpul-labs-events-248885422.html.gz", "https://www.meetup.com/es/gpul-labs/events/248885422/"),
-])
+@pytest.mark.parametrize(
+    "name,url",
+    [
+        ("embed-snipplr.com.view-72914.html.gz", "http://snipplr.com/view/72914/better-html-5-basic-starter-template"),
+        (
+            "embed-www.meetup.com.es-gpul-labs-events-248885422.html.gz",
+            "https://www.meetup.com/es/gpul-labs/events/248885422/",
+        ),
+    ],
+)
 def test_real_login_pages_are_login_walls(name, url):
     v = verdict_of(BENCH_PAGES / name, url)
     assert v.kind == "login-wall", v
 
 
-@pytest.mark.parametrize("name", ["fundus-resources-parser-test_data-uk-TheGuardian_2023_05_15.html.gz",
-                                  "htmldate-test_set-1727473717.html.gz"])
+@pytest.mark.parametrize(
+    "name",
+    ["fundus-resources-parser-test_data-uk-TheGuardian_2023_05_15.html.gz", "htmldate-test_set-1727473717.html.gz"],
+)
 def test_live_blogs_with_their_updates_in_the_page_are_articles(name):
     # LiveBlogPosting pages whose updates are in the served HTML (the second is thin: a toss and a preview)
     v = verdict_of(BENCH_PAGES / name, "https://example.org/live/story")

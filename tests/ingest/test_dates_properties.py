@@ -18,13 +18,26 @@ NOW = datetime.now(UTC)
 DAY = timedelta(days=1)
 
 _when = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC))
-_candidate = st.one_of(st.none(), st.builds(SourceDate, _when, st.booleans(),
-                                            st.sampled_from(["feed", "page", "import", "dateline"])))
+_candidate = st.one_of(
+    st.none(), st.builds(SourceDate, _when, st.booleans(), st.sampled_from(["feed", "page", "import", "dateline"]))
+)
 # Date strings in the forms sources write, with dates from the distant past to the far future.
 _date_text = st.builds(
-    lambda when, form: when.strftime(form), _when,
-    st.sampled_from(["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d", "%a, %d %b %Y %H:%M:%S GMT", "%a, %d %b %Y", "%B %d, %Y",
-                     "%A, %d %B %Y", "%Y-%m-%dT%H:%M:%S+14:00", "%Y-%m-%dT%H:%M:%S-12:00"]))
+    lambda when, form: when.strftime(form),
+    _when,
+    st.sampled_from(
+        [
+            "%Y-%m-%dT%H:%M:%SZ",
+            "%Y-%m-%d",
+            "%a, %d %b %Y %H:%M:%S GMT",
+            "%a, %d %b %Y",
+            "%B %d, %Y",
+            "%A, %d %B %Y",
+            "%Y-%m-%dT%H:%M:%S+14:00",
+            "%Y-%m-%dT%H:%M:%S-12:00",
+        ]
+    ),
+)
 
 
 @PROPERTY
@@ -65,8 +78,10 @@ def test_an_article_from_a_feed_entry_is_never_dated_ahead(published, date_only)
 @PROPERTY
 @given(_date_text)
 def test_an_imported_line_is_never_dated_ahead(date_text):
-    line = ('{"url": "https://example.com/a", "title": "T", "outlet": "o", "text": "Some text.", '
-            f'"published": "{date_text}"}}')
+    line = (
+        '{"url": "https://example.com/a", "title": "T", "outlet": "o", "text": "Some text.", '
+        f'"published": "{date_text}"}}'
+    )
     for item in read_import([line]):
         published = getattr(item, "published", None)
         assert published is None or published <= datetime.now(UTC) + DAY

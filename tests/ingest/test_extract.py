@@ -44,10 +44,15 @@ def test_paywall_markup_is_flagged():
 
 
 def test_long_article_with_not_free_marker_is_kept():
-    paragraphs = "".join(f"<p>Paragraph {i} of a long report about the council budget and its many line items, "
-                         f"explained at length for readers who follow local politics.</p>" for i in range(30))
-    html = (b'<html lang="en"><head><script type="application/ld+json">{"isAccessibleForFree": false}</script>'
-            b"</head><body><article><h1>Budget</h1>" + paragraphs.encode() + b"</article></body></html>")
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of a long report about the council budget and its many line items, "
+        f"explained at length for readers who follow local politics.</p>"
+        for i in range(30)
+    )
+    html = (
+        b'<html lang="en"><head><script type="application/ld+json">{"isAccessibleForFree": false}</script>'
+        b"</head><body><article><h1>Budget</h1>" + paragraphs.encode() + b"</article></body></html>"
+    )
     page = extract_article(html, "https://paper.example/budget")
     assert page is not None and not page.paywalled and len(page.text) > 2000
 
@@ -59,9 +64,16 @@ def test_empty_or_junk_pages_give_none():
 
 
 def _entry(**kw):
-    values = dict(url="https://feeds.example/redirect/1", title="Feed title", summary="Feed summary.",
-                  published=datetime(2026, 2, 20, 12, 0, tzinfo=UTC), author="Feed Author", guid="g1",
-                  language="en", categories=("economy",))
+    values = dict(
+        url="https://feeds.example/redirect/1",
+        title="Feed title",
+        summary="Feed summary.",
+        published=datetime(2026, 2, 20, 12, 0, tzinfo=UTC),
+        author="Feed Author",
+        guid="g1",
+        language="en",
+        categories=("economy",),
+    )
     values.update(kw)
     return FeedEntry(**values)
 
@@ -71,8 +83,13 @@ def _fetch(outcome="ok", final_url="https://news.example/story"):
 
 
 def test_article_from_entry_full():
-    page = ExtractedPage(text="x" * MIN_ARTICLE_CHARS, title="Page title", author="Page Author",
-                         published=datetime(2026, 2, 19, tzinfo=UTC), language="fr")
+    page = ExtractedPage(
+        text="x" * MIN_ARTICLE_CHARS,
+        title="Page title",
+        author="Page Author",
+        published=datetime(2026, 2, 19, tzinfo=UTC),
+        language="fr",
+    )
     art = article_from_entry(_entry(), "nyt", page, _fetch())
     assert not art.partial and art.text == page.text and art.summary == "Feed summary."
     assert art.url == "https://news.example/story"  # final URL after redirects
@@ -82,8 +99,13 @@ def test_article_from_entry_full():
 
 
 def test_article_from_entry_falls_back_to_page_metadata():
-    page = ExtractedPage(text="y" * 1000, title="Page title", author="Page Author",
-                         published=datetime(2026, 2, 19, tzinfo=UTC), language="fr")
+    page = ExtractedPage(
+        text="y" * 1000,
+        title="Page title",
+        author="Page Author",
+        published=datetime(2026, 2, 19, tzinfo=UTC),
+        language="fr",
+    )
     art = article_from_entry(_entry(title="", author=None, published=None, language=None), "o", page, _fetch())
     assert (art.title, art.author, art.language) == ("Page title", "Page Author", "fr")
     assert art.published == datetime(2026, 2, 19, tzinfo=UTC)

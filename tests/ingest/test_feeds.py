@@ -32,8 +32,9 @@ def test_every_real_feed_parses(path):
 
 
 def test_rss20_fields():
-    feed = parse_feed((FEEDS / "donthitsave.rss20.xml").read_bytes(), "https://donthitsave.com/feed.xml",
-                      "application/rss+xml")
+    feed = parse_feed(
+        (FEEDS / "donthitsave.rss20.xml").read_bytes(), "https://donthitsave.com/feed.xml", "application/rss+xml"
+    )
     assert feed.title == "Don't Hit Save" and len(feed.entries) == 10
     first = feed.entries[0]
     assert first.url.startswith("https://donthitsave.com/")
@@ -49,8 +50,11 @@ def test_atom_fields():
 
 
 def test_json_feed_fields():
-    feed = parse_feed((FEEDS / "influxdata.jsonfeed11.json").read_bytes(), "https://www.influxdata.com/feed/json",
-                      "application/feed+json")
+    feed = parse_feed(
+        (FEEDS / "influxdata.jsonfeed11.json").read_bytes(),
+        "https://www.influxdata.com/feed/json",
+        "application/feed+json",
+    )
     assert feed.title == "Blog – InfluxData"  # &#8211; decoded
     assert feed.language == "en" and len(feed.entries) == 3
     first = feed.entries[0]
@@ -89,8 +93,18 @@ def test_relative_links_are_resolved_and_linkless_entries_skipped():
     assert sum("no http(s) link" in w for w in feed.warnings) == 2
 
 
-@pytest.mark.parametrize("body", [b"", b"   ", b"<html><body><p>Just a page</p></body></html>",
-                                  b"hello world", b'{"not": "a feed"}', b"[1, 2]", b"{broken json"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"   ",
+        b"<html><body><p>Just a page</p></body></html>",
+        b"hello world",
+        b'{"not": "a feed"}',
+        b"[1, 2]",
+        b"{broken json",
+    ],
+)
 def test_non_feeds_raise_feed_error(body):
     with pytest.raises(FeedError) as info:
         parse_feed(body, "https://example.com/feed")
@@ -100,8 +114,10 @@ def test_non_feeds_raise_feed_error(body):
 def test_body_naming_a_local_file_is_not_read(tmp_path):
     """feedparser.parse(bytes) would open a file of that name; parse_feed must treat the body as data."""
     secret = tmp_path / "secret.xml"
-    secret.write_bytes(b'<rss version="2.0"><channel><title>SECRET</title>'
-                       b"<item><title>x</title><link>http://e.com/</link></item></channel></rss>")
+    secret.write_bytes(
+        b'<rss version="2.0"><channel><title>SECRET</title>'
+        b"<item><title>x</title><link>http://e.com/</link></item></channel></rss>"
+    )
     with pytest.raises(FeedError):
         parse_feed(str(secret).encode(), "https://example.com/feed")
 
@@ -117,10 +133,13 @@ def test_entity_bomb_inside_a_real_feed_drops_the_doctype_not_the_feed():
     feed = parse_feed(bomb, "https://example.com/feed")
     assert [e.url for e in feed.entries] == ["http://e.com/1"]
     assert "dos" not in feed.title + feed.entries[0].title  # never expanded
-    assert feed.warnings[0] == ("feed: DOCTYPE dropped (entity 'a1' refers to other entities (entity expansion)); "
-                                "its entities are not expanded")
-    long_value = (b'<!DOCTYPE rss [<!ENTITY big "' + b"x" * 1000 + b'">]><rss version="2.0"><channel>'
-                  b"<title>&big;&big;</title><item><title>t</title><link>http://e.com/2</link></item></channel></rss>")
+    assert feed.warnings[0] == (
+        "feed: DOCTYPE dropped (entity 'a1' refers to other entities (entity expansion)); its entities are not expanded"
+    )
+    long_value = (
+        b'<!DOCTYPE rss [<!ENTITY big "' + b"x" * 1000 + b'">]><rss version="2.0"><channel>'
+        b"<title>&big;&big;</title><item><title>t</title><link>http://e.com/2</link></item></channel></rss>"
+    )
     feed = parse_feed(long_value, "https://example.com/feed")
     assert "xxxx" not in feed.title and len(feed.entries) == 1
     assert "longer than 16 characters" in feed.warnings[0]
@@ -129,17 +148,21 @@ def test_entity_bomb_inside_a_real_feed_drops_the_doctype_not_the_feed():
 def test_xxe_inside_a_real_feed_is_dropped_and_safe_entities_allowed(tmp_path):
     secret = tmp_path / "passwd"
     secret.write_text("root:SECRET")
-    xxe = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>'
-           '<rss version="2.0"><channel><title>T &xxe;</title><item><title>I &xxe;</title>'
-           "<link>http://e.com/1</link></item></channel></rss>").encode()
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+        '<rss version="2.0"><channel><title>T &xxe;</title><item><title>I &xxe;</title>'
+        "<link>http://e.com/1</link></item></channel></rss>"
+    ).encode()
     utf16 = xxe.decode().replace('version="1.0"?>', 'version="1.0" encoding="utf-16"?>').encode("utf-16")
     for body in (xxe, utf16):
         feed = parse_feed(body, "https://example.com/feed")
         assert [e.url for e in feed.entries] == ["http://e.com/1"]
         assert "SECRET" not in feed.title + feed.entries[0].title + feed.entries[0].summary
         assert "external entity 'xxe' (XXE)" in feed.warnings[0]
-    safe = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY nbsp "&#160;">]><rss version="2.0"><channel>'
-            b"<title>A&nbsp;B</title><item><title>x</title><link>http://e.com/1</link></item></channel></rss>")
+    safe = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY nbsp "&#160;">]><rss version="2.0"><channel>'
+        b"<title>A&nbsp;B</title><item><title>x</title><link>http://e.com/1</link></item></channel></rss>"
+    )
     feed = parse_feed(safe, "https://example.com/feed")
     assert len(feed.entries) == 1 and not any("DOCTYPE" in w for w in feed.warnings)
 
@@ -163,8 +186,9 @@ def test_channel_only_feeds_feedparser_reads_are_kept_with_the_reason(shared_dat
 
 def test_an_html_page_is_still_not_a_feed():
     with pytest.raises(FeedError, match="not an RSS, Atom or JSON feed"):
-        parse_feed(b"<!DOCTYPE html><html><head><title>Home</title></head><body><p>x</p></body></html>",
-                   "https://example.com/")
+        parse_feed(
+            b"<!DOCTYPE html><html><head><title>Home</title></head><body><p>x</p></body></html>", "https://example.com/"
+        )
 
 
 def _hostile_files(shared: Path, folder: str) -> list[Path]:

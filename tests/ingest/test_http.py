@@ -21,8 +21,14 @@ FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></chan
 
 def local_options(**overrides: object) -> FetchOptions:
     """Options for the loopback server: private addresses allowed, no waiting unless a test asks for it."""
-    values: dict[str, object] = {"allow_private_addresses": True, "per_host_interval_s": 0.0, "timeout_s": 5.0,
-                                 "deadline_s": 10.0, "retry_backoff_s": 0.05, "retries": 0}
+    values: dict[str, object] = {
+        "allow_private_addresses": True,
+        "per_host_interval_s": 0.0,
+        "timeout_s": 5.0,
+        "deadline_s": 10.0,
+        "retry_backoff_s": 0.05,
+        "retries": 0,
+    }
     values.update(overrides)
     return FetchOptions(**values)  # type: ignore[arg-type]
 
@@ -34,8 +40,13 @@ def client():
 
 
 def test_ok_fetch_sends_our_user_agent_and_returns_headers(local_server, client):
-    url = local_server.add("/feed.xml", FEED, content_type="application/rss+xml", etag='"v1"',
-                           last_modified="Tue, 10 Feb 2026 10:00:00 GMT")
+    url = local_server.add(
+        "/feed.xml",
+        FEED,
+        content_type="application/rss+xml",
+        etag='"v1"',
+        last_modified="Tue, 10 Feb 2026 10:00:00 GMT",
+    )
     result = client.fetch(url)
     assert result.outcome == "ok", result.error
     assert result.status == 200 and result.body == FEED and result.error is None
@@ -57,8 +68,10 @@ def test_conditional_get_gives_not_modified(local_server, client):
 
     # Last-Modified alone also works, and a changed resource comes back whole.
     local_server.add("/dated.xml", FEED, last_modified="Tue, 10 Feb 2026 10:00:00 GMT")
-    assert client.fetch(local_server.url("/dated.xml"),
-                        last_modified="Tue, 10 Feb 2026 10:00:00 GMT").outcome == "not-modified"
+    assert (
+        client.fetch(local_server.url("/dated.xml"), last_modified="Tue, 10 Feb 2026 10:00:00 GMT").outcome
+        == "not-modified"
+    )
     local_server.add("/feed.xml", FEED + b" ", etag='"v2"')
     changed = client.fetch(url, etag='"v1"')
     assert changed.outcome == "ok" and changed.etag == '"v2"'
@@ -251,9 +264,15 @@ def test_zstd_rle_bomb_is_capped(local_server):
 def test_compressed_bodies_are_decoded(local_server, shared_data):
     folder = _bomb_dir(shared_data)
     plain = (folder / "feed-sample1.xml").read_bytes()
-    cases = (("feed-sample1.xml.gz", "gzip"), ("html-zlibdeflate.bin", "deflate"), ("html-rawdeflate.bin", "deflate"),
-             ("html-gzip-deflate.bin", "gzip, deflate"), ("html-br.bin", "br"),
-             ("html-zstd-static-content-size.bin", "zstd"), ("html-zstd-streaming-no-content-size.bin", "zstd"))
+    cases = (
+        ("feed-sample1.xml.gz", "gzip"),
+        ("html-zlibdeflate.bin", "deflate"),
+        ("html-rawdeflate.bin", "deflate"),
+        ("html-gzip-deflate.bin", "gzip, deflate"),
+        ("html-br.bin", "br"),
+        ("html-zstd-static-content-size.bin", "zstd"),
+        ("html-zstd-streaming-no-content-size.bin", "zstd"),
+    )
     with PoliteClient(local_options()) as client:
         for name, encoding in cases:
             url = local_server.add(f"/{name}", (folder / name).read_bytes(), headers={"Content-Encoding": encoding})
@@ -278,18 +297,29 @@ def test_truncated_streams_keep_what_decoded_marked_partial(local_server, shared
     expected = (folder / "unexpected-eof-output.txt").read_text(encoding="utf-8")
     page = (folder / "feed-sample1.xml").read_bytes()
     with PoliteClient(local_options()) as client:
-        eof = client.fetch(local_server.add("/eof.gz", (folder / "unexpected-eof.gz").read_bytes(),
-                                            headers={"Content-Encoding": "gzip"}))
-        crc = client.fetch(local_server.add("/crc.gz", (folder / "truncated-crc-error.gz").read_bytes(),
-                                            headers={"Content-Encoding": "gzip"}))
-        cut_br = client.fetch(local_server.add("/cut.br", brotli.compress(page)[:-40],
-                                               headers={"Content-Encoding": "br"}))
+        eof = client.fetch(
+            local_server.add(
+                "/eof.gz", (folder / "unexpected-eof.gz").read_bytes(), headers={"Content-Encoding": "gzip"}
+            )
+        )
+        crc = client.fetch(
+            local_server.add(
+                "/crc.gz", (folder / "truncated-crc-error.gz").read_bytes(), headers={"Content-Encoding": "gzip"}
+            )
+        )
+        cut_br = client.fetch(
+            local_server.add("/cut.br", brotli.compress(page)[:-40], headers={"Content-Encoding": "br"})
+        )
         # zstd decodes whole blocks (up to 128 KiB each): cut a body of several blocks.
         long_page = b"".join(page.replace(b"<", b"<%d" % i) for i in range(40))
-        cut_zstd = client.fetch(local_server.add("/cut.zst", zstandard.ZstdCompressor().compress(long_page)[:-40],
-                                                 headers={"Content-Encoding": "zstd"}))
-        nothing = client.fetch(local_server.add("/head.gz", gzip.compress(page)[:8],
-                                                headers={"Content-Encoding": "gzip"}))
+        cut_zstd = client.fetch(
+            local_server.add(
+                "/cut.zst", zstandard.ZstdCompressor().compress(long_page)[:-40], headers={"Content-Encoding": "zstd"}
+            )
+        )
+        nothing = client.fetch(
+            local_server.add("/head.gz", gzip.compress(page)[:8], headers={"Content-Encoding": "gzip"})
+        )
     assert eof.outcome == "ok" and eof.body.decode("cp1252") == expected
     assert eof.partial.startswith("fetch: partial body: truncated gzip stream"), eof.partial
     assert crc.outcome == "ok" and crc.body.rstrip().endswith(b"</html") and crc.partial
@@ -307,8 +337,11 @@ def test_private_address_blocked_by_default(local_server):
         by_name = client.fetch(url.replace("127.0.0.1", "localhost"))  # checked after DNS, at connect time
     assert literal.outcome == "blocked-address" and literal.error == "fetch: refused: 127.0.0.1 is Loopback"
     assert by_name.outcome == "blocked-address"
-    assert re.fullmatch(r"fetch: refused: (127\.0\.0\.1 is Loopback|::1 is Loopback Address) "
-                        r"\(localhost resolves to it\)", by_name.error), by_name.error
+    assert re.fullmatch(
+        r"fetch: refused: (127\.0\.0\.1 is Loopback|::1 is Loopback Address) "
+        r"\(localhost resolves to it\)",
+        by_name.error,
+    ), by_name.error
     assert local_server.requests == []
 
 
@@ -472,8 +505,9 @@ def test_long_retry_after_leaves_the_host_alone(local_server):
 
 def test_timeouts_are_retried_within_the_host_budget(local_server):
     local_server.add("/slow", b"late", delay_s=1.0)
-    with PoliteClient(local_options(timeout_s=0.2, deadline_s=0.3, retries=5, retry_backoff_s=0.01,
-                                    host_retry_budget=2)) as client:
+    with PoliteClient(
+        local_options(timeout_s=0.2, deadline_s=0.3, retries=5, retry_backoff_s=0.01, host_retry_budget=2)
+    ) as client:
         first = client.fetch(local_server.url("/slow"))
         second = client.fetch(local_server.url("/slow"))
     assert first.outcome == "timeout" and first.attempts == 3  # the budget of 2 retries, not 5
@@ -497,8 +531,12 @@ def _allow_only(monkeypatch, allowed: str):
 def test_every_redirect_hop_is_checked(local_server, monkeypatch):
     _allow_only(monkeypatch, "127.0.0.1")
     port = urlsplit(local_server.add("/x", b"")).port
-    for target in (f"http://127.0.0.2:{port}/secret", f"http://0x7f000002:{port}/secret",
-                   f"http://[::ffff:7f00:2]:{port}/secret", "http://192.0.0.192/latest/"):
+    for target in (
+        f"http://127.0.0.2:{port}/secret",
+        f"http://0x7f000002:{port}/secret",
+        f"http://[::ffff:7f00:2]:{port}/secret",
+        "http://192.0.0.192/latest/",
+    ):
         url = local_server.add("/hop", b"", status=302, headers={"Location": target})
         with PoliteClient(FetchOptions(per_host_interval_s=0, retries=0, respect_robots=False)) as client:
             result = client.fetch(url)
@@ -552,18 +590,24 @@ def test_no_private_httpx_attribute_is_used():
     assert "httpx._" not in source
 
 
-@pytest.mark.parametrize("url,reason", [
-    ("http://127.0.0.1./", "127.0.0.1 is Loopback"),
-    ("http://[fe80::1%25lo]/", "fe80::1 is Link-Local Unicast"),
-    ("http://2130706433/", "127.0.0.1 is Loopback"),
-    ("http://0177.0.0.1/", "127.0.0.1 is Loopback"),
-    ("http://0x7f.1/", "127.0.0.1 is Loopback"),
-    ("http://0/", '0.0.0.0 is "This host on this network"'),
-    ("http://[::ffff:7f00:1]/", "::ffff:7f00:1 is IPv4-mapped Address"),
-    ("http://[64:ff9b::127.0.0.1]/", "64:ff9b::7f00:1 is IPv4-IPv6 Translat. carrying 127.0.0.1, which is Loopback"),
-    ("http://[2002:a9fe:a9fe::]/", "2002:a9fe:a9fe:: is 6to4 carrying 169.254.169.254, which is Link Local"),
-    ("http://192.0.0.192/latest/", "192.0.0.192 is IETF Protocol Assignments"),
-])
+@pytest.mark.parametrize(
+    "url,reason",
+    [
+        ("http://127.0.0.1./", "127.0.0.1 is Loopback"),
+        ("http://[fe80::1%25lo]/", "fe80::1 is Link-Local Unicast"),
+        ("http://2130706433/", "127.0.0.1 is Loopback"),
+        ("http://0177.0.0.1/", "127.0.0.1 is Loopback"),
+        ("http://0x7f.1/", "127.0.0.1 is Loopback"),
+        ("http://0/", '0.0.0.0 is "This host on this network"'),
+        ("http://[::ffff:7f00:1]/", "::ffff:7f00:1 is IPv4-mapped Address"),
+        (
+            "http://[64:ff9b::127.0.0.1]/",
+            "64:ff9b::7f00:1 is IPv4-IPv6 Translat. carrying 127.0.0.1, which is Loopback",
+        ),
+        ("http://[2002:a9fe:a9fe::]/", "2002:a9fe:a9fe:: is 6to4 carrying 169.254.169.254, which is Link Local"),
+        ("http://192.0.0.192/latest/", "192.0.0.192 is IETF Protocol Assignments"),
+    ],
+)
 def test_literal_url_forms_are_refused_naming_the_registry_row(url, reason, monkeypatch):
     attempted: list[str] = []
     monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", lambda self, host, *a, **k: attempted.append(host))

@@ -21,8 +21,14 @@ def line(**kw) -> str:
 
 def test_good_and_bad_lines_with_line_numbers():
     lines = [
-        line(text="Full text.", published="2026-02-20T10:00:00+02:00", categories=["world", "world"],
-             language="en-GB", license="CC BY 4.0", summary="S"),
+        line(
+            text="Full text.",
+            published="2026-02-20T10:00:00+02:00",
+            categories=["world", "world"],
+            language="en-GB",
+            license="CC BY 4.0",
+            summary="S",
+        ),
         "",
         "{not json",
         line(url="ftp://news.example/a"),
@@ -86,8 +92,15 @@ def test_default_line_limit_is_10_mb():
 
 
 def test_character_references_in_plain_text_are_decoded():
-    line = json.dumps({"url": "https://x.test/a", "title": "A &amp; B", "outlet": "x",
-                       "text": "OSLO &mdash; The prize was awarded.", "summary": "caf&eacute;"})
+    line = json.dumps(
+        {
+            "url": "https://x.test/a",
+            "title": "A &amp; B",
+            "outlet": "x",
+            "text": "OSLO &mdash; The prize was awarded.",
+            "summary": "caf&eacute;",
+        }
+    )
     [a] = list(read_import([line]))
     assert (a.title, a.text, a.summary) == ("A & B", "OSLO — The prize was awarded.", "café")
 
@@ -96,8 +109,10 @@ def test_unknown_keys_and_lines_without_text_are_counted():
     from copydesk.ingest.jsonl import ImportStats
 
     stats = ImportStats()
-    lines = [json.dumps({"url": f"https://x.test/{i}", "title": "T", "outlet": "o", "lede": "L", "date": "2024"})
-             for i in range(3)]
+    lines = [
+        json.dumps({"url": f"https://x.test/{i}", "title": "T", "outlet": "o", "lede": "L", "date": "2024"})
+        for i in range(3)
+    ]
     lines.append(json.dumps({"url": "https://x.test/s", "title": "T", "outlet": "o", "summary": "S", "date": "x"}))
     out = list(read_import(lines, stats=stats))
     assert len(out) == 4 and all(not isinstance(a, ImportLineError) for a in out)

@@ -54,8 +54,9 @@ def test_the_text_overrules_a_wrong_hint_and_the_hint_decides_what_the_text_cann
 
 
 def test_with_language_keeps_the_claim_as_the_hint():
-    a = ArticleIn(url="https://x.test/1", outlet_id="x", title="Beerdigung in Rom", text=passage("018", "de"),
-                  language="en")
+    a = ArticleIn(
+        url="https://x.test/1", outlet_id="x", title="Beerdigung in Rom", text=passage("018", "de"), language="en"
+    )
     out = with_language(a, "en")
     assert (out.language, out.language_hint) == ("de", "en")
     again = with_language(out, "en")  # idempotent: the hint is not replaced by the detected language
@@ -101,8 +102,7 @@ def test_detection_floor_on_flores_and_tatoeba():
     flores = [json.loads(x) for x in shared_data("flores_xling", "flores_xling.jsonl").open(encoding="utf-8")]
     _, test = bench.split_flores(flores, FLOOR_PASSAGES)
     ok = [article_language(r["text"], hint="en").language == r["language"] for r in test]
-    short = [article_language(bench.fragments(r)["first sentence"], hint="en").language == r["language"]
-             for r in test]
+    short = [article_language(bench.fragments(r)["first sentence"], hint="en").language == r["language"] for r in test]
     assert sum(ok) / len(ok) >= FLOOR["accuracy"]
     assert sum(short) / len(short) >= FLOOR["short_accuracy"]
 

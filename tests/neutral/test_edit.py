@@ -46,24 +46,28 @@ def test_headline_problems():
 def test_words_that_are_literal_nouns_or_terms_stay():
     # each of these was changed on a real AllSides story before: "grand jury" -> "jury", "inhaling fumes" ->
     # "inhaling objects", "gunfire erupted" -> "gunfire reacted", "Republican claims that" -> "Republican says that"
-    for text in ("Mueller has impaneled a grand jury in Washington.",
-                 "An officer was hospitalized after inhaling fumes following two explosions.",
-                 "Police responded after gunfire erupted at a food festival.",
-                 "The memo rebuts Republican claims that officials abused their powers.",
-                 "Prices of precious metals fell on Friday.",
-                 "Russian tanks crossed the border overnight.",
-                 "Two blasts killed 12 people in the capital.",
-                 "A tornado ripped through the town.",
-                 "The car slammed into a wall.",
-                 "Rice held the more prestigious post from 2013 to 2017.",
-                 "It ended one of the most dramatic transitions in American history."):
+    for text in (
+        "Mueller has impaneled a grand jury in Washington.",
+        "An officer was hospitalized after inhaling fumes following two explosions.",
+        "Police responded after gunfire erupted at a food festival.",
+        "The memo rebuts Republican claims that officials abused their powers.",
+        "Prices of precious metals fell on Friday.",
+        "Russian tanks crossed the border overnight.",
+        "Two blasts killed 12 people in the capital.",
+        "A tornado ripped through the town.",
+        "The car slammed into a wall.",
+        "Rice held the more prestigious post from 2013 to 2017.",
+        "It ended one of the most dramatic transitions in American history.",
+    ):
         assert neutralize(text) == (text, ()), text
 
 
 def test_figurative_attack_verbs_and_say_verbs_are_still_plain():
     assert neutralize("Pelosi slammed the plan on Tuesday.")[0] == "Pelosi criticised the plan on Tuesday."
-    assert neutralize("The whistleblower alleged that officials ignored her.")[0] == \
-        "The whistleblower said that officials ignored her."
+    assert (
+        neutralize("The whistleblower alleged that officials ignored her.")[0]
+        == "The whistleblower said that officials ignored her."
+    )
     assert neutralize("Smith claims that the data were wrong.")[0] == "Smith says that the data were wrong."
 
 
@@ -78,15 +82,18 @@ def test_headlines_that_are_opinions_accusations_or_questions_are_refused():
     # Title Case hides no loaded word
     assert "loaded words" in headline_problems("The Supreme Court Just Struck a Huge, Unanimous Blow Against Fines.")
     # someone's quoted words, also in single marks, are not the headline's own
-    for ok in ("Constitution's 'excessive fines' ban bolstered by U.S. high court.",
-               "Trump to supporters: “We must win this”.",
-               "Senate Confirms Amy Coney Barrett To Supreme Court.",
-               "US appeals court lets Texas resume ban on most abortions."):
+    for ok in (
+        "Constitution's 'excessive fines' ban bolstered by U.S. high court.",
+        "Trump to supporters: “We must win this”.",
+        "Senate Confirms Amy Coney Barrett To Supreme Court.",
+        "US appeals court lets Texas resume ban on most abortions.",
+    ):
         assert headline_problems(ok) == [], ok
 
 
 def test_roman_numeral_i_is_not_a_first_person():
     from copydesk.neutral.edit import personal_or_accusing
+
     assert not personal_or_accusing("World War I veterans marched in Paris on Sunday.")
     assert not personal_or_accusing("Queen Elizabeth I ruled England for 44 years.")
     assert personal_or_accusing("I think we have accomplished a great deal.")
@@ -97,10 +104,14 @@ def test_roman_numeral_i_is_not_a_first_person():
 def test_nothing_outside_an_edit_changes() -> None:
     # real sentences: the article fix and the spacing clean-up once ran over the whole sentence ("a unique
     # event" became "an unique event", ". . ." became "...")
-    assert neutralize("It is a unique event in terms of its inspiring power and the positive mood.")[0] == \
-        "It is a unique event in terms of its power and the positive mood."
-    assert neutralize("Ratings hit a new low, with an utterly pathetic fit of oh-so-dramatic . . . fakery.")[0] == \
-        "Ratings hit a new low, with a pathetic fit of oh-so-dramatic . . . fakery."
+    assert (
+        neutralize("It is a unique event in terms of its inspiring power and the positive mood.")[0]
+        == "It is a unique event in terms of its power and the positive mood."
+    )
+    assert (
+        neutralize("Ratings hit a new low, with an utterly pathetic fit of oh-so-dramatic . . . fakery.")[0]
+        == "Ratings hit a new low, with a pathetic fit of oh-so-dramatic . . . fakery."
+    )
     assert neutralize("Unfortunately they arrived too late.")[0] == "They arrived too late."
 
 

@@ -53,7 +53,7 @@ def test_keep_set_from_shared_data_comes_out_unchanged() -> None:
         if r["file"] not in files:
             with shared_data(*r["file"].split("/")).open(encoding="utf-8") as fh:
                 files[r["file"]] = fh.read().splitlines()
-        text = _field(json.loads(files[r["file"]][r["line"]]), r["field"])[r["start"]:r["end"]]
+        text = _field(json.loads(files[r["file"]][r["line"]]), r["field"])[r["start"] : r["end"]]
         if r.get("whitespace") == "collapsed":
             text = " ".join(text.split())
         assert hashlib.sha256(text.encode()).hexdigest() == r["sha256"], f"{r['file']} changed: {text[:80]}"

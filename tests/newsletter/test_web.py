@@ -64,7 +64,10 @@ def test_double_opt_in_journey(tmp_path, smtp, edition):
     # ...and confirming it records the new consent and sections
     mail = smtp.recorder.parsed()[1]
     page = client.get(link_in(mail, "newsletter/confirm/"))
-    client.post("/newsletter/confirm/", data={"csrf": csrf_of(page.text), "t": link_in(mail, "newsletter/confirm/").split("t=")[1]})
+    client.post(
+        "/newsletter/confirm/",
+        data={"csrf": csrf_of(page.text), "t": link_in(mail, "newsletter/confirm/").split("t=")[1]},
+    )
     got = nl.by_email("reader@example.org")
     assert got.sections == ("europe",) and got.consent_source == "signup-form via home" and got.id == sub.id
 
@@ -85,16 +88,20 @@ def test_one_click_unsubscribe_and_the_confirm_page(tmp_path, smtp, edition):
     assert page.status_code == 200 and "<button" in page.text and nl.subscribers() != []
     # RFC 8058: a POST of exactly List-Unsubscribe=One-Click, from a client with no cookie and no CSRF token
     client.cookies.clear()
-    r = client.post(url, content=b"List-Unsubscribe=One-Click",
-                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        url, content=b"List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert r.status_code == 200, r.text
     assert nl.subscribers() == [] and nl.by_email("a@example.org").unsubscribe_source == "one-click"
     # multipart, as some providers send it, is accepted too (idempotent)
     r = client.post(url, files={"List-Unsubscribe": (None, "One-Click")})
     assert r.status_code == 200
     # a forged token is refused
-    r = client.post(url[:-3] + "xyz", content=b"List-Unsubscribe=One-Click",
-                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        url[:-3] + "xyz",
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 400 and "does not work" in r.text
 
 
@@ -149,8 +156,10 @@ def test_rate_limit_per_client(tmp_path, smtp, edition):
     settings, store, svc, client = make_app(tmp_path, smtp.port, edition, clock=lambda: now[0])
     burst = settings.forms.rate_burst
     token = csrf_of(client.get("/newsletter/").text)
-    codes = [client.post("/newsletter/", data={"csrf": token, "email": "not an address"}).status_code
-             for _ in range(burst + 2)]
+    codes = [
+        client.post("/newsletter/", data={"csrf": token, "email": "not an address"}).status_code
+        for _ in range(burst + 2)
+    ]
     assert codes[:burst] == [400] * burst and codes[burst:] == [429, 429]
     r = client.post("/newsletter/", data={"csrf": token, "email": "x"})
     assert int(r.headers["Retry-After"]) >= 1
@@ -159,13 +168,16 @@ def test_rate_limit_per_client(tmp_path, smtp, edition):
     assert client.post("/newsletter/", data={"csrf": token, "email": "x"}).status_code == 429
 
 
-@pytest.mark.parametrize("address, says", [
-    ("no-at-sign", "must have an @-sign"),
-    ("a@b", "should have a period"),
-    ("", "Please enter"),
-    ("x" * 300 + "@example.org", "longer than"),
-    ("a b@example.org", "invalid characters"),
-])
+@pytest.mark.parametrize(
+    "address, says",
+    [
+        ("no-at-sign", "must have an @-sign"),
+        ("a@b", "should have a period"),
+        ("", "Please enter"),
+        ("x" * 300 + "@example.org", "longer than"),
+        ("a b@example.org", "invalid characters"),
+    ],
+)
 def test_bad_address_is_refused_with_a_clear_message(tmp_path, smtp, edition, address, says):
     settings, store, svc, client = make_app(tmp_path, smtp.port, edition)
     token = csrf_of(client.get("/newsletter/").text)
@@ -186,8 +198,9 @@ def test_no_section_chosen(tmp_path, smtp, edition):
 def test_honeypot(tmp_path, smtp, edition):
     settings, store, svc, client = make_app(tmp_path, smtp.port, edition)
     token = csrf_of(client.get("/newsletter/").text)
-    r = client.post("/newsletter/", data={"csrf": token, "email": "bot@example.org", "all": "1",
-                                          "website": "http://spam.example/"})
+    r = client.post(
+        "/newsletter/", data={"csrf": token, "email": "bot@example.org", "all": "1", "website": "http://spam.example/"}
+    )
     assert r.status_code == 200 and "Check your inbox" in r.text  # the robot learns nothing
     assert smtp.recorder.messages == []
 
@@ -207,8 +220,10 @@ def test_confirmation_mails_per_address_are_capped(tmp_path, smtp, edition):
 
     settings, store, svc, client = make_app(tmp_path, smtp.port, edition)
     token = csrf_of(client.get("/newsletter/").text)
-    pages = [client.post("/newsletter/", data={"csrf": token, "email": "victim@example.org", "all": "1"}).text
-             for _ in range(CONFIRM_LIMIT + 2)]
+    pages = [
+        client.post("/newsletter/", data={"csrf": token, "email": "victim@example.org", "all": "1"}).text
+        for _ in range(CONFIRM_LIMIT + 2)
+    ]
     assert len(set(pages)) == 1  # the same answer whether or not a mail went
     assert len(smtp.recorder.messages) == CONFIRM_LIMIT
 
@@ -225,8 +240,11 @@ def test_expired_and_forged_confirmation_links(tmp_path, smtp, edition):
 
 def test_signup_box_served_not_exported(tmp_path, smtp, edition):
     settings, store, svc, client = make_app(tmp_path, smtp.port, edition)
-    for path, expect in [("/", "from=home"), ("/section/budapest/", "section=budapest&amp;from=section%3Abudapest"),
-                         ("/story/chain-bridge-closes/", "section=budapest&amp;from=story%3Achain-bridge-closes")]:
+    for path, expect in [
+        ("/", "from=home"),
+        ("/section/budapest/", "section=budapest&amp;from=section%3Abudapest"),
+        ("/story/chain-bridge-closes/", "section=budapest&amp;from=story%3Achain-bridge-closes"),
+    ]:
         r = client.get(path)
         assert 'class="newsletter-box"' in r.text and expect in r.text, path
         assert r.headers["Content-Security-Policy"] == SECURITY_HEADERS["Content-Security-Policy"]

@@ -14,15 +14,30 @@ def line(url: str, outlet: str, title: str, text: str, published: str) -> str:
     return json.dumps({"url": url, "outlet": outlet, "title": title, "text": text, "published": published})
 
 
-FIRST = line("https://a.test/1", "Alpha News", "Tram derails on Budapest's Margaret Bridge, 12 injured",
-             "A tram derailed on the Margaret Bridge in Budapest on Monday morning, injuring 12 passengers. "
-             "Firefighters freed two people who were trapped in the front carriage.", "2026-11-23T08:00:00+01:00")
-LATER = line("https://b.test/7", "Beta Radio", "Twelve hurt as tram leaves the rails on Margaret Bridge",
-             "Twelve passengers were injured when a tram derailed on the Margaret Bridge in Budapest on Monday. "
-             "Firefighters freed two people trapped in the front carriage of the tram.", "2026-11-23T11:30:00+01:00")
-OTHER = line("https://c.test/3", "Gamma Daily", "Hungarian central bank holds interest rate at 6.5 percent",
-             "The National Bank of Hungary kept its base rate unchanged at 6.5 percent on Tuesday. "
-             "The bank said inflation was expected to slow next year.", "2026-11-24T14:00:00+01:00")
+FIRST = line(
+    "https://a.test/1",
+    "Alpha News",
+    "Tram derails on Budapest's Margaret Bridge, 12 injured",
+    "A tram derailed on the Margaret Bridge in Budapest on Monday morning, injuring 12 passengers. "
+    "Firefighters freed two people who were trapped in the front carriage.",
+    "2026-11-23T08:00:00+01:00",
+)
+LATER = line(
+    "https://b.test/7",
+    "Beta Radio",
+    "Twelve hurt as tram leaves the rails on Margaret Bridge",
+    "Twelve passengers were injured when a tram derailed on the Margaret Bridge in Budapest on Monday. "
+    "Firefighters freed two people trapped in the front carriage of the tram.",
+    "2026-11-23T11:30:00+01:00",
+)
+OTHER = line(
+    "https://c.test/3",
+    "Gamma Daily",
+    "Hungarian central bank holds interest rate at 6.5 percent",
+    "The National Bank of Hungary kept its base rate unchanged at 6.5 percent on Tuesday. "
+    "The bank said inflation was expected to slow next year.",
+    "2026-11-24T14:00:00+01:00",
+)
 
 
 def desk(tmp_path, *edit: str) -> Desk:

@@ -25,8 +25,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     d = tmp_path_factory.mktemp("demo")
-    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--corpus", "wikinews", "--no-serve", "--data-dir", str(d)],
-                         capture_output=True, text=True, timeout=900)
+    out = subprocess.run(
+        [sys.executable, "-m", "copydesk", "demo", "--corpus", "wikinews", "--no-serve", "--data-dir", str(d)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return d, out.stdout
 
@@ -57,7 +61,10 @@ def parse(path: Path) -> Page:
 
 def test_demo_reports_and_writes_site(demo):
     d, stdout = demo
-    m = re.search(r"demo: (\d+) stories published, (\d+) with more than one independent source, (\d+) from a single outlet", stdout)
+    m = re.search(
+        r"demo: (\d+) stories published, (\d+) with more than one independent source, (\d+) from a single outlet",
+        stdout,
+    )
     assert m, stdout
     total, multi, single = map(int, m.groups())
     assert total >= 90 and multi + single == total
@@ -89,7 +96,8 @@ def test_every_published_sentence_is_traced_to_its_source_text(demo):
             # the published text is the source's sentence with exactly the listed wording edits applied
             assert bare == neutralize(s["support"][0]["sentence"])[0]
             assert [(e["before"], e["after"]) for e in s["edits"]] == [
-                (e.before, e.after) for e in neutralize(s["support"][0]["sentence"])[1]]
+                (e.before, e.after) for e in neutralize(s["support"][0]["sentence"])[1]
+            ]
             if st["single_source"]:  # said once in the notes, not on every sentence
                 assert s["attribution"] is None and st["notes"][0].startswith("Based on")
             elif s["independent_outlets"] == 1:  # attributed in the text (or the sentence names the outlet itself)
@@ -106,11 +114,15 @@ def test_story_page_shows_provenance_and_honest_single_source(demo):
     p = parse(page)
     text = " ".join(" ".join(p.text).split())
     assert "Colin Powell Resigns as U.S. Secretary of State" in text
-    assert "Based on one report, by Wikinews; not yet confirmed by other outlets." in text or "independent sources" in text
+    assert (
+        "Based on one report, by Wikinews; not yet confirmed by other outlets." in text or "independent sources" in text
+    )
     assert "written by software" in text.lower()
     assert html.count("<details") >= 2  # per-sentence sources, no JavaScript needed
     hrefs = [a.get("href", "") for t, a in p.tags if t == "a"]
-    assert "https://en.wikinews.org/wiki/Colin_Powell_Resigns_as_U.S._Secretary_of_State%2C_Rice_Likely_Successor" in hrefs
+    assert (
+        "https://en.wikinews.org/wiki/Colin_Powell_Resigns_as_U.S._Secretary_of_State%2C_Rice_Likely_Successor" in hrefs
+    )
     assert any(t == "time" and a.get("datetime") for t, a in p.tags)
     for path in site.rglob("*.html"):
         body = path.read_text(encoding="utf-8").lower()
@@ -120,8 +132,12 @@ def test_story_page_shows_provenance_and_honest_single_source(demo):
 
 def test_demo_again_is_idempotent(demo):
     d, stdout = demo
-    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--corpus", "wikinews", "--no-serve", "--data-dir", str(d)],
-                         capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-m", "copydesk", "demo", "--corpus", "wikinews", "--no-serve", "--data-dir", str(d)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "duplicate-url 106" in out.stdout
     first = re.search(r"demo: (\d+) stories", stdout).group(1)

@@ -23,8 +23,12 @@ MIN_EVENTS_WHOLE = 12
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     d = tmp_path_factory.mktemp("statements")
-    out = subprocess.run([sys.executable, "-m", "copydesk", "demo", "--no-serve", "--data-dir", str(d)],
-                         capture_output=True, text=True, timeout=1800)
+    out = subprocess.run(
+        [sys.executable, "-m", "copydesk", "demo", "--no-serve", "--data-dir", str(d)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     site = d / "site"
     stories = {}
@@ -38,11 +42,14 @@ def _story_of_url(stories: dict) -> dict[str, str]:
     return {s["url"]: sid for sid, st in stories.items() for s in st["sources"]}
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13 item 1 not met yet: 3 of the 13 events land whole (ev02, ev05, "
-                   "ev11 in the in-memory run); the two publishers' accounts of one event score 0.89-1.09 against "
-                   "each other, no better than unrelated same-week pairs (p99 0.96), so the join needs a signal "
-                   "beyond title+lede similarity; time proximity and a mutual-best cross-outlet linker "
-                   "(cluster.online.LINK, off) reach 5-6 of 13 with false corroboration: bench/demo_events.py")
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 13 item 1 not met yet: 3 of the 13 events land whole (ev02, ev05, "
+    "ev11 in the in-memory run); the two publishers' accounts of one event score 0.89-1.09 against "
+    "each other, no better than unrelated same-week pairs (p99 0.96), so the join needs a signal "
+    "beyond title+lede similarity; time proximity and a mutual-best cross-outlet linker "
+    "(cluster.online.LINK, off) reach 5-6 of 13 with false corroboration: bench/demo_events.py",
+)
 def test_events_land_whole_in_one_story_with_both_publishers(demo):
     d, _, stories = demo
     where = _story_of_url(stories)

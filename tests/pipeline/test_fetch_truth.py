@@ -40,8 +40,9 @@ def _feed(snapshot: Path, pages: LocalServer, n: int = N) -> bytes:
 
 @pytest.fixture
 def farm(tmp_path, monkeypatch):
-    servers = {name: LocalServer() for name in ("feeds", "ok", "robots503", "robots404", "disallow", "robotsslow",
-                                                "limited")}
+    servers = {
+        name: LocalServer() for name in ("feeds", "ok", "robots503", "robots404", "disallow", "robotsslow", "limited")
+    }
     s = servers
     s["ok"].robots("User-agent: *\nAllow: /\n")
     s["robots503"].add("/robots.txt", b"busy", status=503)
@@ -55,13 +56,33 @@ def farm(tmp_path, monkeypatch):
         if path.startswith("/articles/"):
             s["limited"].add(path, b"slow down", status=429, headers={"Retry-After": "3600"})
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
-    for key, value in {"ALLOW_PRIVATE_ADDRESSES": "true", "PER_HOST_INTERVAL_S": "0", "TIMEOUT_S": "0.5",
-                       "DEADLINE_S": "1", "RETRIES": "1", "RETRY_BACKOFF_S": "0.05"}.items():
+    for key, value in {
+        "ALLOW_PRIVATE_ADDRESSES": "true",
+        "PER_HOST_INTERVAL_S": "0",
+        "TIMEOUT_S": "0.5",
+        "DEADLINE_S": "1",
+        "RETRIES": "1",
+        "RETRY_BACKOFF_S": "0.05",
+    }.items():
         monkeypatch.setenv(f"COPYDESK_FETCH__{key}", value)
     settings = load_settings(tmp_path / "copydesk.toml")
-    outlets = {name: Outlet(name, name.title(), f"https://{name}.test/", (s["feeds"].url(f"/{name}.xml"),), "en",
-                            "INT", name, Rating(UNRATED), Rating(UNRATED), "none", "newspaper")
-               for name in servers if name != "feeds"}
+    outlets = {
+        name: Outlet(
+            name,
+            name.title(),
+            f"https://{name}.test/",
+            (s["feeds"].url(f"/{name}.xml"),),
+            "en",
+            "INT",
+            name,
+            Rating(UNRATED),
+            Rating(UNRATED),
+            "none",
+            "newspaper",
+        )
+        for name in servers
+        if name != "feeds"
+    }
     from copydesk.sources import dump_registry
 
     (tmp_path / "sources.toml").write_text(dump_registry(outlets), encoding="utf-8")
@@ -81,8 +102,10 @@ def test_every_page_outcome_is_recorded_counted_and_told(farm, capsys):
     assert rep.counts["pages-robots-disallowed"] == N
     assert rep.counts["pages-rate-limited"] == N
     assert not s["robots503"].hits("/articles/" + "x") and all(
-        not r.path.startswith("/articles/") for name in ("robots503", "disallow", "robotsslow")
-        for r in s[name].requests)
+        not r.path.startswith("/articles/")
+        for name in ("robots503", "disallow", "robotsslow")
+        for r in s[name].requests
+    )
     # the 429 host was asked once for a page, then left alone as its Retry-After asked
     assert len([r for r in s["limited"].requests if r.path.startswith("/articles/")]) == 1
 
@@ -92,8 +115,9 @@ def test_every_page_outcome_is_recorded_counted_and_told(farm, capsys):
 
         from copydesk.store.schema import ArticleRow
 
-        for oid, outcome, partial in ses.execute(select(ArticleRow.outlet_id, ArticleRow.fetch_outcome,
-                                                        ArticleRow.partial)):
+        for oid, outcome, partial in ses.execute(
+            select(ArticleRow.outlet_id, ArticleRow.fetch_outcome, ArticleRow.partial)
+        ):
             outcomes.setdefault(oid, set()).add((outcome, partial))
     assert outcomes["ok"] == {("fetched", False)} and outcomes["robots404"] == {("fetched", False)}
     assert outcomes["robots503"] == {("robots-unreachable", True)}
@@ -109,10 +133,18 @@ def test_every_page_outcome_is_recorded_counted_and_told(farm, capsys):
     result = CliRunner().invoke(app, ["sources", "status", "--config", str(folder)])
     assert result.exit_code == 0, result.output
     rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:] if not line.startswith(" ")}
-    health = {oid: next(w for w in row.split() if w in ("healthy", "no-pages", "degraded", "feed-failing"))
-              for oid, row in rows.items()}
-    assert health == {"ok": "healthy", "robots404": "healthy", "robots503": "no-pages", "robotsslow": "no-pages",
-                      "disallow": "no-pages", "limited": "no-pages"}
+    health = {
+        oid: next(w for w in row.split() if w in ("healthy", "no-pages", "degraded", "feed-failing"))
+        for oid, row in rows.items()
+    }
+    assert health == {
+        "ok": "healthy",
+        "robots404": "healthy",
+        "robots503": "no-pages",
+        "robotsslow": "no-pages",
+        "disallow": "no-pages",
+        "limited": "no-pages",
+    }
     assert f"pages: robots-unreachable {N}" in result.stdout and f"pages: rate-limited {N}" in result.stdout
     assert "4 feed(s) not healthy" in result.stderr
 

@@ -14,12 +14,27 @@ from copydesk.pipeline import Desk
 from copydesk.web.render import render_story
 
 INJECTED = "The mayor admitted on Tuesday that the new bridge was built with stolen public money."
-REPORT = ("The new Danube bridge in Harbour City opened to traffic on Tuesday after four years of construction. "
-          "The bridge carries two tram lines and four lanes for cars. " + INJECTED + " "
-          "Around 40,000 vehicles are expected to cross it every day.")
-NAMES = ["Harbour Times", "City Ledger", "Danube Daily", "Morning Lantern", "Civic Wire", "River Post",
-         "Metro Bulletin", "The Crossing", "Bridge Watch", "Tram Gazette", "Harbour Herald", "East Bank News",
-         "West Bank Courier", "Open City Report"]
+REPORT = (
+    "The new Danube bridge in Harbour City opened to traffic on Tuesday after four years of construction. "
+    "The bridge carries two tram lines and four lanes for cars. " + INJECTED + " "
+    "Around 40,000 vehicles are expected to cross it every day."
+)
+NAMES = [
+    "Harbour Times",
+    "City Ledger",
+    "Danube Daily",
+    "Morning Lantern",
+    "Civic Wire",
+    "River Post",
+    "Metro Bulletin",
+    "The Crossing",
+    "Bridge Watch",
+    "Tram Gazette",
+    "Harbour Herald",
+    "East Bank News",
+    "West Bank Courier",
+    "Open City Report",
+]
 
 
 def _line(url: str, outlet: str, title: str, text: str, published: str) -> str:
@@ -27,15 +42,30 @@ def _line(url: str, outlet: str, title: str, text: str, published: str) -> str:
 
 
 def _outlet(oid: str, name: str, owner: str) -> Outlet:
-    return Outlet(id=oid, name=name, homepage=f"https://{oid}.test/", feeds=(), language="en", country="GB",
-                  owner=owner, lean=Rating("unrated"), reliability=Rating("unrated"), kind="newspaper")
+    return Outlet(
+        id=oid,
+        name=name,
+        homepage=f"https://{oid}.test/",
+        feeds=(),
+        language="en",
+        country="GB",
+        owner=owner,
+        lean=Rating("unrated"),
+        reliability=Rating("unrated"),
+        kind="newspaper",
+    )
 
 
 @pytest.fixture
 def desk(tmp_path):
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
-    registry = {o.id: o for o in (_outlet("wire", "Harbour Wire", "Wire Group"),
-                                  _outlet("gazette", "Harbour Gazette", "Gazette Holdings"))}
+    registry = {
+        o.id: o
+        for o in (
+            _outlet("wire", "Harbour Wire", "Wire Group"),
+            _outlet("gazette", "Harbour Gazette", "Gazette Holdings"),
+        )
+    }
     d = Desk(load_settings(tmp_path / "copydesk.toml"), registry)
     yield d
     d.close()
@@ -45,8 +75,15 @@ def _copies(text: str, near: bool = False) -> list[str]:
     out = []
     for k, name in enumerate(NAMES):
         body = text + (f" Reporting by staff {k + 1}." if near else "")
-        out.append(_line(f"https://site{k}.example/bridge-{k}", name, "Harbour City bridge opens", body,
-                         f"2026-11-03T{8 + k // 4:02d}:{(k * 7) % 60:02d}:00Z"))
+        out.append(
+            _line(
+                f"https://site{k}.example/bridge-{k}",
+                name,
+                "Harbour City bridge opens",
+                body,
+                f"2026-11-03T{8 + k // 4:02d}:{(k * 7) % 60:02d}:00Z",
+            )
+        )
     return out
 
 
@@ -75,11 +112,19 @@ def test_fourteen_copies_under_fourteen_names_are_one_source(desk, near):
 
 
 def test_copies_beside_a_registry_report_add_no_source_and_are_attributed(desk):
-    wire = ("The new Danube bridge in Harbour City opened to traffic on Tuesday after four years of construction, "
-            "the city council said. The bridge carries two tram lines and four lanes for cars. Around 40,000 "
-            "vehicles are expected to cross it every day, according to the council.")
-    desk.import_lines([_line("https://wire.test/bridge", "wire", "Harbour City bridge opens to traffic", wire,
-                             "2026-11-03T07:30:00Z")] + _copies(REPORT))
+    wire = (
+        "The new Danube bridge in Harbour City opened to traffic on Tuesday after four years of construction, "
+        "the city council said. The bridge carries two tram lines and four lanes for cars. Around 40,000 "
+        "vehicles are expected to cross it every day, according to the council."
+    )
+    desk.import_lines(
+        [
+            _line(
+                "https://wire.test/bridge", "wire", "Harbour City bridge opens to traffic", wire, "2026-11-03T07:30:00Z"
+            )
+        ]
+        + _copies(REPORT)
+    )
     desk.process()
     desk.write()
     stories = [es.story for es in desk.edition().stories]
@@ -91,13 +136,20 @@ def test_copies_beside_a_registry_report_add_no_source_and_are_attributed(desk):
 
 
 def test_two_registry_owners_still_count_twice(desk):
-    text = ("The new Danube bridge in Harbour City opened to traffic on Tuesday after four years of construction. "
-            "The bridge carries two tram lines and four lanes for cars.")
-    other = ("Harbour City's new bridge over the Danube opened to traffic on Tuesday, four years after building "
-             "began. Two tram lines and four lanes for cars cross it.")
-    desk.import_lines([_line("https://wire.test/b", "wire", "Bridge opens", text, "2026-11-03T07:30:00Z"),
-                       _line("https://gazette.test/b", "gazette", "Bridge opens to traffic", other,
-                             "2026-11-03T08:30:00Z")])
+    text = (
+        "The new Danube bridge in Harbour City opened to traffic on Tuesday after four years of construction. "
+        "The bridge carries two tram lines and four lanes for cars."
+    )
+    other = (
+        "Harbour City's new bridge over the Danube opened to traffic on Tuesday, four years after building "
+        "began. Two tram lines and four lanes for cars cross it."
+    )
+    desk.import_lines(
+        [
+            _line("https://wire.test/b", "wire", "Bridge opens", text, "2026-11-03T07:30:00Z"),
+            _line("https://gazette.test/b", "gazette", "Bridge opens to traffic", other, "2026-11-03T08:30:00Z"),
+        ]
+    )
     desk.process()
     desk.write()
     [es] = desk.edition().stories

@@ -9,15 +9,27 @@ from copydesk.config import load_settings, render_config
 from copydesk.models import Outlet, Rating
 from copydesk.pipeline import Desk
 
-STATEMENT = ("The leaders of the two states affirm that a war between their countries cannot be won and must never be "
-             "fought. They reaffirm their commitment to the arms control agreements they have signed. Both governments "
-             "will keep channels of communication open at every level, including between their militaries. The "
-             "statement is issued simultaneously in both capitals on Monday.")
+STATEMENT = (
+    "The leaders of the two states affirm that a war between their countries cannot be won and must never be "
+    "fought. They reaffirm their commitment to the arms control agreements they have signed. Both governments "
+    "will keep channels of communication open at every level, including between their militaries. The "
+    "statement is issued simultaneously in both capitals on Monday."
+)
 
 
 def _outlet(oid: str, name: str, kind: str, owner: str) -> Outlet:
-    return Outlet(id=oid, name=name, homepage=f"https://{oid}.test/", feeds=(), language="en", country="US",
-                  owner=owner, lean=Rating("unrated"), reliability=Rating("unrated"), kind=kind)
+    return Outlet(
+        id=oid,
+        name=name,
+        homepage=f"https://{oid}.test/",
+        feeds=(),
+        language="en",
+        country="US",
+        owner=owner,
+        lean=Rating("unrated"),
+        reliability=Rating("unrated"),
+        kind=kind,
+    )
 
 
 def _line(url: str, outlet: str, title: str, text: str, published: str) -> str:
@@ -26,20 +38,37 @@ def _line(url: str, outlet: str, title: str, text: str, published: str) -> str:
 
 def _desk(tmp_path) -> Desk:
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
-    outlets = {o.id: o for o in (
-        _outlet("east", "Eastern Presidency", "government", "Office of the Eastern President"),
-        _outlet("west", "Western Presidency", "government", "Office of the Western President"),
-        _outlet("paper", "Daily Paper", "newspaper", "Paper Group"),
-    )}
+    outlets = {
+        o.id: o
+        for o in (
+            _outlet("east", "Eastern Presidency", "government", "Office of the Eastern President"),
+            _outlet("west", "Western Presidency", "government", "Office of the Western President"),
+            _outlet("paper", "Daily Paper", "newspaper", "Paper Group"),
+        )
+    }
     return Desk(load_settings(tmp_path / "copydesk.toml"), outlets)
 
 
 def test_joint_statement_counts_both_publishers(tmp_path):
     d = _desk(tmp_path)
-    d.import_lines([
-        _line("https://west.test/1", "west", "Joint statement on preventing war", STATEMENT, "2022-01-03T08:00:00-05:00"),
-        _line("https://east.test/9", "east", "Joint Statement on Preventing War", STATEMENT, "2022-01-03T16:05:00+03:00"),
-    ])
+    d.import_lines(
+        [
+            _line(
+                "https://west.test/1",
+                "west",
+                "Joint statement on preventing war",
+                STATEMENT,
+                "2022-01-03T08:00:00-05:00",
+            ),
+            _line(
+                "https://east.test/9",
+                "east",
+                "Joint Statement on Preventing War",
+                STATEMENT,
+                "2022-01-03T16:05:00+03:00",
+            ),
+        ]
+    )
     rep = d.process()
     assert rep.counts.get("dup-joint") == 1 and rep.counts.get("stories-new") == 1, rep.counts
     d.write()
@@ -54,13 +83,28 @@ def test_joint_statement_counts_both_publishers(tmp_path):
 
 def test_credited_copy_is_still_a_reprint(tmp_path):
     d = _desk(tmp_path)
-    d.import_lines([
-        _line("https://west.test/1", "west", "Joint statement on preventing war", STATEMENT, "2022-01-03T08:00:00-05:00"),
-        _line("https://paper.test/5", "paper", "Leaders: war cannot be won",
-              STATEMENT + "\nThis statement was originally published by the Western Presidency.", "2022-01-03T10:00:00-05:00"),
-    ])
+    d.import_lines(
+        [
+            _line(
+                "https://west.test/1",
+                "west",
+                "Joint statement on preventing war",
+                STATEMENT,
+                "2022-01-03T08:00:00-05:00",
+            ),
+            _line(
+                "https://paper.test/5",
+                "paper",
+                "Leaders: war cannot be won",
+                STATEMENT + "\nThis statement was originally published by the Western Presidency.",
+                "2022-01-03T10:00:00-05:00",
+            ),
+        ]
+    )
     rep = d.process()
-    assert rep.counts.get("dup-joint") is None and (rep.counts.get("dup-reprint") or rep.counts.get("dup-exact")), rep.counts
+    assert rep.counts.get("dup-joint") is None and (rep.counts.get("dup-reprint") or rep.counts.get("dup-exact")), (
+        rep.counts
+    )
     d.write()
     [es] = d.edition().stories
     assert es.story.independent_sources == 1
@@ -81,17 +125,33 @@ class _Counting:
 
 def test_write_embeds_all_stories_sentences_in_one_call(tmp_path):
     d = _desk(tmp_path)
-    d.import_lines([
-        _line("https://west.test/1", "west", "Joint statement on preventing war", STATEMENT, "2022-01-03T08:00:00-05:00"),
-        _line("https://east.test/2", "east", "Flood in the eastern province", "Heavy rain flooded three villages in the "
-              "eastern province on Tuesday. Rescue teams evacuated 200 residents by boat.", "2022-01-20T10:00:00+03:00"),
-    ])
+    d.import_lines(
+        [
+            _line(
+                "https://west.test/1",
+                "west",
+                "Joint statement on preventing war",
+                STATEMENT,
+                "2022-01-03T08:00:00-05:00",
+            ),
+            _line(
+                "https://east.test/2",
+                "east",
+                "Flood in the eastern province",
+                "Heavy rain flooded three villages in the "
+                "eastern province on Tuesday. Rescue teams evacuated 200 residents by boat.",
+                "2022-01-20T10:00:00+03:00",
+            ),
+        ]
+    )
     d.process()
     d._embedder = counting = _Counting(d.embedder)
     assert d.write().counts.get("written") == 2
     # both stories' candidate sentences in one batch (other calls embed section descriptions and headline
     # candidates that are not source sentences, never an article's sentences again)
-    batches = [c for c in counting.calls if "Heavy rain flooded three villages in the eastern province on Tuesday." in c]
+    batches = [
+        c for c in counting.calls if "Heavy rain flooded three villages in the eastern province on Tuesday." in c
+    ]
     assert len(batches) == 1 and len(batches[0]) >= 5, counting.calls
     assert any("Rescue teams evacuated 200 residents by boat." in c for c in batches)  # the other story's too
     d.close()
@@ -99,11 +159,24 @@ def test_write_embeds_all_stories_sentences_in_one_call(tmp_path):
 
 def test_a_text_reissued_weeks_later_starts_a_new_story(tmp_path):
     d = _desk(tmp_path)
-    d.import_lines([
-        _line("https://west.test/1", "west", "Joint statement on preventing war", STATEMENT, "2022-01-03T08:00:00-05:00"),
-        _line("https://west.test/2", "west", "Joint statement on preventing war (reissued)", STATEMENT,
-              "2022-02-20T08:00:00-05:00"),
-    ])
+    d.import_lines(
+        [
+            _line(
+                "https://west.test/1",
+                "west",
+                "Joint statement on preventing war",
+                STATEMENT,
+                "2022-01-03T08:00:00-05:00",
+            ),
+            _line(
+                "https://west.test/2",
+                "west",
+                "Joint statement on preventing war (reissued)",
+                STATEMENT,
+                "2022-02-20T08:00:00-05:00",
+            ),
+        ]
+    )
     rep = d.process()
     assert rep.counts.get("stories-new") == 2, rep.counts  # a duplicate, but not of a story 48 days old
     d.close()

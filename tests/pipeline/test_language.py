@@ -20,28 +20,46 @@ from testsupport import registry
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "lang" / "flores_sample.jsonl"
 ROWS = {r["id"]: r for r in map(json.loads, SAMPLE.open(encoding="utf-8"))}
 
-OUTLETS = registry({"Alpha News": "alpha.test", "Beta Zeitung": "beta.test", "Gamma Diario": "gamma.test",
-                    "Delta Nachrichten": "delta.test"})
+OUTLETS = registry(
+    {
+        "Alpha News": "alpha.test",
+        "Beta Zeitung": "beta.test",
+        "Gamma Diario": "gamma.test",
+        "Delta Nachrichten": "delta.test",
+    }
+)
 
 
-def line(gold: str, lang: str, outlet: str, n: int, title: str | None = None, when: str = "2005-04-08T12:00:00Z") -> str:
+def line(
+    gold: str, lang: str, outlet: str, n: int, title: str | None = None, when: str = "2005-04-08T12:00:00Z"
+) -> str:
     r = ROWS[f"flores-wikinews-{gold}-{lang}"]
     first = split_sentences(r["text"])[0].rstrip(".")
-    return json.dumps({"url": f"https://{outlet.split()[0].lower()}.test/{n}", "outlet": outlet,
-                       "title": title or first, "text": r["text"], "published": when, "language": "en"},
-                      ensure_ascii=False)
+    return json.dumps(
+        {
+            "url": f"https://{outlet.split()[0].lower()}.test/{n}",
+            "outlet": outlet,
+            "title": title or first,
+            "text": r["text"],
+            "published": when,
+            "language": "en",
+        },
+        ensure_ascii=False,
+    )
 
 
 def test_foreign_reports_count_and_are_listed_but_only_english_is_published(tmp_path):
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
     d = Desk(load_settings(tmp_path / "copydesk.toml"), OUTLETS)  # registry outlets: each an independent source
     try:
-        imp = d.import_lines([
-            line("018", "en", "Alpha News", 1, ROWS["flores-wikinews-018-en"]["source_title_en"]),
-            line("018", "de", "Beta Zeitung", 2, when="2005-04-08T13:00:00Z"),
-            line("018", "es", "Gamma Diario", 3, when="2005-04-08T14:00:00Z"),
-            line("029", "de", "Delta Nachrichten", 4, when="2011-03-12T09:00:00Z"),
-        ])
+        imp = d.import_lines(
+            [
+                line("018", "en", "Alpha News", 1, ROWS["flores-wikinews-018-en"]["source_title_en"]),
+                line("018", "de", "Beta Zeitung", 2, when="2005-04-08T13:00:00Z"),
+                line("018", "es", "Gamma Diario", 3, when="2005-04-08T14:00:00Z"),
+                line("029", "de", "Delta Nachrichten", 4, when="2011-03-12T09:00:00Z"),
+            ]
+        )
         assert imp.counts["stored"] == 4
         assert imp.counts["language-not-as-claimed"] == 3  # every line said "en"; three are not
         d.process()
@@ -92,8 +110,18 @@ def test_foreign_reports_count_and_are_listed_but_only_english_is_published(tmp_
         assert client.get(f"/story/{queued.slug}/").status_code == 404
 
         # An English report of the queued event arrives: the story is published and leaves the queue.
-        d.import_lines([line("029", "en", "Alpha News", 5, ROWS["flores-wikinews-029-en"]["source_title_en"],
-                             when="2011-03-12T10:00:00Z")])
+        d.import_lines(
+            [
+                line(
+                    "029",
+                    "en",
+                    "Alpha News",
+                    5,
+                    ROWS["flores-wikinews-029-en"]["source_title_en"],
+                    when="2011-03-12T10:00:00Z",
+                )
+            ]
+        )
         d.process()
         assert d.write().counts.get("written") == 1
         ed = d.edition()
@@ -108,8 +136,9 @@ def test_foreign_reports_count_and_are_listed_but_only_english_is_published(tmp_
 
 def test_edition_language_is_the_site_setting(tmp_path):
     """With `[site] language = "de"` the German report is the one written from, and the English one waits."""
-    (tmp_path / "copydesk.toml").write_text(render_config().replace('language = "en"', 'language = "de"'),
-                                            encoding="utf-8")
+    (tmp_path / "copydesk.toml").write_text(
+        render_config().replace('language = "en"', 'language = "de"'), encoding="utf-8"
+    )
     d = Desk(load_settings(tmp_path / "copydesk.toml"), {})
     try:
         d.import_lines([line("018", "de", "Beta Zeitung", 2), line("030", "en", "Alpha News", 6)])

@@ -42,15 +42,35 @@ def desk(tmp_path, local_server, monkeypatch):
     }
     for path, body in pages.items():
         s.add(path, body, content_type="text/html; charset=utf-8")
-    s.add("/a/gone", b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>", status=404,
-          content_type="text/html")
-    items = "".join(f"<item><title>Item {p.rsplit('/', 1)[-1]}</title><link>{s.url(p)}</link>"
-                    f"<description>What the feed says about {p}.</description></item>"
-                    for p in ("/a/article", "/a/check", "/a/home", "/a/gone"))
-    s.add("/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode(),
-          content_type="application/rss+xml")
-    o = Outlet("paper", "Paper", "https://paper.test/", (s.url("/feed.xml"),), "en", "INT", "paper",
-               Rating(UNRATED), Rating(UNRATED), "none", "newspaper")
+    s.add(
+        "/a/gone",
+        b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>",
+        status=404,
+        content_type="text/html",
+    )
+    items = "".join(
+        f"<item><title>Item {p.rsplit('/', 1)[-1]}</title><link>{s.url(p)}</link>"
+        f"<description>What the feed says about {p}.</description></item>"
+        for p in ("/a/article", "/a/check", "/a/home", "/a/gone")
+    )
+    s.add(
+        "/feed.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode(),
+        content_type="application/rss+xml",
+    )
+    o = Outlet(
+        "paper",
+        "Paper",
+        "https://paper.test/",
+        (s.url("/feed.xml"),),
+        "en",
+        "INT",
+        "paper",
+        Rating(UNRATED),
+        Rating(UNRATED),
+        "none",
+        "newspaper",
+    )
     d = Desk(load_settings(tmp_path / "copydesk.toml"), {"paper": o})
     yield d
     d.close()
@@ -72,12 +92,24 @@ def test_poll_keeps_non_articles_out_of_processing(desk, local_server):
 
 def test_import_classifies_every_line(desk):
     lines = [
-        {"url": "https://imp.test/999", "title": "Yahoo", "outlet": "Imp",
-         "text": "Yahoo! - 999 Unable to process request at this time -- error 999"},
-        {"url": "https://imp.test/login", "title": "Member Center", "outlet": "Imp",
-         "text": "Member Center\nSign in to your account\nEmail or username\nForgot your password?\nRemember me"},
-        {"url": "https://imp.test/bridge", "title": "Danube bridge closes for repairs", "outlet": "Imp",
-         "text": "Opinion\nBy Jane Doe\n" + ARTICLE + "\nContinue reading\nPhoto: John Roe/Reuters"},
+        {
+            "url": "https://imp.test/999",
+            "title": "Yahoo",
+            "outlet": "Imp",
+            "text": "Yahoo! - 999 Unable to process request at this time -- error 999",
+        },
+        {
+            "url": "https://imp.test/login",
+            "title": "Member Center",
+            "outlet": "Imp",
+            "text": "Member Center\nSign in to your account\nEmail or username\nForgot your password?\nRemember me",
+        },
+        {
+            "url": "https://imp.test/bridge",
+            "title": "Danube bridge closes for repairs",
+            "outlet": "Imp",
+            "text": "Opinion\nBy Jane Doe\n" + ARTICLE + "\nContinue reading\nPhoto: John Roe/Reuters",
+        },
     ]
     rep = desk.import_lines(json.dumps(x) for x in lines)
     assert rep.counts["stored"] == 3 and rep.counts["non-articles"] == 2

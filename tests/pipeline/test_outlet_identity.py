@@ -23,8 +23,19 @@ from testsupport import service_url, shared_data
 #: What an unlisted outlet's id may be: a path segment that needs no escaping and is never "." or "..".
 URL_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
-REUTERS = Outlet("reuters", "Reuters", "https://www.reuters.test/", (), "en", "GB", "Thomson Reuters",
-                 Rating("center", "test"), Rating("high", "test"), "none", "wire")
+REUTERS = Outlet(
+    "reuters",
+    "Reuters",
+    "https://www.reuters.test/",
+    (),
+    "en",
+    "GB",
+    "Thomson Reuters",
+    Rating("center", "test"),
+    Rating("high", "test"),
+    "none",
+    "wire",
+)
 
 
 def _pg_url() -> tuple[str, str, str]:
@@ -50,7 +61,9 @@ def desk(request, tmp_path):
         cfg.write_text(render_config(), encoding="utf-8")
     else:
         base, schema, url = _pg_url()
-        cfg.write_text(render_config().replace('url = "sqlite:///copydesk.sqlite3"', f'url = "{url}"'), encoding="utf-8")
+        cfg.write_text(
+            render_config().replace('url = "sqlite:///copydesk.sqlite3"', f'url = "{url}"'), encoding="utf-8"
+        )
     d = Desk(load_settings(cfg), {"reuters": REUTERS})
     if schema:
         assert d.store.engine.dialect.name == "postgresql"
@@ -61,8 +74,15 @@ def desk(request, tmp_path):
 
 
 def line(url: str, outlet: str, title: str = "Bridge reopens", **extra) -> str:
-    return json.dumps({"url": url, "title": title, "outlet": outlet,
-                       "text": "The Chain Bridge reopened on Monday after two years of repairs.", **extra})
+    return json.dumps(
+        {
+            "url": url,
+            "title": title,
+            "outlet": outlet,
+            "text": "The Chain Bridge reopened on Monday after two years of repairs.",
+            **extra,
+        }
+    )
 
 
 def outlet_of(desk: Desk, url: str) -> Outlet:
@@ -72,12 +92,21 @@ def outlet_of(desk: Desk, url: str) -> Outlet:
 
 
 HOSTILE = [
-    "../../etc/passwd", "..\\..\\etc\\passwd", "..%2f..%2fetc%2fpasswd", "/etc/passwd", "....//....//etc/passwd",
-    "Reuters", "REUTERS",  # the registry's, by name (any case): not a new outlet
+    "../../etc/passwd",
+    "..\\..\\etc\\passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "/etc/passwd",
+    "....//....//etc/passwd",
+    "Reuters",
+    "REUTERS",  # the registry's, by name (any case): not a new outlet
     "Rеuters",  # Cyrillic "е": a look-alike, another outlet
     "Ｒeuters",  # fullwidth "Ｒ"
     "Reuters\u200b",  # a zero-width space after it
-    "\u200b", "\u202e\u202d", "\x00\x01", "\ud800", "\u0301",  # nothing visible left, or a lone surrogate
+    "\u200b",
+    "\u202e\u202d",
+    "\x00\x01",
+    "\ud800",
+    "\u0301",  # nothing visible left, or a lone surrogate
     "a" * 5000,  # longer than any column
 ]
 
@@ -97,28 +126,42 @@ def test_hostile_names_are_each_their_own_outlet_under_a_safe_id(desk):
     # an article shows under the outlet it came with
     got = {name: outlet_of(desk, f"https://mirror.example/{k}") for k, name in enumerate(HOSTILE)}
     assert got["../../etc/passwd"].id != got["..\\..\\etc\\passwd"].id
-    assert got["../../etc/passwd"].name == "../../etc/passwd" and got["..\\..\\etc\\passwd"].name == "..\\..\\etc\\passwd"
+    assert (
+        got["../../etc/passwd"].name == "../../etc/passwd" and got["..\\..\\etc\\passwd"].name == "..\\..\\etc\\passwd"
+    )
     assert got["Reuters"].id == got["REUTERS"].id == "reuters"
     lookalikes = {got[n].id for n in ("Rеuters", "Ｒeuters", "Reuters\u200b")}
     assert len(lookalikes) == 3 and "reuters" not in lookalikes
     # and none passes for the registry's Reuters on a page: each is shown with its domain
     assert [got[n].name for n in ("Rеuters", "Ｒeuters", "Reuters\u200b")] == [
-        "Rеuters (mirror.example)", "Ｒeuters (mirror.example)", "Reuters (mirror.example)"]
+        "Rеuters (mirror.example)",
+        "Ｒeuters (mirror.example)",
+        "Reuters (mirror.example)",
+    ]
     invisible = [got[n] for n in ("\u200b", "\u202e\u202d", "\x00\x01", "\ud800", "\u0301")]
     assert len({o.id for o in invisible}) == 5
     assert all(o.name == "Mirror" for o in invisible[:4]), [o.name for o in invisible]  # named from the host
 
 
 def test_a_known_name_on_another_site_is_still_that_outlet_and_a_site_never_claims_a_name(desk):
-    rep = desk.import_lines([
-        line("https://one.example/a", "Local Paper"),
-        line("https://two.example/b", "Local Paper"),  # the same outlet, found by its exact name
-        line("https://one.example/c", "Another Paper"),  # the same site, another outlet
-        line("https://www.one.example/d", "Local paper"),  # one character differs: another outlet
-    ])
+    rep = desk.import_lines(
+        [
+            line("https://one.example/a", "Local Paper"),
+            line("https://two.example/b", "Local Paper"),  # the same outlet, found by its exact name
+            line("https://one.example/c", "Another Paper"),  # the same site, another outlet
+            line("https://www.one.example/d", "Local paper"),  # one character differs: another outlet
+        ]
+    )
     assert rep.counts["outlets-not-in-registry"] == 3
-    a, b, c, d = (outlet_of(desk, u) for u in ("https://one.example/a", "https://two.example/b",
-                                                 "https://one.example/c", "https://www.one.example/d"))
+    a, b, c, d = (
+        outlet_of(desk, u)
+        for u in (
+            "https://one.example/a",
+            "https://two.example/b",
+            "https://one.example/c",
+            "https://www.one.example/d",
+        )
+    )
     assert a.id == b.id == "one.example" and a.name == "Local Paper"
     assert c.id == "one.example_2" and c.name == "Another Paper"
     assert d.id == "one.example_3" and d.name == "Local paper"
@@ -132,12 +175,20 @@ def test_the_report_counts_the_outlets_written_when_names_are_domains(desk):
     again = desk.import_lines([line("https://www.nytimes.com/new", "nytimes.com")])
     assert "outlets-not-in-registry" not in again.counts
     assert {o.id: o.name for o in desk.store.outlets().values() if not o.registered} == {
-        "nytimes.com": "NY Times", "theguardian.com": "The Guardian"}
+        "nytimes.com": "NY Times",
+        "theguardian.com": "The Guardian",
+    }
 
 
 def test_path_traversal_corpus_names_are_distinct_outlets(desk):
-    path = shared_data("hostile", "path_traversal", "payloadsallthethings", "Directory_Traversal", "Intruder",
-                       "directory_traversal.txt")
+    path = shared_data(
+        "hostile",
+        "path_traversal",
+        "payloadsallthethings",
+        "Directory_Traversal",
+        "Intruder",
+        "directory_traversal.txt",
+    )
     names = list(dict.fromkeys(n.strip() for n in path.read_text("utf-8", "replace").splitlines() if n.strip()))[:150]
     rep = desk.import_lines([line(f"https://t.example/{k}", n) for k, n in enumerate(names)])
     assert rep.counts["stored"] == len(names)
@@ -148,15 +199,18 @@ def test_path_traversal_corpus_names_are_distinct_outlets(desk):
         assert outlet_of(desk, f"https://t.example/{k}").name == (display_name(n) or "T")
 
 
-@pytest.mark.parametrize("url, domain", [
-    ("https://www.Example.COM./a", "example.com"),
-    ("https://пример.рф/новости", "xn--e1afmkfd.xn--p1ai"),
-    ("http://[::1]:8080/x", "1"),
-    ("http://[fe80::1%25eth0]/", "fe80-1-25eth0"),
-    ("http://192.0.2.1/x", "192.0.2.1"),
-    ("http://a..b.example/", "a.b.example"),
-    ("not a url", "unknown"),
-])
+@pytest.mark.parametrize(
+    "url, domain",
+    [
+        ("https://www.Example.COM./a", "example.com"),
+        ("https://пример.рф/новости", "xn--e1afmkfd.xn--p1ai"),
+        ("http://[::1]:8080/x", "1"),
+        ("http://[fe80::1%25eth0]/", "fe80-1-25eth0"),
+        ("http://192.0.2.1/x", "192.0.2.1"),
+        ("http://a..b.example/", "a.b.example"),
+        ("not a url", "unknown"),
+    ],
+)
 def test_outlet_domain(url, domain):
     assert outlet_domain(url) == domain
 
@@ -171,16 +225,41 @@ def test_unlisted_ids_never_take_the_form_of_a_registry_id():
 def test_a_registry_entry_never_takes_an_old_unlisted_outlets_articles(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/t.sqlite3")
     try:
-        old = Outlet("some-blog", "Some Blog", "https://blog.example/", (), "und", "INT", "Some Blog",
-                     Rating("unrated"), Rating("unrated"), registered=False)
+        old = Outlet(
+            "some-blog",
+            "Some Blog",
+            "https://blog.example/",
+            (),
+            "und",
+            "INT",
+            "Some Blog",
+            Rating("unrated"),
+            Rating("unrated"),
+            registered=False,
+        )
         from copydesk.store.serde import outlet_to_dict
 
         with store.session() as s, s.begin():  # as an import stored it before migration 0009: a slug of the name
             s.add(OutletRow(id="some-blog", name="Some Blog", data=outlet_to_dict(old), in_registry=False))
-        aid = store.add_article(ArticleIn(url="https://blog.example/a", outlet_id="some-blog", title="T", text="B."),
-                                "https://blog.example/a")
-        store.sync_outlets([Outlet("some-blog", "Some Blog Ltd", "https://someblog.test/", (), "en", "GB", "SB",
-                                   Rating("unrated"), Rating("unrated"))])
+        aid = store.add_article(
+            ArticleIn(url="https://blog.example/a", outlet_id="some-blog", title="T", text="B."),
+            "https://blog.example/a",
+        )
+        store.sync_outlets(
+            [
+                Outlet(
+                    "some-blog",
+                    "Some Blog Ltd",
+                    "https://someblog.test/",
+                    (),
+                    "en",
+                    "GB",
+                    "SB",
+                    Rating("unrated"),
+                    Rating("unrated"),
+                )
+            ]
+        )
         outlets = store.outlets()
         assert outlets["some-blog"].registered and outlets["some-blog"].name == "Some Blog Ltd"
         with store.session() as s:
@@ -206,13 +285,33 @@ def test_migration_0009_keys_old_unlisted_outlets_by_name(kind, tmp_path):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0008")
     with eng.begin() as conn:
-        for oid, name, reg in (("some-blog", "Some Blog", False), ("reuters", "Reuters", True),
-                               ("twin-a", "Twin", False), ("twin-b", "Twin", False)):
-            conn.execute(text("INSERT INTO outlets (id, name, data, in_registry) VALUES (:i, :n, :d, :r)"),
-                         {"i": oid, "n": name, "r": reg, "d": json.dumps({
-                             "id": oid, "name": name, "homepage": f"https://{oid}.example/", "feeds": [],
-                             "language": "und", "country": "INT", "owner": name, "lean": {"value": "unrated"},
-                             "reliability": {"value": "unrated"}})})
+        for oid, name, reg in (
+            ("some-blog", "Some Blog", False),
+            ("reuters", "Reuters", True),
+            ("twin-a", "Twin", False),
+            ("twin-b", "Twin", False),
+        ):
+            conn.execute(
+                text("INSERT INTO outlets (id, name, data, in_registry) VALUES (:i, :n, :d, :r)"),
+                {
+                    "i": oid,
+                    "n": name,
+                    "r": reg,
+                    "d": json.dumps(
+                        {
+                            "id": oid,
+                            "name": name,
+                            "homepage": f"https://{oid}.example/",
+                            "feeds": [],
+                            "language": "und",
+                            "country": "INT",
+                            "owner": name,
+                            "lean": {"value": "unrated"},
+                            "reliability": {"value": "unrated"},
+                        }
+                    ),
+                },
+            )
     eng.dispose()
     store = Store(url)  # opening runs 0009
     try:

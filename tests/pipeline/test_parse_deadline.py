@@ -33,8 +33,11 @@ local_server = server_fixture()
 
 
 def rss(title: str, items: list[tuple[str, str]]) -> bytes:
-    body = "".join(f"<item><title>{t}</title><link>{link}</link><description>Summary of {t}, as the feed gives it "
-                   f"in one sentence of plain words.</description></item>" for t, link in items)
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link><description>Summary of {t}, as the feed gives it "
+        f"in one sentence of plain words.</description></item>"
+        for t, link in items
+    )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{body}</channel></rss>'.encode()
 
 
@@ -43,15 +46,23 @@ def paper(tmp_path, local_server, monkeypatch) -> Path:
     s = local_server
     s.add("/slow.html", slow_page(), content_type="text/html; charset=utf-8")
     for i, page in enumerate(PAGES[:2]):
-        s.add(f"/page{i}.html", gzip.decompress((DATA / "pages" / page["file"]).read_bytes()),
-              content_type="text/html; charset=utf-8")
+        s.add(
+            f"/page{i}.html",
+            gzip.decompress((DATA / "pages" / page["file"]).read_bytes()),
+            content_type="text/html; charset=utf-8",
+        )
     # the slow page last: the pages before it are parsed by the one warm worker, not by its cold replacement
     s.add("/a.xml", rss("A", [("Plumes above Europa", s.url("/page0.html"))]), content_type="application/rss+xml")
-    s.add("/b.xml", rss("B", [("Helicopter crash", s.url("/page1.html")), ("A page that takes seconds", s.url("/slow.html"))]),
-          content_type="application/rss+xml")
+    s.add(
+        "/b.xml",
+        rss("B", [("Helicopter crash", s.url("/page1.html")), ("A page that takes seconds", s.url("/slow.html"))]),
+        content_type="application/rss+xml",
+    )
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
-    (tmp_path / "sources.toml").write_text(outlet_toml("alpha", "Alpha Daily", s.url("/a.xml"))
-                                           + outlet_toml("beta", "Beta Times", s.url("/b.xml")), encoding="utf-8")
+    (tmp_path / "sources.toml").write_text(
+        outlet_toml("alpha", "Alpha Daily", s.url("/a.xml")) + outlet_toml("beta", "Beta Times", s.url("/b.xml")),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES", "true")
     monkeypatch.setenv("COPYDESK_FETCH__PER_HOST_INTERVAL_S", "0")
     monkeypatch.setenv("COPYDESK_FETCH__MAX_BYTES", str(6 * 1024 * 1024))
@@ -74,8 +85,14 @@ def status(paper: Path) -> str:
 def test_a_page_that_overruns_the_deadline_is_recorded_and_the_run_goes_on(paper, local_server):
     desk = desk_for(paper)
     try:
-        desk.classified(ArticleIn(url="https://x.test/warm", outlet_id="alpha", title="Warm up",
-                                  text="The worker loads its models on its first page."))
+        desk.classified(
+            ArticleIn(
+                url="https://x.test/warm",
+                outlet_id="alpha",
+                title="Warm up",
+                text="The worker loads its models on its first page.",
+            )
+        )
         rep = desk.poll()
         slow_url = local_server.url("/slow.html")
         assert rep.counts["extract-timeout"] == 1 and rep.counts["pages-extract-timeout"] == 1, rep.counts
@@ -128,8 +145,9 @@ def test_an_outlet_removed_from_the_registry_is_not_polled_and_stays_a_former_so
 
 
 def _line(n: int, **extra) -> str:
-    return json.dumps({"url": f"https://example.test/{n}", "title": f"Report number {n}", "outlet": "Alpha Daily",
-                       **extra})
+    return json.dumps(
+        {"url": f"https://example.test/{n}", "title": f"Report number {n}", "outlet": "Alpha Daily", **extra}
+    )
 
 
 def test_the_import_says_once_which_keys_it_ignored_and_which_lines_had_no_text(paper):
@@ -151,10 +169,12 @@ def test_the_import_says_once_which_keys_it_ignored_and_which_lines_had_no_text(
 def test_a_processing_error_names_its_cause_the_article_and_what_was_done(paper, monkeypatch):
     desk = desk_for(paper)
     try:
-        desk.import_lines([
-            _line(1, text="The city council approved a new budget for public transport on Monday. Fares stay."),
-            _line(2, text="Astronomers found water vapour above the icy moon of a distant planet. It was faint."),
-        ])
+        desk.import_lines(
+            [
+                _line(1, text="The city council approved a new budget for public transport on Monday. Fares stay."),
+                _line(2, text="Astronomers found water vapour above the icy moon of a distant planet. It was faint."),
+            ]
+        )
         # two processes on one data directory: both give a new story the same slug (issue 17)
         monkeypatch.setattr(desk, "_new_slug", lambda a: "same-slug")
         t0 = time.monotonic()

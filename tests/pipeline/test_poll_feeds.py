@@ -23,8 +23,19 @@ local_server = server_fixture()
 
 
 def outlet(oid: str, feed: str, owner: str | None = None) -> Outlet:
-    return Outlet(oid, oid.title(), f"https://{oid}.test/", (feed,), "en", "INT", owner or oid,
-                  Rating(UNRATED), Rating(UNRATED), "none", "newspaper")
+    return Outlet(
+        oid,
+        oid.title(),
+        f"https://{oid}.test/",
+        (feed,),
+        "en",
+        "INT",
+        owner or oid,
+        Rating(UNRATED),
+        Rating(UNRATED),
+        "none",
+        "newspaper",
+    )
 
 
 def local_feed(server, path: str, snapshot: Path) -> bytes:
@@ -37,8 +48,11 @@ def local_feed(server, path: str, snapshot: Path) -> bytes:
         page = PAGES[i % 2]  # the two complete articles
         local = server.url(f"/articles/{Path(link).stem}")
         xml = xml.replace(f"<link>{link}</link>", f"<link>{local}</link>", 1)
-        server.add(f"/articles/{Path(link).stem}", gzip.decompress((DATA / "pages" / page["file"]).read_bytes()),
-                   content_type="text/html; charset=utf-8")
+        server.add(
+            f"/articles/{Path(link).stem}",
+            gzip.decompress((DATA / "pages" / page["file"]).read_bytes()),
+            content_type="text/html; charset=utf-8",
+        )
     return xml.encode()
 
 
@@ -47,14 +61,21 @@ def desk(tmp_path, local_server, monkeypatch):
     s = local_server
     s.robots("User-agent: *\nDisallow: /private/\n")
     s.add("/nyt.xml", local_feed(s, "/nyt.xml", NYT[0]), content_type="application/rss+xml", etag='"v1"')
-    s.add("/broken.xml", b"<?xml version='1.0'?><rss><channel><title>x</title><item><title>a</b></rss", content_type="application/rss+xml")
+    s.add(
+        "/broken.xml",
+        b"<?xml version='1.0'?><rss><channel><title>x</title><item><title>a</b></rss",
+        content_type="application/rss+xml",
+    )
     s.add("/gone.xml", b"not here", status=404)
     s.drip("/slow.xml", chunk=b"<", interval_s=0.5)
     bomb_page = gzip.compress(b"<html><body>" + b"<div>" * 2_000_000)  # 10 MB of nested divs, 10 KB on the wire
-    s.add("/bomb.xml", f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title>
-        <item><title>A page that explodes</title><link>{s.url('/bomb.html')}</link>
+    s.add(
+        "/bomb.xml",
+        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title>
+        <item><title>A page that explodes</title><link>{s.url("/bomb.html")}</link>
         <description>The summary survives the bomb.</description></item></channel></rss>""".encode(),
-          content_type="application/rss+xml")
+        content_type="application/rss+xml",
+    )
     s.add("/bomb.html", bomb_page, headers={"Content-Encoding": "gzip"}, content_type="text/html")
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
     monkeypatch.setenv("COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES", "true")
@@ -85,7 +106,9 @@ def test_poll_records_every_outcome_and_goes_on(desk, local_server):
     # broken XML: feedparser reads what it can; what it tolerated is recorded
     assert status["broken"].last_outcome in ("parse-error", "ok-warnings")
     assert status["broken"].last_error.startswith("feed: ")
-    assert any(e.outlet_id == "broken" and e.outcome in ("parse-error", "parse-warning") for e in desk.store.events("feed"))
+    assert any(
+        e.outlet_id == "broken" and e.outcome in ("parse-error", "parse-warning") for e in desk.store.events("feed")
+    )
     assert status["bomb"].last_outcome == "ok"
     assert rep.counts["stored"] == 7  # 6 NYT articles + the bomb item with its feed summary
     # the bombed page was capped, recorded, and the article kept as partial with the feed's summary
@@ -120,7 +143,9 @@ def _first_links(snapshot: Path, n: int = 6) -> list[str]:
 def test_next_snapshot_adds_only_new_items(desk, local_server):
     desk.poll()
     before = desk.store.counts()["articles"]
-    local_server.add("/nyt.xml", local_feed(local_server, "/nyt.xml", NYT[1]), content_type="application/rss+xml", etag='"v2"')
+    local_server.add(
+        "/nyt.xml", local_feed(local_server, "/nyt.xml", NYT[1]), content_type="application/rss+xml", etag='"v2"'
+    )
     local_server.clear()
     desk.poll()
     new = [x for x in _first_links(NYT[1]) if x not in _first_links(NYT[0])]
@@ -132,12 +157,23 @@ def test_next_snapshot_adds_only_new_items(desk, local_server):
 
 
 def test_duplicate_import_is_recorded_not_stored(desk):
-    line = json.dumps({"url": "https://example.test/a?utm_source=x", "title": "A", "outlet": "Some Paper",
-                       "text": "One sentence here, long enough to read as a report. Another one there."})
+    line = json.dumps(
+        {
+            "url": "https://example.test/a?utm_source=x",
+            "title": "A",
+            "outlet": "Some Paper",
+            "text": "One sentence here, long enough to read as a report. Another one there.",
+        }
+    )
     again = json.dumps({"url": "https://example.test/a", "title": "A", "outlet": "Some Paper"})
     rep = desk.import_lines([line, "{not json", again])
-    assert rep.counts == {"stored": 1, "bad-lines": 1, "duplicate-url": 1, "outlets-not-in-registry": 1,
-                          "lines-without-text": 1}
+    assert rep.counts == {
+        "stored": 1,
+        "bad-lines": 1,
+        "duplicate-url": 1,
+        "outlets-not-in-registry": 1,
+        "lines-without-text": 1,
+    }
     assert "line 2" in rep.errors[0]
     assert [e.outcome for e in desk.store.events("store")] == ["duplicate-url"]
     assert desk.store.outlets()["example.test"].lean.value == UNRATED
@@ -146,12 +182,17 @@ def test_duplicate_import_is_recorded_not_stored(desk):
 def test_a_truncated_gzip_feed_is_read_as_far_as_it_decodes_and_recorded(tmp_path, local_server, monkeypatch):
     s = local_server
     s.robots("User-agent: *\n")
-    items = "".join(f"<item><title>Item {i}</title><link>{s.url(f'/gone/{i}')}</link>"
-                    f"<description>{'words ' * 200}</description></item>" for i in range(12))
-    whole = gzip.compress(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}'
-                          "</channel></rss>".encode())
-    s.add("/cut.xml", whole[: len(whole) // 2], headers={"Content-Encoding": "gzip"},
-          content_type="application/rss+xml")
+    items = "".join(
+        f"<item><title>Item {i}</title><link>{s.url(f'/gone/{i}')}</link>"
+        f"<description>{'words ' * 200}</description></item>"
+        for i in range(12)
+    )
+    whole = gzip.compress(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+    )
+    s.add(
+        "/cut.xml", whole[: len(whole) // 2], headers={"Content-Encoding": "gzip"}, content_type="application/rss+xml"
+    )
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
     monkeypatch.setenv("COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES", "true")
     monkeypatch.setenv("COPYDESK_FETCH__PER_HOST_INTERVAL_S", "0")

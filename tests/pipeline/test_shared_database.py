@@ -27,8 +27,11 @@ def settings(db_url, tmp_path, monkeypatch):
 
 
 def _tram_story(desk: Desk) -> tuple[str, int]:
-    [(sid, n)] = [(s.id, s.n_articles) for s in desk.store.open_stories(_EPOCH, desk.embedder.dim)
-                  if any("tram" in a.title.lower() for a in desk.store.story_articles(s.id))]
+    [(sid, n)] = [
+        (s.id, s.n_articles)
+        for s in desk.store.open_stories(_EPOCH, desk.embedder.dim)
+        if any("tram" in a.title.lower() for a in desk.store.story_articles(s.id))
+    ]
     return sid, n
 
 

@@ -14,22 +14,39 @@ def line(url: str, outlet: str, title: str, text: str, published: str) -> str:
     return json.dumps({"url": url, "outlet": outlet, "title": title, "text": text, "published": published})
 
 
-FIRST = line("https://a.test/1", "Alpha News", "Tram derails on Budapest's Margaret Bridge, 12 injured",
-             "A tram derailed on the Margaret Bridge in Budapest on Monday morning, injuring 12 passengers. "
-             "Firefighters freed two people who were trapped in the front carriage.", "2026-11-23T08:00:00+01:00")
-LATER = line("https://b.test/7", "Beta Radio", "Twelve hurt as tram leaves the rails on Margaret Bridge",
-             "Twelve passengers were injured when a tram derailed on the Margaret Bridge in Budapest on Monday. "
-             "Firefighters freed two people trapped in the front carriage of the tram.", "2026-11-23T11:30:00+01:00")
-OTHER = line("https://c.test/3", "Gamma Daily", "Hungarian central bank holds interest rate at 6.5 percent",
-             "The National Bank of Hungary kept its base rate unchanged at 6.5 percent on Tuesday. "
-             "The bank said inflation was expected to slow next year.", "2026-11-24T14:00:00+01:00")
+FIRST = line(
+    "https://a.test/1",
+    "Alpha News",
+    "Tram derails on Budapest's Margaret Bridge, 12 injured",
+    "A tram derailed on the Margaret Bridge in Budapest on Monday morning, injuring 12 passengers. "
+    "Firefighters freed two people who were trapped in the front carriage.",
+    "2026-11-23T08:00:00+01:00",
+)
+LATER = line(
+    "https://b.test/7",
+    "Beta Radio",
+    "Twelve hurt as tram leaves the rails on Margaret Bridge",
+    "Twelve passengers were injured when a tram derailed on the Margaret Bridge in Budapest on Monday. "
+    "Firefighters freed two people trapped in the front carriage of the tram.",
+    "2026-11-23T11:30:00+01:00",
+)
+OTHER = line(
+    "https://c.test/3",
+    "Gamma Daily",
+    "Hungarian central bank holds interest rate at 6.5 percent",
+    "The National Bank of Hungary kept its base rate unchanged at 6.5 percent on Tuesday. "
+    "The bank said inflation was expected to slow next year.",
+    "2026-11-24T14:00:00+01:00",
+)
 
 
 def desk(tmp_path) -> Desk:
     (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
     # registry outlets with their own owners: each counts as an independent source
-    return Desk(load_settings(tmp_path / "copydesk.toml"),
-                registry({"Alpha News": "a.test", "Beta Radio": "b.test", "Gamma Daily": "c.test"}))
+    return Desk(
+        load_settings(tmp_path / "copydesk.toml"),
+        registry({"Alpha News": "a.test", "Beta Radio": "b.test", "Gamma Daily": "c.test"}),
+    )
 
 
 def test_story_grows_across_runs_and_keeps_its_address(tmp_path):
@@ -80,9 +97,15 @@ def test_stories_that_turn_out_to_be_one_event_merge_and_old_address_redirects(t
     opts = ClusterOptions(w_dense=1.0, w_sparse=0.0, w_names=0.0, join=0.94, merge=0.88)
     d = Desk(load_settings(tmp_path / "copydesk.toml"), {}, cluster_options=opts)
     d._embedder = FakeEmbedder()
+
     def mk(i, word, when):
-        return line(f"https://m.test/{i}", f"Outlet {i}", f"{word} story {i}",
-                    f"The {word} event happened today in the city centre. Officials confirmed the {word} event.", when)
+        return line(
+            f"https://m.test/{i}",
+            f"Outlet {i}",
+            f"{word} story {i}",
+            f"The {word} event happened today in the city centre. Officials confirmed the {word} event.",
+            when,
+        )
 
     d.import_lines([mk(1, "alpha", "2026-11-23T08:00:00Z"), mk(2, "beta", "2026-11-23T09:00:00Z")])
     assert d.process().counts["stories-new"] == 2

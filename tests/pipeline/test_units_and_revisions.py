@@ -23,8 +23,13 @@ def desk(tmp_path) -> Desk:
 
 
 def mk(i: int, word: str, when: str, outlet: str | None = None) -> str:
-    return line(f"https://m{i}.test/{i}", outlet or f"Outlet {i}", f"{word} story {i}",
-                f"The {word} event happened today in the city centre. Officials confirmed the {word} event.", when)
+    return line(
+        f"https://m{i}.test/{i}",
+        outlet or f"Outlet {i}",
+        f"{word} story {i}",
+        f"The {word} event happened today in the city centre. Officials confirmed the {word} event.",
+        when,
+    )
 
 
 def commits(d: Desk) -> list[int]:
@@ -36,8 +41,13 @@ def commits(d: Desk) -> list[int]:
 
 def test_a_failed_article_rolls_back_alone_and_is_processed_on_the_next_try(tmp_path, monkeypatch):
     d = desk(tmp_path)
-    d.import_lines([mk(1, "alpha", "2026-11-23T08:00:00Z"), mk(2, "beta", "2026-11-23T09:00:00Z"),
-                    mk(3, "gamma", "2026-11-23T10:00:00Z")])
+    d.import_lines(
+        [
+            mk(1, "alpha", "2026-11-23T08:00:00Z"),
+            mk(2, "beta", "2026-11-23T09:00:00Z"),
+            mk(3, "gamma", "2026-11-23T10:00:00Z"),
+        ]
+    )
     [a1, a2, a3] = d.store.unprocessed()
     real = d.store.mark_processed
 
@@ -83,8 +93,17 @@ def test_a_storys_revisions_follow_its_text_through_the_pipeline(tmp_path):
     assert es.revisions[0].written.sources != es.story.sources and es.revisions[1].written.sources == es.story.sources
 
     first = d.store.story_articles(es.story.story_id)[0]  # fetched again, the same text: the story is rewritten
-    d.store.refetched(first.id, ArticleIn(url=first.url, outlet_id=first.outlet_id, title=first.title,
-                                          text=first.text, page_class="article", fetch_outcome="fetched"))
+    d.store.refetched(
+        first.id,
+        ArticleIn(
+            url=first.url,
+            outlet_id=first.outlet_id,
+            title=first.title,
+            text=first.text,
+            page_class="article",
+            fetch_outcome="fetched",
+        ),
+    )
     assert d.store.dirty_stories() == [es.story.story_id]
     assert d.write().counts == {"written": 1}  # written again to the same text: no new revision
     assert len(d.store.revisions(es.story.story_id)) == 2

@@ -49,12 +49,22 @@ def test_a_cabinet_resignation_is_not_filed_under_science(embedder, section_mode
     from copydesk.models import Article
 
     t = datetime(2026, 11, 1, tzinfo=timezone.utc)
-    text = ("The health minister resigned on Tuesday after a study by auditors found the ministry had overspent. "
-            "The prime minister accepted the resignation and named a deputy to lead the ministry until a cabinet "
-            "reshuffle. Opposition lawmakers had demanded the minister step down.")
-    a = Article(id=1, url="https://x.test/1", canonical_url="https://x.test/1", outlet_id="o",
-                title="Health minister resigns after audit of ministry spending", text=text, summary="",
-                published=t, first_seen=t)
+    text = (
+        "The health minister resigned on Tuesday after a study by auditors found the ministry had overspent. "
+        "The prime minister accepted the resignation and named a deputy to lead the ministry until a cabinet "
+        "reshuffle. Opposition lawmakers had demanded the minister step down."
+    )
+    a = Article(
+        id=1,
+        url="https://x.test/1",
+        canonical_url="https://x.test/1",
+        outlet_id="o",
+        title="Health minister resigns after audit of ministry spending",
+        text=text,
+        summary="",
+        published=t,
+        first_seen=t,
+    )
     assert keyword_section((a,), sections_bench.SECTIONS) == "science"
     vec = embedder.embed([article_text_for_embedding(a)])[0]
     # no country named: any of the news sections will do, as long as it is not Science or Business
@@ -68,7 +78,7 @@ def test_section_accuracy_floor(embedder, section_model) -> None:
     flat = embedder.embed([article_text_for_embedding(a) for s in stories for a in s["articles"]])  # one batch
     right = kw = k = 0
     for s in stories:
-        vec = sections_bench.centroid(flat[k:k + len(s["articles"])])
+        vec = sections_bench.centroid(flat[k : k + len(s["articles"])])
         k += len(s["articles"])
         right += classify(s["articles"], vec, model) == s["gold"]
         kw += keyword_section(s["articles"], sections_bench.SECTIONS) == s["gold"]
@@ -84,7 +94,9 @@ def test_related_precision_floor(embedder) -> None:
     stories = related_bench.stories_of(rows, vecs, related_bench.run(rows, vecs, ClusterOptions()))
     ids, cents, texts = [s["id"] for s in stories], np.stack([s["vec"] for s in stories]), [s["text"] for s in stories]
     got = related_bench.score(stories, related_stories(ids, cents, texts))
-    base = related_bench.score(stories, related_stories(ids, cents, None, RelatedOptions(min_cosine=related_bench.BASELINE_MIN)))
+    base = related_bench.score(
+        stories, related_stories(ids, cents, None, RelatedOptions(min_cosine=related_bench.BASELINE_MIN))
+    )
     print(f"related: {len(stories)} stories, {got}, former rule {base}")
     assert got["precision"] >= RELATED_FLOOR["precision"] and got["recall"] >= RELATED_FLOOR["recall"], got
     assert got["precision"] > base["precision"]

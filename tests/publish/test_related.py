@@ -16,21 +16,32 @@ def unit(*xs: float) -> np.ndarray:
 # Topic "celebrity enters rehab": two events (Reid 2008, Lohan 2013); the Reid event was split into two stories.
 # Topic "earthquake": one story. Vectors: the rehab stories within the cosine bound of each other.
 STORIES = {
-    "reid": ("Tara Reid enters rehab at Promises in Malibu. Tara Reid checked into the Promises Treatment Centre "
-             "in Malibu, her publicist Jack Ketsoyan said.", unit(1, 0.15, 0, 0)),
-    "reid-again": ("Actress Tara Reid checks into Promises. Reid went to the Malibu facility, Ketsoyan said on "
-                   "Tuesday.", unit(1, 0.1, 0.05, 0)),
-    "lohan": ("Lindsay Lohan enters rehab at Betty Ford. Lohan arrived at the Betty Ford Center in Rancho Mirage "
-              "ahead of her court deadline, her lawyer Mark Heller said.", unit(1, 0.25, 0.1, 0)),
-    "quake": ("Earthquake strikes Indonesia. A magnitude 7.1 quake hit Sulawesi, the geophysics agency BMKG said.",
-              unit(0, 0, 0.3, 1)),
+    "reid": (
+        "Tara Reid enters rehab at Promises in Malibu. Tara Reid checked into the Promises Treatment Centre "
+        "in Malibu, her publicist Jack Ketsoyan said.",
+        unit(1, 0.15, 0, 0),
+    ),
+    "reid-again": (
+        "Actress Tara Reid checks into Promises. Reid went to the Malibu facility, Ketsoyan said on Tuesday.",
+        unit(1, 0.1, 0.05, 0),
+    ),
+    "lohan": (
+        "Lindsay Lohan enters rehab at Betty Ford. Lohan arrived at the Betty Ford Center in Rancho Mirage "
+        "ahead of her court deadline, her lawyer Mark Heller said.",
+        unit(1, 0.25, 0.1, 0),
+    ),
+    "quake": (
+        "Earthquake strikes Indonesia. A magnitude 7.1 quake hit Sulawesi, the geophysics agency BMKG said.",
+        unit(0, 0, 0.3, 1),
+    ),
 }
 
 
 def _related(texts: bool = True, **kw) -> dict[str, tuple[str, ...]]:
     ids = list(STORIES)
-    return related_stories(ids, [STORIES[i][1] for i in ids], [STORIES[i][0] for i in ids] if texts else None,
-                           RelatedOptions(**kw))
+    return related_stories(
+        ids, [STORIES[i][1] for i in ids], [STORIES[i][0] for i in ids] if texts else None, RelatedOptions(**kw)
+    )
 
 
 def test_related_excludes_the_same_event_and_other_topics():

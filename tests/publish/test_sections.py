@@ -8,8 +8,14 @@ import numpy as np
 
 from copydesk.config import DEFAULT_SECTIONS
 from copydesk.models import Article, SectionConfig
-from copydesk.publish.sections import (DEFAULT_DESCRIPTIONS, build_model, classify, keyword_section,
-                                       prototype_texts, scores)
+from copydesk.publish.sections import (
+    DEFAULT_DESCRIPTIONS,
+    build_model,
+    classify,
+    keyword_section,
+    prototype_texts,
+    scores,
+)
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
 SECTIONS = tuple(SectionConfig(s.slug, s.name, tuple(k.lower() for k in s.keywords)) for s in DEFAULT_SECTIONS)
@@ -18,10 +24,14 @@ AXES = ["hungary", "europe", "politics", "market", "research", "football"]
 
 def fake_embed(texts: list[str]) -> np.ndarray:
     """A bag-of-axes embedder: one dimension per theme word family, so prototypes are predictable."""
-    fam = {"hungary": ("hungar", "budapest", "orbán"), "europe": ("europe", "brussels", "german", "french"),
-           "politics": ("president", "senate", "minister", "election", "court", "police", "politic"),
-           "market": ("market", "bank", "prices", "econom", "compan"), "research": ("research", "scien", "study", "space"),
-           "football": ("football", "match", "goal", "sport")}
+    fam = {
+        "hungary": ("hungar", "budapest", "orbán"),
+        "europe": ("europe", "brussels", "german", "french"),
+        "politics": ("president", "senate", "minister", "election", "court", "police", "politic"),
+        "market": ("market", "bank", "prices", "econom", "compan"),
+        "research": ("research", "scien", "study", "space"),
+        "football": ("football", "match", "goal", "sport"),
+    }
     out = np.full((len(texts), len(AXES)), 0.01, np.float32)
     for i, t in enumerate(texts):
         low = t.lower()
@@ -31,8 +41,17 @@ def fake_embed(texts: list[str]) -> np.ndarray:
 
 
 def art(title: str, text: str = "", i: int = 1) -> Article:
-    return Article(id=i, url=f"https://x.test/{i}", canonical_url=f"https://x.test/{i}", outlet_id="o", title=title,
-                   text=text, summary="", published=T0, first_seen=T0)
+    return Article(
+        id=i,
+        url=f"https://x.test/{i}",
+        canonical_url=f"https://x.test/{i}",
+        outlet_id="o",
+        title=title,
+        text=text,
+        summary="",
+        published=T0,
+        first_seen=T0,
+    )
 
 
 def axis(name: str) -> np.ndarray:
@@ -44,7 +63,10 @@ def axis(name: str) -> np.ndarray:
 def test_every_default_section_has_a_shipped_description():
     assert {s.slug for s in DEFAULT_SECTIONS} == set(DEFAULT_DESCRIPTIONS)
     for s in DEFAULT_SECTIONS:
-        assert DEFAULT_DESCRIPTIONS[s.slug][0] == s.name and prototype_texts(SECTIONS[[x.slug for x in SECTIONS].index(s.slug)]) == DEFAULT_DESCRIPTIONS[s.slug][1]
+        assert (
+            DEFAULT_DESCRIPTIONS[s.slug][0] == s.name
+            and prototype_texts(SECTIONS[[x.slug for x in SECTIONS].index(s.slug)]) == DEFAULT_DESCRIPTIONS[s.slug][1]
+        )
 
 
 def test_the_vector_outweighs_stray_keywords():

@@ -5,18 +5,21 @@ import pytest
 from copydesk.sources.naming import looks_like_domain, main_label, readable_name, site_name
 
 
-@pytest.mark.parametrize("url, name", [
-    ("https://www.theguardian.com/world/2024/x", "The Guardian"),
-    ("https://www.nytimes.com/2024/05/01/world/x.html", "NY Times"),
-    ("https://news.bbc.co.uk/2/hi/x.stm", "BBC"),
-    ("https://www.washingtonpost.com/x", "Washington Post"),
-    ("https://dailynewshungary.com/x", "Daily News Hungary"),
-    ("https://hvg.hu/x", "HVG"),
-    ("https://telex.hu/x", "Telex"),
-    ("https://www.breitbart.com/x", "Breitbart"),  # "bre it bart" is not a confident split
-    ("https://www.lemonde.fr/x", "Lemonde"),  # nor "lemon de"
-    ("https://my-local-paper.org/x", "My Local Paper"),
-])
+@pytest.mark.parametrize(
+    "url, name",
+    [
+        ("https://www.theguardian.com/world/2024/x", "The Guardian"),
+        ("https://www.nytimes.com/2024/05/01/world/x.html", "NY Times"),
+        ("https://news.bbc.co.uk/2/hi/x.stm", "BBC"),
+        ("https://www.washingtonpost.com/x", "Washington Post"),
+        ("https://dailynewshungary.com/x", "Daily News Hungary"),
+        ("https://hvg.hu/x", "HVG"),
+        ("https://telex.hu/x", "Telex"),
+        ("https://www.breitbart.com/x", "Breitbart"),  # "bre it bart" is not a confident split
+        ("https://www.lemonde.fr/x", "Lemonde"),  # nor "lemon de"
+        ("https://my-local-paper.org/x", "My Local Paper"),
+    ],
+)
 def test_a_readable_name_is_made_from_the_host(url, name):
     assert site_name(url) == name
     assert "." not in site_name(url)

@@ -8,8 +8,18 @@ from copydesk.sources import OFFICIAL_LABEL, balance_note, is_party, official_la
 
 
 def _outlet(oid, kind):
-    return Outlet(id=oid, name=oid.upper(), homepage=f"https://{oid}.invalid/", feeds=(), language="en", country="US",
-                  owner=oid, lean=Rating("unrated"), reliability=Rating("unrated"), kind=kind)
+    return Outlet(
+        id=oid,
+        name=oid.upper(),
+        homepage=f"https://{oid}.invalid/",
+        feeds=(),
+        language="en",
+        country="US",
+        owner=oid,
+        lean=Rating("unrated"),
+        reliability=Rating("unrated"),
+        kind=kind,
+    )
 
 
 def test_balance_note_only_when_every_source_is_a_party():

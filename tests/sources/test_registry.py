@@ -27,6 +27,7 @@ from copydesk.sources.registry import slugify
 
 REPO = Path(__file__).resolve().parents[2]
 from testsupport import SHARED_DATA  # noqa: E402
+
 NETNEWSWIRE_OPML = SHARED_DATA / "feed_farm" / "netnewswire" / "opml"
 XML_ATTACKS = SHARED_DATA / "hostile" / "xml_attacks"
 
@@ -105,25 +106,34 @@ GOOD = {
     "kind": "newspaper",
 }
 
-OTHER = {**GOOD, "id": "other", "name": "Other", "homepage": "https://other.example.org/",
-         "feeds": ["https://other.example.org/feed"], "owner": "Other Owner"}
+OTHER = {
+    **GOOD,
+    "id": "other",
+    "name": "Other",
+    "homepage": "https://other.example.org/",
+    "feeds": ["https://other.example.org/feed"],
+    "owner": "Other Owner",
+}
 
 
 def _set(key, value):
     def mutate(entries):
         entries[0][key] = value
+
     return mutate
 
 
 def _drop(key):
     def mutate(entries):
         del entries[0][key]
+
     return mutate
 
 
 def _second(**changes):
     def mutate(entries):
         entries.append({**OTHER, **changes})
+
     return mutate
 
 
@@ -135,16 +145,28 @@ BROKEN = [
     ("id-duplicate", _second(id="example"), "example", "id 'example' is used twice"),
     ("name-empty", _set("name", "  "), "example", "name must not be empty"),
     ("name-control-char", _set("name", "Bad\nName"), "example", "name 'Bad\\nName' contains control characters"),
-    ("homepage-ftp", _set("homepage", "ftp://example.com/"), "example",
-     "homepage 'ftp://example.com/' must be an http"),
+    (
+        "homepage-ftp",
+        _set("homepage", "ftp://example.com/"),
+        "example",
+        "homepage 'ftp://example.com/' must be an http",
+    ),
     ("homepage-relative", _set("homepage", "/news"), "example", "homepage '/news' must be an http"),
     ("feeds-empty", _set("feeds", []), "example", "feeds must list at least one feed URL"),
     ("feeds-not-list", _set("feeds", "https://example.com/rss"), "example", "feeds must be an array"),
     ("feed-bad-url", _set("feeds", ["example.com/rss"]), "example", "feeds[0] 'example.com/rss' must be an http"),
-    ("feed-repeated", _set("feeds", ["https://a.example/rss", "https://a.example/rss"]), "example",
-     "feeds lists 'https://a.example/rss' more than once"),
-    ("feed-in-two-outlets", _second(feeds=["https://www.example.com/rss.xml"]), "other",
-     "feed 'https://www.example.com/rss.xml' is also listed under example"),
+    (
+        "feed-repeated",
+        _set("feeds", ["https://a.example/rss", "https://a.example/rss"]),
+        "example",
+        "feeds lists 'https://a.example/rss' more than once",
+    ),
+    (
+        "feed-in-two-outlets",
+        _second(feeds=["https://www.example.com/rss.xml"]),
+        "other",
+        "feed 'https://www.example.com/rss.xml' is also listed under example",
+    ),
     ("language-uppercase", _set("language", "EN"), "example", "language 'EN' must be a 2-3 letter lowercase"),
     ("language-tag", _set("language", "en-GB"), "example", "language 'en-GB'"),
     ("country-uk", _set("country", "UK"), "example", "country 'UK' must be an ISO 3166-1 alpha-2 code"),
@@ -152,29 +174,53 @@ BROKEN = [
     ("country-name", _set("country", "Hungary"), "example", "country 'Hungary'"),
     ("owner-missing", _drop("owner"), "example", "owner is missing"),
     ("owner-empty", _set("owner", ""), "example", "owner must not be empty"),
-    ("owner-spelling", _second(owner="example media ltd."), "other",
-     "owner 'example media ltd.' differs only in spelling from 'Example Media Ltd'"),
+    (
+        "owner-spelling",
+        _second(owner="example media ltd."),
+        "other",
+        "owner 'example media ltd.' differs only in spelling from 'Example Media Ltd'",
+    ),
     ("lean-missing", _drop("lean"), "example", "lean is missing"),
     ("lean-not-table", _set("lean", "center"), "example", "lean must be a table"),
-    ("lean-bad-value", _set("lean", {"value": "centre", "basis": "x"}), "example",
-     "lean.value 'centre' is not one of left, lean-left, center, lean-right, right, unrated"),
+    (
+        "lean-bad-value",
+        _set("lean", {"value": "centre", "basis": "x"}),
+        "example",
+        "lean.value 'centre' is not one of left, lean-left, center, lean-right, right, unrated",
+    ),
     ("lean-no-value", _set("lean", {"basis": "x"}), "example", "lean.value is missing"),
     ("lean-rated-without-basis", _set("lean", {"value": "left"}), "example", "lean.basis is required"),
     ("lean-rated-empty-basis", _set("lean", {"value": "left", "basis": ""}), "example", "lean.basis must not be empty"),
-    ("lean-unrated-with-basis", _set("lean", {"value": "unrated", "basis": "x"}), "example",
-     "lean.basis must be absent when lean.value is 'unrated'"),
+    (
+        "lean-unrated-with-basis",
+        _set("lean", {"value": "unrated", "basis": "x"}),
+        "example",
+        "lean.basis must be absent when lean.value is 'unrated'",
+    ),
     ("lean-typo-key", _set("lean", {"value": "unrated", "bassis": "x"}), "example", "lean has unknown key 'bassis'"),
     ("reliability-missing", _drop("reliability"), "example", "reliability is missing"),
-    ("reliability-bad-value", _set("reliability", {"value": "very-high", "basis": "x"}), "example",
-     "reliability.value 'very-high' is not one of high, mostly-high, mixed, low, unrated"),
-    ("reliability-uses-lean-scale", _set("reliability", {"value": "center", "basis": "x"}), "example",
-     "reliability.value 'center' is not one of"),
+    (
+        "reliability-bad-value",
+        _set("reliability", {"value": "very-high", "basis": "x"}),
+        "example",
+        "reliability.value 'very-high' is not one of high, mostly-high, mixed, low, unrated",
+    ),
+    (
+        "reliability-uses-lean-scale",
+        _set("reliability", {"value": "center", "basis": "x"}),
+        "example",
+        "reliability.value 'center' is not one of",
+    ),
     ("paywall-bad", _set("paywall", "soft"), "example", "paywall 'soft' is not one of none, metered, hard"),
     ("paywall-missing", _drop("paywall"), "example", "paywall is missing"),
     ("kind-bad", _set("kind", "blog"), "example", "kind 'blog' is not one of wire, public-broadcaster"),
     ("kind-missing", _drop("kind"), "example", "kind is missing"),
-    ("hosts-url", _set("hosts", ["https://example.net"]), "example",
-     "hosts[0] 'https://example.net' must be a lowercase host"),
+    (
+        "hosts-url",
+        _set("hosts", ["https://example.net"]),
+        "example",
+        "hosts[0] 'https://example.net' must be a lowercase host",
+    ),
     ("hosts-not-list", _set("hosts", "example.net"), "example", "hosts must be an array"),
     ("unknown-key", _set("lenguage", "en"), "example", "unknown key 'lenguage'"),
 ]
@@ -195,8 +241,20 @@ def test_each_rule_names_entry_and_key(mutate, entry, expected):
 
 
 def test_valid_entries_pass():
-    data = {"outlet": [copy.deepcopy(GOOD), copy.deepcopy(OTHER), {**OTHER, "id": "int", "country": "INT",
-            "feeds": ["http://int.example/feed"], "hosts": ["int.example"], "owner": "Other Owner"}]}
+    data = {
+        "outlet": [
+            copy.deepcopy(GOOD),
+            copy.deepcopy(OTHER),
+            {
+                **OTHER,
+                "id": "int",
+                "country": "INT",
+                "feeds": ["http://int.example/feed"],
+                "hosts": ["int.example"],
+                "owner": "Other Owner",
+            },
+        ]
+    }
     assert validate_registry_data(data) == []
     outlets = registry_from_data(data)
     assert list(outlets) == ["example", "other", "int"]
@@ -298,10 +356,28 @@ def test_outlet_for_url(default, url, expected):
 
 
 def test_outlet_for_url_accepts_iterables_and_ignores_shared_feed_hosts():
-    a = Outlet("a", "A", "https://a.example/", ("https://feeds.shared.example/a",), "en", "GB", "A",
-               Rating(UNRATED), Rating(UNRATED))
-    b = Outlet("b", "B", "https://b.example/", ("https://feeds.shared.example/b",), "en", "GB", "B",
-               Rating(UNRATED), Rating(UNRATED))
+    a = Outlet(
+        "a",
+        "A",
+        "https://a.example/",
+        ("https://feeds.shared.example/a",),
+        "en",
+        "GB",
+        "A",
+        Rating(UNRATED),
+        Rating(UNRATED),
+    )
+    b = Outlet(
+        "b",
+        "B",
+        "https://b.example/",
+        ("https://feeds.shared.example/b",),
+        "en",
+        "GB",
+        "B",
+        Rating(UNRATED),
+        Rating(UNRATED),
+    )
     assert outlet_for_url([a, b], "https://news.a.example/x") is a
     assert outlet_for_url([a, b], "https://feeds.shared.example/a") is None
 
@@ -325,7 +401,7 @@ def test_dump_escapes_awkward_strings(tmp_path):
         id="odd-one",
         name='The "Quoted" \\ Backslash # not a comment = Népszava — 日本',
         homepage="https://odd.example/path?a=1&b=2#frag",
-        feeds=("https://odd.example/feed?x=\"y\"", "https://odd.example/other"),
+        feeds=('https://odd.example/feed?x="y"', "https://odd.example/other"),
         language="hu",
         country="INT",
         owner="Ödön's ‘Media’ Kft.",
@@ -363,12 +439,21 @@ def test_export_opml_is_well_formed_with_one_outline_per_feed(default):
 
 
 def test_export_opml_escapes_attributes():
-    outlet = Outlet("x", 'A & B <"C"> \'D\'', "https://x.example/?a=1&b=<2>", ("https://x.example/f?a=1&b=2",),
-                    "en", "GB", "X", Rating(UNRATED), Rating(UNRATED))
+    outlet = Outlet(
+        "x",
+        "A & B <\"C\"> 'D'",
+        "https://x.example/?a=1&b=<2>",
+        ("https://x.example/f?a=1&b=2",),
+        "en",
+        "GB",
+        "X",
+        Rating(UNRATED),
+        Rating(UNRATED),
+    )
     root = ET.fromstring(export_opml([outlet], title="T & <T>").encode("utf-8"))
     assert root.findtext("./head/title") == "T & <T>"
     outline = root.find("./body/outline")
-    assert outline.get("text") == 'A & B <"C"> \'D\''
+    assert outline.get("text") == "A & B <\"C\"> 'D'"
     assert outline.get("htmlUrl") == "https://x.example/?a=1&b=<2>"
     assert outline.get("xmlUrl") == "https://x.example/f?a=1&b=2"
 
@@ -473,7 +558,8 @@ def test_import_rejects_shared_xml_attack_corpus():
     if not XML_ATTACKS.is_dir():
         pytest.skip(f"shared hostile corpus not present: {XML_ATTACKS}")
     files = sorted(
-        p for p in XML_ATTACKS.rglob("*")
+        p
+        for p in XML_ATTACKS.rglob("*")
         if p.is_file() and p.suffix not in (".md", ".txt")  # README, one-payload-per-line lists
     )
     assert files
@@ -481,8 +567,10 @@ def test_import_rejects_shared_xml_attack_corpus():
         with pytest.raises(RegistryError, match="DOCTYPE|not well-formed|not <opml>"):
             import_opml(path.read_bytes())
     assert len(files) >= 20
-    for bomb in ("defusedxml-0.7.1/xmlbomb.xml", "payloadsallthethings/XXE_Injection/Files/"
-                 "Deny_Of_Service_-_Billion_Laugh_Attack"):
+    for bomb in (
+        "defusedxml-0.7.1/xmlbomb.xml",
+        "payloadsallthethings/XXE_Injection/Files/Deny_Of_Service_-_Billion_Laugh_Attack",
+    ):
         if (XML_ATTACKS / bomb).exists():
             with pytest.raises(RegistryError, match="DOCTYPE"):
                 import_opml((XML_ATTACKS / bomb).read_bytes())

@@ -15,15 +15,29 @@ def store(db_url):
     s.close()
 
 
-OUT = Outlet("wire", "Wire", "https://wire.test/", ("https://wire.test/feed",), "en", "INT", "Wire Co",
-             Rating("center", "test basis"), Rating(UNRATED))
+OUT = Outlet(
+    "wire",
+    "Wire",
+    "https://wire.test/",
+    ("https://wire.test/feed",),
+    "en",
+    "INT",
+    "Wire Co",
+    Rating("center", "test basis"),
+    Rating(UNRATED),
+)
 
 
 def test_articles_stories_and_written_round_trip(store):
     store.sync_outlets([OUT])
     assert store.outlets()["wire"] == OUT
-    a = ArticleIn(url="https://wire.test/a?utm_source=x", outlet_id="wire", title="T", text="Body.",
-                  published=datetime(2026, 11, 1, 12, tzinfo=timezone.utc))
+    a = ArticleIn(
+        url="https://wire.test/a?utm_source=x",
+        outlet_id="wire",
+        title="T",
+        text="Body.",
+        published=datetime(2026, 11, 1, 12, tzinfo=timezone.utc),
+    )
     aid = store.add_article(a, "https://wire.test/a")
     assert aid is not None
     assert store.add_article(a, "https://wire.test/a") is None  # same canonical URL: a duplicate
@@ -31,8 +45,16 @@ def test_articles_stories_and_written_round_trip(store):
     assert got.published == a.published and got.published.tzinfo is not None
     st = StoryState("s1", np.ones(4, np.float32) / 2, 1, got.when, got.when)
     store.save_story(st, slug="t")
-    store.mark_processed(aid, story_id="s1", duplicate_of=None, duplicate_kind=None, wire_group=None,
-                         text_hash="h", minhash=b"\x00" * 8, embedding=b"\x00" * 16)
+    store.mark_processed(
+        aid,
+        story_id="s1",
+        duplicate_of=None,
+        duplicate_kind=None,
+        wire_group=None,
+        text_hash="h",
+        minhash=b"\x00" * 8,
+        embedding=b"\x00" * 16,
+    )
     assert store.unprocessed() == []
     assert [x.id for x in store.story_articles("s1")] == [aid]
     assert store.dirty_stories() == ["s1"]
@@ -70,9 +92,19 @@ def test_merge_moves_articles_and_keeps_old_address(store):
     ids = []
     for i, sid in enumerate(["s1", "s2"]):
         store.save_story(StoryState(sid, np.ones(4, np.float32) / 2, 1, t, t), slug=f"slug-{sid}")
-        aid = store.add_article(ArticleIn(url=f"https://w.test/{i}", outlet_id="wire", title="T", text="B."), f"https://w.test/{i}")
-        store.mark_processed(aid, story_id=sid, duplicate_of=None, duplicate_kind=None, wire_group=None,
-                             text_hash=None, minhash=None, embedding=None)
+        aid = store.add_article(
+            ArticleIn(url=f"https://w.test/{i}", outlet_id="wire", title="T", text="B."), f"https://w.test/{i}"
+        )
+        store.mark_processed(
+            aid,
+            story_id=sid,
+            duplicate_of=None,
+            duplicate_kind=None,
+            wire_group=None,
+            text_hash=None,
+            minhash=None,
+            embedding=None,
+        )
         ids.append(aid)
     store.merge_stories("s2", "s1")
     assert sorted(a.id for a in store.story_articles("s1")) == sorted(ids)
@@ -142,6 +174,7 @@ def test_free_slug_finds_the_first_untaken_name_past_a_query_of_candidates(store
     assert store.free_slug("storm") == "storm-3"
     assert store.free_slug("flood") == "flood"
     for n in range(3, 70):  # more than one query's worth of taken names
-        store.save_story(StoryState(f"x{n}", np.ones(4, np.float32) / 2, 1, when, when),
-                         slug=f"gale{'' if n == 3 else f'-{n - 2}'}")
+        store.save_story(
+            StoryState(f"x{n}", np.ones(4, np.float32) / 2, 1, when, when), slug=f"gale{'' if n == 3 else f'-{n - 2}'}"
+        )
     assert store.free_slug("gale") == "gale-68"

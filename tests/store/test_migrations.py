@@ -67,16 +67,26 @@ def _insert_first_revision_rows(url: str) -> None:
     w = written("s1", "Harbour dredging begins", "Ships wait outside the harbour.")
     eng = create_engine(url)
     with eng.begin() as c:
-        c.execute(text("INSERT INTO outlets (id, name, data, in_registry) VALUES ('wire', 'Wire', :d, true)"),
-                  {"d": json.dumps(outlet_to_dict(OUT))})
-        c.execute(text("INSERT INTO stories (id, slug, created, first_when, last_when, centroid, n_articles, dirty, "
-                       "written, written_at) VALUES ('s1', 's1', :t, :t, :t, :c, 2, false, :w, :t)"),
-                  {"t": T0, "c": b"\x00" * 16, "w": json.dumps(written_to_dict(w))})
+        c.execute(
+            text("INSERT INTO outlets (id, name, data, in_registry) VALUES ('wire', 'Wire', :d, true)"),
+            {"d": json.dumps(outlet_to_dict(OUT))},
+        )
+        c.execute(
+            text(
+                "INSERT INTO stories (id, slug, created, first_when, last_when, centroid, n_articles, dirty, "
+                "written, written_at) VALUES ('s1', 's1', :t, :t, :t, :c, 2, false, :w, :t)"
+            ),
+            {"t": T0, "c": b"\x00" * 16, "w": json.dumps(written_to_dict(w))},
+        )
         for i in (1, 2):
-            c.execute(text("INSERT INTO articles (url, canonical_url, outlet_id, title, text, summary, published, "
-                           "first_seen, partial, categories, origin, processed, story_id) VALUES "
-                           "(:u, :u, 'wire', :title, 'Ships wait.', '', :t, :t, false, '[]', 'feed', true, 's1')"),
-                      {"u": f"https://wire.test/{i}", "title": f"Harbour {i}", "t": T0})
+            c.execute(
+                text(
+                    "INSERT INTO articles (url, canonical_url, outlet_id, title, text, summary, published, "
+                    "first_seen, partial, categories, origin, processed, story_id) VALUES "
+                    "(:u, :u, 'wire', :title, 'Ships wait.', '', :t, :t, false, '[]', 'feed', true, 's1')"
+                ),
+                {"u": f"https://wire.test/{i}", "title": f"Harbour {i}", "t": T0},
+            )
     eng.dispose()
 
 
@@ -89,9 +99,14 @@ def test_from_empty_the_schema_is_the_models(kind, tmp_path):
         assert _current(url) == HEAD
         eng = create_engine(url)
         with eng.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={
-                "include_object": lambda o, name, type_, r, c: not (type_ == "table" and name
-                                                                     and name.startswith("story_search"))})
+            ctx = MigrationContext.configure(
+                conn,
+                opts={
+                    "include_object": lambda o, name, type_, r, c: (
+                        not (type_ == "table" and name and name.startswith("story_search"))
+                    )
+                },
+            )
             diff = compare_metadata(ctx, Base.metadata)
         eng.dispose()
         assert diff == [], diff

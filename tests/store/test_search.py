@@ -32,15 +32,30 @@ def _sentence(t: str, outlet: str = "wire") -> WrittenSentence:
     return WrittenSentence(t, (Support(1, outlet, t, 1.0),), independent_outlets=1)
 
 
-def written(story_id: str, headline: str, *body: str, updated: datetime = T0, section: str = "world",
-            outlet: str = "Wire", title: str = "A report") -> WrittenStory:
+def written(
+    story_id: str,
+    headline: str,
+    *body: str,
+    updated: datetime = T0,
+    section: str = "world",
+    outlet: str = "Wire",
+    title: str = "A report",
+) -> WrittenStory:
     lede, *rest = body or ("Nothing more.",)
     return WrittenStory(
-        story_id=story_id, slug=story_id, headline=_sentence(headline), lede=_sentence(lede),
+        story_id=story_id,
+        slug=story_id,
+        headline=_sentence(headline),
+        lede=_sentence(lede),
         body=(Section(None, tuple(_sentence(t) for t in rest)),) if rest else (),
         sources=(SourceLink(1, "wire", outlet, title, "https://wire.example/1", updated),),
-        independent_sources=1, outlets=("wire",), single_source=True, section=section, published=updated,
-        updated=updated, method="extractive",
+        independent_sources=1,
+        outlets=("wire",),
+        single_source=True,
+        section=section,
+        published=updated,
+        updated=updated,
+        method="extractive",
     )
 
 
@@ -55,11 +70,26 @@ def ids(results: S.SearchResults) -> list[str]:
 
 
 def test_headline_match_outranks_text_match_and_more_matches_rank_higher(store):
-    publish(store, written("text-once", "Council meets", "The council discussed the bridge once.",
-                           "Other business followed at length without it."))
+    publish(
+        store,
+        written(
+            "text-once",
+            "Council meets",
+            "The council discussed the bridge once.",
+            "Other business followed at length without it.",
+        ),
+    )
     publish(store, written("headline", "Bridge reopens after repairs", "Traffic flows again on Monday."))
-    publish(store, written("text-often", "Works finish", "The bridge is open.", "The bridge carries trams.",
-                           "Engineers inspected the bridge twice."))
+    publish(
+        store,
+        written(
+            "text-often",
+            "Works finish",
+            "The bridge is open.",
+            "The bridge carries trams.",
+            "Engineers inspected the bridge twice.",
+        ),
+    )
     publish(store, written("unrelated", "Budget passes", "The assembly voted on the budget."))
     r = store.search("bridge")
     assert r.total == 3 and ids(r) == ["headline", "text-often", "text-once"]
@@ -71,8 +101,16 @@ def test_headline_match_outranks_text_match_and_more_matches_rank_higher(store):
 
 
 def test_snippets_mark_the_matched_words_and_only_them(store):
-    publish(store, written("s", "Mayor visits Vienna", "The mayor of Budapest met officials.",
-                           "<b>Talks</b> & the bridge were on the agenda in Vienna.", outlet="Wire & Co"))
+    publish(
+        store,
+        written(
+            "s",
+            "Mayor visits Vienna",
+            "The mayor of Budapest met officials.",
+            "<b>Talks</b> & the bridge were on the agenda in Vienna.",
+            outlet="Wire & Co",
+        ),
+    )
     [hit] = store.search("bridge vienna").hits
     assert hit.headline == f"Mayor visits {S.MARK_START}Vienna{S.MARK_END}"
     assert f"{S.MARK_START}bridge{S.MARK_END}" in hit.snippet and f"{S.MARK_START}Vienna{S.MARK_END}" in hit.snippet
@@ -135,14 +173,25 @@ def test_migration_indexes_stories_written_before_it(kind, tmp_path):
     with eng.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0004")
-    rows = [written("old", "Harbour dredging begins", "Ships wait outside."),
-            written("gone", "Harbour closed", "Merged away.")]
+    rows = [
+        written("old", "Harbour dredging begins", "Ships wait outside."),
+        written("gone", "Harbour closed", "Merged away."),
+    ]
     with eng.begin() as conn:
         for w in rows:
-            conn.execute(text("INSERT INTO stories (id, slug, created, first_when, last_when, centroid, n_articles, "
-                              "dirty, written, merged_into) VALUES (:id, :id, :t, :t, :t, :c, 1, false, :w, :m)"),
-                         {"id": w.story_id, "t": T0, "c": b"\x00", "w": json.dumps(written_to_dict(w)),
-                          "m": "old" if w.story_id == "gone" else None})
+            conn.execute(
+                text(
+                    "INSERT INTO stories (id, slug, created, first_when, last_when, centroid, n_articles, "
+                    "dirty, written, merged_into) VALUES (:id, :id, :t, :t, :t, :c, 1, false, :w, :m)"
+                ),
+                {
+                    "id": w.story_id,
+                    "t": T0,
+                    "c": b"\x00",
+                    "w": json.dumps(written_to_dict(w)),
+                    "m": "old" if w.story_id == "gone" else None,
+                },
+            )
     eng.dispose()
     store = Store(url)
     try:
@@ -166,8 +215,9 @@ def test_other_scripts(store):
     assert ids(store.search("記者会見")) == ["ja"]
     assert ids(store.search("新闻")) == ["zh"]
     [hit] = store.search("知事").hits
-    assert f"{S.MARK_START}知{S.MARK_END}" in hit.headline.replace(S.MARK_END + S.MARK_START, "")  \
-        or f"{S.MARK_START}知事{S.MARK_END}" in hit.headline.replace(S.MARK_END + S.MARK_START, "")
+    assert f"{S.MARK_START}知{S.MARK_END}" in hit.headline.replace(
+        S.MARK_END + S.MARK_START, ""
+    ) or f"{S.MARK_START}知事{S.MARK_END}" in hit.headline.replace(S.MARK_END + S.MARK_START, "")
     assert "\u200b" not in hit.headline + hit.snippet  # the separators the index needs are not shown
 
 
@@ -179,13 +229,73 @@ def test_accent_folding_on_sqlite(tmp_path):
 
 
 NASTY = [
-    "", " ", '"', '""', '"""', "'", "*", "**", "^", "-", "+", ":", "()", "(", ")", "{", "}", "[", "]",
-    "AND", "OR", "NOT", "NEAR", "NEAR(a b, 2)", "bridge AND", "OR bridge", "bridge NOT", "NEAR/3",
-    "headline:bridge", "story_id:a", "{headline body}: bridge", "-headline:x", "bri*", "*bridge", "^bridge",
-    '"unbalanced bridge', 'bridge"', '"a" "b', "a\x00b", "\x00", "bridge\x00", "\ue000bridge\ue001", "\u200b",
-    "x" * 10_000, "bridge " * 500, "😀", "🌉 bridge", "\ud800", "Árvíztűrő tükörfúrógép", "Мост", "東京", "서울에서",
-    "'; DROP TABLE stories; --", "%", "_", "\\", "bridge%27", "<script>alert(1)</script>", "&amp;",
-    "rank", "bm25(story_search)", "MATCH", "story_search", "' OR 1=1 --", "\t\n\r", "\u202e", "ﬁ",
+    "",
+    " ",
+    '"',
+    '""',
+    '"""',
+    "'",
+    "*",
+    "**",
+    "^",
+    "-",
+    "+",
+    ":",
+    "()",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "NEAR(a b, 2)",
+    "bridge AND",
+    "OR bridge",
+    "bridge NOT",
+    "NEAR/3",
+    "headline:bridge",
+    "story_id:a",
+    "{headline body}: bridge",
+    "-headline:x",
+    "bri*",
+    "*bridge",
+    "^bridge",
+    '"unbalanced bridge',
+    'bridge"',
+    '"a" "b',
+    "a\x00b",
+    "\x00",
+    "bridge\x00",
+    "\ue000bridge\ue001",
+    "\u200b",
+    "x" * 10_000,
+    "bridge " * 500,
+    "😀",
+    "🌉 bridge",
+    "\ud800",
+    "Árvíztűrő tükörfúrógép",
+    "Мост",
+    "東京",
+    "서울에서",
+    "'; DROP TABLE stories; --",
+    "%",
+    "_",
+    "\\",
+    "bridge%27",
+    "<script>alert(1)</script>",
+    "&amp;",
+    "rank",
+    "bm25(story_search)",
+    "MATCH",
+    "story_search",
+    "' OR 1=1 --",
+    "\t\n\r",
+    "\u202e",
+    "ﬁ",
 ]
 
 

@@ -64,7 +64,8 @@ def revision_count(store: Store) -> int:
 FIRST = written("a", "Flood kills 9", "At least 9 people died in the flood.")
 SECOND = dataclasses.replace(
     written("a", "Flood kills 12", "At least 12 people died in the flood, officials said."),
-    sources=FIRST.sources + (SourceLink(2, "ap", "AP", "Flood toll rises", "https://ap.example/2", T0),))
+    sources=FIRST.sources + (SourceLink(2, "ap", "AP", "Flood toll rises", "https://ap.example/2", T0),),
+)
 
 
 def test_a_revision_is_recorded_only_when_the_published_text_changes(store):
@@ -78,8 +79,12 @@ def test_a_revision_is_recorded_only_when_the_published_text_changes(store):
     assert revs[0].reason == "coverage" and revs[0].changes == ("first published",) and revs[0].editor is None
     assert revs[0].written.headline.text == "Flood kills 9" and revs[0].written.sources == FIRST.sources
     assert revs[1].reason == "correction" and revs[1].note == "The toll is 12, not 9." and revs[1].editor == "ed"
-    assert revs[1].changes == ("a correction: The toll is 12, not 9.", "headline changed", "a new source: AP",
-                               "a figure changed: at least 9 people -> at least 12 people")
+    assert revs[1].changes == (
+        "a correction: The toll is 12, not 9.",
+        "headline changed",
+        "a new source: AP",
+        "a figure changed: at least 9 people -> at least 12 people",
+    )
     assert revs[1].written.lede.support == SECOND.lede.support  # per-sentence provenance as published
     assert revs[0].at.tzinfo is not None and revs[0].at <= revs[1].at
     assert store.revision("a", 2) == revs[1] and store.revision("a", 3) is None
@@ -92,8 +97,11 @@ def test_a_revision_is_recorded_only_when_the_published_text_changes(store):
 def test_the_same_story_written_again_is_no_revision_whatever_its_fields(store):
     # tuples inside the story (a Verification's dropped sentences, a sentence's edits) come back from the database
     # as lists: the same story must still compare equal, or every rewrite would be a "revision"
-    w = dataclasses.replace(FIRST, verification=Verification(checked=1, dropped=(Dropped("x", "unsupported", "d"),)),
-                            lede=dataclasses.replace(FIRST.lede, edits=(Change("slammed", "criticised", "loaded"),)))
+    w = dataclasses.replace(
+        FIRST,
+        verification=Verification(checked=1, dropped=(Dropped("x", "unsupported", "d"),)),
+        lede=dataclasses.replace(FIRST.lede, edits=(Change("slammed", "criticised", "loaded"),)),
+    )
     new_story(store)
     assert store.save_written("a", w) == 1
     at = store.written_stories()[0][0].revised
@@ -136,10 +144,15 @@ def test_the_story_and_its_revision_commit_together_or_not_at_all(store, monkeyp
     assert store.save_written("a", SECOND) == 2  # and the next try numbers it 2, as if nothing had happened
 
 
-@pytest.mark.parametrize("sql", ["UPDATE story_revisions SET note = 'rewritten history'",
-                                 "UPDATE story_revisions SET written = written",
-                                 "DELETE FROM story_revisions",
-                                 "DELETE FROM story_revisions WHERE n = 1"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE story_revisions SET note = 'rewritten history'",
+        "UPDATE story_revisions SET written = written",
+        "DELETE FROM story_revisions",
+        "DELETE FROM story_revisions WHERE n = 1",
+    ],
+)
 def test_revisions_are_append_only_in_the_database(store, sql):
     new_story(store)
     store.save_written("a", FIRST)
@@ -160,25 +173,46 @@ def test_revisions_are_append_only_in_the_database(store, sql):
 
 
 def test_a_unit_of_work_is_one_transaction(store):
-    aid = store.add_article(ArticleIn(url="https://wire.test/a", outlet_id="wire", title="T", text="Body."),
-                            "https://wire.test/a")
+    aid = store.add_article(
+        ArticleIn(url="https://wire.test/a", outlet_id="wire", title="T", text="Body."), "https://wire.test/a"
+    )
     with pytest.raises(RuntimeError):
         with store.unit_of_work():
             new_story(store, "s1")
             with store.unit_of_work():  # joins the outer unit
-                store.mark_processed(aid, story_id="s1", duplicate_of=None, duplicate_kind=None, wire_group=None,
-                                     text_hash="h", minhash=b"\0", embedding=b"\0")
+                store.mark_processed(
+                    aid,
+                    story_id="s1",
+                    duplicate_of=None,
+                    duplicate_kind=None,
+                    wire_group=None,
+                    text_hash="h",
+                    minhash=b"\0",
+                    embedding=b"\0",
+                )
             assert store.story_of(aid) == "s1" and store.unprocessed() == []
             raise RuntimeError("after the article was marked")
     assert store.story_of(aid) is None and [a.id for a in store.unprocessed()] == [aid]
     assert not store.slug_taken("s1")
     with store.unit_of_work():
         new_story(store, "s1")
-        store.mark_processed(aid, story_id="s1", duplicate_of=None, duplicate_kind=None, wire_group=None,
-                             text_hash="h", minhash=b"\0", embedding=b"\0")
+        store.mark_processed(
+            aid,
+            story_id="s1",
+            duplicate_of=None,
+            duplicate_kind=None,
+            wire_group=None,
+            text_hash="h",
+            minhash=b"\0",
+            embedding=b"\0",
+        )
         # an article already stored, met again inside a unit: None, and the unit goes on
-        assert store.add_article(ArticleIn(url="https://wire.test/a#x", outlet_id="wire", title="T"),
-                                 "https://wire.test/a") is None
+        assert (
+            store.add_article(
+                ArticleIn(url="https://wire.test/a#x", outlet_id="wire", title="T"), "https://wire.test/a"
+            )
+            is None
+        )
     assert store.story_of(aid) == "s1" and store.unprocessed() == []
 
 
@@ -204,11 +238,21 @@ def test_migration_0007_backfills_revision_1_of_every_published_story(kind, tmp_
     rows = [("old", FIRST, None, at), ("held", None, None, None), ("gone", None, "old", None)]
     with eng.begin() as conn:
         for sid, w, merged, when in rows:
-            conn.execute(text("INSERT INTO stories (id, slug, created, first_when, last_when, centroid, n_articles, "
-                              "dirty, written, written_at, merged_into) "
-                              "VALUES (:id, :id, :t, :t, :t, :c, 1, false, :w, :at, :m)"),
-                         {"id": sid, "t": T0, "c": b"\x00", "at": when, "m": merged,
-                          "w": json.dumps(written_to_dict(w)) if w else None})
+            conn.execute(
+                text(
+                    "INSERT INTO stories (id, slug, created, first_when, last_when, centroid, n_articles, "
+                    "dirty, written, written_at, merged_into) "
+                    "VALUES (:id, :id, :t, :t, :t, :c, 1, false, :w, :at, :m)"
+                ),
+                {
+                    "id": sid,
+                    "t": T0,
+                    "c": b"\x00",
+                    "at": when,
+                    "m": merged,
+                    "w": json.dumps(written_to_dict(w)) if w else None,
+                },
+            )
     eng.dispose()
     store = Store(url)  # opening runs 0007
     try:

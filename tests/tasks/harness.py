@@ -67,10 +67,14 @@ class Newsroom:
     # -- processes -----------------------------------------------------------------------------------------
     def start(self, *args: str, embed_delay_s: float = 0.0, name: str = "proc") -> subprocess.Popen:
         log = open(self.dir / f"{name}-{len(self.procs)}.log", "wb")
-        p = subprocess.Popen([sys.executable, str(HERE / "workerproc.py"), "--log-level", "INFO", *args,
-                              "--config", str(self.dir)],
-                             env={**self.env, "COPYDESK_TEST_EMBED_DELAY_S": str(embed_delay_s)},
-                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=self.dir)
+        p = subprocess.Popen(
+            [sys.executable, str(HERE / "workerproc.py"), "--log-level", "INFO", *args, "--config", str(self.dir)],
+            env={**self.env, "COPYDESK_TEST_EMBED_DELAY_S": str(embed_delay_s)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=self.dir,
+        )
         p.log_path = log.name  # type: ignore[attr-defined]
         self.procs.append(p)
         return p
@@ -92,8 +96,10 @@ class Newsroom:
         p.wait(timeout=10)
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.log_path}\n" + Path(p.log_path).read_text(errors="replace")[-3000:]  # type: ignore[attr-defined]
-                         for p in self.procs)
+        return "\n".join(
+            f"--- {p.log_path}\n" + Path(p.log_path).read_text(errors="replace")[-3000:]  # type: ignore[attr-defined]
+            for p in self.procs
+        )
 
     def poll_now(self) -> None:
         """What the scheduler sends each interval: a poll of every feed."""
@@ -111,8 +117,9 @@ class Newsroom:
             os.environ.update(saved)
         with c.connection_for_write() as conn:
             for o in newsroom.OUTLETS:
-                c.send_task("copydesk.poll_feed", args=(o, self.server.url(f"/{o}.xml")), queue="copydesk",
-                            connection=conn)
+                c.send_task(
+                    "copydesk.poll_feed", args=(o, self.server.url(f"/{o}.xml")), queue="copydesk", connection=conn
+                )
 
     # -- the database --------------------------------------------------------------------------------------
     def q(self, sql: str, strict: bool = False, **params):
@@ -138,8 +145,11 @@ class Newsroom:
         raise AssertionError(f"{what}: not within {timeout} s; state {self.state()}\n{self.logs()}")
 
     def wait_done(self, expected: int, timeout: float = 60) -> float:
-        return self.wait(lambda s: s["articles"] >= expected and s["processed"] == s["articles"] and s["dirty"] == 0,
-                         timeout, f"all {expected} articles processed and written")
+        return self.wait(
+            lambda s: s["articles"] >= expected and s["processed"] == s["articles"] and s["dirty"] == 0,
+            timeout,
+            f"all {expected} articles processed and written",
+        )
 
     def check_whole(self, expected: int) -> dict:
         """Every article once, processed once, one story per event, each story's count its articles', written."""
@@ -156,8 +166,11 @@ class Newsroom:
             stories_of[next(iter(evs))].add(sid)
         split = {e: s for e, s in stories_of.items() if len(s) > 1}
         assert not split, f"events split over several stories: {split}"
-        rows = self.q("SELECT s.id, s.n_articles, (SELECT count(*) FROM articles a WHERE a.story_id = s.id), "
-                      "s.written IS NOT NULL FROM stories s WHERE s.merged_into IS NULL", strict=True)
+        rows = self.q(
+            "SELECT s.id, s.n_articles, (SELECT count(*) FROM articles a WHERE a.story_id = s.id), "
+            "s.written IS NOT NULL FROM stories s WHERE s.merged_into IS NULL",
+            strict=True,
+        )
         for sid, n, actual, written in rows:
             assert n == actual, f"story {sid} counts {n} articles but has {actual} (processed twice?)"
             assert written, f"story {sid} was never written"

@@ -13,31 +13,44 @@ import numpy as np
 from testsupport import outlet_toml
 
 EVENTS = [
-    ("The city council approved a new tram line linking the airport with the central railway station",
-     "Construction of the tram line will start in spring and the mayor expects the first trams within three years",
-     "Opposition councillors criticised the budget of the tram project as far too optimistic"),
-    ("A major earthquake struck the northern mountains early on Tuesday, damaging hundreds of village houses",
-     "Rescue teams searched collapsed buildings through the night while aftershocks shook the region",
-     "Seismologists measured the quake at magnitude six near the remote mountain villages"),
-    ("The central bank raised its benchmark interest rate by half a percentage point to fight inflation",
-     "Bank economists said consumer prices rose faster than expected for the third month running",
-     "Mortgage holders will pay more as commercial lenders follow the central bank rate decision"),
-    ("Scientists announced the discovery of a new species of giant tortoise on a remote Pacific island",
-     "The tortoise population was found by a research expedition studying volcanic island ecology",
-     "Conservation groups called for protection of the island habitat where the tortoises live"),
-    ("Farmers blocked motorways with tractors to protest against lower agricultural subsidies",
-     "The farmers' union said grain growers cannot survive the planned subsidy cuts this harvest",
-     "Police diverted traffic around the tractor blockades as the farm protest grew"),
-    ("The national football team won the championship final after a dramatic penalty shootout",
-     "The goalkeeper saved two penalties as supporters celebrated the football victory in the capital",
-     "The football coach praised the players and dedicated the championship trophy to the fans"),
+    (
+        "The city council approved a new tram line linking the airport with the central railway station",
+        "Construction of the tram line will start in spring and the mayor expects the first trams within three years",
+        "Opposition councillors criticised the budget of the tram project as far too optimistic",
+    ),
+    (
+        "A major earthquake struck the northern mountains early on Tuesday, damaging hundreds of village houses",
+        "Rescue teams searched collapsed buildings through the night while aftershocks shook the region",
+        "Seismologists measured the quake at magnitude six near the remote mountain villages",
+    ),
+    (
+        "The central bank raised its benchmark interest rate by half a percentage point to fight inflation",
+        "Bank economists said consumer prices rose faster than expected for the third month running",
+        "Mortgage holders will pay more as commercial lenders follow the central bank rate decision",
+    ),
+    (
+        "Scientists announced the discovery of a new species of giant tortoise on a remote Pacific island",
+        "The tortoise population was found by a research expedition studying volcanic island ecology",
+        "Conservation groups called for protection of the island habitat where the tortoises live",
+    ),
+    (
+        "Farmers blocked motorways with tractors to protest against lower agricultural subsidies",
+        "The farmers' union said grain growers cannot survive the planned subsidy cuts this harvest",
+        "Police diverted traffic around the tractor blockades as the farm protest grew",
+    ),
+    (
+        "The national football team won the championship final after a dramatic penalty shootout",
+        "The goalkeeper saved two penalties as supporters celebrated the football victory in the capital",
+        "The football coach praised the players and dedicated the championship trophy to the fans",
+    ),
 ]
 OUTLETS = ["north", "south", "east"]
-FILLERS = ["Officials said more details would follow later in the week, and local residents told reporters they were "
-           "following the news closely.",
-           "Our correspondent spoke to several witnesses on the ground; this report will be updated as information "
-           "comes in.",
-           "Readers can send tips to the newsroom by e-mail, and our editors check every message before publishing."]
+FILLERS = [
+    "Officials said more details would follow later in the week, and local residents told reporters they were "
+    "following the news closely.",
+    "Our correspondent spoke to several witnesses on the ground; this report will be updated as information comes in.",
+    "Readers can send tips to the newsroom by e-mail, and our editors check every message before publishing.",
+]
 
 
 def article_id(e: int, o: str) -> str:
@@ -64,16 +77,22 @@ def publish(server, events: range | list[int] | None = None, delay_s: float = 0.
             sents = [facts[k % 3] + ".", facts[(k + 1) % 3] + ".", FILLERS[k]]
             body = "".join(f"<p>{s}</p>" for s in sents)
             path = f"/{o}/{article_id(e, o)}.html"
-            page = (f"<!doctype html><html lang='en'><head><title>{title}</title>"
-                    f"<meta property='article:published_time' content='{when.isoformat()}'></head><body>"
-                    f"<nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article></body></html>")
+            page = (
+                f"<!doctype html><html lang='en'><head><title>{title}</title>"
+                f"<meta property='article:published_time' content='{when.isoformat()}'></head><body>"
+                f"<nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article></body></html>"
+            )
             server.add(path, page.encode(), content_type="text/html; charset=utf-8", delay_s=delay_s)
-            items.append(f"<item><title>{title}</title><link>{server.url(path)}</link><guid>{server.url(path)}</guid>"
-                         f"<pubDate>{when.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
-                         f"<description>{EVENTS[e][k % 3]}.</description></item>")
+            items.append(
+                f"<item><title>{title}</title><link>{server.url(path)}</link><guid>{server.url(path)}</guid>"
+                f"<pubDate>{when.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
+                f"<description>{EVENTS[e][k % 3]}.</description></item>"
+            )
             n += 1
-        feed = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>{o}</title><link>{server.url('/')}</link>"
-                f"<description>{o}</description>{''.join(items)}</channel></rss>")
+        feed = (
+            f"<?xml version='1.0'?><rss version='2.0'><channel><title>{o}</title><link>{server.url('/')}</link>"
+            f"<description>{o}</description>{''.join(items)}</channel></rss>"
+        )
         server.add(f"/{o}.xml", feed.encode(), content_type="application/rss+xml")
     return n
 

@@ -23,9 +23,15 @@ from testsupport import service_url
 def line(e: int, k: int) -> str:
     o = newsroom.OUTLETS[k]
     facts = newsroom.EVENTS[e]
-    return json.dumps({"url": f"https://{o}.test/{o}-event-{e}", "outlet": o, "title": facts[k % 3].split(",")[0],
-                       "text": f"{facts[k % 3]}. {facts[(k + 1) % 3]}. {newsroom.FILLERS[k]}",
-                       "published": f"2026-12-04T{8 + e:02d}:{10 * k:02d}:00Z"})
+    return json.dumps(
+        {
+            "url": f"https://{o}.test/{o}-event-{e}",
+            "outlet": o,
+            "title": facts[k % 3].split(",")[0],
+            "text": f"{facts[k % 3]}. {facts[(k + 1) % 3]}. {newsroom.FILLERS[k]}",
+            "published": f"2026-12-04T{8 + e:02d}:{10 * k:02d}:00Z",
+        }
+    )
 
 
 def desk(tmp_path, shared: bool) -> Desk:
@@ -133,6 +139,7 @@ def test_a_feed_entry_travels_as_json_and_back():
     from copydesk.tasks.stages import entry_from_json, entry_to_json
 
     pytest.importorskip("celery")
-    e = FeedEntry("https://a.test/1", "T", "S", datetime(2026, 12, 4, 8, tzinfo=timezone.utc), "A", "g", "en",
-                  ("x", "y"), True)
+    e = FeedEntry(
+        "https://a.test/1", "T", "S", datetime(2026, 12, 4, 8, tzinfo=timezone.utc), "A", "g", "en", ("x", "y"), True
+    )
     assert entry_from_json(json.loads(json.dumps(entry_to_json(e)))) == e

@@ -52,8 +52,10 @@ def test_a_worker_killed_mid_task_loses_duplicates_and_splits_nothing(room):
     took = room.wait_done(N, timeout=90)
     got = room.check_whole(N)
     assert got["stories"] == len(newsroom.EVENTS)
-    print(f"\nSIGKILL: {in_flight} tasks under way, {at_kill['articles']} stored / {at_kill['processed']} processed at "
-          f"the kill; a new worker finished all {N} articles, {got['stories']} stories, in {took:.1f} s")
+    print(
+        f"\nSIGKILL: {in_flight} tasks under way, {at_kill['articles']} stored / {at_kill['processed']} processed at "
+        f"the kill; a new worker finished all {N} articles, {got['stories']} stories, in {took:.1f} s"
+    )
 
 
 @pytest.fixture
@@ -67,8 +69,11 @@ def own_redis(tmp_path):
     port = free_port()
 
     def start():
-        p = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         import redis
 
         for _ in range(100):
@@ -89,8 +94,15 @@ def own_redis(tmp_path):
 def test_a_redis_restart_loses_no_article(tmp_path, local_server, own_redis):
     port, procs, start = own_redis
     pg = service_url("COPYDESK_TEST_POSTGRES_URL")
-    room = Newsroom(tmp_path, local_server, pg, f"redis://127.0.0.1:{port}/0", visibility_timeout_s=6,
-                    sweep_seconds=2, poll_seconds=4)
+    room = Newsroom(
+        tmp_path,
+        local_server,
+        pg,
+        f"redis://127.0.0.1:{port}/0",
+        visibility_timeout_s=6,
+        sweep_seconds=2,
+        poll_seconds=4,
+    )
     try:
         newsroom.publish(room.server, events=range(3), delay_s=0.3)  # first the morning's events, slowly served
         room.scheduler()
@@ -106,8 +118,10 @@ def test_a_redis_restart_loses_no_article(tmp_path, local_server, own_redis):
         took = room.wait_done(N, timeout=90)
         got = room.check_whole(N)
         assert got["stories"] == len(newsroom.EVENTS)
-        print(f"\nRedis restart: {at_restart['articles']} of {N} articles stored when Redis died; all {N}, "
-              f"{got['stories']} stories, {took:.1f} s after it came back")
+        print(
+            f"\nRedis restart: {at_restart['articles']} of {N} articles stored when Redis died; all {N}, "
+            f"{got['stories']} stories, {took:.1f} s after it came back"
+        )
     finally:
         room.close()
 
@@ -123,16 +137,20 @@ def test_dropped_postgresql_connections_lose_and_duplicate_nothing(room):
     cut = 0
     for _ in range(3):  # three times, a second apart: every connection of this test's workers, mid-run
         with room.admin.begin() as c:
-            cut += c.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                  "WHERE application_name = :a"), {"a": room.app_name}).scalar()
+            cut += c.execute(
+                text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :a"),
+                {"a": room.app_name},
+            ).scalar()
         time.sleep(1.0)
     assert cut >= 1, "no connection of the workers was cut"
     took = room.wait_done(N, timeout=90)
     got = room.check_whole(N)
     assert got["stories"] == len(newsroom.EVENTS)
     retried = sum(open(p.log_path, errors="replace").read().count(" retry: Retry in ") for p in room.procs)
-    print(f"\nPostgreSQL: {cut} connections cut in 3 rounds, {retried} tasks retried; all {N} articles, "
-          f"{got['stories']} stories, {took:.1f} s after the first cut")
+    print(
+        f"\nPostgreSQL: {cut} connections cut in 3 rounds, {retried} tasks retried; all {N} articles, "
+        f"{got['stories']} stories, {took:.1f} s after the first cut"
+    )
 
 
 def test_two_schedulers_poll_each_feed_once_per_interval(tmp_path, local_server):
@@ -162,7 +180,9 @@ def test_two_schedulers_poll_each_feed_once_per_interval(tmp_path, local_server)
         # ... while the two schedulers did send a poll each
         # (the first and last intervals may hear from one scheduler only)
         assert skipped >= max(len(feeds), made - 2 * len(feeds)), (made, skipped)
-        print(f"\ntwo schedulers: {made + skipped} poll messages, {made} polls made, {skipped} refused "
-              f"(one per feed per {every} s interval)")
+        print(
+            f"\ntwo schedulers: {made + skipped} poll messages, {made} polls made, {skipped} refused "
+            f"(one per feed per {every} s interval)"
+        )
     finally:
         room.close()

@@ -18,19 +18,35 @@ from web.sample_edition import build_edition
 
 LEDE = "A tram derailed in central Budapest on Monday morning, injuring 12 passengers."
 BODY = "Firefighters freed two people who were trapped in the front carriage."
-QUOTE = "\"We will find out what went wrong on that bridge,\" BKV spokesman Peter Nagy said."
+QUOTE = '"We will find out what went wrong on that bridge," BKV spokesman Peter Nagy said.'
 RADIO_LEDE = "A tram derailed on the Margaret Bridge in Budapest on Monday, injuring 9 passengers."
 
 #: (text, reason, a word of the reason's detail, a fragment that must appear nowhere on the page)
 BAD = [
-    ("A tram derailed in central Budapest on Monday morning, injuring 15 passengers.", "unsupported", "'15'",
-     "15 passengers"),
-    ("Transport minister János Kovács said the cause of the derailment was being investigated.", "unsupported",
-     "Kovács", "Kovács"),
-    ("\"We will find out exactly what went wrong,\" BKV spokesman Peter Nagy said.", "quote", "verbatim",
-     "exactly what went wrong"),
-    ("The city council plans to replace the trams of Budapest with electric buses.", "unsupported",
-     "support score", "electric buses"),
+    (
+        "A tram derailed in central Budapest on Monday morning, injuring 15 passengers.",
+        "unsupported",
+        "'15'",
+        "15 passengers",
+    ),
+    (
+        "Transport minister János Kovács said the cause of the derailment was being investigated.",
+        "unsupported",
+        "Kovács",
+        "Kovács",
+    ),
+    (
+        '"We will find out exactly what went wrong," BKV spokesman Peter Nagy said.',
+        "quote",
+        "verbatim",
+        "exactly what went wrong",
+    ),
+    (
+        "The city council plans to replace the trams of Budapest with electric buses.",
+        "unsupported",
+        "support score",
+        "electric buses",
+    ),
 ]
 BAD_HEADLINE = "Tram crash in Budapest kills 3"
 
@@ -48,14 +64,21 @@ def hand_made() -> Draft:
     """A draft as a careless writer might return it: the invented sentences first and best scored, each claiming
     the wire's lede as its support."""
     lying = claim(1, "wire", LEDE)
-    bad = [DraftSentence(t, lying, "lede" if k == 0 else "body", "What happened", 1.0, 0) for k, (t, *_) in enumerate(BAD)]
-    good = [DraftSentence(LEDE, claim(1, "wire", LEDE), "lede", "What happened", 0.5, 1),
-            # claims the radio's lede, which it is not: the gate finds where it really comes from
-            DraftSentence(BODY, claim(3, "radio", RADIO_LEDE), "body", "What happened", 0.4),
-            DraftSentence(QUOTE, claim(2, "daily", QUOTE), "body", "What was said", 0.3)]
-    heads = (DraftSentence(BAD_HEADLINE, lying, "headline"),
-             DraftSentence("Tram derails in Budapest, 12 injured", claim(1, "wire", "Tram derails in Budapest, 12 injured"),
-                           "headline"))
+    bad = [
+        DraftSentence(t, lying, "lede" if k == 0 else "body", "What happened", 1.0, 0) for k, (t, *_) in enumerate(BAD)
+    ]
+    good = [
+        DraftSentence(LEDE, claim(1, "wire", LEDE), "lede", "What happened", 0.5, 1),
+        # claims the radio's lede, which it is not: the gate finds where it really comes from
+        DraftSentence(BODY, claim(3, "radio", RADIO_LEDE), "body", "What happened", 0.4),
+        DraftSentence(QUOTE, claim(2, "daily", QUOTE), "body", "What was said", 0.3),
+    ]
+    heads = (
+        DraftSentence(BAD_HEADLINE, lying, "headline"),
+        DraftSentence(
+            "Tram derails in Budapest, 12 injured", claim(1, "wire", "Tram derails in Budapest, 12 injured"), "headline"
+        ),
+    )
     return Draft("s1", "hand", "Written by hand for a test.", heads, tuple(bad + good))
 
 
@@ -92,7 +115,9 @@ def test_support_is_established_by_the_gate_not_the_writers_claim(gated):
 def test_nothing_dropped_reaches_the_story_or_its_page(gated, m):
     story = assemble(edit_draft(gated), m)
     texts = [story.headline.text, story.lede.text] + [s.text for sec in story.body for s in sec.sentences]
-    assert story.lede.text.startswith("A tram derailed in central Budapest") and story.headline.text.endswith("12 injured")
+    assert story.lede.text.startswith("A tram derailed in central Budapest") and story.headline.text.endswith(
+        "12 injured"
+    )
     v = story.verification
     assert v.unsupported == 3 and v.quotes_dropped == 1 and v.checked == len(texts) - 1
     assert {d.text for d in v.dropped} == {t for t, *_ in BAD} | {BAD_HEADLINE}
@@ -109,8 +134,13 @@ def test_nothing_dropped_reaches_the_story_or_its_page(gated, m):
 
 def test_a_sentence_the_gate_cannot_embed_is_dropped_not_trusted(m):
     paraphrase = "Twelve people were hurt when a tram came off the rails in Budapest on Monday."
-    d = Draft("s1", "hand", "", (), (DraftSentence(paraphrase, claim(1, "wire", LEDE), "lede"),
-                                     DraftSentence(LEDE, claim(1, "wire", LEDE))))
+    d = Draft(
+        "s1",
+        "hand",
+        "",
+        (),
+        (DraftSentence(paraphrase, claim(1, "wire", LEDE), "lede"), DraftSentence(LEDE, claim(1, "wire", LEDE))),
+    )
     g = gate(d, m)  # no embedder: only source sentences can be checked
     assert [s.text for s in g.sentences] == [LEDE]
     assert g.dropped[0].text == paraphrase and "no embedding" in g.dropped[0].detail

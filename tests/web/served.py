@@ -29,8 +29,9 @@ def store(kind: str, tmp_path: Path) -> Iterator[Store]:
 def publish(s: Store, story: WrittenStory) -> None:
     """Write ``story`` to the store as the pipeline does (a story row, then its written text)."""
     if not s.slug_taken(story.slug):
-        s.save_story(StoryState(story.story_id, np.ones(4, np.float32) / 2, 1, story.published, story.updated),
-                     slug=story.slug)
+        s.save_story(
+            StoryState(story.story_id, np.ones(4, np.float32) / 2, 1, story.published, story.updated), slug=story.slug
+        )
     s.save_written(story.story_id, story)
 
 

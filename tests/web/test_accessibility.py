@@ -11,8 +11,16 @@ from browser import chromium_page, serve_dir
 from copydesk.web.export import export_site
 
 #: One page of each kind the site has.
-PAGES = ("/", "/section/budapest/", "/story/chain-bridge-closes/", "/story/chain-bridge-closes/v/2/",
-         "/story/hostile-story/", "/about/", "/queue/untranslated/", "/no-such-page/")
+PAGES = (
+    "/",
+    "/section/budapest/",
+    "/story/chain-bridge-closes/",
+    "/story/chain-bridge-closes/v/2/",
+    "/story/hostile-story/",
+    "/about/",
+    "/queue/untranslated/",
+    "/no-such-page/",
+)
 #: axe-core impacts that fail the test; "moderate" and "minor" ones are reported in the failure message only.
 FAILING = {"serious", "critical"}
 PHONE = 375
@@ -35,8 +43,11 @@ def test_no_serious_accessibility_violation(site, width):
             target = base + path if path != "/no-such-page/" else base + "/404.html"
             page.goto(target)
             results = axe.run(page).response
-            bad = [(v["id"], v["impact"], len(v["nodes"]), v["help"]) for v in results["violations"]
-                   if v["impact"] in FAILING]
+            bad = [
+                (v["id"], v["impact"], len(v["nodes"]), v["help"])
+                for v in results["violations"]
+                if v["impact"] in FAILING
+            ]
             if bad:
                 found[path] = bad
             assert results["testEngine"]["name"] == "axe-core" and results["url"].startswith(base)
@@ -52,9 +63,12 @@ def test_no_page_scrolls_sideways_on_a_phone(site, tmp_path):
             if overflow > 0:
                 culprits = page.evaluate(
                     f"""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > {PHONE} + 1)
-                        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+                        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+                )
                 wide[path] = (overflow, culprits)
-                page.screenshot(path=str(tmp_path / (path.strip("/").replace("/", "_") or "home") + ".png"), full_page=True)
+                page.screenshot(
+                    path=str(tmp_path / (path.strip("/").replace("/", "_") or "home") + ".png"), full_page=True
+                )
         page.goto(base + "/story/chain-bridge-closes/")
         assert page.locator("table").count() >= 1, "the story page has an outlet table to check"
     assert not wide, wide

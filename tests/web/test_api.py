@@ -50,9 +50,15 @@ def check(spec: dict, template: str, response) -> dict:
 def test_the_openapi_document_is_valid_and_complete(spec):
     validate_spec(spec)  # raises on anything that is not a valid OpenAPI document
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {"/api/v1/stories", "/api/v1/stories/{slug}", "/api/v1/sources",
-                                  "/api/v1/sections", "/api/v1/search", "/api/v1/stories/{slug}/revisions",
-                                  "/api/v1/stories/{slug}/revisions/{n}"}
+    assert set(spec["paths"]) == {
+        "/api/v1/stories",
+        "/api/v1/stories/{slug}",
+        "/api/v1/sources",
+        "/api/v1/sections",
+        "/api/v1/search",
+        "/api/v1/stories/{slug}/revisions",
+        "/api/v1/stories/{slug}/revisions/{n}",
+    }
     story = spec["components"]["schemas"]["Story"]
     assert story["additionalProperties"] is False and "headline" in story["required"]
     # the models' field names are the export's: every key of a story object is a property of Story
@@ -102,8 +108,9 @@ def test_stories_are_the_exports_objects_and_page_filter_and_since(client, spec)
     assert paged == exported  # every story once, in the edition's order
     assert check(spec, "/api/v1/stories", client.get("/api/v1/stories?page=9"))["stories"] == []
     budapest = client.get("/api/v1/stories?section=budapest").json()
-    assert [s["slug"] for s in budapest["stories"]] == [es.story.slug for es in visible
-                                                        if es.story.section == "budapest"]
+    assert [s["slug"] for s in budapest["stories"]] == [
+        es.story.slug for es in visible if es.story.section == "budapest"
+    ]
     assert client.get("/api/v1/stories?section=nowhere").json()["total"] == 0
     cut = visible[0].story.updated - timedelta(minutes=1)
     recent = client.get("/api/v1/stories", params={"since": cut.isoformat()}).json()

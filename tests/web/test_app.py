@@ -23,8 +23,15 @@ def client(edition):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/about/", "/section/budapest/", "/section/world/", "/story/chain-bridge-closes/",
-     "/story/mayor-visits-vienna/", "/story/hostile-story/"],
+    [
+        "/",
+        "/about/",
+        "/section/budapest/",
+        "/section/world/",
+        "/story/chain-bridge-closes/",
+        "/story/mayor-visits-vienna/",
+        "/story/hostile-story/",
+    ],
 )
 def test_pages_ok(client, path):
     r = client.get(path)
@@ -82,16 +89,37 @@ def test_security_headers_everywhere(client):
 
 def test_json_api_provenance(client, edition):
     data = client.get("/api/story/chain-bridge-closes.json").json()
-    for key in ("id", "slug", "url", "headline", "lede", "body", "sources", "independent_sources",
-                "published", "updated", "method", "notes", "single_source"):
+    for key in (
+        "id",
+        "slug",
+        "url",
+        "headline",
+        "lede",
+        "body",
+        "sources",
+        "independent_sources",
+        "published",
+        "updated",
+        "method",
+        "notes",
+        "single_source",
+    ):
         assert key in data
     for sentence in [data["headline"], data["lede"], *(s for sec in data["body"] for s in sec["sentences"])]:
         assert set(sentence) >= {"text", "article_ids", "outlet_ids", "support"}
         for sup in sentence["support"]:
             assert set(sup) == {"article_id", "outlet_id", "sentence", "score"}
     for src in data["sources"]:
-        assert set(src) >= {"article_id", "outlet_id", "outlet_name", "title", "url", "published", "partial",
-                            "reprint_of"}
+        assert set(src) >= {
+            "article_id",
+            "outlet_id",
+            "outlet_name",
+            "title",
+            "url",
+            "published",
+            "partial",
+            "reprint_of",
+        }
     all_stories = client.get("/api/stories.json")
     assert all_stories.headers["content-type"].startswith("application/json")
     assert all_stories.content == render.dumps_json(render.edition_json(edition))

@@ -126,6 +126,11 @@ def test_story_json_gives_the_audio(client, narrated):
     data = client.get("/api/story/chain-bridge-closes.json").json()
     n = narrated.audio["s1"]
     assert data["audio"] == {
-        "url": f"https://post.example/audio/{n.audio_file}", "type": "audio/mpeg", "length": n.bytes,
-        "duration_s": n.duration_s, "transcript_url": f"https://post.example/audio/{n.transcript_file}",
-        "engine": "espeak-ng", "voice": "en"}
+        "url": f"https://post.example/audio/{n.audio_file}",
+        "type": "audio/mpeg",
+        "length": n.bytes,
+        "duration_s": n.duration_s,
+        "transcript_url": f"https://post.example/audio/{n.transcript_file}",
+        "engine": "espeak-ng",
+        "voice": "en",
+    }

@@ -65,7 +65,8 @@ def test_jsonld_is_allowed_by_the_csp_and_reads_back(tmp_path):
             page.wait_for_timeout(100)
             assert page.evaluate("window.__csp") == [], es.story.slug
             doc = page.evaluate(
-                'JSON.parse(document.querySelector(\'script[type="application/ld+json"]\').textContent)')
+                "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
+            )
             assert doc["@type"] == "NewsArticle" and doc["headline"] == es.story.headline.text
             assert page.locator("h1").first.inner_text().strip() == es.story.headline.text.strip()
         page.screenshot(path=str(tmp_path / "hostile-story.png"), full_page=True)

@@ -14,10 +14,27 @@ import sample_edition
 from copydesk.web import discovery, render
 from copydesk.web.app import SECURITY_HEADERS, create_app
 
-PATHS = ["/", "/about/", "/queue/untranslated/", "/section/budapest/", "/story/chain-bridge-closes/",
-         "/story/mayor-visits-vienna/", "/story/hostile-story/", "/api/stories.json", "/api/story/chain-bridge-closes.json",
-         "/api/queue/untranslated.json", "/feed.xml", "/rss.xml", "/feed.json", "/section/world/feed.xml",
-         "/section/world/rss.xml", "/section/world/feed.json", "/sitemap.xml", "/sitemap-news.xml", "/robots.txt"]
+PATHS = [
+    "/",
+    "/about/",
+    "/queue/untranslated/",
+    "/section/budapest/",
+    "/story/chain-bridge-closes/",
+    "/story/mayor-visits-vienna/",
+    "/story/hostile-story/",
+    "/api/stories.json",
+    "/api/story/chain-bridge-closes.json",
+    "/api/queue/untranslated.json",
+    "/feed.xml",
+    "/rss.xml",
+    "/feed.json",
+    "/section/world/feed.xml",
+    "/section/world/rss.xml",
+    "/section/world/feed.json",
+    "/sitemap.xml",
+    "/sitemap-news.xml",
+    "/robots.txt",
+]
 
 
 @pytest.fixture()
@@ -72,8 +89,10 @@ def test_last_modified_is_content_time_not_request_or_build_time(client, edition
     feed = client.get("/feed.xml").headers["last-modified"]
     newest = max(discovery.entry_dates(es.story)[1] for es in render.visible_stories(edition))
     assert parsedate_to_datetime(feed) == newest
-    assert parsedate_to_datetime(client.get("/section/europe/feed.xml").headers["last-modified"]) == \
-        discovery.entry_dates(edition.stories[1].story)[1]
+    assert (
+        parsedate_to_datetime(client.get("/section/europe/feed.xml").headers["last-modified"])
+        == discovery.entry_dates(edition.stories[1].story)[1]
+    )
     assert parsedate_to_datetime(client.get("/").headers["last-modified"]) == newest < edition.generated
 
 
@@ -105,14 +124,22 @@ def test_a_new_edition_is_rendered_and_unchanged_content_keeps_its_etag(edition)
     assert [p for p in PATHS if before[p] != after[p]] == ["/api/stories.json"]  # it states the build time
     # a story changed: its page, the feeds that list it and the pages that show the edition's time change
     es = edition.stories[1]
-    changed = replace(es.story, lede=replace(es.story.lede, text="The mayor will visit Vienna on Friday."),
-                      revised=sample_edition.T0 + timedelta(hours=9))
+    changed = replace(
+        es.story,
+        lede=replace(es.story.lede, text="The mayor will visit Vienna on Friday."),
+        revised=sample_edition.T0 + timedelta(hours=9),
+    )
     editions.append(replace(edition, stories=(edition.stories[0], replace(es, story=changed), *edition.stories[2:])))
     r = client.get("/story/mayor-visits-vienna/", headers={"If-None-Match": before["/story/mayor-visits-vienna/"]})
     assert r.status_code == 200 and "on Friday" in r.text
     assert client.get("/feed.xml", headers={"If-None-Match": before["/feed.xml"]}).status_code == 200
-    assert client.get("/section/world/feed.xml",  # world's stories did not change
-                      headers={"If-None-Match": before["/section/world/feed.xml"]}).status_code == 304
+    assert (
+        client.get(
+            "/section/world/feed.xml",  # world's stories did not change
+            headers={"If-None-Match": before["/section/world/feed.xml"]},
+        ).status_code
+        == 304
+    )
 
 
 def test_not_found_and_redirects_are_not_cached_as_pages(client):

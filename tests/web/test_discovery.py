@@ -45,10 +45,17 @@ def _changed(edition):
     are as they were, and the edition was built again at a later time."""
     es = edition.stories[0]
     s = es.story
-    later = SourceLink(105, "wire", "Wire Agency", "Bridge closure delayed", "https://wire.example/a/105",
-                       T0 + timedelta(hours=5))
-    s = replace(s, sources=(*s.sources, later), lede=replace(s.lede, text="The closure was delayed to Tuesday."),
-                updated=T0 + timedelta(hours=5), revised=T0 + timedelta(hours=6), dates=None)
+    later = SourceLink(
+        105, "wire", "Wire Agency", "Bridge closure delayed", "https://wire.example/a/105", T0 + timedelta(hours=5)
+    )
+    s = replace(
+        s,
+        sources=(*s.sources, later),
+        lede=replace(s.lede, text="The closure was delayed to Tuesday."),
+        updated=T0 + timedelta(hours=5),
+        revised=T0 + timedelta(hours=6),
+        dates=None,
+    )
     return replace(edition, stories=(replace(es, story=s), *edition.stories[1:]), generated=T0 + timedelta(days=1))
 
 
@@ -65,12 +72,14 @@ def test_rss_and_atom_are_valid_for_feedparser(edition, name, version, section):
     parsed = feedparser.parse(data)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.version == version
-    expected = [es.story.slug for es in render.visible_stories(edition)
-                if section is None or es.story.section == section]
+    expected = [
+        es.story.slug for es in render.visible_stories(edition) if section is None or es.story.section == section
+    ]
     assert [e.id for e in parsed.entries] == [_url(slug) for slug in expected]
     assert all(e.link == e.id for e in parsed.entries)
-    assert parsed.feed.title == ("Budapest Post" if section is None else
-                                 f"Budapest Post: {render._section_name(edition, section)}")
+    assert parsed.feed.title == (
+        "Budapest Post" if section is None else f"Budapest Post: {render._section_name(edition, section)}"
+    )
     for e in parsed.entries:
         assert e.get("summary") and e.get("published_parsed") and e.get("content")
         if version == "atom10":
@@ -149,9 +158,13 @@ def test_sitemap_against_the_protocol_schema(edition, sitemap_schema):
     doc = etree.fromstring(discovery.render_sitemap(edition))
     sitemap_schema.assertValid(doc)
     ns = {"s": discovery.SITEMAP_NS}
-    locs = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in doc.findall("s:url", ns)}
-    assert {_url(slug) for slug in SITE_STORIES} | {"https://post.example/", "https://post.example/section/world/"} \
-        <= set(locs)
+    locs = {
+        u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in doc.findall("s:url", ns)
+    }
+    assert {_url(slug) for slug in SITE_STORIES} | {
+        "https://post.example/",
+        "https://post.example/section/world/",
+    } <= set(locs)
     assert not any("evil" in loc for loc in locs)
     assert locs[_url("chain-bridge-closes")] == "2024-05-01T14:00:00+00:00"  # the story's entry update
     assert locs["https://post.example/"] == max(v for k, v in locs.items() if "/story/" in k)
@@ -179,9 +192,11 @@ def test_the_schemas_catch_a_broken_sitemap(sitemap_schema):
     s, n = discovery.SITEMAP_NS, discovery.NEWS_NS
     no_loc = f'<urlset xmlns="{s}"><url><lastmod>2024-05-01</lastmod></url></urlset>'
     bad_date = f'<urlset xmlns="{s}"><url><loc>https://a.example/</loc><lastmod>yesterday</lastmod></url></urlset>'
-    no_title = (f'<urlset xmlns="{s}" xmlns:news="{n}"><url><loc>https://a.example/x</loc><news:news>'
-                "<news:publication><news:name>A</news:name><news:language>en</news:language></news:publication>"
-                "<news:publication_date>2024-05-01</news:publication_date></news:news></url></urlset>")
+    no_title = (
+        f'<urlset xmlns="{s}" xmlns:news="{n}"><url><loc>https://a.example/x</loc><news:news>'
+        "<news:publication><news:name>A</news:name><news:language>en</news:language></news:publication>"
+        "<news:publication_date>2024-05-01</news:publication_date></news:news></url></urlset>"
+    )
     for doc in (no_loc, bad_date, no_title):
         assert not sitemap_schema.validate(etree.fromstring(doc.encode()))
 
@@ -230,13 +245,17 @@ def test_ids_stay_and_updated_moves_only_for_the_changed_story(edition):
     jf_new = {i["id"]: i for i in json.loads(discovery.render_json_feed(changed))["items"]}
     assert jf_old.keys() == jf_new.keys()
     assert [k for k in jf_old if jf_old[k]["date_modified"] != jf_new[k]["date_modified"]] == [
-        _url("chain-bridge-closes")]
+        _url("chain-bridge-closes")
+    ]
 
 
 def test_a_rewrite_to_the_same_text_does_not_move_updated(edition):
     es = edition.stories[1]
-    rewritten = replace(edition, stories=(edition.stories[0], replace(es, story=replace(es.story, revised=None)),
-                                          *edition.stories[2:]), generated=T0 + timedelta(days=3))
+    rewritten = replace(
+        edition,
+        stories=(edition.stories[0], replace(es, story=replace(es.story, revised=None)), *edition.stories[2:]),
+        generated=T0 + timedelta(days=3),
+    )
     assert discovery.render_atom(rewritten) == discovery.render_atom(edition)
 
 
@@ -271,8 +290,11 @@ def test_hostile_text_never_breaks_a_feed(edition, hostile, name, section):
 
 def test_hostile_feed_control_characters_are_dropped(edition):
     es = edition.stories[0]
-    bad = replace(es.story, headline=replace(es.story.headline, text="Bad\x00\x0b title\ufffe"),
-                  lede=replace(es.story.lede, text="Lede\x1f]]> end"))
+    bad = replace(
+        es.story,
+        headline=replace(es.story.headline, text="Bad\x00\x0b title\ufffe"),
+        lede=replace(es.story.lede, text="Lede\x1f]]> end"),
+    )
     ed = replace(edition, stories=(replace(es, story=bad),))
     for name in ("feed.xml", "rss.xml"):
         parsed = feedparser.parse(discovery.render_feed_format(ed, name))
@@ -286,8 +308,11 @@ def test_hostile_feed_control_characters_are_dropped(edition):
 
 
 def _meta(html: str) -> dict[str, str]:
-    return {a.get("property") or a.get("name"): a["content"] for t, a in parse(html).tags
-            if t == "meta" and (a.get("property") or a.get("name")) and "content" in a}
+    return {
+        a.get("property") or a.get("name"): a["content"]
+        for t, a in parse(html).tags
+        if t == "meta" and (a.get("property") or a.get("name")) and "content" in a
+    }
 
 
 @pytest.mark.parametrize("slug", sorted(SITE_STORIES))
@@ -299,8 +324,11 @@ def test_story_jsonld_is_a_news_article(edition, slug):
     s = es.story
     assert doc["@context"] == "https://schema.org" and doc["@type"] == "NewsArticle"
     assert doc["headline"] == s.headline.text and doc["description"] == s.lede.text  # hostile text round-trips
-    assert doc["author"] == doc["publisher"] == {"@type": "Organization", "name": "Budapest Post",
-                                                 "url": "https://post.example/"}
+    assert (
+        doc["author"]
+        == doc["publisher"]
+        == {"@type": "Organization", "name": "Budapest Post", "url": "https://post.example/"}
+    )
     assert doc["mainEntityOfPage"] == {"@type": "WebPage", "@id": _url(slug)} and doc["inLanguage"] == s.language
     safe = [render.safe_url(src.url) for src in s.sources]
     assert [w.get("url") for w in doc["isBasedOn"]] == safe  # every source, linked only when its URL is safe
@@ -327,12 +355,17 @@ def test_pages_link_their_feeds(edition):
         return [(a["type"], a["href"]) for t, a in parse(html).tags if t == "link" and a.get("rel") == "alternate"]
 
     home = alternates(render.render_home(edition))
-    assert home == [("application/atom+xml", "./feed.xml"), ("application/rss+xml", "./rss.xml"),
-                    ("application/feed+json", "./feed.json")]
+    assert home == [
+        ("application/atom+xml", "./feed.xml"),
+        ("application/rss+xml", "./rss.xml"),
+        ("application/feed+json", "./feed.json"),
+    ]
     section = alternates(render.render_section(edition, "europe"))
-    assert section[:3] == [("application/atom+xml", "../../section/europe/feed.xml"),
-                           ("application/rss+xml", "../../section/europe/rss.xml"),
-                           ("application/feed+json", "../../section/europe/feed.json")]
+    assert section[:3] == [
+        ("application/atom+xml", "../../section/europe/feed.xml"),
+        ("application/rss+xml", "../../section/europe/rss.xml"),
+        ("application/feed+json", "../../section/europe/feed.json"),
+    ]
     assert section[3:] == [(t, "../../" + h[2:]) for t, h in home]
     meta = _meta(render.render_section(edition, "europe"))
     assert meta["og:type"] == "website" and meta["og:url"] == "https://post.example/section/europe/"

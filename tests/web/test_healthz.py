@@ -25,8 +25,11 @@ def test_healthz_asks_the_database(db_url, tmp_path):
 
         # The database goes away (a server stopped, a disk unmounted): the process says it is unhealthy.
         store.engine.dispose()
-        gone = (f"sqlite:///{tmp_path}/no/such/folder/x.sqlite3" if db_url.startswith("sqlite")
-                else "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2")
+        gone = (
+            f"sqlite:///{tmp_path}/no/such/folder/x.sqlite3"
+            if db_url.startswith("sqlite")
+            else "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
+        )
         store.engine = create_engine(gone)
         r = client.get("/healthz")
         assert r.status_code == 503 and r.headers["cache-control"] == "no-store"

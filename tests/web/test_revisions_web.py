@@ -29,18 +29,28 @@ def _versions(edition: Edition):
     """Three versions of story 1: a first one with one source and another figure, a correction, the current."""
     current = edition.stories[0].story
     lede = WrittenSentence("The Chain Bridge will close for 9 days from Tuesday, the city said.", current.lede.support)
-    v1 = dataclasses.replace(current, headline=dataclasses.replace(current.headline, text="Chain Bridge to close"),
-                             lede=lede, sources=current.sources[:1], body=current.body[:1])
-    v2 = dataclasses.replace(v1, lede=dataclasses.replace(
-        lede, text="The Chain Bridge will close for 12 days from Monday, the city said."))
+    v1 = dataclasses.replace(
+        current,
+        headline=dataclasses.replace(current.headline, text="Chain Bridge to close"),
+        lede=lede,
+        sources=current.sources[:1],
+        body=current.body[:1],
+    )
+    v2 = dataclasses.replace(
+        v1, lede=dataclasses.replace(lede, text="The Chain Bridge will close for 12 days from Monday, the city said.")
+    )
     return v1, v2, current
 
 
 def _edition_from(store, edition: Edition) -> Edition:
     """The edition with the revisions the store recorded, as ``Desk.edition`` attaches them."""
     revisions = store.published_revisions()
-    return dataclasses.replace(edition, stories=tuple(
-        dataclasses.replace(es, revisions=revisions.get(es.story.story_id, ())) for es in edition.stories))
+    return dataclasses.replace(
+        edition,
+        stories=tuple(
+            dataclasses.replace(es, revisions=revisions.get(es.story.story_id, ())) for es in edition.stories
+        ),
+    )
 
 
 @pytest.fixture(params=served.DATABASES)
@@ -63,19 +73,21 @@ def client(edition):
 def test_the_article_page_lists_its_updates_newest_first_and_links_each_version(client, edition):
     html = client.get(f"/story/{SLUG}/").text
     assert dangers(html) == [] and "<script>alert" not in html
-    section = html[html.index('class="history"'):html.index("</section>", html.index('class="history"'))]
+    section = html[html.index('class="history"') : html.index("</section>", html.index('class="history"'))]
     items = re.findall(r"<li class=\"(\w+)\"><strong>([^<]+)</strong>", section)
     assert items == [("update", "Updated"), ("correction", "Correction"), ("update", "First published")]
     revs = edition.stories[0].revisions
     assert [r.n for r in revs] == [1, 2, 3]
-    newest = section[:section.index("</li>")]
+    newest = section[: section.index("</li>")]
     assert "3 new sources: Budapest Daily, &lt;script&gt;" in newest and "this version" in newest  # what it added
     assert "a figure changed: 12 days -&gt; 9 days" not in newest  # nothing is said twice, nor mis-escaped
     corrected = section.split("</li>")[1]
     assert "The bridge closes on Monday, not Tuesday. &lt;script&gt;" in corrected  # the editor's words, escaped
     assert "a figure changed: 9 days -&gt; 12 days" in corrected
-    assert re.findall(r'href="([^"]+/v/\d+/)"', section) == ["../../story/chain-bridge-closes/v/2/",
-                                                              "../../story/chain-bridge-closes/v/1/"]
+    assert re.findall(r'href="([^"]+/v/\d+/)"', section) == [
+        "../../story/chain-bridge-closes/v/2/",
+        "../../story/chain-bridge-closes/v/1/",
+    ]
     # a story never changed since it was first published shows no list
     assert 'class="history"' not in client.get("/story/mayor-visits-vienna/").text
 
@@ -110,15 +122,27 @@ def test_the_api_serves_the_revisions(client, edition):
     listing = check(spec, "/api/v1/stories/{slug}/revisions", client.get(f"/api/v1/stories/{SLUG}/revisions"))
     assert listing["id"] == "s1" and listing["slug"] == SLUG
     assert [(v["n"], v["reason"], v["editor"]) for v in listing["revisions"]] == [
-        (1, "coverage", None), (2, "correction", "the editors"), (3, "coverage", None)]
-    for path in ("/api/v1/stories/{s}/revisions", "/api/v1/stories/{s}/revisions/2", "/api/v1/stories/{s}",
-                 "/api/story/{s}.json", "/story/{s}/", "/story/{s}/v/2/", "/story/{s}/v/1/"):
+        (1, "coverage", None),
+        (2, "correction", "the editors"),
+        (3, "coverage", None),
+    ]
+    for path in (
+        "/api/v1/stories/{s}/revisions",
+        "/api/v1/stories/{s}/revisions/2",
+        "/api/v1/stories/{s}",
+        "/api/story/{s}.json",
+        "/story/{s}/",
+        "/story/{s}/v/2/",
+        "/story/{s}/v/1/",
+    ):
         assert EDITOR not in client.get(path.format(s=SLUG)).text, path  # an editor's login is never public
     assert listing["revisions"][1]["note"] == HOSTILE_NOTE  # JSON carries the text; escaping is the page's job
     assert listing["revisions"][0]["changes"] == ["first published"]
     assert [v["url"] for v in listing["revisions"]] == [
-        f"https://post.example/story/{SLUG}/v/1/", f"https://post.example/story/{SLUG}/v/2/",
-        f"https://post.example/story/{SLUG}/"]
+        f"https://post.example/story/{SLUG}/v/1/",
+        f"https://post.example/story/{SLUG}/v/2/",
+        f"https://post.example/story/{SLUG}/",
+    ]
 
     then = check(spec, "/api/v1/stories/{slug}/revisions/{n}", client.get(f"/api/v1/stories/{SLUG}/revisions/1"))
     assert then["headline"]["text"] == "Chain Bridge to close" and len(then["sources"]) == 1
@@ -130,9 +154,13 @@ def test_the_api_serves_the_revisions(client, edition):
     assert set(now["revisions"][0]) == {"n", "at", "reason", "changes"}
     assert now == json.loads(render.dumps_json(render.story_json(edition.stories[0], edition)))
 
-    for url, status in ((f"/api/v1/stories/{SLUG}/revisions/4", 404), ("/api/v1/stories/nope/revisions", 404),
-                        ("/api/v1/stories/nope/revisions/1", 404), (f"/api/v1/stories/{SLUG}/revisions/0", 422),
-                        (f"/api/v1/stories/{SLUG}/revisions/x", 422)):
+    for url, status in (
+        (f"/api/v1/stories/{SLUG}/revisions/4", 404),
+        ("/api/v1/stories/nope/revisions", 404),
+        ("/api/v1/stories/nope/revisions/1", 404),
+        (f"/api/v1/stories/{SLUG}/revisions/0", 422),
+        (f"/api/v1/stories/{SLUG}/revisions/x", 422),
+    ):
         r = client.get(url)
         template = "/api/v1/stories/{slug}/revisions" + ("/{n}" if url.count("/") == 6 else "")
         assert r.status_code == status, url
@@ -155,8 +183,11 @@ def test_the_export_writes_each_earlier_version_as_served(tmp_path, edition):
 def test_sources_change_is_said_in_words(edition):
     # the recorded changes are the reader-facing text of the page: what the third version added
     third = edition.stories[0].revisions[2]
-    added = [s for s in third.written.sources if s.article_id not in {x.article_id for x in
-                                                                      edition.stories[0].revisions[1].written.sources}]
+    added = [
+        s
+        for s in third.written.sources
+        if s.article_id not in {x.article_id for x in edition.stories[0].revisions[1].written.sources}
+    ]
     assert all(isinstance(s, SourceLink) for s in added) and len(added) == 3
     assert third.changes[0] == "headline changed"
     assert "3 new sources: Budapest Daily, <script>alert(1)</script>" in third.changes

@@ -21,14 +21,40 @@ PROPERTY = settings(max_examples=100, deadline=None, database=None, suppress_hea
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 FRAGMENTS = [
-    "<script>alert(1)</script>", "<script", "</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>",
-    '"><script>alert(1)</script>', "'><img src=x onerror=alert(1)>", "javascript:alert(1)", " JaVaScRiPt:alert(1)",
-    "java\tscript:", "&#106;avascript:alert(1)", "&#x6A;avascript:", "data:text/html;base64,PHNjcmlwdD4=",
-    "vbscript:msgbox(1)", '<a href="javascript:alert(1)">x</a>', "<iframe src=javascript:alert(1)>",
-    "<body onload=alert(1)>", "<style>*{x:expression(alert(1))}</style>", '<base href="javascript:/">',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', "</textarea>", "]]>", "<!--", "-->",
-    "{{ 7*7 }}", "{% raw %}", "\u2028", "\x00", "onmouseover=alert(1)", "<math><mi//xlink:href=javascript:1>",
-    '<form action="javascript:alert(1)">', "<object data=javascript:1>", "&lt;script&gt;", "%3Cscript%3E",
+    "<script>alert(1)</script>",
+    "<script",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    " JaVaScRiPt:alert(1)",
+    "java\tscript:",
+    "&#106;avascript:alert(1)",
+    "&#x6A;avascript:",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "vbscript:msgbox(1)",
+    '<a href="javascript:alert(1)">x</a>',
+    "<iframe src=javascript:alert(1)>",
+    "<body onload=alert(1)>",
+    "<style>*{x:expression(alert(1))}</style>",
+    '<base href="javascript:/">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "</textarea>",
+    "]]>",
+    "<!--",
+    "-->",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "\u2028",
+    "\x00",
+    "onmouseover=alert(1)",
+    "<math><mi//xlink:href=javascript:1>",
+    '<form action="javascript:alert(1)">',
+    "<object data=javascript:1>",
+    "&lt;script&gt;",
+    "%3Cscript%3E",
 ]
 _piece = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12))
 _hostile = st.lists(st.builds("".join, st.lists(_piece, min_size=1, max_size=4)), min_size=6, max_size=12)
@@ -48,9 +74,14 @@ def test_pages_and_feed_html_hold_nothing_executable(hostile):
 
 
 @settings(max_examples=200, deadline=None, database=None)
-@given(st.one_of(st.builds("".join, st.lists(_piece, max_size=4)),
-                 st.builds(lambda a, b: a + b, st.sampled_from(["http://", "https://", "HTTPS://", "//", ""]),
-                           st.text(max_size=30))))
+@given(
+    st.one_of(
+        st.builds("".join, st.lists(_piece, max_size=4)),
+        st.builds(
+            lambda a, b: a + b, st.sampled_from(["http://", "https://", "HTTPS://", "//", ""]), st.text(max_size=30)
+        ),
+    )
+)
 def test_safe_url_only_lets_http_links_through(url):
     out = render.safe_url(url)
     if out is None:

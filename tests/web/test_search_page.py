@@ -28,10 +28,17 @@ def _edition(extra: int = 0):
     edition = sample_edition.build_edition(HOSTILE)
     base = edition.stories[1].story
     more = tuple(
-        EditionStory(replace(base, story_id=f"t{i}", slug=f"tram-{i:02d}",
-                             headline=replace(base.headline, text=f"Tram line {i} opens"),
-                             updated=base.updated - timedelta(hours=i)))
-        for i in range(extra))
+        EditionStory(
+            replace(
+                base,
+                story_id=f"t{i}",
+                slug=f"tram-{i:02d}",
+                headline=replace(base.headline, text=f"Tram line {i} opens"),
+                updated=base.updated - timedelta(hours=i),
+            )
+        )
+        for i in range(extra)
+    )
     return replace(edition, stories=edition.stories + more)
 
 
@@ -45,7 +52,7 @@ def site(request, tmp_path):
 
 def _results(html: str) -> list[str]:
     """The story links of a results page, in order."""
-    main = html[html.index("<main"):]
+    main = html[html.index("<main") :]
     return [h for h in hrefs(main) if h.startswith("../story/")]
 
 
@@ -111,8 +118,9 @@ def test_every_page_has_the_search_box_and_the_csp_allows_it(site):
     for path in ("/", "/about/", "/section/budapest/", "/story/chain-bridge-closes/", "/nope", "/search/"):
         r = client.get(path)
         forms = [a for tag, a in parse(r.text).tags if tag == "form" and a.get("role") == "search"]
-        assert forms and all(f["method"] == "get" and (f["action"].endswith("search/") or f["action"] == "./")
-                             for f in forms), path
+        assert forms and all(
+            f["method"] == "get" and (f["action"].endswith("search/") or f["action"] == "./") for f in forms
+        ), path
         assert r.headers["content-security-policy"] == SECURITY_HEADERS["Content-Security-Policy"]
         assert dangers(r.text) == [], path  # no script but the story page's JSON-LD data block
 
@@ -155,20 +163,93 @@ def test_marked_escapes_before_marking():
 # -- hostile queries: every one answered 200 with a well-formed, script-free page ---------------------------
 
 NASTY = [
-    "", '"', '"""', "*", "^", "AND", "OR", "NOT", "NEAR(bridge tram, 2)", "headline:bridge", "{headline}: x",
-    '"unbalanced bridge', "bri*", "a\x00b", "\x00", "x" * 5000, "bridge " * 400, "😀", "\u200b",
-    f"{MARK_START}bridge{MARK_END}", "Árvíztűrő tükörfúrógép", "Мост закрыт", "東京都知事", "서울에서", "جسر",
-    "'; DROP TABLE stories; --", "%", "%00", "\\", "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
-    "javascript:alert(1)", "&amp;&lt;", "\t\n\r", "\u202e", "ﬁ", "bm25(story_search)", "rank", "q=1&page=2",
+    "",
+    '"',
+    '"""',
+    "*",
+    "^",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR(bridge tram, 2)",
+    "headline:bridge",
+    "{headline}: x",
+    '"unbalanced bridge',
+    "bri*",
+    "a\x00b",
+    "\x00",
+    "x" * 5000,
+    "bridge " * 400,
+    "😀",
+    "\u200b",
+    f"{MARK_START}bridge{MARK_END}",
+    "Árvíztűrő tükörfúrógép",
+    "Мост закрыт",
+    "東京都知事",
+    "서울에서",
+    "جسر",
+    "'; DROP TABLE stories; --",
+    "%",
+    "%00",
+    "\\",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "&amp;&lt;",
+    "\t\n\r",
+    "\u202e",
+    "ﬁ",
+    "bm25(story_search)",
+    "rank",
+    "q=1&page=2",
 ]
 
 
 def _random_queries(n: int, seed: int = 14) -> list[str]:
     """Strings drawn from an alphabet of syntax characters, words, markers and other scripts."""
     rng = random.Random(seed)
-    alphabet = ['"', "'", "*", "^", "(", ")", ":", "-", "+", "{", "}", " ", " ", "\x00", "\x01", "<", ">", "&",
-                "AND", "OR", "NOT", "NEAR", "bridge", "tram", "Chain", "é", "ő", "Ж", "東", "京", "😀", MARK_START,
-                MARK_END, "\u200b", "\ufffe", "%", "\\", ";", "NEAR/2", "col:"]
+    alphabet = [
+        '"',
+        "'",
+        "*",
+        "^",
+        "(",
+        ")",
+        ":",
+        "-",
+        "+",
+        "{",
+        "}",
+        " ",
+        " ",
+        "\x00",
+        "\x01",
+        "<",
+        ">",
+        "&",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "bridge",
+        "tram",
+        "Chain",
+        "é",
+        "ő",
+        "Ж",
+        "東",
+        "京",
+        "😀",
+        MARK_START,
+        MARK_END,
+        "\u200b",
+        "\ufffe",
+        "%",
+        "\\",
+        ";",
+        "NEAR/2",
+        "col:",
+    ]
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(n)]
 
 

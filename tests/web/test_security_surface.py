@@ -60,12 +60,37 @@ def site(tmp_path):
 
 
 GETS = [
-    "/", "/about/", f"/story/{SLUG}/", f"/story/{SLUG}/v/1/", "/story/nope/", "/section/budapest/", "/corrections/",
-    "/corrections/feed.xml", "/search/?q=bridge", "/healthz", "/api/stories.json", f"/api/story/{SLUG}.json",
-    "/api/story/nope.json", "/api/v1/stories", "/api/v1/openapi.json", "/api/v1/search?q=bridge&page=x",
-    "/feed.xml", "/sitemap.xml", "/robots.txt", "/podcast.xml", "/audio/nope.mp3", "/audio/..%2F..%2Fetc%2Fpasswd",
-    "/static/site.css", "/static/favicon.svg", "/static/nope.css", f"/story/{SLUG}", "/newsletter/",
-    f"/report/?story={SLUG}&s=1", "/editor/login/", "/editor/", "/boom",
+    "/",
+    "/about/",
+    f"/story/{SLUG}/",
+    f"/story/{SLUG}/v/1/",
+    "/story/nope/",
+    "/section/budapest/",
+    "/corrections/",
+    "/corrections/feed.xml",
+    "/search/?q=bridge",
+    "/healthz",
+    "/api/stories.json",
+    f"/api/story/{SLUG}.json",
+    "/api/story/nope.json",
+    "/api/v1/stories",
+    "/api/v1/openapi.json",
+    "/api/v1/search?q=bridge&page=x",
+    "/feed.xml",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/podcast.xml",
+    "/audio/nope.mp3",
+    "/audio/..%2F..%2Fetc%2Fpasswd",
+    "/static/site.css",
+    "/static/favicon.svg",
+    "/static/nope.css",
+    f"/story/{SLUG}",
+    "/newsletter/",
+    f"/report/?story={SLUG}&s=1",
+    "/editor/login/",
+    "/editor/",
+    "/boom",
 ]
 
 
@@ -83,13 +108,19 @@ def test_every_kind_of_response_carries_the_headers(site):
     r = site.client.get("/", headers={"If-None-Match": page.headers["etag"]})
     assert r.status_code == 304
     check_headers(r, "304")
-    for r in (site.client.put("/"), site.client.post("/report/", data={"csrf": "forged"}),
-              site.client.post("/newsletter/", data={"csrf": "forged"})):
+    for r in (
+        site.client.put("/"),
+        site.client.post("/report/", data={"csrf": "forged"}),
+        site.client.post("/newsletter/", data={"csrf": "forged"}),
+    ):
         assert r.status_code in (403, 405), r.status_code
         check_headers(r, f"refused {r.request.method} {r.request.url.path}")
     form = site.client.get("/editor/login/")
-    r = site.client.post("/editor/login/", data={"csrf": csrf_of(form.text), "name": "ann",
-                                                 "password": "correct horse battery staple"}, follow_redirects=False)
+    r = site.client.post(
+        "/editor/login/",
+        data={"csrf": csrf_of(form.text), "name": "ann", "password": "correct horse battery staple"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     check_headers(r, "login")
     for path in ("/editor/", "/editor/audit/"):
@@ -103,8 +134,11 @@ def test_every_cookie_is_httponly_strict_and_secure_on_an_https_site(site):
     for path in ("/newsletter/", f"/report/?story={SLUG}&s=1", "/editor/login/"):
         seen += check_cookies(site.client.get(path), secure=True)
     form = site.client.get("/editor/login/")
-    r = site.client.post("/editor/login/", data={"csrf": csrf_of(form.text), "name": "ann",
-                                                 "password": "correct horse battery staple"}, follow_redirects=False)
+    r = site.client.post(
+        "/editor/login/",
+        data={"csrf": csrf_of(form.text), "name": "ann", "password": "correct horse battery staple"},
+        follow_redirects=False,
+    )
     seen += check_cookies(r, secure=True)
     page = site.client.get("/editor/")
     r = site.client.post("/editor/logout/", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
@@ -114,9 +148,12 @@ def test_every_cookie_is_httponly_strict_and_secure_on_an_https_site(site):
 
 def _plain_http_site(tmp_path, base_url: str):
     cfg = tmp_path / "copydesk.toml"
-    cfg.write_text(render_config(base_url=base_url).replace("enabled = false", "enabled = true", 1)
-                   .replace('from_address = "newsletter@localhost"', 'from_address = "news@post.example"', 1),
-                   encoding="utf-8")
+    cfg.write_text(
+        render_config(base_url=base_url)
+        .replace("enabled = false", "enabled = true", 1)
+        .replace('from_address = "newsletter@localhost"', 'from_address = "news@post.example"', 1),
+        encoding="utf-8",
+    )
     settings = load_settings(cfg)
     from copydesk.store import Store
 
@@ -128,11 +165,14 @@ def _plain_http_site(tmp_path, base_url: str):
     return store, create_app(lambda: edition, newsletter=svc)
 
 
-@pytest.mark.parametrize("base_url, scheme, secure", [
-    ("http://127.0.0.1:8000/", "http", False),  # a local preview over plain http: forms must still work
-    ("http://127.0.0.1:8000/", "https", True),  # the request came over https (or a trusted proxy said so)
-    ("https://news.example/", "http", True),  # the public site is https: whatever this hop was
-])
+@pytest.mark.parametrize(
+    "base_url, scheme, secure",
+    [
+        ("http://127.0.0.1:8000/", "http", False),  # a local preview over plain http: forms must still work
+        ("http://127.0.0.1:8000/", "https", True),  # the request came over https (or a trusted proxy said so)
+        ("https://news.example/", "http", True),  # the public site is https: whatever this hop was
+    ],
+)
 def test_secure_follows_https(tmp_path, base_url, scheme, secure):
     store, app = _plain_http_site(tmp_path, base_url)
     try:

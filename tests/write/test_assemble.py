@@ -16,12 +16,23 @@ def sentences(w):
 
 def test_one_outlet_sentences_are_attributed_in_varied_forms_and_stay_verbatim():
     # four outlets with different owners, each adding sentences no other outlet carries
-    extra = ("The city's transport committee will meet on Thursday to discuss the accident. "
-             "Passengers on the line were asked to use buses between the two banks of the river. "
-             "The tram was one of the oldest still in service on the network. "
-             "Engineers inspected the rails on the bridge late into the night.")
-    outlets = dict(OUTLETS, tv=OUTLETS["radio"].__class__(**{**{f: getattr(OUTLETS["radio"], f) for f in
-                   OUTLETS["radio"].__slots__}, "id": "tv", "name": "Channel Four (Hungary)", "owner": "TV Trust"}))
+    extra = (
+        "The city's transport committee will meet on Thursday to discuss the accident. "
+        "Passengers on the line were asked to use buses between the two banks of the river. "
+        "The tram was one of the oldest still in service on the network. "
+        "Engineers inspected the rails on the bridge late into the night."
+    )
+    outlets = dict(
+        OUTLETS,
+        tv=OUTLETS["radio"].__class__(
+            **{
+                **{f: getattr(OUTLETS["radio"], f) for f in OUTLETS["radio"].__slots__},
+                "id": "tv",
+                "name": "Channel Four (Hungary)",
+                "owner": "TV Trust",
+            }
+        ),
+    )
     arts = three_outlets() + [art(4, "tv", "Tram accident in Budapest", extra)]
     w = write_story(material(arts, outlets))
     attributed = [s for s in sentences(w) if s.attribution]
@@ -33,23 +44,29 @@ def test_one_outlet_sentences_are_attributed_in_varied_forms_and_stay_verbatim()
         assert s.attribution in s.text and "(Hungary)" not in s.text
         forms.add(re.sub(re.escape(s.attribution), "X", s.text.replace(plain[1:-1], "…")))
     assert len(forms) >= 2, forms  # not one repeated tail
-    assert not any(s.attribution for s in sentences(w) if s.independent_outlets >= 2
-                   and not any(without_attribution(s) == c.sentence for d in w.disagreements for c in d.claims))
+    assert not any(
+        s.attribution
+        for s in sentences(w)
+        if s.independent_outlets >= 2
+        and not any(without_attribution(s) == c.sentence for d in w.disagreements for c in d.claims)
+    )
 
 
 def test_forms_keep_names_capitalised_and_never_say_said_twice():
     m = material([art(1, "wire", "Tram derails", WIRE)])
     attribute = _Attributor(m)
     first = attribute("A tram derailed in central Budapest on Monday morning, injuring 12 passengers.", "Reuters")
-    assert first == "A tram derailed in central Budapest on Monday morning, injuring 12 passengers, according to Reuters."
+    assert (
+        first == "A tram derailed in central Budapest on Monday morning, injuring 12 passengers, according to Reuters."
+    )
     second = attribute("The accident happened on the Margaret Bridge during the morning rush hour.", "Reuters")
     assert second == "Reuters reported that the accident happened on the Margaret Bridge during the morning rush hour."
     said = attribute("The transport authority BKV said the cause of the derailment was being investigated.", "Reuters")
     assert "Reuters said" not in said and said.count("said") == 1
     name_first = attribute("BKV closed the bridge to trams until the evening.", "Reuters")
     assert "BKV closed" in name_first and "bkv" not in name_first  # a name is never lower-cased
-    quoted = attribute("\"We will find out what went wrong on that bridge,\" BKV spokesman Peter Nagy said.", "AP")
-    assert quoted.startswith("\"We will find out") and "AP" in quoted
+    quoted = attribute('"We will find out what went wrong on that bridge," BKV spokesman Peter Nagy said.', "AP")
+    assert quoted.startswith('"We will find out') and "AP" in quoted
     assert attribute("Reuters reported the crash first.", "Reuters") == "Reuters reported the crash first."
 
 
@@ -57,9 +74,11 @@ def test_an_opening_phrase_is_never_put_after_said():
     # "The White House said today, President Biden ..." reads as if the saying were today's (seen on the demo)
     m = material([art(1, "wire", "Tram derails", WIRE)])
     attribute = _Attributor(m)
-    for text in ("Today, the transport authority reopened the bridge to trams.",
-                 "In the evening, the tram line across the bridge was reopened.",
-                 "Together, the two companies will pay for the repairs to the bridge."):
+    for text in (
+        "Today, the transport authority reopened the bridge to trams.",
+        "In the evening, the tram line across the bridge was reopened.",
+        "Together, the two companies will pay for the repairs to the bridge.",
+    ):
         for _ in range(3):  # whatever form's turn it is
             out = attribute(text, "Reuters")
             assert out == text[:-1] + ", according to Reuters.", out
@@ -67,17 +86,27 @@ def test_an_opening_phrase_is_never_put_after_said():
 
 def test_without_attribution_inverts_every_form():
     src = "The accident happened on the Margaret Bridge."
-    for text in (f"X reported that t{src[1:]}", f"X said t{src[1:]}", src[:-1] + ", according to X.",
-                 src[:-1] + ", X reported.", src + " (according to X)"):
+    for text in (
+        f"X reported that t{src[1:]}",
+        f"X said t{src[1:]}",
+        src[:-1] + ", according to X.",
+        src[:-1] + ", X reported.",
+        src + " (according to X)",
+    ):
         ws = WrittenSentence(text, (), "X")
         assert without_attribution(ws).rstrip() == src
 
 
 def test_an_outlet_missing_from_the_registry_is_named_from_its_site_never_a_bare_domain():
     assert outlet_name({}, "nytimes-com", "https://www.nytimes.com/2024/x.html") == "NY Times"
-    bare = OUTLETS["radio"].__class__(**{**{f: getattr(OUTLETS["radio"], f) for f in OUTLETS["radio"].__slots__},
-                                         "id": "tg", "name": "www.theguardian.com",
-                                         "homepage": "https://www.theguardian.com/"})
+    bare = OUTLETS["radio"].__class__(
+        **{
+            **{f: getattr(OUTLETS["radio"], f) for f in OUTLETS["radio"].__slots__},
+            "id": "tg",
+            "name": "www.theguardian.com",
+            "homepage": "https://www.theguardian.com/",
+        }
+    )
     assert outlet_name({"tg": bare}, "tg") == "The Guardian"
     arts = [art(1, "nytimes-com", "Tram derails in Budapest", RADIO, url="https://www.nytimes.com/2026/tram.html")]
     w = write_story(material(arts, {}))

@@ -19,8 +19,19 @@ SECTIONS = tuple(SectionConfig(s.slug, s.name, tuple(s.keywords)) for s in DEFAU
 
 
 def outlet(oid: str, name: str, owner: str) -> Outlet:
-    return Outlet(oid, name, f"https://{oid}.test/", (f"https://{oid}.test/feed",), "en", "HU", owner,
-                  Rating(UNRATED), Rating(UNRATED), "none", "newspaper")
+    return Outlet(
+        oid,
+        name,
+        f"https://{oid}.test/",
+        (f"https://{oid}.test/feed",),
+        "en",
+        "HU",
+        owner,
+        Rating(UNRATED),
+        Rating(UNRATED),
+        "none",
+        "newspaper",
+    )
 
 
 OUTLETS = {
@@ -56,9 +67,19 @@ RADIO = (
 
 
 def art(i: int, oid: str, title: str, text: str, wire_group: int | None = None, dup: int | None = None) -> Article:
-    return Article(id=i, url=f"https://{oid}.test/{i}", canonical_url=f"https://{oid}.test/{i}", outlet_id=oid,
-                   title=title, text=text, summary="", published=T0 + timedelta(minutes=i), first_seen=T0,
-                   wire_group=wire_group, duplicate_of=dup)
+    return Article(
+        id=i,
+        url=f"https://{oid}.test/{i}",
+        canonical_url=f"https://{oid}.test/{i}",
+        outlet_id=oid,
+        title=title,
+        text=text,
+        summary="",
+        published=T0 + timedelta(minutes=i),
+        first_seen=T0,
+        wire_group=wire_group,
+        duplicate_of=dup,
+    )
 
 
 def material(arts: list[Article]) -> StoryMaterial:
@@ -66,8 +87,16 @@ def material(arts: list[Article]) -> StoryMaterial:
     sentences = {a.id: article_sentences(a) for a in arts}
     vectors = {a.id: emb.embed(sentences[a.id]) for a in arts}
     titles = emb.embed([a.title for a in arts])
-    return StoryMaterial("s1", "tram-derails", tuple(arts), sentences, vectors, OUTLETS, SECTIONS,
-                         {a.id: t for a, t in zip(arts, titles)})
+    return StoryMaterial(
+        "s1",
+        "tram-derails",
+        tuple(arts),
+        sentences,
+        vectors,
+        OUTLETS,
+        SECTIONS,
+        {a.id: t for a, t in zip(arts, titles)},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +161,12 @@ def test_numbers_that_disagree_do_not_support(story):
 
 def test_headline_sources_and_section(story):
     w, _ = story
-    assert w.headline.text in {"Tram derails in Budapest, 12 injured", "Tram derails on Margaret Bridge",
-                               "Tram accident on Margaret Bridge", "Tram derailment in Budapest"}
+    assert w.headline.text in {
+        "Tram derails in Budapest, 12 injured",
+        "Tram derails on Margaret Bridge",
+        "Tram accident on Margaret Bridge",
+        "Tram derailment in Budapest",
+    }
     assert " - Budapest Daily" not in w.headline.text
     assert len(w.sources) == 5 and w.section == "budapest"
     assert w.published == T0 + timedelta(minutes=1) and w.updated == T0 + timedelta(minutes=5)
@@ -144,16 +177,25 @@ def test_single_source_story_says_so_once_and_its_sentences_carry_no_tail():
     w = write_story(material([art(1, "radio", "Tram derailment in Budapest", RADIO)]))
     assert w.single_source and w.independent_sources == 1
     assert w.notes[0] == "Based on one report, by City Radio; not yet confirmed by other outlets."
-    assert all(s.attribution is None and "City Radio" not in s.text and s.text == s.support[0].sentence
-               for s in all_sentences(w))
+    assert all(
+        s.attribution is None and "City Radio" not in s.text and s.text == s.support[0].sentence
+        for s in all_sentences(w)
+    )
 
 
 def test_a_wire_report_and_its_reprint_are_one_report():
-    w = write_story(material([art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
-                              art(5, "reprinter", "Tram derails in Budapest, 12 injured", WIRE, wire_group=1, dup=1)]))
+    w = write_story(
+        material(
+            [
+                art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
+                art(5, "reprinter", "Tram derails in Budapest, 12 injured", WIRE, wire_group=1, dup=1),
+            ]
+        )
+    )
     assert w.single_source
-    assert w.notes[0] == ("Based on one report, by Danube Wire (also carried by Reprint Gazette); not yet confirmed "
-                          "by other outlets.")
+    assert w.notes[0] == (
+        "Based on one report, by Danube Wire (also carried by Reprint Gazette); not yet confirmed by other outlets."
+    )
 
 
 def test_the_writer_only_drafts():
@@ -174,8 +216,13 @@ def test_nothing_publishable_gives_none():
 
 
 def test_sentence_filter_drops_fragments_questions_and_boilerplate():
-    a = art(1, "radio", "t", "started mid-sentence after a lost lead paragraph. Will the bridge reopen soon for all the trams? "
-            "Subscribe to our newsletter for more news every day. The bridge reopened on Tuesday after repairs were finished.")
+    a = art(
+        1,
+        "radio",
+        "t",
+        "started mid-sentence after a lost lead paragraph. Will the bridge reopen soon for all the trams? "
+        "Subscribe to our newsletter for more news every day. The bridge reopened on Tuesday after repairs were finished.",
+    )
     assert article_sentences(a) == ["The bridge reopened on Tuesday after repairs were finished."]
 
 
@@ -185,18 +232,27 @@ def test_section_falls_back_to_keywordless_section():
 
 
 def test_datelines_are_removed_and_sentences_stay_verbatim_parts():
-    a = art(1, "radio", "t", "MOSCOW — The Russian parliament approved the budget on Friday after a long debate. "
-            "BRASÍLIA, Brazil – Officials said the new bridge would open in March next year.")
+    a = art(
+        1,
+        "radio",
+        "t",
+        "MOSCOW — The Russian parliament approved the budget on Friday after a long debate. "
+        "BRASÍLIA, Brazil – Officials said the new bridge would open in March next year.",
+    )
     got = article_sentences(a)
-    assert got == ["The Russian parliament approved the budget on Friday after a long debate.",
-                   "Officials said the new bridge would open in March next year."]
+    assert got == [
+        "The Russian parliament approved the budget on Friday after a long debate.",
+        "Officials said the new bridge would open in March next year.",
+    ]
     assert all(s in a.text for s in got)
 
 
 def test_lede_stands_on_its_own():
-    text = ("She was taken to hospital in the capital after the crash on Sunday night. "
-            "The football star Robinho's mother was released by her kidnappers on Friday after forty days. "
-            "Police said the case was still being investigated by a special unit.")
+    text = (
+        "She was taken to hospital in the capital after the crash on Sunday night. "
+        "The football star Robinho's mother was released by her kidnappers on Friday after forty days. "
+        "Police said the case was still being investigated by a special unit."
+    )
     w = write_story(material([art(1, "radio", "Robinho's mother released by kidnappers", text)]))
     assert w.lede.text.startswith("The football star Robinho's mother was released")
 
@@ -204,8 +260,9 @@ def test_lede_stands_on_its_own():
 def test_splitter_handles_abbreviation_then_full_stop():
     from copydesk.text import split_sentences
 
-    assert split_sentences("Kmart agreed to buy Sears, Roebuck & Co.. The deal is to cost $11.5bn. Mr. Lampert said so.") == [
-        "Kmart agreed to buy Sears, Roebuck & Co..", "The deal is to cost $11.5bn.", "Mr. Lampert said so."]
+    assert split_sentences(
+        "Kmart agreed to buy Sears, Roebuck & Co.. The deal is to cost $11.5bn. Mr. Lampert said so."
+    ) == ["Kmart agreed to buy Sears, Roebuck & Co..", "The deal is to cost $11.5bn.", "Mr. Lampert said so."]
 
 
 def test_disagreement_between_independent_sources_is_recorded(story):
@@ -221,8 +278,8 @@ def test_disagreement_between_independent_sources_is_recorded(story):
 def test_quotes_without_a_named_speaker_are_left_out():
     quoting = (
         "A tram derailed on the Margaret Bridge in Budapest on Monday, injuring 12 passengers. "
-        "\"The tracks on the bridge were inspected only last month,\" he said. "
-        "\"We will find out what went wrong on that bridge,\" BKV spokesman Peter Nagy said."
+        '"The tracks on the bridge were inspected only last month," he said. '
+        '"We will find out what went wrong on that bridge," BKV spokesman Peter Nagy said.'
     )
     w = write_story(material([art(1, "radio", "Tram derailment in Budapest", quoting)]))
     texts = " ".join(s.text for s in all_sentences(w))
@@ -233,8 +290,19 @@ def test_quotes_without_a_named_speaker_are_left_out():
 
 def _rated(oid: str, lean: str) -> Outlet:
     o = OUTLETS[oid]
-    return Outlet(o.id, o.name, o.homepage, o.feeds, o.language, o.country, o.owner, Rating(lean, "test"),
-                  o.reliability, o.paywall, o.kind)
+    return Outlet(
+        o.id,
+        o.name,
+        o.homepage,
+        o.feeds,
+        o.language,
+        o.country,
+        o.owner,
+        Rating(lean, "test"),
+        o.reliability,
+        o.paywall,
+        o.kind,
+    )
 
 
 def test_every_side_that_covered_the_story_speaks_in_it():
@@ -242,12 +310,21 @@ def test_every_side_that_covered_the_story_speaks_in_it():
 
     from copydesk.write.extractive import WriteOptions
 
-    arts = [art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
-            art(2, "daily", "Tram derails on Margaret Bridge", DAILY),
-            art(4, "radio", "Tram derailment in Budapest", RADIO)]
+    arts = [
+        art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
+        art(2, "daily", "Tram derails on Margaret Bridge", DAILY),
+        art(4, "radio", "Tram derailment in Budapest", RADIO),
+    ]
     m = material(arts)
-    m = replace(m, outlets={**OUTLETS, "wire": _rated("wire", "left"), "daily": _rated("daily", "lean-left"),
-                            "radio": _rated("radio", "right")})
+    m = replace(
+        m,
+        outlets={
+            **OUTLETS,
+            "wire": _rated("wire", "left"),
+            "daily": _rated("daily", "lean-left"),
+            "radio": _rated("radio", "right"),
+        },
+    )
     w = write_story(m, WriteOptions(body_max_sentences=2))
     speakers = {s.support[0].outlet_id for s in all_sentences(w)}
     assert "radio" in speakers and speakers & {"wire", "daily"}
@@ -266,9 +343,11 @@ def test_one_sided_coverage_is_flagged():
 
 
 def test_a_question_headline_is_replaced_by_a_sentence_that_states_what_happened():
-    short = ("Firefighters freed two people from a tram on the Margaret Bridge on Monday. " + RADIO)
-    arts = [art(1, "wire", "Is Budapest's tram network safe?", WIRE),
-            art(4, "radio", "Will the trams ever run on time?", short)]
+    short = "Firefighters freed two people from a tram on the Margaret Bridge on Monday. " + RADIO
+    arts = [
+        art(1, "wire", "Is Budapest's tram network safe?", WIRE),
+        art(4, "radio", "Will the trams ever run on time?", short),
+    ]
     w = write_story(material(arts))
     assert not w.headline.text.endswith("?") and len(w.headline.text.split()) <= 18
     own = w.headline.support[0]
@@ -277,18 +356,24 @@ def test_a_question_headline_is_replaced_by_a_sentence_that_states_what_happened
 
 def test_an_opinion_title_does_not_head_the_story_when_another_report_has_a_plain_one():
     # the plain title comes from a report whose text gave no usable sentence (a photo caption)
-    w = write_story(material([
-        art(1, "radio", "Budapest Must Fix Its Trams Now", RADIO),
-        art(2, "wire", "Tram derails on Margaret Bridge in Budapest", "Photo."),
-    ]))
+    w = write_story(
+        material(
+            [
+                art(1, "radio", "Budapest Must Fix Its Trams Now", RADIO),
+                art(2, "wire", "Tram derails on Margaret Bridge in Budapest", "Photo."),
+            ]
+        )
+    )
     assert w.headline.text == "Tram derails on Margaret Bridge in Budapest"
 
 
 def test_sentences_inside_a_longer_quotation_are_not_published_as_the_outlets_words():
-    body = ('Sanders tweeted a message that has been a theme of his campaign: "I\'ve got news for the Republican '
-            'establishment. I\'ve got news for the Democratic establishment. They can\'t stop us." Sanders won the '
-            'Nevada caucuses on Saturday with a large lead over his rivals.\n\n'
-            '(CNN) - Moderate Democrats met in Washington on Sunday to discuss the race for the nomination.')
+    body = (
+        "Sanders tweeted a message that has been a theme of his campaign: \"I've got news for the Republican "
+        "establishment. I've got news for the Democratic establishment. They can't stop us.\" Sanders won the "
+        "Nevada caucuses on Saturday with a large lead over his rivals.\n\n"
+        "(CNN) - Moderate Democrats met in Washington on Sunday to discuss the race for the nomination."
+    )
     sents = article_sentences(art(1, "radio", "Sanders wins Nevada", body))
     assert not any("news for the Democratic establishment" in s for s in sents)
     assert "Sanders won the Nevada caucuses on Saturday with a large lead over his rivals." in sents
@@ -296,9 +381,11 @@ def test_sentences_inside_a_longer_quotation_are_not_published_as_the_outlets_wo
 
 
 def test_a_columns_first_person_and_an_accusation_in_the_outlets_voice_are_left_out():
-    column = ("We don't know where the tram came from or why it derailed on the bridge on Monday. "
-              "The mayor is a liar and he lied again about the state of the tracks on the bridge. "
-              "A tram derailed on the Margaret Bridge in Budapest on Monday, injuring 9 passengers.")
+    column = (
+        "We don't know where the tram came from or why it derailed on the bridge on Monday. "
+        "The mayor is a liar and he lied again about the state of the tracks on the bridge. "
+        "A tram derailed on the Margaret Bridge in Budapest on Monday, injuring 9 passengers."
+    )
     w = write_story(material([art(1, "radio", "Tram derails in Budapest", column)]))
     texts = " ".join(s.text for s in all_sentences(w))
     assert "We don't know" not in texts and "liar" not in texts
@@ -308,5 +395,8 @@ def test_a_columns_first_person_and_an_accusation_in_the_outlets_voice_are_left_
 
 def test_bullets_run_into_one_line_are_separate_sentences():
     from copydesk.text import split_sentences
+
     assert split_sentences("The report was stronger than expected. ■ 266,000 jobs were added in November.") == [
-        "The report was stronger than expected.", "266,000 jobs were added in November."]
+        "The report was stronger than expected.",
+        "266,000 jobs were added in November.",
+    ]

@@ -12,8 +12,16 @@ import pytest
 from testsupport import REPO, shared_data
 
 from copydesk.models import Support
-from copydesk.write.headline import (BUILT_MAX_WORDS, SentenceIn, TitleIn, compress, loaded_terms, title_problems,
-                                     trim_title, write_headline)
+from copydesk.write.headline import (
+    BUILT_MAX_WORDS,
+    SentenceIn,
+    TitleIn,
+    compress,
+    loaded_terms,
+    title_problems,
+    trim_title,
+    write_headline,
+)
 
 SAMPLE = json.loads((REPO / "tests" / "data" / "headlines" / "allsides_2021_sample.json").read_text(encoding="utf-8"))
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.$%,-]*")
@@ -62,10 +70,16 @@ PLAIN = [
 PLAIN_SENTENCE = "A tram derailed on the Margaret Bridge in Budapest on Monday, injuring nine passengers."
 
 
-def sentence(text: str, aid: int = 9, voices: int = 1, score: float = 0.5, position: int = 0,
-             check: float | None = 0.5, lede: bool = False) -> SentenceIn:
-    return SentenceIn(aid, f"o{aid}", text, (Support(aid, f"o{aid}", text, 1.0),), voices, score, position, check,
-                      lede)
+def sentence(
+    text: str,
+    aid: int = 9,
+    voices: int = 1,
+    score: float = 0.5,
+    position: int = 0,
+    check: float | None = 0.5,
+    lede: bool = False,
+) -> SentenceIn:
+    return SentenceIn(aid, f"o{aid}", text, (Support(aid, f"o{aid}", text, 1.0),), voices, score, position, check, lede)
 
 
 def tokens(text: str) -> list[str]:
@@ -143,8 +157,10 @@ def test_a_title_whose_only_fault_is_a_replaceable_loaded_word_heads_the_story_e
     assert [(e.before, e.after) for e in choice.edits] == [("‘Perplexing’:", ""), ("slams", "criticises")]
     assert choice.support[0].sentence == title
     # a loaded word with no plain replacement is not edited away: the title does not head the story
-    choice = write_headline((TitleIn(1, "o1", "Trump blasts Biden DOJ amid lawsuit against Georgia voting law"),),
-                            (sentence(PLAIN_SENTENCE),))
+    choice = write_headline(
+        (TitleIn(1, "o1", "Trump blasts Biden DOJ amid lawsuit against Georgia voting law"),),
+        (sentence(PLAIN_SENTENCE),),
+    )
     assert choice.kind == "built"
 
 
@@ -157,27 +173,48 @@ def test_a_quotation_kicker_is_cut_from_a_title_and_the_cut_is_recorded() -> Non
     assert choice.text == text and choice.support[0].sentence == title and choice.edits == edits
 
 
-@pytest.mark.parametrize("source,expected", [
-    ("Colin Powell, who was the first Black secretary of state, died on Monday of complications from COVID-19, "
-     "his family said.", "Colin Powell died of complications from COVID-19"),
-    ("In two unsigned opinions, the Supreme Court on Monday sided with police officers in two cases over allegations "
-     "of excessive force, overturning lower court decisions.", "Supreme Court sided with police officers in two cases"),
-    # a cut before "from" would say something else ("prevented immigrants"): no headline from this sentence
-    ("President Biden on Friday revoked a 2019 proclamation signed by then-President Trump that prevented immigrants "
-     "from obtaining visas unless they proved they could obtain health insurance.", None),
-    # what is left before the first comma is a phrase, not a statement
-    ("Nearly a year and a half since Covid-19 was detected in the Chinese city of Wuhan, the question of how the "
-     "virus first emerged remains a mystery.", None),
-    # a question states nothing, whatever is cut
-    ("Groundhog Day certainly got a workout as a metaphor this past year, didn’t it?", None),
-    ("The lawsuit, filed in federal court in Atlanta, alleges that Georgia violated Section 2 of the Voting Rights "
-     "Act when it enacted changes to the state’s election requirements.",
-     "Lawsuit alleges that Georgia violated Section 2 of the Voting Rights Act"),
-    ("John Kerry, the U.S. special envoy for climate change, is facing calls for his resignation.",
-     "John Kerry is facing calls for his resignation"),
-    ("A tram derailed in central Budapest on Monday morning, injuring 12 passengers, according to the police.",
-     "Tram derailed in central Budapest, injuring 12 passengers"),
-])
+@pytest.mark.parametrize(
+    "source,expected",
+    [
+        (
+            "Colin Powell, who was the first Black secretary of state, died on Monday of complications from COVID-19, "
+            "his family said.",
+            "Colin Powell died of complications from COVID-19",
+        ),
+        (
+            "In two unsigned opinions, the Supreme Court on Monday sided with police officers in two cases over allegations "
+            "of excessive force, overturning lower court decisions.",
+            "Supreme Court sided with police officers in two cases",
+        ),
+        # a cut before "from" would say something else ("prevented immigrants"): no headline from this sentence
+        (
+            "President Biden on Friday revoked a 2019 proclamation signed by then-President Trump that prevented immigrants "
+            "from obtaining visas unless they proved they could obtain health insurance.",
+            None,
+        ),
+        # what is left before the first comma is a phrase, not a statement
+        (
+            "Nearly a year and a half since Covid-19 was detected in the Chinese city of Wuhan, the question of how the "
+            "virus first emerged remains a mystery.",
+            None,
+        ),
+        # a question states nothing, whatever is cut
+        ("Groundhog Day certainly got a workout as a metaphor this past year, didn’t it?", None),
+        (
+            "The lawsuit, filed in federal court in Atlanta, alleges that Georgia violated Section 2 of the Voting Rights "
+            "Act when it enacted changes to the state’s election requirements.",
+            "Lawsuit alleges that Georgia violated Section 2 of the Voting Rights Act",
+        ),
+        (
+            "John Kerry, the U.S. special envoy for climate change, is facing calls for his resignation.",
+            "John Kerry is facing calls for his resignation",
+        ),
+        (
+            "A tram derailed in central Budapest on Monday morning, injuring 12 passengers, according to the police.",
+            "Tram derailed in central Budapest, injuring 12 passengers",
+        ),
+    ],
+)
 def test_compress_cuts_a_sentence_to_a_headline_by_deletions(source: str, expected: str | None) -> None:
     assert compress(source) == expected
 
@@ -200,9 +237,12 @@ def test_every_word_of_a_built_headline_is_a_word_of_its_supporting_sentence() -
 def test_real_stories_never_take_a_rejected_title_and_built_headlines_rest_on_their_sentence() -> None:
     for story in SAMPLE:
         titles = tuple(TitleIn(i, a["outlet"], a["title"]) for i, a in enumerate(story["articles"]))
-        sents = tuple(sentence(s, aid=i, position=k, score=1.0 - 0.1 * k)
-                      for i, a in enumerate(story["articles"]) for k, s in enumerate(a["sentences"])
-                      if not s.rstrip("”\"").endswith("?"))
+        sents = tuple(
+            sentence(s, aid=i, position=k, score=1.0 - 0.1 * k)
+            for i, a in enumerate(story["articles"])
+            for k, s in enumerate(a["sentences"])
+            if not s.rstrip('”"').endswith("?")
+        )
         choice = write_headline(titles, sents)
         assert title_problems(choice.text) == (), (story["story_id"], choice.text)
         assert not choice.text.endswith("?")
@@ -219,23 +259,27 @@ def test_real_stories_never_take_a_rejected_title_and_built_headlines_rest_on_th
     choice = write_headline(tuple(TitleIn(i, "o", a["title"]) for i, a in enumerate(memorial["articles"])), ())
     assert choice.text not in {
         "Opinion: What a true Memorial Day celebration looks like",
-        "Why Honoring Those Who Sacrificed Their Lives For Our Nation Should Never Be Overlooked"}
+        "Why Honoring Those Who Sacrificed Their Lives For Our Nation Should Never Be Overlooked",
+    }
 
 
 def test_a_sentence_that_failed_the_support_check_is_not_built_from() -> None:
-    failed = sentence("The mayor resigned from office after the tram crash on the bridge.", aid=1, voices=3,
-                      check=-1.0, lede=True)
+    failed = sentence(
+        "The mayor resigned from office after the tram crash on the bridge.", aid=1, voices=3, check=-1.0, lede=True
+    )
     ok = sentence(PLAIN_SENTENCE, aid=2, voices=1)
     choice = write_headline((TitleIn(1, "o1", "Is the tram safe?"),), (failed, ok))
     assert choice.kind == "built" and choice.support[0].article_id == 2
 
 
 def test_the_best_supported_lede_like_sentence_is_built_from() -> None:
-    lede = sentence("Firefighters freed two people trapped in the front carriage of the tram.", aid=1, voices=1,
-                    lede=True)
+    lede = sentence(
+        "Firefighters freed two people trapped in the front carriage of the tram.", aid=1, voices=1, lede=True
+    )
     wide = sentence(PLAIN_SENTENCE, aid=2, voices=3, position=1)
-    later = sentence("The transport authority said it was investigating the cause of the crash.", aid=3, voices=4,
-                     position=6)
+    later = sentence(
+        "The transport authority said it was investigating the cause of the crash.", aid=3, voices=4, position=6
+    )
     choice = write_headline((TitleIn(1, "o1", "WATCH: tram crash"),), (later, wide, lede))
     assert choice.support[0].article_id == 1  # the writer's lede first
     choice = write_headline((TitleIn(1, "o1", "WATCH: tram crash"),), (later, wide))
@@ -243,8 +287,7 @@ def test_the_best_supported_lede_like_sentence_is_built_from() -> None:
 
 
 def test_a_story_always_gets_a_headline_even_when_nothing_passes() -> None:
-    choice = write_headline((TitleIn(1, "o1", "Is the tram safe?"), TitleIn(2, "o2", "Opinion: trams are great")),
-                            ())
+    choice = write_headline((TitleIn(1, "o1", "Is the tram safe?"), TitleIn(2, "o2", "Opinion: trams are great")), ())
     assert choice.text and choice.rejected
     assert write_headline((), ()).text == ""
 
@@ -255,9 +298,18 @@ def test_write_story_heads_a_story_of_loaded_titles_with_a_built_headline() -> N
 
     from copydesk.write import write_story
 
-    w = write_story(material([art(1, "wire", "Mayor blasts BKV over Budapest tram crash", WIRE),
-                              art(4, "radio", "Trams blasted as commuters fume over crash", RADIO)]))
-    assert w.headline.text not in {"Mayor blasts BKV over Budapest tram crash", "Trams blasted as commuters fume over crash"}
+    w = write_story(
+        material(
+            [
+                art(1, "wire", "Mayor blasts BKV over Budapest tram crash", WIRE),
+                art(4, "radio", "Trams blasted as commuters fume over crash", RADIO),
+            ]
+        )
+    )
+    assert w.headline.text not in {
+        "Mayor blasts BKV over Budapest tram crash",
+        "Trams blasted as commuters fume over crash",
+    }
     assert title_problems(w.headline.text) == ()
     own = w.headline.support[0]
     assert is_cut_from(w.headline.text, own.sentence) and own.sentence in (WIRE + " " + RADIO)

@@ -12,8 +12,18 @@ SEEN = datetime(2026, 12, 4, 17, 0, tzinfo=UTC)  # the import time: must never c
 
 
 def art(i: int, published: datetime | None, date_only: bool = False) -> Article:
-    return Article(id=i, url=f"https://n.example/{i}", canonical_url=f"https://n.example/{i}", outlet_id="o",
-                   title="T", text="x", summary="", published=published, first_seen=SEEN, date_only=date_only)
+    return Article(
+        id=i,
+        url=f"https://n.example/{i}",
+        canonical_url=f"https://n.example/{i}",
+        outlet_id="o",
+        title="T",
+        text="x",
+        summary="",
+        published=published,
+        first_seen=SEEN,
+        date_only=date_only,
+    )
 
 
 def test_no_dated_source_gives_no_date_not_the_import_time():
@@ -42,7 +52,9 @@ def test_date_only_sources_make_their_day_a_date():
 
 
 def test_source_links_work_too():
-    links = [SourceLink(1, "o", "O", "T", "https://n.example/1", DAY, date_only=True),
-             SourceLink(2, "o", "O", "T", "https://n.example/2", None)]
+    links = [
+        SourceLink(1, "o", "O", "T", "https://n.example/1", DAY, date_only=True),
+        SourceLink(2, "o", "O", "T", "https://n.example/2", None),
+    ]
     d = story_dates(links)
     assert (d.first_reported, d.first_reported_date_only, d.undated_sources) == (DAY, True, 1)

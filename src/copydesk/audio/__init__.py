@@ -11,5 +11,17 @@ from copydesk.audio.engines import ENGINES, AudioError, AudioOff, load_engine
 from copydesk.audio.narration import briefing_narration, speakable, story_narration
 from copydesk.audio.publish import AudioLibrary, AudioOptions, attach, briefing_days, narrate_edition
 
-__all__ = ["ENGINES", "AudioError", "AudioOff", "AudioLibrary", "AudioOptions", "attach", "briefing_days",
-           "briefing_narration", "load_engine", "narrate_edition", "speakable", "story_narration"]
+__all__ = [
+    "ENGINES",
+    "AudioError",
+    "AudioOff",
+    "AudioLibrary",
+    "AudioOptions",
+    "attach",
+    "briefing_days",
+    "briefing_narration",
+    "load_engine",
+    "narrate_edition",
+    "speakable",
+    "story_narration",
+]

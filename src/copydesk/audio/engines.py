@@ -25,8 +25,18 @@ from typing import Protocol
 
 from copydesk.errors import CopydeskError, describe
 
-__all__ = ["AudioOff", "AudioError", "Pcm", "Engine", "EspeakEngine", "PiperEngine", "load_engine", "ENGINES",
-           "ESPEAK_WPM", "DEFAULT_PIPER_VOICE"]
+__all__ = [
+    "AudioOff",
+    "AudioError",
+    "Pcm",
+    "Engine",
+    "EspeakEngine",
+    "PiperEngine",
+    "load_engine",
+    "ENGINES",
+    "ESPEAK_WPM",
+    "DEFAULT_PIPER_VOICE",
+]
 
 ENGINES = ("espeak-ng", "piper")
 #: espeak-ng's own default rate in words per minute (its ``-s``); ``audio.speed`` multiplies it.
@@ -70,15 +80,15 @@ class Engine(Protocol):
         """What identifies the sound this engine makes (program and voice versions): part of a narration's key."""
         ...
 
-    def synthesize(self, text: str) -> Pcm:
-        ...
+    def synthesize(self, text: str) -> Pcm: ...
 
 
 def read_wav(data: bytes) -> Pcm:
     with wave.open(io.BytesIO(data), "rb") as w:
         if w.getsampwidth() != 2 or w.getnchannels() != 1:
-            raise AudioError(f"audio: expected 16-bit mono WAV, got {w.getsampwidth() * 8}-bit, "
-                             f"{w.getnchannels()} channels")
+            raise AudioError(
+                f"audio: expected 16-bit mono WAV, got {w.getsampwidth() * 8}-bit, {w.getnchannels()} channels"
+            )
         return Pcm(w.readframes(w.getnframes()), w.getframerate())
 
 
@@ -89,8 +99,10 @@ class EspeakEngine:
     def __init__(self, program: str, voice: str, speed: float) -> None:
         found = shutil.which(program)
         if found is None:
-            raise AudioOff(f"espeak-ng: program not found: {program!r} (Debian: apt-get install espeak-ng; "
-                           "or set audio.espeak_program)")
+            raise AudioOff(
+                f"espeak-ng: program not found: {program!r} (Debian: apt-get install espeak-ng; "
+                "or set audio.espeak_program)"
+            )
         self.program = found
         self.voice = voice
         self.wpm = max(80, min(450, round(ESPEAK_WPM * speed)))  # espeak-ng accepts 80-450
@@ -190,8 +202,9 @@ class PiperEngine:
         return pcm
 
 
-def load_engine(engine: str, voice: str, speed: float, espeak_program: str = "espeak-ng",
-                language: str = "en") -> Engine:
+def load_engine(
+    engine: str, voice: str, speed: float, espeak_program: str = "espeak-ng", language: str = "en"
+) -> Engine:
     """The configured engine, ready to speak (its version read), or ``AudioOff`` saying why not."""
     if engine == "espeak-ng":
         e: Engine = EspeakEngine(espeak_program, voice or language, speed)

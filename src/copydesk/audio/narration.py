@@ -71,7 +71,7 @@ def _and(names: list[str]) -> str:
 
 
 def outlets_phrase(edition: Edition, story: WrittenStory) -> str:
-    """"Based on reports by A, B and C." from the story's sources, in their order."""
+    """ "Based on reports by A, B and C." from the story's sources, in their order."""
     names = list(dict.fromkeys(_outlet_name(edition, s.outlet_id, story) for s in story.sources))
     names = [n for n in (speakable(n).replace("\n", " ") for n in names) if n]
     if not names:

@@ -29,8 +29,16 @@ from copydesk.audio.narration import briefing_narration, story_narration
 from copydesk.models import Briefing, Edition, EditionStory, Narration
 from copydesk.web.render import _utc
 
-__all__ = ["AudioOptions", "AudioLibrary", "attach", "narrate_edition", "briefing_days", "narration_key",
-           "BRIEFING_DAYS", "BRIEFING_STORIES"]
+__all__ = [
+    "AudioOptions",
+    "AudioLibrary",
+    "attach",
+    "narrate_edition",
+    "briefing_days",
+    "narration_key",
+    "BRIEFING_DAYS",
+    "BRIEFING_STORIES",
+]
 
 log = logging.getLogger(__name__)
 
@@ -140,13 +148,24 @@ class AudioLibrary:
 
 
 def _narration(entry: dict[str, Any]) -> Narration:
-    return Narration(name=entry["name"], text_sha=entry["text_sha"], bytes=int(entry["bytes"]),
-                     duration_s=float(entry["duration_s"]), engine=entry["engine"], voice=entry["voice"])
+    return Narration(
+        name=entry["name"],
+        text_sha=entry["text_sha"],
+        bytes=int(entry["bytes"]),
+        duration_s=float(entry["duration_s"]),
+        engine=entry["engine"],
+        voice=entry["voice"],
+    )
 
 
 def _matches(entry: dict[str, Any] | None, text: str, options: AudioOptions) -> bool:
-    return (entry is not None and entry.get("text_sha") == text_sha(text) and entry.get("engine") == options.engine
-            and entry.get("voice") == options.resolved_voice and entry.get("speed") == options.speed)
+    return (
+        entry is not None
+        and entry.get("text_sha") == text_sha(text)
+        and entry.get("engine") == options.engine
+        and entry.get("voice") == options.resolved_voice
+        and entry.get("speed") == options.speed
+    )
 
 
 def attach(edition: Edition, library: AudioLibrary, options: AudioOptions) -> Edition:
@@ -163,26 +182,47 @@ def attach(edition: Edition, library: AudioLibrary, options: AudioOptions) -> Ed
     briefings = []
     for day, stories in briefing_days(edition):
         entry = manifest["briefings"].get(day.isoformat())
-        if (entry and _matches(entry, briefing_narration(edition, day, stories), options)
-                and library.has(entry["name"])):
-            briefings.append(Briefing(day, tuple(es.story.story_id for es in stories),
-                                      max(_utc(es.story.updated) for es in stories), _narration(entry)))
+        if entry and _matches(entry, briefing_narration(edition, day, stories), options) and library.has(entry["name"]):
+            briefings.append(
+                Briefing(
+                    day,
+                    tuple(es.story.story_id for es in stories),
+                    max(_utc(es.story.updated) for es in stories),
+                    _narration(entry),
+                )
+            )
     return replace(edition, audio=audio, briefings=tuple(briefings), audio_dir=library.dir)
 
 
-def _make(library: AudioLibrary, engine: Engine, options: AudioOptions, name: str, key: str,
-          text: str) -> dict[str, Any]:
+def _make(
+    library: AudioLibrary, engine: Engine, options: AudioOptions, name: str, key: str, text: str
+) -> dict[str, Any]:
     pcm = engine.synthesize(text)
     mp3 = encode_mp3(pcm)
     library.put(name, mp3, text)
-    return {"name": name, "key": key, "text_sha": text_sha(text), "bytes": len(mp3),
-            "duration_s": round(pcm.duration_s, 3), "frames": pcm.frames, "sample_rate": pcm.sample_rate,
-            "engine": engine.name, "voice": options.resolved_voice, "speed": options.speed,
-            "engine_version": engine.version()}
+    return {
+        "name": name,
+        "key": key,
+        "text_sha": text_sha(text),
+        "bytes": len(mp3),
+        "duration_s": round(pcm.duration_s, 3),
+        "frames": pcm.frames,
+        "sample_rate": pcm.sample_rate,
+        "engine": engine.name,
+        "voice": options.resolved_voice,
+        "speed": options.speed,
+        "engine_version": engine.version(),
+    }
 
 
-def narrate_edition(edition: Edition, library: AudioLibrary, engine: Engine, options: AudioOptions,
-                    report: Any, progress: Callable[[str, int, int], None] = lambda *_: None) -> None:
+def narrate_edition(
+    edition: Edition,
+    library: AudioLibrary,
+    engine: Engine,
+    options: AudioOptions,
+    report: Any,
+    progress: Callable[[str, int, int], None] = lambda *_: None,
+) -> None:
     """Narrate every published story and briefing whose narration is missing or out of date; keep the rest;
     delete the files no longer referenced. Counts go to ``report`` (``narrated``, ``unchanged``,
     ``briefings-narrated``, ``briefings-unchanged``, ``removed``, ``errors``); a failure is per item."""
@@ -193,8 +233,9 @@ def narrate_edition(edition: Edition, library: AudioLibrary, engine: Engine, opt
     for es in _visible(edition):
         todo.append(("stories", es.story.story_id, es.story.slug, story_narration(edition, es.story)))
     for day, stories in briefing_days(edition):
-        todo.append(("briefings", day.isoformat(), f"briefing-{day.isoformat()}",
-                     briefing_narration(edition, day, stories)))
+        todo.append(
+            ("briefings", day.isoformat(), f"briefing-{day.isoformat()}", briefing_narration(edition, day, stories))
+        )
     work: list[tuple[str, str, str, str, str, str]] = []  # (kind, id, prefix, name, key, text): what must be read
     for kind, ident, stem, text in todo:
         prefix = "" if kind == "stories" else "briefings-"

@@ -168,7 +168,7 @@ def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templat
     if templates is None:
         lede = " ".join(a.body.split()[:lede_words])
         return f"{a.title}. {lede}".strip()
-    head = a.body[:sum(map(len, a.body.split()[:lede_words * 2])) * 2]  # enough sentences for a lede after reduction
+    head = a.body[: sum(map(len, a.body.split()[: lede_words * 2])) * 2]  # enough sentences for a lede after reduction
     title, body = templates.specific(a.title), templates.specific(head)
     if title == a.title and body == head:
         return article_text_for_embedding(a, lede_words)
@@ -181,7 +181,8 @@ def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templat
 # ---------------------------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019\-]*|\d[\d,.]*\d|\d")
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before being below between
 both but by can could did do does doing down during each few for from further had has have having he her here
 hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
@@ -189,7 +190,8 @@ on once only or other our ours ourselves out over own said same says she should 
 theirs them themselves then there these they this those through to too under until up very was we were what when
 where which while who whom why will with would you your yours yourself yourselves new one two mr mrs ms its
 monday tuesday wednesday thursday friday saturday sunday today yesterday week year years told according
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,8 +286,9 @@ class OnlineClusterer:
         def g(a, shape, dtype=np.float32):
             b = np.zeros(shape, dtype)
             if a is not None:
-                b[:len(a)] = a
+                b[: len(a)] = a
             return b
+
         old = self._cap > 0
         self.D = g(self.D if old else None, (cap, self._dim))
         self.T = g(self.T if old else None, (cap, TERM_DIM))
@@ -302,8 +305,8 @@ class OnlineClusterer:
         keep = [i for i, sid in enumerate(self.ids) if sid is not None]
         for arr in ("D", "T", "N", "first", "last", "n", "tn2", "nn2", "timed"):
             a = getattr(self, arr)
-            a[:len(keep)] = a[keep]
-            a[len(keep):] = 0
+            a[: len(keep)] = a[keep]
+            a[len(keep) :] = 0
         self.ids = [self.ids[i] for i in keep]
         self.row_of = {sid: i for i, sid in enumerate(self.ids)}
 
@@ -329,8 +332,11 @@ class OnlineClusterer:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         n = self.n_docs
         idx = np.fromiter((_bucket(t, dim) for t in c), np.int64, len(c))
-        val = np.fromiter(((1.0 + math.log(k)) * (1.0 + math.log((n + 1) / (self.df.get(t, 0) + 1))) for t, k in c.items()),
-                          np.float32, len(c))
+        val = np.fromiter(
+            ((1.0 + math.log(k)) * (1.0 + math.log((n + 1) / (self.df.get(t, 0) + 1))) for t, k in c.items()),
+            np.float32,
+            len(c),
+        )
         idx, inv = np.unique(idx, return_inverse=True)
         val = np.bincount(inv, weights=val, minlength=len(idx)).astype(np.float32)
         norm = float(np.linalg.norm(val)) or 1.0
@@ -363,8 +369,14 @@ class OnlineClusterer:
                 i = self._alloc(len(f.vec))
                 self.ids[i], self.row_of[sid] = sid, i
                 self.first[i] = self.last[i] = a.when.timestamp()
-            self._absorb(i, f.vec, self._sparse(f.terms, TERM_DIM), self._sparse(f.names, NAME_DIM),
-                         a.when.timestamp(), _timed(a))
+            self._absorb(
+                i,
+                f.vec,
+                self._sparse(f.terms, TERM_DIM),
+                self._sparse(f.names, NAME_DIM),
+                a.when.timestamp(),
+                _timed(a),
+            )
             self._note_years(sid, years_of(a))
             self.outlets[sid] = self.outlets.get(sid, frozenset()) | {a.outlet_id}
             self._note_language(sid, a.language)
@@ -411,16 +423,24 @@ class OnlineClusterer:
             ys = years_of(a) if o.year_penalty else frozenset()
             if ys:  # both mention years, none shared: most likely the next event of the same kind
                 scores = scores - o.year_penalty * np.fromiter(
-                    (bool(s) and not (s & ys) for s in (self.years.get(self.ids[r]) for r in live)), np.float64, len(live))
+                    (bool(s) and not (s & ys) for s in (self.years.get(self.ids[r]) for r in live)),
+                    np.float64,
+                    len(live),
+                )
             if o.cross_lingual and a.language:  # stories only other languages reported (see CROSS_LINGUAL_BONUS)
                 scores = scores + o.cross_lingual * np.fromiter(
                     (bool(ls) and a.language not in ls for ls in (self.langs.get(self.ids[r]) for r in live)),
-                    np.float64, len(live))
+                    np.float64,
+                    len(live),
+                )
             # How long each story would span with this article: within the development span it joins on `join`,
             # up to the story span only as the same development (join + late_margin), beyond it never.
             span = np.maximum(self.last[live], when) - np.minimum(self.first[live], when)
-            need = np.where(span <= o.development_span.total_seconds(), o.join,
-                            np.where(span <= o.story_span.total_seconds(), o.join + o.late_margin, np.inf))
+            need = np.where(
+                span <= o.development_span.total_seconds(),
+                o.join,
+                np.where(span <= o.story_span.total_seconds(), o.join + o.late_margin, np.inf),
+            )
             ok = scores >= need
             k = int(np.argmax(scores))
             best_s = float(scores[k])
@@ -485,10 +505,12 @@ class OnlineClusterer:
 
     def _story_scores(self, i: int, rows: np.ndarray) -> np.ndarray:
         """Scores of story row i (its centroids) against story rows `rows`, by the article formula."""
+
         def unit(x):
             nz = np.flatnonzero(x)
             val = x[nz]
             return nz, val / (np.linalg.norm(val) or 1.0)
+
         v = self.D[i] / (np.linalg.norm(self.D[i]) or 1.0)
         return self._scores(v, unit(self.T[i]), unit(self.N[i]), rows)
 
@@ -498,7 +520,9 @@ class OnlineClusterer:
         rows = self._live(self.first[i], self.last[i])
         rows = rows[(rows != i) & self.timed[rows]]
         mine = self.outlets.get(self.ids[i], frozenset())
-        rows = rows[np.fromiter((not (mine & self.outlets.get(self.ids[r], frozenset())) for r in rows), bool, len(rows))]
+        rows = rows[
+            np.fromiter((not (mine & self.outlets.get(self.ids[r], frozenset())) for r in rows), bool, len(rows))
+        ]
         gap = np.maximum(0.0, np.maximum(self.first[rows] - self.last[i], self.first[i] - self.last[rows]))
         rows, gap = rows[gap <= o.link_gap.total_seconds()], gap[gap <= o.link_gap.total_seconds()]
         if not len(rows):
@@ -541,7 +565,9 @@ class OnlineClusterer:
         out = (self.ids[gone], self.ids[keep])
         self._note_years(self.ids[keep], self.years.get(self.ids[gone], frozenset()))
         self._note_language_set(self.ids[keep], self.langs.get(self.ids[gone], frozenset()))
-        self.outlets[self.ids[keep]] = self.outlets.get(self.ids[keep], frozenset()) | self.outlets.get(self.ids[gone], frozenset())
+        self.outlets[self.ids[keep]] = self.outlets.get(self.ids[keep], frozenset()) | self.outlets.get(
+            self.ids[gone], frozenset()
+        )
         self._free(gone)
         return out
 
@@ -554,5 +580,6 @@ def absorb(story: StoryState, vec: np.ndarray, when: datetime) -> StoryState:
     """The story's stored summary after one more article: running mean of the vectors, widened time span."""
     c = story.centroid * story.n_articles + vec
     c = c / (np.linalg.norm(c) or 1.0)
-    return StoryState(story.id, c.astype(np.float32), story.n_articles + 1,
-                      min(story.first_when, when), max(story.last_when, when))
+    return StoryState(
+        story.id, c.astype(np.float32), story.n_articles + 1, min(story.first_when, when), max(story.last_when, when)
+    )

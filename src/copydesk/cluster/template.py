@@ -121,4 +121,4 @@ MAX_SENTENCES = 40
 
 
 def _sentences(text: str) -> list[str]:
-    return split_sentences(text[:MAX_SENTENCES * 400])[:MAX_SENTENCES] if text else []
+    return split_sentences(text[: MAX_SENTENCES * 400])[:MAX_SENTENCES] if text else []

@@ -15,8 +15,17 @@ from dataclasses import dataclass, replace
 
 from copydesk.models import Section, WrittenSentence, WrittenStory
 
-__all__ = ["text_sentences", "sentence_at", "index_of", "apply_correction", "apply_standing", "Standing",
-           "CorrectionError", "HEADLINE", "LEDE"]
+__all__ = [
+    "text_sentences",
+    "sentence_at",
+    "index_of",
+    "apply_correction",
+    "apply_standing",
+    "Standing",
+    "CorrectionError",
+    "HEADLINE",
+    "LEDE",
+]
 
 HEADLINE, LEDE = 0, 1
 

@@ -20,8 +20,16 @@ from collections import OrderedDict
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-__all__ = ["hash_password", "verify_password", "needs_rehash", "check_new_password", "FailureCounter",
-           "MIN_PASSWORD", "MAX_PASSWORD", "CLIENT_FAILURE_FACTOR"]
+__all__ = [
+    "hash_password",
+    "verify_password",
+    "needs_rehash",
+    "check_new_password",
+    "FailureCounter",
+    "MIN_PASSWORD",
+    "MAX_PASSWORD",
+    "CLIENT_FAILURE_FACTOR",
+]
 
 _hasher = PasswordHasher()
 #: NIST SP 800-63B asks for at least 8 characters and lets a verifier ask more; an editor's account can change

@@ -15,8 +15,16 @@ from dataclasses import dataclass
 
 from copydesk.corrections.model import CATEGORIES, ReportIn
 
-__all__ = ["clean_text", "clean_report", "ReportFields", "MAX_WRONG", "MAX_RIGHT", "MAX_URL", "MAX_EVIDENCE",
-           "MAX_BODY_BYTES"]
+__all__ = [
+    "clean_text",
+    "clean_report",
+    "ReportFields",
+    "MAX_WRONG",
+    "MAX_RIGHT",
+    "MAX_URL",
+    "MAX_EVIDENCE",
+    "MAX_BODY_BYTES",
+]
 
 #: Caps on what a reader may write. A paragraph or two says what is wrong and what is right; longer texts belong
 #: in the evidence links. Editorial choices, not tuned.
@@ -56,8 +64,9 @@ class ReportFields:
     errors: dict[str, str]
 
 
-def clean_report(category: str | None, wrong: str | None, right: str | None, evidence: list[str],
-                 email: str | None) -> ReportFields:
+def clean_report(
+    category: str | None, wrong: str | None, right: str | None, evidence: list[str], email: str | None
+) -> ReportFields:
     from copydesk.newsletter.tokens import AddressError, normalise_address
     from copydesk.web.render import safe_url
 
@@ -77,8 +86,9 @@ def clean_report(category: str | None, wrong: str | None, right: str | None, evi
     given = [e for e in given if e]
     for e in given[:MAX_EVIDENCE]:
         if len(e) > MAX_URL or safe_url(e) is None:
-            errors["evidence"] = (f"Each link must be a web address starting with http:// or https://, at most "
-                                  f"{MAX_URL} characters.")
+            errors["evidence"] = (
+                f"Each link must be a web address starting with http:// or https://, at most {MAX_URL} characters."
+            )
         elif e not in links:
             links.append(e)
     if len(given) > MAX_EVIDENCE:
@@ -89,10 +99,19 @@ def clean_report(category: str | None, wrong: str | None, right: str | None, evi
             addr = normalise_address(addr)
         except AddressError as exc:
             errors["email"] = str(exc)
-    return ReportFields(cat if cat in CATEGORIES else "", w[:MAX_WRONG], r[:MAX_RIGHT], tuple(links),
-                        addr[:254], errors)
+    return ReportFields(
+        cat if cat in CATEGORIES else "", w[:MAX_WRONG], r[:MAX_RIGHT], tuple(links), addr[:254], errors
+    )
 
 
 def report_in(story_id: str, sentence_index: int | None, sentence: str | None, f: ReportFields) -> ReportIn:
-    return ReportIn(story_id=story_id, sentence_index=sentence_index, sentence=sentence, category=f.category,
-                    wrong=f.wrong, right=f.right, evidence=f.evidence, email=f.email or None)
+    return ReportIn(
+        story_id=story_id,
+        sentence_index=sentence_index,
+        sentence=sentence,
+        category=f.category,
+        wrong=f.wrong,
+        right=f.right,
+        evidence=f.evidence,
+        email=f.email or None,
+    )

@@ -32,10 +32,15 @@ class Flag:
     def report(self, story_id: str, outlet_names: dict[str, str]) -> ReportIn:
         others = "; ".join(f"{outlet_names.get(o, o)} reports {v!r}: \u201c{s}\u201d" for o, v, s in self.theirs)
         return ReportIn(
-            story_id=story_id, sentence_index=self.index, sentence=self.sentence,
+            story_id=story_id,
+            sentence_index=self.index,
+            sentence=self.sentence,
             category=CATEGORY_OF_CONFLICT.get(self.kind, "other"),
             wrong=f"A later source contradicts this published sentence ({self.kind}: we say {self.ours!r}). {others}",
-            right="", origin="pipeline", key=self.key)
+            right="",
+            origin="pipeline",
+            key=self.key,
+        )
 
 
 def _keys(s) -> tuple[str, ...]:
@@ -69,8 +74,14 @@ def contradicted(previous: WrittenStory | None, new: WrittenStory) -> list[Flag]
             if not theirs:
                 continue
             ident = "\x1f".join([new.story_id, own, d.kind, claim.value, *sorted(v for _, v, _ in theirs)])
-            flag = Flag(where[own], sentences[where[own]].text, d.kind, claim.value, theirs,
-                        hashlib.sha256(ident.encode("utf-8")).hexdigest())
+            flag = Flag(
+                where[own],
+                sentences[where[own]].text,
+                d.kind,
+                claim.value,
+                theirs,
+                hashlib.sha256(ident.encode("utf-8")).hexdigest(),
+            )
             if all(f.key != flag.key for f in out):
                 out.append(flag)
     return out

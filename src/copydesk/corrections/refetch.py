@@ -50,6 +50,7 @@ def unfetchable(article: Article) -> str | None:
 def verdict(stored: Article, fetch: FetchResult, fresh: ArticleIn | None) -> SourceRefetch:
     """What a refetch gave: ``fresh`` is the page as the poll would store it (extracted, classified, with its
     ``fetch_outcome``), None when nothing could be read."""
+
     def out(outcome: str, reason: str | None = None) -> SourceRefetch:
         return SourceRefetch(stored.id, stored.outlet_id, stored.url, outcome, reason)
 

@@ -40,10 +40,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from copydesk.corrections.apply import index_of, sentence_at, text_sentences
-from copydesk.corrections.auth import (CLIENT_FAILURE_FACTOR, MAX_PASSWORD, FailureCounter, hash_password,
-                                       needs_rehash, verify_password)
-from copydesk.corrections.clean import MAX_BODY_BYTES, MAX_RIGHT, MAX_URL, MAX_WRONG, MAX_EVIDENCE, clean_report, \
-    clean_text, report_in
+from copydesk.corrections.auth import (
+    CLIENT_FAILURE_FACTOR,
+    MAX_PASSWORD,
+    FailureCounter,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from copydesk.corrections.clean import (
+    MAX_BODY_BYTES,
+    MAX_RIGHT,
+    MAX_URL,
+    MAX_WRONG,
+    MAX_EVIDENCE,
+    clean_report,
+    clean_text,
+    report_in,
+)
 from copydesk.corrections.model import CATEGORIES, Report, SentenceCheck
 from copydesk.errors import CopydeskError, MailError
 from copydesk.keys import site_secret
@@ -51,8 +65,16 @@ from copydesk.models import Edition, WrittenSentence, WrittenStory
 from copydesk.newsletter.mail import Mailer, SmtpOptions, build_message
 from copydesk.store.corrections import CorrectionsStore, DecisionError
 from copydesk.web import render
-from copydesk.web.forms import (CSRF_FIELD, HONEYPOT_FIELD, CsrfGuard, FormError, RateLimiter, client_key, read_form,
-                                 secure_cookie)
+from copydesk.web.forms import (
+    CSRF_FIELD,
+    HONEYPOT_FIELD,
+    CsrfGuard,
+    FormError,
+    RateLimiter,
+    client_key,
+    read_form,
+    secure_cookie,
+)
 
 __all__ = ["CorrectionsService", "corrections_router", "SESSION_COOKIE"]
 
@@ -79,9 +101,17 @@ class CorrectionsService:
     run one at a time. ``on_change`` is called after a correction is published (the server drops its cached
     edition)."""
 
-    def __init__(self, settings, store: CorrectionsStore, *, checker: Checker, corrector: Corrector,
-                 mailer_factory: Callable[[], Mailer] | None = None, on_change: Callable[[], None] | None = None,
-                 clock=None):
+    def __init__(
+        self,
+        settings,
+        store: CorrectionsStore,
+        *,
+        checker: Checker,
+        corrector: Corrector,
+        mailer_factory: Callable[[], Mailer] | None = None,
+        on_change: Callable[[], None] | None = None,
+        clock=None,
+    ):
         secret = site_secret(settings)
         self.csrf = CsrfGuard(secret, public_url=settings.newsletter_url)
         f = settings.forms
@@ -93,8 +123,9 @@ class CorrectionsService:
         self.lockout = timedelta(minutes=c.lockout_minutes)
         self.session_length = timedelta(hours=c.session_hours)
         self.unknown_names = FailureCounter(c.max_login_failures, self.lockout.total_seconds(), **extra)
-        self.clients = FailureCounter(c.max_login_failures * CLIENT_FAILURE_FACTOR, self.lockout.total_seconds(),
-                                      **extra)
+        self.clients = FailureCounter(
+            c.max_login_failures * CLIENT_FAILURE_FACTOR, self.lockout.total_seconds(), **extra
+        )
         self.store = store
         self.checker, self.corrector = checker, corrector
         self.from_address = c.from_address
@@ -120,9 +151,15 @@ class CorrectionsService:
         """Answer a reporter who left an address; then forget the address. A failure is logged and audited."""
         if not report.email:
             return
-        msg = build_message(from_address=self.from_address, from_name=self.site_name, to=report.email,
-                            subject=subject, text=text, headers={"Auto-Submitted": "auto-replied"},
-                            id_hint=f"correction-report-{report.id}")
+        msg = build_message(
+            from_address=self.from_address,
+            from_name=self.site_name,
+            to=report.email,
+            subject=subject,
+            text=text,
+            headers={"Auto-Submitted": "auto-replied"},
+            id_hint=f"correction-report-{report.id}",
+        )
         try:
             with self.mailer_factory() as mailer:
                 mailer.send(msg)
@@ -158,13 +195,25 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
 
     # -- page helpers --------------------------------------------------------------------------------------
     def html(body: str, status: int = 200, headers: dict | None = None) -> HTMLResponse:
-        return HTMLResponse(body, status_code=status, media_type=_HTML,
-                            headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex", **(headers or {})})
+        return HTMLResponse(
+            body,
+            status_code=status,
+            media_type=_HTML,
+            headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex", **(headers or {})},
+        )
 
-    def message(edition: Edition, root: str, title: str, lines: list[str], status: int = 200,
-                link: dict | None = None, headers: dict | None = None) -> HTMLResponse:
-        return html(render.render_page(edition, root, title, "newsletter_message.html", lines=lines, link=link),
-                    status, headers)
+    def message(
+        edition: Edition,
+        root: str,
+        title: str,
+        lines: list[str],
+        status: int = 200,
+        link: dict | None = None,
+        headers: dict | None = None,
+    ) -> HTMLResponse:
+        return html(
+            render.render_page(edition, root, title, "newsletter_message.html", lines=lines, link=link), status, headers
+        )
 
     def with_csrf(request: Request, form: str, make: Callable[[str], HTMLResponse]) -> HTMLResponse:
         token, cookie = svc.csrf.issue(request, form)
@@ -175,31 +224,79 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
     def refused(edition: Edition, root: str, exc: FormError, back: dict) -> HTMLResponse:
         titles = {429: "Too many requests", 413: "Too long", 403: "Form expired or not from this site"}
         headers = {"Retry-After": str(svc.limiter.retry_after())} if exc.status == 429 else None
-        return message(edition, root, titles.get(exc.status, "Form not accepted"), [exc.message], exc.status,
-                       link=back, headers=headers)
+        return message(
+            edition,
+            root,
+            titles.get(exc.status, "Form not accepted"),
+            [exc.message],
+            exc.status,
+            link=back,
+            headers=headers,
+        )
 
     # -- readers: report an inaccuracy ---------------------------------------------------------------------
-    def report_form(request: Request, edition: Edition, story: WrittenStory, index: int | None, *,
-                    values: dict | None = None, errors: dict | None = None, status: int = 200) -> HTMLResponse:
+    def report_form(
+        request: Request,
+        edition: Edition,
+        story: WrittenStory,
+        index: int | None,
+        *,
+        values: dict | None = None,
+        errors: dict | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
         sentence = sentence_at(story, index).text if index is not None else None
         v = {"category": "", "wrong": "", "right": "", "evidence": ["", "", ""], "email": "", **(values or {})}
         v["evidence"] = (list(v["evidence"]) + ["", "", ""])[:MAX_EVIDENCE]
-        return with_csrf(request, "report", lambda token: html(render.render_page(
-            edition, "../", "Report an error", "report.html", csrf=token, story=story,
-            story_slug=quote(story.slug, safe=""), index=index, sentence=sentence, categories=CATEGORIES, v=v,
-            errors=errors or {}, err={k: (errors or {}).get(k, "") for k in FIELDS}, caps=dict(wrong=MAX_WRONG, right=MAX_RIGHT, url=MAX_URL, evidence=MAX_EVIDENCE)),
-            status))
+        return with_csrf(
+            request,
+            "report",
+            lambda token: html(
+                render.render_page(
+                    edition,
+                    "../",
+                    "Report an error",
+                    "report.html",
+                    csrf=token,
+                    story=story,
+                    story_slug=quote(story.slug, safe=""),
+                    index=index,
+                    sentence=sentence,
+                    categories=CATEGORIES,
+                    v=v,
+                    errors=errors or {},
+                    err={k: (errors or {}).get(k, "") for k in FIELDS},
+                    caps=dict(wrong=MAX_WRONG, right=MAX_RIGHT, url=MAX_URL, evidence=MAX_EVIDENCE),
+                ),
+                status,
+            ),
+        )
 
     def no_story(edition: Edition) -> HTMLResponse:
-        return message(edition, "../", "No such story", [
-            "The story you want to report on is not published (any more). Go to the story and use the link "
-            "under the sentence."], 404, link={"href": "../", "text": "Home page"})
+        return message(
+            edition,
+            "../",
+            "No such story",
+            [
+                "The story you want to report on is not published (any more). Go to the story and use the link "
+                "under the sentence."
+            ],
+            404,
+            link={"href": "../", "text": "Home page"},
+        )
 
     def no_sentence(edition: Edition, slug: str) -> HTMLResponse:
-        return message(edition, "../", "No such sentence", [
-            "That sentence is not in the story as it now reads (it may have been rewritten). You can report on "
-            "the story as a whole."], 400, link={"href": f"./?story={quote(slug, safe='')}",
-                                                  "text": "Report an error in the story"})
+        return message(
+            edition,
+            "../",
+            "No such sentence",
+            [
+                "That sentence is not in the story as it now reads (it may have been rewritten). You can report on "
+                "the story as a whole."
+            ],
+            400,
+            link={"href": f"./?story={quote(slug, safe='')}", "text": "Report an error in the story"},
+        )
 
     @router.get("/report/", response_class=HTMLResponse)
     def report_page(request: Request, story: str = "", s: str = ""):
@@ -231,22 +328,43 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         index = _int(raw_index)
         if raw_index and (index is None or sentence_at(story, index) is None):
             return no_sentence(edition, story.slug)
-        thanks = message(edition, "../", "Thank you", [
-            "Your report has reached the editors. An editor will check it against the sources; if the story was "
-            "wrong, it will be corrected and the correction shown on the story and on the corrections page.",
-            "Nothing you wrote is published.",
-        ], link={"href": f"../story/{quote(story.slug, safe='')}/", "text": "Back to the story"})
+        thanks = message(
+            edition,
+            "../",
+            "Thank you",
+            [
+                "Your report has reached the editors. An editor will check it against the sources; if the story was "
+                "wrong, it will be corrected and the correction shown on the story and on the corrections page.",
+                "Nothing you wrote is published.",
+            ],
+            link={"href": f"../story/{quote(story.slug, safe='')}/", "text": "Back to the story"},
+        )
         if _one(fields, HONEYPOT_FIELD):
             log.info("honeypot filled: ignored", extra={"stage": "corrections"})
             return thanks  # answer as if it worked, so a robot learns nothing
-        f = clean_report(_one(fields, "category"), _one(fields, "wrong"), _one(fields, "right"),
-                         fields.get("evidence", []), _one(fields, "email"))
+        f = clean_report(
+            _one(fields, "category"),
+            _one(fields, "wrong"),
+            _one(fields, "right"),
+            fields.get("evidence", []),
+            _one(fields, "email"),
+        )
         if f.errors:
-            return report_form(request, edition, story, index, status=400, errors=f.errors, values=dict(
-                category=f.category, wrong=clean_text(_one(fields, "wrong"))[:MAX_WRONG * 2],
-                right=clean_text(_one(fields, "right"))[:MAX_RIGHT * 2],
-                evidence=[clean_text(e, one_line=True)[:MAX_URL * 2] for e in fields.get("evidence", [])],
-                email=clean_text(_one(fields, "email"), one_line=True)[:320]))
+            return report_form(
+                request,
+                edition,
+                story,
+                index,
+                status=400,
+                errors=f.errors,
+                values=dict(
+                    category=f.category,
+                    wrong=clean_text(_one(fields, "wrong"))[: MAX_WRONG * 2],
+                    right=clean_text(_one(fields, "right"))[: MAX_RIGHT * 2],
+                    evidence=[clean_text(e, one_line=True)[: MAX_URL * 2] for e in fields.get("evidence", [])],
+                    email=clean_text(_one(fields, "email"), one_line=True)[:320],
+                ),
+            )
         sentence = sentence_at(story, index).text if index is not None else None
         rid = svc.store.add_report(report_in(story.story_id, index, sentence, f))
         log.info("report received", extra={"stage": "corrections", "story_id": story.story_id, "report_id": rid})
@@ -262,11 +380,19 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
     def to_login() -> RedirectResponse:
         return RedirectResponse("/editor/login/", status_code=303, headers={"Cache-Control": "no-store"})
 
-    def login_form(request: Request, edition: Edition, error: str | None = None, name: str = "",
-                   status: int = 200) -> HTMLResponse:
-        return with_csrf(request, "login", lambda token: html(render.render_page(
-            edition, "../../", "Editors: sign in", "editor_login.html", csrf=token, error=error, name=name),
-            status))
+    def login_form(
+        request: Request, edition: Edition, error: str | None = None, name: str = "", status: int = 200
+    ) -> HTMLResponse:
+        return with_csrf(
+            request,
+            "login",
+            lambda token: html(
+                render.render_page(
+                    edition, "../../", "Editors: sign in", "editor_login.html", csrf=token, error=error, name=name
+                ),
+                status,
+            ),
+        )
 
     @router.get("/editor/login/", response_class=HTMLResponse)
     def login_page(request: Request):
@@ -287,9 +413,15 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         except FormError as exc:
             return refused(edition, "../../", exc, back)
         if svc.clients.blocked(client):
-            return message(edition, "../../", "Too many failed sign-ins", [
-                "Too many sign-ins from your address have failed. Try again later."], 429, link=back,
-                headers={"Retry-After": str(int(svc.lockout.total_seconds()))})
+            return message(
+                edition,
+                "../../",
+                "Too many failed sign-ins",
+                ["Too many sign-ins from your address have failed. Try again later."],
+                429,
+                link=back,
+                headers={"Retry-After": str(int(svc.lockout.total_seconds()))},
+            )
         name = clean_text(_one(fields, "name"), one_line=True)[:100]
         password = _one(fields, "password")[:MAX_PASSWORD]
         found = svc.store.editor_login_row(name) if name else None
@@ -307,8 +439,15 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             svc.store.login_ok(account.id, _token_hash(token), now + svc.session_length, client, new_hash)
             svc.clients.clear(client)
             resp = RedirectResponse("/editor/", status_code=303, headers={"Cache-Control": "no-store"})
-            resp.set_cookie(SESSION_COOKIE, token, max_age=int(svc.session_length.total_seconds()), path="/editor/",
-                            httponly=True, samesite="strict", secure=secure_cookie(request, svc.public_url))
+            resp.set_cookie(
+                SESSION_COOKIE,
+                token,
+                max_age=int(svc.session_length.total_seconds()),
+                path="/editor/",
+                httponly=True,
+                samesite="strict",
+                secure=secure_cookie(request, svc.public_url),
+            )
             return resp
         if not locked:
             if account is not None:
@@ -316,9 +455,16 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             else:
                 svc.unknown_names.fail(name.lower())
         svc.clients.fail(client)
-        return login_form(request, edition, status=403, name=name, error=(
-            f"The name or the password is wrong, or the account is locked for {svc.lockout.seconds // 60} minutes "
-            f"after {svc.max_failures} failed attempts in a row."))
+        return login_form(
+            request,
+            edition,
+            status=403,
+            name=name,
+            error=(
+                f"The name or the password is wrong, or the account is locked for {svc.lockout.seconds // 60} minutes "
+                f"after {svc.max_failures} failed attempts in a row."
+            ),
+        )
 
     async def editor_post(request: Request, max_bytes: int = EDITOR_MAX_BODY):
         """(editor, fields) of an editor's form post after the rate limit, size limit and CSRF check."""
@@ -340,14 +486,25 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             return refused(edition, "../../", exc, {"href": "../", "text": "Editors' queue"})
         svc.store.logout(_token_hash(request.cookies.get(SESSION_COOKIE, "")))
         resp = RedirectResponse("/editor/login/", status_code=303, headers={"Cache-Control": "no-store"})
-        resp.delete_cookie(SESSION_COOKIE, path="/editor/", httponly=True, samesite="strict",
-                           secure=secure_cookie(request, svc.public_url))
+        resp.delete_cookie(
+            SESSION_COOKIE,
+            path="/editor/",
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookie(request, svc.public_url),
+        )
         return resp
 
-    def editor_page(request: Request, edition: Edition, root: str, title: str, template: str, editor,
-                    status: int = 200, **extra) -> HTMLResponse:
-        return with_csrf(request, "editor", lambda token: html(render.render_page(
-            edition, root, title, template, csrf=token, editor=editor, **extra), status))
+    def editor_page(
+        request: Request, edition: Edition, root: str, title: str, template: str, editor, status: int = 200, **extra
+    ) -> HTMLResponse:
+        return with_csrf(
+            request,
+            "editor",
+            lambda token: html(
+                render.render_page(edition, root, title, template, csrf=token, editor=editor, **extra), status
+            ),
+        )
 
     # -- editors: the queue and the decisions --------------------------------------------------------------
     def headline_of(story_id: str) -> tuple[str, str | None]:
@@ -362,16 +519,21 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         edition = get_edition()
         heads = {es.story.story_id: es.story.headline.text for es in edition.stories}  # no story read per report
         gone = "(story no longer published)"
-        items = [dict(r=r, headline=heads.get(r.story_id) or headline_of(r.story_id)[0])  # merged: the survivor's
-                 for r in svc.store.reports("open")]
+        items = [
+            dict(r=r, headline=heads.get(r.story_id) or headline_of(r.story_id)[0])  # merged: the survivor's
+            for r in svc.store.reports("open")
+        ]
         decided = [dict(r=r, headline=heads.get(r.story_id, gone)) for r in svc.store.decided_reports(20)]
-        return editor_page(request, edition, "../", "Editors' queue", "editor_queue.html", editor, items=items,
-                           decided=decided)
+        return editor_page(
+            request, edition, "../", "Editors' queue", "editor_queue.html", editor, items=items, decided=decided
+        )
 
     def sentence_choices(story: WrittenStory) -> list[dict]:
         labels = {0: "headline", 1: "lede"}
-        return [dict(index=i, text=s.text, label=labels.get(i, f"sentence {i}"))
-                for i, s in enumerate(text_sentences(story))]
+        return [
+            dict(index=i, text=s.text, label=labels.get(i, f"sentence {i}"))
+            for i, s in enumerate(text_sentences(story))
+        ]
 
     def located(report: Report, story: WrittenStory) -> int | None:
         """Where the reported sentence is in the story now (it may have moved with a rewrite)."""
@@ -383,37 +545,80 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         if ws is None:
             return []
         view = render._sentence_view(edition, story, ws)
-        return [dict(outlet=s.outlet_name, sentence=s.sentence, title=s.title, href=s.href, raw=s.raw_url)
-                for s in view.supports]
+        return [
+            dict(outlet=s.outlet_name, sentence=s.sentence, title=s.title, href=s.href, raw=s.raw_url)
+            for s in view.supports
+        ]
 
     def source_views(edition: Edition, story: WrittenStory) -> list[dict]:
-        return [dict(outlet=render._outlet_name(edition, link.outlet_id, story), title=link.title,
-                     href=render.safe_url(link.url), raw=link.url, published=link.published,
-                     date_only=link.date_only) for link in story.sources]
+        return [
+            dict(
+                outlet=render._outlet_name(edition, link.outlet_id, story),
+                title=link.title,
+                href=render.safe_url(link.url),
+                raw=link.url,
+                published=link.published,
+                date_only=link.date_only,
+            )
+            for link in story.sources
+        ]
 
-    def report_view(request: Request, editor, report_id: int, *, status: int = 200, error: str | None = None,
-                    values: dict | None = None) -> HTMLResponse:
+    def report_view(
+        request: Request,
+        editor,
+        report_id: int,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        values: dict | None = None,
+    ) -> HTMLResponse:
         edition = get_edition()
         report = svc.store.report(report_id)
         if report is None:
-            return message(edition, "../../../", "No such report", ["There is no report with that number."], 404,
-                           link={"href": "../../", "text": "Editors' queue"})
+            return message(
+                edition,
+                "../../../",
+                "No such report",
+                ["There is no report with that number."],
+                404,
+                link={"href": "../../", "text": "Editors' queue"},
+            )
         story = svc.store.written_story(report.story_id)
         where = located(report, story) if story is not None else None
         current = sentence_at(story, where) if story is not None and where is not None else None
         evidence = [dict(url=u, href=render.safe_url(u)) for u in report.evidence]
-        v = {"s": where if where is not None else (2 if story is not None and len(text_sentences(story)) > 2 else 1),
-             "action": "replace", "text": current.text if current is not None else "", "note": "", "reason": "",
-             "refetch": False,
-             **(values or {})}
+        v = {
+            "s": where if where is not None else (2 if story is not None and len(text_sentences(story)) > 2 else 1),
+            "action": "replace",
+            "text": current.text if current is not None else "",
+            "note": "",
+            "reason": "",
+            "refetch": False,
+            **(values or {}),
+        }
         return editor_page(
-            request, edition, "../../../", f"Report {report.id}", "editor_report.html", editor, status=status,
-            report=report, story=story, story_slug=quote(story.slug, safe="") if story else None,
-            where=where, current=current, moved=report.sentence is not None and where is None,
+            request,
+            edition,
+            "../../../",
+            f"Report {report.id}",
+            "editor_report.html",
+            editor,
+            status=status,
+            report=report,
+            story=story,
+            story_slug=quote(story.slug, safe="") if story else None,
+            where=where,
+            current=current,
+            moved=report.sentence is not None and where is None,
             supports=support_views(edition, story, current) if story is not None else [],
             sources=source_views(edition, story) if story is not None else [],
-            choices=sentence_choices(story) if story is not None else [], evidence=evidence, v=v, error=error,
-            history=svc.store.audit_log(50, report_id=report.id), caps=dict(note=MAX_NOTE))
+            choices=sentence_choices(story) if story is not None else [],
+            evidence=evidence,
+            v=v,
+            error=error,
+            history=svc.store.audit_log(50, report_id=report.id),
+            caps=dict(note=MAX_NOTE),
+        )
 
     @router.get("/editor/report/{report_id}/", response_class=HTMLResponse)
     def report_detail(report_id: int, request: Request):
@@ -423,10 +628,14 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         return report_view(request, editor, report_id)
 
     def decision_fields(fields: dict[str, list[str]]) -> dict:
-        return dict(s=_int(_one(fields, "s")), action=_one(fields, "action"),
-                    text=clean_text(_one(fields, "text"), one_line=True),
-                    note=clean_text(_one(fields, "note")), before=_one(fields, "before"),
-                    refetch=_one(fields, "refetch") in ("1", "on", "yes"))
+        return dict(
+            s=_int(_one(fields, "s")),
+            action=_one(fields, "action"),
+            text=clean_text(_one(fields, "text"), one_line=True),
+            note=clean_text(_one(fields, "note")),
+            before=_one(fields, "before"),
+            refetch=_one(fields, "refetch") in ("1", "on", "yes"),
+        )
 
     def validate(report: Report, story: WrittenStory | None, d: dict) -> str | None:
         if report.status != "open":
@@ -467,22 +676,37 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         edition = get_edition()
         reason = clean_text(_one(fields, "reason"))
         if not reason or len(reason) > MAX_NOTE:
-            return report_view(request, editor, report_id, status=400, values={"reason": reason[:MAX_NOTE * 2]},
-                               error=f"Say why the report is rejected (at most {MAX_NOTE} characters).")
+            return report_view(
+                request,
+                editor,
+                report_id,
+                status=400,
+                values={"reason": reason[: MAX_NOTE * 2]},
+                error=f"Say why the report is rejected (at most {MAX_NOTE} characters).",
+            )
         try:
             report = svc.store.reject(report_id, editor.name, reason)
         except DecisionError:
             return report_view(request, editor, report_id, status=409, error="This report is not open any more.")
         headline, _ = headline_of(report.story_id)
-        await run_in_threadpool(svc.mail_reporter, report, editor.name, f"Your report on \u201c{headline}\u201d",
-                                _reject_mail(svc, headline, reason))
-        return message(edition, "../../../../", "Report rejected", [
-            f"Report {report.id} is rejected; the reason is in the audit log."], link={"href": "../../../",
-                                                                                     "text": "Back to the queue"})
+        await run_in_threadpool(
+            svc.mail_reporter,
+            report,
+            editor.name,
+            f"Your report on \u201c{headline}\u201d",
+            _reject_mail(svc, headline, reason),
+        )
+        return message(
+            edition,
+            "../../../../",
+            "Report rejected",
+            [f"Report {report.id} is rejected; the reason is in the audit log."],
+            link={"href": "../../../", "text": "Back to the queue"},
+        )
 
-    async def checked(request: Request, editor, report_id: int, fields) -> tuple[Report | None, WrittenStory | None,
-                                                                                 dict, SentenceCheck | None,
-                                                                                 str | None]:
+    async def checked(
+        request: Request, editor, report_id: int, fields
+    ) -> tuple[Report | None, WrittenStory | None, dict, SentenceCheck | None, str | None]:
         report = svc.store.report(report_id)
         if report is None:
             return None, None, {}, None, "There is no report with that number."
@@ -495,33 +719,79 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             return report, story, d, SentenceCheck(True, None), None
         result = await run_in_threadpool(svc.check, report.story_id, d["text"], d["s"], d["refetch"])
         if d["refetch"]:
-            svc.store.audit(editor.name, "refetch", report.id, report.story_id,
-                            "; ".join(r.summary() for r in result.refetched)[:4000] or "the story has no sources")
+            svc.store.audit(
+                editor.name,
+                "refetch",
+                report.id,
+                report.story_id,
+                "; ".join(r.summary() for r in result.refetched)[:4000] or "the story has no sources",
+            )
             if any(r.outcome == "updated" for r in result.refetched):
                 svc.on_change()  # a source's text changed: the pages show the story's sources as stored
-        svc.store.audit(editor.name, "check", report.id, report.story_id,
-                        f"{'passes' if result.ok else 'fails'} the gate: {d['text'][:300]!r}"
-                        + (f" ({result.reason}: {result.detail})" if not result.ok else ""))
+        svc.store.audit(
+            editor.name,
+            "check",
+            report.id,
+            report.story_id,
+            f"{'passes' if result.ok else 'fails'} the gate: {d['text'][:300]!r}"
+            + (f" ({result.reason}: {result.detail})" if not result.ok else ""),
+        )
         return report, story, d, result, None
 
-    def check_page(request: Request, editor, report: Report, story: WrittenStory, d: dict, result: SentenceCheck,
-                   status: int = 200, error: str | None = None) -> HTMLResponse:
+    def check_page(
+        request: Request,
+        editor,
+        report: Report,
+        story: WrittenStory,
+        d: dict,
+        result: SentenceCheck,
+        status: int = 200,
+        error: str | None = None,
+    ) -> HTMLResponse:
         edition = get_edition()
-        disputes = [dict(kind=x.kind, claims=[dict(outlet=render._outlet_name(edition, c.outlet_id, story),
-                                                   value=c.value, sentence=c.sentence) for c in x.claims])
-                    for x in result.disputes]
+        disputes = [
+            dict(
+                kind=x.kind,
+                claims=[
+                    dict(outlet=render._outlet_name(edition, c.outlet_id, story), value=c.value, sentence=c.sentence)
+                    for c in x.claims
+                ],
+            )
+            for x in result.disputes
+        ]
         return editor_page(
-            request, edition, "../../../../", f"Check the correction to report {report.id}", "editor_check.html",
-            editor, status=status, report=report, story=story, d=d, before=sentence_at(story, d["s"]).text,
-            result=result, supports=support_views(edition, story, result.sentence), disputes=disputes, error=error,
-            refetched=refetch_views(edition, story, result))
+            request,
+            edition,
+            "../../../../",
+            f"Check the correction to report {report.id}",
+            "editor_check.html",
+            editor,
+            status=status,
+            report=report,
+            story=story,
+            d=d,
+            before=sentence_at(story, d["s"]).text,
+            result=result,
+            supports=support_views(edition, story, result.sentence),
+            disputes=disputes,
+            error=error,
+            refetched=refetch_views(edition, story, result),
+        )
 
     def refetch_views(edition: Edition, story: WrittenStory, result: SentenceCheck) -> list[dict]:
         """Per source, what refetching it gave: shown on the check page and after publishing."""
         labels = {"updated": "updated", "unchanged": "unchanged", "failed": "failed", "not-fetchable": "not refetched"}
-        return [dict(outlet=render._outlet_name(edition, r.outlet_id, story), url=r.url, href=render.safe_url(r.url),
-                     outcome=r.outcome, label=labels.get(r.outcome, r.outcome), reason=r.reason)
-                for r in result.refetched]
+        return [
+            dict(
+                outlet=render._outlet_name(edition, r.outlet_id, story),
+                url=r.url,
+                href=render.safe_url(r.url),
+                outcome=r.outcome,
+                label=labels.get(r.outcome, r.outcome),
+                reason=r.reason,
+            )
+            for r in result.refetched
+        ]
 
     @router.post("/editor/report/{report_id}/check/", response_class=HTMLResponse)
     async def check(report_id: int, request: Request):
@@ -532,8 +802,14 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         if problem is not None:
             if report is None:
                 return report_view(request, editor, report_id)
-            return report_view(request, editor, report_id, status=400, error=problem,
-                               values={k: d[k] for k in ("s", "action", "text", "note", "refetch") if d.get(k) is not None})
+            return report_view(
+                request,
+                editor,
+                report_id,
+                status=400,
+                error=problem,
+                values={k: d[k] for k in ("s", "action", "text", "note", "refetch") if d.get(k) is not None},
+            )
         return check_page(request, editor, report, story, d, result, 200 if result.ok else 422)
 
     @router.post("/editor/report/{report_id}/accept/", response_class=HTMLResponse)
@@ -547,8 +823,14 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         if problem is not None:
             if report is None:
                 return report_view(request, editor, report_id)
-            return report_view(request, editor, report_id, status=409, error=problem,
-                               values={k: d[k] for k in ("s", "action", "text", "note", "refetch") if d.get(k) is not None})
+            return report_view(
+                request,
+                editor,
+                report_id,
+                status=409,
+                error=problem,
+                values={k: d[k] for k in ("s", "action", "text", "note", "refetch") if d.get(k) is not None},
+            )
         if not result.ok:  # the checks are run again: nothing unchecked is ever published
             return check_page(request, editor, report, story, d, result, 422)
         refetched = refetch_views(get_edition(), story, result)
@@ -558,45 +840,82 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
             return report_view(request, editor, report_id, status=409, error=f"Not published: {exc}")
         svc.on_change()
         edition = get_edition()
-        log.info("correction published", extra={"stage": "corrections", "story_id": story.story_id,
-                                                 "report_id": report.id, "correction_id": cid})
-        await run_in_threadpool(svc.mail_reporter, report, editor.name,
-                                f"Correction: \u201c{story.headline.text}\u201d",
-                                _accept_mail(svc, story, cid, sentence_at(story, d["s"]).text,
-                                             result.sentence.text if result.sentence is not None else None,
-                                             d["note"]))
+        log.info(
+            "correction published",
+            extra={"stage": "corrections", "story_id": story.story_id, "report_id": report.id, "correction_id": cid},
+        )
+        await run_in_threadpool(
+            svc.mail_reporter,
+            report,
+            editor.name,
+            f"Correction: \u201c{story.headline.text}\u201d",
+            _accept_mail(
+                svc,
+                story,
+                cid,
+                sentence_at(story, d["s"]).text,
+                result.sentence.text if result.sentence is not None else None,
+                d["note"],
+            ),
+        )
         slug = quote(story.slug, safe="")
-        return message(edition, "../../../../", "Correction published", [
-            f"The story now carries correction {cid}; the corrections page and its feed list it.",
-            *(["The sources were fetched again first (kept in the audit log): " + "; ".join(
-                f"{r['outlet']}: {r['label']}" + (f" ({r['reason']})" if r["reason"] else "") for r in refetched)]
-              if refetched else [])],
-            link={"href": f"../../../../story/{slug}/#correction-{cid}", "text": "See the corrected story"})
+        return message(
+            edition,
+            "../../../../",
+            "Correction published",
+            [
+                f"The story now carries correction {cid}; the corrections page and its feed list it.",
+                *(
+                    [
+                        "The sources were fetched again first (kept in the audit log): "
+                        + "; ".join(
+                            f"{r['outlet']}: {r['label']}" + (f" ({r['reason']})" if r["reason"] else "")
+                            for r in refetched
+                        )
+                    ]
+                    if refetched
+                    else []
+                ),
+            ],
+            link={"href": f"../../../../story/{slug}/#correction-{cid}", "text": "See the corrected story"},
+        )
 
     @router.get("/editor/audit/", response_class=HTMLResponse)
     def audit(request: Request):
         editor = editor_of(request)
         if editor is None:
             return to_login()
-        return editor_page(request, get_edition(), "../../", "Audit log", "editor_audit.html", editor,
-                           entries=svc.store.audit_log(1000))
+        return editor_page(
+            request,
+            get_edition(),
+            "../../",
+            "Audit log",
+            "editor_audit.html",
+            editor,
+            entries=svc.store.audit_log(1000),
+        )
 
     return router
 
 
-def _accept_mail(svc: CorrectionsService, story: WrittenStory, cid: int, before: str, after: str | None,
-                 note: str) -> str:
+def _accept_mail(
+    svc: CorrectionsService, story: WrittenStory, cid: int, before: str, after: str | None, note: str
+) -> str:
     now = f"It now reads:\n\n  \u201c{after}\u201d" if after is not None else "That sentence has been removed."
-    return (f"Thank you for reporting an error in \u201c{story.headline.text}\u201d.\n\n"
-            f"An editor checked your report against the sources and corrected the story. {note}\n\n"
-            f"The story said:\n\n  \u201c{before}\u201d\n\n{now}\n\n"
-            f"The correction: {svc.story_url(story.slug)}#correction-{cid}\n"
-            f"Every correction: {svc.public_url.rstrip('/')}/corrections/\n\n"
-            f"We keep no copy of your address now that you have this answer.\n-- {svc.site_name}\n")
+    return (
+        f"Thank you for reporting an error in \u201c{story.headline.text}\u201d.\n\n"
+        f"An editor checked your report against the sources and corrected the story. {note}\n\n"
+        f"The story said:\n\n  \u201c{before}\u201d\n\n{now}\n\n"
+        f"The correction: {svc.story_url(story.slug)}#correction-{cid}\n"
+        f"Every correction: {svc.public_url.rstrip('/')}/corrections/\n\n"
+        f"We keep no copy of your address now that you have this answer.\n-- {svc.site_name}\n"
+    )
 
 
 def _reject_mail(svc: CorrectionsService, headline: str, reason: str) -> str:
-    return (f"Thank you for reporting an error in \u201c{headline}\u201d.\n\n"
-            f"An editor checked your report against the sources and did not change the story:\n\n{reason}\n\n"
-            f"If you have more evidence, you are welcome to report again from the story page.\n\n"
-            f"We keep no copy of your address now that you have this answer.\n-- {svc.site_name}\n")
+    return (
+        f"Thank you for reporting an error in \u201c{headline}\u201d.\n\n"
+        f"An editor checked your report against the sources and did not change the story:\n\n{reason}\n\n"
+        f"If you have more evidence, you are welcome to report again from the story page.\n\n"
+        f"We keep no copy of your address now that you have this answer.\n-- {svc.site_name}\n"
+    )

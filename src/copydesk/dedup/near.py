@@ -151,14 +151,16 @@ CREDIT_LINE_RES: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^\W*{_CREDIT_WORDS}[ ]+by\b", re.IGNORECASE),  # Reporting by ...; Editing by ...
     # By Jane Doe and John Roe, Associated Press (every word capitalised or a connector; "By Tuesday,
     # the storm ..." is a sentence, not a byline)
-    re.compile(r"^(?=.{0,120}$)\W*[Bb][Yy][ ]+[A-Z][\w.'’-]*(?:(?:[ ]+|,[ ]*)(?:[A-Z][\w.'’-]*|and|&|of|in|for|the))*"
-               r"\W*$"),
-    re.compile(r"^.{0,200}\bcontributed[ ]+(?:to[ ]+)?(?:this[ ]+)?(?:report|reporting|story|article)\b.{0,40}$",
-               re.IGNORECASE),
+    re.compile(
+        r"^(?=.{0,120}$)\W*[Bb][Yy][ ]+[A-Z][\w.'’-]*(?:(?:[ ]+|,[ ]*)(?:[A-Z][\w.'’-]*|and|&|of|in|for|the))*"
+        r"\W*$"
+    ),
+    re.compile(
+        r"^.{0,200}\bcontributed[ ]+(?:to[ ]+)?(?:this[ ]+)?(?:report|reporting|story|article)\b.{0,40}$", re.IGNORECASE
+    ),
     re.compile(r"^\W*(?:©|\(c\)|copyright\b)", re.IGNORECASE),
     re.compile(r"^\W*(?:our[ ]+standards|all[ ]+rights[ ]+reserved)\b", re.IGNORECASE),
-    re.compile(r"^\W*(?:the[ ]+)?(?:associated[ ]+press|reuters|afp|agence[ ]+france-presse|dpa)\W*$",
-               re.IGNORECASE),
+    re.compile(r"^\W*(?:the[ ]+)?(?:associated[ ]+press|reuters|afp|agence[ ]+france-presse|dpa)\W*$", re.IGNORECASE),
 )
 #: A credit run at the end of a paragraph ("... he said. Reporting by X; Editing by Y").
 TRAILING_CREDIT_RE = re.compile(
@@ -178,7 +180,7 @@ def _strip_line(line: str) -> str:
     for rx in DATELINE_RES:
         m = rx.match(line)
         if m:
-            line = line[m.end():]
+            line = line[m.end() :]
             break
     return TRAILING_CREDIT_RE.sub("", line)
 
@@ -229,8 +231,7 @@ def _shingle_hashes(tokens: list[str]) -> np.ndarray:
         return np.zeros(0, dtype=np.uint32)
     k = min(SHINGLE_WORDS, n)
     values = {
-        int.from_bytes(hashlib.blake2b(" ".join(tokens[i:i + k]).encode("utf-8"), digest_size=4).digest(),
-                       "little")
+        int.from_bytes(hashlib.blake2b(" ".join(tokens[i : i + k]).encode("utf-8"), digest_size=4).digest(), "little")
         for i in range(n - k + 1)
     }
     return np.array(sorted(values), dtype=np.uint32)
@@ -519,8 +520,9 @@ def credited(text: str) -> bool:
     return False
 
 
-def copy_kind(kind: DupKind, copy_text: str, same_owner: bool, original_is_wire: bool,
-              both_registered: bool = True) -> str:
+def copy_kind(
+    kind: DupKind, copy_text: str, same_owner: bool, original_is_wire: bool, both_registered: bool = True
+) -> str:
     """What a duplicate found by ``DuplicateIndex`` is, once the outlets are known.
 
     A copy of another outlet's text collapses into it as a reprint (no voice of its own) only when it is credited

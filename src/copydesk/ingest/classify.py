@@ -46,8 +46,18 @@ from copydesk.text import split_sentences
 
 __all__ = ["KINDS", "ClassifyOptions", "PageVerdict", "classify_page", "page_signals", "prose"]
 
-KINDS = ("article", "error-page", "consent-wall", "login-wall", "registration-wall", "paywall", "live-blog-shell",
-         "index-page", "chrome-only", "empty")
+KINDS = (
+    "article",
+    "error-page",
+    "consent-wall",
+    "login-wall",
+    "registration-wall",
+    "paywall",
+    "live-blog-shell",
+    "index-page",
+    "chrome-only",
+    "empty",
+)
 
 # Calibration of every threshold below: set by hand while reading the dev split of bench/data/pages_labels.jsonl
 # (156 pages: 149 articles, 7 non-articles; bench/pages.py --split dev gives article_precision 0.993,
@@ -113,28 +123,55 @@ _ERROR_TITLE = re.compile(
 )
 _LOGIN_TITLE = re.compile(
     r"^\W*(sign[ -]?in|log[ -]?in|login|log on|member (center|centre|login)|my account|account login|anmelden|"
-    r"anmeldung|einloggen|bejelentkezés|belépés|connexion|se connecter|iniciar sesión|acceder)\b", re.I)
+    r"anmeldung|einloggen|bejelentkezés|belépés|connexion|se connecter|iniciar sesión|acceder)\b",
+    re.I,
+)
 _REGISTER_TITLE = re.compile(
     r"^\W*(register|registration|sign up|create (an|your) account|registrieren|registrierung|regisztráció|"
-    r"inscription|regístrate|registro)\b", re.I)
+    r"inscription|regístrate|registro)\b",
+    re.I,
+)
 _CONSENT_TITLE = re.compile(
     r"(before you continue|privacy (settings|choices|preferences|center)|cookie (consent|settings|preferences|policy)|"
     r"consent|datenschutz(einstellungen|erklärung)?|adatvédelmi beállítások|vie privée|tus opciones de privacidad)",
-    re.I)
-_LIVE = re.compile(r"(\blive\b|live[- ]?(blog|updates|ticker|coverage)|liveblog|live-ticker|élő|en direct|en vivo)", re.I)
+    re.I,
+)
+_LIVE = re.compile(
+    r"(\blive\b|live[- ]?(blog|updates|ticker|coverage)|liveblog|live-ticker|élő|en direct|en vivo)", re.I
+)
 _CONSENT_MARKUP = re.compile(
     r"(onetrust|optanon|didomi|cookiebot|cybotcookiebot|qc-cmp|quantcast|sp_message|sp-message|sourcepoint|"
     r"fc-consent|fundingchoices|trustarc|truste-|usercentrics|cookielaw|consentmanager|cmpbox|iubenda|"
     r"gdpr|cookie-?consent|cookie-?banner|cookie-?notice|cookie-?wall|consent-?banner|consent-?wall|guce|"
-    r"consent\.(google|youtube|yahoo)|collectconsent)", re.I)
-_PAYWALL_MARKUP = re.compile(r"(?:^|[\s_-])(?:paywall|regwall|paywalled|piano-offer|subscriber-only|meter-?wall)(?:$|[\s_-])", re.I)
+    r"consent\.(google|youtube|yahoo)|collectconsent)",
+    re.I,
+)
+_PAYWALL_MARKUP = re.compile(
+    r"(?:^|[\s_-])(?:paywall|regwall|paywalled|piano-offer|subscriber-only|meter-?wall)(?:$|[\s_-])", re.I
+)
 _NOT_FREE = re.compile(r'"isAccessibleForFree"\s*:\s*"?(?:false|False|FALSE)"?')
 _CHALLENGE_MARKUP = re.compile(
     r"(cf-browser-verification|cf_chl_|challenge-platform|cf-challenge|jschl|__cf_chl|cf-error-details|"
-    r"cf-wrapper|px-captcha|distil_r_captcha|captcha-delivery)", re.I)
-_ARTICLE_TYPES = frozenset({"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
-                            "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "blogposting",
-                            "socialmediaposting", "scholarlyarticle", "techarticle", "report", "liveblogposting"})
+    r"cf-wrapper|px-captcha|distil_r_captcha|captcha-delivery)",
+    re.I,
+)
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "blogposting",
+        "socialmediaposting",
+        "scholarlyarticle",
+        "techarticle",
+        "report",
+        "liveblogposting",
+    }
+)
 _INDEX_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website", "webpage", "profilepage"})
 _LISTING_TYPES = frozenset({"collectionpage", "searchresultspage"})
 # a site root or a bare language/edition segment: "/", "/en", "/de/", "/index.html"
@@ -242,8 +279,14 @@ def page_signals(html: bytes | str | None) -> PageSignals:
     scripts = " ".join(v for v in root.xpath("//script/@src | //iframe/@src | //form/@action") if isinstance(v, str))
     inline = " ".join((s.text or "")[:2000] for s in root.xpath("//script[not(@src)]"))[:200_000]
     body = root.find("body") if root.tag != "body" else root
-    visible_parts = root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) and "
-                               "not(ancestor::noscript) and not(ancestor::template)]") if body is not None else []
+    visible_parts = (
+        root.xpath(
+            "//body//text()[not(ancestor::script) and not(ancestor::style) and "
+            "not(ancestor::noscript) and not(ancestor::template)]"
+        )
+        if body is not None
+        else []
+    )
     visible = " ".join(" ".join(str(t) for t in visible_parts).split())
     links = headline_links = link_chars = 0
     for a in root.xpath("//body//a"):
@@ -253,14 +296,22 @@ def page_signals(html: bytes | str | None) -> PageSignals:
         if len(text.split()) >= 4:
             headline_links += 1
     return PageSignals(
-        title=title, h1=h1, og_type=og_type, ld_types=frozenset(ld_types),
+        title=title,
+        h1=h1,
+        og_type=og_type,
+        ld_types=frozenset(ld_types),
         password_fields=len(root.xpath('//input[translate(@type, "PASWORD", "pasword")="password"]')),
         forms=len(root.xpath("//form")),
         consent_markup=bool(_CONSENT_MARKUP.search(attrs) or _CONSENT_MARKUP.search(scripts)),
-        challenge_markup=bool(_CHALLENGE_MARKUP.search(attrs) or _CHALLENGE_MARKUP.search(scripts)
-                              or _CHALLENGE_MARKUP.search(inline)),
-        paywall_markup=bool(_PAYWALL_MARKUP.search(attrs)), not_free=not_free,
-        links=links, headline_links=headline_links, link_chars=link_chars, visible_chars=len(visible),
+        challenge_markup=bool(
+            _CHALLENGE_MARKUP.search(attrs) or _CHALLENGE_MARKUP.search(scripts) or _CHALLENGE_MARKUP.search(inline)
+        ),
+        paywall_markup=bool(_PAYWALL_MARKUP.search(attrs)),
+        not_free=not_free,
+        links=links,
+        headline_links=headline_links,
+        link_chars=link_chars,
+        visible_chars=len(visible),
         visible_text=visible[:20_000],
     )
 
@@ -332,8 +383,16 @@ def _phrases(text: str, phrases: tuple[str, ...]) -> list[str]:
     return [p for p in phrases if p in low]
 
 
-def classify_page(url: str, title: str, text: str, *, status: int | None = None, html: bytes | str | None = None,
-                  opts: ClassifyOptions = DEFAULT_CLASSIFY_OPTIONS, signals: PageSignals | None = None) -> PageVerdict:
+def classify_page(
+    url: str,
+    title: str,
+    text: str,
+    *,
+    status: int | None = None,
+    html: bytes | str | None = None,
+    opts: ClassifyOptions = DEFAULT_CLASSIFY_OPTIONS,
+    signals: PageSignals | None = None,
+) -> PageVerdict:
     """The verdict on one item. ``text`` is the extracted main text (or an import's text); ``html`` the raw page
     when it was fetched; ``status`` its HTTP status. Never raises on odd input."""
     title = " ".join((title or "").split())
@@ -350,8 +409,11 @@ def classify_page(url: str, title: str, text: str, *, status: int | None = None,
     # 1. error pages, blocked requests, bot checks
     if status is not None and (status >= 400 or status == 999):
         return PageVerdict("error-page", f"the server answered HTTP {status}")
-    if sig.challenge_markup and sig.visible_chars < CHALLENGE_MAX_VISIBLE_CHARS and (
-            p.chars < opts.min_prose_chars or (not sig.says_article and p.chars < opts.wall_max_prose_chars)):
+    if (
+        sig.challenge_markup
+        and sig.visible_chars < CHALLENGE_MAX_VISIBLE_CHARS
+        and (p.chars < opts.min_prose_chars or (not sig.says_article and p.chars < opts.wall_max_prose_chars))
+    ):
         return PageVerdict("error-page", "a bot check (challenge or captcha) stands instead of the page")
     m = _ERROR_TITLE.search(titles)
     # a fetched page titled as an error and not marked up as an article: its text is the error page's furniture;
@@ -367,57 +429,90 @@ def classify_page(url: str, title: str, text: str, *, status: int | None = None,
     if short:
         consent = _phrases(seen[:20000], CONSENT_PHRASES)
         consent_title = _phrases(titles, CONSENT_TITLES)
-        if (_CONSENT_TITLE.search(titles) and p.chars < opts.min_prose_chars) or \
-                (consent_title and len(consent) >= CONSENT_TITLED_MIN_PHRASES and not sig.says_article) or \
-                (len(consent) >= 2 and (sig.consent_markup or not html) and p.chars < opts.min_prose_chars) or \
-                (len(consent) >= 3 and _consent_heavy(text)):
+        if (
+            (_CONSENT_TITLE.search(titles) and p.chars < opts.min_prose_chars)
+            or (consent_title and len(consent) >= CONSENT_TITLED_MIN_PHRASES and not sig.says_article)
+            or (len(consent) >= 2 and (sig.consent_markup or not html) and p.chars < opts.min_prose_chars)
+            or (len(consent) >= 3 and _consent_heavy(text))
+        ):
             what = ", ".join(repr(c) for c in (consent_title + consent)[:2]) or "a consent title"
             return PageVerdict("consent-wall", f"a cookie/consent screen ({what}) instead of the article")
         login = _phrases(seen[:20000], LOGIN_PHRASES)
         if p.chars < opts.min_prose_chars and (
-                (sig.password_fields and (login or _LOGIN_TITLE.search(titles)) and not p.chars)
-                or (_LOGIN_TITLE.search(titles) and (login or sig.password_fields))
-                or len(login) >= 2):
-            what = f"password field, {login[0]!r}" if sig.password_fields and login else \
-                ("password field" if sig.password_fields else repr(login[0]) if login else "a sign-in title")
+            (sig.password_fields and (login or _LOGIN_TITLE.search(titles)) and not p.chars)
+            or (_LOGIN_TITLE.search(titles) and (login or sig.password_fields))
+            or len(login) >= 2
+        ):
+            what = (
+                f"password field, {login[0]!r}"
+                if sig.password_fields and login
+                else ("password field" if sig.password_fields else repr(login[0]) if login else "a sign-in title")
+            )
             return PageVerdict("login-wall", f"a sign-in page ({what}) instead of the article")
         reg = _phrases(seen[:20000], REGISTRATION_PHRASES)
         if p.chars < opts.min_prose_chars and (reg or _REGISTER_TITLE.search(titles)):
             what = repr(reg[0]) if reg else "a registration title"
             return PageVerdict("registration-wall", f"a registration page ({what}) instead of the article")
         pay = _phrases(seen[:20000], PAYWALL_PHRASES)
-        if p.chars < opts.min_prose_chars * 2 and (sig.not_free or pay or
-                                                   (sig.paywall_markup and p.chars < opts.min_prose_chars)):
+        if p.chars < opts.min_prose_chars * 2 and (
+            sig.not_free or pay or (sig.paywall_markup and p.chars < opts.min_prose_chars)
+        ):
             what = "marked not free" if sig.not_free else (repr(pay[0]) if pay else "a paywall container")
             return PageVerdict("paywall", f"a subscription teaser ({what}) with {p.chars} characters of prose")
 
     # 3. live-blog shells
-    if p.chars < opts.min_prose_chars and ("liveblogposting" in sig.ld_types or _LIVE.search(titles)
-                                           or _LIVE.search(urlsplit(url).path if url else "")):
+    if p.chars < opts.min_prose_chars and (
+        "liveblogposting" in sig.ld_types or _LIVE.search(titles) or _LIVE.search(urlsplit(url).path if url else "")
+    ):
         return PageVerdict("live-blog-shell", "a live blog without its updates (loaded by script)")
 
     # 4. index, section and home pages
     declared_article = bool(sig.ld_types & _ARTICLE_TYPES)
-    if html and url and url.startswith("http") and _ROOT_PATH.match(urlsplit(url).path or "/") \
-            and sig.headline_links >= INDEX_ROOT_MIN_HEADLINE_LINKS and not declared_article:
-        return PageVerdict("index-page", f"the site's home page ({urlsplit(url).path or '/'}) with "
-                                         f"{sig.headline_links} headline links")
-    if html and sig.ld_types & _LISTING_TYPES and not declared_article \
-            and sig.headline_links >= opts.index_min_headline_links:
-        return PageVerdict("index-page", f"declared a listing ({', '.join(sorted(sig.ld_types & _LISTING_TYPES))})"
-                                         f" with {sig.headline_links} headline links")
-    if html and p.chars < opts.index_max_prose_chars and sig.headline_links >= opts.index_min_headline_links \
-            and sig.link_share >= opts.index_min_link_share and not _is_article_markup(sig, p, opts):
-        return PageVerdict("index-page", f"{sig.headline_links} headline links, {sig.link_share:.0%} of the page "
-                                         f"text is links, {p.chars} characters of prose")
+    if (
+        html
+        and url
+        and url.startswith("http")
+        and _ROOT_PATH.match(urlsplit(url).path or "/")
+        and sig.headline_links >= INDEX_ROOT_MIN_HEADLINE_LINKS
+        and not declared_article
+    ):
+        return PageVerdict(
+            "index-page", f"the site's home page ({urlsplit(url).path or '/'}) with {sig.headline_links} headline links"
+        )
+    if (
+        html
+        and sig.ld_types & _LISTING_TYPES
+        and not declared_article
+        and sig.headline_links >= opts.index_min_headline_links
+    ):
+        return PageVerdict(
+            "index-page",
+            f"declared a listing ({', '.join(sorted(sig.ld_types & _LISTING_TYPES))})"
+            f" with {sig.headline_links} headline links",
+        )
+    if (
+        html
+        and p.chars < opts.index_max_prose_chars
+        and sig.headline_links >= opts.index_min_headline_links
+        and sig.link_share >= opts.index_min_link_share
+        and not _is_article_markup(sig, p, opts)
+    ):
+        return PageVerdict(
+            "index-page",
+            f"{sig.headline_links} headline links, {sig.link_share:.0%} of the page "
+            f"text is links, {p.chars} characters of prose",
+        )
     if not html and p.chars < opts.min_prose_chars and p.lines >= 8 and _headline_list(text):
         return PageVerdict("index-page", f"a list of {p.lines} short lines and no running text")
 
     # 5. nothing to read
     if p.chars < opts.min_prose_chars:
         if p.lines and p.furniture_lines >= max(1, p.lines // 2):
-            return PageVerdict("chrome-only", f"{p.furniture_lines} of {p.lines} lines are site furniture "
-                                              f"(labels, bylines, credits, plugs); {p.chars} characters of prose")
+            return PageVerdict(
+                "chrome-only",
+                f"{p.furniture_lines} of {p.lines} lines are site furniture "
+                f"(labels, bylines, credits, plugs); {p.chars} characters of prose",
+            )
         return PageVerdict("empty", f"{p.chars} characters of prose ({p.sentences} sentences)")
     return PageVerdict("article", f"{p.sentences} sentences, {p.chars} characters of prose")
 

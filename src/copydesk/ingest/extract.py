@@ -150,20 +150,17 @@ def article_from_entry(
     paywalled or blocked, or its text is shorter than ``min_article_chars``.
     """
     fetched_ok = fetch is not None and fetch.outcome == "ok"
-    usable = (
-        page is not None
-        and fetched_ok
-        and not page.paywalled
-        and len(page.text) >= min_article_chars
-    )
+    usable = page is not None and fetched_ok and not page.paywalled and len(page.text) >= min_article_chars
     url = entry.url
     if fetch is not None and fetched_ok and fetch.final_url and is_http_url(fetch.final_url):
         url = fetch.final_url
-    date = choose([
-        SourceDate(entry.published, entry.date_only, "feed") if entry.published else None,
-        SourceDate(page.published, page.date_only, "page") if page is not None and page.published else None,
-        _dateline(page.text) if usable and page is not None else None,
-    ])
+    date = choose(
+        [
+            SourceDate(entry.published, entry.date_only, "feed") if entry.published else None,
+            SourceDate(page.published, page.date_only, "page") if page is not None and page.published else None,
+            _dateline(page.text) if usable and page is not None else None,
+        ]
+    )
     return ArticleIn(
         url=url,
         outlet_id=outlet_id,

@@ -124,13 +124,12 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str | None) -> ParsedFe
         if entry is not None:
             entries.append(entry)
     title = _plain(meta.get("title") or "", meta.get("title_detail"))
-    return ParsedFeed(title=title[:MAX_TITLE_CHARS], entries=tuple(entries), warnings=tuple(warnings),
-                      language=feed_language)
+    return ParsedFeed(
+        title=title[:MAX_TITLE_CHARS], entries=tuple(entries), warnings=tuple(warnings), language=feed_language
+    )
 
 
-def _xml_entry(
-    raw: Any, index: int, feed_url: str, feed_language: str | None, warnings: list[str]
-) -> FeedEntry | None:
+def _xml_entry(raw: Any, index: int, feed_url: str, feed_language: str | None, warnings: list[str]) -> FeedEntry | None:
     link = _entry_link(raw, feed_url)
     if link is None:
         warnings.append(f"feed: entry {index} has no http(s) link; skipped")
@@ -233,15 +232,19 @@ def _prolog_text(body: bytes) -> str:
     encoding."""
     head = body[: _PROLOG_SCAN_CHARS * 4]
     for bom, codec in (
-        (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\xfe\xff", "utf-16-be"),
+        (b"\xff\xfe", "utf-16-le"),
     ):
         if head.startswith(bom):
-            return head[len(bom):].decode(codec, errors="replace")[:_PROLOG_SCAN_CHARS]
+            return head[len(bom) :].decode(codec, errors="replace")[:_PROLOG_SCAN_CHARS]
     sniff = head[:4]
     for pattern, codec in (
-        (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
-        (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le"),
+        (b"\x00\x00\x00<", "utf-32-be"),
+        (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00<\x00", "utf-16-be"),
+        (b"<\x00", "utf-16-le"),
     ):
         if sniff.startswith(pattern):
             return head.decode(codec, errors="replace")[:_PROLOG_SCAN_CHARS]
@@ -312,7 +315,7 @@ def _doctype_danger(subset: str) -> str | None:
 def _without_dangerous_doctype(body: bytes) -> tuple[bytes, str | None]:
     """``body`` with a dangerous DOCTYPE cut out, and the warning saying why; unchanged when there is none."""
     codec, skip, unit = _prolog_codec(body)
-    text = body[skip: skip + _PROLOG_SCAN_CHARS * unit].decode(codec, errors="replace")
+    text = body[skip : skip + _PROLOG_SCAN_CHARS * unit].decode(codec, errors="replace")
     found = _doctype(text)
     if found is None:
         return body, None
@@ -321,7 +324,7 @@ def _without_dangerous_doctype(body: bytes) -> tuple[bytes, str | None]:
     if danger is None:
         return body, None
     if unit == 1:  # latin-1 view of an ASCII-compatible encoding: character offsets are byte offsets
-        cleaned = body[:skip + start] + (body[skip + end:] if end < len(text) else b"")
+        cleaned = body[: skip + start] + (body[skip + end :] if end < len(text) else b"")
     else:
         whole = body[skip:].decode(codec, errors="replace")
         cleaned = body[:skip] + (whole[:start] + whole[end:]).encode(codec)
@@ -331,14 +334,18 @@ def _without_dangerous_doctype(body: bytes) -> tuple[bytes, str | None]:
 def _prolog_codec(body: bytes) -> tuple[str, int, int]:
     """How to read the start of the document: codec, bytes of BOM to skip, bytes per character of the prolog."""
     for bom, codec, unit in (
-        (b"\x00\x00\xfe\xff", "utf-32-be", 4), (b"\xff\xfe\x00\x00", "utf-32-le", 4),
-        (b"\xfe\xff", "utf-16-be", 2), (b"\xff\xfe", "utf-16-le", 2),
+        (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+        (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+        (b"\xfe\xff", "utf-16-be", 2),
+        (b"\xff\xfe", "utf-16-le", 2),
     ):
         if body.startswith(bom):
             return codec, len(bom), unit
     for pattern, codec, unit in (
-        (b"\x00\x00\x00<", "utf-32-be", 4), (b"<\x00\x00\x00", "utf-32-le", 4),
-        (b"\x00<\x00", "utf-16-be", 2), (b"<\x00", "utf-16-le", 2),
+        (b"\x00\x00\x00<", "utf-32-be", 4),
+        (b"<\x00\x00\x00", "utf-32-le", 4),
+        (b"\x00<\x00", "utf-16-be", 2),
+        (b"<\x00", "utf-16-le", 2),
     ):
         if body.startswith(pattern):
             return codec, 0, unit
@@ -351,7 +358,7 @@ def _root_element(body: bytes) -> str | None:
     text = re.sub(r"<!--.*?-->|<\?.*?\?>", "", text, flags=re.S)
     found = _doctype(text)
     if found is not None:
-        text = text[found[1]:]
+        text = text[found[1] :]
     match = re.search(r"<(?!!)([A-Za-z_][\w.:-]*)", text)
     return match.group(1).rsplit(":", 1)[-1].lower() if match else None
 
@@ -398,8 +405,12 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             entries.append(entry)
     title = data.get("title") if isinstance(data.get("title"), str) else ""
     # JSON Feed titles are plain text by the spec, but publishers often leave HTML entities in them.
-    return ParsedFeed(title=html_to_text(title)[:MAX_TITLE_CHARS], entries=tuple(entries),
-                      warnings=tuple(warnings), language=feed_language)
+    return ParsedFeed(
+        title=html_to_text(title)[:MAX_TITLE_CHARS],
+        entries=tuple(entries),
+        warnings=tuple(warnings),
+        language=feed_language,
+    )
 
 
 def _json_entry(

@@ -111,8 +111,12 @@ class ParseGuard:
         try:
             return future.result()
         except FutureTimeout:
-            raise ParseTimeout(f"{what}: gave up after the {self.deadline_s:g} s deadline (worker killed)",
-                               round(time.monotonic() - started, 3)) from None
+            raise ParseTimeout(
+                f"{what}: gave up after the {self.deadline_s:g} s deadline (worker killed)",
+                round(time.monotonic() - started, 3),
+            ) from None
         except ProcessExpired as exc:
-            raise ParseCrashed(f"{what}: the parsing process died ({exc}, exit code {exc.exitcode})",
-                               round(time.monotonic() - started, 3)) from None
+            raise ParseCrashed(
+                f"{what}: the parsing process died ({exc}, exit code {exc.exitcode})",
+                round(time.monotonic() - started, 3),
+            ) from None

@@ -93,11 +93,18 @@ class FetchOptions:
     @classmethod
     def from_settings(cls, fetch: Any) -> FetchOptions:
         """The options of the ``[fetch]`` settings (``copydesk.config.FetchSettings``)."""
-        return cls(user_agent=fetch.user_agent, timeout_s=fetch.timeout_s, deadline_s=fetch.deadline_s,
-                   per_host_interval_s=fetch.per_host_interval_s, max_bytes=fetch.max_bytes,
-                   max_redirects=fetch.max_redirects, allow_private_addresses=fetch.allow_private_addresses,
-                   retries=fetch.retries, retry_backoff_s=fetch.retry_backoff_s,
-                   retry_max_wait_s=fetch.retry_max_wait_s)
+        return cls(
+            user_agent=fetch.user_agent,
+            timeout_s=fetch.timeout_s,
+            deadline_s=fetch.deadline_s,
+            per_host_interval_s=fetch.per_host_interval_s,
+            max_bytes=fetch.max_bytes,
+            max_redirects=fetch.max_redirects,
+            allow_private_addresses=fetch.allow_private_addresses,
+            retries=fetch.retries,
+            retry_backoff_s=fetch.retry_backoff_s,
+            retry_max_wait_s=fetch.retry_max_wait_s,
+        )
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -149,8 +156,9 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
         return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout)))
 
     def get_extra_info(self, info: str) -> Any:
@@ -164,8 +172,14 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._allow_private = allow_private
         self._inner = httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
         timeout = _remaining(timeout)
         literal = parse_literal(host)
         if literal is not None:  # any notation (0x7f.1, 2130706433, [::ffff:127.0.0.1]): no resolver involved
@@ -185,13 +199,15 @@ class _GuardedBackend(httpcore.NetworkBackend):
             for _, address in targets:
                 verdict = check_address(address)
                 if not verdict.allowed:
-                    raise AddressBlocked(verdict.reason if literal is not None
-                                         else f"{verdict.reason} ({host} resolves to it)")
+                    raise AddressBlocked(
+                        verdict.reason if literal is not None else f"{verdict.reason} ({host} resolves to it)"
+                    )
         last: Exception | None = None
         for raw, _ in targets:  # connect to the checked numeric address itself: nothing is resolved again
             try:
-                stream = self._inner.connect_tcp(raw, port, timeout=_remaining(timeout),
-                                                 local_address=local_address, socket_options=socket_options)
+                stream = self._inner.connect_tcp(
+                    raw, port, timeout=_remaining(timeout), local_address=local_address, socket_options=socket_options
+                )
             except httpcore.ConnectError as exc:
                 last = exc
                 continue
@@ -207,13 +223,19 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
 #: httpcore's exceptions as httpx's (both public), as httpx's own transport maps them.
 _EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout), (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout), (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException), (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError), (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError), (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
     (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError), (httpcore.ProtocolError, httpx.ProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
 )
 
 
@@ -246,24 +268,42 @@ class GuardedTransport(httpx.BaseTransport):
     address policy must see the real peer."""
 
     def __init__(self, allow_private: bool) -> None:
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False), retries=0,
-                                             network_backend=_GuardedBackend(allow_private))
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            retries=0,
+            network_backend=_GuardedBackend(allow_private),
+        )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if not isinstance(request.stream, httpx.SyncByteStream):  # an async body handed to this sync transport
             raise TypeError("GuardedTransport sends synchronous request bodies only")
         core = httpcore.Request(
             method=request.method,
-            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host, port=request.url.port,
-                             target=request.url.raw_path),
-            headers=request.headers.raw, content=request.stream, extensions=request.extensions)
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
         try:
             response = self._pool.handle_request(core)
-        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError,
-                httpcore.UnsupportedProtocol) as exc:
+        except (
+            httpcore.TimeoutException,
+            httpcore.NetworkError,
+            httpcore.ProtocolError,
+            httpcore.UnsupportedProtocol,
+        ) as exc:
             raise _as_httpx(exc) from exc
-        return httpx.Response(status_code=response.status, headers=response.headers,
-                              stream=_GuardedStream(response), extensions=response.extensions)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_GuardedStream(response),
+            extensions=response.extensions,
+        )
 
     def close(self) -> None:
         self._pool.close()
@@ -278,8 +318,11 @@ class _Undecodable(Exception):
     """A compressed stream that ended early (``truncated``) or broke; what decoded before it is kept."""
 
     def __init__(self, encoding: str, detail: str, truncated: bool) -> None:
-        super().__init__(f"{'truncated' if truncated else 'corrupt'} {encoding} stream ({detail})"
-                         if detail else f"{'truncated' if truncated else 'corrupt'} {encoding} stream")
+        super().__init__(
+            f"{'truncated' if truncated else 'corrupt'} {encoding} stream ({detail})"
+            if detail
+            else f"{'truncated' if truncated else 'corrupt'} {encoding} stream"
+        )
         self.truncated = truncated
 
 
@@ -294,8 +337,11 @@ def _inflate(chunks: Iterator[bytes], encoding: str) -> Iterator[bytes]:
                 if encoding in ("gzip", "x-gzip"):
                     wbits = 16 + zlib.MAX_WBITS
                 else:  # "deflate" is zlib-wrapped by the spec, raw deflate by some servers: look at the header
-                    wbits = zlib.MAX_WBITS if len(chunk) >= 2 and (chunk[0] & 0x0F) == 8 and \
-                        ((chunk[0] << 8) | chunk[1]) % 31 == 0 else -zlib.MAX_WBITS
+                    wbits = (
+                        zlib.MAX_WBITS
+                        if len(chunk) >= 2 and (chunk[0] & 0x0F) == 8 and ((chunk[0] << 8) | chunk[1]) % 31 == 0
+                        else -zlib.MAX_WBITS
+                    )
                 decompressor = zlib.decompressobj(wbits)
             data = chunk
             while data and not decompressor.eof:
@@ -337,6 +383,7 @@ def _unbrotli(chunks: Iterator[bytes]) -> Iterator[bytes]:
 def _unzstd(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """Zstandard (RFC 8878), fed in small slices so that no call returns much more than the cap allows; windows over
     8 MiB refused (RFC 9659); a body of several frames is decoded frame after frame."""
+
     def fresh() -> Any:
         return zstandard.ZstdDecompressor(max_window_size=_ZSTD_MAX_WINDOW).decompressobj()
 
@@ -347,7 +394,7 @@ def _unzstd(chunks: Iterator[bytes]) -> Iterator[bytes]:
             while i < len(data):
                 if decompressor.eof:
                     decompressor = fresh()
-                piece = bytes(data[i:i + _ZSTD_SLICE])
+                piece = bytes(data[i : i + _ZSTD_SLICE])
                 i += len(piece)
                 fed = True
                 out = decompressor.decompress(piece)
@@ -475,16 +522,25 @@ class PoliteClient:
             if wait is None:
                 break
             attempt += 1
-            log.info("fetch retry", extra={"stage": "fetch", "url": url, "outcome": result.outcome,
-                                           "attempt": attempt, "wait_s": round(wait, 2)})
+            log.info(
+                "fetch retry",
+                extra={
+                    "stage": "fetch",
+                    "url": url,
+                    "outcome": result.outcome,
+                    "attempt": attempt,
+                    "wait_s": round(wait, 2),
+                },
+            )
             time.sleep(wait)
         if attempt:
             result = replace(result, attempts=attempt + 1)
         if result.outcome == "not-modified":
             result = replace(result, etag=result.etag or etag, last_modified=result.last_modified or last_modified)
         if result.outcome not in ("ok", "not-modified"):
-            log.info("fetch failed", extra={"stage": "fetch", "url": url, "outcome": result.outcome,
-                                            "error": result.error})
+            log.info(
+                "fetch failed", extra={"stage": "fetch", "url": url, "outcome": result.outcome, "error": result.error}
+            )
         return result
 
     def close(self) -> None:
@@ -502,7 +558,8 @@ class PoliteClient:
         """Seconds to wait before trying ``result``'s URL again, or None when it should not be retried."""
         opts = self.options
         transient = result.outcome in ("timeout", "network-error") or (
-            result.outcome == "http-error" and result.status in _TRANSIENT_STATUSES)
+            result.outcome == "http-error" and result.status in _TRANSIENT_STATUSES
+        )
         if not transient or result.error and "invalid URL" in result.error:
             return None
         asked = result.retry_after_s
@@ -510,8 +567,10 @@ class PoliteClient:
             # The host asked for a longer pause than a run should wait: leave it alone until then.
             until = time.monotonic() + asked
             with self._lock:
-                self._cooling[host] = (until, f"fetch: {host} asked for a pause of {asked:.0f}s (Retry-After); "
-                                              "not fetched until then")
+                self._cooling[host] = (
+                    until,
+                    f"fetch: {host} asked for a pause of {asked:.0f}s (Retry-After); not fetched until then",
+                )
             return None
         if attempt >= opts.retries:
             return None
@@ -520,13 +579,14 @@ class PoliteClient:
             if left <= 0:
                 return None
             self._retries_left[host] = left - 1
-        backoff = min(opts.retry_backoff_s * (2 ** attempt), opts.retry_max_wait_s)
+        backoff = min(opts.retry_backoff_s * (2**attempt), opts.retry_max_wait_s)
         return asked if asked is not None else backoff
 
     # -- one fetch, all hops ---------------------------------------------------------------------------------
 
-    def _run(self, url: str, headers: dict[str, str], max_bytes: int, started: float, *,
-             check_robots: bool, truncate: bool) -> FetchResult:
+    def _run(
+        self, url: str, headers: dict[str, str], max_bytes: int, started: float, *, check_robots: bool, truncate: bool
+    ) -> FetchResult:
         opts = self.options
         current = url
         seen: set[str] = set()
@@ -552,54 +612,97 @@ class PoliteClient:
                     netloc = urlsplit(current).netloc
                     if robots.unavailable:
                         return self._result(
-                            url, "robots-unreachable", started, final_url=current,
+                            url,
+                            "robots-unreachable",
+                            started,
+                            final_url=current,
                             error=f"fetch: robots.txt of {netloc} unavailable "
-                                  f"({robots.unavailable.removeprefix('fetch: ')}), so nothing there is fetched for "
-                                  "now (RFC 9309); asked again later")
-                    return self._result(url, "robots-disallowed", started, final_url=current,
-                                        error=f"fetch: disallowed by robots.txt of {netloc}")
+                            f"({robots.unavailable.removeprefix('fetch: ')}), so nothing there is fetched for "
+                            "now (RFC 9309); asked again later",
+                        )
+                    return self._result(
+                        url,
+                        "robots-disallowed",
+                        started,
+                        final_url=current,
+                        error=f"fetch: disallowed by robots.txt of {netloc}",
+                    )
                 waited += self._wait_for_slot(current)
                 _current.deadline = started + waited + opts.deadline_s
                 seen.add(current)
-                response = self._client.send(self._client.build_request("GET", current, headers=headers),
-                                             stream=True)
+                response = self._client.send(self._client.build_request("GET", current, headers=headers), stream=True)
                 try:
                     status = response.status_code
                     location = response.headers.get("location")
                     if status in _REDIRECT_STATUSES and location:
                         target = urljoin(current, location.strip())
                         if target in seen:
-                            return self._result(url, "too-many-redirects", started, final_url=current, status=status,
-                                                error=f"fetch: redirect loop at {target}")
+                            return self._result(
+                                url,
+                                "too-many-redirects",
+                                started,
+                                final_url=current,
+                                status=status,
+                                error=f"fetch: redirect loop at {target}",
+                            )
                         if hop >= opts.max_redirects:
-                            return self._result(url, "too-many-redirects", started, final_url=current, status=status,
-                                                error=f"fetch: more than {opts.max_redirects} redirects")
+                            return self._result(
+                                url,
+                                "too-many-redirects",
+                                started,
+                                final_url=current,
+                                status=status,
+                                error=f"fetch: more than {opts.max_redirects} redirects",
+                            )
                         hop += 1
                         current = target
                         continue
                     etag = response.headers.get("etag")
                     modified = response.headers.get("last-modified")
                     if status == 304:
-                        return self._result(url, "not-modified", started, final_url=current, status=status,
-                                            etag=etag, last_modified=modified)
+                        return self._result(
+                            url,
+                            "not-modified",
+                            started,
+                            final_url=current,
+                            status=status,
+                            etag=etag,
+                            last_modified=modified,
+                        )
                     if not 200 <= status < 300:
                         reason = response.reason_phrase or httpx.codes.get_reason_phrase(status) or "error"
-                        return self._result(url, "http-error", started, final_url=current, status=status,
-                                            error=f"fetch: {status} {reason}",
-                                            retry_after_s=retry_after_seconds(response.headers.get("retry-after")))
+                        return self._result(
+                            url,
+                            "http-error",
+                            started,
+                            final_url=current,
+                            status=status,
+                            error=f"fetch: {status} {reason}",
+                            retry_after_s=retry_after_seconds(response.headers.get("retry-after")),
+                        )
                     body, partial = self._read_body(response, max_bytes, truncate)
                     if partial:
                         log.info("fetch partial body", extra={"stage": "fetch", "url": current, "error": partial})
-                    return self._result(url, "ok", started, final_url=current, status=status, body=body,
-                                        content_type=response.headers.get("content-type"),
-                                        etag=etag, last_modified=modified, partial=partial)
+                    return self._result(
+                        url,
+                        "ok",
+                        started,
+                        final_url=current,
+                        status=status,
+                        body=body,
+                        content_type=response.headers.get("content-type"),
+                        etag=etag,
+                        last_modified=modified,
+                        partial=partial,
+                    )
                 finally:
                     response.close()
         except AddressBlocked as exc:
             return self._result(url, "blocked-address", started, final_url=current, error=f"fetch: refused: {exc}")
         except _DeadlineExceeded:
-            return self._result(url, "timeout", started, final_url=current,
-                                error=f"fetch: deadline of {opts.deadline_s}s exceeded")
+            return self._result(
+                url, "timeout", started, final_url=current, error=f"fetch: deadline of {opts.deadline_s}s exceeded"
+            )
         except httpx.TimeoutException:
             deadline = getattr(_current, "deadline", None)
             if deadline is not None and time.monotonic() >= deadline - 0.05:
@@ -608,17 +711,29 @@ class PoliteClient:
                 message = f"fetch: timed out after {opts.timeout_s}s"
             return self._result(url, "timeout", started, final_url=current, error=message)
         except _TooLarge:
-            return self._result(url, "too-large", started, final_url=current,
-                                error=f"fetch: body exceeds {max_bytes} bytes")
+            return self._result(
+                url, "too-large", started, final_url=current, error=f"fetch: body exceeds {max_bytes} bytes"
+            )
         except _UnsupportedEncoding as exc:
-            return self._result(url, "network-error", started, final_url=current,
-                                error=f"fetch: unsupported Content-Encoding {exc}")
+            return self._result(
+                url, "network-error", started, final_url=current, error=f"fetch: unsupported Content-Encoding {exc}"
+            )
         except _Undecodable as exc:
-            return self._result(url, "network-error", started, final_url=current,
-                                error=f"fetch: undecodable body, nothing decoded: {exc}")
+            return self._result(
+                url,
+                "network-error",
+                started,
+                final_url=current,
+                error=f"fetch: undecodable body, nothing decoded: {exc}",
+            )
         except (httpx.HTTPError, httpx.InvalidURL, httpcore.ConnectError, OSError, ValueError) as exc:
-            return self._result(url, "network-error", started, final_url=current,
-                                error=f"fetch: {type(exc).__name__}: {exc}".rstrip(": "))
+            return self._result(
+                url,
+                "network-error",
+                started,
+                final_url=current,
+                error=f"fetch: {type(exc).__name__}: {exc}".rstrip(": "),
+            )
         finally:
             _current.deadline = previous_deadline
 
@@ -683,8 +798,9 @@ class PoliteClient:
             return None
         if not self._guard_in_connection:
             try:
-                infos = socket.getaddrinfo(host, parts.port or (443 if scheme == "https" else 80),
-                                           type=socket.SOCK_STREAM)
+                infos = socket.getaddrinfo(
+                    host, parts.port or (443 if scheme == "https" else 80), type=socket.SOCK_STREAM
+                )
             except (OSError, UnicodeError) as exc:
                 return "network-error", f"fetch: cannot resolve {host}: {exc}"
             for info in infos:
@@ -730,18 +846,27 @@ class PoliteClient:
         result = self._run(robots_url, {}, ROBOTS_MAX_BYTES, time.monotonic(), check_robots=False, truncate=True)
         if result.outcome == "ok":
             return _Robots(Protego.parse((result.body or b"").decode("utf-8", errors="replace")))
-        if result.outcome == "blocked-address" and \
-                urlsplit(result.final_url or "").hostname == urlsplit(robots_url).hostname:
+        if (
+            result.outcome == "blocked-address"
+            and urlsplit(result.final_url or "").hostname == urlsplit(robots_url).hostname
+        ):
             return _Robots(blocked=result.error)  # the host itself is forbidden: report that, not robots
         if result.outcome == "too-many-redirects":
             return _Robots(allow_all=True)  # RFC 9309 2.3.1.2: may be treated as unavailable
-        if result.outcome == "http-error" and result.status is not None and 400 <= result.status < 500 \
-                and result.status != 429:
+        if (
+            result.outcome == "http-error"
+            and result.status is not None
+            and 400 <= result.status < 500
+            and result.status != 429
+        ):
             return _Robots(allow_all=True)
-        log.info("robots unreachable", extra={"stage": "fetch", "url": robots_url, "outcome": result.outcome,
-                                              "error": result.error})
-        return _Robots(allow_all=False, unavailable=result.error or result.outcome,
-                       until=time.monotonic() + ROBOTS_RETRY_S)
+        log.info(
+            "robots unreachable",
+            extra={"stage": "fetch", "url": robots_url, "outcome": result.outcome, "error": result.error},
+        )
+        return _Robots(
+            allow_all=False, unavailable=result.error or result.outcome, until=time.monotonic() + ROBOTS_RETRY_S
+        )
 
     # -- results ---------------------------------------------------------------------------------------------
 

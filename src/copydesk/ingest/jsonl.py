@@ -33,8 +33,21 @@ from copydesk.models import ArticleIn
 MAX_LINE_BYTES = 10 * 1024 * 1024
 
 #: The keys a line may carry; any other is counted in ``ImportStats.unknown_keys``.
-KNOWN_KEYS = frozenset(("url", "title", "outlet", "published", "language", "text", "summary", "categories",
-                        "license", "site_name", "author"))
+KNOWN_KEYS = frozenset(
+    (
+        "url",
+        "title",
+        "outlet",
+        "published",
+        "language",
+        "text",
+        "summary",
+        "categories",
+        "license",
+        "site_name",
+        "author",
+    )
+)
 
 __all__ = ["KNOWN_KEYS", "MAX_LINE_BYTES", "ImportStats", "iter_import_lines", "read_import"]
 
@@ -70,8 +83,9 @@ def iter_import_lines(stream: IO[bytes], max_line_bytes: int = MAX_LINE_BYTES) -
         yield line
 
 
-def read_import(lines: Iterable[str | bytes], max_line_bytes: int = MAX_LINE_BYTES,
-                stats: ImportStats | None = None) -> Iterator[ArticleIn | ImportLineError]:
+def read_import(
+    lines: Iterable[str | bytes], max_line_bytes: int = MAX_LINE_BYTES, stats: ImportStats | None = None
+) -> Iterator[ArticleIn | ImportLineError]:
     """Articles (or the error of each bad line) from JSON Lines, numbering lines from 1; ``stats`` (when given)
     counts the unknown keys and the lines without text or summary."""
     stats = stats if stats is not None else ImportStats()
@@ -190,5 +204,12 @@ def _optional_str(data: dict[str, Any], key: str, number: int) -> str | None:
 
 
 def _json_type(value: object) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)

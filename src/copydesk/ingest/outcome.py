@@ -12,8 +12,19 @@ from copydesk.models import ArticleIn, ExtractedPage, FetchResult
 
 #: Every value ``ArticleIn.fetch_outcome`` takes for a polled article (imports have None: nothing was fetched).
 #: A failed fetch names how it failed even when the item was then judged by its feed text alone.
-FETCH_OUTCOMES = ("fetched", "short", "paywalled", "robots-disallowed", "robots-unreachable", "rate-limited",
-                  "not-found", "error", "not-an-article", "extract-timeout", "extract-crashed")
+FETCH_OUTCOMES = (
+    "fetched",
+    "short",
+    "paywalled",
+    "robots-disallowed",
+    "robots-unreachable",
+    "rate-limited",
+    "not-found",
+    "error",
+    "not-an-article",
+    "extract-timeout",
+    "extract-crashed",
+)
 
 #: What a reader is told beside a source shown only by its feed summary.
 READER_REASONS = {

@@ -40,8 +40,9 @@ def read_feed(body: bytes, url: str, content_type: str | None):
     return parse_feed(body, url, content_type)
 
 
-def prepare_page(entry: FeedEntry, outlet_id: str, fetch: FetchResult, outlet_language: str | None,
-                 languages: tuple[str, ...]) -> Prepared:
+def prepare_page(
+    entry: FeedEntry, outlet_id: str, fetch: FetchResult, outlet_language: str | None, languages: tuple[str, ...]
+) -> Prepared:
     """A polled item: its page extracted and merged with the feed entry, then ``prepare_item``."""
     page, extract_error = None, None
     fetched = fetch.outcome == "ok" and bool(fetch.body)
@@ -54,13 +55,25 @@ def prepare_page(entry: FeedEntry, outlet_id: str, fetch: FetchResult, outlet_la
     # A page that is gone (404/410) is judged with its status; a transient failure (5xx, 429) says nothing about
     # the item, which is then judged by its feed text and fetched again later.
     gone = fetch.outcome == "http-error" and fetch.status in (404, 410)
-    out = prepare_item(art, (page.text if page else "") if fetched else None, fetch.status if gone else None,
-                       fetch.body if fetched else None, outlet_language, languages)
+    out = prepare_item(
+        art,
+        (page.text if page else "") if fetched else None,
+        fetch.status if gone else None,
+        fetch.body if fetched else None,
+        outlet_language,
+        languages,
+    )
     return replace(out, page=page, extract_error=extract_error)
 
 
-def prepare_item(a: ArticleIn, text: str | None, status: int | None, html: bytes | None,
-                 outlet_language: str | None, languages: tuple[str, ...]) -> Prepared:
+def prepare_item(
+    a: ArticleIn,
+    text: str | None,
+    status: int | None,
+    html: bytes | None,
+    outlet_language: str | None,
+    languages: tuple[str, ...],
+) -> Prepared:
     """The item with its page verdict (ingest/classify), its text without furniture lines (lang/boilerplate) and
     its language from the text (lang/detect). ``text`` is the page's extracted text when it differs from
     ``a.text``."""
@@ -68,8 +81,7 @@ def prepare_item(a: ArticleIn, text: str | None, status: int | None, html: bytes
     error = None
     try:
         v = classify_page(a.url, a.title, seen, status=status, html=html)
-        a = replace(a, text=clean_text(a.text), page_class=v.kind,
-                    page_class_reason=None if v.is_article else v.reason)
+        a = replace(a, text=clean_text(a.text), page_class=v.kind, page_class_reason=None if v.is_article else v.reason)
     except Exception as exc:  # noqa: BLE001 a verdict over hostile text never stops a run: unclassified, handled as before
         log.warning("classify failed", extra={"stage": "classify", "url": a.url, "error": repr(exc)})
         error = f"classify: {describe(exc)}"

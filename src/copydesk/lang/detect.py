@@ -26,8 +26,14 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 from copydesk.models import ArticleIn
 
 __all__ = [
-    "ARTICLE_CONFIDENCE", "LANGUAGES", "Detection", "article_language", "detect", "in_language",
-    "language_name", "with_language",
+    "ARTICLE_CONFIDENCE",
+    "LANGUAGES",
+    "Detection",
+    "article_language",
+    "detect",
+    "in_language",
+    "language_name",
+    "with_language",
 ]
 
 #: Languages the detector chooses among (ISO 639-1): the registry's (en, hu, de, it), the edition language, the
@@ -44,8 +50,37 @@ __all__ = [
 #: Bosnian for Croatian). These 31 languages, by `bench/language.py` on the test split (FLORES Wikinews, 1,600
 #: passages, each claiming English): accuracy 0.998 (all 75 languages: 0.993; trusting the claim: 0.063).
 LANGUAGES = (
-    "en", "de", "fr", "es", "pt", "it", "nl", "hu", "pl", "cs", "sk", "ro", "hr", "sl", "sr", "uk", "bg", "ru",
-    "el", "tr", "sv", "da", "nb", "fi", "et", "lv", "lt", "ar", "he", "zh", "ja",
+    "en",
+    "de",
+    "fr",
+    "es",
+    "pt",
+    "it",
+    "nl",
+    "hu",
+    "pl",
+    "cs",
+    "sk",
+    "ro",
+    "hr",
+    "sl",
+    "sr",
+    "uk",
+    "bg",
+    "ru",
+    "el",
+    "tr",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "et",
+    "lv",
+    "lt",
+    "ar",
+    "he",
+    "zh",
+    "ja",
 )
 #: Lowest confidence (lingua's, 0-1) in the top language at which an article's text decides its language; below
 #: it, the hint decides. Calibrated by `bench/language.py --calibrate` on the dev split (FLORES Wikivoyage and
@@ -109,8 +144,9 @@ def detect(text: str, extra: tuple[str, ...] = ()) -> tuple[str | None, float]:
     return _code(conf[0].language), float(conf[0].value)
 
 
-def article_language(text: str, hint: str | None = None, outlet_language: str | None = None,
-                     extra: tuple[str, ...] = ()) -> Detection:
+def article_language(
+    text: str, hint: str | None = None, outlet_language: str | None = None, extra: tuple[str, ...] = ()
+) -> Detection:
     """An article's language by the rule in this module's docstring. `text`: title and body."""
     lang, conf = (None, 0.0)
     if _letters(text[:MAX_CHARS]) >= MIN_LETTERS:
@@ -137,7 +173,7 @@ def in_language(text: str, lang: str) -> bool:
 
 
 def language_name(code: str | None) -> str:
-    """"German" for "de"; the code itself for a language lingua does not know; "an unknown language" for None."""
+    """ "German" for "de"; the code itself for a language lingua does not know; "an unknown language" for None."""
     if not code:
         return "an unknown language"
     lg = _language(code)

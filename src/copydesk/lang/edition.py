@@ -48,15 +48,27 @@ def queue_entry(story_id: str, slug: str, articles: Iterable[Article], outlets: 
     arts = sorted(articles, key=lambda a: (a.when, a.id))
     langs = Counter(a.language or "und" for a in arts)
     sources = tuple(
-        SourceLink(article_id=a.id, outlet_id=a.outlet_id,
-                   outlet_name=outlets[a.outlet_id].name if a.outlet_id in outlets else a.outlet_id,
-                   title=a.title, url=a.url, published=a.published, partial=a.partial,
-                   reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None, language=a.language,
-                   date_only=a.date_only)
+        SourceLink(
+            article_id=a.id,
+            outlet_id=a.outlet_id,
+            outlet_name=outlets[a.outlet_id].name if a.outlet_id in outlets else a.outlet_id,
+            title=a.title,
+            url=a.url,
+            published=a.published,
+            partial=a.partial,
+            reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None,
+            language=a.language,
+            date_only=a.date_only,
+        )
         for a in arts
     )
-    return UntranslatedStory(story_id=story_id, slug=slug, languages=tuple(k for k, _ in langs.most_common()),
-                             sources=sources, dates=story_dates(arts))
+    return UntranslatedStory(
+        story_id=story_id,
+        slug=slug,
+        languages=tuple(k for k, _ in langs.most_common()),
+        sources=sources,
+        dates=story_dates(arts),
+    )
 
 
 def queue_title(edition_language: str) -> str:

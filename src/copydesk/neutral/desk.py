@@ -42,8 +42,9 @@ def edit_draft(gated: GatedDraft) -> GatedDraft:
             dropped.append(Dropped(s.text, "evaluative", why))
         else:
             kept.append(_edit(s))
-    return replace(gated, headlines=tuple(_edit(h) for h in gated.headlines), sentences=tuple(kept),
-                   dropped=tuple(dropped))
+    return replace(
+        gated, headlines=tuple(_edit(h) for h in gated.headlines), sentences=tuple(kept), dropped=tuple(dropped)
+    )
 
 
 __all__ = ["edit_draft", "judgement"]

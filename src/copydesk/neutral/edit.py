@@ -14,12 +14,26 @@ from dataclasses import dataclass
 from copydesk.models import Change
 from copydesk.verify.facts import DEMONYM, GROUP_WORDS, QUOTED_SPAN, REPORTING, quotes_paired
 from copydesk.neutral import grammar
-from copydesk.neutral.lexicon import (CLICKBAIT, FIXED, LITERAL_AFTER, PEACOCK, SAY_VERBS, SENSATIONAL, TABLE_NOUNS,
-                                      TERMS, loaded_kind, pattern_lexicon, removable, vader_lexicon)
+from copydesk.neutral.lexicon import (
+    CLICKBAIT,
+    FIXED,
+    LITERAL_AFTER,
+    PEACOCK,
+    SAY_VERBS,
+    SENSATIONAL,
+    TABLE_NOUNS,
+    TERMS,
+    loaded_kind,
+    pattern_lexicon,
+    removable,
+    vader_lexicon,
+)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_COPULAS = frozenset("is was are were be been being seems seemed remains remained became becomes appears "
-                     "appeared looks looked sounds proved proves".split())
+_COPULAS = frozenset(
+    "is was are were be been being seems seemed remains remained became becomes appears "
+    "appeared looks looked sounds proved proves".split()
+)
 _LINKING = frozenset("and or but nor to for of in on at by with than as from that which who".split())
 _DEGREE = frozenset("more most less least very so too as quite rather how".split())
 _SUBJECTS = frozenset("he she they it who which i we you".split())
@@ -43,6 +57,7 @@ class Hit:
 
 Edit = Change  # one change to a source's wording: before, after ("" = removed), reason
 
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in QUOTED_SPAN.finditer(text)]
 
@@ -51,9 +66,12 @@ _FIXED = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in FIXED) + r
 
 
 def _part_of_word(text: str, start: int, end: int) -> bool:
-    before, after = text[start - 1:start] if start else "", text[end:end + 1]
-    return any(c.isalnum() or c in "_/@#" for c in before + after) or after in ("-", "'", "’") and \
-        text[end + 1:end + 2].isalnum()
+    before, after = text[start - 1 : start] if start else "", text[end : end + 1]
+    return (
+        any(c.isalnum() or c in "_/@#" for c in before + after)
+        or after in ("-", "'", "’")
+        and text[end + 1 : end + 2].isalnum()
+    )
 
 
 def loaded_words(text: str) -> list[Hit]:
@@ -74,8 +92,15 @@ def loaded_words(text: str) -> list[Hit]:
             elif h.replacement == "":
                 fits = grammar.deletion_fits(doc, h.start, h.end)
             else:
-                part = ("say-verb" if h.kind == "say-verb" else "noun" if low in TABLE_NOUNS else
-                        "intransitive" if h.replacement.split()[0] in _INTRANSITIVE else "verb")
+                part = (
+                    "say-verb"
+                    if h.kind == "say-verb"
+                    else "noun"
+                    if low in TABLE_NOUNS
+                    else "intransitive"
+                    if h.replacement.split()[0] in _INTRANSITIVE
+                    else "verb"
+                )
                 fits = grammar.replacement_fits(doc, h.start, h.end, part)
             if not fits:
                 h = Hit(h.word, h.start, h.end, h.kind, None)
@@ -119,12 +144,19 @@ def _lexical_hits(text: str) -> list[Hit]:
             replacement = None  # "the car slammed into a wall": meant literally
         # A word is deleted only in front of the word it qualifies ("a shocking attack", "extremely
         # rare"); "the attack was horrific." keeps it (deleting would break the sentence) and is flagged.
-        follows = text[m.end():m.end() + 1] == " " and k + 1 < len(words) and words[k + 1].start() == m.end() + 1
+        follows = text[m.end() : m.end() + 1] == " " and k + 1 < len(words) and words[k + 1].start() == m.end() + 1
         nxt = words[k + 1].group(0) if follows else ""
         qualifies = nxt[:1].isalpha() and nxt.lower() not in _LINKING
         prev = words[k - 1].group(0).lower() if k else ""
-        if replacement == "" and low == "so-called" and (loaded_kind(nxt_word) is not None or vader_lexicon().get(
-                nxt_word, 0.0) or pattern_lexicon().get(nxt_word, (0.0, 0.0))[0] >= 0.5):
+        if (
+            replacement == ""
+            and low == "so-called"
+            and (
+                loaded_kind(nxt_word) is not None
+                or vader_lexicon().get(nxt_word, 0.0)
+                or pattern_lexicon().get(nxt_word, (0.0, 0.0))[0] >= 0.5
+            )
+        ):
             replacement = None  # "so-called immoral activities": the words keep the judgement at a distance
         elif replacement == "" and prev in _DEGREE:
             replacement = None  # "the more prestigious post", "one of the most dramatic": nothing left to compare
@@ -162,7 +194,7 @@ def _article_for(word: str) -> str:
 
 
 def _fix_article(text: str, at: int) -> str:
-    """"a attack" -> "an attack", "an large" -> "a large" where an edit at ``at`` changed the next word. Only
+    """ "a attack" -> "an attack", "an large" -> "a large" where an edit at ``at`` changed the next word. Only
     the article right before the edit is touched: the rest of the sentence stays as its source wrote it."""
     m = _ARTICLE_BEFORE.search(text[:at])
     nxt = _NEXT_WORD.match(text, at)
@@ -171,21 +203,31 @@ def _fix_article(text: str, at: int) -> str:
     want = _article_for(nxt.group(0))
     if m.group(1).lower() == want:
         return text
-    return text[:m.start(1)] + _match_case(want, m.group(1)) + text[m.end(1):]
+    return text[: m.start(1)] + _match_case(want, m.group(1)) + text[m.end(1) :]
 
 
 #: Why a word was changed, as the story page's audit trail shows it ("“claimed” → “said” (a verb of saying
 #: that takes sides)", "“shocking” removed (sensational word)").
-REASONS = {"sensational": "sensational word", "subjective": "a judgement, not a fact", "emotional": "emotive word",
-           "say-verb": "a verb of saying that takes sides", "promotional": "promotional word",
-           "intensifier": "intensifier"}
+REASONS = {
+    "sensational": "sensational word",
+    "subjective": "a judgement, not a fact",
+    "emotional": "emotive word",
+    "say-verb": "a verb of saying that takes sides",
+    "promotional": "promotional word",
+    "intensifier": "intensifier",
+}
 _INTENSIFIERS = frozenset("absolutely utterly totally truly incredibly dramatically stunningly shockingly".split())
 
 
 def _reason(h: Hit) -> str:
     low = h.word.lower()
-    kind = ("intensifier" if low in _INTENSIFIERS else
-            "promotional" if h.kind == "sensational" and low in PEACOCK else h.kind)
+    kind = (
+        "intensifier"
+        if low in _INTENSIFIERS
+        else "promotional"
+        if h.kind == "sensational" and low in PEACOCK
+        else h.kind
+    )
     return REASONS.get(kind, f"{kind} word")
 
 
@@ -201,10 +243,10 @@ def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
         new = _match_case(h.replacement or "", h.word)
         end = h.end
         if not new:
-            if text[h.end:h.end + 1] != " ":
+            if text[h.end : h.end + 1] != " ":
                 continue  # a deletion always has a word after it (see loaded_words); anything else stays
             end += 1
-        out += text[pos:h.start]
+        out += text[pos : h.start]
         marks.append(len(out))
         out += new
         pos = end
@@ -218,16 +260,23 @@ def neutralize(text: str) -> tuple[str, tuple[Edit, ...]]:
 
 
 _HEADLINE_QUOTE = re.compile(r"(?<![A-Za-z])['‘][^'‘’]+['’](?![A-Za-z])")
-_OPINION_LABEL = re.compile(r"^\s*(?:opinion|analysis|commentary|editorial|op-ed|column|letters?|review|perspective|"
-                            r"view|fact ?check(?:ing)?|good news|bad news|watch|listen)\s*[:|—–-]", re.I)
+_OPINION_LABEL = re.compile(
+    r"^\s*(?:opinion|analysis|commentary|editorial|op-ed|column|letters?|review|perspective|"
+    r"view|fact ?check(?:ing)?|good news|bad news|watch|listen)\s*[:|—–-]",
+    re.I,
+)
 #: A writer's own person: a column ("We don't know where the virus came from", "Imagine if you took your car
 #: into the shop"), not a report. Quotations are taken out before it is looked for.
-_PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|we|We|we're|We're|we’re|We’re|we've|"
-                       r"We've|we’ve|We’ve|our|Our|us|you|You|your|Your|you're|You're|you’re|You’re)\b")
+_PERSONAL = re.compile(
+    r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|we|We|we're|We're|we’re|We’re|we've|"
+    r"We've|we’ve|We’ve|our|Our|us|you|You|your|Your|you're|You're|you’re|You’re)\b"
+)
 _PRESCRIPTIVE = re.compile(r"\b(?:must|should|ought to|needs? to)\b", re.I)
 #: Accusations a headline of ours does not make in its own voice (an outlet's "Biden Lies Again and Again").
-ACCUSATIONS = frozenset("lie lies lied liar liars lying falsehood falsehoods smear smears hoax scam sham disgrace "
-                        "disgraceful hypocrisy hypocrite hypocrites".split())
+ACCUSATIONS = frozenset(
+    "lie lies lied liar liars lying falsehood falsehoods smear smears hoax scam sham disgrace "
+    "disgraceful hypocrisy hypocrite hypocrites".split()
+)
 
 
 def own_voice(text: str) -> str:
@@ -239,9 +288,9 @@ def _personal(own: str) -> bool:
     for m in _PERSONAL.finditer(own):
         if m.group(0) != "I":
             return True
-        if own[m.end():m.end() + 1] in ("'", "’"):
+        if own[m.end() : m.end() + 1] in ("'", "’"):
             return True  # "I'm", "I’ve"
-        before, after = own[:m.start()].split()[-1:], own[m.end():].split()[:1]
+        before, after = own[: m.start()].split()[-1:], own[m.end() :].split()[:1]
         # "World War I", "Elizabeth I", "Class I" are numerals; "I think" is a person
         if not (before and before[0][:1].isupper()) and after and after[0][:1].islower():
             return True
@@ -275,8 +324,9 @@ def headline_problems(title: str) -> list[str]:
     words = own.split()
     title_case = sum(w[:1].isupper() for w in words) > 0.6 * max(len(words), 1)
     # In Title Case every word has a capital, so loaded words are looked for in lower case too
-    if any(h.replacement is None for h in loaded_words(own)) or (title_case and any(
-            h.replacement is None or h.kind == "sensational" for h in loaded_words(own.lower()))):
+    if any(h.replacement is None for h in loaded_words(own)) or (
+        title_case and any(h.replacement is None or h.kind == "sensational" for h in loaded_words(own.lower()))
+    ):
         problems.append("loaded words")
     if _accusing(own):
         problems.append("accusation")
@@ -285,5 +335,13 @@ def headline_problems(title: str) -> list[str]:
     return problems
 
 
-__all__ = ["Edit", "Hit", "headline_problems", "is_loaded", "loaded_words", "neutralize", "own_voice",
-           "personal_or_accusing"]
+__all__ = [
+    "Edit",
+    "Hit",
+    "headline_problems",
+    "is_loaded",
+    "loaded_words",
+    "neutralize",
+    "own_voice",
+    "personal_or_accusing",
+]

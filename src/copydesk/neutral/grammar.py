@@ -51,15 +51,19 @@ _MODIFIERS = frozenset({"amod", "compound", "nummod", "punct", "advmod", "nmod"}
 #: Adverbs that only give the writer's attitude to what the sentence says ("he unfortunately died"): never of
 #: manner, so they can go wherever they stand. "clearly", "naturally", "happily" are not here ("spoke clearly",
 #: "naturally occurring", "lived happily").
-DISJUNCTS = frozenset("""unfortunately fortunately sadly surprisingly amazingly tragically ironically interestingly
-arguably undoubtedly unquestionably obviously notably""".split())
+DISJUNCTS = frozenset(
+    """unfortunately fortunately sadly surprisingly amazingly tragically ironically interestingly
+arguably undoubtedly unquestionably obviously notably""".split()
+)
 _SAY_TAGS = frozenset({"VBD", "VBZ", "VBP", "VB", "VBN"})  # VBN: "alleged that" is often tagged so
 _NOUN_DEPS = frozenset({"det", "poss", "amod", "nummod"})
 _NOT_VERB_DEPS = frozenset({"compound", "amod", "pobj", "dobj", "nsubj", "nsubjpass", "attr"})
 _HAVE = frozenset({"has", "have", "had", "having", "'ve", "’ve", "'d", "’d"})
 #: Subjects that make a verb of attack literal ("a storm slams the coast").
-LITERAL_SUBJECTS = frozenset("""storm storms hurricane typhoon cyclone tornado blizzard snow rain wind winds flood
-floods flooding quake earthquake wave waves fire wildfire heat ice surf car truck plane train door""".split())
+LITERAL_SUBJECTS = frozenset(
+    """storm storms hurricane typhoon cyclone tornado blizzard snow rain wind winds flood
+floods flooding quake earthquake wave waves fire wildfire heat ice surf car truck plane train door""".split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -96,8 +100,13 @@ def _only_own(tok: Any, start: int, end: int) -> bool:
 
 def _modifier(t: Any, tok: Any) -> bool:
     """Whether ``t``, just before "and" or a comma in front of ``tok``, is a modifier joined to it."""
-    return (t.pos_ in ("ADJ", "ADV") or t.dep_ in ("amod", "conj") and t.head.i >= tok.i or t.tag_ == "HYPH"
-            or t.dep_ == "amod")
+    return (
+        t.pos_ in ("ADJ", "ADV")
+        or t.dep_ in ("amod", "conj")
+        and t.head.i >= tok.i
+        or t.tag_ == "HYPH"
+        or t.dep_ == "amod"
+    )
 
 
 def deletion_fits(doc: Any, start: int, end: int) -> bool:
@@ -111,17 +120,20 @@ def deletion_fits(doc: Any, start: int, end: int) -> bool:
         first = next(t for t in doc if t.idx == start)
         if first.i >= 2 and doc[first.i - 1].text in (",", "and", "or", "&") and _modifier(doc[first.i - 2], tok):
             return False  # one of two joined modifiers: "far-right, far-left demonstrations", "tense and horrific"
-        if any(t.lower_ in ("not", "n't", "no", "never") for t in doc[max(tok.i - 3, 0):tok.i]):
+        if any(t.lower_ in ("not", "n't", "no", "never") for t in doc[max(tok.i - 3, 0) : tok.i]):
             return False  # "not a dramatic drop, but a decrease": the contrast is in the adjective
         after = doc[tok.i + 1]
         if tok.i and doc[tok.i - 1].lower_ in ("a", "an") and after.tag_ == "CD":
             return False  # "a staggering 40 percent of voters", "for a horrific three months": "a" needs the word
-        if head.tag_ == "NN" and not any(c.dep_ in ("det", "poss", "nummod") or
-                                         (c.dep_ in ("amod", "compound") and c.i != tok.i) for c in head.children):
+        if head.tag_ == "NN" and not any(
+            c.dep_ in ("det", "poss", "nummod") or (c.dep_ in ("amod", "compound") and c.i != tok.i)
+            for c in head.children
+        ):
             return False  # a bare singular noun is left: "to devastating effect", "in excellent shape", "Superb choice"
         # every word between it and its noun also modifies the noun ("a shocking new border policy")
-        return all(t.dep_ in _MODIFIERS and t.head.i in (head.i, *range(tok.i + 1, head.i))
-                   for t in doc[tok.i + 1:head.i])
+        return all(
+            t.dep_ in _MODIFIERS and t.head.i in (head.i, *range(tok.i + 1, head.i)) for t in doc[tok.i + 1 : head.i]
+        )
     if tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.tag_ == "RB":
         if tok.lower_ in DISJUNCTS:
             return True
@@ -142,17 +154,23 @@ def replacement_fits(doc: Any, start: int, end: int, part: str) -> bool:
         return False
     if part == "say-verb":  # "he claimed that" -> "he said that"; not "it was revealed that", "universally admitted"
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        return (tok.tag_ in _SAY_TAGS and any(c.dep_ in ("nsubj", "expl") for c in tok.children)
-                and not any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
-                and nxt is not None and nxt.dep_ == "mark")  # "boasts that rumored display": "that" is no clause
+        return (
+            tok.tag_ in _SAY_TAGS
+            and any(c.dep_ in ("nsubj", "expl") for c in tok.children)
+            and not any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+            and nxt is not None
+            and nxt.dep_ == "mark"
+        )  # "boasts that rumored display": "that" is no clause
     if part == "noun":
         if tok.pos_ not in _NOUNS:
             return False
         # a noun of its own ("chaos"), not part of a compound: "regime change", "the ceasefire regime"
         if tok.dep_ == "compound" or any(c.dep_ == "compound" for c in tok.children):
             return False
-        if any(c.dep_ == "prep" and c.lower_ == "of" and any(g.dep_ == "pobj" and g.pos_ == "NOUN" for g in c.children)
-               for c in tok.children):
+        if any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(g.dep_ == "pobj" and g.pos_ == "NOUN" for g in c.children)
+            for c in tok.children
+        ):
             return False  # "a regime of tax cuts", "an onslaught of falsehoods": another sense of the word
         return doc[tok.i - 1].pos_ != "PROPN" if tok.i else True
     if tok.pos_ == "PROPN":
@@ -162,8 +180,9 @@ def replacement_fits(doc: Any, start: int, end: int, part: str) -> bool:
     if any(c.dep_ in _NOUN_DEPS for c in tok.children) or tok.dep_ in _NOT_VERB_DEPS:
         return False
     kids = list(tok.children)
-    if tok.tag_ == "VBN" or any(c.dep_ in ("auxpass", "agent") or (c.dep_ == "aux" and c.lower_ in _HAVE)
-                                for c in kids):
+    if tok.tag_ == "VBN" or any(
+        c.dep_ in ("auxpass", "agent") or (c.dep_ == "aux" and c.lower_ in _HAVE) for c in kids
+    ):
         return False  # "has soared" is not "has rose", "slammed by Hurricane Michael" is not criticism
     if part == "intransitive" and any(c.dep_ in ("dobj", "dative", "oprd") for c in kids):
         return False  # "surged thousands of forces", "plunged the country into", "tanked the proposal"
@@ -172,5 +191,13 @@ def replacement_fits(doc: Any, start: int, end: int, part: str) -> bool:
     return not any(c.dep_ == "prep" and c.lower_ == "with" for c in kids)  # "slammed the Gaza Strip with ..."
 
 
-__all__ = ["DISJUNCTS", "LITERAL_SUBJECTS", "MODEL_PACKAGE", "MODEL_SHA256", "MODEL_VERSION", "deletion_fits", "parse",
-           "replacement_fits"]
+__all__ = [
+    "DISJUNCTS",
+    "LITERAL_SUBJECTS",
+    "MODEL_PACKAGE",
+    "MODEL_SHA256",
+    "MODEL_VERSION",
+    "deletion_fits",
+    "parse",
+    "replacement_fits",
+]

@@ -28,7 +28,8 @@ SUBJECTIVE_MIN, POLARITY_MIN, VALENCE_MIN = 0.8, 0.5, 2.5
 #: Words of plain news reporting that the lexicons rate as emotional; they state facts and stay. The last three
 #: lines (issue 12) are states, facts and literal senses the editor used to delete ("a difficult situation",
 #: "loved ones", "crude oil", "sick leave", "the wealthy", "an effective vaccine"): see tests/data/neutral.
-FACTUAL = frozenset("""
+FACTUAL = frozenset(
+    """
 killed kill kills killing dead death deaths died die dies murder murdered murders war attack attacks attacked
 crisis injured injuries wounded victim victims shooting shot disaster terror terrorist terrorism bomb bombing
 fire fires arrest arrested prison jail crime crimes criminal guilty abuse abused rape raped violence violent
@@ -42,7 +43,8 @@ celebrated suffer suffered suffering latest major strong weak poor rich importan
 sexual fair unfair popular deadly fatal lethal explosive catastrophe free equal legal illegal public private
 difficult effective kind loved happy wealthy sick welcome favorite favored creative crude precious proud angry
 sophisticated intelligent confident troubled distraught fearful uncomfortable painful grand
-""".split())
+""".split()
+)
 
 #: copydesk's own table: a sensational word and what a neutral report says instead ("" deletes it).
 SENSATIONAL = {
@@ -50,27 +52,81 @@ SENSATIONAL = {
     # "rips", "torched", "hammered", "trashed", "destroys", "demolishes" (a storm, a fire), "fumes" and "rails"
     # (nouns), "clashed" (fighting) and "erupted" ("gunfire erupted") are left as written; see
     # tests/neutral/test_edit.py for what they turned into on real stories.
-    "slams": "criticises", "slammed": "criticised", "slam": "criticise", "slamming": "criticising",
-    "lambasts": "criticises", "lambasted": "criticised", "skewers": "criticises", "skewered": "criticised",
-    "eviscerates": "criticises", "eviscerated": "criticised", "bashes": "criticises",
+    "slams": "criticises",
+    "slammed": "criticised",
+    "slam": "criticise",
+    "slamming": "criticising",
+    "lambasts": "criticises",
+    "lambasted": "criticised",
+    "skewers": "criticises",
+    "skewered": "criticised",
+    "eviscerates": "criticises",
+    "eviscerated": "criticised",
+    "bashes": "criticises",
     "railed": "protested",
     # movement words (verbs only: "surges" and "plunges" are also nouns, "tanks" and "crashes" mostly are)
-    "skyrockets": "rises sharply", "skyrocketed": "rose sharply", "skyrocketing": "rising sharply",
-    "soars": "rises", "soared": "rose", "soaring": "rising", "surged": "rose",
-    "plummets": "falls", "plummeted": "fell", "plummeting": "falling", "plunged": "fell",
-    "tanked": "fell", "nosedives": "falls", "nosedived": "fell",
+    "skyrockets": "rises sharply",
+    "skyrocketed": "rose sharply",
+    "skyrocketing": "rising sharply",
+    "soars": "rises",
+    "soared": "rose",
+    "soaring": "rising",
+    "surged": "rose",
+    "plummets": "falls",
+    "plummeted": "fell",
+    "plummeting": "falling",
+    "plunged": "fell",
+    "tanked": "fell",
+    "nosedives": "falls",
+    "nosedived": "fell",
     # intensifiers and sensational adjectives: deleted
-    "shocking": "", "stunning": "", "stunningly": "", "shockingly": "", "jaw-dropping": "",
-    "bombshell": "", "dramatic": "", "dramatically": "", "incredible": "", "incredibly": "",
-    "unbelievable": "", "astonishing": "", "staggering": "", "whopping": "", "mind-blowing": "",
-    "horrific": "", "horrifying": "", "horrendous": "", "gruesome": "", "brutal": "", "chilling": "",
-    "heartbreaking": "", "heart-wrenching": "", "terrifying": "", "disgraceful": "", "outrageous": "",
-    "shameful": "", "disastrous": "", "catastrophic": "", "devastating": "", "scathing": "", "blistering": "",
-    "absolutely": "", "utterly": "", "totally": "", "truly": "",
-    "so-called": "", "far-left": "", "far-right": "",
+    "shocking": "",
+    "stunning": "",
+    "stunningly": "",
+    "shockingly": "",
+    "jaw-dropping": "",
+    "bombshell": "",
+    "dramatic": "",
+    "dramatically": "",
+    "incredible": "",
+    "incredibly": "",
+    "unbelievable": "",
+    "astonishing": "",
+    "staggering": "",
+    "whopping": "",
+    "mind-blowing": "",
+    "horrific": "",
+    "horrifying": "",
+    "horrendous": "",
+    "gruesome": "",
+    "brutal": "",
+    "chilling": "",
+    "heartbreaking": "",
+    "heart-wrenching": "",
+    "terrifying": "",
+    "disgraceful": "",
+    "outrageous": "",
+    "shameful": "",
+    "disastrous": "",
+    "catastrophic": "",
+    "devastating": "",
+    "scathing": "",
+    "blistering": "",
+    "absolutely": "",
+    "utterly": "",
+    "totally": "",
+    "truly": "",
+    "so-called": "",
+    "far-left": "",
+    "far-right": "",
     # loaded nouns (replaced only where the parser finds a noun of its own, see neutral/grammar.py)
-    "fury": "anger", "slaughter": "killing", "regime": "government", "debacle": "failure", "fiasco": "failure",
-    "onslaught": "attack", "crusade": "campaign",
+    "fury": "anger",
+    "slaughter": "killing",
+    "regime": "government",
+    "debacle": "failure",
+    "fiasco": "failure",
+    "onslaught": "attack",
+    "crusade": "campaign",
 }
 #: Nouns of the table above (the others are verbs or modifiers): the parser must find them used as nouns.
 TABLE_NOUNS = frozenset("fury slaughter regime debacle fiasco onslaught crusade".split())
@@ -81,37 +137,98 @@ TABLE_NOUNS = frozenset("fury slaughter regime debacle fiasco onslaught crusade"
 #: whose plain word does not fit their phrases ("a firestorm of criticism", "a nuclear meltdown", "a media
 #: frenzy", "the chaos of war", "an outrage to the world", "another bloodbath in the stock market", "economic
 #: carnage", "fumed over"). Found by reading the editor's changes on 61,000 real sentences.
-VIVID = frozenset("""
+VIVID = frozenset(
+    """
 massive huge enormous tiny radical extreme mob thugs scheme ploy chaos meltdown firestorm frenzy literally
 extraordinary outstanding outrage bloodbath carnage fumed
-""".split())
+""".split()
+)
 #: Fixed terms in which a loaded-looking word is part of the name of a thing: left as written.
-TERMS = frozenset({
-    ("grand", "jury"), ("grand", "juries"), ("precious", "metal"), ("precious", "metals"), ("precious", "stones"),
-    ("regime", "change"), ("sanctions", "regime"), ("mob", "boss"), ("mob", "bosses"), ("extreme", "weather"),
-    ("extreme", "heat"), ("extreme", "cold"), ("extreme", "poverty"), ("extreme", "temperatures"),
-    ("massive", "stroke"), ("massive", "heart"), ("radical", "islamist"), ("radical", "islamists"),
-    ("tiny", "house"), ("tiny", "homes"), ("dramatic", "arts"), ("so-called", "islamic"),
-    ("naturally", "occurring"), ("truly", "yours"), ("absolutely", "nothing"), ("absolutely", "no"),
-    ("regime", "change"), ("ceasefire", "regime"), ("sanitary", "regime"), ("visa", "regime"),
-    ("tax", "regime"), ("legal", "regime"), ("treatment", "regime"), ("training", "regime"),
-    ("security", "regime"), ("trade", "regime"), ("customs", "regime"), ("inspection", "regime"),
-    ("nonproliferation", "regime"), ("non-proliferation", "regime"), ("visa-free", "regime"),
-    ("safeguards", "regime"), ("control", "regime"), ("epidemiological", "regime"), ("regulatory", "regime"),
-    ("chilling", "effect"), ("chilling", "effects"), ("vicious", "cycle"), ("vicious", "circle"),
-    ("political", "regime"), ("future", "regime"), ("brutal", "honesty"), ("happily", "married"),
-    ("happily", "ever"), ("sadly", "mistaken"),
-})
+TERMS = frozenset(
+    {
+        ("grand", "jury"),
+        ("grand", "juries"),
+        ("precious", "metal"),
+        ("precious", "metals"),
+        ("precious", "stones"),
+        ("regime", "change"),
+        ("sanctions", "regime"),
+        ("mob", "boss"),
+        ("mob", "bosses"),
+        ("extreme", "weather"),
+        ("extreme", "heat"),
+        ("extreme", "cold"),
+        ("extreme", "poverty"),
+        ("extreme", "temperatures"),
+        ("massive", "stroke"),
+        ("massive", "heart"),
+        ("radical", "islamist"),
+        ("radical", "islamists"),
+        ("tiny", "house"),
+        ("tiny", "homes"),
+        ("dramatic", "arts"),
+        ("so-called", "islamic"),
+        ("naturally", "occurring"),
+        ("truly", "yours"),
+        ("absolutely", "nothing"),
+        ("absolutely", "no"),
+        ("regime", "change"),
+        ("ceasefire", "regime"),
+        ("sanitary", "regime"),
+        ("visa", "regime"),
+        ("tax", "regime"),
+        ("legal", "regime"),
+        ("treatment", "regime"),
+        ("training", "regime"),
+        ("security", "regime"),
+        ("trade", "regime"),
+        ("customs", "regime"),
+        ("inspection", "regime"),
+        ("nonproliferation", "regime"),
+        ("non-proliferation", "regime"),
+        ("visa-free", "regime"),
+        ("safeguards", "regime"),
+        ("control", "regime"),
+        ("epidemiological", "regime"),
+        ("regulatory", "regime"),
+        ("chilling", "effect"),
+        ("chilling", "effects"),
+        ("vicious", "cycle"),
+        ("vicious", "circle"),
+        ("political", "regime"),
+        ("future", "regime"),
+        ("brutal", "honesty"),
+        ("happily", "married"),
+        ("happily", "ever"),
+        ("sadly", "mistaken"),
+    }
+)
 #: Fixed expressions left exactly as written wherever they occur (lower case, whole words).
-FIXED = ("have a nice day", "happily ever after", "so-called because", "in the grand scheme", "truly yours",
-         "the last crusade", "to be fair", "a far cry", "onslaught of", "slammed the door", "slams the door",
-         "slam the door", "slamming the door", "slammed shut", "slammed the brakes", "slammed on the brakes")
+FIXED = (
+    "have a nice day",
+    "happily ever after",
+    "so-called because",
+    "in the grand scheme",
+    "truly yours",
+    "the last crusade",
+    "to be fair",
+    "a far cry",
+    "onslaught of",
+    "slammed the door",
+    "slams the door",
+    "slam the door",
+    "slamming the door",
+    "slammed shut",
+    "slammed the brakes",
+    "slammed on the brakes",
+)
 #: Words after a verb of attack that make it literal ("the car slammed into a wall"): then it is left.
 LITERAL_AFTER = frozenset("into onto through against shut down off apart open up across".split())
 
 #: Praise, labels and commentary that an encyclopedia's or a wire desk's style guide asks writers to drop
 #: ("peacock" and "weasel" words, editorialising adverbs); copydesk's own list, deleted where they qualify a word.
-PEACOCK = frozenset("""
+PEACOCK = frozenset(
+    """
 legendary iconic visionary award-winning cutting-edge innovative
 brilliant renowned remarkable prestigious world-class world-renowned notable virtuoso
 pioneering phenomenal prominent well-known best-known influential beloved inspirational inspiring
@@ -119,7 +236,8 @@ infamous notorious controversial famous famed illustrious esteemed eminent stori
 groundbreaking ground-breaking magnificent spectacular superb excellent exceptional masterful genius
 notably arguably interestingly surprisingly ironically unfortunately fortunately clearly obviously naturally
 tragically sadly happily amazingly undoubtedly unquestionably
-""".split())
+""".split()
+)
 SENSATIONAL.update({w: "" for w in PEACOCK if w not in SENSATIONAL})
 #: Adjectives the two published lexicons rate as evaluative that are only a judgement of quality, with no
 #: plain sense a report needs: the only lexicon words deleted (in front of the noun they qualify). Chosen by
@@ -128,23 +246,53 @@ SENSATIONAL.update({w: "" for w in PEACOCK if w not in SENSATIONAL})
 #: "fake"), literal senses and terms ("crude oil", "dirty bomb", "loved ones", "grievous bodily harm", "grand
 #: jury", "kind of", "noble gas", "Have a nice day"), superlatives ("greatest") and praise with a plain use
 #: ("perfect", "ideal", "honest", "welcome", "favorite").
-EVALUATIVE = frozenset("""
+EVALUATIVE = frozenset(
+    """
 abhorrent adorable amazing astounding awesome awful beautiful breathtaking charming delicious delightful
 disgusting dreadful exhilarating fascinating gorgeous handsome hilarious horrible idiotic impressive marvelous
 pathetic sickening splendid stupid talented terrible vicious wonderful worthless
-""".split())
+""".split()
+)
 #: Verbs of saying that cast doubt or drama on what was said ("claimed that") -> "said that" (only before
 #: "that", where the verb is surely one of saying). Not "revealed": data, filings and inquiries reveal, they do
 #: not say ("an investigation of the scene revealed that").
-SAY_VERBS = {"claimed": "said", "claims": "says", "claim": "say", "insisted": "said", "insists": "says",
-             "admitted": "said", "admits": "says", "conceded": "said", "concedes": "says", "alleged": "said",
-             "alleges": "says", "boasted": "said", "boasts": "says",
-             "vowed": "said", "vows": "says"}
+SAY_VERBS = {
+    "claimed": "said",
+    "claims": "says",
+    "claim": "say",
+    "insisted": "said",
+    "insists": "says",
+    "admitted": "said",
+    "admits": "says",
+    "conceded": "said",
+    "concedes": "says",
+    "alleged": "said",
+    "alleges": "says",
+    "boasted": "said",
+    "boasts": "says",
+    "vowed": "said",
+    "vows": "says",
+}
 
 #: Words that read as a question or a teaser in a headline: a headline with one of these is not used.
-CLICKBAIT = ("you won't believe", "here's why", "here is why", "what you need to know", "this is why",
-             "everything you need", "the truth about", "you need to", "will shock", "goes viral", "watch:",
-             "must see", "must-see", "revealed:", "the reason why", "find out")
+CLICKBAIT = (
+    "you won't believe",
+    "here's why",
+    "here is why",
+    "what you need to know",
+    "this is why",
+    "everything you need",
+    "the truth about",
+    "you need to",
+    "will shock",
+    "goes viral",
+    "watch:",
+    "must see",
+    "must-see",
+    "revealed:",
+    "the reason why",
+    "find out",
+)
 
 
 @lru_cache(maxsize=1)
@@ -176,8 +324,12 @@ def removable(word: str) -> bool:
     lexicons rate as evaluative (pattern as above, VADER |valence| >= 1.5). Other loaded words are only
     reported: deleting a noun, or an adjective that states a fact ("sexual", "fair trial"), changes the news."""
     w = word.lower()
-    return (w in EVALUATIVE and w in pattern_adjectives() and abs(vader_lexicon().get(w, 0.0)) >= 1.5
-            and loaded_kind(w) == "subjective")
+    return (
+        w in EVALUATIVE
+        and w in pattern_adjectives()
+        and abs(vader_lexicon().get(w, 0.0)) >= 1.5
+        and loaded_kind(w) == "subjective"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -214,5 +366,20 @@ def loaded_kind(word: str) -> str | None:
     return None
 
 
-__all__ = ["EVALUATIVE", "FIXED", "TABLE_NOUNS", "VIVID", "removable", "SAY_VERBS", "PEACOCK", "SENSATIONAL",
-           "CLICKBAIT", "FACTUAL", "TERMS", "LITERAL_AFTER", "loaded_kind", "pattern_lexicon", "vader_lexicon"]
+__all__ = [
+    "EVALUATIVE",
+    "FIXED",
+    "TABLE_NOUNS",
+    "VIVID",
+    "removable",
+    "SAY_VERBS",
+    "PEACOCK",
+    "SENSATIONAL",
+    "CLICKBAIT",
+    "FACTUAL",
+    "TERMS",
+    "LITERAL_AFTER",
+    "loaded_kind",
+    "pattern_lexicon",
+    "vader_lexicon",
+]

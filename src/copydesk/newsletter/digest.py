@@ -56,8 +56,10 @@ def _story(edition: Edition, es: EditionStory) -> DigestStory:
         sources_phrase="a single source" if s.single_source else render.sources_phrase(s.independent_sources),
         notes=tuple(render.reader_notes(s)),
         when=when,
-        sources=tuple((render._outlet_name(edition, link.outlet_id, s), link.title, render.safe_url(link.url))
-                      for link in s.sources),
+        sources=tuple(
+            (render._outlet_name(edition, link.outlet_id, s), link.title, render.safe_url(link.url))
+            for link in s.sources
+        ),
     )
 
 
@@ -104,8 +106,9 @@ def render_digest(digest: Digest, links: DigestLinks) -> tuple[str, str, str]:
 def render_confirmation(site_name: str, confirm_url: str, sections_text: str, hours: int) -> tuple[str, str]:
     """(subject, plain-text body) of the double opt-in mail."""
     subject = f"Confirm your subscription to {site_name}"
-    text = email_env.get_template("confirm.txt").render(site_name=site_name, url=confirm_url,
-                                                         sections_text=sections_text, hours=hours)
+    text = email_env.get_template("confirm.txt").render(
+        site_name=site_name, url=confirm_url, sections_text=sections_text, hours=hours
+    )
     return subject, text
 
 

@@ -46,16 +46,31 @@ class SmtpOptions:
     @classmethod
     def from_settings(cls, settings) -> "SmtpOptions":
         s = settings.smtp
-        return cls(s.host, s.port, s.security, s.username,
-                   s.password.get_secret_value() if s.password is not None else "", s.timeout_s)
+        return cls(
+            s.host,
+            s.port,
+            s.security,
+            s.username,
+            s.password.get_secret_value() if s.password is not None else "",
+            s.timeout_s,
+        )
 
 
 def _header(value: str) -> str:
     return _CONTROL.sub(" ", value).strip()
 
 
-def build_message(*, from_address: str, from_name: str, to: str, subject: str, text: str, html: str | None = None,
-                  headers: dict[str, str] | None = None, id_hint: str | None = None) -> EmailMessage:
+def build_message(
+    *,
+    from_address: str,
+    from_name: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    id_hint: str | None = None,
+) -> EmailMessage:
     """A message with a plain-text body (and an HTML alternative), Date and a Message-ID on the sender's domain."""
     msg = EmailMessage(policy=WIRE_POLICY)
     msg["From"] = Address(_header(from_name), addr_spec=from_address)
@@ -63,8 +78,7 @@ def build_message(*, from_address: str, from_name: str, to: str, subject: str, t
     msg["Subject"] = _header(subject)
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
     domain = from_address.rsplit("@", 1)[-1]
-    msg["Message-ID"] = make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "-", id_hint) if id_hint else None,
-                                   domain=domain)
+    msg["Message-ID"] = make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "-", id_hint) if id_hint else None, domain=domain)
     for k, v in (headers or {}).items():
         msg[k] = _header(v)
     msg.set_content(text)
@@ -117,8 +131,9 @@ class Mailer:
             if o.username:
                 smtp.login(o.username, o.password)
         except smtplib.SMTPAuthenticationError as exc:
-            raise MailError(f"{o.host}:{o.port} refused the login: {exc.smtp_code} {exc.smtp_error!r}",
-                            permanent=True) from None
+            raise MailError(
+                f"{o.host}:{o.port} refused the login: {exc.smtp_code} {exc.smtp_error!r}", permanent=True
+            ) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise MailError(f"cannot connect to {o.host}:{o.port}: {describe(exc)}") from None
         return smtp
@@ -142,8 +157,7 @@ class Mailer:
             options = []
             if not (sender + rcpt).isascii() or not data.isascii():
                 if not smtp.has_extn("smtputf8"):
-                    raise MailError("the server does not accept internationalised addresses (SMTPUTF8)",
-                                    permanent=True)
+                    raise MailError("the server does not accept internationalised addresses (SMTPUTF8)", permanent=True)
                 options.append("SMTPUTF8")
             if smtp.has_extn("8bitmime"):
                 options.append("BODY=8BITMIME")

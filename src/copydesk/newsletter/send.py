@@ -53,8 +53,14 @@ class NewsletterOptions:
     @classmethod
     def from_settings(cls, settings) -> "NewsletterOptions":
         n = settings.newsletter
-        return cls(settings.site.name, settings.newsletter_url, n.from_address, n.unsubscribe_mailto,
-                   n.confirm_hours, n.stories_per_section)
+        return cls(
+            settings.site.name,
+            settings.newsletter_url,
+            n.from_address,
+            n.unsubscribe_mailto,
+            n.confirm_hours,
+            n.stories_per_section,
+        )
 
 
 @dataclass
@@ -95,8 +101,15 @@ def _digest_for(edition: Edition, sub: Subscriber, day: date, per_section: int):
     return build_digest(edition, day, None if sub.all_sections else sub.sections, per_section)
 
 
-def send_digests(edition: Edition, store: NewsletterStore, tokens: NewsletterTokens, mailer: Mailer,
-                 opts: NewsletterOptions, day: date, resend_interrupted: bool = False) -> SendReport:
+def send_digests(
+    edition: Edition,
+    store: NewsletterStore,
+    tokens: NewsletterTokens,
+    mailer: Mailer,
+    opts: NewsletterOptions,
+    day: date,
+    resend_interrupted: bool = False,
+) -> SendReport:
     """Send ``day``'s digest to every confirmed subscriber who has not had it (see the module docstring)."""
     report = SendReport(digest_id_for(day))
     digest_id = report.digest_id
@@ -118,11 +131,22 @@ def send_digests(edition: Edition, store: NewsletterStore, tokens: NewsletterTok
             report.add("interrupted" if blocked == "committing" else f"already-{blocked}")
             continue
         token = tokens.unsubscribe_token(sub.id)
-        links = DigestLinks(unsubscribe=unsubscribe_url(opts, token), manage=f"{opts.public_url}newsletter/",
-                            sections_text=sections_text(edition, sub.all_sections, sub.sections))
+        links = DigestLinks(
+            unsubscribe=unsubscribe_url(opts, token),
+            manage=f"{opts.public_url}newsletter/",
+            sections_text=sections_text(edition, sub.all_sections, sub.sections),
+        )
         subject, html, text = render_digest(digest, links)
-        msg = build_message(from_address=opts.from_address, from_name=opts.site_name, to=sub.email, subject=subject,
-                            text=text, html=html, headers=list_headers(opts, token), id_hint=f"{digest_id}.{sub.id}")
+        msg = build_message(
+            from_address=opts.from_address,
+            from_name=opts.site_name,
+            to=sub.email,
+            subject=subject,
+            text=text,
+            html=html,
+            headers=list_headers(opts, token),
+            id_hint=f"{digest_id}.{sub.id}",
+        )
         try:
             answer = mailer.send(msg, before_commit=lambda: store.mark(sub.id, digest_id, "committing"))
         except MailError as exc:
@@ -130,18 +154,29 @@ def send_digests(edition: Edition, store: NewsletterStore, tokens: NewsletterTok
             store.mark(sub.id, digest_id, state, error=str(exc))
             report.add(state)
             report.errors.append(f"newsletter: subscriber {sub.id}: {exc}")
-            log.warning("digest not sent", extra={"stage": "newsletter", "subscriber_id": sub.id,
-                                                  "digest_id": digest_id, "outcome": state, "error": str(exc)})
+            log.warning(
+                "digest not sent",
+                extra={
+                    "stage": "newsletter",
+                    "subscriber_id": sub.id,
+                    "digest_id": digest_id,
+                    "outcome": state,
+                    "error": str(exc),
+                },
+            )
             deferrals = 0 if exc.permanent else deferrals + 1
             if deferrals >= MAX_CONSECUTIVE_DEFERRALS:
-                report.errors.append(f"newsletter: stopped after {deferrals} temporary failures in a row; "
-                                     "run the send again later")
+                report.errors.append(
+                    f"newsletter: stopped after {deferrals} temporary failures in a row; run the send again later"
+                )
                 report.add("stopped")
                 break
             continue
         deferrals = 0
         store.mark(sub.id, digest_id, "sent", message_id=msg["Message-ID"], error=None)
         report.add("sent")
-        log.info("digest sent", extra={"stage": "newsletter", "subscriber_id": sub.id, "digest_id": digest_id,
-                                       "answer": answer[:200]})
+        log.info(
+            "digest sent",
+            extra={"stage": "newsletter", "subscriber_id": sub.id, "digest_id": digest_id, "answer": answer[:200]},
+        )
     return report

@@ -77,8 +77,9 @@ class NewsletterTokens:
         return ConfirmRequest(email, all_sections, tuple(sections), source, secrets.token_urlsafe(18))
 
     def dump_confirm(self, req: ConfirmRequest) -> str:
-        return self._confirm.dumps({"e": req.email, "a": req.all_sections, "s": list(req.sections),
-                                    "src": req.source, "n": req.nonce})
+        return self._confirm.dumps(
+            {"e": req.email, "a": req.all_sections, "s": list(req.sections), "src": req.source, "n": req.nonce}
+        )
 
     def load_confirm(self, token: str) -> ConfirmRequest:
         try:
@@ -88,8 +89,7 @@ class NewsletterTokens:
         except (BadSignature, ValueError, TypeError):
             raise TokenError() from None
         try:
-            return ConfirmRequest(str(d["e"]), bool(d["a"]), tuple(str(x) for x in d["s"]), str(d["src"]),
-                                  str(d["n"]))
+            return ConfirmRequest(str(d["e"]), bool(d["a"]), tuple(str(x) for x in d["s"]), str(d["src"]), str(d["n"]))
         except (KeyError, TypeError):
             raise TokenError() from None
 

@@ -48,8 +48,9 @@ CONFIRM_WINDOW = timedelta(hours=24)
 class NewsletterService:
     """Everything the newsletter pages need, built once per server from the settings."""
 
-    def __init__(self, settings, store: NewsletterStore, mailer_factory: Callable[[], Mailer] | None = None,
-                 clock=None):
+    def __init__(
+        self, settings, store: NewsletterStore, mailer_factory: Callable[[], Mailer] | None = None, clock=None
+    ):
         secret = site_secret(settings)
         self.opts = NewsletterOptions.from_settings(settings)
         self.tokens = NewsletterTokens(secret, settings.newsletter.confirm_hours)
@@ -61,19 +62,28 @@ class NewsletterService:
         smtp = SmtpOptions.from_settings(settings)
         self.mailer_factory = mailer_factory or (lambda: Mailer(smtp))
 
-    def send_confirmation(self, edition: Edition, email: str, all_sections: bool, sections: tuple[str, ...],
-                          source: str) -> None:
+    def send_confirmation(
+        self, edition: Edition, email: str, all_sections: bool, sections: tuple[str, ...], source: str
+    ) -> None:
         req = self.tokens.confirm_token(email, all_sections, sections, source)
-        if not self.store.request_confirmation(self.tokens.email_hash(email), req.nonce, source,
-                                               limit=CONFIRM_LIMIT, window=CONFIRM_WINDOW):
+        if not self.store.request_confirmation(
+            self.tokens.email_hash(email), req.nonce, source, limit=CONFIRM_LIMIT, window=CONFIRM_WINDOW
+        ):
             log.info("confirmation not sent: limit for this address", extra={"stage": "newsletter"})
             return
         url = f"{self.opts.public_url}newsletter/confirm/?t={self.tokens.dump_confirm(req)}"
-        subject, text = render_confirmation(self.opts.site_name, url, sections_text(edition, all_sections, sections),
-                                            self.opts.confirm_hours)
-        msg = build_message(from_address=self.opts.from_address, from_name=self.opts.site_name, to=email,
-                            subject=subject, text=text, headers={"Auto-Submitted": "auto-generated"},
-                            id_hint="confirm")
+        subject, text = render_confirmation(
+            self.opts.site_name, url, sections_text(edition, all_sections, sections), self.opts.confirm_hours
+        )
+        msg = build_message(
+            from_address=self.opts.from_address,
+            from_name=self.opts.site_name,
+            to=email,
+            subject=subject,
+            text=text,
+            headers={"Auto-Submitted": "auto-generated"},
+            id_hint="confirm",
+        )
         with self.mailer_factory() as mailer:
             mailer.send(msg)
 
@@ -81,27 +91,70 @@ class NewsletterService:
 def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService) -> APIRouter:
     router = APIRouter()
 
-    def page(edition: Edition, root: str, title: str, lines: list[str], status: int = 200,
-             link: dict | None = None, headers: dict | None = None) -> HTMLResponse:
+    def page(
+        edition: Edition,
+        root: str,
+        title: str,
+        lines: list[str],
+        status: int = 200,
+        link: dict | None = None,
+        headers: dict | None = None,
+    ) -> HTMLResponse:
         html = render.render_page(edition, root, title, "newsletter_message.html", lines=lines, link=link)
-        return HTMLResponse(html, status_code=status, media_type=_HTML,
-                            headers={"Cache-Control": "no-store", **(headers or {})})
+        return HTMLResponse(
+            html, status_code=status, media_type=_HTML, headers={"Cache-Control": "no-store", **(headers or {})}
+        )
 
-    def form_page(request: Request, edition: Edition, *, email: str = "", chosen: tuple[str, ...] = (),
-                  all_checked: bool = True, source: str = "direct", error: str | None = None,
-                  status: int = 200) -> HTMLResponse:
+    def form_page(
+        request: Request,
+        edition: Edition,
+        *,
+        email: str = "",
+        chosen: tuple[str, ...] = (),
+        all_checked: bool = True,
+        source: str = "direct",
+        error: str | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
         token, cookie = svc.csrf.issue(request, "subscribe")
-        html = render.render_page(edition, "../", "Newsletter", "newsletter.html", csrf=token, source=source,
-                                  email=email, chosen=chosen, all_checked=all_checked, error=error)
+        html = render.render_page(
+            edition,
+            "../",
+            "Newsletter",
+            "newsletter.html",
+            csrf=token,
+            source=source,
+            email=email,
+            chosen=chosen,
+            all_checked=all_checked,
+            error=error,
+        )
         resp = HTMLResponse(html, status_code=status, media_type=_HTML)
         svc.csrf.set_cookie(request, resp, cookie)
         return resp
 
-    def action_page(request: Request, edition: Edition, form: str, title: str, lines: list[str], action: str,
-                    token: str, button: str) -> HTMLResponse:
+    def action_page(
+        request: Request,
+        edition: Edition,
+        form: str,
+        title: str,
+        lines: list[str],
+        action: str,
+        token: str,
+        button: str,
+    ) -> HTMLResponse:
         csrf, cookie = svc.csrf.issue(request, form)
-        html = render.render_page(edition, "../../", title, "newsletter_action.html", lines=lines, action=action,
-                                  token=token, button=button, csrf=csrf)
+        html = render.render_page(
+            edition,
+            "../../",
+            title,
+            "newsletter_action.html",
+            lines=lines,
+            action=action,
+            token=token,
+            button=button,
+            csrf=csrf,
+        )
         resp = HTMLResponse(html, media_type=_HTML)
         svc.csrf.set_cookie(request, resp, cookie)
         return resp
@@ -109,8 +162,15 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
     def refused(edition: Edition, root: str, exc: FormError) -> HTMLResponse:
         titles = {429: "Too many requests", 413: "Too long", 403: "Form expired or not from this site"}
         headers = {"Retry-After": str(svc.limiter.retry_after())} if exc.status == 429 else None
-        return page(edition, root, titles.get(exc.status, "Form not accepted"), [exc.message], exc.status,
-                    link={"href": f"{root}newsletter/", "text": "Back to the sign-up form"}, headers=headers)
+        return page(
+            edition,
+            root,
+            titles.get(exc.status, "Form not accepted"),
+            [exc.message],
+            exc.status,
+            link={"href": f"{root}newsletter/", "text": "Back to the sign-up form"},
+            headers=headers,
+        )
 
     async def guarded(request: Request, form: str, limited: bool = True) -> dict[str, list[str]]:
         """Rate limit, size limit, CSRF: the checks every form post passes, in this order."""
@@ -141,11 +201,16 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
             return refused(edition, "../", exc)
         src = _one(fields, "from") or ""
         source = src if _SOURCE.fullmatch(src) else "direct"
-        done = page(edition, "../", "Check your inbox", [
-            "If that address can receive mail, a message to confirm your subscription is on its way. Open the "
-            "link in it to start receiving the digest.",
-            "Nothing is sent to you until you confirm. Not there in a few minutes? Look in your spam folder.",
-        ])
+        done = page(
+            edition,
+            "../",
+            "Check your inbox",
+            [
+                "If that address can receive mail, a message to confirm your subscription is on its way. Open the "
+                "link in it to start receiving the digest.",
+                "Nothing is sent to you until you confirm. Not there in a few minutes? Look in your spam folder.",
+            ],
+        )
         if _one(fields, HONEYPOT_FIELD):
             log.info("honeypot filled: ignored", extra={"stage": "newsletter"})
             return done  # answer as if it worked, so a robot learns nothing
@@ -156,18 +221,39 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
         try:
             email = normalise_address(raw)
         except AddressError as exc:
-            return form_page(request, edition, email=raw[:254], chosen=chosen, all_checked=all_sections,
-                             source=source, error=str(exc), status=400)
+            return form_page(
+                request,
+                edition,
+                email=raw[:254],
+                chosen=chosen,
+                all_checked=all_sections,
+                source=source,
+                error=str(exc),
+                status=400,
+            )
         if not all_sections and not chosen:
-            return form_page(request, edition, email=email, source=source, all_checked=False, status=400,
-                             error="Choose at least one section, or every section.")
+            return form_page(
+                request,
+                edition,
+                email=email,
+                source=source,
+                all_checked=False,
+                status=400,
+                error="Choose at least one section, or every section.",
+            )
         try:
-            svc.send_confirmation(edition, email, all_sections, () if all_sections else chosen,
-                                  f"signup-form via {source}")
+            svc.send_confirmation(
+                edition, email, all_sections, () if all_sections else chosen, f"signup-form via {source}"
+            )
         except MailError as exc:
             log.warning("confirmation mail failed", extra={"stage": "newsletter", "error": str(exc)})
-            return page(edition, "../", "Could not send the mail", [
-                "We could not send the confirmation mail just now. Please try again in a few minutes."], 503)
+            return page(
+                edition,
+                "../",
+                "Could not send the mail",
+                ["We could not send the confirmation mail just now. Please try again in a few minutes."],
+                503,
+            )
         return done
 
     @router.get("/newsletter/confirm/", response_class=HTMLResponse)
@@ -178,8 +264,16 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
         except TokenError as exc:
             return _bad_link(page, edition, exc)
         names = sections_text(edition, req.all_sections, req.sections)
-        return action_page(request, edition, "confirm", "Confirm your subscription",
-                           [f"Subscribe {req.email} to the daily digest ({names})?"], "./", t, "Confirm subscription")
+        return action_page(
+            request,
+            edition,
+            "confirm",
+            "Confirm your subscription",
+            [f"Subscribe {req.email} to the daily digest ({names})?"],
+            "./",
+            t,
+            "Confirm subscription",
+        )
 
     @router.post("/newsletter/confirm/", response_class=HTMLResponse)
     async def confirm(request: Request):
@@ -197,10 +291,16 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
             return _bad_link(page, edition, TokenError())
         unsub = unsubscribe_url(svc.opts, svc.tokens.unsubscribe_token(sub.id))
         names = sections_text(edition, sub.all_sections, sub.sections)
-        return page(edition, "../../", "You are subscribed", [
-            f"{sub.email} will receive the daily digest ({names}).",
-            "Every digest has a link to unsubscribe at once; this is it too:",
-        ], link={"href": unsub, "text": "Unsubscribe"})
+        return page(
+            edition,
+            "../../",
+            "You are subscribed",
+            [
+                f"{sub.email} will receive the daily digest ({names}).",
+                "Every digest has a link to unsubscribe at once; this is it too:",
+            ],
+            link={"href": unsub, "text": "Unsubscribe"},
+        )
 
     @router.get("/newsletter/unsubscribe/", response_class=HTMLResponse)
     def unsubscribe_page(request: Request, t: str = ""):
@@ -209,10 +309,23 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
         if sub is None:
             return _bad_link(page, edition, TokenError())
         if sub.status == "unsubscribed":
-            return page(edition, "../../", "Already unsubscribed", [f"{sub.email} receives no more digests."],
-                        link={"href": "../", "text": "Subscribe again"})
-        return action_page(request, edition, "unsubscribe", "Unsubscribe",
-                           [f"Stop sending the daily digest to {sub.email}?"], f"./?t={t}", t, "Unsubscribe")
+            return page(
+                edition,
+                "../../",
+                "Already unsubscribed",
+                [f"{sub.email} receives no more digests."],
+                link={"href": "../", "text": "Subscribe again"},
+            )
+        return action_page(
+            request,
+            edition,
+            "unsubscribe",
+            "Unsubscribe",
+            [f"Stop sending the daily digest to {sub.email}?"],
+            f"./?t={t}",
+            t,
+            "Unsubscribe",
+        )
 
     @router.post("/newsletter/unsubscribe/", response_class=HTMLResponse)
     async def unsubscribe(request: Request):
@@ -234,10 +347,17 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
         if sub is None:
             return _bad_link(page, edition, TokenError())
         svc.store.unsubscribe(sub.id, "one-click" if one_click else "link")
-        log.info("unsubscribed", extra={"stage": "newsletter", "subscriber_id": sub.id,
-                                        "how": "one-click" if one_click else "link"})
-        return page(edition, "../../", "You are unsubscribed",
-                    [f"{sub.email} will receive no more digests."], link={"href": "../", "text": "Subscribe again"})
+        log.info(
+            "unsubscribed",
+            extra={"stage": "newsletter", "subscriber_id": sub.id, "how": "one-click" if one_click else "link"},
+        )
+        return page(
+            edition,
+            "../../",
+            "You are unsubscribed",
+            [f"{sub.email} will receive no more digests."],
+            link={"href": "../", "text": "Subscribe again"},
+        )
 
     return router
 
@@ -256,9 +376,19 @@ def _subscriber(svc: NewsletterService, token: str):
 
 def _bad_link(page, edition: Edition, exc: TokenError) -> HTMLResponse:
     if exc.expired:
-        return page(edition, "../../", "This link has expired", [
-            "Confirmation links work for a limited time. Sign up again to get a new one."], 400,
-            link={"href": "../", "text": "Sign up again"})
-    return page(edition, "../../", "This link does not work", [
-        "The link is incomplete or was changed. Copy the whole link from the mail, or sign up again."], 400,
-        link={"href": "../", "text": "Sign-up form"})
+        return page(
+            edition,
+            "../../",
+            "This link has expired",
+            ["Confirmation links work for a limited time. Sign up again to get a new one."],
+            400,
+            link={"href": "../", "text": "Sign up again"},
+        )
+    return page(
+        edition,
+        "../../",
+        "This link does not work",
+        ["The link is incomplete or was changed. Copy the whole link from the mail, or sign up again."],
+        400,
+        link={"href": "../", "text": "Sign-up form"},
+    )

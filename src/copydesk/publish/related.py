@@ -91,9 +91,12 @@ def written_text(w: WrittenStory) -> str:
     return "\n".join(sents + [src.title for src in w.sources])
 
 
-def related_stories(ids: Sequence[str], centroids: np.ndarray | Sequence[np.ndarray],
-                    texts: Sequence[str] | None = None,
-                    opts: RelatedOptions = RelatedOptions()) -> dict[str, tuple[str, ...]]:
+def related_stories(
+    ids: Sequence[str],
+    centroids: np.ndarray | Sequence[np.ndarray],
+    texts: Sequence[str] | None = None,
+    opts: RelatedOptions = RelatedOptions(),
+) -> dict[str, tuple[str, ...]]:
     """story id -> ids of its related stories, most similar first."""
     out: dict[str, tuple[str, ...]] = {}
     if not len(ids):
@@ -107,7 +110,7 @@ def related_stories(ids: Sequence[str], centroids: np.ndarray | Sequence[np.ndar
         ok &= (N >= opts.names_min) & (N < opts.names_max)
     for i, sid in enumerate(ids):
         order = np.argsort(-S[i], kind="stable")
-        out[sid] = tuple(ids[j] for j in order if j != i and ok[i, j])[:opts.max_related]
+        out[sid] = tuple(ids[j] for j in order if j != i and ok[i, j])[: opts.max_related]
     return out
 
 

@@ -67,8 +67,14 @@ def _align(before: list[str], after: list[str]) -> tuple[list[tuple[str, str]], 
         if rest[s] > 0:
             rest[s] -= 1
             removed.append(s)
-    scored = sorted(((SequenceMatcher(None, _words(a), _words(b), autojunk=False).ratio(), i, j)
-                     for i, a in enumerate(removed) for j, b in enumerate(added)), reverse=True)
+    scored = sorted(
+        (
+            (SequenceMatcher(None, _words(a), _words(b), autojunk=False).ratio(), i, j)
+            for i, a in enumerate(removed)
+            for j, b in enumerate(added)
+        ),
+        reverse=True,
+    )
     pairs, used_a, used_b = [], set(), set()
     for ratio, i, j in scored:
         if ratio < ALIGN_MIN:
@@ -79,8 +85,11 @@ def _align(before: list[str], after: list[str]) -> tuple[list[tuple[str, str]], 
         used_b.add(j)
         pairs.append((i, j))
     pairs.sort(key=lambda p: p[1])
-    return ([(removed[i], added[j]) for i, j in pairs], [s for i, s in enumerate(removed) if i not in used_a],
-            [s for j, s in enumerate(added) if j not in used_b])
+    return (
+        [(removed[i], added[j]) for i, j in pairs],
+        [s for i, s in enumerate(removed) if i not in used_a],
+        [s for j, s in enumerate(added) if j not in used_b],
+    )
 
 
 def _shown(q: Quantity, sentence: str) -> str:
@@ -91,7 +100,7 @@ def _shown(q: Quantity, sentence: str) -> str:
 
 
 def _figures(a: str, b: str) -> list[str]:
-    """"9 dead -> 12 dead" for each number of ``a`` that ``b`` gives differently (matched by the word counted)."""
+    """ "9 dead -> 12 dead" for each number of ``a`` that ``b`` gives differently (matched by the word counted)."""
     qa, qb = list(quantities(a)), list(quantities(b))
     key = lambda q: (q.value, q.unit)  # noqa: E731
     same = Counter(map(key, qa)) & Counter(map(key, qb))
@@ -113,8 +122,9 @@ def _figures(a: str, b: str) -> list[str]:
     return changed
 
 
-def describe_changes(before: WrittenStory | None, after: WrittenStory, reason: str = "coverage",
-                     note: str | None = None) -> tuple[str, ...]:
+def describe_changes(
+    before: WrittenStory | None, after: WrittenStory, reason: str = "coverage", note: str | None = None
+) -> tuple[str, ...]:
     """What changed from ``before`` (the previous published version; None: there was none) to ``after``."""
     out: list[str] = []
     note = " ".join(note.split()) if note else None

@@ -44,78 +44,93 @@ W_KEYWORDS = 0.005
 #: slug -> (name it must still have, texts). A default section whose name the user changed is described by its
 #: name and keywords instead, since the user means something else by it.
 DEFAULT_DESCRIPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "budapest": ("Budapest", (
-        "News from Budapest and Hungary: Hungarian politics, the government, parliament, cities and people.",
-        "Hungarian government announces new measures in Budapest",
-        "Orbán's Fidesz wins majority in Hungarian parliamentary election",
-        "Budapest mayor unveils plan for public transport on the Danube",
-        "Hungarian opposition parties agree on joint candidate",
-        "Hungary's parliament passes controversial law",
-        "Hungarian forint weakens as central bank in Budapest holds rates",
-        "Budapest hospital staff protest over wages",
-        "Hungarian police arrest suspects after Budapest robbery",
-        "Flooding on the Danube threatens towns north of Budapest",
-        "Hungarian minister resigns after scandal",
-    )),
-    "europe": ("Europe", (
-        "News from Europe: the European Union, European governments, elections and events in European countries.",
-        "European Union leaders meet in Brussels to agree on budget",
-        "German chancellor faces coalition crisis in Berlin",
-        "French president announces pension reform amid protests in Paris",
-        "Polish government clashes with the European Commission over courts",
-        "Russia and Ukraine exchange prisoners as fighting continues",
-        "British prime minister survives confidence vote in parliament",
-        "Italian election brings new coalition to power in Rome",
-        "Spanish police arrest suspects in Madrid attack",
-        "Floods kill dozens in Germany and Belgium",
-        "NATO defence ministers meet as Europe boosts military spending",
-    )),
-    "world": ("World", (
-        "World news: politics, government, elections, courts, crime, conflict, diplomacy and disasters around the "
-        "world, in the United States, Asia, Africa, the Middle East and the Americas.",
-        "President vetoes spending bill passed by Congress",
-        "Senate votes on bill as Democrats and Republicans remain divided",
-        "Supreme Court rules on state law in landmark case",
-        "Typhoon floods villages and forces thousands to evacuate",
-        "Police investigate shooting that left several people dead",
-        "Former official indicted by federal grand jury",
-        "Rebels seize provincial capital as government troops retreat",
-        "Israeli and Palestinian leaders agree to ceasefire after days of fighting",
-        "China and the United States trade accusations over military drills",
-        "Earthquake destroys homes in mountain region",
-        "Voters head to the polls in presidential election",
-        "Cabinet minister resigns after criticism from lawmakers",
-        "Immigration officials report record number of migrants at the border",
-    )),
-    "business": ("Business", (
-        "Business and economy news: companies, markets, jobs, inflation, trade, banks, prices and the economy.",
-        "Stock markets fall as investors worry about inflation",
-        "Central bank raises interest rates to curb rising prices",
-        "Unemployment falls as employers add jobs",
-        "Company reports record quarterly profit and raises its forecast",
-        "Oil prices climb after producers agree to cut output",
-        "Consumer prices rise at fastest pace in decades",
-        "Carmaker recalls vehicles and shares drop",
-        "Trade deficit widens as imports surge",
-        "Economy grows faster than expected in second quarter",
-        "Bank agrees to pay fine to settle regulators' claims",
-        "Workers strike for higher wages at factories",
-    )),
-    "science": ("Science & Technology", (
-        "Science, technology and health news: research, studies, space, medicine, climate, the internet, software "
-        "and technology companies.",
-        "Scientists publish study on the effects of a new drug",
-        "NASA launches mission to study distant planet",
-        "Researchers discover new species in the rainforest",
-        "Trial shows new treatment slows the disease",
-        "Phone maker unveils new handset with a faster chip",
-        "Security researchers warn of flaw in widely used software",
-        "Glaciers are melting faster than thought, researchers say",
-        "New smartphone software update fixes security flaw",
-        "Chipmaker builds new plant for data-centre processors",
-        "Study finds link between diet and heart disease",
-        "Artificial intelligence system beats experts at medical diagnosis",
-    )),
+    "budapest": (
+        "Budapest",
+        (
+            "News from Budapest and Hungary: Hungarian politics, the government, parliament, cities and people.",
+            "Hungarian government announces new measures in Budapest",
+            "Orbán's Fidesz wins majority in Hungarian parliamentary election",
+            "Budapest mayor unveils plan for public transport on the Danube",
+            "Hungarian opposition parties agree on joint candidate",
+            "Hungary's parliament passes controversial law",
+            "Hungarian forint weakens as central bank in Budapest holds rates",
+            "Budapest hospital staff protest over wages",
+            "Hungarian police arrest suspects after Budapest robbery",
+            "Flooding on the Danube threatens towns north of Budapest",
+            "Hungarian minister resigns after scandal",
+        ),
+    ),
+    "europe": (
+        "Europe",
+        (
+            "News from Europe: the European Union, European governments, elections and events in European countries.",
+            "European Union leaders meet in Brussels to agree on budget",
+            "German chancellor faces coalition crisis in Berlin",
+            "French president announces pension reform amid protests in Paris",
+            "Polish government clashes with the European Commission over courts",
+            "Russia and Ukraine exchange prisoners as fighting continues",
+            "British prime minister survives confidence vote in parliament",
+            "Italian election brings new coalition to power in Rome",
+            "Spanish police arrest suspects in Madrid attack",
+            "Floods kill dozens in Germany and Belgium",
+            "NATO defence ministers meet as Europe boosts military spending",
+        ),
+    ),
+    "world": (
+        "World",
+        (
+            "World news: politics, government, elections, courts, crime, conflict, diplomacy and disasters around the "
+            "world, in the United States, Asia, Africa, the Middle East and the Americas.",
+            "President vetoes spending bill passed by Congress",
+            "Senate votes on bill as Democrats and Republicans remain divided",
+            "Supreme Court rules on state law in landmark case",
+            "Typhoon floods villages and forces thousands to evacuate",
+            "Police investigate shooting that left several people dead",
+            "Former official indicted by federal grand jury",
+            "Rebels seize provincial capital as government troops retreat",
+            "Israeli and Palestinian leaders agree to ceasefire after days of fighting",
+            "China and the United States trade accusations over military drills",
+            "Earthquake destroys homes in mountain region",
+            "Voters head to the polls in presidential election",
+            "Cabinet minister resigns after criticism from lawmakers",
+            "Immigration officials report record number of migrants at the border",
+        ),
+    ),
+    "business": (
+        "Business",
+        (
+            "Business and economy news: companies, markets, jobs, inflation, trade, banks, prices and the economy.",
+            "Stock markets fall as investors worry about inflation",
+            "Central bank raises interest rates to curb rising prices",
+            "Unemployment falls as employers add jobs",
+            "Company reports record quarterly profit and raises its forecast",
+            "Oil prices climb after producers agree to cut output",
+            "Consumer prices rise at fastest pace in decades",
+            "Carmaker recalls vehicles and shares drop",
+            "Trade deficit widens as imports surge",
+            "Economy grows faster than expected in second quarter",
+            "Bank agrees to pay fine to settle regulators' claims",
+            "Workers strike for higher wages at factories",
+        ),
+    ),
+    "science": (
+        "Science & Technology",
+        (
+            "Science, technology and health news: research, studies, space, medicine, climate, the internet, software "
+            "and technology companies.",
+            "Scientists publish study on the effects of a new drug",
+            "NASA launches mission to study distant planet",
+            "Researchers discover new species in the rainforest",
+            "Trial shows new treatment slows the disease",
+            "Phone maker unveils new handset with a faster chip",
+            "Security researchers warn of flaw in widely used software",
+            "Glaciers are melting faster than thought, researchers say",
+            "New smartphone software update fixes security flaw",
+            "Chipmaker builds new plant for data-centre processors",
+            "Study finds link between diet and heart disease",
+            "Artificial intelligence system beats experts at medical diagnosis",
+        ),
+    ),
 }
 
 
@@ -138,8 +153,9 @@ class SectionModel:
     w_keywords: float = W_KEYWORDS
 
 
-def build_model(sections: Sequence[SectionConfig], embed: Callable[[list[str]], np.ndarray],
-                w_keywords: float = W_KEYWORDS) -> SectionModel:
+def build_model(
+    sections: Sequence[SectionConfig], embed: Callable[[list[str]], np.ndarray], w_keywords: float = W_KEYWORDS
+) -> SectionModel:
     """Embed each section's prototype texts (with the model that embeds the articles) and average them."""
     rows = []
     for sec in sections:
@@ -189,5 +205,14 @@ def classify(articles: Sequence[Article], vector: np.ndarray | None, model: Sect
     return model.sections[int(np.argmax(scores(articles, vector, model)))].slug
 
 
-__all__ = ["SectionModel", "build_model", "classify", "keyword_counts", "keyword_section", "prototype_texts",
-           "scores", "DEFAULT_DESCRIPTIONS", "W_KEYWORDS"]
+__all__ = [
+    "SectionModel",
+    "build_model",
+    "classify",
+    "keyword_counts",
+    "keyword_section",
+    "prototype_texts",
+    "scores",
+    "DEFAULT_DESCRIPTIONS",
+    "W_KEYWORDS",
+]

@@ -43,7 +43,10 @@ def main_label(url_or_host: str) -> str | None:
     url = text if "://" in text else f"http://{text}"
     try:
         res = get_tld(url, as_object=True, fail_silently=True)
-    except (ValueError, OSError):  # tld raises TldBadUrl/TldDomainNotFound (ValueError) on some malformed hosts despite fail_silently
+    except (
+        ValueError,
+        OSError,
+    ):  # tld raises TldBadUrl/TldDomainNotFound (ValueError) on some malformed hosts despite fail_silently
         res = None
     if res is not None and res.domain:
         return res.domain.lower()
@@ -81,7 +84,8 @@ def readable_name(label: str) -> str:
             continue
         parts = wordninja.split(chunk)
         confident = len(parts) > 1 and all(
-            len(p) >= 3 or (len(p) == 2 and k == 0 and p not in _TWO_LETTER_WORDS) for k, p in enumerate(parts))
+            len(p) >= 3 or (len(p) == 2 and k == 0 and p not in _TWO_LETTER_WORDS) for k, p in enumerate(parts)
+        )
         if not confident:
             out.append(chunk.capitalize())
             continue
@@ -175,5 +179,15 @@ def distinct_name(name: str, domain: str, registry_names: Iterable[str]) -> str:
     return name
 
 
-__all__ = ["MAX_DISPLAY_NAME", "MAX_DOMAIN_ID", "display_name", "distinct_name", "looks_like_domain", "main_label", "outlet_domain",
-           "readable_name", "site_name", "unlisted_ids"]
+__all__ = [
+    "MAX_DISPLAY_NAME",
+    "MAX_DOMAIN_ID",
+    "display_name",
+    "distinct_name",
+    "looks_like_domain",
+    "main_label",
+    "outlet_domain",
+    "readable_name",
+    "site_name",
+    "unlisted_ids",
+]

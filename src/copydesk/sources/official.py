@@ -38,5 +38,4 @@ def balance_note(outlet_ids: Iterable[str], outlets: Mapping[str, Outlet]) -> st
     if not ids or not all(is_party(outlets.get(i)) for i in ids):
         return None
     names = ", ".join(outlets[i].name for i in ids)
-    return (f"Backed only by official statements of the parties themselves ({names}); "
-            "not independently confirmed.")
+    return f"Backed only by official statements of the parties themselves ({names}); not independently confirmed."

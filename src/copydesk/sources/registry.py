@@ -52,7 +52,17 @@ log = logging.getLogger("copydesk.sources")
 DEFAULT_REGISTRY = "sources.toml"
 
 REQUIRED_KEYS = (
-    "id", "name", "homepage", "feeds", "language", "country", "owner", "lean", "reliability", "paywall", "kind",
+    "id",
+    "name",
+    "homepage",
+    "feeds",
+    "language",
+    "country",
+    "owner",
+    "lean",
+    "reliability",
+    "paywall",
+    "kind",
 )
 OPTIONAL_KEYS = ("hosts",)
 RATING_KEYS = ("value", "basis")
@@ -91,7 +101,11 @@ INTERNATIONAL = "INT"
 
 def _type_name(value: Any) -> str:
     return {
-        str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "an array",
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "an array",
         dict: "a table",
     }.get(type(value), type(value).__name__)
 
@@ -133,7 +147,7 @@ def _rating_problems(entry: Mapping[str, Any], key: str) -> list[str]:
     allowed = RATING_VALUES[key]
     if key not in entry:
         return [
-            f"{key} is missing: write {key} = {{ value = \"unrated\" }} or a rated value with a basis "
+            f'{key} is missing: write {key} = {{ value = "unrated" }} or a rated value with a basis '
             "(there is no default)"
         ]
     table = entry[key]
@@ -282,11 +296,13 @@ def _problems(data: Any) -> list[tuple[str, str]]:
             key = _owner_key(owner)
             if key in seen_owners and seen_owners[key][0] != owner:
                 spelled, where = seen_owners[key]
-                problems.append((
-                    name,
-                    f"owner {owner!r} differs only in spelling from {spelled!r} ({where}); "
-                    "outlets with the same owner must use the exact same owner string",
-                ))
+                problems.append(
+                    (
+                        name,
+                        f"owner {owner!r} differs only in spelling from {spelled!r} ({where}); "
+                        "outlets with the same owner must use the exact same owner string",
+                    )
+                )
             else:
                 seen_owners.setdefault(key, (owner, name))
     return problems
@@ -621,8 +637,11 @@ def import_opml(data: bytes) -> list[Outlet]:
             "opml", f"refused: the document contains {exc} (DTDs and entities are not allowed)"
         ) from None
     except expat.ExpatError as exc:
-        raise RegistryError("opml", f"not well-formed XML ({expat.errors.messages.get(exc.code, exc)} "
-                                    f"at line {exc.lineno}, column {exc.offset})") from None
+        raise RegistryError(
+            "opml",
+            f"not well-formed XML ({expat.errors.messages.get(exc.code, exc)} "
+            f"at line {exc.lineno}, column {exc.offset})",
+        ) from None
     if root.tag != "opml":
         raise RegistryError("opml", f"root element is <{root.tag}>, not <opml>")
     body = root.find("body")
@@ -639,8 +658,13 @@ def import_opml(data: bytes) -> list[Outlet]:
         feed_host = _normal_host(feed)
         label = attrs.get("text") or attrs.get("title") or feed
         if problem := _url_problem(feed, "xmlUrl"):
-            log.warning("registry: opml outline #%d (%s) skipped: %s", number, label, problem,
-                        extra={"stage": "registry", "url": feed})
+            log.warning(
+                "registry: opml outline #%d (%s) skipped: %s",
+                number,
+                label,
+                problem,
+                extra={"stage": "registry", "url": feed},
+            )
             continue
         name = " ".join((attrs.get("text") or attrs.get("title") or "").split())
         name = _CONTROL_RE.sub("", name) or feed_host or feed
@@ -654,9 +678,13 @@ def import_opml(data: bytes) -> list[Outlet]:
         key = (name, html)
         group = groups.get(key)
         if group is None:
-            group = {"name": name, "homepage": html, "feeds": [], "language": language,
-                     "country": _country_from_host(_normal_host(html)) or _country_from_host(feed_host)
-                     or INTERNATIONAL}
+            group = {
+                "name": name,
+                "homepage": html,
+                "feeds": [],
+                "language": language,
+                "country": _country_from_host(_normal_host(html)) or _country_from_host(feed_host) or INTERNATIONAL,
+            }
             groups[key] = group
             order.append(group)
         if feed not in group["feeds"]:
@@ -669,8 +697,11 @@ def import_opml(data: bytes) -> list[Outlet]:
     for group in order:
         feeds = [f for f in group["feeds"] if f not in seen_feeds]
         if not feeds:
-            log.warning("registry: opml outlet %r skipped: its feeds are already listed under another name",
-                        group["name"], extra={"stage": "registry", "url": group["feeds"][0]})
+            log.warning(
+                "registry: opml outlet %r skipped: its feeds are already listed under another name",
+                group["name"],
+                extra={"stage": "registry", "url": group["feeds"][0]},
+            )
             continue
         seen_feeds.update(feeds)
         base = slugify(group["name"]) or slugify(_normal_host(group["homepage"]) or "") or "outlet"
@@ -680,19 +711,21 @@ def import_opml(data: bytes) -> list[Outlet]:
             n += 1
             outlet_id = f"{base}-{n}"
         used.add(outlet_id)
-        outlets.append(Outlet(
-            id=outlet_id,
-            name=group["name"],
-            homepage=group["homepage"],
-            feeds=tuple(feeds),
-            language=group["language"],
-            country=group["country"],
-            owner=owners.setdefault(_owner_key(group["name"]), group["name"]),
-            lean=Rating(UNRATED),
-            reliability=Rating(UNRATED),
-            paywall="none",
-            kind="other",
-        ))
+        outlets.append(
+            Outlet(
+                id=outlet_id,
+                name=group["name"],
+                homepage=group["homepage"],
+                feeds=tuple(feeds),
+                language=group["language"],
+                country=group["country"],
+                owner=owners.setdefault(_owner_key(group["name"]), group["name"]),
+                lean=Rating(UNRATED),
+                reliability=Rating(UNRATED),
+                paywall="none",
+                kind="other",
+            )
+        )
     # The result must itself be a valid registry (so dump_registry -> load_registry works).
     _raise_for(_problems(_as_data(outlets)))
     return outlets
@@ -703,14 +736,20 @@ def _as_data(outlets: Iterable[Outlet]) -> dict[str, Any]:
     entries = []
     for o in outlets:
         entry: dict[str, Any] = {
-            "id": o.id, "name": o.name, "homepage": o.homepage, "feeds": list(o.feeds), "language": o.language,
-            "country": o.country, "owner": o.owner,
+            "id": o.id,
+            "name": o.name,
+            "homepage": o.homepage,
+            "feeds": list(o.feeds),
+            "language": o.language,
+            "country": o.country,
+            "owner": o.owner,
             "lean": {"value": o.lean.value, **({"basis": o.lean.basis} if o.lean.basis is not None else {})},
             "reliability": {
                 "value": o.reliability.value,
                 **({"basis": o.reliability.basis} if o.reliability.basis is not None else {}),
             },
-            "paywall": o.paywall, "kind": o.kind,
+            "paywall": o.paywall,
+            "kind": o.kind,
         }
         if o.hosts:
             entry["hosts"] = list(o.hosts)

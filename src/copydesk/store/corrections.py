@@ -20,7 +20,7 @@ from copydesk.corrections.model import AuditEntry, EditorAccount, Report, Report
 from copydesk.errors import StoreError
 from copydesk.models import Correction, WrittenSentence, WrittenStory
 from copydesk.store.db import Store, utcnow
-from copydesk.store.schema import (AuditRow, CorrectionRow, EditorRow, EditorSessionRow, ReportRow, StoryRow)
+from copydesk.store.schema import AuditRow, CorrectionRow, EditorRow, EditorSessionRow, ReportRow, StoryRow
 from copydesk.store.serde import _sentence_from_dict, _sentence_to_dict, aware, written_from_dict
 
 __all__ = ["CorrectionsStore", "EDITOR_NAME", "DecisionError"]
@@ -34,21 +34,45 @@ class DecisionError(StoreError):
 
 
 def _report(r: ReportRow) -> Report:
-    return Report(id=r.id, story_id=r.story_id, sentence_index=r.sentence_index, sentence=r.sentence,
-                  category=r.category, wrong=r.wrong, right=r.right, evidence=tuple(r.evidence or ()), email=r.email,
-                  origin=r.origin, status=r.status, created_at=aware(r.created_at), decided_at=aware(r.decided_at),
-                  decided_by=r.decided_by, decision=r.decision)
+    return Report(
+        id=r.id,
+        story_id=r.story_id,
+        sentence_index=r.sentence_index,
+        sentence=r.sentence,
+        category=r.category,
+        wrong=r.wrong,
+        right=r.right,
+        evidence=tuple(r.evidence or ()),
+        email=r.email,
+        origin=r.origin,
+        status=r.status,
+        created_at=aware(r.created_at),
+        decided_at=aware(r.decided_at),
+        decided_by=r.decided_by,
+        decision=r.decision,
+    )
 
 
 def _editor(r: EditorRow) -> EditorAccount:
-    return EditorAccount(r.id, r.name, bool(r.active), aware(r.created_at), r.failures or 0, aware(r.locked_until),
-                         aware(r.last_login))
+    return EditorAccount(
+        r.id, r.name, bool(r.active), aware(r.created_at), r.failures or 0, aware(r.locked_until), aware(r.last_login)
+    )
 
 
-def _audit(s, editor: str, action: str, report_id: int | None = None, story_id: str | None = None,
-           detail: str | None = None, now: datetime | None = None) -> None:
-    s.add(AuditRow(at=now or utcnow(), editor=editor, action=action, report_id=report_id, story_id=story_id,
-                   detail=detail))
+def _audit(
+    s,
+    editor: str,
+    action: str,
+    report_id: int | None = None,
+    story_id: str | None = None,
+    detail: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    s.add(
+        AuditRow(
+            at=now or utcnow(), editor=editor, action=action, report_id=report_id, story_id=story_id, detail=detail
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +100,20 @@ class CorrectionsStore:
     # -- reports ------------------------------------------------------------------------------------------
     def add_report(self, r: ReportIn, now: datetime | None = None) -> int | None:
         """Store a report (status open); None when a pipeline flag with the same key was filed before."""
-        row = ReportRow(story_id=r.story_id, sentence_index=r.sentence_index, sentence=r.sentence,
-                        category=r.category, wrong=r.wrong, right=r.right, evidence=list(r.evidence), email=r.email,
-                        origin=r.origin, key=r.key, status="open", created_at=now or utcnow())
+        row = ReportRow(
+            story_id=r.story_id,
+            sentence_index=r.sentence_index,
+            sentence=r.sentence,
+            category=r.category,
+            wrong=r.wrong,
+            right=r.right,
+            evidence=list(r.evidence),
+            email=r.email,
+            origin=r.origin,
+            key=r.key,
+            status="open",
+            created_at=now or utcnow(),
+        )
         with self.session() as s:
             try:
                 with s.begin():
@@ -107,8 +142,12 @@ class CorrectionsStore:
     def decided_reports(self, limit: int = 20) -> list[Report]:
         """The reports decided last (accepted or rejected), newest decision first."""
         with self.session() as s:
-            q = (select(ReportRow).where(ReportRow.status != "open")
-                 .order_by(ReportRow.decided_at.desc(), ReportRow.id.desc()).limit(limit))
+            q = (
+                select(ReportRow)
+                .where(ReportRow.status != "open")
+                .order_by(ReportRow.decided_at.desc(), ReportRow.id.desc())
+                .limit(limit)
+            )
             return [_report(r) for r in s.scalars(q)]
 
     def erase_email(self, report_id: int) -> None:
@@ -142,9 +181,20 @@ class CorrectionsStore:
 
             return replace(written_from_dict(row.written), revised=aware(row.written_at))
 
-    def accept(self, report_id: int, *, editor: str, story_id: str, slug: str, category: str, before: str,
-               after: WrittenSentence | None, note: str, revision: int | None,
-               now: datetime | None = None) -> int:
+    def accept(
+        self,
+        report_id: int,
+        *,
+        editor: str,
+        story_id: str,
+        slug: str,
+        category: str,
+        before: str,
+        after: WrittenSentence | None,
+        note: str,
+        revision: int | None,
+        now: datetime | None = None,
+    ) -> int:
         """Record a published correction, mark its report accepted and write the audit entry: one transaction (the
         caller's unit of work when there is one, so the story's corrected revision commits with it)."""
         now = now or utcnow()
@@ -153,9 +203,18 @@ class CorrectionsStore:
             if row is None or row.status != "open":
                 raise DecisionError(f"corrections: report {report_id} is not open")
             row.status, row.decided_at, row.decided_by, row.decision = "accepted", now, editor, note
-            c = CorrectionRow(report_id=report_id, story_id=story_id, slug=slug, category=category, before=before,
-                              after=_sentence_to_dict(after) if after is not None else None, note=note,
-                              editor=editor, revision=revision, corrected_at=now)
+            c = CorrectionRow(
+                report_id=report_id,
+                story_id=story_id,
+                slug=slug,
+                category=category,
+                before=before,
+                after=_sentence_to_dict(after) if after is not None else None,
+                note=note,
+                editor=editor,
+                revision=revision,
+                corrected_at=now,
+            )
             s.add(c)
             s.flush()
             what = f"replaced: {before!r} -> {after.text!r}" if after is not None else f"removed: {before!r}"
@@ -168,9 +227,22 @@ class CorrectionsStore:
             q = select(CorrectionRow).order_by(CorrectionRow.corrected_at, CorrectionRow.id)
             if story_id is not None:
                 q = q.where(CorrectionRow.story_id == story_id)
-            return [StoredCorrection(r.id, r.report_id, r.story_id, r.slug, r.category, r.before,
-                                     _sentence_from_dict(r.after) if r.after is not None else None, r.note, r.editor,
-                                     r.revision, aware(r.corrected_at)) for r in s.scalars(q)]
+            return [
+                StoredCorrection(
+                    r.id,
+                    r.report_id,
+                    r.story_id,
+                    r.slug,
+                    r.category,
+                    r.before,
+                    _sentence_from_dict(r.after) if r.after is not None else None,
+                    r.note,
+                    r.editor,
+                    r.revision,
+                    aware(r.corrected_at),
+                )
+                for r in s.scalars(q)
+            ]
 
     def mark_dirty(self, story_id: str) -> None:
         """Have the next run write the story again (in the caller's unit of work when there is one)."""
@@ -186,8 +258,12 @@ class CorrectionsStore:
     def absorbed(self, story_id: str) -> set[str]:
         """The stories merged into this one, directly or through another merge."""
         with self.session() as s:
-            merged = {k: v for k, v in s.execute(select(StoryRow.id, StoryRow.merged_into)
-                                                    .where(StoryRow.merged_into.is_not(None)))}
+            merged = {
+                k: v
+                for k, v in s.execute(
+                    select(StoryRow.id, StoryRow.merged_into).where(StoryRow.merged_into.is_not(None))
+                )
+            }
         out: set[str] = set()
         todo = [story_id]
         while todo:
@@ -215,15 +291,36 @@ class CorrectionsStore:
                 seen.add(slug)
                 story = by_slug.get(slug)
             if story is None:  # withdrawn (held): its page is gone, its correction stays in the log, unlinked
-                out.append(Correction(id=c.id, story_id=c.story_id, slug=c.slug, headline=self._headline(c),
-                                      corrected_at=c.corrected_at, category=c.category, before=c.before,
-                                      after=c.after.text if c.after is not None else None, note=c.note,
-                                      revision=c.revision, withdrawn=True))
+                out.append(
+                    Correction(
+                        id=c.id,
+                        story_id=c.story_id,
+                        slug=c.slug,
+                        headline=self._headline(c),
+                        corrected_at=c.corrected_at,
+                        category=c.category,
+                        before=c.before,
+                        after=c.after.text if c.after is not None else None,
+                        note=c.note,
+                        revision=c.revision,
+                        withdrawn=True,
+                    )
+                )
                 continue
-            out.append(Correction(id=c.id, story_id=story.story_id, slug=story.slug, headline=story.headline.text,
-                                  corrected_at=c.corrected_at, category=c.category, before=c.before,
-                                  after=c.after.text if c.after is not None else None, note=c.note,
-                                  revision=c.revision if story.story_id == c.story_id else None))
+            out.append(
+                Correction(
+                    id=c.id,
+                    story_id=story.story_id,
+                    slug=story.slug,
+                    headline=story.headline.text,
+                    corrected_at=c.corrected_at,
+                    category=c.category,
+                    before=c.before,
+                    after=c.after.text if c.after is not None else None,
+                    note=c.note,
+                    revision=c.revision if story.story_id == c.story_id else None,
+                )
+            )
         return tuple(out)
 
     def _headline(self, c: StoredCorrection) -> str:
@@ -238,8 +335,9 @@ class CorrectionsStore:
         with self.session() as s:
             try:
                 with s.begin():
-                    row = EditorRow(name=name, password_hash=password_hash, active=True, created_at=utcnow(),
-                                    failures=0)
+                    row = EditorRow(
+                        name=name, password_hash=password_hash, active=True, created_at=utcnow(), failures=0
+                    )
                     s.add(row)
                     s.flush()
                     _audit(s, by, "editor-add", detail=f"added editor {name}")
@@ -265,8 +363,11 @@ class CorrectionsStore:
             if row is None:
                 return False
             row.active = False
-            s.execute(update(EditorSessionRow).where(EditorSessionRow.editor_id == row.id,
-                                                     EditorSessionRow.revoked_at.is_(None)).values(revoked_at=now))
+            s.execute(
+                update(EditorSessionRow)
+                .where(EditorSessionRow.editor_id == row.id, EditorSessionRow.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
             _audit(s, by, "editor-disable", detail=f"disabled editor {name}", now=now)
             return True
 
@@ -282,8 +383,9 @@ class CorrectionsStore:
             _audit(s, row.name, "login-locked" if locked else "login-failed", detail=f"from {client}", now=now)
             return locked
 
-    def login_ok(self, editor_id: int, token_hash: str, expires: datetime, client: str,
-                 new_hash: str | None = None) -> None:
+    def login_ok(
+        self, editor_id: int, token_hash: str, expires: datetime, client: str, new_hash: str | None = None
+    ) -> None:
         """A successful sign-in: failures reset, the session stored, the audit entry written."""
         now = utcnow()
         with self.session() as s, s.begin():
@@ -315,8 +417,14 @@ class CorrectionsStore:
             _audit(s, ed.name if ed else "?", "logout", now=now)
 
     # -- audit ----------------------------------------------------------------------------------------------
-    def audit(self, editor: str, action: str, report_id: int | None = None, story_id: str | None = None,
-              detail: str | None = None) -> None:
+    def audit(
+        self,
+        editor: str,
+        action: str,
+        report_id: int | None = None,
+        story_id: str | None = None,
+        detail: str | None = None,
+    ) -> None:
         with self.session() as s, s.begin():
             _audit(s, editor, action, report_id, story_id, detail)
 
@@ -326,5 +434,7 @@ class CorrectionsStore:
             q = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
             if report_id is not None:
                 q = q.where(AuditRow.report_id == report_id)
-            return [AuditEntry(r.id, aware(r.at), r.editor, r.action, r.report_id, r.story_id, r.detail)
-                    for r in s.scalars(q)]
+            return [
+                AuditEntry(r.id, aware(r.at), r.editor, r.action, r.report_id, r.story_id, r.detail)
+                for r in s.scalars(q)
+            ]

@@ -99,7 +99,6 @@ class FeedStatus:
     last_modified: str | None
 
 
-
 def migrate(engine: Engine) -> None:
     """Upgrade the database to the newest revision. On PostgreSQL, processes that start together (web, workers,
     scheduler) take turns under an advisory lock held for the migration's transaction: the first migrates, the
@@ -109,7 +108,7 @@ def migrate(engine: Engine) -> None:
     db = engine.url.database if engine.dialect.name == "sqlite" else None
     # SQLite: `run` and `serve` started together on a new data directory would both create the tables ("table
     # events already exists"); a file lock beside the database makes them take turns as the advisory lock does
-    with (_sqlite_file_lock(db, "migrate") if db and db != ":memory:" else nullcontext()), engine.begin() as conn:
+    with _sqlite_file_lock(db, "migrate") if db and db != ":memory:" else nullcontext(), engine.begin() as conn:
         if engine.dialect.name == "postgresql":  # workers starting together: one migrates, the others then find head
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key("migrate")})
         cfg.attributes["connection"] = conn
@@ -152,7 +151,9 @@ class Store:
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             migrate(self.engine)
-        except Exception as exc:  # re-raised as StoreError: the URL, the driver, alembic or the OS may each refuse the database
+        except (
+            Exception
+        ) as exc:  # re-raised as StoreError: the URL, the driver, alembic or the OS may each refuse the database
             from sqlalchemy.exc import ArgumentError
             from sqlalchemy.engine import make_url
 
@@ -276,9 +277,11 @@ class Store:
         start = now - timedelta(seconds=now.timestamp() % interval_s)
         with self.session() as s:
             with s.begin():
-                n = s.execute(update(FeedRow).where(FeedRow.url == url, or_(FeedRow.poll_claimed.is_(None),
-                                                                            FeedRow.poll_claimed < start))
-                              .values(poll_claimed=now)).rowcount
+                n = s.execute(
+                    update(FeedRow)
+                    .where(FeedRow.url == url, or_(FeedRow.poll_claimed.is_(None), FeedRow.poll_claimed < start))
+                    .values(poll_claimed=now)
+                ).rowcount
             if n:
                 return now
             try:
@@ -339,8 +342,15 @@ class Store:
         oid = next(i for i in unlisted_ids(outlet_domain(old.homepage)) if s.get(OutletRow, i) is None)
         key, row.import_key = row.import_key, None
         s.flush()
-        s.add(OutletRow(id=oid, name=row.name, data=outlet_to_dict(replace(old, id=oid, registered=False)),
-                        in_registry=False, import_key=key))
+        s.add(
+            OutletRow(
+                id=oid,
+                name=row.name,
+                data=outlet_to_dict(replace(old, id=oid, registered=False)),
+                in_registry=False,
+                import_key=key,
+            )
+        )
         s.flush()
         s.execute(update(ArticleRow).where(ArticleRow.outlet_id == old.id).values(outlet_id=oid))
         s.execute(update(EventRow).where(EventRow.outlet_id == old.id).values(outlet_id=oid))
@@ -348,26 +358,34 @@ class Store:
         s.flush()
         stories = select(ArticleRow.story_id).where(ArticleRow.outlet_id == oid, ArticleRow.story_id.is_not(None))
         s.execute(update(StoryRow).where(StoryRow.id.in_(stories)).values(dirty=True))
-        log.warning("outlet %s moved to %s: the registry now has an entry with its id", old.id, oid,
-                    extra={"stage": "registry"})
+        log.warning(
+            "outlet %s moved to %s: the registry now has an entry with its id", old.id, oid, extra={"stage": "registry"}
+        )
 
     def outlets(self) -> dict[str, Outlet]:
         """Every stored outlet by id: the registry's and those met in imports (``Outlet.registered`` False)."""
         with self._reading() as s:
-            return {r.id: replace(outlet_from_dict(r.data), registered=bool(r.in_registry))
-                    for r in s.scalars(select(OutletRow))}
+            return {
+                r.id: replace(outlet_from_dict(r.data), registered=bool(r.in_registry))
+                for r in s.scalars(select(OutletRow))
+            }
 
     def registry_outlets(self) -> dict[str, Outlet]:
         """The outlets of the registry as last synced: what a poll fetches."""
         with self._reading() as s:
-            return {r.id: replace(outlet_from_dict(r.data), registered=True)
-                    for r in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(True)))}
+            return {
+                r.id: replace(outlet_from_dict(r.data), registered=True)
+                for r in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(True)))
+            }
 
     def former_outlet_ids(self) -> set[str]:
         """Outlets that were in the registry once and are no longer (their articles stay)."""
         with self._reading() as s:
-            return {r.id for r in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(False)))
-                    if (r.data or {}).get(FORMER_KEY)}
+            return {
+                r.id
+                for r in s.scalars(select(OutletRow).where(OutletRow.in_registry.is_(False)))
+                if (r.data or {}).get(FORMER_KEY)
+            }
 
     def ensure_outlet(self, key: str, url: str, name: str | None = None) -> tuple[Outlet, bool]:
         """The outlet an import calls `key` when the registry lacks it, and whether it was created now.
@@ -392,8 +410,16 @@ class Store:
             oid = next(i for i in unlisted_ids(domain) if s.get(OutletRow, i) is None)
             parts = urlsplit(url.strip())
             o = Outlet(
-                id=oid, name=shown, homepage=f"{parts.scheme.lower()}://{parts.netloc}/", feeds=(), language="und",
-                country="INT", owner="", lean=Rating(UNRATED), reliability=Rating(UNRATED), kind="other",
+                id=oid,
+                name=shown,
+                homepage=f"{parts.scheme.lower()}://{parts.netloc}/",
+                feeds=(),
+                language="und",
+                country="INT",
+                owner="",
+                lean=Rating(UNRATED),
+                reliability=Rating(UNRATED),
+                kind="other",
                 registered=False,
             )
             s.add(OutletRow(id=oid, name=shown, data=outlet_to_dict(o), in_registry=False, import_key=import_key))
@@ -406,8 +432,14 @@ class Store:
             row = s.get(FeedRow, url)
             return (row.etag, row.last_modified) if row else (None, None)
 
-    def record_feed_fetch(self, outlet_id: str, result: FetchResult, new_articles: int, parse_error: str | None = None,
-                          warning: str | None = None) -> None:
+    def record_feed_fetch(
+        self,
+        outlet_id: str,
+        result: FetchResult,
+        new_articles: int,
+        parse_error: str | None = None,
+        warning: str | None = None,
+    ) -> None:
         """Update a feed's health. A feed read despite problems (`warning`) counts as a success whose
         outcome is "ok-warnings" and whose last error says what was tolerated."""
         now = utcnow()
@@ -433,11 +465,30 @@ class Store:
                 row.last_error = parse_error or result.error
             row.articles = (row.articles or 0) + new_articles
 
-    def record_event(self, stage: str, outcome: str, *, outlet_id: str | None = None, url: str | None = None,
-                     status: int | None = None, message: str | None = None, elapsed_s: float | None = None) -> None:
+    def record_event(
+        self,
+        stage: str,
+        outcome: str,
+        *,
+        outlet_id: str | None = None,
+        url: str | None = None,
+        status: int | None = None,
+        message: str | None = None,
+        elapsed_s: float | None = None,
+    ) -> None:
         with self.transaction() as s:
-            s.add(EventRow(at=utcnow(), stage=stage, outcome=outcome, outlet_id=outlet_id, url=url,
-                           status=status, message=message, elapsed_s=elapsed_s))
+            s.add(
+                EventRow(
+                    at=utcnow(),
+                    stage=stage,
+                    outcome=outcome,
+                    outlet_id=outlet_id,
+                    url=url,
+                    status=status,
+                    message=message,
+                    elapsed_s=elapsed_s,
+                )
+            )
 
     def events(self, stage: str | None = None, limit: int = 1000) -> list[EventRow]:
         with self._reading() as s:
@@ -449,24 +500,39 @@ class Store:
     def feed_statuses(self) -> list[FeedStatus]:
         with self._reading() as s:
             return [
-                FeedStatus(r.url, r.outlet_id, aware(r.last_fetch), aware(r.last_success), r.last_outcome,
-                           r.last_error, r.consecutive_errors or 0, r.articles or 0, r.etag, r.last_modified)
+                FeedStatus(
+                    r.url,
+                    r.outlet_id,
+                    aware(r.last_fetch),
+                    aware(r.last_success),
+                    r.last_outcome,
+                    r.last_error,
+                    r.consecutive_errors or 0,
+                    r.articles or 0,
+                    r.etag,
+                    r.last_modified,
+                )
                 for r in s.scalars(select(FeedRow).order_by(FeedRow.outlet_id, FeedRow.url))
             ]
 
     def non_article_counts_by_outlet(self) -> dict[str, int]:
         """Stored items classified as not an article, per outlet."""
         with self._reading() as s:
-            return dict(s.execute(select(ArticleRow.outlet_id, func.count()).where(~_IS_ARTICLE)
-                                  .group_by(ArticleRow.outlet_id)).all())
+            return dict(
+                s.execute(
+                    select(ArticleRow.outlet_id, func.count()).where(~_IS_ARTICLE).group_by(ArticleRow.outlet_id)
+                ).all()
+            )
 
     def fetch_outcome_counts_by_outlet(self) -> dict[str, dict[str, int]]:
         """Polled articles per outlet and page fetch outcome ("fetched", "robots-unreachable", ...)."""
         out: dict[str, dict[str, int]] = {}
         with self._reading() as s:
-            rows = s.execute(select(ArticleRow.outlet_id, ArticleRow.fetch_outcome, func.count())
-                             .where(ArticleRow.fetch_outcome.is_not(None))
-                             .group_by(ArticleRow.outlet_id, ArticleRow.fetch_outcome)).all()
+            rows = s.execute(
+                select(ArticleRow.outlet_id, ArticleRow.fetch_outcome, func.count())
+                .where(ArticleRow.fetch_outcome.is_not(None))
+                .group_by(ArticleRow.outlet_id, ArticleRow.fetch_outcome)
+            ).all()
         for outlet_id, outcome, n in rows:
             out.setdefault(outlet_id, {})[outcome] = n
         return out
@@ -481,7 +547,7 @@ class Store:
         found: set[str] = set()
         with self._reading() as s:
             for i in range(0, len(urls), 500):
-                chunk = urls[i:i + 500]
+                chunk = urls[i : i + 500]
                 found.update(s.scalars(select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(chunk))))
         return found
 
@@ -493,7 +559,8 @@ class Store:
         with self._reading() as s:
             for i in range(0, len(urls), 500):
                 q = select(ArticleRow.canonical_url, ArticleRow.id).where(
-                    ArticleRow.canonical_url.in_(urls[i:i + 500]), ArticleRow.fetch_outcome.in_(wanted))
+                    ArticleRow.canonical_url.in_(urls[i : i + 500]), ArticleRow.fetch_outcome.in_(wanted)
+                )
                 found.update(dict(s.execute(q).all()))
         return found
 
@@ -515,11 +582,26 @@ class Store:
     def add_article(self, a: ArticleIn, canonical_url: str) -> int | None:
         """Store a new article; None when its canonical URL is already stored (a duplicate)."""
         row = ArticleRow(
-            url=a.url, canonical_url=canonical_url, outlet_id=a.outlet_id, title=a.title, text=a.text,
-            summary=a.summary, published=a.published, first_seen=utcnow(), language=a.language,
-            author=a.author, partial=a.partial, categories=list(a.categories), origin=a.origin, license=a.license,
-            date_only=a.date_only, published_from=a.published_from, language_hint=a.language_hint,
-            page_class=a.page_class, page_class_reason=a.page_class_reason, fetch_outcome=a.fetch_outcome,
+            url=a.url,
+            canonical_url=canonical_url,
+            outlet_id=a.outlet_id,
+            title=a.title,
+            text=a.text,
+            summary=a.summary,
+            published=a.published,
+            first_seen=utcnow(),
+            language=a.language,
+            author=a.author,
+            partial=a.partial,
+            categories=list(a.categories),
+            origin=a.origin,
+            license=a.license,
+            date_only=a.date_only,
+            published_from=a.published_from,
+            language_hint=a.language_hint,
+            page_class=a.page_class,
+            page_class_reason=a.page_class_reason,
+            fetch_outcome=a.fetch_outcome,
         )
         uow = self._local.__dict__.get("uow")
         if uow is not None:  # inside a unit of work: a failed INSERT would end its transaction, so look first
@@ -553,13 +635,20 @@ class Store:
         """(id, outlet_id, signature, text_hash, published) of processed articles seen or published since
         `since`, in arrival order, to rebuild the dedup index."""
         with self._reading() as s:
-            q = (select(ArticleRow.id, ArticleRow.outlet_id, ArticleRow.minhash, ArticleRow.text_hash,
-                        ArticleRow.published)
-                 .where(ArticleRow.processed.is_(True), ArticleRow.minhash.is_not(None))
-                 .order_by(ArticleRow.id))
+            q = (
+                select(
+                    ArticleRow.id, ArticleRow.outlet_id, ArticleRow.minhash, ArticleRow.text_hash, ArticleRow.published
+                )
+                .where(ArticleRow.processed.is_(True), ArticleRow.minhash.is_not(None))
+                .order_by(ArticleRow.id)
+            )
             if since is not None:
-                q = q.where(or_(ArticleRow.published >= since,
-                                and_(ArticleRow.published.is_(None), ArticleRow.first_seen >= since)))
+                q = q.where(
+                    or_(
+                        ArticleRow.published >= since,
+                        and_(ArticleRow.published.is_(None), ArticleRow.first_seen >= since),
+                    )
+                )
             for r in s.execute(q):
                 yield r[0], r[1], r[2], r[3], aware(r[4])
 
@@ -567,19 +656,43 @@ class Store:
         """The newest publication (or first-seen) time among processed articles."""
         with self._reading() as s:
             p = s.scalar(select(func.max(ArticleRow.published)).where(ArticleRow.processed.is_(True)))
-            f = s.scalar(select(func.max(ArticleRow.first_seen)).where(ArticleRow.processed.is_(True),
-                                                                        ArticleRow.published.is_(None)))
+            f = s.scalar(
+                select(func.max(ArticleRow.first_seen)).where(
+                    ArticleRow.processed.is_(True), ArticleRow.published.is_(None)
+                )
+            )
         vals = [aware(x) for x in (p, f) if x is not None]
         return max(vals) if vals else None
 
-    def mark_processed(self, article_id: int, *, story_id: str | None, duplicate_of: int | None,
-                       duplicate_kind: str | None, wire_group: int | None, text_hash: str | None,
-                       minhash: bytes | None, embedding: bytes | None, title_vector: bytes | None = None) -> None:
+    def mark_processed(
+        self,
+        article_id: int,
+        *,
+        story_id: str | None,
+        duplicate_of: int | None,
+        duplicate_kind: str | None,
+        wire_group: int | None,
+        text_hash: str | None,
+        minhash: bytes | None,
+        embedding: bytes | None,
+        title_vector: bytes | None = None,
+    ) -> None:
         with self.transaction() as s:
-            s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(
-                processed=True, story_id=story_id, duplicate_of=duplicate_of, duplicate_kind=duplicate_kind,
-                wire_group=wire_group, text_hash=text_hash, minhash=minhash, embedding=embedding,
-                title_vector=title_vector))
+            s.execute(
+                update(ArticleRow)
+                .where(ArticleRow.id == article_id)
+                .values(
+                    processed=True,
+                    story_id=story_id,
+                    duplicate_of=duplicate_of,
+                    duplicate_kind=duplicate_kind,
+                    wire_group=wire_group,
+                    text_hash=text_hash,
+                    minhash=minhash,
+                    embedding=embedding,
+                    title_vector=title_vector,
+                )
+            )
 
     def story_articles(self, story_id: str) -> list[Article]:
         with self._reading() as s:
@@ -590,7 +703,9 @@ class Store:
         """article id -> (title vector, sentence vectors) blobs as stored (None where not computed yet)."""
         ids = list(article_ids)
         with self._reading() as s:
-            q = select(ArticleRow.id, ArticleRow.title_vector, ArticleRow.sentence_vectors).where(ArticleRow.id.in_(ids))
+            q = select(ArticleRow.id, ArticleRow.title_vector, ArticleRow.sentence_vectors).where(
+                ArticleRow.id.in_(ids)
+            )
             return {k: (t, v) for k, t, v in s.execute(q)}
 
     def story_of(self, article_id: int) -> str | None:
@@ -606,8 +721,10 @@ class Store:
     def open_stories(self, since: datetime, dim: int) -> list[StoryState]:
         with self._reading() as s:
             q = select(StoryRow).where(StoryRow.merged_into.is_(None), StoryRow.last_when >= since)
-            return [StoryState(r.id, from_blob(r.centroid, dim), r.n_articles, aware(r.first_when), aware(r.last_when))
-                    for r in s.scalars(q)]
+            return [
+                StoryState(r.id, from_blob(r.centroid, dim), r.n_articles, aware(r.first_when), aware(r.last_when))
+                for r in s.scalars(q)
+            ]
 
     def story_state(self, story_id: str, dim: int) -> StoryState:
         with self._reading() as s:
@@ -621,8 +738,13 @@ class Store:
         the online clusterer needs to rebuild its state."""
         with self._reading() as s:
             q = select(ArticleRow).where(
-                ArticleRow.processed.is_(True), ArticleRow.story_id.is_not(None), ArticleRow.embedding.is_not(None),
-                or_(ArticleRow.published >= since, and_(ArticleRow.published.is_(None), ArticleRow.first_seen >= since)))
+                ArticleRow.processed.is_(True),
+                ArticleRow.story_id.is_not(None),
+                ArticleRow.embedding.is_not(None),
+                or_(
+                    ArticleRow.published >= since, and_(ArticleRow.published.is_(None), ArticleRow.first_seen >= since)
+                ),
+            )
             rows = [(_article(r), r.embedding, r.story_id) for r in s.scalars(q)]
         rows.sort(key=lambda t: (t[0].when, t[0].id))
         yield from rows
@@ -661,8 +783,13 @@ class Store:
 
     def dirty_stories(self) -> list[str]:
         with self._reading() as s:
-            return list(s.scalars(select(StoryRow.id).where(StoryRow.dirty.is_(True), StoryRow.merged_into.is_(None))
-                                  .order_by(StoryRow.last_when)))
+            return list(
+                s.scalars(
+                    select(StoryRow.id)
+                    .where(StoryRow.dirty.is_(True), StoryRow.merged_into.is_(None))
+                    .order_by(StoryRow.last_when)
+                )
+            )
 
     def story_slug(self, story_id: str) -> str:
         with self._reading() as s:
@@ -671,8 +798,16 @@ class Store:
                 raise StoreError(f"store: no story {story_id}")
             return row.slug
 
-    def save_written(self, story_id: str, written: WrittenStory | None, error: str | None = None, *,
-                     reason: str = "coverage", note: str | None = None, editor: str | None = None) -> int | None:
+    def save_written(
+        self,
+        story_id: str,
+        written: WrittenStory | None,
+        error: str | None = None,
+        *,
+        reason: str = "coverage",
+        note: str | None = None,
+        editor: str | None = None,
+    ) -> int | None:
         """Store a story as (re)written, with ``error`` (None: written fine) and without its dirty mark.
 
         When the published text changed (``written`` differs from what is stored; ``written_at`` moves only then),
@@ -701,15 +836,36 @@ class Store:
                     _search.index_story(s, row.id, row.slug, row.written)  # same transaction as the story
             return n
 
-    def _append_revision(self, s: Session, story_id: str, written: WrittenStory, at: datetime, reason: str,
-                         note: str | None, editor: str | None) -> int:
-        last = s.scalar(select(StoryRevisionRow).where(StoryRevisionRow.story_id == story_id)
-                        .order_by(StoryRevisionRow.n.desc()).limit(1))
+    def _append_revision(
+        self,
+        s: Session,
+        story_id: str,
+        written: WrittenStory,
+        at: datetime,
+        reason: str,
+        note: str | None,
+        editor: str | None,
+    ) -> int:
+        last = s.scalar(
+            select(StoryRevisionRow)
+            .where(StoryRevisionRow.story_id == story_id)
+            .order_by(StoryRevisionRow.n.desc())
+            .limit(1)
+        )
         before = written_from_dict(last.written) if last is not None else None
         n = (last.n if last is not None else 0) + 1
-        s.add(StoryRevisionRow(story_id=story_id, n=n, at=at, reason=reason, note=note, editor=editor,
-                               written=written_to_dict(written),
-                               changes=list(describe_changes(before, written, reason, note))))
+        s.add(
+            StoryRevisionRow(
+                story_id=story_id,
+                n=n,
+                at=at,
+                reason=reason,
+                note=note,
+                editor=editor,
+                written=written_to_dict(written),
+                changes=list(describe_changes(before, written, reason, note)),
+            )
+        )
         s.flush()  # a second writer numbering the same revision fails here, and its whole transaction with it
         return n
 
@@ -717,8 +873,7 @@ class Store:
         """Every published version of a story, oldest first (the last is the one published now, unless the
         story was held or merged since)."""
         with self._reading() as s:
-            q = (select(StoryRevisionRow).where(StoryRevisionRow.story_id == story_id)
-                 .order_by(StoryRevisionRow.n))
+            q = select(StoryRevisionRow).where(StoryRevisionRow.story_id == story_id).order_by(StoryRevisionRow.n)
             return [_revision(r) for r in s.scalars(q)]
 
     def revision(self, story_id: str, n: int) -> Revision | None:
@@ -730,10 +885,12 @@ class Store:
         """Story id -> its revisions, oldest first, for every story published now (what an edition shows)."""
         out: dict[str, list[Revision]] = {}
         with self._reading() as s:
-            q = (select(StoryRevisionRow)
-                 .join(StoryRow, StoryRow.id == StoryRevisionRow.story_id)
-                 .where(StoryRow.written.is_not(None), StoryRow.merged_into.is_(None))
-                 .order_by(StoryRevisionRow.story_id, StoryRevisionRow.n))
+            q = (
+                select(StoryRevisionRow)
+                .join(StoryRow, StoryRow.id == StoryRevisionRow.story_id)
+                .where(StoryRow.written.is_not(None), StoryRow.merged_into.is_(None))
+                .order_by(StoryRevisionRow.story_id, StoryRevisionRow.n)
+            )
             for r in s.scalars(q):
                 out.setdefault(r.story_id, []).append(_revision(r))
         return {k: tuple(v) for k, v in out.items()}
@@ -759,10 +916,15 @@ class Store:
     def held_stories(self, reason_prefix: str) -> list[tuple[str, str]]:
         """(id, slug) of the stories held with a reason starting `reason_prefix`, latest coverage first."""
         with self._reading() as s:
-            q = (select(StoryRow.id, StoryRow.slug)
-                 .where(StoryRow.write_error.startswith(reason_prefix, autoescape=True),
-                        StoryRow.merged_into.is_(None), StoryRow.written.is_(None))
-                 .order_by(StoryRow.last_when.desc()))
+            q = (
+                select(StoryRow.id, StoryRow.slug)
+                .where(
+                    StoryRow.write_error.startswith(reason_prefix, autoescape=True),
+                    StoryRow.merged_into.is_(None),
+                    StoryRow.written.is_(None),
+                )
+                .order_by(StoryRow.last_when.desc())
+            )
             return [(i, slug) for i, slug in s.execute(q)]
 
     def publication_state(self) -> tuple:
@@ -770,9 +932,17 @@ class Store:
         coverage, redirects, outlets): equal fingerprints mean an equal edition, so a server can keep the one it
         has (and its rendered pages) instead of rebuilding it."""
         with self.session() as s:
-            stories = s.execute(select(func.count(), func.count(StoryRow.written), func.max(StoryRow.written_at),
-                                       func.max(StoryRow.last_when), func.sum(StoryRow.n_articles),
-                                       func.count(StoryRow.merged_into), func.count(StoryRow.write_error))).one()
+            stories = s.execute(
+                select(
+                    func.count(),
+                    func.count(StoryRow.written),
+                    func.max(StoryRow.written_at),
+                    func.max(StoryRow.last_when),
+                    func.sum(StoryRow.n_articles),
+                    func.count(StoryRow.merged_into),
+                    func.count(StoryRow.write_error),
+                )
+            ).one()
             redirects = s.scalar(select(func.count()).select_from(RedirectRow))
             outlets = s.scalar(select(func.count()).select_from(OutletRow))
         return (*stories, redirects, outlets)
@@ -819,8 +989,12 @@ class Store:
     def story_follows(self) -> dict[str, str]:
         """Story id -> the story of the earlier development it continues (through merges to the survivor)."""
         with self._reading() as s:
-            merged = {k: v for k, v in s.execute(select(StoryRow.id, StoryRow.merged_into)
-                                                    .where(StoryRow.merged_into.is_not(None)))}
+            merged = {
+                k: v
+                for k, v in s.execute(
+                    select(StoryRow.id, StoryRow.merged_into).where(StoryRow.merged_into.is_not(None))
+                )
+            }
             out = {}
             for sid, prev in s.execute(select(StoryRow.id, StoryRow.follows).where(StoryRow.follows.is_not(None))):
                 seen = set()
@@ -848,7 +1022,9 @@ class Store:
                 "articles": s.scalar(select(func.count()).select_from(ArticleRow)),
                 "stories": s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.merged_into.is_(None))),
                 "published": s.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.written.is_not(None))),
-                "duplicates": s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.duplicate_of.is_not(None))),
+                "duplicates": s.scalar(
+                    select(func.count()).select_from(ArticleRow).where(ArticleRow.duplicate_of.is_not(None))
+                ),
             }
 
 
@@ -858,19 +1034,46 @@ _IS_ARTICLE = or_(ArticleRow.page_class.is_(None), ArticleRow.page_class == "art
 
 def _article(r: ArticleRow) -> Article:
     return Article(
-        id=r.id, url=r.url, canonical_url=r.canonical_url, outlet_id=r.outlet_id, title=r.title, text=r.text or "",
-        summary=r.summary or "", published=aware(r.published), first_seen=aware(r.first_seen), language=r.language,
-        author=r.author, partial=r.partial, categories=tuple(r.categories or ()), story_id=r.story_id,
-        duplicate_of=r.duplicate_of, duplicate_kind=r.duplicate_kind, wire_group=r.wire_group, license=r.license, date_only=bool(r.date_only),
-        published_from=r.published_from, language_hint=r.language_hint, page_class=r.page_class,
-        page_class_reason=r.page_class_reason, fetch_outcome=r.fetch_outcome, origin=r.origin or "feed",
+        id=r.id,
+        url=r.url,
+        canonical_url=r.canonical_url,
+        outlet_id=r.outlet_id,
+        title=r.title,
+        text=r.text or "",
+        summary=r.summary or "",
+        published=aware(r.published),
+        first_seen=aware(r.first_seen),
+        language=r.language,
+        author=r.author,
+        partial=r.partial,
+        categories=tuple(r.categories or ()),
+        story_id=r.story_id,
+        duplicate_of=r.duplicate_of,
+        duplicate_kind=r.duplicate_kind,
+        wire_group=r.wire_group,
+        license=r.license,
+        date_only=bool(r.date_only),
+        published_from=r.published_from,
+        language_hint=r.language_hint,
+        page_class=r.page_class,
+        page_class_reason=r.page_class_reason,
+        fetch_outcome=r.fetch_outcome,
+        origin=r.origin or "feed",
     )
 
 
 def _revision(r: StoryRevisionRow) -> Revision:
     at = aware(r.at)
-    return Revision(story_id=r.story_id, n=r.n, at=at, reason=r.reason, note=r.note, editor=r.editor,
-                    written=replace(written_from_dict(r.written), revised=at), changes=tuple(r.changes or ()))
+    return Revision(
+        story_id=r.story_id,
+        n=r.n,
+        at=at,
+        reason=r.reason,
+        note=r.note,
+        editor=r.editor,
+        written=replace(written_from_dict(r.written), revised=at),
+        changes=tuple(r.changes or ()),
+    )
 
 
 def _lock_key(name: str) -> int:

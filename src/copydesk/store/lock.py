@@ -28,8 +28,9 @@ class LockHeld(CopydeskError):
 class DataDirLock:
     """``with DataDirLock(data_dir, "copydesk run"):`` -- raises `LockHeld` at once, or waits with ``wait=True``."""
 
-    def __init__(self, data_dir: Path, command: str, wait: bool = False, poll_s: float = 0.5,
-                 name: str = LOCK_NAME) -> None:
+    def __init__(
+        self, data_dir: Path, command: str, wait: bool = False, poll_s: float = 0.5, name: str = LOCK_NAME
+    ) -> None:
         self.path = Path(data_dir) / name  # another name: a lock of its own beside the writers' one
         self.command = command
         self.wait = wait
@@ -42,8 +43,10 @@ class DataDirLock:
             info = json.loads(self.path.read_text(encoding="utf-8") or "{}")
         except (OSError, ValueError):
             return "another process"
-        return (f"pid {info.get('pid', '?')} on {info.get('host', '?')}, `{info.get('command', '?')}`, "
-                f"since {info.get('since', '?')}")
+        return (
+            f"pid {info.get('pid', '?')} on {info.get('host', '?')}, `{info.get('command', '?')}`, "
+            f"since {info.get('since', '?')}"
+        )
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,13 +59,19 @@ class DataDirLock:
                 if not self.wait:
                     who = self.holder()
                     os.close(fd)
-                    raise LockHeld(f"lock: {self.path.parent} is in use by {who}; wait for it to finish, or pass "
-                                   "--wait to queue behind it") from None
+                    raise LockHeld(
+                        f"lock: {self.path.parent} is in use by {who}; wait for it to finish, or pass "
+                        "--wait to queue behind it"
+                    ) from None
                 time.sleep(self.poll_s)
         os.ftruncate(fd, 0)
         since = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-        os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "command": self.command,
-                                 "since": since}).encode())
+        os.write(
+            fd,
+            json.dumps(
+                {"pid": os.getpid(), "host": socket.gethostname(), "command": self.command, "since": since}
+            ).encode(),
+        )
         self._fd = fd
 
     def release(self) -> None:

@@ -22,16 +22,30 @@ __all__ = ["NewsletterStore"]
 
 def _subscriber(r: SubscriberRow) -> Subscriber:
     return Subscriber(
-        id=r.id, email=r.email, all_sections=bool(r.all_sections), sections=tuple(r.sections or ()),
-        status=r.status, consent_at=aware(r.consent_at), consent_source=r.consent_source,
-        created_at=aware(r.created_at), unsubscribed_at=aware(r.unsubscribed_at),
+        id=r.id,
+        email=r.email,
+        all_sections=bool(r.all_sections),
+        sections=tuple(r.sections or ()),
+        status=r.status,
+        consent_at=aware(r.consent_at),
+        consent_source=r.consent_source,
+        created_at=aware(r.created_at),
+        unsubscribed_at=aware(r.unsubscribed_at),
         unsubscribe_source=r.unsubscribe_source,
     )
 
 
 def _record(r: SendLogRow) -> SendRecord:
-    return SendRecord(r.subscriber_id, r.digest_id, r.state, aware(r.started_at), aware(r.finished_at),
-                      r.attempts, r.message_id, r.error)
+    return SendRecord(
+        r.subscriber_id,
+        r.digest_id,
+        r.state,
+        aware(r.started_at),
+        aware(r.finished_at),
+        r.attempts,
+        r.message_id,
+        r.error,
+    )
 
 
 class NewsletterStore:
@@ -42,21 +56,32 @@ class NewsletterStore:
         return self._store.session()
 
     # -- confirmations ----------------------------------------------------------------------------------
-    def request_confirmation(self, email_hash: str, nonce: str, source: str, *, limit: int, window: timedelta,
-                             now: datetime | None = None) -> bool:
+    def request_confirmation(
+        self, email_hash: str, nonce: str, source: str, *, limit: int, window: timedelta, now: datetime | None = None
+    ) -> bool:
         """Record a confirmation mail about to be sent; False (nothing recorded) when ``limit`` were already sent
         to this address within ``window`` (so nobody can flood someone's mailbox through the form)."""
         now = now or utcnow()
         with self.session() as s, s.begin():
-            recent = s.scalar(select(func.count()).select_from(ConfirmationRow).where(
-                ConfirmationRow.email_hash == email_hash, ConfirmationRow.requested_at >= now - window))
+            recent = s.scalar(
+                select(func.count())
+                .select_from(ConfirmationRow)
+                .where(ConfirmationRow.email_hash == email_hash, ConfirmationRow.requested_at >= now - window)
+            )
             if recent >= limit:
                 return False
             s.add(ConfirmationRow(nonce=nonce, email_hash=email_hash, source=source[:200], requested_at=now))
             return True
 
-    def confirm(self, nonce: str, email: str, all_sections: bool, sections: tuple[str, ...], source: str,
-                now: datetime | None = None) -> tuple[str, Subscriber | None]:
+    def confirm(
+        self,
+        nonce: str,
+        email: str,
+        all_sections: bool,
+        sections: tuple[str, ...],
+        source: str,
+        now: datetime | None = None,
+    ) -> tuple[str, Subscriber | None]:
         """Use a confirmation: ("confirmed", subscriber) the first time, ("already", subscriber) after, ("unknown",
         None) when no such request was recorded. Confirming an existing address (even an unsubscribed one) records
         the new consent and sections."""
@@ -129,23 +154,30 @@ class NewsletterStore:
         if sub is None:
             return None
         with self.session() as s:
-            log = [_record(r) for r in s.scalars(select(SendLogRow).where(SendLogRow.subscriber_id == sub.id)
-                                                  .order_by(SendLogRow.started_at))]
+            log = [
+                _record(r)
+                for r in s.scalars(
+                    select(SendLogRow).where(SendLogRow.subscriber_id == sub.id).order_by(SendLogRow.started_at)
+                )
+            ]
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {
-            "email": sub.email, "status": sub.status,
+            "email": sub.email,
+            "status": sub.status,
             "sections": "all" if sub.all_sections else list(sub.sections),
-            "consent_at": iso(sub.consent_at), "consent_source": sub.consent_source,
+            "consent_at": iso(sub.consent_at),
+            "consent_source": sub.consent_source,
             "subscribed_first": iso(sub.created_at),
-            "unsubscribed_at": iso(sub.unsubscribed_at), "unsubscribe_source": sub.unsubscribe_source,
-            "sends": [{"digest": r.digest_id, "state": r.state, "at": iso(r.finished_at or r.started_at)}
-                      for r in log],
+            "unsubscribed_at": iso(sub.unsubscribed_at),
+            "unsubscribe_source": sub.unsubscribe_source,
+            "sends": [{"digest": r.digest_id, "state": r.state, "at": iso(r.finished_at or r.started_at)} for r in log],
         }
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:
-            return {k: v for k, v in s.execute(
-                select(SubscriberRow.status, func.count()).group_by(SubscriberRow.status))}
+            return {
+                k: v for k, v in s.execute(select(SubscriberRow.status, func.count()).group_by(SubscriberRow.status))
+            }
 
     # -- send log ---------------------------------------------------------------------------------------
     def claim(self, subscriber_id: int, digest_id: str, now: datetime | None = None) -> str | None:
@@ -158,8 +190,11 @@ class NewsletterStore:
         with self.session() as s, s.begin():
             row = s.get(SendLogRow, (subscriber_id, digest_id), with_for_update=True)
             if row is None:
-                s.add(SendLogRow(subscriber_id=subscriber_id, digest_id=digest_id, state="pending",
-                                 started_at=now, attempts=1))
+                s.add(
+                    SendLogRow(
+                        subscriber_id=subscriber_id, digest_id=digest_id, state="pending", started_at=now, attempts=1
+                    )
+                )
                 try:
                     s.flush()
                 except IntegrityError:
@@ -170,8 +205,16 @@ class NewsletterStore:
                 return None
             return row.state
 
-    def mark(self, subscriber_id: int, digest_id: str, state: str, *, message_id: str | None = None,
-             error: str | None = None, now: datetime | None = None) -> None:
+    def mark(
+        self,
+        subscriber_id: int,
+        digest_id: str,
+        state: str,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
         with self.session() as s, s.begin():
             row = s.get(SendLogRow, (subscriber_id, digest_id))
             if row is None:

@@ -189,7 +189,8 @@ class SendLogRow(Base):
 
     __tablename__ = "newsletter_send_log"
     subscriber_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("newsletter_subscribers.id", ondelete="CASCADE"), primary_key=True)
+        Integer, ForeignKey("newsletter_subscribers.id", ondelete="CASCADE"), primary_key=True
+    )
     digest_id: Mapped[str] = mapped_column(String(60), primary_key=True)
     state: Mapped[str] = mapped_column(String(20), index=True)  # pending | committing | sent | deferred | rejected
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -145,8 +145,7 @@ def search_fields(written: dict[str, Any]) -> tuple[str, str, str]:
     sources = []
     for src in written.get("sources") or ():
         sources.extend(x for x in (src.get("outlet_name"), src.get("title")) if x)
-    return (prepare(written["headline"]["text"]), prepare(" ".join(parts)),
-            prepare(" · ".join(dict.fromkeys(sources))))
+    return (prepare(written["headline"]["text"]), prepare(" ".join(parts)), prepare(" · ".join(dict.fromkeys(sources))))
 
 
 def clean_query(q: str) -> str:
@@ -163,7 +162,7 @@ def parse_query(q: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     q = unicodedata.normalize("NFC", q if isinstance(q, str) else "")
     if len(q) > MAX_QUERY_CHARS:
         q = q[:MAX_QUERY_CHARS]
-        if q[-1:].isalnum() and " " in q[MAX_QUERY_CHARS // 2:]:
+        if q[-1:].isalnum() and " " in q[MAX_QUERY_CHARS // 2 :]:
             q = q.rsplit(" ", 1)[0]  # not half a word
         warnings.append(f"Only the first {MAX_QUERY_CHARS} characters of the query were searched.")
     q = _STRIP.sub(" ", q)
@@ -177,7 +176,7 @@ def parse_query(q: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
     pos = 0
     for m in _PHRASE.finditer(q):
-        terms.extend(words(q[pos:m.start()]))
+        terms.extend(words(q[pos : m.start()]))
         phrase = " ".join(words(m.group(1)))
         if phrase:
             terms.append(phrase)
@@ -211,15 +210,21 @@ def _dialect(conn: Connection | Session) -> str:
 def create_index(conn: Connection) -> None:
     """Create the search table (migration 0005)."""
     if _dialect(conn) == "sqlite":
-        conn.execute(text(
-            "CREATE VIRTUAL TABLE story_search USING fts5("
-            "headline, body, sources, story_id UNINDEXED, slug UNINDEXED, section UNINDEXED, updated UNINDEXED, "
-            "tokenize = 'porter unicode61 remove_diacritics 2')"))
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE story_search USING fts5("
+                "headline, body, sources, story_id UNINDEXED, slug UNINDEXED, section UNINDEXED, updated UNINDEXED, "
+                "tokenize = 'porter unicode61 remove_diacritics 2')"
+            )
+        )
     else:
-        conn.execute(text(
-            "CREATE TABLE story_search (story_id VARCHAR(40) PRIMARY KEY, slug VARCHAR(200) NOT NULL, "
-            "section VARCHAR(100) NOT NULL, updated TIMESTAMP WITH TIME ZONE, headline TEXT NOT NULL, "
-            "body TEXT NOT NULL, sources TEXT NOT NULL, document TSVECTOR NOT NULL)"))
+        conn.execute(
+            text(
+                "CREATE TABLE story_search (story_id VARCHAR(40) PRIMARY KEY, slug VARCHAR(200) NOT NULL, "
+                "section VARCHAR(100) NOT NULL, updated TIMESTAMP WITH TIME ZONE, headline TEXT NOT NULL, "
+                "body TEXT NOT NULL, sources TEXT NOT NULL, document TSVECTOR NOT NULL)"
+            )
+        )
         conn.execute(text("CREATE INDEX ix_story_search_document ON story_search USING GIN (document)"))
 
 
@@ -235,26 +240,42 @@ def index_story(conn: Connection | Session, story_id: str, slug: str, written: d
     """(Re)index one published story from its stored JSON, on the caller's connection and transaction."""
     unindex_story(conn, story_id)
     headline, body, sources = search_fields(written)
-    values = dict(id=story_id, slug=slug, section=written.get("section") or "", updated=written.get("updated"),
-                  headline=headline, body=body, sources=sources)
+    values = dict(
+        id=story_id,
+        slug=slug,
+        section=written.get("section") or "",
+        updated=written.get("updated"),
+        headline=headline,
+        body=body,
+        sources=sources,
+    )
     if _dialect(conn) == "sqlite":
-        conn.execute(text(
-            "INSERT INTO story_search (headline, body, sources, story_id, slug, section, updated) "
-            "VALUES (:headline, :body, :sources, :id, :slug, :section, :updated)"), values)
+        conn.execute(
+            text(
+                "INSERT INTO story_search (headline, body, sources, story_id, slug, section, updated) "
+                "VALUES (:headline, :body, :sources, :id, :slug, :section, :updated)"
+            ),
+            values,
+        )
         return
     values["updated"] = datetime.fromisoformat(values["updated"]) if values["updated"] else None
-    conn.execute(text(
-        "INSERT INTO story_search (story_id, slug, section, updated, headline, body, sources, document) "  # noqa: S608 (only constants are formatted in; values are bound)
-        "VALUES (:id, :slug, :section, :updated, :headline, :body, :sources, "
-        f"setweight(to_tsvector('{PG_CONFIG}', :headline), 'A') || setweight(to_tsvector('{PG_CONFIG}', :body), 'B')"
-        f" || setweight(to_tsvector('{PG_CONFIG}', :sources), 'C'))"), values)
+    conn.execute(
+        text(
+            "INSERT INTO story_search (story_id, slug, section, updated, headline, body, sources, document) "  # noqa: S608 (only constants are formatted in; values are bound)
+            "VALUES (:id, :slug, :section, :updated, :headline, :body, :sources, "
+            f"setweight(to_tsvector('{PG_CONFIG}', :headline), 'A') || setweight(to_tsvector('{PG_CONFIG}', :body), 'B')"
+            f" || setweight(to_tsvector('{PG_CONFIG}', :sources), 'C'))"
+        ),
+        values,
+    )
 
 
 def rebuild(conn: Connection | Session) -> int:
     """Index every published story again (migration 0005 fills the new table with it); returns how many."""
     conn.execute(text("DELETE FROM story_search"))
-    rows = conn.execute(text(
-        "SELECT id, slug, written FROM stories WHERE written IS NOT NULL AND merged_into IS NULL")).all()
+    rows = conn.execute(
+        text("SELECT id, slug, written FROM stories WHERE written IS NOT NULL AND merged_into IS NULL")
+    ).all()
     n = 0
     for story_id, slug, written in rows:
         data = json.loads(written) if isinstance(written, str | bytes) else written
@@ -284,13 +305,17 @@ def search(conn: Connection | Session, query: str, page: int = 1, per_page: int 
     if _dialect(conn) == "sqlite":
         params["q"] = fts5_query(terms)
         total = conn.execute(text("SELECT count(*) FROM story_search WHERE story_search MATCH :q"), params).scalar()
-        rows = conn.execute(text(
-            "SELECT story_id, slug, section, updated, "  # noqa: S608 (only constants are formatted in; the query is bound as :q)
-            f"highlight(story_search, 0, '{MARK_START}', '{MARK_END}'), "
-            f"snippet(story_search, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}), "
-            f"bm25(story_search, {WEIGHT_HEADLINE}, {WEIGHT_TEXT}, {WEIGHT_SOURCES}, 0, 0, 0, 0) AS rank "
-            "FROM story_search WHERE story_search MATCH :q ORDER BY rank, updated DESC, story_id "
-            "LIMIT :limit OFFSET :offset"), params).all()
+        rows = conn.execute(
+            text(
+                "SELECT story_id, slug, section, updated, "  # noqa: S608 (only constants are formatted in; the query is bound as :q)
+                f"highlight(story_search, 0, '{MARK_START}', '{MARK_END}'), "
+                f"snippet(story_search, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}), "
+                f"bm25(story_search, {WEIGHT_HEADLINE}, {WEIGHT_TEXT}, {WEIGHT_SOURCES}, 0, 0, 0, 0) AS rank "
+                "FROM story_search WHERE story_search MATCH :q ORDER BY rank, updated DESC, story_id "
+                "LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        ).all()
         hits = tuple(SearchHit(r[0], r[1], r[2], _when(r[3]), shown(r[4]), shown(r[5]), -float(r[6])) for r in rows)
     else:
         params["q"] = fts5_query(terms)
@@ -300,13 +325,17 @@ def search(conn: Connection | Session, query: str, page: int = 1, per_page: int 
         marks = f"StartSel={MARK_START}, StopSel={MARK_END}"
         q = f"websearch_to_tsquery('{PG_CONFIG}', :q)"
         total = conn.execute(text(f"SELECT count(*) FROM story_search WHERE document @@ {q}"), params).scalar()  # noqa: S608 (q is a constant expression; the query is bound as :q)
-        rows = conn.execute(text(
-            "SELECT story_id, slug, section, updated, "  # noqa: S608 (only constants are formatted in; the query is bound as :q)
-            f"ts_headline('{PG_CONFIG}', headline, query, '{marks}, HighlightAll=true'), "
-            f"ts_headline('{PG_CONFIG}', body, query, '{marks}, MaxWords={SNIPPET_WORDS}, "
-            f"MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, FragmentDelimiter=\" … \"'), "
-            f"ts_rank({weights}, document, query) AS rank "
-            f"FROM story_search, {q} AS query WHERE document @@ query "
-            "ORDER BY rank DESC, updated DESC, story_id LIMIT :limit OFFSET :offset"), params).all()
+        rows = conn.execute(
+            text(
+                "SELECT story_id, slug, section, updated, "  # noqa: S608 (only constants are formatted in; the query is bound as :q)
+                f"ts_headline('{PG_CONFIG}', headline, query, '{marks}, HighlightAll=true'), "
+                f"ts_headline('{PG_CONFIG}', body, query, '{marks}, MaxWords={SNIPPET_WORDS}, "
+                f'MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, FragmentDelimiter=" … "\'), '
+                f"ts_rank({weights}, document, query) AS rank "
+                f"FROM story_search, {q} AS query WHERE document @@ query "
+                "ORDER BY rank DESC, updated DESC, story_id LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        ).all()
         hits = tuple(SearchHit(r[0], r[1], r[2], _when(r[3]), shown(r[4]), shown(r[5]), float(r[6])) for r in rows)
     return SearchResults(" ".join(terms), terms, page, per_page, int(total or 0), hits, warnings)

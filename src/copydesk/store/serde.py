@@ -48,10 +48,18 @@ def outlet_to_dict(o: Outlet) -> dict[str, Any]:
 
 def outlet_from_dict(d: dict[str, Any]) -> Outlet:
     return Outlet(
-        id=d["id"], name=d["name"], homepage=d["homepage"], feeds=tuple(d.get("feeds", ())),
-        language=d["language"], country=d["country"], owner=d["owner"],
-        lean=Rating(**d["lean"]), reliability=Rating(**d["reliability"]),
-        paywall=d.get("paywall", "none"), kind=d.get("kind", "other"), hosts=tuple(d.get("hosts", ())),
+        id=d["id"],
+        name=d["name"],
+        homepage=d["homepage"],
+        feeds=tuple(d.get("feeds", ())),
+        language=d["language"],
+        country=d["country"],
+        owner=d["owner"],
+        lean=Rating(**d["lean"]),
+        reliability=Rating(**d["reliability"]),
+        paywall=d.get("paywall", "none"),
+        kind=d.get("kind", "other"),
+        hosts=tuple(d.get("hosts", ())),
         registered=d.get("registered", True),
     )
 
@@ -87,9 +95,7 @@ def written_to_dict(w: WrittenStory) -> dict[str, Any]:
         "body": [
             {"heading": sec.heading, "sentences": [_sentence_to_dict(s) for s in sec.sentences]} for sec in w.body
         ],
-        "sources": [
-            {**asdict(s), "published": s.published.isoformat() if s.published else None} for s in w.sources
-        ],
+        "sources": [{**asdict(s), "published": s.published.isoformat() if s.published else None} for s in w.sources],
         "independent_sources": w.independent_sources,
         "outlets": list(w.outlets),
         "single_source": w.single_source,
@@ -134,8 +140,11 @@ def _source_from_dict(s: dict[str, Any], legacy: bool) -> SourceLink:
     if date_only is None:
         # Before sources recorded it, a date-only source was stored as midnight UTC, and a source's own time is
         # almost never exactly midnight: read an old row's midnight as a date (shown as one, never "00:00 UTC").
-        date_only = legacy and published is not None and (published.hour, published.minute, published.second,
-                                                           published.microsecond) == (0, 0, 0, 0)
+        date_only = (
+            legacy
+            and published is not None
+            and (published.hour, published.minute, published.second, published.microsecond) == (0, 0, 0, 0)
+        )
     return SourceLink(**{**s, "published": published, "date_only": bool(date_only)})
 
 

@@ -43,10 +43,12 @@ def configure(celery: Celery, s: Settings) -> Celery:
         task_reject_on_worker_lost=True,  # ... also when only the pool process running it was killed
         worker_prefetch_multiplier=1,  # a worker holds one message per process, not a backlog it may die with
         task_ignore_result=True,  # the database is the result
-        task_serializer="json", accept_content=["json"],
+        task_serializer="json",
+        accept_content=["json"],
         task_default_queue=QUEUE,
         task_routes={"copydesk.process_article": {"queue": CLUSTER_QUEUE}},
-        timezone="UTC", enable_utc=True,
+        timezone="UTC",
+        enable_utc=True,
         worker_hijack_root_logger=False,
         beat_schedule=beat_schedule(s),
     )
@@ -64,11 +66,21 @@ def beat_schedule(s: Settings) -> dict:
     if s.sources_path.exists():
         for o in load_registry(s.sources_path).values():
             for url in o.feeds:
-                sched[f"poll {o.id} {url}"] = {"task": "copydesk.poll_feed", "schedule": timedelta(seconds=every),
-                                               "args": (o.id, url), "options": {"expires": every}}
-    sched["sweep"] = {"task": "copydesk.sweep", "schedule": timedelta(seconds=s.workers.sweep_seconds),
-                      "options": {"expires": s.workers.sweep_seconds}}
+                sched[f"poll {o.id} {url}"] = {
+                    "task": "copydesk.poll_feed",
+                    "schedule": timedelta(seconds=every),
+                    "args": (o.id, url),
+                    "options": {"expires": every},
+                }
+    sched["sweep"] = {
+        "task": "copydesk.sweep",
+        "schedule": timedelta(seconds=s.workers.sweep_seconds),
+        "options": {"expires": s.workers.sweep_seconds},
+    }
     sched["publish"] = {"task": "copydesk.narrate", "schedule": timedelta(seconds=every), "options": {"expires": every}}
     if s.newsletter.enabled:
-        sched["newsletter"] = {"task": "copydesk.newsletter", "schedule": crontab(minute=0, hour=s.workers.newsletter_hour)}
+        sched["newsletter"] = {
+            "task": "copydesk.newsletter",
+            "schedule": crontab(minute=0, hour=s.workers.newsletter_hour),
+        }
     return sched

@@ -30,8 +30,16 @@ _desk_state: dict = {}  # "desk": this process's Desk, made on its first task (a
 
 # Every task: acknowledged once done (a task whose worker dies is delivered again), and run again later when the
 # database could not be reached.
-TASK = dict(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(DBAPIError, StoreError),
-            retry_backoff=1, retry_backoff_max=30, retry_jitter=False, max_retries=DB_RETRIES)
+TASK = dict(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DBAPIError, StoreError),
+    retry_backoff=1,
+    retry_backoff_max=30,
+    retry_jitter=False,
+    max_retries=DB_RETRIES,
+)
 
 
 def desk() -> Desk:
@@ -101,8 +109,9 @@ def poll_feed(self, outlet_id: str, feed_url: str, claimed: str | None = None) -
     mine = datetime.fromisoformat(claimed) if claimed else None
     claim = d.store.claim_poll(feed_url, outlet_id, d.settings.poll_interval_s, mine=mine)
     if claim is None:
-        d.store.record_event("feed", "poll-skipped", outlet_id=outlet_id, url=feed_url,
-                             message="feed: polled already in this interval")
+        d.store.record_event(
+            "feed", "poll-skipped", outlet_id=outlet_id, url=feed_url, message="feed: polled already in this interval"
+        )
         return {"poll-skipped": 1}
 
     def queue(o: Outlet, e: FeedEntry, again: int | None, report: Report) -> bool:
@@ -114,8 +123,13 @@ def poll_feed(self, outlet_id: str, feed_url: str, claimed: str | None = None) -
     try:
         d.poll_feed(outlet, feed_url, report, fetch=queue)
     except (DBAPIError, StoreError) as exc:
-        raise self.retry(exc=exc, args=(outlet_id, feed_url), kwargs={"claimed": claim.isoformat()},
-                         countdown=min(30, 2 ** self.request.retries), max_retries=DB_RETRIES)
+        raise self.retry(
+            exc=exc,
+            args=(outlet_id, feed_url),
+            kwargs={"claimed": claim.isoformat()},
+            countdown=min(30, 2**self.request.retries),
+            max_retries=DB_RETRIES,
+        )
     return report.counts
 
 
@@ -150,7 +164,7 @@ def process_article(self, article_id: int) -> dict:
     a = d.store.article(article_id)
     if a is not None and a.page_class in (None, "article") and not d.store.is_processed(article_id):
         # the step failed and rolled back (recorded as an event): try again later, as a database error would
-        raise self.retry(countdown=min(30, 2 ** self.request.retries), max_retries=DB_RETRIES)
+        raise self.retry(countdown=min(30, 2**self.request.retries), max_retries=DB_RETRIES)
     if report.counts.get("stories-new") or report.counts.get("stories-grown"):
         for sid in d.store.dirty_stories():
             write_story.apply_async((sid,), countdown=WRITE_DELAY_S)

@@ -71,8 +71,12 @@ def _same_name(x: str, y: str) -> bool:
         return True
     if fuzz.ratio(kx[-1], ky[-1]) >= SPELLING and (len(kx) == len(ky) == 1 or kx[:-1] == ky[:-1]):
         return True
-    if len(kx) == 1 and len(ky) == 1 and min(len(kx[0]), len(ky[0])) >= 4 and (
-            kx[0].startswith(ky[0]) or ky[0].startswith(kx[0])):
+    if (
+        len(kx) == 1
+        and len(ky) == 1
+        and min(len(kx[0]), len(ky[0])) >= 4
+        and (kx[0].startswith(ky[0]) or ky[0].startswith(kx[0]))
+    ):
         return True
     initials = lambda k: "".join(w[0] for w in k)  # noqa: E731
     return (len(kx) > 1 and initials(kx) == ky[0]) or (len(ky) > 1 and initials(ky) == kx[0])
@@ -87,7 +91,7 @@ def _context(sentence: str, phrase: str) -> tuple[tuple[str, ...], tuple[str, ..
     if i < 0:
         return None
     before = [w.lower() for w in _WORD.findall(sentence[:i])][-2:]
-    after = [w.lower() for w in _WORD.findall(sentence[i + len(phrase):])][:2]
+    after = [w.lower() for w in _WORD.findall(sentence[i + len(phrase) :])][:2]
     return tuple(before), tuple(after)
 
 
@@ -123,8 +127,14 @@ def _same_gap(a: str, x: str, b: str, y: str) -> bool:
         return False
     blocks = [m for m in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_matching_blocks() if m.size]
     ga, gb = _gap(ta, [(m.a, m.b, m.size) for m in blocks], i, 0), _gap(tb, [(m.a, m.b, m.size) for m in blocks], j, 1)
-    return ga is not None and gb is not None and ga[0] == gb[0] and 0 < ga[0] < len(blocks) and \
-        ga[1] <= GAP_MAX and gb[1] <= GAP_MAX
+    return (
+        ga is not None
+        and gb is not None
+        and ga[0] == gb[0]
+        and 0 < ga[0] < len(blocks)
+        and ga[1] <= GAP_MAX
+        and gb[1] <= GAP_MAX
+    )
 
 
 def _aligned(a: str, x: str, b: str, y: str) -> bool:
@@ -189,27 +199,36 @@ def _compatible(p: Quantity, q: Quantity) -> bool:
     return lo1 < hi2 and lo2 < hi1
 
 
-_OTHER_BEFORE = re.compile(r"\b(?:more|additional|another|extra|total|overall|prior|previous|from|than|per|each|"
-                           r"and|or|below|above|by)\s+$", re.I)
+_OTHER_BEFORE = re.compile(
+    r"\b(?:more|additional|another|extra|total|overall|prior|previous|from|than|per|each|"
+    r"and|or|below|above|by)\s+$",
+    re.I,
+)
 #: Words of an estimate: "expecting 870,000" (Refinitiv's poll) / "looking for 845,000" (Dow Jones's) are two
 #: forecasts, both reported right.
-_ESTIMATE = re.compile(r"\b(?:expect\w*|forecast\w*|project\w*|estimat\w*|survey\w*|poll\w*|predict\w*|"
-                       r"looking for)\b", re.I)
+_ESTIMATE = re.compile(
+    r"\b(?:expect\w*|forecast\w*|project\w*|estimat\w*|survey\w*|poll\w*|predict\w*|"
+    r"looking for)\b",
+    re.I,
+)
 #: Two counts of one thing that far apart are almost always two things ("534,000" weekly average /
 #: "3,655,000" continuing claims); a disputed toll or tally differs by less. Read off the real disputes in
 #: bench/data/disagreement_real_labels.jsonl (the right ones differ by 2 % and 8 %).
 RATIO_MAX = 3.0
-_OTHER_AFTER = re.compile(r"^[\s-]*(?:more|additional|extra|times|fold|per|each|or (?:more|older|younger)|"
-                          r"and (?:older|younger|over|up))\b", re.I)
+_OTHER_AFTER = re.compile(
+    r"^[\s-]*(?:more|additional|extra|times|fold|per|each|or (?:more|older|younger)|"
+    r"and (?:older|younger|over|up))\b",
+    re.I,
+)
 #: Counted words of a span of time: "three months" / "two months" are mostly two periods, not one disputed.
 _DURATIONS = frozenset({"second", "minute", "minut", "hour", "day", "week", "month", "year", "decade"})
 
 
 def _sense(sentence: str, q: Quantity) -> str:
-    """"age" for "47-year-old", "ago" for "21 years ago", "" for other counts: an age and a time since are
+    """ "age" for "47-year-old", "ago" for "21 years ago", "" for other counts: an age and a time since are
     different things even though both count years."""
     i = sentence.find(q.text)
-    after = sentence[i + len(q.text):i + len(q.text) + 14].lower() if i >= 0 else ""
+    after = sentence[i + len(q.text) : i + len(q.text) + 14].lower() if i >= 0 else ""
     if re.match(r"[- ]years?[- ]old", after):
         return "age"
     return "ago" if re.match(r" years? ago", after) else ""
@@ -223,7 +242,7 @@ def _uncertain(sentence: str, q: Quantity, f: Facts) -> bool:
     if i < 0:
         return True
     number = q.text.split()[-1] if q.text[-1:].isdigit() else q.text
-    before, after = sentence[max(0, i - 20):i], sentence[i + len(q.text):i + len(q.text) + 30]
+    before, after = sentence[max(0, i - 20) : i], sentence[i + len(q.text) : i + len(q.text) + 30]
     if re.match(r"\s*[,;:.)]", after) or _ESTIMATE.search(sentence):
         return True  # "... was 534,000, a decrease ...": nothing says what the number counts
     if re.search(rf"\d/{re.escape(number)}|{re.escape(number)}/\d", sentence) or _OTHER_BEFORE.search(before):
@@ -245,13 +264,20 @@ def _same_subject(fa: Facts, fb: Facts) -> bool:
 def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     """The strongest pair of numbers that count the same thing and cannot both be right (one per sentence pair:
     "50 people" / "49 people"; "about 250" / "more than 240" agree)."""
+
     def family(q: Quantity) -> str:
         return q.unit if q.unit in {"$", "£", "€", "%"} else ""
 
     def unmatched(qs, others):
-        return [p for p in qs if not any(round(p.value, 3) == round(o.value, 3) or (
-            family(p) == family(o) and _compatible(p, o) and (_units_match(p, o) or p.unit == o.unit == ""))
-            for o in others)]
+        return [
+            p
+            for p in qs
+            if not any(
+                round(p.value, 3) == round(o.value, 3)
+                or (family(p) == family(o) and _compatible(p, o) and (_units_match(p, o) or p.unit == o.unit == ""))
+                for o in others
+            )
+        ]
 
     only_a, only_b = unmatched(fa.quantities, fb.quantities), unmatched(fb.quantities, fa.quantities)
     best: tuple[int, Conflict] | None = None
@@ -261,8 +287,7 @@ def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
                 continue
             # "more than 400 shootings" / "180 people were killed in shootings": b names a's counted thing and
             # counts another one, so the two numbers count different things.
-            counted_apart = bool(p.unit) and bool(q.unit) and not _units_match(p, q) and (
-                p.unit in fb.content)
+            counted_apart = bool(p.unit) and bool(q.unit) and not _units_match(p, q) and (p.unit in fb.content)
             if _units_match(p, q) and (family(p) == "" or set(p.nouns) & set(q.nouns) or not (p.nouns and q.nouns)):
                 strength = 3
             elif counted_apart:
@@ -275,9 +300,15 @@ def _number_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
                 continue
             if best is None or strength > best[0]:
                 ratio = max(p.value, q.value) / max(min(p.value, q.value), 1e-9)
-                sure = strength == 3 and _sense(a, p) == _sense(b, q) and p.unit not in _DURATIONS and (
-                    ratio <= RATIO_MAX) and (family(p) == "" or (p.nouns[:1] == q.nouns[:1] != ())) and not (
-                    _uncertain(a, p, fa) or _uncertain(b, q, fb)) and _same_subject(fa, fb)
+                sure = (
+                    strength == 3
+                    and _sense(a, p) == _sense(b, q)
+                    and p.unit not in _DURATIONS
+                    and (ratio <= RATIO_MAX)
+                    and (family(p) == "" or (p.nouns[:1] == q.nouns[:1] != ()))
+                    and not (_uncertain(a, p, fa) or _uncertain(b, q, fb))
+                    and _same_subject(fa, fb)
+                )
                 best = (strength, Conflict("number", p.text, q.text, sure))
     return [best[1]] if best else []
 
@@ -332,8 +363,14 @@ def _date_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     ma, mb = fa.months - fb.months, fb.months - fa.months
     sa, sb = (_around(a, min(ma)), _around(b, min(mb))) if len(ma) == len(mb) == 1 else (None, None)
     if sa and sb and _same_when(sa[0], sb[0]):
-        out.append(Conflict("date", ", ".join(sorted(ma)).capitalize(), ", ".join(sorted(mb)).capitalize(),
-                            _same_slot(a, min(ma), b, min(mb))))
+        out.append(
+            Conflict(
+                "date",
+                ", ".join(sorted(ma)).capitalize(),
+                ", ".join(sorted(mb)).capitalize(),
+                _same_slot(a, min(ma), b, min(mb)),
+            )
+        )
     da = {d for d in fa.days if " " in d} - fb.days
     db = {d for d in fb.days if " " in d} - fa.days
     if da and db:
@@ -355,20 +392,24 @@ def _variant(x: str, y: str) -> bool:
 
 #: Words of a name that say what someone is, not who: they are skipped when two names are lined up. (Titles
 #: such as "President" or "Sen." never reach here: `facts.names` already splits a name at them.)
-_ROLE_WORDS = frozenset("""
+_ROLE_WORDS = frozenset(
+    """
 president-elect vice representative leader majority minority chair chairman chairwoman conference vp ceo
 commander mullah sheikh imam rabbi father brother sister justices jr sr ii iii iv md phd mba esq inc ltd corp co
 llc plc republican republicans democrat democrats democratic gop
-""".split())
+""".split()
+)
 
 
 #: Words that make a name an institution's: "Bureau of Labor Statistics" and "Labor Department" are not a
 #: person's name with a word in front ("Forward Tyler Ingaldson").
-_INSTITUTION = frozenset("""
+_INSTITUTION = frozenset(
+    """
 department bureau ministry agency committee council university college institute company corporation party
 court house senate congress parliament office service association union bank commission board administration
 school hospital center centre church foundation fund group network station army navy police
-""".split())
+""".split()
+)
 
 
 def _core(name: str) -> list[str]:
@@ -389,13 +430,41 @@ def _core(name: str) -> list[str]:
 #: Short forms of first names that do not start like the full name ("Bill" / "William"); short forms that do
 #: ("Steve" / "Stephen", "Chuck" / "Charles") are recognised by their first letter.
 _SHORT_FORMS = {
-    "bill": "william", "billy": "william", "will": "william", "bob": "robert", "bobby": "robert",
-    "dick": "richard", "rick": "richard", "ted": "edward", "ned": "edward", "teddy": "edward",
-    "peggy": "margaret", "maggie": "margaret", "molly": "mary", "polly": "mary", "sally": "sarah",
-    "liz": "elizabeth", "beth": "elizabeth", "betsy": "elizabeth", "betty": "elizabeth", "bess": "elizabeth",
-    "tony": "anthony", "sandy": "alexander", "sasha": "alexander", "kate": "catherine", "kathy": "catherine",
-    "katie": "catherine", "kit": "christopher", "hank": "henry", "harry": "henry", "jack": "john",
-    "johnny": "john", "jim": "james", "jimmy": "james", "chuck": "charles", "lisa": "elizabeth",
+    "bill": "william",
+    "billy": "william",
+    "will": "william",
+    "bob": "robert",
+    "bobby": "robert",
+    "dick": "richard",
+    "rick": "richard",
+    "ted": "edward",
+    "ned": "edward",
+    "teddy": "edward",
+    "peggy": "margaret",
+    "maggie": "margaret",
+    "molly": "mary",
+    "polly": "mary",
+    "sally": "sarah",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "betsy": "elizabeth",
+    "betty": "elizabeth",
+    "bess": "elizabeth",
+    "tony": "anthony",
+    "sandy": "alexander",
+    "sasha": "alexander",
+    "kate": "catherine",
+    "kathy": "catherine",
+    "katie": "catherine",
+    "kit": "christopher",
+    "hank": "henry",
+    "harry": "henry",
+    "jack": "john",
+    "johnny": "john",
+    "jim": "james",
+    "jimmy": "james",
+    "chuck": "charles",
+    "lisa": "elizabeth",
 }
 
 
@@ -427,8 +496,13 @@ def _changed_in_part(cx: list[str], cy: list[str]) -> bool:
     # same word, then the last words differ; the shared word begins one of the names
     for i, w in enumerate(lx[:-1]):
         j = ly.index(w) if w in ly[:-1] else -1
-        if j >= 0 and i + 2 == len(lx) and j + 2 == len(ly) and not cx[i].isupper() and (
-                i == j == 0 or (min(i, j) == 0 and not (set(lx) | set(ly)) & _INSTITUTION)):
+        if (
+            j >= 0
+            and i + 2 == len(lx)
+            and j + 2 == len(ly)
+            and not cx[i].isupper()
+            and (i == j == 0 or (min(i, j) == 0 and not (set(lx) | set(ly)) & _INSTITUTION))
+        ):
             return _differ(cx[-1], cy[-1], first_names=False)
     # the same last word, the word before it differs and begins one of the names
     if lx[-1] == ly[-1] and (len(lx) == 2 or len(ly) == 2):
@@ -438,15 +512,21 @@ def _changed_in_part(cx: list[str], cy: list[str]) -> bool:
     if len(lx) == len(ly):
         diff = [k for k in range(len(lx)) if lx[k] != ly[k]]
         shared = [cx[k] for k in range(len(cx)) if k not in diff]
-        return len(diff) == 1 and not all(w.isupper() for w in shared) and _differ(
-            cx[diff[0]], cy[diff[0]], first_names=diff[0] == len(lx) - 2)
+        return (
+            len(diff) == 1
+            and not all(w.isupper() for w in shared)
+            and _differ(cx[diff[0]], cy[diff[0]], first_names=diff[0] == len(lx) - 2)
+        )
     return False
 
 
 #: Before a name, words that make it who told or reported something, not part of the fact: "told The Wall
 #: Street Journal" / "told The Associated Press", "surveyed by Refinitiv" / "surveyed by Dow Jones".
-_ATTRIBUTION_SLOT = re.compile(r"\b(?:told|according to|surveyed by|polled by|citing|cited by|reported by|"
-                               r"interview with|statement to|said to)\s+(?:the\s+)?$", re.I)
+_ATTRIBUTION_SLOT = re.compile(
+    r"\b(?:told|according to|surveyed by|polled by|citing|cited by|reported by|"
+    r"interview with|statement to|said to)\s+(?:the\s+)?$",
+    re.I,
+)
 _PARTY_STATE = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")  # "R-Ky", "D-Calif"
 
 
@@ -457,7 +537,7 @@ def _conflictable(name: str, sentence: str) -> bool:
     if _PARTY_STATE.match(name) or all(w in GROUP_WORDS or DEMONYM.search(w.capitalize()) for w in words):
         return False
     i = sentence.find(name)
-    return not (i >= 0 and _ATTRIBUTION_SLOT.search(sentence[max(0, i - 40):i]))
+    return not (i >= 0 and _ATTRIBUTION_SLOT.search(sentence[max(0, i - 40) : i]))
 
 
 def _name_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:

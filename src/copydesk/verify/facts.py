@@ -11,23 +11,75 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
-    "half": 0.5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+    "half": 0.5,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
 }
 # "one" and ordinals are too often not a count ("one of the", "first time"): they count only before a noun
 # that a number can qualify, which `_COUNTED` approximates by excluding function words.
 _WEAK = {"one", "first", "second", "half"}
-_SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6,
-          "bn": 1e9, "k": 1e3}
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+_SCALE = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "m": 1e6,
+    "bn": 1e9,
+    "k": 1e3,
+}
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before being below between
 both but by can could did do does doing down during each few for from further had has have having he her here
 hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
@@ -35,16 +87,22 @@ off on once only or other our ours ourselves out over own same she should so som
 theirs them themselves then there these they this those through to too under until up very was we were what
 when where which while who whom why will with would you your yours yourself yourselves said says say told
 according new one two also would could may might must shall us mr mrs ms dr s t ll re ve d m o y st
-""".split())
+""".split()
+)
 
 _NUM = re.compile(
     r"(?<![\w.])(?<![A-Za-z]-)(?P<sign>[$£€]\s?)?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suffix>%|\s?(?:per ?cent|percent))?"
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|m|k)\b)?",
     re.I,
 )
-_WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")(?:[\s-](" +
-                       "one|two|three|four|five|six|seven|eight|nine" +
-                       r"))?(?:\s(hundred|thousand|million|billion))?\b", re.I)
+_WORD_NUM = re.compile(
+    r"\b("
+    + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+    + r")(?:[\s-]("
+    + "one|two|three|four|five|six|seven|eight|nine"
+    + r"))?(?:\s(hundred|thousand|million|billion))?\b",
+    re.I,
+)
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|denied|denies|deny|refused|refuses|"
@@ -62,7 +120,10 @@ REPORTING = re.compile(
     r"claimed|claims|called|calls|described|accused|accuses|criticised|criticized|praised)\b",
     re.I,
 )
-DEMONYM = re.compile(r"^[A-Z][a-z]{2,}(?:ian|ean|ese|ish|ani|eli|aqi|udi|ali|eni)$|^(?:" + "|".join("""
+DEMONYM = re.compile(
+    r"^[A-Z][a-z]{2,}(?:ian|ean|ese|ish|ani|eli|aqi|udi|ali|eni)$|^(?:"
+    + "|".join(
+        """
 American Russian British French German Israeli Mexican Korean Afghan Pakistani Indian Iraqi Saudi European African
 Asian Australian Canadian Brazilian Palestinian Egyptian Somali Yemeni English Scottish Irish Welsh Dutch Swiss
 Swedish Polish Greek Cuban Venezuelan Colombian Nigerian Kenyan Ethiopian Hungarian Austrian Czech Romanian
@@ -70,32 +131,141 @@ Serbian Croatian Taiwanese Vietnamese Thai Filipino Indonesian Malaysian Arab Ku
 Emirati Libyan Tunisian Moroccan Algerian Turkmen Kazakh Uzbek Georgian Armenian Azerbaijani Argentine Chilean
 Peruvian Haitian Jamaican Norwegian Danish Finnish Belgian Portuguese Slovak Bulgarian Lithuanian Latvian
 Estonian Democratic Republican Chinese Japanese Turkish Spanish Italian Syrian Iranian Ukrainian Belarusian
-""".split()) + ")$")
+""".split()
+    )
+    + ")$"
+)
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]|(?<![A-Za-z])[‘']([^‘’']{20,}?)[’'](?![A-Za-z])")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b|\b(" + "|".join(MONTHS) +
-                        r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
+_DAY_MONTH = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+("
+    + "|".join(MONTHS)
+    + r")\b|\b("
+    + "|".join(MONTHS)
+    + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b",
+    re.I,
+)
 # Capitalised words that are not names: sentence openers, titles, months and days (handled as dates).
 #: Capitalised words that name a group, not someone or somewhere ("its only Black driver" / "its only African
 #: American driver", "Analysts surveyed" / "Economists surveyed"), lower case.
-GROUP_WORDS = frozenset("""
+GROUP_WORDS = frozenset(
+    """
 black white hispanic latino latina latinx asian african american native indigenous muslim muslims christian
 christians jewish jews catholic catholics protestant evangelical evangelicals democrat democrats democratic
 republican republicans gop conservative conservatives liberal liberals progressive progressives analysts
 economists officials experts lawmakers senators critics supporters voters americans europeans western eastern
 northern southern north south east west
-""".split())
-_NOT_NAMES = frozenset(w.capitalize() for w in STOPWORDS) | {m.capitalize() for m in MONTHS + WEEKDAYS} | {
-    "President", "Prime", "Minister", "Secretary", "Governor", "Senator", "Sen", "Rep", "Gov", "Mr", "Mrs", "Ms",
-    "Dr", "Gen", "General", "Chief", "Officer", "Police", "Sunday", "Today", "Yesterday", "Tomorrow", "Tonight",
-    "Monday's", "Friday's", "Saturday's", "Sunday's", "However", "Meanwhile", "Officials", "Authorities",
-    "Earlier", "Later", "Last", "Next", "Many", "Several", "Some", "Most", "Both", "Each", "Every", "Former",
-    "After", "Before", "During", "While", "When", "Where", "Although", "Though", "Despite", "Since", "Until",
-    "In", "On", "At", "By", "For", "From", "With", "The", "A", "An", "It", "He", "She", "They", "We", "I",
-    "Sheriff", "Captain", "Capt", "Coach", "Judge", "Justice", "Pastor", "Pope", "King", "Queen", "Prince",
-    "Mayor", "Chancellor", "Constable", "Const", "Spokesman", "Spokeswoman", "Lt", "Sgt", "Cmdr", "Deputy",
-    "Director", "Professor", "Prof", "Rev", "Sir", "Lord", "Lady", "Dame", "Detective", "Inspector", "Superintendent",
-} | {w.capitalize() for w in _WORD_NUMBERS}
+""".split()
+)
+_NOT_NAMES = (
+    frozenset(w.capitalize() for w in STOPWORDS)
+    | {m.capitalize() for m in MONTHS + WEEKDAYS}
+    | {
+        "President",
+        "Prime",
+        "Minister",
+        "Secretary",
+        "Governor",
+        "Senator",
+        "Sen",
+        "Rep",
+        "Gov",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Gen",
+        "General",
+        "Chief",
+        "Officer",
+        "Police",
+        "Sunday",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Tonight",
+        "Monday's",
+        "Friday's",
+        "Saturday's",
+        "Sunday's",
+        "However",
+        "Meanwhile",
+        "Officials",
+        "Authorities",
+        "Earlier",
+        "Later",
+        "Last",
+        "Next",
+        "Many",
+        "Several",
+        "Some",
+        "Most",
+        "Both",
+        "Each",
+        "Every",
+        "Former",
+        "After",
+        "Before",
+        "During",
+        "While",
+        "When",
+        "Where",
+        "Although",
+        "Though",
+        "Despite",
+        "Since",
+        "Until",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "From",
+        "With",
+        "The",
+        "A",
+        "An",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "Sheriff",
+        "Captain",
+        "Capt",
+        "Coach",
+        "Judge",
+        "Justice",
+        "Pastor",
+        "Pope",
+        "King",
+        "Queen",
+        "Prince",
+        "Mayor",
+        "Chancellor",
+        "Constable",
+        "Const",
+        "Spokesman",
+        "Spokeswoman",
+        "Lt",
+        "Sgt",
+        "Cmdr",
+        "Deputy",
+        "Director",
+        "Professor",
+        "Prof",
+        "Rev",
+        "Sir",
+        "Lord",
+        "Lady",
+        "Dame",
+        "Detective",
+        "Inspector",
+        "Superintendent",
+    }
+    | {w.capitalize() for w in _WORD_NUMBERS}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,18 +310,20 @@ def normalise(text: str) -> str:
 
 _QUALIFIER = re.compile(
     r"\b(more than|less than|fewer than|at least|at most|up to|nearly|almost|about|around|roughly|"
-    r"approximately|some|over|under|as many as)\s+$", re.I)
+    r"approximately|some|over|under|as many as)\s+$",
+    re.I,
+)
 
 
 def _qualified(text: str, start: int, written: str) -> str:
     """The number as written, with the qualifier before it ("more than 180"), which readers need to see."""
-    m = _QUALIFIER.search(text[max(0, start - 20):start])
+    m = _QUALIFIER.search(text[max(0, start - 20) : start])
     return f"{m.group(1)} {written}" if m else written
 
 
 def _nouns_after(text: str, end: int) -> tuple[str, ...]:
     out = []
-    for tok in _TOKEN.findall(text[end:end + 50])[:4]:
+    for tok in _TOKEN.findall(text[end : end + 50])[:4]:
         low = tok.lower()
         if low in STOPWORDS or low in _SCALE or low[0].isdigit():
             continue
@@ -193,8 +365,11 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             v += _WORD_NUMBERS[m.group(2).lower()]
         if m.group(3):
             v *= _SCALE[m.group(3).lower()]
-        out.append(Quantity(v, _unit_after(text, m.end()), _qualified(text, m.start(), m.group(0)),
-                            _nouns_after(text, m.end())))
+        out.append(
+            Quantity(
+                v, _unit_after(text, m.end()), _qualified(text, m.start(), m.group(0)), _nouns_after(text, m.end())
+            )
+        )
     return tuple(out)
 
 
@@ -216,7 +391,7 @@ def names(text: str) -> frozenset[str]:
             if not parts or (len(parts) == 1 and parts[0].lower() in STOPWORDS):
                 continue
             # "the Russian leader", "a British climber": a nationality used as an adjective is not a name.
-            if len(parts) == 1 and DEMONYM.search(parts[0]) and re.match(r"\s+[a-z]", text[m.end():]):
+            if len(parts) == 1 and DEMONYM.search(parts[0]) and re.match(r"\s+[a-z]", text[m.end() :]):
                 continue
             out.add(re.sub(r"['’]s$", "", " ".join(parts).strip(".,'’")))
     return frozenset(n for n in out if len(n) > 1)
@@ -234,7 +409,8 @@ def days(text: str) -> frozenset[str]:
 _MONTH_WORD = re.compile(
     r"\b(January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
     r"Aug|Sept?|Oct|Nov|Dec)\b(?!['’]s? [A-Z])|\b(?:in|of|since|until|last|next|early|late|mid|by|from)[ -]May\b|"
-    r"\bMay(?= \d)")
+    r"\bMay(?= \d)"
+)
 
 
 def months(text: str) -> frozenset[str]:
@@ -248,8 +424,9 @@ def months(text: str) -> frozenset[str]:
 
 
 def content_stems(text: str) -> frozenset[str]:
-    return frozenset(stem(t) for t in _TOKEN.findall(text) if t.lower() not in STOPWORDS and not t[0].isdigit()
-                     and len(t) > 2)
+    return frozenset(
+        stem(t) for t in _TOKEN.findall(text) if t.lower() not in STOPWORDS and not t[0].isdigit() and len(t) > 2
+    )
 
 
 #: Facts are read from at most this many characters: a sentence, not a page (bounds the cost of hostile input).
@@ -284,5 +461,20 @@ def quotations(text: str) -> list[str]:
     return [(a or b).strip(" ,.;:") for a, b in _QUOTED.findall(text) if len((a or b).split()) >= 3]
 
 
-__all__ = ["Facts", "Quantity", "facts", "DEMONYM", "GROUP_WORDS", "MONTHS", "quotations", "quotes_paired",
-           "normalise", "stem", "content_stems", "STOPWORDS", "QUOTED_SPAN", "REPORTING", "MAX_CHARS"]
+__all__ = [
+    "Facts",
+    "Quantity",
+    "facts",
+    "DEMONYM",
+    "GROUP_WORDS",
+    "MONTHS",
+    "quotations",
+    "quotes_paired",
+    "normalise",
+    "stem",
+    "content_stems",
+    "STOPWORDS",
+    "QUOTED_SPAN",
+    "REPORTING",
+    "MAX_CHARS",
+]

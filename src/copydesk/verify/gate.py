@@ -123,9 +123,10 @@ def _read(m: StoryMaterial) -> _Story:
     by_id = {a.id: a for a in m.articles}
     writers = [a for a in m.articles if a.duplicate_of is None and m.sentences.get(a.id)]
     dim = next((v.shape[-1] for v in m.vectors.values() if len(v)), None) or next(
-        (len(v) for v in m.title_vectors.values()), 384)
+        (len(v) for v in m.title_vectors.values()), 384
+    )
     sents = [(a.id, s) for a in writers for s in m.sentences[a.id]]
-    svecs = (np.concatenate([m.vectors[a.id] for a in writers]) if writers else np.zeros((0, dim), np.float32))
+    svecs = np.concatenate([m.vectors[a.id] for a in writers]) if writers else np.zeros((0, dim), np.float32)
     heads = [a for a in m.articles if a.duplicate_of is None and a.id in m.title_vectors]
     titles = [(a.id, a.title) for a in heads]
     tvecs = np.stack([m.title_vectors[a.id] for a in heads]) if heads else np.zeros((0, dim), np.float32)
@@ -138,19 +139,26 @@ def _read(m: StoryMaterial) -> _Story:
         texts.setdefault(t, v)
     bodies = [a.body for a in m.articles]
     return _Story(
-        m=m, by_id=by_id, voices={a.id: voice_of(a, by_id, m.outlets) for a in m.articles}, writers=writers,
+        m=m,
+        by_id=by_id,
+        voices={a.id: voice_of(a, by_id, m.outlets) for a in m.articles},
+        writers=writers,
         texts=texts,
         sentence_ev=support_check.Evidence.of([s for _, s in sents], svecs, sentence_facts),
-        headline_ev=support_check.Evidence.of([s for _, s in sents + titles], np.concatenate([svecs, tvecs]),
-                                              sentence_facts + title_facts),
-        where=sents + titles, bodies=bodies, bodies_and_titles=bodies + [a.title for a in m.articles],
+        headline_ev=support_check.Evidence.of(
+            [s for _, s in sents + titles], np.concatenate([svecs, tvecs]), sentence_facts + title_facts
+        ),
+        where=sents + titles,
+        bodies=bodies,
+        bodies_and_titles=bodies + [a.title for a in m.articles],
         months=frozenset().union(*(f.months for f in sentence_facts + title_facts)),
         haystack=normalise(" ".join([s for _, s in sents + titles])).lower(),
     )
 
 
-def _fails(text: str, vec: np.ndarray | None, st: _Story, headline: bool, opts: GateOptions
-           ) -> tuple[str, str] | tuple[None, support_check.SupportCheck]:
+def _fails(
+    text: str, vec: np.ndarray | None, st: _Story, headline: bool, opts: GateOptions
+) -> tuple[str, str] | tuple[None, support_check.SupportCheck]:
     """(reason, detail) when the sentence fails a check, else (None, its support check)."""
     if vec is None:
         return "unsupported", "no embedding to check it with (not a source sentence, and no embedder given)"
@@ -163,8 +171,11 @@ def _fails(text: str, vec: np.ndarray | None, st: _Story, headline: bool, opts: 
     problems = [p for p in ft.problems if p.startswith(("'", '"'))]  # numbers, years and days in no source
     # names against the sources as `facts` reads them (curly apostrophes and quotes made straight)
     f = facts(text)
-    problems += [f"the name {nm!r} is in no source" for nm in sorted(f.names) if nm.lower() not in st.haystack
-                 and not all(part.lower() in st.haystack for part in nm.split())]
+    problems += [
+        f"the name {nm!r} is in no source"
+        for nm in sorted(f.names)
+        if nm.lower() not in st.haystack and not all(part.lower() in st.haystack for part in nm.split())
+    ]
     problems += [f"the month {mo.title()} is in no source" for mo in sorted(f.months - st.months)]
     if problems:
         return "unsupported", "; ".join(problems)
@@ -174,8 +185,15 @@ def _fails(text: str, vec: np.ndarray | None, st: _Story, headline: bool, opts: 
     return None, support_check.SupportCheck(round(score, 4), True, ft.evidence, round(ft.dense, 4), ft.problems)
 
 
-def _origins(d: DraftSentence, text: str, vec: np.ndarray, st: _Story, verdict: support_check.SupportCheck,
-             headline: bool, opts: GateOptions) -> list[Support]:
+def _origins(
+    d: DraftSentence,
+    text: str,
+    vec: np.ndarray,
+    st: _Story,
+    verdict: support_check.SupportCheck,
+    headline: bool,
+    opts: GateOptions,
+) -> list[Support]:
     """Where the sentence comes from: the writer's claims that hold (the claimed text is the article's and says
     the same), else the source text that matches it best."""
     out = []
@@ -201,8 +219,9 @@ def _origins(d: DraftSentence, text: str, vec: np.ndarray, st: _Story, verdict: 
     return out
 
 
-def _corroborate(text: str, vec: np.ndarray, mine: list[Support], st: _Story, headline: bool, opts: GateOptions
-                 ) -> tuple[list[Support], list[tuple[Article, str, list[Conflict]]]]:
+def _corroborate(
+    text: str, vec: np.ndarray, mine: list[Support], st: _Story, headline: bool, opts: GateOptions
+) -> tuple[list[Support], list[tuple[Article, str, list[Conflict]]]]:
     """Sentences of the other articles (reprints included: they are listed, and add no voice) that say the same
     thing, and those that state the same fact differently (from an independent source)."""
     own = {s.article_id for s in mine}
@@ -239,13 +258,14 @@ def _stated(sentence: str, value: str) -> str | None:
     """`value` as `sentence` writes it ("12" for "Twelve"), or None when the sentence does not give it."""
     i = sentence.lower().find(value.lower())
     if i >= 0:
-        return sentence[i:i + len(value)]
+        return sentence[i : i + len(value)]
     want = {q.value for q in facts(value).quantities}
     return next((q.text for q in facts(sentence).quantities if q.value in want), None)
 
 
-def _disputes(text: str, support: list[Support], disputed: list[tuple[Article, str, list[Conflict]]]
-              ) -> tuple[Disagreement, ...]:
+def _disputes(
+    text: str, support: list[Support], disputed: list[tuple[Article, str, list[Conflict]]]
+) -> tuple[Disagreement, ...]:
     """One Disagreement per kind of fact on which an independent source surely differs: this sentence's version
     (with the supporting articles that state the same value) and each other outlet's."""
     by_kind: dict[str, list[Claim]] = {}
@@ -273,8 +293,9 @@ def _vectors(texts: list[str], st: _Story, embed: Embed | None) -> list[np.ndarr
     return [st.texts.get(t, fresh.get(t)) for t in texts]
 
 
-def _gate_one(d: DraftSentence, vec: np.ndarray | None, st: _Story, headline: bool, opts: GateOptions
-              ) -> GatedSentence | Dropped:
+def _gate_one(
+    d: DraftSentence, vec: np.ndarray | None, st: _Story, headline: bool, opts: GateOptions
+) -> GatedSentence | Dropped:
     if opts.language is not None and not in_language(d.text, opts.language):
         return Dropped(d.text, "language", f"not in the edition's language ({opts.language})", headline)
     reason, verdict = _fails(d.text, vec, st, headline, opts)
@@ -285,13 +306,19 @@ def _gate_one(d: DraftSentence, vec: np.ndarray | None, st: _Story, headline: bo
     support = mine + others
     ordered = tuple(mine) + tuple(sorted(others, key=lambda s: -s.score))
     return GatedSentence(
-        draft=d, text=d.text, support=ordered, voices=independent(st.voices[s.article_id] for s in support),
-        check=verdict.score, vector=vec, disputes=_disputes(d.text, list(ordered), disputed),
+        draft=d,
+        text=d.text,
+        support=ordered,
+        voices=independent(st.voices[s.article_id] for s in support),
+        check=verdict.score,
+        vector=vec,
+        disputes=_disputes(d.text, list(ordered), disputed),
     )
 
 
-def gate(draft: Draft, material: StoryMaterial, embed: Embed | None = None,
-         opts: GateOptions = GateOptions()) -> GatedDraft:
+def gate(
+    draft: Draft, material: StoryMaterial, embed: Embed | None = None, opts: GateOptions = GateOptions()
+) -> GatedDraft:
     """Check every sentence and headline candidate of `draft` against the story's sources; keep what passes.
 
     `embed` (texts -> normalised rows) embeds sentences that are not source sentences (a writer that
@@ -300,13 +327,16 @@ def gate(draft: Draft, material: StoryMaterial, embed: Embed | None = None,
     kept_heads, kept, dropped = [], [], []
     hvecs = _vectors([h.text for h in draft.headlines], st, embed)
     svecs = _vectors([s.text for s in draft.sentences], st, embed)
-    for items, vecs, headline, out in ((draft.headlines, hvecs, True, kept_heads),
-                                       (draft.sentences, svecs, False, kept)):
+    for items, vecs, headline, out in (
+        (draft.headlines, hvecs, True, kept_heads),
+        (draft.sentences, svecs, False, kept),
+    ):
         for d, v in zip(items, vecs):
             r = _gate_one(d, v, st, headline, opts)
             (dropped if isinstance(r, Dropped) else out).append(r)
-    return GatedDraft(draft=draft, headlines=tuple(kept_heads), sentences=tuple(kept), dropped=tuple(dropped),
-                      voices=st.voices)
+    return GatedDraft(
+        draft=draft, headlines=tuple(kept_heads), sentences=tuple(kept), dropped=tuple(dropped), voices=st.voices
+    )
 
 
 __all__ = ["UNLISTED", "GateOptions", "SUPPORT_THRESHOLD", "gate", "independent", "numbers", "origin", "voice_of"]

@@ -41,9 +41,12 @@ def speaker_words(sentence: str) -> set[str]:
     for n in names(outside):
         found |= {w.lower().strip(".") for w in n.split()}
     for m in REPORTING.finditer(outside):
-        window = re.findall(r"[A-Za-zÀ-ÿ'-]+", outside[max(0, m.start() - 40):m.end() + 40])
-        found |= {w.lower() for w in window if w.lower() not in STOPWORDS and w.lower() not in _PRONOUNS
-                  and not REPORTING.fullmatch(w) and len(w) > 2}
+        window = re.findall(r"[A-Za-zÀ-ÿ'-]+", outside[max(0, m.start() - 40) : m.end() + 40])
+        found |= {
+            w.lower()
+            for w in window
+            if w.lower() not in STOPWORDS and w.lower() not in _PRONOUNS and not REPORTING.fullmatch(w) and len(w) > 2
+        }
     return found - _PRONOUNS
 
 
@@ -80,7 +83,7 @@ def _attributed_in(fq: str, ours: set[str], sents: list[tuple[str, str]]) -> boo
         if fq not in flat:
             continue
         theirs = speaker_words(s)
-        for back, _ in sents[max(0, i - LOOK_BACK):i][::-1]:
+        for back, _ in sents[max(0, i - LOOK_BACK) : i][::-1]:
             if theirs:
                 break
             theirs = {w.lower() for n in names(back) for w in n.split()}

@@ -70,8 +70,16 @@ class Features:
 
     def vector(self) -> tuple[float, ...]:
         """The measurements in the order of `WEIGHTS`."""
-        return (self.dense, self.novel_top, self.novel_all, self.bigrams_top, self.trigrams_all,
-                min(self.numbers, 2), min(self.names, 2), self.negation)
+        return (
+            self.dense,
+            self.novel_top,
+            self.novel_all,
+            self.bigrams_top,
+            self.trigrams_all,
+            min(self.numbers, 2),
+            min(self.names, 2),
+            self.negation,
+        )
 
     def score(self, weights: dict[str, float] | None = None) -> float:
         w = weights or WEIGHTS
@@ -111,10 +119,13 @@ class Evidence:
     def of(cls, texts: Sequence[str], vecs: np.ndarray, source_facts: Sequence[Facts] | None = None) -> "Evidence":
         fs = tuple(source_facts) if source_facts is not None else tuple(facts(t) for t in texts)
         return cls(
-            texts=tuple(texts), vecs=np.asarray(vecs, dtype=np.float32), facts=fs,
+            texts=tuple(texts),
+            vecs=np.asarray(vecs, dtype=np.float32),
+            facts=fs,
             words=frozenset().union(*(f.content for f in fs)),
             values=frozenset(round(q.value, 3) for f in fs for q in f.quantities),
-            years=frozenset().union(*(f.years for f in fs)), days=frozenset().union(*(f.days for f in fs)),
+            years=frozenset().union(*(f.years for f in fs)),
+            days=frozenset().union(*(f.days for f in fs)),
             haystack=" ".join(texts).lower(),
             trigrams=frozenset().union(*(_ngrams(_tokens(t), 3) for t in texts)),
         )
@@ -137,8 +148,11 @@ def features(sentence: str, vec: np.ndarray, ev: Evidence) -> Features:
     known_day_words = {k.split()[-1] for k in ev.days}
     missing_numbers += sorted(d for d in f.days - ev.days if d.split()[-1] not in known_day_words or " " in d)
     problems = [f"{m!r} is in no source" for m in missing_numbers]
-    missing_names = [nm for nm in f.names if nm.lower() not in ev.haystack and
-                     not all(part.lower() in ev.haystack for part in nm.split())]
+    missing_names = [
+        nm
+        for nm in f.names
+        if nm.lower() not in ev.haystack and not all(part.lower() in ev.haystack for part in nm.split())
+    ]
     problems += [f"the name {nm!r} is in no source" for nm in missing_names]
     negation = int(f.negated != ev.facts[best[0]].negated)
     if negation:
@@ -146,8 +160,18 @@ def features(sentence: str, vec: np.ndarray, ev: Evidence) -> Features:
     toks = _tokens(sentence)
     bigrams_top = _ngram_share(toks, 2, set().union(*(_ngrams(_tokens(ev.texts[i]), 2) for i in best)))
     trigrams_all = _ngram_share(toks, 3, ev.trigrams)
-    return Features(float(sims[best[0]]), novel_top, novel_all, bigrams_top, trigrams_all, len(missing_numbers),
-                    len(missing_names), negation, tuple(problems), tuple(best))
+    return Features(
+        float(sims[best[0]]),
+        novel_top,
+        novel_all,
+        bigrams_top,
+        trigrams_all,
+        len(missing_numbers),
+        len(missing_names),
+        negation,
+        tuple(problems),
+        tuple(best),
+    )
 
 
 def check(sentence: str, vec: np.ndarray, ev: Evidence, threshold: float = SUPPORTED) -> SupportCheck:

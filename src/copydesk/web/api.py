@@ -36,8 +36,10 @@ MAX_PER_PAGE = 100
 #: Page size when none is asked for.
 DEFAULT_PER_PAGE = 20
 
-_DATE = ("ISO 8601: a date-time in UTC (2024-05-01T12:00:00+00:00), or a date (2024-05-01) when the source gives "
-         "a day without a time; null when no source gives a date.")
+_DATE = (
+    "ISO 8601: a date-time in UTC (2024-05-01T12:00:00+00:00), or a date (2024-05-01) when the source gives "
+    "a day without a time; null when no source gives a date."
+)
 
 
 class _Model(BaseModel):
@@ -137,8 +139,10 @@ class CorrectionOut(_Model):
     """A published correction, as the story page's correction note says it."""
 
     corrected_at: str = Field(description="When it was published (ISO 8601, UTC).")
-    category: str = Field(description="What was wrong: wrong-figure, wrong-name, wrong-date, misattributed-quote, "
-                                      "missing-context or other.")
+    category: str = Field(
+        description="What was wrong: wrong-figure, wrong-name, wrong-date, misattributed-quote, "
+        "missing-context or other."
+    )
     before: str = Field(description="The sentence as it was published.")
     after: str | None = Field(description="The sentence as it now reads; null: the sentence was removed.")
     note: str = Field(description="The editor's public explanation of what was wrong.")
@@ -158,8 +162,10 @@ class Revision(RevisionSummary):
     """One published version of a story, in ``/api/v1/stories/<slug>/revisions``."""
 
     note: str | None = Field(description="A short text of what changed, from whoever changed it.")
-    editor: str | None = Field(description='"the editors" for a correction or an edit (an editor\'s own name is kept '
-                                           "in the editors' audit log, never published); null for new coverage.")
+    editor: str | None = Field(
+        description='"the editors" for a correction or an edit (an editor\'s own name is kept '
+        "in the editors' audit log, never published); null for new coverage."
+    )
     url: str = Field(description="The page of this version (the story's own page for the current version).")
 
 
@@ -289,19 +295,27 @@ def _pages(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
-def install(api: FastAPI, get_edition: Callable[[], Edition],
-            search: Callable[[str, int, int], SearchResults] | None = None) -> None:
+def install(
+    api: FastAPI, get_edition: Callable[[], Edition], search: Callable[[str, int, int], SearchResults] | None = None
+) -> None:
     """Add the ``/api/v1`` routes over ``get_edition`` (called once per request) and ``search`` (the store's) to
     the app (as its own routes, so ``app.routes`` lists each with its path)."""
     bad = {422: {"model": BadParameter, "description": "A parameter is out of range or unreadable."}}
     not_found = {404: {"model": Error, "description": "No such story."}}
 
     @api.get(API_PREFIX + "/stories", response_model=StoryPage, responses=bad, summary="Stories, newest update first")
-    def stories(page: Page = 1, per_page: PerPage = DEFAULT_PER_PAGE,
-                section: Annotated[str | None, Query(max_length=200, description="A section slug.")] = None,
-                since: Annotated[datetime | None, Query(
-                    description="ISO 8601 date-time (UTC when no offset is given): only stories with coverage "
-                                "at or after it (the story's ordering time, its latest source).")] = None):
+    def stories(
+        page: Page = 1,
+        per_page: PerPage = DEFAULT_PER_PAGE,
+        section: Annotated[str | None, Query(max_length=200, description="A section slug.")] = None,
+        since: Annotated[
+            datetime | None,
+            Query(
+                description="ISO 8601 date-time (UTC when no offset is given): only stories with coverage "
+                "at or after it (the story's ordering time, its latest source)."
+            ),
+        ] = None,
+    ):
         edition = get_edition()
         chosen = list(render.visible_stories(edition))
         if section is not None:
@@ -310,11 +324,20 @@ def install(api: FastAPI, get_edition: Callable[[], Edition],
             since = since.replace(tzinfo=timezone.utc) if since.tzinfo is None else since
             chosen = [es for es in chosen if render._utc(es.story.updated) >= since]
         start = (page - 1) * per_page
-        return {"page": page, "per_page": per_page, "total": len(chosen), "pages": _pages(len(chosen), per_page),
-                "stories": [render.story_json(es, edition) for es in chosen[start:start + per_page]]}
+        return {
+            "page": page,
+            "per_page": per_page,
+            "total": len(chosen),
+            "pages": _pages(len(chosen), per_page),
+            "stories": [render.story_json(es, edition) for es in chosen[start : start + per_page]],
+        }
 
-    @api.get(API_PREFIX + "/stories/{slug}", response_model=Story, responses=not_found,
-             summary="One story with its per-sentence provenance")
+    @api.get(
+        API_PREFIX + "/stories/{slug}",
+        response_model=Story,
+        responses=not_found,
+        summary="One story with its per-sentence provenance",
+    )
     def story(slug: str):
         edition = get_edition()
         es = next((e for e in render.visible_stories(edition) if e.story.slug == slug), None)
@@ -324,8 +347,12 @@ def install(api: FastAPI, get_edition: Callable[[], Edition],
 
     not_found_version = {404: {"model": Error, "description": "No such story, or no such version of it."}}
 
-    @api.get(API_PREFIX + "/stories/{slug}/revisions", response_model=RevisionList, responses=not_found,
-             summary="Every published version of a story, with what changed each time")
+    @api.get(
+        API_PREFIX + "/stories/{slug}/revisions",
+        response_model=RevisionList,
+        responses=not_found,
+        summary="Every published version of a story, with what changed each time",
+    )
     def revisions(slug: str):
         edition = get_edition()
         es = next((e for e in render.visible_stories(edition) if e.story.slug == slug), None)
@@ -333,8 +360,12 @@ def install(api: FastAPI, get_edition: Callable[[], Edition],
             return JSONResponse({"error": "not found"}, status_code=404)
         return {"id": es.story.story_id, "slug": es.story.slug, "revisions": render.revisions_json(es, edition)}
 
-    @api.get(API_PREFIX + "/stories/{slug}/revisions/{n}", response_model=Story,
-             responses={**bad, **not_found_version}, summary="A story as one of its versions published it")
+    @api.get(
+        API_PREFIX + "/stories/{slug}/revisions/{n}",
+        response_model=Story,
+        responses={**bad, **not_found_version},
+        summary="A story as one of its versions published it",
+    )
     def revision(slug: str, n: Annotated[int, FPath(ge=1, le=2**31 - 1, description="The version's number.")]):
         edition = get_edition()
         es = next((e for e in render.visible_stories(edition) if e.story.slug == slug), None)
@@ -342,8 +373,11 @@ def install(api: FastAPI, get_edition: Callable[[], Edition],
             return JSONResponse({"error": "not found"}, status_code=404)
         return render.story_json(es, edition, version=n)
 
-    @api.get(API_PREFIX + "/sources", response_model=SourceList,
-             summary="The outlets, with their ratings and the basis of each")
+    @api.get(
+        API_PREFIX + "/sources",
+        response_model=SourceList,
+        summary="The outlets, with their ratings and the basis of each",
+    )
     def sources():
         outlets = render.outlets_json(get_edition())
         return {"sources": [{"id": oid, **o} for oid, o in sorted(outlets.items())]}
@@ -352,18 +386,35 @@ def install(api: FastAPI, get_edition: Callable[[], Edition],
     def sections():
         return {"sections": render.sections_json(get_edition())}
 
-    @api.get(API_PREFIX + "/search", response_model=SearchPage, summary="Stories containing every word of a query",
-             responses={**bad, 503: {"model": Error, "description": "No database to search (or it failed)."}})
-    def search_stories(q: Annotated[str, Query(description=(
-                           f"Words to find, all required; \"double quotes\" for a phrase. Anything else is ignored; "
-                           f"beyond {MAX_QUERY_CHARS} characters the query is cut (and `warnings` says so)."))] = "",
-                       page: Page = 1, per_page: PerPage = 10):
+    @api.get(
+        API_PREFIX + "/search",
+        response_model=SearchPage,
+        summary="Stories containing every word of a query",
+        responses={**bad, 503: {"model": Error, "description": "No database to search (or it failed)."}},
+    )
+    def search_stories(
+        q: Annotated[
+            str,
+            Query(
+                description=(
+                    f'Words to find, all required; "double quotes" for a phrase. Anything else is ignored; '
+                    f"beyond {MAX_QUERY_CHARS} characters the query is cut (and `warnings` says so)."
+                )
+            ),
+        ] = "",
+        page: Page = 1,
+        per_page: PerPage = 10,
+    ):
         if search is None:
             return JSONResponse({"error": "search needs the served site's database"}, status_code=503)
         try:
             results = search(q, page, per_page)
-        except (SQLAlchemyError, CopydeskError, OSError, ValueError):  # the database refused the query: 503, the cause in the log
+        except (
+            SQLAlchemyError,
+            CopydeskError,
+            OSError,
+            ValueError,
+        ):  # the database refused the query: 503, the cause in the log
             render.log.exception("search failed", extra={"stage": "web"})
             return JSONResponse({"error": "search failed; try again later"}, status_code=503)
         return render.search_json(get_edition(), results)
-

@@ -59,7 +59,6 @@ SECURITY_HEADERS = {
 }
 
 
-
 class SecurityHeaders:
     """ASGI middleware: ``SECURITY_HEADERS`` on the start of every HTTP response that lacks them."""
 
@@ -95,8 +94,10 @@ _RSS = "application/rss+xml; charset=utf-8"
 _JSON = "application/json"
 _XML = "application/xml; charset=utf-8"
 _TEXT = "text/plain; charset=utf-8"
-_FEED_TYPES = {name: (media if kind == "json" else f"{media}; charset=utf-8")
-               for name, (kind, media, _) in discovery.FEED_FORMATS.items()}
+_FEED_TYPES = {
+    name: (media if kind == "json" else f"{media}; charset=utf-8")
+    for name, (kind, media, _) in discovery.FEED_FORMATS.items()
+}
 
 #: Rendered responses kept per edition (the least recently used go first). A story page is 20-60 KB, so the
 #: cache holds at most about 100 MB; it is dropped whenever ``get_edition`` returns another edition.
@@ -118,7 +119,9 @@ class Rendered:
     def of(cls, body: bytes | str, media_type: str, modified: datetime | None) -> Rendered:
         data = body.encode("utf-8") if isinstance(body, str) else body
         etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-        return cls(data, media_type, etag, modified.astimezone(timezone.utc).replace(microsecond=0) if modified else None)
+        return cls(
+            data, media_type, etag, modified.astimezone(timezone.utc).replace(microsecond=0) if modified else None
+        )
 
     def headers(self) -> dict[str, str]:
         out = {"ETag": self.etag, "Cache-Control": CACHE_CONTROL}
@@ -174,9 +177,13 @@ class ResponseCache:
         return made
 
 
-def create_app(get_edition: Callable[[], Edition],
-               search: Callable[[str, int, int], SearchResults] | None = None, newsletter=None,
-               corrections=None, database: Callable[[], str | None] | None = None) -> FastAPI:
+def create_app(
+    get_edition: Callable[[], Edition],
+    search: Callable[[str, int, int], SearchResults] | None = None,
+    newsletter=None,
+    corrections=None,
+    database: Callable[[], str | None] | None = None,
+) -> FastAPI:
     """The site over ``get_edition`` (called once per request). ``search(query, page, per_page)`` answers the
     search page and ``/api/v1/search`` (``Store.search``); without it they say that search is not available.
     ``newsletter``: a ``copydesk.newsletter.web.NewsletterService`` to serve the sign-up pages and show the
@@ -190,8 +197,11 @@ def create_app(get_edition: Callable[[], Edition],
     def openapi() -> dict:  # the versioned API only: pages, feeds and the export's JSON files are not in it
         if app.openapi_schema is None:
             app.openapi_schema = get_openapi(
-                title="copydesk API", version=api.API_VERSION, description=api.__doc__,
-                routes=[r for r in app.routes if str(getattr(r, "path", "")).startswith(api.API_PREFIX + "/")])
+                title="copydesk API",
+                version=api.API_VERSION,
+                description=api.__doc__,
+                routes=[r for r in app.routes if str(getattr(r, "path", "")).startswith(api.API_PREFIX + "/")],
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -218,9 +228,16 @@ def create_app(get_edition: Callable[[], Edition],
             return Response(status_code=304, headers=r.headers())
         return Response(r.body, media_type=r.media_type, headers=r.headers())
 
-    def cached(request: Request, edition: Edition, key: str, make: Callable[[], bytes | str | None],
-               media_type: str, modified: Callable[[], datetime | None]) -> Response | None:
+    def cached(
+        request: Request,
+        edition: Edition,
+        key: str,
+        make: Callable[[], bytes | str | None],
+        media_type: str,
+        modified: Callable[[], datetime | None],
+    ) -> Response | None:
         """The response for ``key``, rendered once per edition; None when ``make`` finds nothing (a 404)."""
+
         def build() -> Rendered | None:
             body = make()
             return None if body is None else Rendered.of(body, media_type, modified())
@@ -239,8 +256,9 @@ def create_app(get_edition: Callable[[], Edition],
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError):
         errors = jsonable_encoder(exc.errors())
-        said = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
-                         for e in errors)
+        said = "; ".join(
+            f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}" for e in errors
+        )
         return JSONResponse({"error": f"bad parameter: {said}", "detail": errors}, status_code=422)
 
     @app.get("/healthz", include_in_schema=False)
@@ -252,14 +270,22 @@ def create_app(get_edition: Callable[[], Edition],
                 body["schema"] = database()
             except Exception as exc:  # noqa: BLE001 any failure to reach the database makes this process unhealthy
                 log.warning("health: database unreachable", extra={"stage": "health", "error": str(exc)})
-                return JSONResponse({"status": "error", "error": f"database unreachable ({type(exc).__name__})"},
-                                    status_code=503, headers=no_store)
+                return JSONResponse(
+                    {"status": "error", "error": f"database unreachable ({type(exc).__name__})"},
+                    status_code=503,
+                    headers=no_store,
+                )
         edition = get_edition()
         body.update(stories=len(edition.stories), generated=render.iso(edition.generated))
         return JSONResponse(body, headers=no_store)
 
-    def page(request: Request, key: str, make: Callable[[Edition], str | bytes | None], media_type: str = _HTML,
-             modified: Callable[[Edition], datetime | None] = discovery.edition_modified) -> Response:
+    def page(
+        request: Request,
+        key: str,
+        make: Callable[[Edition], str | bytes | None],
+        media_type: str = _HTML,
+        modified: Callable[[Edition], datetime | None] = discovery.edition_modified,
+    ) -> Response:
         """A page or file of the edition, with ETag, Last-Modified and 304; the not-found page when ``make``
         gives None. Every HTML page shows the edition's last change in its footer, so that is its Last-Modified."""
         edition = get_edition()
@@ -285,8 +311,14 @@ def create_app(get_edition: Callable[[], Edition],
     @app.get("/story/{slug}/", response_class=HTMLResponse)
     def story(slug: str, request: Request):
         edition = get_edition()
-        r = cached(request, edition, f"/story/{slug}/", lambda: render.render_story(edition, slug, newsletter=signup, report=reporting),
-                   _HTML, lambda: discovery.edition_modified(edition))
+        r = cached(
+            request,
+            edition,
+            f"/story/{slug}/",
+            lambda: render.render_story(edition, slug, newsletter=signup, report=reporting),
+            _HTML,
+            lambda: discovery.edition_modified(edition),
+        )
         if r is not None:
             return r
         target = render.resolve_redirect(edition, slug)
@@ -308,8 +340,13 @@ def create_app(get_edition: Callable[[], Edition],
 
     @app.get("/corrections/feed.xml")
     def corrections_feed(request: Request):
-        return page(request, "/corrections/feed.xml", discovery.render_corrections_feed,
-                    _FEED_TYPES["feed.xml"], discovery.corrections_modified)
+        return page(
+            request,
+            "/corrections/feed.xml",
+            discovery.render_corrections_feed,
+            _FEED_TYPES["feed.xml"],
+            discovery.corrections_modified,
+        )
 
     @app.get("/search/", response_class=HTMLResponse)
     def search_page(request: Request):
@@ -320,12 +357,15 @@ def create_app(get_edition: Callable[[], Edition],
         results = None
         if q.strip():
             try:
-                results = search(q, render.search_page_number(request.query_params.get("page")),
-                                 render.SEARCH_PER_PAGE)
-            except (SQLAlchemyError, CopydeskError, OSError, ValueError):  # the database refused the query: the cause in the log
+                results = search(q, render.search_page_number(request.query_params.get("page")), render.SEARCH_PER_PAGE)
+            except (
+                SQLAlchemyError,
+                CopydeskError,
+                OSError,
+                ValueError,
+            ):  # the database refused the query: the cause in the log
                 render.log.exception("search failed", extra={"stage": "web"})
-                return HTMLResponse(render.render_search(edition, q, failed=True), status_code=503,
-                                    media_type=_HTML)
+                return HTMLResponse(render.render_search(edition, q, failed=True), status_code=503, media_type=_HTML)
         return HTMLResponse(render.render_search(edition, q, results), media_type=_HTML)
 
     api.install(app, get_edition, search)
@@ -343,14 +383,16 @@ def create_app(get_edition: Callable[[], Edition],
             es = next((e for e in render.visible_stories(edition) if e.story.slug == slug), None)
             return None if es is None else render.dumps_json(render.story_json(es, edition))
 
-        r = cached(request, edition, f"/api/story/{slug}.json", make, _JSON,
-                   lambda: discovery.edition_modified(edition))
+        r = cached(
+            request, edition, f"/api/story/{slug}.json", make, _JSON, lambda: discovery.edition_modified(edition)
+        )
         return JSONResponse({"error": "not found"}, status_code=404) if r is None else r
 
     @app.get("/api/queue/untranslated.json")
     def untranslated_json(request: Request):
-        return page(request, "/api/queue/untranslated.json",
-                    lambda e: render.dumps_json(render.untranslated_json(e)), _JSON)
+        return page(
+            request, "/api/queue/untranslated.json", lambda e: render.dumps_json(render.untranslated_json(e)), _JSON
+        )
 
     def feed_modified(section: str | None) -> Callable[[Edition], datetime | None]:
         return lambda e: discovery.feed_updated(discovery.feed_stories(e, section))
@@ -358,13 +400,23 @@ def create_app(get_edition: Callable[[], Edition],
     def add_feed_routes(name: str) -> None:
         @app.get(f"/{name}", name=f"site {name}")
         def site_feed(request: Request):
-            return page(request, f"/{name}", lambda e: discovery.render_feed_format(e, name), _FEED_TYPES[name],
-                        feed_modified(None))
+            return page(
+                request,
+                f"/{name}",
+                lambda e: discovery.render_feed_format(e, name),
+                _FEED_TYPES[name],
+                feed_modified(None),
+            )
 
         @app.get(f"/section/{{slug}}/{name}", name=f"section {name}")
         def section_feed(slug: str, request: Request):
-            return page(request, f"/section/{slug}/{name}", lambda e: discovery.render_feed_format(e, name, slug),
-                        _FEED_TYPES[name], feed_modified(slug))
+            return page(
+                request,
+                f"/section/{slug}/{name}",
+                lambda e: discovery.render_feed_format(e, name, slug),
+                _FEED_TYPES[name],
+                feed_modified(slug),
+            )
 
     for name in discovery.FEED_FORMATS:
         add_feed_routes(name)
@@ -383,8 +435,13 @@ def create_app(get_edition: Callable[[], Edition],
 
     @app.get("/podcast.xml")
     def podcast(request: Request):
-        return page(request, "/podcast.xml", render.render_podcast, _RSS,
-                    lambda e: max((b.published for b in e.briefings), default=None))
+        return page(
+            request,
+            "/podcast.xml",
+            render.render_podcast,
+            _RSS,
+            lambda e: max((b.published for b in e.briefings), default=None),
+        )
 
     @app.get("/audio/{name}")
     def audio(name: str):

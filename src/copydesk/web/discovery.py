@@ -104,8 +104,10 @@ def page_dates(story: WrittenStory) -> tuple[str | None, str | None]:
     source gives one. Never the time an article was fetched or the text written (feeds, which must date every
     entry, use ``entry_dates``)."""
     d = render.story_dates_of(story)
-    return (render.when_iso(d.first_reported, d.first_reported_date_only),
-            render.when_iso(d.last_updated, d.last_updated_date_only))
+    return (
+        render.when_iso(d.first_reported, d.first_reported_date_only),
+        render.when_iso(d.last_updated, d.last_updated_date_only),
+    )
 
 
 def _section(edition: Edition, slug: str | None) -> SectionConfig | None:
@@ -157,13 +159,21 @@ def _entry_html(edition: Edition, story: WrittenStory) -> str:
     if sources:
         parts.append("<h2>Sources</h2><ul>" + "".join(sources) + "</ul>")
     page = e(render._story_url(edition, story.slug))
-    parts.append(f'<p>Written by software from the sources above; every sentence with its sources: '
-                 f'<a href="{page}">{page}</a></p>')
+    parts.append(
+        f"<p>Written by software from the sources above; every sentence with its sources: "
+        f'<a href="{page}">{page}</a></p>'
+    )
     return nh3.clean(render._xml_text("".join(parts)))
 
 
-def _fill_feed(fg: FeedGenerator, edition: Edition, section: SectionConfig | None, self_href: str,
-               self_type: str, stories: tuple[EditionStory, ...]) -> None:
+def _fill_feed(
+    fg: FeedGenerator,
+    edition: Edition,
+    section: SectionConfig | None,
+    self_href: str,
+    self_type: str,
+    stories: tuple[EditionStory, ...],
+) -> None:
     site = edition.site
     title, page, _ = _feed_paths(edition, section)
     fg.id(page)
@@ -227,17 +237,19 @@ def render_json_feed(edition: Edition, section: str | None = None) -> bytes | No
         s = es.story
         url = render._story_url(edition, s.slug)
         published, updated = entry_dates(s)
-        items.append({
-            "id": url,
-            "url": url,
-            "title": s.headline.text,
-            "summary": s.lede.text,
-            "content_html": _entry_html(edition, s),
-            "date_published": render.iso(published),
-            "date_modified": render.iso(updated),
-            "tags": [render._section_name(edition, s.section)],
-            "language": s.language,
-        })
+        items.append(
+            {
+                "id": url,
+                "url": url,
+                "title": s.headline.text,
+                "summary": s.lede.text,
+                "content_html": _entry_html(edition, s),
+                "date_published": render.iso(published),
+                "date_modified": render.iso(updated),
+                "tags": [render._section_name(edition, s.section)],
+                "language": s.language,
+            }
+        )
     feed = {
         "version": JSON_FEED_VERSION,
         "title": title,
@@ -334,7 +346,9 @@ def news_stories(edition: Edition) -> tuple[EditionStory, ...]:
     ref = render._utc(edition.generated) if edition.generated else edition_modified(edition)
     if ref is None:
         return ()
-    recent = [es for es in stories if ref - NEWS_SITEMAP_WINDOW <= entry_dates(es.story)[0] <= ref + NEWS_SITEMAP_WINDOW]
+    recent = [
+        es for es in stories if ref - NEWS_SITEMAP_WINDOW <= entry_dates(es.story)[0] <= ref + NEWS_SITEMAP_WINDOW
+    ]
     recent.sort(key=lambda es: (entry_dates(es.story)[0], es.story.slug), reverse=True)
     return tuple(recent[:NEWS_SITEMAP_MAX_URLS])
 
@@ -380,20 +394,29 @@ def alternates(edition: Edition, section: str | None = None) -> list[dict[str, s
     sec = _section(edition, section)
     if sec is not None:
         for name, (_, media, label) in FEED_FORMATS.items():
-            out.append(dict(type=media, title=f"{edition.site.name}: {sec.name} ({label})",
-                            href=f"section/{quote(sec.slug, safe='')}/{name}"))
+            out.append(
+                dict(
+                    type=media,
+                    title=f"{edition.site.name}: {sec.name} ({label})",
+                    href=f"section/{quote(sec.slug, safe='')}/{name}",
+                )
+            )
     for name, (_, media, label) in FEED_FORMATS.items():
         out.append(dict(type=media, title=f"{edition.site.name} ({label})", href=name))
     return out
 
 
-def page_meta(edition: Edition, title: str, description: str, url: str | None,
-              story: WrittenStory | None = None) -> list[dict[str, str]]:
+def page_meta(
+    edition: Edition, title: str, description: str, url: str | None, story: WrittenStory | None = None
+) -> list[dict[str, str]]:
     """Open Graph and Twitter card ``<meta>`` tags as ``{attr, key, content}`` (``attr`` is ``property`` or
     ``name``); the template escapes every value."""
-    tags = [("property", "og:site_name", edition.site.name), ("property", "og:title", title),
-            ("property", "og:description", description),
-            ("property", "og:type", "article" if story is not None else "website")]
+    tags = [
+        ("property", "og:site_name", edition.site.name),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:type", "article" if story is not None else "website"),
+    ]
     if url:
         tags.append(("property", "og:url", url))
     if story is not None:
@@ -403,8 +426,11 @@ def page_meta(edition: Edition, title: str, description: str, url: str | None,
         if modified:
             tags.append(("property", "article:modified_time", modified))
         tags.append(("property", "article:section", render._section_name(edition, story.section)))
-    tags += [("name", "twitter:card", "summary"), ("name", "twitter:title", title),
-             ("name", "twitter:description", description)]
+    tags += [
+        ("name", "twitter:card", "summary"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", description),
+    ]
     return [dict(attr=a, key=k, content=v) for a, k, v in tags]
 
 
@@ -412,8 +438,7 @@ def _script_json(obj: Any) -> Markup:
     """JSON safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` (and the two JavaScript line separators)
     escaped as JSON ``\\u`` escapes, which any JSON parser reads back as the same characters."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                    ("\u2029", "\\u2029")):
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
     return Markup(text)  # noqa: S704 - no character that could end the element or start markup is left
 
@@ -428,9 +453,11 @@ def article_jsonld(edition: Edition, es: EditionStory) -> Markup:
     org = {"@type": "Organization", "name": site.name, "url": render._abs(edition, "")}
     based_on = []
     for link in s.sources:
-        work: dict[str, Any] = {"@type": "NewsArticle", "headline": link.title,
-                                "publisher": {"@type": "Organization",
-                                              "name": render._outlet_name(edition, link.outlet_id, s)}}
+        work: dict[str, Any] = {
+            "@type": "NewsArticle",
+            "headline": link.title,
+            "publisher": {"@type": "Organization", "name": render._outlet_name(edition, link.outlet_id, s)},
+        }
         if (safe := render.safe_url(link.url)) is not None:
             work["url"] = safe
         if link.published is not None:
@@ -459,8 +486,15 @@ def article_jsonld(edition: Edition, es: EditionStory) -> Markup:
         "url": url,
         "isAccessibleForFree": True,
         "isBasedOn": based_on,
-        "correction": [{"@type": "CorrectionComment", "text": render.correction_text(c),
-                        "datePublished": render.iso(c.corrected_at), "url": f"{url}#correction-{c.id}"}
-                       for c in fixes] or None,
+        "correction": [
+            {
+                "@type": "CorrectionComment",
+                "text": render.correction_text(c),
+                "datePublished": render.iso(c.corrected_at),
+                "url": f"{url}#correction-{c.id}",
+            }
+            for c in fixes
+        ]
+        or None,
     }
     return _script_json({k: v for k, v in doc.items() if v is not None})  # no date: left out, never invented

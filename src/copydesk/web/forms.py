@@ -34,8 +34,16 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CsrfGuard", "RateLimiter", "FormError", "read_form", "HONEYPOT_FIELD", "CSRF_FIELD", "client_key",
-           "secure_cookie"]
+__all__ = [
+    "CsrfGuard",
+    "RateLimiter",
+    "FormError",
+    "read_form",
+    "HONEYPOT_FIELD",
+    "CSRF_FIELD",
+    "client_key",
+    "secure_cookie",
+]
 
 CSRF_COOKIE = "copydesk_csrf"
 CSRF_FIELD = "csrf"
@@ -92,16 +100,25 @@ class CsrfGuard:
         return self._signer.sign(self._bind(form, cookie)).decode("ascii"), cookie
 
     def set_cookie(self, request: Request, response: Response, cookie: str) -> None:
-        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/",
-                            secure=secure_cookie(request, self.public_url))
+        response.set_cookie(
+            CSRF_COOKIE,
+            cookie,
+            httponly=True,
+            samesite="strict",
+            path="/",
+            secure=secure_cookie(request, self.public_url),
+        )
         response.headers["Cache-Control"] = "no-store"
 
     def check(self, request: Request, form: str, token: str | None) -> None:
         """Raise FormError(403) unless ``token`` was issued for ``form`` to this browser within the time limit."""
         cookie = request.cookies.get(CSRF_COOKIE)
         if not cookie:
-            raise FormError(403, "This form needs a cookie to protect you from forged requests, and your browser did "
-                                 "not send it. Allow cookies for this site, reload the form and try again.")
+            raise FormError(
+                403,
+                "This form needs a cookie to protect you from forged requests, and your browser did "
+                "not send it. Allow cookies for this site, reload the form and try again.",
+            )
         if not token or len(token) > 300:
             raise FormError(403, "This form was not sent from this site's page. Reload the form and try again.")
         try:
@@ -109,7 +126,9 @@ class CsrfGuard:
         except SignatureExpired:
             raise FormError(403, "This form was open too long and has expired. Reload it and try again.") from None
         except BadSignature:
-            raise FormError(403, "This form was not sent from this site's page. Reload the form and try again.") from None
+            raise FormError(
+                403, "This form was not sent from this site's page. Reload the form and try again."
+            ) from None
         if not hmac.compare_digest(value, self._bind(form, cookie)):
             raise FormError(403, "This form was not sent from this site's page. Reload the form and try again.")
 
@@ -176,8 +195,7 @@ async def read_form(request: Request, max_bytes: int, multipart: bool = False) -
             raise FormError(400, "The form could not be read. Reload it and try again.") from None
         return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}
     try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
-                          max_num_fields=MAX_FIELDS)
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_FIELDS)
     except (UnicodeDecodeError, ValueError):
         raise FormError(400, "The form could not be read. Reload it and try again.") from None
     out: dict[str, list[str]] = {}

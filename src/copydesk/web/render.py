@@ -147,8 +147,18 @@ _SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,199}")
 # forbids; stripped from feed text so lxml accepts hostile titles.
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -232,8 +242,10 @@ UNDATED = "date not given by the sources"
 #: What the sources list says of a source that gives no date.
 SOURCE_UNDATED = "no date given"
 #: The feeds' note on the dates of entries whose sources give none (added to their subtitle).
-FEED_DATE_NOTE = ("Entry dates are the sources' publication dates; where no source gives a date, the time this "
-                  "site first published the story.")
+FEED_DATE_NOTE = (
+    "Entry dates are the sources' publication dates; where no source gives a date, the time this "
+    "site first published the story."
+)
 
 
 def when_text(dt: datetime | None, date_only: bool = False) -> str:
@@ -259,7 +271,8 @@ def story_dates_of(story: WrittenStory) -> StoryDates:
 
 def _updated_differs(d: StoryDates) -> bool:
     return d.last_updated is not None and (
-        when_iso(d.last_updated, d.last_updated_date_only) != when_iso(d.first_reported, d.first_reported_date_only))
+        when_iso(d.last_updated, d.last_updated_date_only) != when_iso(d.first_reported, d.first_reported_date_only)
+    )
 
 
 def sources_phrase(n: int) -> str:
@@ -271,8 +284,13 @@ def _country(code: str) -> str:
 
 
 env.filters.update(
-    safe_url=safe_url, iso=iso, human_time=human_time, human_date=human_date, sources_phrase=sources_phrase,
-    when_text=when_text, when_iso=when_iso,
+    safe_url=safe_url,
+    iso=iso,
+    human_time=human_time,
+    human_date=human_date,
+    sources_phrase=sources_phrase,
+    when_text=when_text,
+    when_iso=when_iso,
 )
 env.globals.update(undated=UNDATED, source_undated=SOURCE_UNDATED)
 
@@ -420,8 +438,9 @@ class _CoverageView:
     articles: int
 
 
-def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence, index: int | None = None
-                   ) -> _SentenceView:
+def _sentence_view(
+    edition: Edition, story: WrittenStory, ws: WrittenSentence, index: int | None = None
+) -> _SentenceView:
     by_id = {s.article_id: s for s in story.sources}
     supports = []
     for sup in ws.support:
@@ -438,8 +457,9 @@ def _sentence_view(edition: Edition, story: WrittenStory, ws: WrittenSentence, i
             )
         )
     names = tuple(dict.fromkeys(s.outlet_name for s in supports))
-    return _SentenceView(text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets,
-                         index=index)
+    return _SentenceView(
+        text=ws.text, outlets=names, supports=tuple(supports), independent=ws.independent_outlets, index=index
+    )
 
 
 def _edit_trail(story: WrittenStory) -> tuple[dict[str, Any], ...]:
@@ -448,12 +468,16 @@ def _edit_trail(story: WrittenStory) -> tuple[dict[str, Any], ...]:
     sentences = [story.headline, story.lede] + [s for sec in story.body for s in sec.sentences]
     for ws in sentences:
         if ws.edits:
-            out.append(dict(
-                published=ws.text,
-                source=ws.support[0].sentence if ws.support else "",
-                changes=tuple(f"“{e.before}” → “{e.after}” ({e.reason})" if e.after else
-                              f"“{e.before}” removed ({e.reason})" for e in ws.edits),
-            ))
+            out.append(
+                dict(
+                    published=ws.text,
+                    source=ws.support[0].sentence if ws.support else "",
+                    changes=tuple(
+                        f"“{e.before}” → “{e.after}” ({e.reason})" if e.after else f"“{e.before}” removed ({e.reason})"
+                        for e in ws.edits
+                    ),
+                )
+            )
     return tuple(out)
 
 
@@ -669,8 +693,10 @@ def story_corrections(edition: Edition, story_id: str) -> tuple[Correction, ...]
 def correction_text(c: Correction) -> str:
     """A correction as one plain sentence or three (feeds, JSON-LD): when, what was wrong, what is right."""
     now = f"It now reads: \u201c{c.after}\u201d" if c.after is not None else "That sentence has been removed."
-    return (f"Correction, {human_date(c.corrected_at)}: {c.note} An earlier version of this story said: "
-            f"\u201c{c.before}\u201d {now}")
+    return (
+        f"Correction, {human_date(c.corrected_at)}: {c.note} An earlier version of this story said: "
+        f"\u201c{c.before}\u201d {now}"
+    )
 
 
 def render_story(edition: Edition, slug: str, newsletter: bool = False, report: bool = False) -> str | None:
@@ -712,8 +738,11 @@ def update_text(rev: Revision) -> str:
     correction, then what else changed ("2 new sources: Reuters, AP; a figure changed: 9 dead -> 12 dead")."""
     changes = list(rev.changes)
     if rev.reason == "correction":
-        main = changes.pop(0).removeprefix("a correction").lstrip(": ") if changes and \
-            changes[0].startswith("a correction") else ""
+        main = (
+            changes.pop(0).removeprefix("a correction").lstrip(": ")
+            if changes and changes[0].startswith("a correction")
+            else ""
+        )
         main = main or (" ".join(rev.note.split()) if rev.note else "")
         rest = "; ".join(changes)
         return f"{main} (also: {rest})" if main and rest else (main or rest)
@@ -730,15 +759,24 @@ def _history(es: EditionStory, shown: int | None, root: str) -> list[dict[str, A
     out = []
     for r in reversed(revs):
         here = r.n == (shown if shown is not None else current)
-        label = ("First published" if r.n == 1 else "Correction" if r.reason == "correction" else "Updated")
-        out.append(dict(n=r.n, at=r.at, label=label, text="" if r.n == 1 else update_text(r),
-                        correction=r.reason == "correction", current=r.n == current,
-                        href=None if here else _version_href(root, es.story.slug, None if r.n == current else r.n)))
+        label = "First published" if r.n == 1 else "Correction" if r.reason == "correction" else "Updated"
+        out.append(
+            dict(
+                n=r.n,
+                at=r.at,
+                label=label,
+                text="" if r.n == 1 else update_text(r),
+                correction=r.reason == "correction",
+                current=r.n == current,
+                href=None if here else _version_href(root, es.story.slug, None if r.n == current else r.n),
+            )
+        )
     return out
 
 
-def _story_page(edition: Edition, es: EditionStory, version: Revision | None, newsletter: bool,
-                report: bool = False) -> str:
+def _story_page(
+    edition: Edition, es: EditionStory, version: Revision | None, newsletter: bool, report: bool = False
+) -> str:
     """A story page: the story as published now (``version`` None), or an earlier version of it."""
     from copydesk.web import discovery
 
@@ -753,8 +791,11 @@ def _story_page(edition: Edition, es: EditionStory, version: Revision | None, ne
         if (r := by_id.get(rid)) is not None and r is not es
     ]
     other_sides = [
-        dict(slug=quote(r.story.slug, safe=""), headline=r.story.headline.text,
-             sides=", ".join(sorted(_rated_sides(r.story) - _rated_sides(story))))
+        dict(
+            slug=quote(r.story.slug, safe=""),
+            headline=r.story.headline.text,
+            sides=", ".join(sorted(_rated_sides(r.story) - _rated_sides(story))),
+        )
         for r in other_side_coverage(edition, es if version is None else shown)
     ]
     sec = next((s for s in visible_sections(edition) if s.slug == story.section), None)
@@ -796,8 +837,9 @@ def _story_page(edition: Edition, es: EditionStory, version: Revision | None, ne
         newsletter=newsletter,
         audio=_audio_view(edition.audio.get(story.story_id)) if version is None else None,
         history=_history(es, version.n if version is not None else None, root),
-        version=None if version is None else dict(n=version.n, at=version.at, of=len(es.revisions),
-                                                  current=_version_href(root, slug, None)),
+        version=None
+        if version is None
+        else dict(n=version.n, at=version.at, of=len(es.revisions), current=_version_href(root, slug, None)),
         noindex=version is not None,
         report=report and version is None,
         corrections=story_corrections(edition, story.story_id) if version is None else (),
@@ -806,10 +848,19 @@ def _story_page(edition: Edition, es: EditionStory, version: Revision | None, ne
 
 def render_corrections(edition: Edition) -> str:
     """/corrections/: every correction across the site, newest first (served and exported)."""
-    return _page(edition, "../", _abs(edition, "corrections/"), "Corrections", template="corrections.html",
-                 description=f"Every correction {edition.site.name} has published, newest first.",
-                 corrections=[dict(c=c, slug=quote(c.slug, safe=""), label=_category_label(c.category))
-                              for c in edition.corrections if is_safe_slug(c.slug)])
+    return _page(
+        edition,
+        "../",
+        _abs(edition, "corrections/"),
+        "Corrections",
+        template="corrections.html",
+        description=f"Every correction {edition.site.name} has published, newest first.",
+        corrections=[
+            dict(c=c, slug=quote(c.slug, safe=""), label=_category_label(c.category))
+            for c in edition.corrections
+            if is_safe_slug(c.slug)
+        ],
+    )
 
 
 def _category_label(category: str) -> str:
@@ -819,7 +870,7 @@ def _category_label(category: str) -> str:
 
 
 def duration_text(seconds: float) -> str:
-    """"2 min 5 s", "45 s": for readers."""
+    """ "2 min 5 s", "45 s": for readers."""
     total = max(1, round(seconds))
     m, sec = divmod(total, 60)
     return f"{m} min {sec} s" if m else f"{sec} s"
@@ -845,9 +896,14 @@ def _size_text(n: int) -> str:
 def _audio_view(n: Narration | None) -> dict[str, str] | None:
     if n is None:
         return None
-    return dict(src=f"audio/{quote(n.audio_file)}", transcript=f"audio/{quote(n.transcript_file)}",
-                duration_text=duration_text(n.duration_s), duration_iso=duration_iso(n.duration_s),
-                size_text=_size_text(n.bytes), voice=n.engine)
+    return dict(
+        src=f"audio/{quote(n.audio_file)}",
+        transcript=f"audio/{quote(n.transcript_file)}",
+        duration_text=duration_text(n.duration_s),
+        duration_iso=duration_iso(n.duration_s),
+        size_text=_size_text(n.bytes),
+        voice=n.engine,
+    )
 
 
 def _earlier(es: EditionStory | None) -> dict | None:
@@ -868,8 +924,9 @@ def other_side_coverage(edition: Edition, es: EditionStory) -> list[EditionStory
     if len(own) != 1:
         return []
     by_id = {e.story.story_id: e for e in visible_stories(edition)}
-    return [r for rid in es.related if (r := by_id.get(rid)) is not None and r is not es
-            and _rated_sides(r.story) - own]
+    return [
+        r for rid in es.related if (r := by_id.get(rid)) is not None and r is not es and _rated_sides(r.story) - own
+    ]
 
 
 def render_about(edition: Edition) -> str:
@@ -939,8 +996,9 @@ def render_untranslated(edition: Edition) -> str:
 #: Results per page of the search page. An editorial choice (a screenful of headlines and snippets), not tuned.
 SEARCH_PER_PAGE = 10
 #: What the search page says where no database answers queries: the static export, or a server without one.
-SEARCH_UNAVAILABLE = ("Search needs the served site: this copy of the site is a set of static files, which "
-                      "cannot run a query.")
+SEARCH_UNAVAILABLE = (
+    "Search needs the served site: this copy of the site is a set of static files, which cannot run a query."
+)
 #: What the search page says when the database failed to answer (the error is logged).
 SEARCH_FAILED = "Search is not working at the moment. Please try again later."
 
@@ -984,8 +1042,13 @@ def _search_href(query: str, page: int) -> str:
     return "./?" + urlencode({"q": query, "page": page} if page > 1 else {"q": query})
 
 
-def render_search(edition: Edition, query: str = "", results: SearchResults | None = None,
-                  available: bool = True, failed: bool = False) -> str:
+def render_search(
+    edition: Edition,
+    query: str = "",
+    results: SearchResults | None = None,
+    available: bool = True,
+    failed: bool = False,
+) -> str:
     """The search page: the form, and ``results`` when given. ``available=False`` (the static export, a server
     without a database) says that search needs the served site; ``failed`` that the database did not answer."""
     query = clean_query(query)
@@ -995,13 +1058,15 @@ def render_search(edition: Edition, query: str = "", results: SearchResults | No
     if results is not None:
         for h in results.hits:
             story = by_id.get(h.story_id)
-            hits.append(dict(
-                href=f"../story/{quote(h.slug, safe='')}/" if is_safe_slug(h.slug) else None,
-                headline=marked(h.headline),
-                snippet=marked(h.snippet),
-                section=sections.get(h.section, h.section),
-                dates=story_dates_of(story) if story is not None else None,
-            ))
+            hits.append(
+                dict(
+                    href=f"../story/{quote(h.slug, safe='')}/" if is_safe_slug(h.slug) else None,
+                    headline=marked(h.headline),
+                    snippet=marked(h.snippet),
+                    section=sections.get(h.section, h.section),
+                    dates=story_dates_of(story) if story is not None else None,
+                )
+            )
     pages = results.pages if results is not None else 1
     page = results.page if results is not None else 1
     return _page(
@@ -1032,19 +1097,21 @@ def search_json(edition: Edition, results: SearchResults) -> dict[str, Any]:
     for h in results.hits:
         story = by_id.get(h.story_id)
         dates = story_dates_of(story) if story is not None else None
-        out.append({
-            "id": h.story_id,
-            "slug": h.slug,
-            "url": _story_url(edition, h.slug),
-            "section": h.section,
-            "published": when_iso(dates.first_reported, dates.first_reported_date_only) if dates else None,
-            "updated": when_iso(dates.last_updated, dates.last_updated_date_only) if dates else None,
-            "headline": plain(h.headline),
-            "headline_html": str(marked(h.headline)),
-            "snippet": plain(h.snippet),
-            "snippet_html": str(marked(h.snippet)),
-            "score": h.score,
-        })
+        out.append(
+            {
+                "id": h.story_id,
+                "slug": h.slug,
+                "url": _story_url(edition, h.slug),
+                "section": h.section,
+                "published": when_iso(dates.first_reported, dates.first_reported_date_only) if dates else None,
+                "updated": when_iso(dates.last_updated, dates.last_updated_date_only) if dates else None,
+                "headline": plain(h.headline),
+                "headline_html": str(marked(h.headline)),
+                "snippet": plain(h.snippet),
+                "snippet_html": str(marked(h.snippet)),
+                "score": h.score,
+            }
+        )
     return {
         "query": results.query,
         "terms": list(results.terms),
@@ -1134,24 +1201,31 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition, version: in
         "outlets": list(story.outlets),
         "notes": list(story.notes),
         "disagreements": [
-            {"kind": d.kind, "claims": [
-                {"article_id": c.article_id, "outlet_id": c.outlet_id, "value": c.value, "sentence": c.sentence}
-                for c in d.claims
-            ]}
+            {
+                "kind": d.kind,
+                "claims": [
+                    {"article_id": c.article_id, "outlet_id": c.outlet_id, "value": c.value, "sentence": c.sentence}
+                    for c in d.claims
+                ],
+            }
             for d in story.disagreements
         ],
         "coverage_by_lean": dict(story.coverage_by_lean),
         "verification": (
-            {"checked": v.checked, "unsupported_left_out": v.unsupported, "quotes_left_out": v.quotes_dropped,
-             "evaluative_left_out": v.evaluative_dropped,
-             "lowest_support_score": v.lowest_score}
-            if (v := story.verification) else None
+            {
+                "checked": v.checked,
+                "unsupported_left_out": v.unsupported,
+                "quotes_left_out": v.quotes_dropped,
+                "evaluative_left_out": v.evaluative_dropped,
+                "lowest_support_score": v.lowest_score,
+            }
+            if (v := story.verification)
+            else None
         ),
         "headline": _sentence_json(story.headline),
         "lede": _sentence_json(story.lede),
         "body": [
-            {"heading": sec.heading, "sentences": [_sentence_json(s) for s in sec.sentences]}
-            for sec in story.body
+            {"heading": sec.heading, "sentences": [_sentence_json(s) for s in sec.sentences]} for sec in story.body
         ],
         "sources": [
             {
@@ -1171,11 +1245,9 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition, version: in
         ],
         "related": [by_id[r].slug for r in related_ids if r in by_id],
         "follows": by_id[follows].slug if follows in by_id else None,  # the earlier development's story
-        "other_side_coverage": [
-            e.story.slug for e in other_side_coverage(edition, EditionStory(story, related_ids))],
+        "other_side_coverage": [e.story.slug for e in other_side_coverage(edition, EditionStory(story, related_ids))],
         "audio": _audio_json(edition, edition.audio.get(story.story_id)) if narrated else None,
-        "revisions": [{"n": r.n, "at": iso(r.at), "reason": r.reason, "changes": list(r.changes)}
-                      for r in revisions],
+        "revisions": [{"n": r.n, "at": iso(r.at), "reason": r.reason, "changes": list(r.changes)} for r in revisions],
         "corrections": _corrections_json(edition, story.story_id, revisions[-1].n if revisions else None),
     }
 
@@ -1183,11 +1255,22 @@ def story_json(story: WrittenStory | EditionStory, edition: Edition, version: in
 def _corrections_json(edition: Edition, story_id: str, upto: int | None) -> list[dict[str, Any]]:
     """The story's published corrections, oldest first (those made by version ``upto`` or before, when given):
     what the page's correction notes say."""
-    out = [c for c in edition.corrections if c.story_id == story_id
-           and (upto is None or c.revision is None or c.revision <= upto)]
-    return [{"corrected_at": iso(c.corrected_at), "category": c.category, "before": c.before, "after": c.after,
-             "note": c.note, "revision": c.revision}
-            for c in sorted(out, key=lambda c: (c.corrected_at, c.id))]
+    out = [
+        c
+        for c in edition.corrections
+        if c.story_id == story_id and (upto is None or c.revision is None or c.revision <= upto)
+    ]
+    return [
+        {
+            "corrected_at": iso(c.corrected_at),
+            "category": c.category,
+            "before": c.before,
+            "after": c.after,
+            "note": c.note,
+            "revision": c.revision,
+        }
+        for c in sorted(out, key=lambda c: (c.corrected_at, c.id))
+    ]
 
 
 #: Who changed a story, as public output names them: the role, never an editor's sign-in name (that stays in the
@@ -1201,17 +1284,32 @@ def revisions_json(es: EditionStory, edition: Edition) -> list[dict[str, Any]]:
     version an editor made, None for new coverage."""
     current = es.revisions[-1].n if es.revisions else None
     base = _story_url(edition, es.story.slug)
-    return [{"n": r.n, "at": iso(r.at), "reason": r.reason, "note": r.note, "changes": list(r.changes),
-             "editor": PUBLIC_EDITOR if r.editor else None, "url": base if r.n == current else f"{base}v/{r.n}/"}
-            for r in es.revisions]
+    return [
+        {
+            "n": r.n,
+            "at": iso(r.at),
+            "reason": r.reason,
+            "note": r.note,
+            "changes": list(r.changes),
+            "editor": PUBLIC_EDITOR if r.editor else None,
+            "url": base if r.n == current else f"{base}v/{r.n}/",
+        }
+        for r in es.revisions
+    ]
 
 
 def _audio_json(edition: Edition, n: Narration | None) -> dict[str, Any] | None:
     if n is None:
         return None
-    return {"url": _abs(edition, f"audio/{quote(n.audio_file)}"), "type": MP3_MIME, "length": n.bytes,
-            "duration_s": n.duration_s, "transcript_url": _abs(edition, f"audio/{quote(n.transcript_file)}"),
-            "engine": n.engine, "voice": n.voice}
+    return {
+        "url": _abs(edition, f"audio/{quote(n.audio_file)}"),
+        "type": MP3_MIME,
+        "length": n.bytes,
+        "duration_s": n.duration_s,
+        "transcript_url": _abs(edition, f"audio/{quote(n.transcript_file)}"),
+        "engine": n.engine,
+        "voice": n.voice,
+    }
 
 
 def _rating_json(r: Any) -> dict[str, Any]:
@@ -1219,8 +1317,9 @@ def _rating_json(r: Any) -> dict[str, Any]:
 
 
 def sections_json(edition: Edition) -> list[dict[str, Any]]:
-    return [{"slug": s.slug, "name": s.name, "url": _abs(edition, f"section/{s.slug}/")}
-            for s in visible_sections(edition)]
+    return [
+        {"slug": s.slug, "name": s.name, "url": _abs(edition, f"section/{s.slug}/")} for s in visible_sections(edition)
+    ]
 
 
 def outlets_json(edition: Edition) -> dict[str, dict[str, Any]]:
@@ -1273,9 +1372,15 @@ def untranslated_json(edition: Edition) -> dict[str, Any]:
                 "first_reported": when_iso(q.dates.first_reported, q.dates.first_reported_date_only),
                 "last_updated": when_iso(q.dates.last_updated, q.dates.last_updated_date_only),
                 "sources": [
-                    {"article_id": s.article_id, "outlet_id": s.outlet_id, "outlet_name": s.outlet_name,
-                     "title": s.title, "url": safe_url(s.url), "published": when_iso(s.published, s.date_only),
-                     "language": s.language}
+                    {
+                        "article_id": s.article_id,
+                        "outlet_id": s.outlet_id,
+                        "outlet_name": s.outlet_name,
+                        "title": s.title,
+                        "url": safe_url(s.url),
+                        "published": when_iso(s.published, s.date_only),
+                        "language": s.language,
+                    }
                     for s in q.sources
                 ],
             }
@@ -1350,9 +1455,11 @@ def render_podcast(edition: Edition) -> bytes:
     fg.title(title)
     fg.link(href=_abs(edition, ""), rel="alternate")
     fg.link(href=_abs(edition, "podcast.xml"), rel="self", type="application/rss+xml")
-    fg.description(f"The day's top stories of {_xml_text(site.name)}, read by a synthetic voice. Written by "
-                   "software from other outlets' reports; every sentence is on the site with its sources."
-                   + ("" if edition.briefings else " Audio is off: no briefing has been narrated."))
+    fg.description(
+        f"The day's top stories of {_xml_text(site.name)}, read by a synthetic voice. Written by "
+        "software from other outlets' reports; every sentence is on the site with its sources."
+        + ("" if edition.briefings else " Audio is off: no briefing has been narrated.")
+    )
     fg.language(site.language)
     fg.generator("copydesk")
     fg.podcast.itunes_author(_xml_text(site.name))

@@ -31,7 +31,9 @@ def writer(name: str) -> Writer:
         raise ValueError(f"write: unknown writer {name!r} (known: {', '.join(WRITERS)})") from None
 
 
-def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions(), embed: Embed | None = None) -> WrittenStory | None:
+def write_story(
+    m: StoryMaterial, opts: WriteOptions = WriteOptions(), embed: Embed | None = None
+) -> WrittenStory | None:
     """The four steps for one story (what `pipeline.Desk.write` runs): None when nothing publishable remains."""
     draft: Draft | None = writer(opts.writer)(m, opts)
     if draft is None:
@@ -40,5 +42,13 @@ def write_story(m: StoryMaterial, opts: WriteOptions = WriteOptions(), embed: Em
     return assemble(edit_draft(checked), m, opts)
 
 
-__all__ = ["StoryMaterial", "WRITERS", "WriteOptions", "article_sentences", "coverage_by_lean", "pick_section",
-           "write_story", "writer"]
+__all__ = [
+    "StoryMaterial",
+    "WRITERS",
+    "WriteOptions",
+    "article_sentences",
+    "coverage_by_lean",
+    "pick_section",
+    "write_story",
+    "writer",
+]

@@ -128,7 +128,7 @@ def without_attribution(ws: WrittenSentence) -> str:
         return t
     for pre in (f"{who} reported that ", f"{who} said "):
         if t.startswith(pre):
-            rest = t[len(pre):]
+            rest = t[len(pre) :]
             return rest[:1].upper() + rest[1:]
     for tail, keep in ((f", according to {who}.", "."), (f", {who} reported.", "."), (f" (according to {who})", "")):
         if t.endswith(tail):
@@ -188,8 +188,9 @@ def fit(g: GatedDraft, m: StoryMaterial, opts: WriteOptions) -> tuple[GatedSente
 
 
 def _written(s: GatedSentence, text: str | None = None, attribution: str | None = None) -> WrittenSentence:
-    return WrittenSentence(text if text is not None else s.text, s.support, attribution, len(s.voices), s.check,
-                           s.edits)
+    return WrittenSentence(
+        text if text is not None else s.text, s.support, attribution, len(s.voices), s.check, s.edits
+    )
 
 
 def partial_reason(a: Article) -> str | None:
@@ -207,16 +208,43 @@ def choose_headline(g: GatedDraft, lede: GatedSentence, chosen: Sequence[GatedSe
     passes the neutral-headline checks (no question, label, teaser, first person, accusation or loaded word),
     the one closest to all the titles, or else a headline cut (by deletions only) from the best-supported
     lede-like published sentence; its support and edits go with it."""
-    titles = tuple(TitleIn(h.support[0].article_id, h.support[0].outlet_id, h.text, h.vector,
-                           g.voices.get(h.support[0].article_id)) for h in g.headlines if h.support)
-    sentences = tuple(SentenceIn(c.support[0].article_id, c.support[0].outlet_id, c.text, c.support, len(c.voices),
-                                 _pref(c), 0 if c.draft.role == "lede" else 3, c.check, c is lede, c.vector)
-                      for c in chosen if c.support)
+    titles = tuple(
+        TitleIn(
+            h.support[0].article_id, h.support[0].outlet_id, h.text, h.vector, g.voices.get(h.support[0].article_id)
+        )
+        for h in g.headlines
+        if h.support
+    )
+    sentences = tuple(
+        SentenceIn(
+            c.support[0].article_id,
+            c.support[0].outlet_id,
+            c.text,
+            c.support,
+            len(c.voices),
+            _pref(c),
+            0 if c.draft.role == "lede" else 3,
+            c.check,
+            c is lede,
+            c.vector,
+        )
+        for c in chosen
+        if c.support
+    )
     choice = write_headline(titles, sentences)
     if not choice.text:
         return _written(lede, lede.text.rstrip("."))
-    head = next((h for h in g.headlines if h.support and choice.support
-                 and h.support[0].article_id == choice.support[0].article_id and choice.kind == "title"), None)
+    head = next(
+        (
+            h
+            for h in g.headlines
+            if h.support
+            and choice.support
+            and h.support[0].article_id == choice.support[0].article_id
+            and choice.kind == "title"
+        ),
+        None,
+    )
     edits = (head.edits if head is not None else ()) + choice.edits
     return WrittenSentence(choice.text, choice.support, None, choice.voices, choice.check, edits)
 
@@ -228,19 +256,28 @@ def _merge(chosen: Sequence[GatedSentence]) -> tuple[Disagreement, ...]:
     for s in chosen:
         for d in s.disputes:
             keys = {(c.article_id, c.value.lower()) for c in d.claims}
-            same = next((i for i, x in enumerate(out) if x.kind == d.kind and
-                         len(keys & {(c.article_id, c.value.lower()) for c in x.claims}) >= 2), None)
+            same = next(
+                (
+                    i
+                    for i, x in enumerate(out)
+                    if x.kind == d.kind and len(keys & {(c.article_id, c.value.lower()) for c in x.claims}) >= 2
+                ),
+                None,
+            )
             if same is None:
                 out.append(d)
             else:
                 known = {c.outlet_id for c in out[same].claims}
-                out[same] = Disagreement(d.kind, out[same].claims + tuple(c for c in d.claims if c.outlet_id not in known))
+                out[same] = Disagreement(
+                    d.kind, out[same].claims + tuple(c for c in d.claims if c.outlet_id not in known)
+                )
     return tuple(out)
 
 
-def _single_source_note(arts: Sequence[Article], by_id: dict[int, Article], name, aside=lambda a: False,
-                        unlisted_only: bool = False) -> str:
-    """"Based on one report, by Reuters; not yet confirmed by other outlets." (with the outlets that reprinted it,
+def _single_source_note(
+    arts: Sequence[Article], by_id: dict[int, Article], name, aside=lambda a: False, unlisted_only: bool = False
+) -> str:
+    """ "Based on one report, by Reuters; not yet confirmed by other outlets." (with the outlets that reprinted it,
     or the outlets of one owner). ``aside(a)``: the article is from an outlet the registry lacks beside a registry
     outlet's report: named apart, as not counted. ``unlisted_only``: every source is an outlet the registry lacks
     (together one source)."""
@@ -249,16 +286,23 @@ def _single_source_note(arts: Sequence[Article], by_id: dict[int, Article], name
     writers = list(dict.fromkeys(name(a) for a in first)) or [name(counted[0])]
     reprinters = [n for n in dict.fromkeys(name(a) for a in counted if origin(a, by_id) is not a) if n not in writers]
     besides = [n for n in dict.fromkeys(name(a) for a in arts if aside(a)) if n not in writers]
-    tail = (f" Also carried by {_names(besides)}, which the registry does not list: not counted as confirmation."
-            if besides else "")
+    tail = (
+        f" Also carried by {_names(besides)}, which the registry does not list: not counted as confirmation."
+        if besides
+        else ""
+    )
     if len(writers) == 1:
         reprinted = f" (also carried by {_names(reprinters)})" if reprinters else ""
         return f"Based on one report, by {writers[0]}{reprinted}; not yet confirmed by other outlets.{tail}"
     if unlisted_only:
-        return (f"Based on reports by {_names(writers)}, which the registry does not list: together they count as "
-                "one source; not yet confirmed by an outlet it lists.")
-    return (f"Based on reports by {_names(writers)}, which have the same owner; not yet confirmed by an independent "
-            f"outlet.{tail}")
+        return (
+            f"Based on reports by {_names(writers)}, which the registry does not list: together they count as "
+            "one source; not yet confirmed by an outlet it lists."
+        )
+    return (
+        f"Based on reports by {_names(writers)}, which have the same owner; not yet confirmed by an independent "
+        f"outlet.{tail}"
+    )
 
 
 def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> WrittenStory | None:
@@ -303,9 +347,16 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
             rank.setdefault(c.article_id, len(rank))
     sources = tuple(
         SourceLink(
-            article_id=a.id, outlet_id=a.outlet_id, outlet_name=outlet_name(m.outlets, a.outlet_id, a.url),
-            title=a.title, url=a.url, published=a.published, partial=a.partial, date_only=a.date_only,
-            reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None, language=a.language,
+            article_id=a.id,
+            outlet_id=a.outlet_id,
+            outlet_name=outlet_name(m.outlets, a.outlet_id, a.url),
+            title=a.title,
+            url=a.url,
+            published=a.published,
+            partial=a.partial,
+            date_only=a.date_only,
+            reprint_of=a.wire_group if a.wire_group and a.wire_group != a.id else None,
+            language=a.language,
             partial_reason=partial_reason(a),
         )
         for a in sorted(m.articles, key=lambda a: (a.when, a.id))
@@ -314,27 +365,40 @@ def assemble(g: GatedDraft, m: StoryMaterial, opts: WriteOptions = WriteOptions(
 
     notes: list[str] = []
     if single:
-        notes.append(_single_source_note(m.articles, by_id, lambda a: outlet_name(m.outlets, a.outlet_id, a.url),
-                                         lambda a: g.voices.get(a.id) == UNLISTED and voices != {UNLISTED},
-                                         unlisted_only=voices == {UNLISTED}))
+        notes.append(
+            _single_source_note(
+                m.articles,
+                by_id,
+                lambda a: outlet_name(m.outlets, a.outlet_id, a.url),
+                lambda a: g.voices.get(a.id) == UNLISTED and voices != {UNLISTED},
+                unlisted_only=voices == {UNLISTED},
+            )
+        )
     elif len(lede.voices) == 1 and sum(len(c.voices) == 1 for c in chosen) * 2 >= len(chosen):
-        notes.append(f"The core facts of this story rest on one outlet, {name_of(by_id[lede.support[0].article_id])}: "
-                     "other outlets covered the story but did not report them in the same terms.")
+        notes.append(
+            f"The core facts of this story rest on one outlet, {name_of(by_id[lede.support[0].article_id])}: "
+            "other outlets covered the story but did not report them in the same terms."
+        )
     by_lean = coverage_by_lean(m.articles, m.outlets)
     rated = [k for k, _ in by_lean if k != "unrated"]
     if len(rated) == 1 and not single:
         others = " or ".join(x for x in ("left", "centre", "right") if x != rated[0])
-        notes.append(f"Covered so far only by outlets rated {rated[0]} by the registry; no outlet rated {others} "
-                     "has reported this story.")
+        notes.append(
+            f"Covered so far only by outlets rated {rated[0]} by the registry; no outlet rated {others} "
+            "has reported this story."
+        )
     if disagreements:
-        notes.append(f"Sources disagree on {len(disagreements)} point{'s' if len(disagreements) > 1 else ''}; "
-                     "see “Where sources differ”.")
+        notes.append(
+            f"Sources disagree on {len(disagreements)} point{'s' if len(disagreements) > 1 else ''}; "
+            "see “Where sources differ”."
+        )
     why = list(dict.fromkeys(r for r in (partial_reason(a) for a in m.articles) if r))
     if why:
         notes.append("Some sources are used only by their headline and feed summary (" + "; ".join(why) + ").")
     # joint statements (dedup.copy_kind) and stories that only the parties' press offices back (sources.official)
-    notes += filter(None, (joint_note(m.articles, {k: o.name for k, o in m.outlets.items()}),
-                           balance_note(outlet_ids, m.outlets)))
+    notes += filter(
+        None, (joint_note(m.articles, {k: o.name for k, o in m.outlets.items()}), balance_note(outlet_ids, m.outlets))
+    )
 
     sentence_drops = [d for d in g.dropped if not d.headline]
     verification = Verification(

@@ -39,9 +39,12 @@ def story_dates(sources: Iterable[_Dated]) -> StoryDates:
     first, first_day_only = _end(dated, earliest=True)
     last, last_day_only = _end(dated, earliest=False)
     return StoryDates(
-        first_reported=first, first_reported_date_only=first_day_only,
-        last_updated=last, last_updated_date_only=last_day_only,
-        dated_sources=len(dated), undated_sources=len(items) - len(dated),
+        first_reported=first,
+        first_reported_date_only=first_day_only,
+        last_updated=last,
+        last_updated_date_only=last_day_only,
+        dated_sources=len(dated),
+        undated_sources=len(items) - len(dated),
     )
 
 

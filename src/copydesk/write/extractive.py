@@ -60,7 +60,9 @@ _DATELINE = re.compile(
     r"(?:[A-Z][\w .'-]{1,30}\s)?\((?:CNN|Reuters|AP|AFP|Bloomberg|dpa|ANSA|EFE|MTI)\)\s*[-–—]*\s*)"
     r"(?=[A-Z\"“])"
 )
-_BACKGROUND = re.compile(r"\b(previously|earlier|last (year|month|week)|had been|since (19|20)\d\d|in (19|20)\d\d)\b", re.I)
+_BACKGROUND = re.compile(
+    r"\b(previously|earlier|last (year|month|week)|had been|since (19|20)\d\d|in (19|20)\d\d)\b", re.I
+)
 
 
 def _outside_quotations(body: str) -> list[str]:
@@ -124,15 +126,23 @@ def headline_candidates(m: StoryMaterial, rank: dict[int, int], language: str = 
     neutral headlines (no question, clickbait, shouting or judgement) before others, then the title closest to
     all the outlets' titles (the one most of them would agree with). On the first 150 NeuS val stories this
     raised ROUGE-1/2 from 41.03/16.22 (the most central article's title) to 41.45/16.70."""
-    heads = [a for a in m.articles if a.duplicate_of is None and in_edition(a, language)
-             and in_language(a.title, language)]
+    heads = [
+        a for a in m.articles if a.duplicate_of is None and in_edition(a, language) and in_language(a.title, language)
+    ]
     titled = [a for a in heads if a.id in m.title_vectors]
     centre = np.mean([m.title_vectors[a.id] for a in titled], axis=0) if titled else None
-    heads.sort(key=lambda a: (bool(headline_problems(outlet_title(a, m.outlets))),
-                              -float(m.title_vectors[a.id] @ centre) if centre is not None and a.id in m.title_vectors
-                              else rank.get(a.id, len(rank))))
-    return tuple(DraftSentence(outlet_title(a, m.outlets), (Support(a.id, a.outlet_id, a.title, 1.0),), "headline")
-                 for a in heads)
+    heads.sort(
+        key=lambda a: (
+            bool(headline_problems(outlet_title(a, m.outlets))),
+            -float(m.title_vectors[a.id] @ centre)
+            if centre is not None and a.id in m.title_vectors
+            else rank.get(a.id, len(rank)),
+        )
+    )
+    return tuple(
+        DraftSentence(outlet_title(a, m.outlets), (Support(a.id, a.outlet_id, a.title, 1.0),), "headline")
+        for a in heads
+    )
 
 
 def _group(text: str) -> str:
@@ -144,8 +154,9 @@ def _group(text: str) -> str:
 def draft_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Draft | None:
     """Draft one story from its articles' sentences, or None when they give no candidate sentence."""
     # Reprints and duplicates carry no text of their own worth choosing from.
-    writers = [a for a in m.articles if a.duplicate_of is None and m.sentences.get(a.id)
-               and in_edition(a, opts.language)]  # other languages count as coverage, never as text
+    writers = [
+        a for a in m.articles if a.duplicate_of is None and m.sentences.get(a.id) and in_edition(a, opts.language)
+    ]  # other languages count as coverage, never as text
     cands = [(a, i, s, v) for a in writers for i, (s, v) in enumerate(zip(m.sentences[a.id], m.vectors[a.id]))]
     if not cands:
         return None
@@ -154,9 +165,12 @@ def draft_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Draft 
     centroid /= np.linalg.norm(centroid) or 1.0
     # The sentence detector reads e5 vectors; with another embedder only the word lexicons judge.
     tone = loaded_scores(V) if "multilingual-e5-small" in opts.model_name else np.zeros(len(cands))
-    scores = [float(v @ centroid) + (LEAD_BONUS if i < 3 else 0.0)
-              - LOADED_PENALTY * (len(loaded_words(s)) + int(t > LOADED_THRESHOLD))  # words, and the detector
-              for (_, i, s, v), t in zip(cands, tone)]
+    scores = [
+        float(v @ centroid)
+        + (LEAD_BONUS if i < 3 else 0.0)
+        - LOADED_PENALTY * (len(loaded_words(s)) + int(t > LOADED_THRESHOLD))  # words, and the detector
+        for (_, i, s, v), t in zip(cands, tone)
+    ]
     rank = {a.id: k for k, a in enumerate(sorted(writers, key=lambda a: -float(np.mean(m.vectors[a.id] @ centroid))))}
     headlines = headline_candidates(m, rank, opts.language)
     head_vec = m.title_vectors.get(headlines[0].claims[0].article_id) if headlines else None
@@ -165,23 +179,37 @@ def draft_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Draft 
     # was taken to hospital" does not), the closest to the headline and the story first, earlier ones preferred.
     openers = [k for k, (_, i, s, _) in enumerate(cands) if i < 3 and not _ANAPHORIC.match(s)] or [0]
     near = lambda k: float(cands[k][3] @ head_vec) if head_vec is not None else 0.0  # noqa: E731
-    lede_rank = {k: r for r, k in enumerate(sorted(openers, key=lambda k: -(scores[k] + near(k) - LEAD_BONUS * cands[k][1])))}
+    lede_rank = {
+        k: r for r, k in enumerate(sorted(openers, key=lambda k: -(scores[k] + near(k) - LEAD_BONUS * cands[k][1])))
+    }
 
     order = sorted(range(len(cands)), key=lambda k: (rank[cands[k][0].id], cands[k][1]))
     sentences = tuple(
-        DraftSentence(text=s, claims=(Support(a.id, a.outlet_id, s, 1.0),), role="lede" if k in lede_rank else "body",
-                      group=_group(s), score=scores[k], lede_rank=lede_rank.get(k, 0))
-        for k in order for a, i, s, _ in [cands[k]]
+        DraftSentence(
+            text=s,
+            claims=(Support(a.id, a.outlet_id, s, 1.0),),
+            role="lede" if k in lede_rank else "body",
+            group=_group(s),
+            score=scores[k],
+            lede_rank=lede_rank.get(k, 0),
+        )
+        for k in order
+        for a, i, s, _ in [cands[k]]
     )
-    return Draft(story_id=m.story_id, writer=NAME, method=METHOD.format(model=opts.model_name), headlines=headlines,
-                 sentences=sentences)
+    return Draft(
+        story_id=m.story_id,
+        writer=NAME,
+        method=METHOD.format(model=opts.model_name),
+        headlines=headlines,
+        sentences=sentences,
+    )
 
 
 _SIDES = {"left": "left", "lean-left": "left", "center": "centre", "lean-right": "right", "right": "right"}
 
 
 def _side(outlet: Outlet | None) -> str | None:
-    """"left", "centre" or "right" from the registry's lean rating; None when unrated or unknown."""
+    """ "left", "centre" or "right" from the registry's lean rating; None when unrated or unknown."""
     return _SIDES.get(outlet.lean.value) if outlet is not None else None
 
 
@@ -192,4 +220,3 @@ def coverage_by_lean(articles: tuple[Article, ...], outlets: dict[str, Outlet]) 
         seen.setdefault(a.outlet_id, _side(outlets.get(a.outlet_id)) or "unrated")
     counts = Counter(seen.values())
     return tuple((k, counts[k]) for k in ("left", "centre", "right", "unrated") if counts[k])
-

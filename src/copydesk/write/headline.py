@@ -72,10 +72,12 @@ HEADLINE_LOADED = re.compile(
 #: "Officer fired", "Felony charges", "Vaccine 96% effective", "Since Cold War", "First of Its Kind", "Sick
 #: staff"); not counted as loaded. Read off the human headlines and the outlets' titles of the tune part, which
 #: the lexicons flagged for these words alone.
-HEADLINE_FACTUAL = frozenset("""
+HEADLINE_FACTUAL = frozenset(
+    """
 rose stabbing stabbed stabbings harassment harassed felony felonies fired firing effective effectiveness
 cold kind sick fatalities fatality bonus
-""".split())
+""".split()
+)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 #: Labels and kickers that make a title a section tag, not a statement ("Opinion:", "LIVE:", "WATCH", "Perspectives:").
@@ -122,50 +124,72 @@ _RELATIVE = re.compile(r",\s+(?:who|which|whose|where|when)\b[^,]*(?=,|$),?", re
 #: police officers seeking qualified immunity [over allegations of excessive force]"). Not before "from", "into",
 #: "for", "to", "with", "of", whose phrase completes the verb ("prevented immigrants [from obtaining visas]",
 #: "signed [into law]"): cut there, the rest says something else or nothing.
-_CUT_CLAUSE = re.compile(r"\s+(?=(?:after|amid|as|because|despite|during|following|including|while|since|before|"
-                         r"until|when|whereas|according|saying|citing|in order)\b)", re.I)
+_CUT_CLAUSE = re.compile(
+    r"\s+(?=(?:after|amid|as|because|despite|during|following|including|while|since|before|"
+    r"until|when|whereas|according|saying|citing|in order)\b)",
+    re.I,
+)
 _CUT_PHRASE = re.compile(r"\s+(?=(?:over|against|amid|across|among|through)\b)", re.I)
 #: A comma-set apposition after a name ("John Kerry, the U.S. special envoy for climate change, is ..."): cut.
 #: So is a participle phrase there ("The lawsuit, filed in federal court in Atlanta, alleges ...").
 _APPOSITION = re.compile(r",\s+(?:the|a|an|former|then-\w+|[a-z]{3,}ed)\b[^,]{0,80},(?=\s+[a-z])")
 #: A finite verb, roughly: what a headline cut from a sentence must keep (a remnant without one is a phrase).
-_VERB_CUE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do|"
-                       r"says|said|met|won|lost|took|made|gave|went|ran|hit|led|left|fell|rose|sent|told|got|set|put|"
-                       r"cut|struck|sold|bought|held|kept|found|became|began|came|saw|wrote|spoke|broke|chose|drew|"
-                       r"flew|grew|knew|threw|shot|paid|spent|built|meet|win|lose|die|quit|bid|sought|fought|"
-                       r"brought|thought|taught|caught|stood|understood|swore|shut|spread|split|let|beat|[a-z]{2,}ed|(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bfew )(?<!\bmany )(?<!\bsome )"
-                       r"(?<!\bof )(?<!\bother )(?<!\bmore )(?<!\d )[a-z]{2,}s)\b")
+_VERB_CUE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do|"
+    r"says|said|met|won|lost|took|made|gave|went|ran|hit|led|left|fell|rose|sent|told|got|set|put|"
+    r"cut|struck|sold|bought|held|kept|found|became|began|came|saw|wrote|spoke|broke|chose|drew|"
+    r"flew|grew|knew|threw|shot|paid|spent|built|meet|win|lose|die|quit|bid|sought|fought|"
+    r"brought|thought|taught|caught|stood|understood|swore|shut|spread|split|let|beat|[a-z]{2,}ed|(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bfew )(?<!\bmany )(?<!\bsome )"
+    r"(?<!\bof )(?<!\bother )(?<!\bmore )(?<!\d )[a-z]{2,}s)\b"
+)
 #: A remnant that ends where its phrase is unfinished.
-_DANGLING = re.compile(r"\b(?:the|a|an|of|to|for|from|into|with|and|or|but|that|which|who|its|their|his|her|by|in|"
-                       r"on|at|as|than)$", re.I)
+_DANGLING = re.compile(
+    r"\b(?:the|a|an|of|to|for|from|into|with|and|or|but|that|which|who|its|their|his|her|by|in|"
+    r"on|at|as|than)$",
+    re.I,
+)
 #: What is left opens like a phrase, not a statement ("During his show on June 15"): not a headline.
-_FRAGMENT = re.compile(r"^(?:after|following|in|on|at|as|amid|despite|while|with|during|since|before|by|for|under|"
-                       r"when|if|although|though|because|whether|to|of|from|and|but|or|according|especially|nearly|"
-                       r"mostly|largely|only|partly|roughly|currently|recently|finally|meanwhile|additionally|notably|"
-                       r"earlier|later|today|yesterday|now|still|also|just|shortly|soon)\b|^[\"“‘']", re.I)
+_FRAGMENT = re.compile(
+    r"^(?:after|following|in|on|at|as|amid|despite|while|with|during|since|before|by|for|under|"
+    r"when|if|although|though|because|whether|to|of|from|and|but|or|according|especially|nearly|"
+    r"mostly|largely|only|partly|roughly|currently|recently|finally|meanwhile|additionally|notably|"
+    r"earlier|later|today|yesterday|now|still|also|just|shortly|soon)\b|^[\"“‘']",
+    re.I,
+)
 _PARENS = re.compile(r"\s*\([^()]{0,80}\)")
 _CLAUSE_BREAK = re.compile(r",\s+|\s+[—–-]{1,2}\s+|;\s+|:\s+")
 _LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+(?=\S)")
 _PRESCRIPTIVE = re.compile(r"\b(?:must|should|shouldn'?t|ought to|needs? to|have to|has to)\b", re.I)
 #: Headline verbs that report what someone says or decides ("CDC Announces ...", "Pentagon Says ...").
-_SAYS = re.compile(r"\b(?:announces?|announced|urges?|urged|orders?|ordered|tells?|asks?|asked|wants?|rules?|ruled|"
-                   r"recommends?|recommended|advises?|advised|requires?|required|finds?|found)\b", re.I)
+_SAYS = re.compile(
+    r"\b(?:announces?|announced|urges?|urged|orders?|ordered|tells?|asks?|asked|wants?|rules?|ruled|"
+    r"recommends?|recommended|advises?|advised|requires?|required|finds?|found)\b",
+    re.I,
+)
 #: A source tag opening a headline: "CDC: ...", "Pentagon: ...".
-_SOURCE_TAG = re.compile(r"^(?!(?:opinion|analysis|commentary|editorial)\b)[A-Z][\w.&'’-]*"
-                         r"(?: (?:[A-Z][\w.&'’-]*|of|the|and|for)){0,3}:\s", re.I)
+_SOURCE_TAG = re.compile(
+    r"^(?!(?:opinion|analysis|commentary|editorial)\b)[A-Z][\w.&'’-]*"
+    r"(?: (?:[A-Z][\w.&'’-]*|of|the|and|for)){0,3}:\s",
+    re.I,
+)
 #: A quotation set off as a kicker before or after the statement ("'Pure insanity': Emails show ...", "Biden
 #: apologises ...: 'I shouldn't have ...'"): someone's words framing the news; cut, the statement kept.
 _KICKER_HEAD = re.compile(r"^\s*[‘'\"“][^‘'\"“”’]{1,80}[’'\"”]\s*[:—–|-]\s+")
 _KICKER_TAIL = re.compile(r"\s*[:—–|]\s+[‘'\"“][^\"“”]{1,160}[’'\"”][.!]?\s*$")
 #: "I" as a writer's own person after a stop, a comma or a lower-case word ("This Mother's Day, I would like");
 #: copydesk.neutral's test reads a capitalised word before "I" as a numeral ("World War I"), which "Day, I" is not.
-_FIRST_PERSON_I = re.compile(r"(?:^|[,;:.!?]\s*|\b[a-z]+\s+|^(?i:why|how|what|when|where|as|if|before|after|since|"
-                             r"until|while|because)\s+)I(?:['’][a-z]+)?\s+[a-z]")
+_FIRST_PERSON_I = re.compile(
+    r"(?:^|[,;:.!?]\s*|\b[a-z]+\s+|^(?i:why|how|what|when|where|as|if|before|after|since|"
+    r"until|while|because)\s+)I(?:['’][a-z]+)?\s+[a-z]"
+)
 #: A title that argues ("No, the attack was not ...", "Yes, masks work").
 _ARGUING = re.compile(r"^\s*(?:no|yes|sorry|actually|spoiler|newsflash)\b\s*[,:.!—–-]", re.I)
 #: Sentence openings that point back to an earlier sentence ("Such was the case with ...", "The move comes ...").
-_POINTS_BACK = re.compile(r"^(?:such|the (?:move|decision|announcement|news|report|ruling|comments?|remarks?|"
-                          r"statement|region|case|incident|event|development)s?\b)", re.I)
+_POINTS_BACK = re.compile(
+    r"^(?:such|the (?:move|decision|announcement|news|report|ruling|comments?|remarks?|"
+    r"statement|region|case|incident|event|development)s?\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +291,9 @@ def trim_title(text: str) -> tuple[str, tuple[Change, ...]]:
     edits = []
     for kicker in (_KICKER_HEAD, _KICKER_TAIL):
         m = kicker.search(t)
-        if m and len(t[:m.start()].split()) + len(t[m.end():].split()) >= TITLE_MIN_WORDS:
+        if m and len(t[: m.start()].split()) + len(t[m.end() :].split()) >= TITLE_MIN_WORDS:
             edits.append(Change(m.group(0).strip(), "", "quotation kicker cut"))
-            t = (t[:m.start()] + " " + t[m.end():]).strip()
+            t = (t[: m.start()] + " " + t[m.end() :]).strip()
     return t, tuple(edits)
 
 
@@ -317,21 +341,26 @@ def compress(sentence: str, max_words: int = BUILT_MAX_WORDS) -> str | None:
     if len(s.split()) > max_words:
         # keep the first clause (the main one, now that a leading phrase is gone) when it is long enough
         for m in _CLAUSE_BREAK.finditer(s):
-            head = s[:m.start()]
+            head = s[: m.start()]
             if len(head.split()) >= BUILT_MIN_WORDS and _quotes_balanced(head) and _VERB_CUE.search(head):
                 s = head
                 break
     for cut in (_CUT_CLAUSE, _CUT_PHRASE):
         if len(s.split()) > max_words:
             # the longest start that fits: cut at the last break point that leaves a headline's length
-            fits = [m.start() for m in cut.finditer(s) if BUILT_MIN_WORDS <= len(s[:m.start()].split()) <= max_words]
-            if fits and _quotes_balanced(s[:fits[-1]]):
-                s = s[:fits[-1]].rstrip(",;: ")
+            fits = [m.start() for m in cut.finditer(s) if BUILT_MIN_WORDS <= len(s[: m.start()].split()) <= max_words]
+            if fits and _quotes_balanced(s[: fits[-1]]):
+                s = s[: fits[-1]].rstrip(",;: ")
     s = _LEADING_ARTICLE.sub("", _tidy(s))
     s = _tidy(s)
     n = len(s.split())
-    if (not BUILT_MIN_WORDS <= n <= max_words or not _quotes_balanced(s) or _FRAGMENT.match(s)
-            or _DANGLING.search(s) or not _VERB_CUE.search(s)):
+    if (
+        not BUILT_MIN_WORDS <= n <= max_words
+        or not _quotes_balanced(s)
+        or _FRAGMENT.match(s)
+        or _DANGLING.search(s)
+        or not _VERB_CUE.search(s)
+    ):
         return None
     return s
 
@@ -348,14 +377,18 @@ def _deletions(source: str, built: str) -> tuple[Change, ...]:
     return (Change(" ".join(gone), "", "cut to headline length"),) if gone else ()
 
 
-def _title_choice(titles: list[TitleIn], ok: list[tuple[TitleIn, str]], sentences: tuple[SentenceIn, ...],
-                  threshold: float) -> tuple[TitleIn, list[Support], int]:
+def _title_choice(
+    titles: list[TitleIn], ok: list[tuple[TitleIn, str]], sentences: tuple[SentenceIn, ...], threshold: float
+) -> tuple[TitleIn, list[Support], int]:
     """The title (of those in `ok`, each with its trimmed text) closest to all the titles and to the story's
     best-supported sentences, shorter preferred; its support (itself, then the titles that say the same)."""
     vecs = [t.vector for t in titles if t.vector is not None]
     centre = np.mean(vecs, axis=0) if vecs else None
-    best_facts = [s.vector for s in sorted(sentences, key=lambda s: (-s.voices, -s.score))
-                  if s.vector is not None and (s.check is None or s.check >= 0)][:FACTS_TOP]
+    best_facts = [
+        s.vector
+        for s in sorted(sentences, key=lambda s: (-s.voices, -s.score))
+        if s.vector is not None and (s.check is None or s.check >= 0)
+    ][:FACTS_TOP]
     facts = np.mean(best_facts, axis=0) if best_facts else None
     order = {id(t): i for i, (t, _) in enumerate(ok)}
 
@@ -384,6 +417,7 @@ def _title_choice(titles: list[TitleIn], ok: list[tuple[TitleIn, str]], sentence
 def _sentence_order(sentences: tuple[SentenceIn, ...]) -> list[SentenceIn]:
     """Lede-like sentences first (the lede, then first sentences of an article that stand on their own), each
     group by independent outlets, then score."""
+
     def key(s: SentenceIn) -> tuple[int, int, float]:
         lede_like = s.lede or (s.position < 3 and not _ANAPHORIC.match(s.text))
         return (0 if s.lede else 1 if lede_like else 2, -s.voices, -s.score)
@@ -408,8 +442,9 @@ def build_headline(sentences: tuple[SentenceIn, ...], max_words: int = BUILT_MAX
     return None
 
 
-def write_headline(titles: tuple[TitleIn, ...], sentences: tuple[SentenceIn, ...],
-                   title_support: float = TITLE_SUPPORT) -> HeadlineChoice:
+def write_headline(
+    titles: tuple[TitleIn, ...], sentences: tuple[SentenceIn, ...], title_support: float = TITLE_SUPPORT
+) -> HeadlineChoice:
     """The story's headline: the titles' consensus among those that pass `title_problems`; else a headline built
     from the best-supported sentence (`build_headline`); else, when neither exists, the title with the fewest
     problems after neutral editing (a story always has a headline; its problems are left on `rejected`)."""
@@ -433,13 +468,15 @@ def write_headline(titles: tuple[TitleIn, ...], sentences: tuple[SentenceIn, ...
         text, edits = neutralize(cut)
         if (s.check is None or s.check >= 0) and set(title_problems(text)) <= {"length"}:
             support = s.support or (Support(s.article_id, s.outlet_id, s.text, 1.0),)
-            return HeadlineChoice(text, "built", tuple(support), s.voices, _deletions(s.text, cut) + edits, s.check,
-                                  rejected)
+            return HeadlineChoice(
+                text, "built", tuple(support), s.voices, _deletions(s.text, cut) + edits, s.check, rejected
+            )
     pool = [(neutralize(" ".join(t.text.split())), t) for t in titles_l]
     if pool:
         (text, edits), t = min(pool, key=lambda x: (len(title_problems(x[0][0])), len(x[0][0])))
-        return HeadlineChoice(text, "title", (Support(t.article_id, t.outlet_id, t.text, 1.0),), 1, edits, None,
-                              rejected)
+        return HeadlineChoice(
+            text, "title", (Support(t.article_id, t.outlet_id, t.text, 1.0),), 1, edits, None, rejected
+        )
     s = _sentence_order(sentences)[0] if sentences else None
     if s is None:
         return HeadlineChoice("", "none", (), 0, (), None, rejected)
@@ -447,5 +484,16 @@ def write_headline(titles: tuple[TitleIn, ...], sentences: tuple[SentenceIn, ...
     return HeadlineChoice(text, "built", s.support, s.voices, edits, s.check, rejected)
 
 
-__all__ = ["BUILT_MAX_WORDS", "HEADLINE_LOADED", "HeadlineChoice", "SentenceIn", "TitleIn", "build_headline",
-           "compress", "loaded_terms", "title_problems", "trim_title", "write_headline"]
+__all__ = [
+    "BUILT_MAX_WORDS",
+    "HEADLINE_LOADED",
+    "HeadlineChoice",
+    "SentenceIn",
+    "TitleIn",
+    "build_headline",
+    "compress",
+    "loaded_terms",
+    "title_problems",
+    "trim_title",
+    "write_headline",
+]

@@ -19,7 +19,9 @@ WRITER_NAMES = ("extractive",)
 @dataclass(frozen=True, slots=True)
 class WriteOptions:
     model_name: str = "multilingual-e5-small"
-    support_threshold: float = SUPPORT_THRESHOLD  # cosine at which another article's sentence says the same (verify.gate)
+    support_threshold: float = (
+        SUPPORT_THRESHOLD  # cosine at which another article's sentence says the same (verify.gate)
+    )
     redundant: float = REDUNDANT
     body_words: int = BODY_WORDS
     body_max_sentences: int = BODY_MAX_SENTENCES

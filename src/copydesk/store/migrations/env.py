@@ -21,8 +21,13 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True,
-                          include_object=_include_object)
+    context.configure(
+        url=_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        include_object=_include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -30,15 +35,17 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                          include_object=_include_object)
+        context.configure(
+            connection=connection, target_metadata=target_metadata, render_as_batch=True, include_object=_include_object
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = engine_from_config({"sqlalchemy.url": _url()}, prefix="sqlalchemy.", poolclass=pool.NullPool)
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True,
-                          include_object=_include_object)
+        context.configure(
+            connection=conn, target_metadata=target_metadata, render_as_batch=True, include_object=_include_object
+        )
         with context.begin_transaction():
             context.run_migrations()
 

@@ -4,6 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-28 01:45:00
 """
+
 from alembic import op
 import sqlalchemy as sa
 

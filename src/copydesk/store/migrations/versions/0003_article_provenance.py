@@ -5,6 +5,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-04 17:40:00
 """
+
 from alembic import op
 import sqlalchemy as sa
 

@@ -5,6 +5,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-04 18:00:00
 """
+
 from alembic import op
 import sqlalchemy as sa
 

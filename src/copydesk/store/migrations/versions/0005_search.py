@@ -5,6 +5,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-10 12:00:00
 """
+
 from alembic import op
 
 from copydesk.store import search

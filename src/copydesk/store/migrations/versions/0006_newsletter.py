@@ -5,6 +5,7 @@ Revision ID: 0006
 Revises: 0004 (the lead re-chains it after 0005)
 Create Date: 2026-12-10 12:00:00
 """
+
 from alembic import op
 import sqlalchemy as sa
 

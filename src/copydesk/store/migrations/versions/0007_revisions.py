@@ -6,6 +6,7 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-12 12:00:00
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -42,29 +43,55 @@ def upgrade() -> None:
 
     # Revision 1 of every story published before revisions were kept: the text as it stands, at written_at.
     conn = op.get_bind()
-    stories = sa.table("stories", sa.column("id", sa.String), sa.column("written", sa.JSON),
-                       sa.column("written_at", sa.DateTime(timezone=True)), sa.column("created", sa.DateTime(timezone=True)))
-    revisions = sa.table("story_revisions", sa.column("story_id", sa.String), sa.column("n", sa.Integer),
-                         sa.column("at", sa.DateTime(timezone=True)), sa.column("reason", sa.String),
-                         sa.column("written", sa.JSON), sa.column("changes", sa.JSON))
-    rows = conn.execute(sa.select(stories.c.id, stories.c.written, stories.c.written_at, stories.c.created)
-                        .where(stories.c.written.is_not(None))).all()
-    values = [dict(story_id=sid, n=1, at=written_at or created, reason="coverage", written=written,
-                   changes=["first published"]) for sid, written, written_at, created in rows if written]
+    stories = sa.table(
+        "stories",
+        sa.column("id", sa.String),
+        sa.column("written", sa.JSON),
+        sa.column("written_at", sa.DateTime(timezone=True)),
+        sa.column("created", sa.DateTime(timezone=True)),
+    )
+    revisions = sa.table(
+        "story_revisions",
+        sa.column("story_id", sa.String),
+        sa.column("n", sa.Integer),
+        sa.column("at", sa.DateTime(timezone=True)),
+        sa.column("reason", sa.String),
+        sa.column("written", sa.JSON),
+        sa.column("changes", sa.JSON),
+    )
+    rows = conn.execute(
+        sa.select(stories.c.id, stories.c.written, stories.c.written_at, stories.c.created).where(
+            stories.c.written.is_not(None)
+        )
+    ).all()
+    values = [
+        dict(
+            story_id=sid, n=1, at=written_at or created, reason="coverage", written=written, changes=["first published"]
+        )
+        for sid, written, written_at, created in rows
+        if written
+    ]
     if values:
         conn.execute(revisions.insert(), values)
 
     if conn.dialect.name == "sqlite":
         for name, what in _SQLITE_TRIGGERS.items():
-            op.execute(f"CREATE TRIGGER {name} BEFORE {what} ON story_revisions "
-                       f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END")
+            op.execute(
+                f"CREATE TRIGGER {name} BEFORE {what} ON story_revisions BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
+            )
     else:
-        op.execute("CREATE FUNCTION story_revisions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                   f"BEGIN RAISE EXCEPTION '{REFUSED} (%)', TG_OP; END $$")
-        op.execute("CREATE TRIGGER story_revisions_no_change BEFORE UPDATE OR DELETE ON story_revisions "
-                   "FOR EACH ROW EXECUTE FUNCTION story_revisions_append_only()")
-        op.execute("CREATE TRIGGER story_revisions_no_truncate BEFORE TRUNCATE ON story_revisions "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION story_revisions_append_only()")
+        op.execute(
+            "CREATE FUNCTION story_revisions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN RAISE EXCEPTION '{REFUSED} (%)', TG_OP; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER story_revisions_no_change BEFORE UPDATE OR DELETE ON story_revisions "
+            "FOR EACH ROW EXECUTE FUNCTION story_revisions_append_only()"
+        )
+        op.execute(
+            "CREATE TRIGGER story_revisions_no_truncate BEFORE TRUNCATE ON story_revisions "
+            "FOR EACH STATEMENT EXECUTE FUNCTION story_revisions_append_only()"
+        )
 
 
 def downgrade() -> None:

@@ -5,6 +5,7 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-12 12:00:00
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -21,15 +22,23 @@ def _append_only(table: str) -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
     elif dialect == "postgresql":
-        op.execute(f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                   f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$")
-        op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                   f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
-        op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()")
+        op.execute(
+            f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
+        )
 
 
 def _drop_append_only(table: str) -> None:

@@ -5,6 +5,7 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 23:30:00
 """
+
 from alembic import op
 import sqlalchemy as sa
 

@@ -10,6 +10,7 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-04 23:45:00
 """
+
 import hashlib
 
 from alembic import op
@@ -25,8 +26,13 @@ def upgrade() -> None:
     with op.batch_alter_table("outlets", schema=None) as batch_op:
         batch_op.add_column(sa.Column("import_key", sa.String(64), nullable=True))
         batch_op.create_index("ix_outlets_import_key", ["import_key"], unique=True)
-    outlets = sa.table("outlets", sa.column("id", sa.String), sa.column("name", sa.String),
-                       sa.column("in_registry", sa.Boolean), sa.column("import_key", sa.String))
+    outlets = sa.table(
+        "outlets",
+        sa.column("id", sa.String),
+        sa.column("name", sa.String),
+        sa.column("in_registry", sa.Boolean),
+        sa.column("import_key", sa.String),
+    )
     conn = op.get_bind()
     rows = conn.execute(sa.select(outlets.c.id, outlets.c.name).where(outlets.c.in_registry == sa.false())).all()
     names: dict[str, list[str]] = {}
