@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from copydesk.ingest._text import parse_iso_datetime
+from copydesk.lang.calendar import MONTH_NUMBER, WEEKDAYS
 
 __all__ = [
     "DATELINE_LINES",
@@ -87,28 +88,6 @@ PAGE_DATE_KEYS = (
     "dcterms.date",
 )
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
-_MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: US and European time-zone abbreviations a dateline may give, as hours from UTC.
 _ZONES = {
     "UTC": 0,
@@ -271,7 +250,7 @@ def _midnight(d: date) -> datetime:
 
 def _month(name: str) -> int | None:
     key = name.lower().rstrip(".")
-    return _MONTHS.get(key) or _MONTH_ABBR.get(key)
+    return MONTH_NUMBER.get(key)
 
 
 def _written_date(m: re.Match[str]) -> date | None:
@@ -286,7 +265,7 @@ def _written_date(m: re.Match[str]) -> date | None:
     except ValueError:
         return None
     weekday = m.group("weekday")
-    if weekday and not _WEEKDAYS[d.weekday()].startswith(weekday.lower().rstrip(".")[:3]):
+    if weekday and not WEEKDAYS[d.weekday()].startswith(weekday.lower().rstrip(".")[:3]):
         return None  # "Tuesday, November 24, 2004": the dateline contradicts itself; trust neither
     return d
 

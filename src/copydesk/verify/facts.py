@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from copydesk.lang.calendar import MONTHS, WEEKDAYS
+
 _WORD_NUMBERS = {
     "one": 1,
     "two": 2,
@@ -61,21 +63,6 @@ _SCALE = {
     "bn": 1e9,
     "k": 1e3,
 }
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 
 STOPWORDS = frozenset(

@@ -73,6 +73,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from copydesk.lang.calendar import MONTHS
 from copydesk.lang.detect import language_name
 from copydesk.lang.edition import queue_title
 from copydesk.sources.official import official_label
@@ -146,20 +147,7 @@ _SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,199}")
 # C0 controls (except tab/newline/CR), DEL and C1 controls, surrogates and non-characters that XML
 # forbids; stripped from feed text so lxml accepts hostile titles.
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_MONTHS = tuple(m.capitalize() for m in MONTHS)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 env = Environment(
