@@ -72,6 +72,8 @@ from copydesk.web.forms import (
     FormError,
     RateLimiter,
     client_key,
+    message_page,
+    no_store_html,
     read_form,
     secure_cookie,
 )
@@ -80,7 +82,6 @@ __all__ = ["CorrectionsService", "corrections_router", "SESSION_COOKIE"]
 
 log = logging.getLogger(__name__)
 
-_HTML = "text/html; charset=utf-8"
 FIELDS = ("category", "wrong", "right", "evidence", "email")
 SESSION_COOKIE = "copydesk_editor"
 #: The longest note or reason an editor may write (a correction note is a sentence or two).
@@ -195,12 +196,7 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
 
     # -- page helpers --------------------------------------------------------------------------------------
     def html(body: str, status: int = 200, headers: dict | None = None) -> HTMLResponse:
-        return HTMLResponse(
-            body,
-            status_code=status,
-            media_type=_HTML,
-            headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex", **(headers or {})},
-        )
+        return no_store_html(body, status, {"X-Robots-Tag": "noindex", **(headers or {})})
 
     def message(
         edition: Edition,
@@ -211,9 +207,7 @@ def corrections_router(get_edition: Callable[[], Edition], svc: CorrectionsServi
         link: dict | None = None,
         headers: dict | None = None,
     ) -> HTMLResponse:
-        return html(
-            render.render_page(edition, root, title, "newsletter_message.html", lines=lines, link=link), status, headers
-        )
+        return message_page(edition, root, title, lines, status, link, {"X-Robots-Tag": "noindex", **(headers or {})})
 
     def with_csrf(request: Request, form: str, make: Callable[[str], HTMLResponse]) -> HTMLResponse:
         token, cookie = svc.csrf.issue(request, form)

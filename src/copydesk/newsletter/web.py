@@ -31,13 +31,22 @@ from copydesk.newsletter.send import NewsletterOptions, sections_text, unsubscri
 from copydesk.newsletter.tokens import AddressError, NewsletterTokens, TokenError, normalise_address
 from copydesk.store.newsletter import NewsletterStore
 from copydesk.web import render
-from copydesk.web.forms import CSRF_FIELD, HONEYPOT_FIELD, CsrfGuard, FormError, RateLimiter, client_key, read_form
+from copydesk.web.forms import (
+    CSRF_FIELD,
+    HONEYPOT_FIELD,
+    HTML_TYPE,
+    CsrfGuard,
+    FormError,
+    RateLimiter,
+    client_key,
+    message_page,
+    read_form,
+)
 
 __all__ = ["NewsletterService", "newsletter_router"]
 
 log = logging.getLogger(__name__)
 
-_HTML = "text/html; charset=utf-8"
 _SOURCE = re.compile(r"(home|section:[a-z0-9][a-z0-9-]{0,99}|story:[A-Za-z0-9][A-Za-z0-9_-]{0,199})")
 #: Confirmation mails one address may be sent per ``CONFIRM_WINDOW``, however many clients ask: enough for a
 #: reader who lost the first mail, too few to flood someone's mailbox through our form. An editorial choice.
@@ -91,19 +100,7 @@ class NewsletterService:
 def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService) -> APIRouter:
     router = APIRouter()
 
-    def page(
-        edition: Edition,
-        root: str,
-        title: str,
-        lines: list[str],
-        status: int = 200,
-        link: dict | None = None,
-        headers: dict | None = None,
-    ) -> HTMLResponse:
-        html = render.render_page(edition, root, title, "newsletter_message.html", lines=lines, link=link)
-        return HTMLResponse(
-            html, status_code=status, media_type=_HTML, headers={"Cache-Control": "no-store", **(headers or {})}
-        )
+    page = message_page
 
     def form_page(
         request: Request,
@@ -129,7 +126,7 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
             all_checked=all_checked,
             error=error,
         )
-        resp = HTMLResponse(html, status_code=status, media_type=_HTML)
+        resp = HTMLResponse(html, status_code=status, media_type=HTML_TYPE)
         svc.csrf.set_cookie(request, resp, cookie)
         return resp
 
@@ -155,7 +152,7 @@ def newsletter_router(get_edition: Callable[[], Edition], svc: NewsletterService
             button=button,
             csrf=csrf,
         )
-        resp = HTMLResponse(html, media_type=_HTML)
+        resp = HTMLResponse(html, media_type=HTML_TYPE)
         svc.csrf.set_cookie(request, resp, cookie)
         return resp
 

@@ -32,9 +32,12 @@ from urllib.parse import parse_qsl
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 __all__ = [
+    "HTML_TYPE",
+    "no_store_html",
+    "message_page",
     "CsrfGuard",
     "RateLimiter",
     "FormError",
@@ -55,6 +58,33 @@ CSRF_MAX_AGE_S = 2 * 3600
 MAX_FIELDS = 50
 #: Client addresses whose buckets are remembered; the least recently seen are forgotten beyond this.
 MAX_TRACKED_CLIENTS = 10_000
+
+
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+def no_store_html(body: str, status: int = 200, headers: dict | None = None) -> HTMLResponse:
+    """A page that answers a form or a link with a token: HTML, never kept by a cache."""
+    return HTMLResponse(
+        body, status_code=status, media_type=HTML_TYPE, headers={"Cache-Control": "no-store", **(headers or {})}
+    )
+
+
+def message_page(
+    edition,
+    root: str,
+    title: str,
+    lines: list[str],
+    status: int = 200,
+    link: dict | None = None,
+    headers: dict | None = None,
+) -> HTMLResponse:
+    """A short page of a few lines (a thank-you, an error, a confirmation) in the site's frame, never cached."""
+    from copydesk.web import render  # the renderer loads the templates: only when a page is made
+
+    return no_store_html(
+        render.render_page(edition, root, title, "newsletter_message.html", lines=lines, link=link), status, headers
+    )
 
 
 class FormError(Exception):
