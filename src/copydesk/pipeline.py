@@ -977,7 +977,10 @@ class Desk:
         outlets = self.store.outlets()
         rows.sort(key=lambda r: (r[0].updated, r[0].published), reverse=True)
         related = related_stories(
-            [w.story_id for w, _ in rows], [c for _, c in rows], [written_text(w) for w, _ in rows]
+            [w.story_id for w, _ in rows],
+            [c for _, c in rows],
+            [written_text(w) for w, _ in rows],
+            sizes=[len(w.sources) for w, _ in rows],
         )
         published = {w.story_id for w, _ in rows}
         follows = {k: v for k, v in self.store.story_follows().items() if v in published}

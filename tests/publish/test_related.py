@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from copydesk.publish.related import NAMES_MAX, RELATED_MIN, RelatedOptions, names, related_stories
+from copydesk.publish.related import (
+    NAMES_MAX,
+    RELATED_MIN,
+    RELATED_MIN_ARTICLES,
+    RelatedOptions,
+    names,
+    related_stories,
+)
 
 
 def unit(*xs: float) -> np.ndarray:
@@ -76,3 +83,15 @@ def test_names_are_capitalised_words_and_numbers_without_stopwords():
 def test_no_stories_no_related():
     assert related_stories([], []) == {}
     assert 0 < NAMES_MAX <= 1
+
+
+def test_small_stories_get_no_box_and_are_in_none():
+    ids = list(STORIES)
+    vecs, texts = [STORIES[i][1] for i in ids], [STORIES[i][0] for i in ids]
+    sizes = [12, 1, 9, 5]  # "reid-again" is a one-article piece of the Reid story
+    rel = related_stories(ids, vecs, texts, RelatedOptions(names_max=1.01), sizes)
+    assert rel["reid"] == ("lohan",) and rel["lohan"] == ("reid",)  # the names bound off: the size keeps it out
+    assert rel["reid-again"] == ()
+    assert "reid-again" in related_stories(ids, vecs, texts, RelatedOptions(names_max=1.01))["reid"]  # no sizes
+    assert related_stories(ids, vecs, texts, RelatedOptions(min_articles=1), sizes) == _related()
+    assert RELATED_MIN_ARTICLES > 1
