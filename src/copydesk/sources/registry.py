@@ -44,6 +44,7 @@ __all__ = [
     "import_opml",
     "load_default_registry",
     "load_registry",
+    "on_outlet_site",
     "outlet_for_url",
     "registry_from_data",
     "slugify",
@@ -456,6 +457,18 @@ def outlet_for_url(outlets: Mapping[str, Outlet] | Iterable[Outlet], url: str) -
         if len(owners) == 1 and _under(host, claimed):
             offer(owners[0], (1, len(claimed), 0))
     return best
+
+
+def on_outlet_site(outlet: Outlet, url: str) -> bool:
+    """Whether an article URL is on ``outlet``'s own site: its host (without ``www.``) is, or is a subdomain of,
+    the outlet's homepage host, one of its ``hosts``, or the host of one of its feeds. An import line that names a
+    registry outlet is believed only then (``Desk.import_lines``): naming an outlet does not make an article its."""
+    host = _normal_host(url)
+    if host is None:
+        return False
+    claimed = {_normal_host(outlet.homepage), *map(_normal_host, outlet.feeds)}
+    claimed |= {h.lower().rstrip(".").removeprefix("www.") for h in outlet.hosts}
+    return any(c and _under(host, c) for c in claimed)
 
 
 # ---------------------------------------------------------------------------------------------------------
