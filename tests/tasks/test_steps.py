@@ -135,6 +135,65 @@ def test_a_feed_is_let_through_once_per_interval(store_url):
     s.close()
 
 
+def test_a_dead_polls_claim_expires_and_is_taken_over_once(store_url):
+    """Issue 16: a poll killed mid-way keeps its claim; once the claim is older than the poll's time limit and its
+    poll never recorded the feed fetch, the next poll in the same interval takes it over (one of two that try),
+    while a claim whose poll finished is never taken over in its interval."""
+    from copydesk.models import FetchResult
+
+    one, two = Store(store_url), Store(store_url)
+    every, expire = 600.0, 0.5
+    if every - time.time() % every < 30:  # not at the end of an interval: the test stays inside one
+        time.sleep(every - time.time() % every + 0.05)
+    feed = "https://a.test/feed"
+    dead = one.claim_poll(feed, "a", every, expire_s=expire)  # this poll dies before recording its fetch
+    assert dead is not None
+    assert two.claim_poll(feed, "a", every, expire_s=expire) is None  # too young to be a dead poll's
+    expires = two.poll_claim_expires(feed, expire)
+    assert expires is not None and abs((expires - dead).total_seconds() - expire) < 1e-3
+    time.sleep(expire + 0.2)
+    assert two.claim_poll(feed, "a", every) is None  # without an expiry (as before) it would wait an interval
+    got: list = []
+    barrier = threading.Barrier(2)
+
+    def take(store: Store) -> None:
+        barrier.wait()
+        got.append(store.claim_poll(feed, "a", every, expire_s=expire))
+
+    threads = [threading.Thread(target=take, args=(s,)) for s in (one, two)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    taken = [c for c in got if c is not None]
+    assert len(taken) == 1 and taken[0] > dead, got  # two schedulers' polls: one takes the expired claim over
+    assert one.claim_poll(feed, "a", every, mine=dead, expire_s=expire) is None  # the dead poll's retry lost it
+    # the poll that took over finishes: its claim is never taken over in this interval, however old
+    one.record_feed_fetch("a", FetchResult(url=feed, outcome="not-modified", status=304), 0)
+    time.sleep(expire + 0.2)
+    assert two.claim_poll(feed, "a", every, expire_s=expire) is None
+    assert two.poll_claim_expires(feed, expire) is None
+    one.close()
+    two.close()
+
+
+def test_a_poll_task_has_a_time_limit_that_its_claim_outlives(tmp_path):
+    """The poll's claim expires no sooner than Celery kills an overrunning poll, so a live poll keeps its claim."""
+    import shutil
+    from importlib import resources
+
+    from copydesk.tasks.app import beat_schedule, poll_time_limit_s
+
+    (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+    with resources.as_file(resources.files("copydesk") / "data" / "sources.toml") as registry:
+        shutil.copy(registry, tmp_path / "sources.toml")
+    s = load_settings(tmp_path / "copydesk.toml")
+    limit = poll_time_limit_s(s)
+    assert limit >= 2 * s.fetch.deadline_s + s.parse.deadline_s
+    polls = [e for e in beat_schedule(s).values() if e["task"] == "copydesk.poll_feed"]
+    assert polls and all(e["options"]["time_limit"] == limit for e in polls)
+
+
 def test_a_feed_entry_travels_as_json_and_back():
     from copydesk.tasks.stages import entry_from_json, entry_to_json
 
