@@ -410,6 +410,8 @@ class Desk:
                 )
             art = self._prepared(p, report)
             art = replace(art, fetch_outcome=article_fetch_outcome(page_res, p.page, art))
+        if page_res.partial:  # the mark stays on the article (sources status counts it per source)
+            art = replace(art, body_partial=page_res.partial)
         if again is not None:
             if art.fetch_outcome not in RETRY_LATER:
                 self.store.refetched(again, art)

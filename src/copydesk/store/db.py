@@ -561,6 +561,17 @@ class Store:
             out.setdefault(outlet_id, {})[outcome] = n
         return out
 
+    def partial_body_counts_by_outlet(self) -> dict[str, int]:
+        """Polled articles per outlet whose page body broke off (only what decoded was read: ``body_partial``)."""
+        with self._reading() as s:
+            return dict(
+                s.execute(
+                    select(ArticleRow.outlet_id, func.count())
+                    .where(ArticleRow.body_partial.is_not(None))
+                    .group_by(ArticleRow.outlet_id)
+                ).all()
+            )
+
     def article_counts_by_outlet(self) -> dict[str, int]:
         with self._reading() as s:
             return dict(s.execute(select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)).all())
@@ -596,6 +607,7 @@ class Store:
             if row is None:
                 return
             row.text, row.partial, row.fetch_outcome = a.text, a.partial, a.fetch_outcome
+            row.body_partial = a.body_partial
             row.page_class, row.page_class_reason = a.page_class, a.page_class_reason
             if a.published and not row.published:
                 row.published, row.date_only, row.published_from = a.published, a.date_only, a.published_from
@@ -626,6 +638,7 @@ class Store:
             page_class=a.page_class,
             page_class_reason=a.page_class_reason,
             fetch_outcome=a.fetch_outcome,
+            body_partial=a.body_partial,
         )
         uow = self._local.__dict__.get("uow")
         if uow is not None:  # inside a unit of work: a failed INSERT would end its transaction, so look first
@@ -1082,6 +1095,7 @@ def _article(r: ArticleRow) -> Article:
         page_class=r.page_class,
         page_class_reason=r.page_class_reason,
         fetch_outcome=r.fetch_outcome,
+        body_partial=r.body_partial,
         origin=r.origin or "feed",
     )
 
