@@ -183,7 +183,13 @@ class _Progress:
 def _print_reports(reports: dict) -> None:
     poll = reports.get("poll")
     if poll is not None:
-        pages = {k[len("pages-") :]: n for k, n in poll.counts.items() if k.startswith("pages-")}
+        # one outcome per new page; "partial" (a body that broke off, also counted under its outcome) and
+        # "refetched-*" (stored pages fetched again) are not new pages
+        pages = {
+            k[len("pages-") :]: n
+            for k, n in poll.counts.items()
+            if k.startswith("pages-") and k != "pages-partial" and not k.startswith("pages-refetched-")
+        }
         polled = sum(n for k, n in pages.items() if k != "not-an-article")
         if polled and pages.get("fetched", 0) * 2 < polled:
             poll.errors.insert(

@@ -251,3 +251,17 @@ def test_a_truncated_page_body_is_kept_marked_partial_and_counted_per_source(tmp
     assert out.exit_code == 0, out.output
     pages_line = next(line for line in out.output.splitlines() if line.strip().startswith("pages:"))
     assert pages_line.rstrip().endswith("; partial body 2"), out.output
+
+
+def test_partial_bodies_are_not_counted_as_more_pages_in_the_run_summary(capsys):
+    """A partial body is also counted under its page outcome: the summary's "only N of M pages fetched" warning
+    counts each new page once."""
+    from copydesk.cli import _print_reports
+    from copydesk.pipeline import Report
+
+    whole = Report({"pages-fetched": 3, "pages-partial": 3, "pages-refetched-fetched": 2, "stored": 3})
+    _print_reports({"poll": whole})
+    assert "only" not in capsys.readouterr().err
+    few = Report({"pages-fetched": 1, "pages-error": 2, "pages-partial": 1})
+    _print_reports({"poll": few})
+    assert "poll: only 1 of 3 new article pages were fetched" in capsys.readouterr().err
