@@ -7,7 +7,7 @@ import json
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -192,6 +192,53 @@ def test_a_poll_task_has_a_time_limit_that_its_claim_outlives(tmp_path):
     assert limit >= 2 * s.fetch.deadline_s + s.parse.deadline_s
     polls = [e for e in beat_schedule(s).values() if e["task"] == "copydesk.poll_feed"]
     assert polls and all(e["options"]["time_limit"] == limit for e in polls)
+
+
+def test_the_poll_task_waits_for_an_unfinished_claim_then_takes_it_over(tmp_path, monkeypatch):
+    """The poll task itself (called in this process, no broker): a message that finds another poll's unfinished
+    claim waits for it to expire (a Retry at the expiry, event `poll-deferred`); once the claim is older than the
+    poll's time limit, the task polls the feed in the same interval; a message after that finished poll is
+    skipped."""
+    from celery.exceptions import Retry
+
+    from copydesk.models import Rating
+    from copydesk.models import Outlet as OutletModel
+    from copydesk.store.schema import FeedRow
+    from copydesk.tasks import stages
+    from copydesk.tasks.app import poll_time_limit_s
+    from localserver import serve
+
+    every = 24 * 3600  # the longest interval: the claim and the take-over stay inside one
+    with serve() as server:
+        server.robots("User-agent: *\n")
+        server.add("/feed.xml", b'<rss version="2.0"><channel><title>T</title></channel></rss>')
+        feed = server.url("/feed.xml")
+        (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+        monkeypatch.setenv("COPYDESK_WORKERS__POLL_SECONDS", str(every))
+        monkeypatch.setenv("COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES", "true")
+        o = OutletModel("a", "A", "https://a.test/", (feed,), "en", "INT", "a", Rating("unrated"), Rating("unrated"))
+        d = Desk(load_settings(tmp_path / "copydesk.toml"), {"a": o}, shared=True)
+        expire = poll_time_limit_s(d.settings)
+        if time.time() % every < expire + 30:  # just after midnight: wait, so a backdated claim is in this interval
+            time.sleep(expire + 30 - time.time() % every)
+        monkeypatch.setitem(stages._desk_state, "desk", d)
+        try:
+            dead = d.store.claim_poll(feed, "a", every, expire_s=expire)  # a poll that dies before its fetch
+            assert dead is not None
+            with pytest.raises(Retry):
+                stages.poll_feed("a", feed)
+            deferred = [e for e in d.store.events("feed") if e.outcome == "poll-deferred"]
+            assert len(deferred) == 1 and "has not finished" in deferred[0].message
+            assert server.hits("/feed.xml") == []
+            with d.store.session() as ses, ses.begin():  # the dead poll's claim grows older than the time limit
+                ses.get(FeedRow, feed).poll_claimed = dead - timedelta(seconds=expire + 1)
+            counts = stages.poll_feed("a", feed)
+            assert counts.get("feeds-ok") == 1, counts
+            assert len(server.hits("/feed.xml")) == 1  # polled in the same interval, not one interval late
+            assert stages.poll_feed("a", feed) == {"poll-skipped": 1}  # that poll finished: one per interval
+            assert len(server.hits("/feed.xml")) == 1
+        finally:
+            d.close()
 
 
 def test_a_feed_entry_travels_as_json_and_back():
