@@ -341,6 +341,8 @@ class Desk:
             warning = "feed: read despite: " + "; ".join(feed.warnings[:3])
             self.store.record_event("feed", "parse-warning", outlet_id=outlet.id, url=feed_url, message=warning)
             report.add("feed-warnings")
+        if res.partial:  # shown by `sources status` as the feed's last error (outcome ok-warnings)
+            warning = f"{warning}; {res.partial}" if warning else res.partial
         entries = list(feed.entries)[: self.settings.fetch.max_articles_per_feed]
         canon = {}
         for e in entries:

@@ -204,6 +204,9 @@ def test_a_truncated_gzip_feed_is_read_as_far_as_it_decodes_and_recorded(tmp_pat
         partial = [e for e in d.store.events("feed") if e.outcome == "partial"]
         assert rep.counts.get("feed-partial") == 1 and rep.counts.get("stored", 0) >= 1, rep.counts
         assert partial and partial[0].message.startswith("fetch: partial body: truncated gzip stream")
+        # the feed's status keeps the mark: read, with a warning saying its body broke off
+        [status] = d.store.feed_statuses()
+        assert status.last_outcome == "ok-warnings" and "fetch: partial body: truncated gzip" in status.last_error
     finally:
         d.close()
 
