@@ -183,7 +183,13 @@ class _Progress:
 def _print_reports(reports: dict) -> None:
     poll = reports.get("poll")
     if poll is not None:
-        pages = {k[len("pages-") :]: n for k, n in poll.counts.items() if k.startswith("pages-")}
+        # one outcome per new page; "partial" (a body that broke off, also counted under its outcome) and
+        # "refetched-*" (stored pages fetched again) are not new pages
+        pages = {
+            k[len("pages-") :]: n
+            for k, n in poll.counts.items()
+            if k.startswith("pages-") and k != "pages-partial" and not k.startswith("pages-refetched-")
+        }
         polled = sum(n for k, n in pages.items() if k != "not-an-article")
         if polled and pages.get("fetched", 0) * 2 < polled:
             poll.errors.insert(
@@ -600,6 +606,7 @@ def sources_status(config: Optional[Path] = ConfigOpt) -> None:
     counts = desk.store.article_counts_by_outlet()
     non_articles = desk.store.non_article_counts_by_outlet()
     pages = desk.store.fetch_outcome_counts_by_outlet()
+    partial_bodies = desk.store.partial_body_counts_by_outlet()
     outlets = desk.store.outlets()
     former = desk.store.former_outlet_ids()
     typer.echo(
@@ -629,6 +636,8 @@ def sources_status(config: Optional[Path] = ConfigOpt) -> None:
                 typer.echo(f"{'':<103}{s.last_error}")
         if pages.get(o.id):
             detail = ", ".join(f"{k} {n}" for k, n in sorted(pages[o.id].items(), key=lambda kv: -kv[1]))
+            if partial_bodies.get(o.id):  # a body that broke off: what decoded was read (any outcome above)
+                detail += f"; partial body {partial_bodies[o.id]}"
             typer.echo(f"{'':<4}pages: {detail}")
     if unhealthy:
         typer.echo(f"{unhealthy} feed(s) not healthy: see the health column and the pages lines", err=True)

@@ -177,6 +177,7 @@ class ArticleIn:
     )
     page_class_reason: str | None = None  # human-readable detail of a non-article verdict
     fetch_outcome: str | None = None  # how the article page fetch ended ("fetched", "paywalled", ...); None for imports
+    body_partial: str | None = None  # why the page body is only what decoded (FetchResult.partial); None when whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,7 @@ class Article:
     page_class_reason: str | None = None
     fetch_outcome: str | None = None
     origin: str = "feed"
+    body_partial: str | None = None  # why the page body is only what decoded; None when whole
 
     @property
     def when(self) -> datetime:

@@ -39,7 +39,7 @@ from copydesk.models import (
     Outlet,
     WrittenSentence,
 )
-from copydesk.sources import outlet_for_url
+from copydesk.sources import on_outlet_site, outlet_for_url
 from copydesk.sources.naming import distinct_name, looks_like_domain, outlet_domain, site_name
 from copydesk.store import Store, StoryState, from_blob, to_blob
 from copydesk.store.corrections import CorrectionsStore
@@ -341,6 +341,8 @@ class Desk:
             warning = "feed: read despite: " + "; ".join(feed.warnings[:3])
             self.store.record_event("feed", "parse-warning", outlet_id=outlet.id, url=feed_url, message=warning)
             report.add("feed-warnings")
+        if res.partial:  # shown by `sources status` as the feed's last error (outcome ok-warnings)
+            warning = f"{warning}; {res.partial}" if warning else res.partial
         entries = list(feed.entries)[: self.settings.fetch.max_articles_per_feed]
         canon = {}
         for e in entries:
@@ -410,6 +412,8 @@ class Desk:
                 )
             art = self._prepared(p, report)
             art = replace(art, fetch_outcome=article_fetch_outcome(page_res, p.page, art))
+        if page_res.partial:  # the mark stays on the article (sources status counts it per source)
+            art = replace(art, body_partial=page_res.partial)
         if again is not None:
             if art.fetch_outcome not in RETRY_LATER:
                 self.store.refetched(again, art)
@@ -425,12 +429,16 @@ class Desk:
         from copydesk.ingest.jsonl import ImportStats, read_import
 
         report = Report()
-        # The registry decides first: its outlet by id, by name, else the one whose site the article is on. An
-        # outlet met in an import is never found by its site or a look-alike name, only by the exact name given
-        # (Store.ensure_outlet), so an article always shows under the outlet it came with.
+        # The registry decides first: its outlet by id, by name, else the one whose site the article is on. A line
+        # that names a registry outlet is believed only when its URL is on that outlet's site (on_outlet_site);
+        # otherwise it goes under the outlet its address is on (a registry outlet whose site it is, else an unlisted
+        # outlet of its own domain) and the claim is reported. An outlet met in an import is never found by its site
+        # or a look-alike name, only by the exact name given (Store.ensure_outlet), so an article always shows under
+        # the outlet it came with.
         registry = {k: o for k, o in self.store.outlets().items() if o.registered}
         by_name = {o.name.lower(): o for o in registry.values()}
         unlisted: dict[str, Outlet] = {}  # the exact name given -> its outlet, for this import
+        claims: dict[tuple[str, str, str], int] = {}  # (claimed outlet, domain, outlet filed under) -> lines
         stats = ImportStats()
         for item in read_import(lines, stats=stats):
             if isinstance(item, ImportLineError):
@@ -439,26 +447,52 @@ class Desk:
                 report.add("bad-lines")
                 continue
             key = item.outlet_id.strip()
-            outlet = registry.get(key) or by_name.get(key.lower()) or outlet_for_url(registry, item.url)
-            if outlet is None:
-                outlet = unlisted.get(key)
-                if outlet is None or looks_like_domain(outlet.name):
-                    # readers see a name, never a bare domain: the site's own name, else one made from its host;
-                    # never one that passes for a registry outlet's
-                    name = distinct_name(
-                        site_name(item.url, item.site_name or key),
-                        outlet_domain(item.url),
-                        (o.name for o in registry.values()),
-                    )
-                    outlet, created = self.store.ensure_outlet(key, item.url, name)
-                    unlisted[key] = outlet
-                    if created:
-                        report.add("outlets-not-in-registry")
+            claimed = registry.get(key) or by_name.get(key.lower())
+            outlet = claimed
+            if claimed is not None and not on_outlet_site(claimed, item.url):
+                key, outlet = outlet_domain(item.url), None  # not believed: filed by its own address
+            outlet = (
+                outlet or outlet_for_url(registry, item.url) or self._unlisted(item, key, registry, unlisted, report)
+            )
+            if claimed is not None and outlet is not claimed:
+                claim = (claimed.name, outlet_domain(item.url), outlet.name)
+                claims[claim] = claims.get(claim, 0) + 1
             self.store_classified(
                 self.classified(replace(item, outlet_id=outlet.id, origin=origin), report=report), report
             )
+        self._import_claims(claims, source, report)
         self._import_stats(stats, source, report)
         return report
+
+    def _unlisted(
+        self, item: ArticleIn, key: str, registry: dict[str, Outlet], unlisted: dict[str, Outlet], report: Report
+    ) -> Outlet:
+        """The unlisted outlet an import line names by ``key`` (created on first sight)."""
+        outlet = unlisted.get(key)
+        if outlet is None or looks_like_domain(outlet.name):
+            # readers see a name, never a bare domain: the site's own name, else one made from its host;
+            # never one that passes for a registry outlet's
+            name = distinct_name(
+                site_name(item.url, item.site_name or key),
+                outlet_domain(item.url),
+                (o.name for o in registry.values()),
+            )
+            outlet, created = self.store.ensure_outlet(key, item.url, name)
+            unlisted[key] = outlet
+            if created:
+                report.add("outlets-not-in-registry")
+        return outlet
+
+    def _import_claims(self, claims: dict[tuple[str, str, str], int], source: str, report: Report) -> None:
+        """Said once per file and claim: lines that named a registry outlet from another site, and where they went."""
+        for (claimed, domain, filed), n in sorted(claims.items()):
+            lines = "1 line" if n == 1 else f"{n} lines"
+            msg = f"import: {source}: {lines} claims {claimed} but its address is on {domain}: filed under {filed}"
+            if n != 1:
+                msg = f"import: {source}: {lines} claim {claimed} but their address is on {domain}: filed under {filed}"
+            self.store.record_event("import", "outlet-claim-refused", url=source, message=msg)
+            report.add("outlet-claims-refused", n)
+            report.errors.append(msg)
 
     def _import_stats(self, stats, source: str, report: Report) -> None:
         """Said once per file: keys the import does not read, and lines with neither text nor summary."""

@@ -252,13 +252,29 @@ def test_opml_export_then_import_into_an_empty_registry(paper, tmp_path):
         load_registry(folder / "sources.toml")
 
 
-def test_import_opml_refuses_a_dtd(paper, tmp_path):
+def test_import_opml_refuses_entity_expansion_not_the_doctype(paper, tmp_path):
     evil = tmp_path / "evil.opml"
-    evil.write_text('<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body/></opml>', encoding="utf-8")
+    evil.write_text(
+        '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        '<opml><body><outline text="&b;" xmlUrl="https://evil.example/feed"/></body></opml>',
+        encoding="utf-8",
+    )
     before = (paper / "sources.toml").read_bytes()
     result = invoke("sources", "import-opml", evil, "--config", paper)
     assert result.exit_code == 2 and "error: registry: opml:" in result.stderr
+    assert "entity 'b' refers to other entities" in result.stderr and "aaaa" not in result.stderr
     assert (paper / "sources.toml").read_bytes() == before
+
+    harmless = tmp_path / "harmless.opml"
+    harmless.write_text(
+        '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "Harmless">]>'
+        '<opml><body><outline text="&a; Gazette" xmlUrl="https://harmless.example/feed"/></body></opml>',
+        encoding="utf-8",
+    )
+    result = invoke("sources", "import-opml", harmless, "--config", paper)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("added 1 outlets")
+    assert 'name = "Harmless Gazette"' in (paper / "sources.toml").read_text(encoding="utf-8")
 
 
 # -- export ------------------------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ HOSTILE = [
     "/etc/passwd",
     "....//....//etc/passwd",
     "Reuters",
-    "REUTERS",  # the registry's, by name (any case): not a new outlet
+    "REUTERS",  # the registry's name (any case), but on another site: not believed, filed under that site's outlet
     "Rеuters",  # Cyrillic "е": a look-alike, another outlet
     "Ｒeuters",  # fullwidth "Ｒ"
     "Reuters\u200b",  # a zero-width space after it
@@ -116,9 +116,11 @@ def test_hostile_names_are_each_their_own_outlet_under_a_safe_id(desk):
     rep = desk.import_lines(lines + lines)  # twice: the second time, every outlet is found again
     assert rep.counts.get("bad-lines") is None, rep.errors
     new = [n for n in HOSTILE if n not in ("Reuters", "REUTERS")]
-    assert rep.counts["outlets-not-in-registry"] == len(new)  # exactly the outlets written
+    # exactly the outlets written: one per name, and one for mirror.example, where the two Reuters claims go
+    assert rep.counts["outlets-not-in-registry"] == len(new) + 1
+    assert rep.counts["outlet-claims-refused"] == 4  # two lines, imported twice
     unlisted = {k: o for k, o in desk.store.outlets().items() if not o.registered}
-    assert len(unlisted) == len(new)
+    assert len(unlisted) == len(new) + 1
     for oid, o in unlisted.items():
         assert URL_SAFE_ID.fullmatch(oid) and oid not in (".", "..") and len(oid) <= 100, oid
         assert oid.startswith("mirror.example"), oid  # from the domain, never from the name
@@ -129,7 +131,8 @@ def test_hostile_names_are_each_their_own_outlet_under_a_safe_id(desk):
     assert (
         got["../../etc/passwd"].name == "../../etc/passwd" and got["..\\..\\etc\\passwd"].name == "..\\..\\etc\\passwd"
     )
-    assert got["Reuters"].id == got["REUTERS"].id == "reuters"
+    assert got["Reuters"].id == got["REUTERS"].id != "reuters" and not got["Reuters"].registered
+    assert got["Reuters"].name == "Mirror"  # named from its address, never the registry name it claimed
     lookalikes = {got[n].id for n in ("Rеuters", "Ｒeuters", "Reuters\u200b")}
     assert len(lookalikes) == 3 and "reuters" not in lookalikes
     # and none passes for the registry's Reuters on a page: each is shown with its domain
@@ -141,6 +144,62 @@ def test_hostile_names_are_each_their_own_outlet_under_a_safe_id(desk):
     invisible = [got[n] for n in ("\u200b", "\u202e\u202d", "\x00\x01", "\ud800", "\u0301")]
     assert len({o.id for o in invisible}) == 5
     assert all(o.name == "Mirror" for o in invisible[:4]), [o.name for o in invisible]  # named from the host
+
+
+GUARDIAN = Outlet(
+    "the-guardian",
+    "The Guardian",
+    "https://www.theguardian.test/",
+    ("https://feeds.guardian-news.test/world/rss",),
+    "en",
+    "GB",
+    "Guardian Media Group",
+    Rating("center-left", "test"),
+    Rating("high", "test"),
+    "none",
+    "newspaper",
+)
+
+
+def test_a_registry_outlet_named_from_another_site_is_not_believed(desk):
+    """Issue 17 part 5: an article always shows under the outlet it came with. A line naming a registry outlet
+    (by id or name) is that outlet only when its address is on the outlet's site (homepage, feed hosts, and their
+    subdomains); otherwise it goes under the outlet its address is on, and the report says why."""
+    desk.store.sync_outlets([REUTERS, GUARDIAN])
+    rep = desk.import_lines(
+        [
+            line("https://www.reuters.test/world/a", "Reuters"),  # its homepage host
+            line("https://uk.reuters.test/b", "reuters"),  # by id, on a subdomain
+            line("https://feeds.guardian-news.test/c", "The Guardian"),  # a feed host
+            line("https://spoof.example/d", "Reuters"),  # by name, elsewhere
+            line("https://spoof.example/e", "reuters", site_name="Reuters"),  # by id, its site_name a pretence
+            line("https://reuters.test.spoof.example/f", "Reuters"),  # the name inside another domain
+            line("https://www.theguardian.test/g", "Reuters"),  # on another registry outlet's site
+        ]
+    )
+    assert rep.counts.get("bad-lines") is None, rep.errors
+    got = {u[-1]: outlet_of(desk, u) for u in ("https://www.reuters.test/world/a", "https://uk.reuters.test/b")}
+    assert got["a"].id == got["b"].id == "reuters"
+    assert outlet_of(desk, "https://feeds.guardian-news.test/c").id == "the-guardian"
+    d, e = outlet_of(desk, "https://spoof.example/d"), outlet_of(desk, "https://spoof.example/e")
+    assert d.id == e.id == "spoof.example" and not d.registered and d.name == "Spoof"
+    f = outlet_of(desk, "https://reuters.test.spoof.example/f")
+    assert f.id == "reuters.test.spoof.example" and not f.registered and "Reuters" != f.name
+    assert outlet_of(desk, "https://www.theguardian.test/g").id == "the-guardian"
+    assert rep.counts["outlet-claims-refused"] == 4 and rep.counts["outlets-not-in-registry"] == 2
+    assert (
+        "import: import: 2 lines claim Reuters but their address is on spoof.example: filed under Spoof" in rep.errors
+    )
+    assert (
+        "import: import: 1 line claims Reuters but its address is on theguardian.test: filed under The Guardian"
+        in rep.errors
+    )
+    events = [e.message for e in desk.store.events(stage="import") if e.outcome == "outlet-claim-refused"]
+    assert len(events) == 3 and any("reuters.test.spoof.example" in m for m in events)
+    # a second import of the same lines finds the same outlets and reports the claims again
+    again = desk.import_lines([line("https://spoof.example/h", "Reuters")])
+    assert outlet_of(desk, "https://spoof.example/h").id == "spoof.example"
+    assert again.counts["outlet-claims-refused"] == 1 and "outlets-not-in-registry" not in again.counts
 
 
 def test_a_known_name_on_another_site_is_still_that_outlet_and_a_site_never_claims_a_name(desk):

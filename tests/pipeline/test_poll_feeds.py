@@ -204,5 +204,67 @@ def test_a_truncated_gzip_feed_is_read_as_far_as_it_decodes_and_recorded(tmp_pat
         partial = [e for e in d.store.events("feed") if e.outcome == "partial"]
         assert rep.counts.get("feed-partial") == 1 and rep.counts.get("stored", 0) >= 1, rep.counts
         assert partial and partial[0].message.startswith("fetch: partial body: truncated gzip stream")
+        # the feed's status keeps the mark: read, with a warning saying its body broke off
+        [status] = d.store.feed_statuses()
+        assert status.last_outcome == "ok-warnings" and "fetch: partial body: truncated gzip" in status.last_error
     finally:
         d.close()
+
+
+def test_a_truncated_page_body_is_kept_marked_partial_and_counted_per_source(tmp_path, local_server, monkeypatch):
+    """Issue 17 part 3: a page whose gzip stream breaks off keeps what decoded; the article carries the mark
+    (``body_partial``), the run report counts it, and `copydesk sources status` shows it per source."""
+    from sqlalchemy import select
+    from typer.testing import CliRunner
+
+    from copydesk.cli import app
+    from copydesk.sources import dump_registry
+    from copydesk.store.schema import ArticleRow
+
+    s = local_server
+    s.robots("User-agent: *\n")
+    page = (DATA / "pages" / "aljazeera-afghanistan-crash.html.gz").read_bytes()  # a real article page, gzipped
+    links = []
+    for i in range(3):
+        body = page[: len(page) * 3 // 4] if i < 2 else page  # the first two streams break off
+        s.add(f"/p/{i}", body, headers={"Content-Encoding": "gzip"}, content_type="text/html; charset=utf-8")
+        links.append(s.url(f"/p/{i}"))
+    items = "".join(f"<item><title>Bridge {i}</title><link>{u}</link></item>" for i, u in enumerate(links))
+    s.add("/feed.xml", f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode())
+    (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+    registry = {"cut": outlet("cut", s.url("/feed.xml"))}
+    (tmp_path / "sources.toml").write_text(dump_registry(registry), encoding="utf-8")
+    for key, value in (("ALLOW_PRIVATE_ADDRESSES", "true"), ("PER_HOST_INTERVAL_S", "0"), ("RETRIES", "0")):
+        monkeypatch.setenv(f"COPYDESK_FETCH__{key}", value)
+    d = Desk(load_settings(tmp_path / "copydesk.toml"), registry)
+    try:
+        rep = d.poll()
+        assert rep.counts.get("pages-partial") == 2 and rep.counts.get("stored") == 3, rep.counts
+        with d.store.session() as ses:
+            ids = dict(ses.execute(select(ArticleRow.url, ArticleRow.id)).all())
+        arts = {u: d.store.article(i) for u, i in ids.items()}
+        assert {u for u, a in arts.items() if a.body_partial} == set(links[:2])
+        assert arts[links[0]].body_partial.startswith("fetch: partial body: truncated gzip stream")
+        assert arts[links[2]].body_partial is None and arts[links[2]].fetch_outcome == "fetched"
+        assert arts[links[0]].fetch_outcome == "fetched" and len(arts[links[0]].text) > 500  # what decoded was read
+        assert d.store.partial_body_counts_by_outlet() == {"cut": 2}
+    finally:
+        d.close()
+    out = CliRunner().invoke(app, ["sources", "status", "--config", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    pages_line = next(line for line in out.output.splitlines() if line.strip().startswith("pages:"))
+    assert pages_line.rstrip().endswith("; partial body 2"), out.output
+
+
+def test_partial_bodies_are_not_counted_as_more_pages_in_the_run_summary(capsys):
+    """A partial body is also counted under its page outcome: the summary's "only N of M pages fetched" warning
+    counts each new page once."""
+    from copydesk.cli import _print_reports
+    from copydesk.pipeline import Report
+
+    whole = Report({"pages-fetched": 3, "pages-partial": 3, "pages-refetched-fetched": 2, "stored": 3})
+    _print_reports({"poll": whole})
+    assert "only" not in capsys.readouterr().err
+    few = Report({"pages-fetched": 1, "pages-error": 2, "pages-partial": 1})
+    _print_reports({"poll": few})
+    assert "poll: only 1 of 3 new article pages were fetched" in capsys.readouterr().err

@@ -27,6 +27,7 @@ from copydesk.sources.registry import slugify
 
 REPO = Path(__file__).resolve().parents[2]
 from testsupport import SHARED_DATA  # noqa: E402
+from localserver import serve  # noqa: E402
 
 NETNEWSWIRE_OPML = SHARED_DATA / "feed_farm" / "netnewswire" / "opml"
 XML_ATTACKS = SHARED_DATA / "hostile" / "xml_attacks"
@@ -528,6 +529,8 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 <opml version="2.0"><body><outline text="x" xmlUrl="https://example.com/feed"/></body></opml>
 """
 
+FEED_OUTLINE = b'<outline text="Example News" xmlUrl="https://example.com/feed"/>'
+
 UNDECLARED_ENTITY = b"""<?xml version="1.0"?>
 <opml version="2.0"><body><outline text="&nope;" xmlUrl="https://example.com/feed"/></body></opml>
 """
@@ -536,22 +539,85 @@ UNDECLARED_ENTITY = b"""<?xml version="1.0"?>
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (BILLION_LAUGHS, "DOCTYPE"),
-        (XXE, "DOCTYPE"),
-        (EXTERNAL_DTD, "DOCTYPE"),
+        (BILLION_LAUGHS, "DOCTYPE was dropped .entity 'lol1' refers to other entities"),
+        (XXE, r"DOCTYPE was dropped .it declares external entity 'xxe' \(XXE\)"),
         (UNDECLARED_ENTITY, "not well-formed XML"),
         (b"<opml><body><outline", "not well-formed XML"),
         (b"", "not well-formed XML"),
         (b'<rss version="2.0"><channel/></rss>', "root element is <rss>, not <opml>"),
         (b'<opml version="2.0"><head/></opml>', "has no <body> element"),
     ],
-    ids=["billion-laughs", "xxe", "external-dtd", "undeclared-entity", "truncated", "empty", "not-opml", "no-body"],
+    ids=["billion-laughs", "xxe", "undeclared-entity", "truncated", "empty", "not-opml", "no-body"],
 )
 def test_import_rejects_hostile_or_broken_opml(data, expected):
     with pytest.raises(RegistryError, match=expected) as info:
         import_opml(data)
     assert info.value.entry == "opml"
     assert "lollol" not in str(info.value)
+
+
+def _names(data: bytes) -> list[str]:
+    return [o.name for o in import_opml(data)]
+
+
+def test_import_parses_a_harmless_doctype():
+    """Issue 17 part 3: a DOCTYPE is not a reason to refuse the document; short character entities are read."""
+    plain = b'<?xml version="1.0"?>\n<!DOCTYPE opml>\n<opml version="2.0"><body>' + FEED_OUTLINE + b"</body></opml>"
+    assert _names(plain) == ["Example News"]
+    entity = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE opml [<!ENTITY nbsp "&#160;"> <!ENTITY co "Company">]>\n'
+        b'<opml version="2.0"><body><outline text="Example&nbsp;News &co;" xmlUrl="https://example.com/feed"/>'
+        b"</body></opml>"
+    )
+    assert _names(entity) == ["Example News Company"]
+
+
+def test_import_never_fetches_an_external_dtd():
+    """A DOCTYPE naming an external DTD is parsed without fetching it: the server it names sees no request."""
+    with serve() as server:
+        server.add("/evil.dtd", b'<!ENTITY name "evil">', content_type="application/xml-dtd")
+        data = (
+            f'<?xml version="1.0"?>\n<!DOCTYPE opml SYSTEM "{server.url("/evil.dtd")}">\n'.encode()
+            + b'<opml version="2.0"><body>'
+            + FEED_OUTLINE
+            + b"</body></opml>"
+        )
+        assert _names(data) == ["Example News"]
+        assert server.requests == []
+
+
+def test_import_drops_a_dangerous_doctype_and_parses_the_rest(caplog):
+    """An external or expanding entity that the document never uses costs the DTD, not the document."""
+    for subset, reason in (
+        (b'<!ENTITY xxe SYSTEM "file:///etc/passwd">', "external entity 'xxe'"),
+        (b'<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;">', "refers to other entities"),
+        (b'<!ENTITY % p "x">', "parameter entity"),
+        (b'<!ENTITY long "' + b"x" * 40 + b'">', "longer than 16 characters"),
+    ):
+        caplog.clear()
+        data = (
+            b'<?xml version="1.0"?>\n<!DOCTYPE opml [' + subset + b"]>\n<opml><body>" + FEED_OUTLINE + b"</body></opml>"
+        )
+        with caplog.at_level(logging.WARNING, logger="copydesk"):
+            assert _names(data) == ["Example News"]
+        assert any("DOCTYPE dropped" in r.getMessage() and reason in r.getMessage() for r in caplog.records), reason
+
+
+def test_billion_laughs_and_xxe_are_never_expanded():
+    """The entities of a dropped DOCTYPE are never defined: using one is refused with the reason, not expanded."""
+    for data in (BILLION_LAUGHS, XXE):
+        with pytest.raises(RegistryError, match="entities are never expanded") as info:
+            import_opml(data)
+        assert "lollol" not in str(info.value) and "root:" not in str(info.value)
+
+
+def test_opml_and_feeds_share_one_doctype_screen():
+    """The feed reader and the OPML import screen DOCTYPEs with the same helper (one rule, not two copies)."""
+    from copydesk.ingest import feeds
+    from copydesk.xmlsafe import without_dangerous_doctype
+
+    assert feeds.without_dangerous_doctype is without_dangerous_doctype
+    assert registry_module.without_dangerous_doctype is without_dangerous_doctype
 
 
 def test_import_rejects_shared_xml_attack_corpus():

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -133,6 +133,112 @@ def test_a_feed_is_let_through_once_per_interval(store_url):
     assert s.claim_poll("https://a.test/feed", "a", every)  # the next interval
     assert s.claim_poll("https://a.test/feed", "a", every, mine=mine) is None  # an old claim is no claim
     s.close()
+
+
+def test_a_dead_polls_claim_expires_and_is_taken_over_once(store_url):
+    """Issue 16: a poll killed mid-way keeps its claim; once the claim is older than the poll's time limit and its
+    poll never recorded the feed fetch, the next poll in the same interval takes it over (one of two that try),
+    while a claim whose poll finished is never taken over in its interval."""
+    from copydesk.models import FetchResult
+
+    one, two = Store(store_url), Store(store_url)
+    every, expire = 600.0, 0.5
+    if every - time.time() % every < 30:  # not at the end of an interval: the test stays inside one
+        time.sleep(every - time.time() % every + 0.05)
+    feed = "https://a.test/feed"
+    dead = one.claim_poll(feed, "a", every, expire_s=expire)  # this poll dies before recording its fetch
+    assert dead is not None
+    assert two.claim_poll(feed, "a", every, expire_s=expire) is None  # too young to be a dead poll's
+    expires = two.poll_claim_expires(feed, expire)
+    assert expires is not None and abs((expires - dead).total_seconds() - expire) < 1e-3
+    time.sleep(expire + 0.2)
+    assert two.claim_poll(feed, "a", every) is None  # without an expiry (as before) it would wait an interval
+    got: list = []
+    barrier = threading.Barrier(2)
+
+    def take(store: Store) -> None:
+        barrier.wait()
+        got.append(store.claim_poll(feed, "a", every, expire_s=expire))
+
+    threads = [threading.Thread(target=take, args=(s,)) for s in (one, two)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    taken = [c for c in got if c is not None]
+    assert len(taken) == 1 and taken[0] > dead, got  # two schedulers' polls: one takes the expired claim over
+    assert one.claim_poll(feed, "a", every, mine=dead, expire_s=expire) is None  # the dead poll's retry lost it
+    # the poll that took over finishes: its claim is never taken over in this interval, however old
+    one.record_feed_fetch("a", FetchResult(url=feed, outcome="not-modified", status=304), 0)
+    time.sleep(expire + 0.2)
+    assert two.claim_poll(feed, "a", every, expire_s=expire) is None
+    assert two.poll_claim_expires(feed, expire) is None
+    one.close()
+    two.close()
+
+
+def test_a_poll_task_has_a_time_limit_that_its_claim_outlives(tmp_path):
+    """The poll's claim expires no sooner than Celery kills an overrunning poll, so a live poll keeps its claim."""
+    import shutil
+    from importlib import resources
+
+    from copydesk.tasks.app import beat_schedule, poll_time_limit_s
+
+    (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+    with resources.as_file(resources.files("copydesk") / "data" / "sources.toml") as registry:
+        shutil.copy(registry, tmp_path / "sources.toml")
+    s = load_settings(tmp_path / "copydesk.toml")
+    limit = poll_time_limit_s(s)
+    assert limit >= 2 * s.fetch.deadline_s + s.parse.deadline_s
+    polls = [e for e in beat_schedule(s).values() if e["task"] == "copydesk.poll_feed"]
+    assert polls and all(e["options"]["time_limit"] == limit for e in polls)
+
+
+def test_the_poll_task_waits_for_an_unfinished_claim_then_takes_it_over(tmp_path, monkeypatch):
+    """The poll task itself (called in this process, no broker): a message that finds another poll's unfinished
+    claim waits for it to expire (a Retry at the expiry, event `poll-deferred`); once the claim is older than the
+    poll's time limit, the task polls the feed in the same interval; a message after that finished poll is
+    skipped."""
+    from celery.exceptions import Retry
+
+    from copydesk.models import Rating
+    from copydesk.models import Outlet as OutletModel
+    from copydesk.store.schema import FeedRow
+    from copydesk.tasks import stages
+    from copydesk.tasks.app import poll_time_limit_s
+    from localserver import serve
+
+    every = 24 * 3600  # the longest interval: the claim and the take-over stay inside one
+    with serve() as server:
+        server.robots("User-agent: *\n")
+        server.add("/feed.xml", b'<rss version="2.0"><channel><title>T</title></channel></rss>')
+        feed = server.url("/feed.xml")
+        (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+        monkeypatch.setenv("COPYDESK_WORKERS__POLL_SECONDS", str(every))
+        monkeypatch.setenv("COPYDESK_FETCH__ALLOW_PRIVATE_ADDRESSES", "true")
+        o = OutletModel("a", "A", "https://a.test/", (feed,), "en", "INT", "a", Rating("unrated"), Rating("unrated"))
+        d = Desk(load_settings(tmp_path / "copydesk.toml"), {"a": o}, shared=True)
+        expire = poll_time_limit_s(d.settings)
+        if time.time() % every < expire + 30:  # just after midnight: wait, so a backdated claim is in this interval
+            time.sleep(expire + 30 - time.time() % every)
+        monkeypatch.setitem(stages._desk_state, "desk", d)
+        try:
+            dead = d.store.claim_poll(feed, "a", every, expire_s=expire)  # a poll that dies before its fetch
+            assert dead is not None
+            with pytest.raises(Retry):
+                stages.poll_feed("a", feed)
+            deferred = [e for e in d.store.events("feed") if e.outcome == "poll-deferred"]
+            assert len(deferred) == 1 and "has not finished" in deferred[0].message
+            assert server.hits("/feed.xml") == []
+            with d.store.session() as ses, ses.begin():  # the dead poll's claim grows older than the time limit
+                ses.get(FeedRow, feed).poll_claimed = dead - timedelta(seconds=expire + 1)
+            counts = stages.poll_feed("a", feed)
+            assert counts.get("feeds-ok") == 1, counts
+            assert len(server.hits("/feed.xml")) == 1  # polled in the same interval, not one interval late
+            assert stages.poll_feed("a", feed) == {"poll-skipped": 1}  # that poll finished: one per interval
+            assert len(server.hits("/feed.xml")) == 1
+        finally:
+            d.close()
 
 
 def test_a_feed_entry_travels_as_json_and_back():

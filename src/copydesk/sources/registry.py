@@ -29,9 +29,13 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import fromstring as defused_fromstring
+
 from copydesk.text import slugify as text_slugify
 from copydesk.errors import RegistryError
 from copydesk.models import LEANS, OUTLET_KINDS, PAYWALLS, RELIABILITIES, UNRATED, Outlet, Rating
+from copydesk.xmlsafe import without_dangerous_doctype
 
 __all__ = [
     "DEFAULT_REGISTRY",
@@ -40,6 +44,7 @@ __all__ = [
     "import_opml",
     "load_default_registry",
     "load_registry",
+    "on_outlet_site",
     "outlet_for_url",
     "registry_from_data",
     "slugify",
@@ -454,6 +459,18 @@ def outlet_for_url(outlets: Mapping[str, Outlet] | Iterable[Outlet], url: str) -
     return best
 
 
+def on_outlet_site(outlet: Outlet, url: str) -> bool:
+    """Whether an article URL is on ``outlet``'s own site: its host (without ``www.``) is, or is a subdomain of,
+    the outlet's homepage host, one of its ``hosts``, or the host of one of its feeds. An import line that names a
+    registry outlet is believed only then (``Desk.import_lines``): naming an outlet does not make an article its."""
+    host = _normal_host(url)
+    if host is None:
+        return False
+    claimed = {_normal_host(outlet.homepage), *map(_normal_host, outlet.feeds)}
+    claimed |= {h.lower().rstrip(".").removeprefix("www.") for h in outlet.hosts}
+    return any(c and _under(host, c) for c in claimed)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # TOML writer
 # ---------------------------------------------------------------------------------------------------------
@@ -553,35 +570,37 @@ def export_opml(outlets: Mapping[str, Outlet] | Iterable[Outlet], title: str = "
     return "\n".join(lines)
 
 
-class _ForbiddenMarkup(Exception):
-    pass
+#: expat's error code for a reference to an entity that was never declared (here: one whose DOCTYPE was dropped).
+_UNDEFINED_ENTITY = expat.errors.codes[expat.errors.XML_ERROR_UNDEFINED_ENTITY]
 
 
-def _forbid(what: str):
-    def handler(*_args: Any) -> None:
-        raise _ForbiddenMarkup(what)
+def _defused_reason(exc: Exception) -> str:
+    """What defusedxml refused, in words."""
+    if isinstance(exc, ExternalReferenceForbidden):
+        return f"refers to an external entity ({exc.sysid or exc.pubid}); external entities are never fetched"
+    if isinstance(exc, EntitiesForbidden):
+        return f"declares entity {exc.name!r}, which is not allowed"
+    if isinstance(exc, DTDForbidden):
+        return "is not allowed"
+    return f"is not allowed ({exc})"
 
-    return handler
 
+def _parse_xml_safely(data: bytes) -> tuple[ET.Element, str | None]:
+    """Parse XML with defusedxml after dropping a dangerous DOCTYPE; the root and why a DOCTYPE was dropped.
 
-def _parse_xml_safely(data: bytes) -> ET.Element:
-    """Parse XML with expat, refusing any DTD: no DOCTYPE, entity declarations or external entities.
+    Entity expansion is refused, not the document (issue 17), as the feed reader does it: a DOCTYPE whose internal
+    subset declares external, parameter, nested or long entities is cut out by
+    :func:`copydesk.xmlsafe.without_dangerous_doctype` before any parser sees it, so none of its entities is ever
+    defined; the rest is parsed. A harmless DOCTYPE (``<!DOCTYPE opml>``, a public or system identifier, which is
+    never fetched, or a few short character entities) is parsed as it is. defusedxml is the second wall: it refuses
+    external entity references and unparsed entities whatever the screen let through.
 
-    defusedxml is not a dependency, so this does the same job for the small OPML case: the parse stops at the
-    first ``<!DOCTYPE``, before any entity can be declared, let alone expanded (billion laughs, XXE).
+    Raises ``ET.ParseError`` (not well-formed, or a use of an entity whose declaration was dropped) and
+    defusedxml's ``DefusedXmlException``.
     """
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = _forbid("a DOCTYPE declaration")
-    parser.EntityDeclHandler = _forbid("an entity declaration")
-    parser.UnparsedEntityDeclHandler = _forbid("an unparsed entity declaration")
-    parser.ExternalEntityRefHandler = _forbid("an external entity reference")
-    builder = ET.TreeBuilder()
-    parser.StartElementHandler = builder.start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
-    parser.Parse(data, True)
-    return builder.close()
+    cleaned, dropped = without_dangerous_doctype(data)
+    root = defused_fromstring(cleaned, forbid_dtd=False, forbid_entities=False, forbid_external=True)
+    return root, dropped
 
 
 # ccTLDs widely used as generic domains; they say nothing about where an outlet is.
@@ -624,24 +643,34 @@ def import_opml(data: bytes) -> list[Outlet]:
       records the real owner;
     - ``lean`` and ``reliability``: ``unrated`` with no basis; ``paywall``: ``"none"``; ``kind``: ``"other"``.
 
-    Outlines whose ``xmlUrl`` is not an http(s) URL are skipped and logged as warnings. A document that is not
-    well-formed XML, declares a DOCTYPE or entities (billion laughs, XXE), is larger than
-    :data:`MAX_OPML_BYTES` or whose root is not ``<opml>`` raises :class:`RegistryError` with entry ``"opml"``.
+    Outlines whose ``xmlUrl`` is not an http(s) URL are skipped and logged as warnings. A dangerous DOCTYPE is
+    dropped with a warning and the rest parsed (:func:`_parse_xml_safely`). A document that is not well-formed XML,
+    uses an entity whose DOCTYPE was dropped (billion laughs, XXE), is larger than :data:`MAX_OPML_BYTES` or whose
+    root is not ``<opml>`` raises :class:`RegistryError` with entry ``"opml"``.
     """
     if len(data) > MAX_OPML_BYTES:
         raise RegistryError("opml", f"document is {len(data)} bytes, more than the {MAX_OPML_BYTES} allowed")
     try:
-        root = _parse_xml_safely(data)
-    except _ForbiddenMarkup as exc:
-        raise RegistryError(
-            "opml", f"refused: the document contains {exc} (DTDs and entities are not allowed)"
-        ) from None
-    except expat.ExpatError as exc:
-        raise RegistryError(
-            "opml",
-            f"not well-formed XML ({expat.errors.messages.get(exc.code, exc)} "
-            f"at line {exc.lineno}, column {exc.offset})",
-        ) from None
+        root, dropped = _parse_xml_safely(data)
+    except DefusedXmlException as exc:
+        raise RegistryError("opml", f"refused: the document's DOCTYPE {_defused_reason(exc)}") from None
+    except ET.ParseError as exc:
+        line, column = exc.position
+        what = expat.errors.messages.get(exc.code, str(exc))
+        _, dropped = without_dangerous_doctype(data)
+        if dropped and exc.code == _UNDEFINED_ENTITY:
+            raise RegistryError(
+                "opml",
+                f"refused: its DOCTYPE was dropped ({dropped}) and the document uses one of the entities it "
+                f"declared (line {line}, column {column}); entities are never expanded",
+            ) from None
+        raise RegistryError("opml", f"not well-formed XML ({what} at line {line}, column {column})") from None
+    if dropped:
+        log.warning(
+            "registry: opml DOCTYPE dropped (%s); its entities are not expanded",
+            dropped,
+            extra={"stage": "registry"},
+        )
     if root.tag != "opml":
         raise RegistryError("opml", f"root element is <{root.tag}>, not <opml>")
     body = root.find("body")

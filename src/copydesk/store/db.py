@@ -264,24 +264,36 @@ class Store:
         with _sqlite_file_lock(db, name):
             yield
 
-    def claim_poll(self, url: str, outlet_id: str, interval_s: float, mine: datetime | None = None) -> datetime | None:
+    def claim_poll(
+        self, url: str, outlet_id: str, interval_s: float, mine: datetime | None = None, expire_s: float | None = None
+    ) -> datetime | None:
         """Let a scheduled poll of the feed ``url`` through (its claim time, recorded) unless one went through in
         the same interval (None). Intervals are aligned on the clock (multiples of ``interval_s`` since the epoch),
         so two schedulers in any phase make one poll per feed per interval between them. ``mine``: the claim this
-        poll made before it failed (a retry carries on under its own claim, which no other poll has replaced)."""
+        poll made before it failed (a retry carries on under its own claim, which no other poll has replaced).
+
+        ``expire_s``: a claim older than this whose poll never recorded its feed fetch (``last_fetch`` before the
+        claim) belongs to a poll that died (killed mid-way; a live one is stopped by its time limit, which
+        ``expire_s`` must not be below), and is taken over, so the feed is not polled one interval late. A claim
+        whose poll finished is never taken over within its interval. The take-over is one conditional UPDATE: of
+        two polls that find the same expired claim, one takes it."""
         if mine is not None:
             with self._reading() as s:
                 if aware(s.scalar(select(FeedRow.poll_claimed).where(FeedRow.url == url))) == mine:
                     return mine
         now = utcnow()
         start = now - timedelta(seconds=now.timestamp() % interval_s)
+        free = [FeedRow.poll_claimed.is_(None), FeedRow.poll_claimed < start]
+        if expire_s is not None:
+            free.append(
+                and_(
+                    FeedRow.poll_claimed < now - timedelta(seconds=expire_s),
+                    or_(FeedRow.last_fetch.is_(None), FeedRow.last_fetch < FeedRow.poll_claimed),
+                )
+            )
         with self.session() as s:
             with s.begin():
-                n = s.execute(
-                    update(FeedRow)
-                    .where(FeedRow.url == url, or_(FeedRow.poll_claimed.is_(None), FeedRow.poll_claimed < start))
-                    .values(poll_claimed=now)
-                ).rowcount
+                n = s.execute(update(FeedRow).where(FeedRow.url == url, or_(*free)).values(poll_claimed=now)).rowcount
             if n:
                 return now
             try:
@@ -292,6 +304,18 @@ class Store:
             except IntegrityError:  # another scheduler's poll made the row first
                 return None
             return now
+
+    def poll_claim_expires(self, url: str, expire_s: float) -> datetime | None:
+        """When the feed's current claim expires (``claim_poll``'s ``expire_s``) if its poll has not recorded its
+        fetch yet; None when there is no claim or its poll finished."""
+        with self._reading() as s:
+            row = s.execute(select(FeedRow.poll_claimed, FeedRow.last_fetch).where(FeedRow.url == url)).first()
+        if row is None or row[0] is None:
+            return None
+        claimed, fetched = aware(row[0]), aware(row[1])
+        if fetched is not None and fetched >= claimed:
+            return None
+        return claimed + timedelta(seconds=expire_s)
 
     def processed_count(self) -> int:
         """How many articles are processed: it changes whenever any process clusters an article (the mark by
@@ -537,6 +561,17 @@ class Store:
             out.setdefault(outlet_id, {})[outcome] = n
         return out
 
+    def partial_body_counts_by_outlet(self) -> dict[str, int]:
+        """Polled articles per outlet whose page body broke off (only what decoded was read: ``body_partial``)."""
+        with self._reading() as s:
+            return dict(
+                s.execute(
+                    select(ArticleRow.outlet_id, func.count())
+                    .where(ArticleRow.body_partial.is_not(None))
+                    .group_by(ArticleRow.outlet_id)
+                ).all()
+            )
+
     def article_counts_by_outlet(self) -> dict[str, int]:
         with self._reading() as s:
             return dict(s.execute(select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)).all())
@@ -572,6 +607,7 @@ class Store:
             if row is None:
                 return
             row.text, row.partial, row.fetch_outcome = a.text, a.partial, a.fetch_outcome
+            row.body_partial = a.body_partial
             row.page_class, row.page_class_reason = a.page_class, a.page_class_reason
             if a.published and not row.published:
                 row.published, row.date_only, row.published_from = a.published, a.date_only, a.published_from
@@ -602,6 +638,7 @@ class Store:
             page_class=a.page_class,
             page_class_reason=a.page_class_reason,
             fetch_outcome=a.fetch_outcome,
+            body_partial=a.body_partial,
         )
         uow = self._local.__dict__.get("uow")
         if uow is not None:  # inside a unit of work: a failed INSERT would end its transaction, so look first
@@ -1058,6 +1095,7 @@ def _article(r: ArticleRow) -> Article:
         page_class=r.page_class,
         page_class_reason=r.page_class_reason,
         fetch_outcome=r.fetch_outcome,
+        body_partial=r.body_partial,
         origin=r.origin or "feed",
     )
 

@@ -94,6 +94,8 @@ class ArticleRow(Base):
     page_class: Mapped[str | None] = mapped_column(String(30), index=True)
     page_class_reason: Mapped[str | None] = mapped_column(Text)
     fetch_outcome: Mapped[str | None] = mapped_column(String(30))
+    # why the page body is only what decoded (a broken compressed stream; migration 0011), null when whole
+    body_partial: Mapped[str | None] = mapped_column(Text)
     # filled by processing
     processed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     story_id: Mapped[str | None] = mapped_column(ForeignKey("stories.id"), index=True)

@@ -15,6 +15,19 @@ from copydesk.config import CONFIG_NAME, Settings, load_settings
 #: which one worker consumes with concurrency 1 (`copydesk worker --queues cluster --concurrency 1`).
 QUEUE, CLUSTER_QUEUE = "copydesk", "cluster"
 
+#: Seconds a poll task may take beyond its two fetches (robots.txt and the feed, each at most fetch.deadline_s)
+#: and its parse (parse.deadline_s): the database writes and queueing at most fetch.max_articles_per_feed fetches,
+#: under a second in tests/tasks; 60 leaves room for a slow database.
+POLL_SLACK_S = 60
+
+
+def poll_time_limit_s(s: Settings) -> float:
+    """The hard time limit of a poll task (Celery kills its process past it: 185 s with the default settings), and
+    so the age past which a claim whose poll never recorded its fetch belongs to a dead poll and is taken over by
+    the next one (``Store.claim_poll``'s ``expire_s``)."""
+    return 2 * s.fetch.deadline_s + s.parse.deadline_s + POLL_SLACK_S
+
+
 app = Celery("copydesk", set_as_current=False)
 _state: dict = {}  # "settings": the Settings the tasks of this process use
 
@@ -70,7 +83,9 @@ def beat_schedule(s: Settings) -> dict:
                     "task": "copydesk.poll_feed",
                     "schedule": timedelta(seconds=every),
                     "args": (o.id, url),
-                    "options": {"expires": every},
+                    # a poll that overruns is killed, so a claim older than this limit is a dead poll's
+                    # (Store.claim_poll); its retries carry the same limit
+                    "options": {"expires": every, "time_limit": poll_time_limit_s(s)},
                 }
     sched["sweep"] = {
         "task": "copydesk.sweep",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from celery.signals import worker_process_init, worker_process_shutdown
 from sqlalchemy.exc import DBAPIError
@@ -13,7 +13,7 @@ from copydesk.dedup import canonical_url
 from copydesk.errors import StoreError
 from copydesk.models import FeedEntry, Outlet
 from copydesk.pipeline import Desk, Report
-from copydesk.tasks.app import app, settings
+from copydesk.tasks.app import app, poll_time_limit_s, settings
 
 log = logging.getLogger("copydesk.tasks")
 
@@ -78,6 +78,11 @@ def _close(**_kw) -> None:
         d.close()
 
 
+def claim_text(expires: datetime, expire_s: float) -> str:
+    """The start of a claim that expires at ``expires`` (HH:MM:SS UTC)."""
+    return f"{expires - timedelta(seconds=expire_s):%H:%M:%S} UTC"
+
+
 def entry_to_json(e: FeedEntry) -> dict:
     d = asdict(e)
     d["published"] = e.published.isoformat() if e.published else None
@@ -107,8 +112,23 @@ def poll_feed(self, outlet_id: str, feed_url: str, claimed: str | None = None) -
         log.warning("poll: feed not in the registry", extra={"stage": "poll", "source": outlet_id, "url": feed_url})
         return {"not-in-registry": 1}
     mine = datetime.fromisoformat(claimed) if claimed else None
-    claim = d.store.claim_poll(feed_url, outlet_id, d.settings.poll_interval_s, mine=mine)
+    every, expire_s = d.settings.poll_interval_s, poll_time_limit_s(d.settings)
+    claim = d.store.claim_poll(feed_url, outlet_id, every, mine=mine, expire_s=expire_s)
     if claim is None:
+        expires = d.store.poll_claim_expires(feed_url, expire_s)
+        now = datetime.now(timezone.utc)
+        if expires is not None and int(expires.timestamp() // every) == int(now.timestamp() // every):
+            # the claim is an unfinished poll's: if that poll died (its message redelivered here), this one takes
+            # over once the claim expires, still in this interval; if it finishes first, this one is skipped then
+            d.store.record_event(
+                "feed",
+                "poll-deferred",
+                outlet_id=outlet_id,
+                url=feed_url,
+                message=f"feed: a poll started at {claim_text(expires, expire_s)} has not finished: asked again when "
+                f"its claim expires at {expires:%H:%M:%S} UTC",
+            )
+            raise self.retry(countdown=max(1.0, (expires - now).total_seconds() + 0.5), max_retries=None)
         d.store.record_event(
             "feed", "poll-skipped", outlet_id=outlet_id, url=feed_url, message="feed: polled already in this interval"
         )
