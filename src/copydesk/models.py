@@ -399,6 +399,9 @@ class StoryMaterial:
     outlets: dict[str, Outlet]
     sections: tuple[SectionConfig, ...]
     title_vectors: dict[int, "np.ndarray"] = field(default_factory=dict)  # article id -> title vector
+    # False: `vectors` and `title_vectors` are identity vectors, no model's (`copydesk.verify.gate.verbatim`): 1
+    # between equal texts, 0 otherwise, so the story's sentences are checked as verbatim source text only.
+    embedded: bool = True
 
 
 #: Subheading groups a writer may give a sentence, in the order the published text shows them.

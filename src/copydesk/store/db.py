@@ -51,6 +51,7 @@ from copydesk.store.schema import (
     RedirectRow,
     StoryRevisionRow,
     StoryRow,
+    TextVectorRow,
 )
 from copydesk.store.serde import aware, outlet_from_dict, outlet_to_dict, written_from_dict, written_to_dict
 
@@ -611,7 +612,6 @@ class Store:
             row.page_class, row.page_class_reason = a.page_class, a.page_class_reason
             if a.published and not row.published:
                 row.published, row.date_only, row.published_from = a.published, a.date_only, a.published_from
-            row.sentence_vectors = None
             if row.story_id:
                 s.execute(update(StoryRow).where(StoryRow.id == row.story_id).values(dirty=True))
 
@@ -736,23 +736,34 @@ class Store:
             rows = s.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id))
             return sorted((_article(r) for r in rows), key=lambda a: (a.when, a.id))
 
-    def vectors(self, article_ids: Iterable[int]) -> dict[int, tuple[bytes | None, bytes | None]]:
-        """article id -> (title vector, sentence vectors) blobs as stored (None where not computed yet)."""
-        ids = list(article_ids)
-        with self._reading() as s:
-            q = select(ArticleRow.id, ArticleRow.title_vector, ArticleRow.sentence_vectors).where(
-                ArticleRow.id.in_(ids)
-            )
-            return {k: (t, v) for k, t, v in s.execute(q)}
-
     def story_of(self, article_id: int) -> str | None:
         with self._reading() as s:
             return s.scalar(select(ArticleRow.story_id).where(ArticleRow.id == article_id))
 
-    def save_sentence_vectors(self, vectors: dict[int, bytes]) -> None:
-        with self.transaction() as s:
-            for aid, blob in vectors.items():
-                s.execute(update(ArticleRow).where(ArticleRow.id == aid).values(sentence_vectors=blob))
+    def text_vectors(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """key -> vector blob, for the keys cached (``text_vectors``: sentences and titles embedded before)."""
+        keys = list(dict.fromkeys(keys))
+        out: dict[str, bytes] = {}
+        with self._reading() as s:
+            for i in range(0, len(keys), 500):
+                q = select(TextVectorRow.key, TextVectorRow.vector).where(TextVectorRow.key.in_(keys[i : i + 500]))
+                out.update(dict(s.execute(q).all()))
+        return out
+
+    def save_text_vectors(self, vectors: dict[str, bytes]) -> None:
+        """Cache vectors by key; a key already there is left as it is. Called outside a unit of work: when another
+        worker caches one of these texts in between, this insert is given up (theirs is the same vector)."""
+        if not vectors:
+            return
+        try:
+            with self.transaction() as s:
+                have = set()
+                keys = list(vectors)
+                for i in range(0, len(keys), 500):
+                    have.update(s.scalars(select(TextVectorRow.key).where(TextVectorRow.key.in_(keys[i : i + 500]))))
+                s.add_all(TextVectorRow(key=k, vector=v) for k, v in vectors.items() if k not in have)
+        except IntegrityError:
+            log.info("text vectors cached by another process meanwhile: kept theirs", extra={"stage": "write"})
 
     # -- stories --------------------------------------------------------------------------------------------
     def open_stories(self, since: datetime, dim: int) -> list[StoryState]:

@@ -94,7 +94,7 @@ class ArticleRow(Base):
     page_class: Mapped[str | None] = mapped_column(String(30), index=True)
     page_class_reason: Mapped[str | None] = mapped_column(Text)
     fetch_outcome: Mapped[str | None] = mapped_column(String(30))
-    # why the page body is only what decoded (a broken compressed stream; migration 0011), null when whole
+    # why the page body is only what decoded (a broken compressed stream; migration 0012), null when whole
     body_partial: Mapped[str | None] = mapped_column(Text)
     # filled by processing
     processed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -106,7 +106,18 @@ class ArticleRow(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     title_vector: Mapped[bytes | None] = mapped_column(LargeBinary)
-    sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary)  # float16 matrix, one row a sentence
+    # float16 matrix, one row a sentence: written by releases before migration 0011, read by none since (text_vectors)
+    sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class TextVectorRow(Base):
+    """The embedding of one text (a source sentence or title) by one model, made the first time a check needed it:
+    keyed by the SHA-256 of the model's name and the text, so an unchanged article, or a wire copy's identical
+    sentence, is never embedded again (migration 0011)."""
+
+    __tablename__ = "text_vectors"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float16, normalised
 
 
 class StoryRow(Base):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -99,6 +99,32 @@ def independent(voices) -> frozenset[str]:
 
 def _flat(s: str) -> str:
     return " ".join(normalise(s).lower().split()).rstrip(" .")
+
+
+def needs_embedding(articles: Sequence[Article], outlets: dict[str, Outlet]) -> bool:
+    """Whether checking a story's sentences needs a model's sentence vectors: when two or more independent
+    sources (`voice_of`, `independent`) report it, a sentence of one may be supported, or disputed, by another's
+    paraphrase. A story with one voice, drafted from verbatim source sentences, is checked on its text alone
+    (`verbatim`): support is exact, and numbers, names, dates and quotations are textual checks."""
+    by_id = {a.id: a for a in articles}
+    return len(independent(voice_of(a, by_id, outlets) for a in articles)) >= 2
+
+
+def verbatim(m: StoryMaterial) -> StoryMaterial:
+    """`m` with identity vectors in place of a model's: each distinct source text (sentence or title, compared as
+    `_flat` reads it) one unit vector, so equal texts have cosine 1 and different ones 0. The gate then finds a
+    draft sentence's support only where it is a source text (a headline: part of a title), which is what an
+    extractive draft of a one-voice story is; the writer ranks such a story's sentences without vectors."""
+    keys: dict[str, int] = {}
+    for a in m.articles:
+        for t in [*m.sentences.get(a.id, ()), a.title]:
+            keys.setdefault(_flat(t), len(keys))
+    eye = np.eye(max(len(keys), 1), dtype=np.float32)
+    vectors = {
+        a.id: eye[[keys[_flat(t)] for t in m.sentences.get(a.id, ())]].reshape(-1, eye.shape[1]) for a in m.articles
+    }
+    titles = {a.id: eye[keys[_flat(a.title)]] for a in m.articles}
+    return replace(m, vectors=vectors, title_vectors=titles, embedded=False)
 
 
 @dataclass
@@ -286,6 +312,14 @@ def _disputes(
 
 
 def _vectors(texts: list[str], st: _Story, embed: Embed | None) -> list[np.ndarray | None]:
+    if not st.m.embedded:  # identity vectors: a source text's own, else (a headline) the title it is part of
+        flat = {_flat(t): v for t, v in st.texts.items()}
+        titles = [(_flat(a.title), st.texts[a.title]) for a in st.m.articles if a.title in st.texts]
+        out = []
+        for t in texts:
+            f = _flat(t)
+            out.append(flat.get(f) if f in flat else next((v for ft, v in titles if f and f in ft), None))
+        return out
     unknown = list(dict.fromkeys(t for t in texts if t not in st.texts))
     fresh: dict[str, np.ndarray] = {}
     if unknown and embed is not None:
@@ -322,7 +356,8 @@ def gate(
     """Check every sentence and headline candidate of `draft` against the story's sources; keep what passes.
 
     `embed` (texts -> normalised rows) embeds sentences that are not source sentences (a writer that
-    paraphrases); without it such a sentence cannot be checked and is dropped."""
+    paraphrases); without it, or with identity vectors in `material` (`verbatim`), such a sentence cannot be
+    checked and is dropped."""
     st = _read(material)
     kept_heads, kept, dropped = [], [], []
     hvecs = _vectors([h.text for h in draft.headlines], st, embed)
@@ -339,4 +374,15 @@ def gate(
     )
 
 
-__all__ = ["UNLISTED", "GateOptions", "SUPPORT_THRESHOLD", "gate", "independent", "numbers", "origin", "voice_of"]
+__all__ = [
+    "UNLISTED",
+    "GateOptions",
+    "SUPPORT_THRESHOLD",
+    "gate",
+    "independent",
+    "needs_embedding",
+    "numbers",
+    "origin",
+    "verbatim",
+    "voice_of",
+]

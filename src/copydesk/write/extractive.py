@@ -164,7 +164,9 @@ def draft_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Draft 
     centroid = V.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     # The sentence detector reads e5 vectors; with another embedder only the word lexicons judge.
-    tone = loaded_scores(V) if "multilingual-e5-small" in opts.model_name else np.zeros(len(cands))
+    # Identity vectors (a one-voice story, `verify.gate.verbatim`) make every sentence equally central: the order
+    # is then the articles' and the sentences' own (news first), with the lead bonus and the loaded-word cost.
+    tone = loaded_scores(V) if m.embedded and "multilingual-e5-small" in opts.model_name else np.zeros(len(cands))
     scores = [
         float(v @ centroid)
         + (LEAD_BONUS if i < 3 else 0.0)
