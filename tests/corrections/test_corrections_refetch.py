@@ -42,10 +42,9 @@ CORRECTED = "The mayor said the work would cost 55 billion forints."
 T0 = datetime(2026, 12, 3, 6, 0, tzinfo=timezone.utc)
 
 
-def _outlet(oid: str, name: str) -> Outlet:
-    return Outlet(
-        oid, name, f"https://{oid}.test/", (), "en", "HU", oid, Rating(UNRATED), Rating(UNRATED), "none", "newspaper"
-    )
+def _outlet(oid: str, name: str, homepage: str) -> Outlet:
+    """An outlet whose site is the test's server (an import line naming it is believed only from its own site)."""
+    return Outlet(oid, name, homepage, (), "en", "HU", oid, Rating(UNRATED), Rating(UNRATED), "none", "newspaper")
 
 
 def _page(title: str, text: str) -> bytes:
@@ -82,8 +81,10 @@ def site(tmp_path, local_server, monkeypatch):
         monkeypatch.setenv(f"COPYDESK_FETCH__{key}", value)
     settings = load_settings(write_config(tmp_path / "data"))
     assert settings.fetch.allow_private_addresses and settings.corrections.enabled
+    home = local_server.url("/")
     desk = Desk(
-        settings, {"gazette": _outlet("gazette", "Harbour Gazette"), "courier": _outlet("courier", "River Courier")}
+        settings,
+        {"gazette": _outlet("gazette", "Harbour Gazette", home), "courier": _outlet("courier", "River Courier", home)},
     )
     desk.import_lines(
         [

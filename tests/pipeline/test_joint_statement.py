@@ -124,6 +124,12 @@ class _Counting:
 
 
 def test_write_embeds_all_stories_sentences_in_one_call(tmp_path):
+    """Stories that need sentence vectors (two or more independent voices) have them made in one batch for the
+    whole write, not one call per story."""
+    flood = (
+        "Heavy rain flooded three villages in the eastern province on Tuesday. "
+        "Rescue teams evacuated 200 residents by boat."
+    )
     d = _desk(tmp_path)
     d.import_lines(
         [
@@ -135,25 +141,26 @@ def test_write_embeds_all_stories_sentences_in_one_call(tmp_path):
                 "2022-01-03T08:00:00-05:00",
             ),
             _line(
-                "https://east.test/2",
+                "https://east.test/1",
                 "east",
-                "Flood in the eastern province",
-                "Heavy rain flooded three villages in the "
-                "eastern province on Tuesday. Rescue teams evacuated 200 residents by boat.",
-                "2022-01-20T10:00:00+03:00",
+                "Joint statement on preventing war",
+                STATEMENT,
+                "2022-01-03T16:00:00+03:00",
             ),
+            _line("https://east.test/2", "east", "Flood in the eastern province", flood, "2022-01-20T10:00:00+03:00"),
+            _line("https://paper.test/2", "paper", "Flood in the eastern province", flood, "2022-01-20T12:00:00+03:00"),
         ]
     )
     d.process()
     d._embedder = counting = _Counting(d.embedder)
     assert d.write().counts.get("written") == 2
-    # both stories' candidate sentences in one batch (other calls embed section descriptions and headline
-    # candidates that are not source sentences, never an article's sentences again)
+    # both stories' candidate sentences in one batch (other calls embed section descriptions, never an article's
+    # sentences again)
     batches = [
         c for c in counting.calls if "Heavy rain flooded three villages in the eastern province on Tuesday." in c
     ]
     assert len(batches) == 1 and len(batches[0]) >= 5, counting.calls
-    assert any("Rescue teams evacuated 200 residents by boat." in c for c in batches)  # the other story's too
+    assert any("They reaffirm their commitment to the arms control agreements they have signed." in c for c in batches)
     d.close()
 
 

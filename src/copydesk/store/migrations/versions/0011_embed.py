@@ -5,7 +5,7 @@ A source sentence's (or title's) vector is keyed by the SHA-256 of the model's n
 sentences are embedded once. ``articles.sentence_vectors`` (per article) is no longer read or written; its rows
 are cleared here (they are re-made lazily, by text, for the stories that need them).
 
-Revision ID: 0011_embed
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-05 04:00:00
 """
@@ -13,7 +13,7 @@ Create Date: 2026-12-05 04:00:00
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0011_embed"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

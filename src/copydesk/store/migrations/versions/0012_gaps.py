@@ -4,16 +4,16 @@ Issue 17 part 3: a truncated stream keeps what decoded, marked partial. The mark
 (``FetchResult.partial``: "fetch: partial body: truncated gzip stream; kept the 8576 bytes decoded"), null for a
 whole body and for imports. Rows stored before this migration read null (their bodies were whole or not recorded).
 
-Revision ID: 0012_gaps
-Revises: 0011_embed
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05 04:10:00
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0012_gaps"
-down_revision = "0011_embed"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
