@@ -231,7 +231,12 @@ def html_findings(markup: str) -> set[str]:
             if lname in _URL_ATTRS or lname.endswith("href"):
                 if _BAD_SCHEME.match(_STRIP.sub("", value or "")):
                     found.add(f"<{tag} {lname}={value[:60]!r}>")
-            if lname == "content" and tag.lower() == "meta" and "url=" in (value or "").lower():
+            if (  # only a refresh navigates: a description or og:title may quote "url=javascript:" as text
+                lname == "content"
+                and tag.lower() == "meta"
+                and (el.get("http-equiv") or "").strip().lower() == "refresh"
+                and "url=" in (value or "").lower()
+            ):
                 if _BAD_SCHEME.match(_STRIP.sub("", value.lower().split("url=", 1)[1].strip("'\" "))):
                     found.add(f"<meta refresh {value[:60]!r}>")
         if tag.lower() in ("iframe", "object", "embed", "frame", "base"):

@@ -108,6 +108,12 @@ def test_unsafe_output_detector_flags_script_handlers_and_script_urls():
     assert html_findings("<p><script>alert(1)</script></p>")
     assert html_findings('<img src=x onerror="alert(1)">')
     assert html_findings('<a href=" JaVaScRiPt:alert(1)">x</a>')
+    refresh = '<meta http-equiv="Refresh" content="0;url=javascript:alert(1)">'
+    assert html_findings(f"<html><head>{refresh}</head></html>")
+    # a headline quoting that element, escaped into a description or og:title, navigates nowhere (the full
+    # html_sanitizer run counted it as unsafe: payloadbox/xss-payload-list.txt case 6340)
+    quoted = '<meta name="description" content="&lt;META HTTP-EQUIV=&quot;refresh&quot; CONTENT=&quot;0;url=javascript:alert(1);&quot;&gt;">'
+    assert html_findings(f"<html><head>{quoted}</head></html>") == set()
     atom = (
         b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
         b"&lt;img src=x onerror=alert(1)&gt;</content></entry></feed>"
