@@ -72,3 +72,22 @@ def test_the_34_byte_page_times_out_within_the_deadline():
 
 def test_no_workers_parses_in_process():
     assert ParseGuard(deadline_s=1, workers=0).run(_pid) == os.getpid()
+
+
+def _detector_models_loaded() -> int:
+    from copydesk.lang.detect import _detector
+
+    return _detector.cache_info().currsize
+
+
+def test_a_workers_first_parse_finds_the_language_detector_loaded():
+    """The workers fork from a server that ran one small parse of each kind (copydesk.ingest.warm): what a parse
+    loads on first use is there before a worker's first page, also in a worker that replaced a dead one."""
+    from copydesk.lang.detect import _detector
+
+    _detector.cache_clear()  # this process's own cache says nothing of the workers'
+    guard = ParseGuard(deadline_s=30.0, workers=1)
+    assert guard.run(_detector_models_loaded) >= 1
+    with pytest.raises(ParseCrashed):
+        guard.run(_die)
+    assert guard.run(_detector_models_loaded) >= 1  # a new worker, forked from the same warmed server

@@ -36,6 +36,8 @@ T = TypeVar("T")
 
 #: The module the worker processes import before their first task (its imports are what a parse needs).
 WORKER_MODULE = "copydesk.ingest.work"
+#: Imported after it by the forkserver: one small parse of each kind, so workers start with what parses load.
+WARM_MODULE = "copydesk.ingest.warm"
 
 
 class ParseFailed(CopydeskError):
@@ -69,7 +71,7 @@ def _pool(workers: int) -> ProcessPool:
         if pool is None or not pool.active:
             ctx = multiprocessing.get_context(START_METHOD)
             if START_METHOD == "forkserver":
-                ctx.set_forkserver_preload([WORKER_MODULE])
+                ctx.set_forkserver_preload([WORKER_MODULE, WARM_MODULE])
             pool = ProcessPool(max_workers=workers, context=ctx)
             _pools[workers] = pool
         return pool

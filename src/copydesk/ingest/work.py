@@ -18,12 +18,12 @@ from copydesk.ingest.classify import classify_page
 from copydesk.ingest.extract import ExtractOptions, article_from_entry, extract_article
 from copydesk.ingest.feeds import parse_feed
 from copydesk.lang.boilerplate import clean_text
-from copydesk.lang.detect import with_language
+from copydesk.lang.detect import detect, with_language
 from copydesk.models import ArticleIn, ExtractedPage, FeedEntry, FetchResult
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Prepared", "prepare_item", "prepare_page", "read_feed"]
+__all__ = ["Prepared", "prepare_item", "prepare_page", "read_feed", "warm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +86,18 @@ def prepare_item(
         log.warning("classify failed", extra={"stage": "classify", "url": a.url, "error": repr(exc)})
         error = f"classify: {describe(exc)}"
     return Prepared(with_language(a, outlet_language, languages), classify_error=error)
+
+
+_WARM_PAGE = (
+    b"<html><head><title>Council approves the budget</title></head><body><article><p>The city council approved "
+    b"the budget on Tuesday after a long debate about schools and roads.</p><p>Officials said the plan would take "
+    b"effect in January.</p></article></body></html>"
+)
+
+
+def warm() -> None:
+    """One small parse of each kind, so that what a parse loads on its first use (the language detector's models,
+    the extractor's tables) is loaded: run once in the parse workers' server, whose workers inherit it
+    (``copydesk.ingest.warm``), so no worker spends its first page's deadline loading them."""
+    extract_article(_WARM_PAGE, "https://warm.invalid/a")
+    detect("The city council approved the budget on Tuesday after a long debate about schools and roads.")
