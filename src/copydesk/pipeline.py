@@ -488,10 +488,8 @@ class Desk:
     def _import_claims(self, claims: dict[tuple[str, str, str], int], source: str, report: Report) -> None:
         """Said once per file and claim: lines that named a registry outlet from another site, and where they went."""
         for (claimed, domain, filed), n in sorted(claims.items()):
-            lines = "1 line" if n == 1 else f"{n} lines"
-            msg = f"import: {source}: {lines} claims {claimed} but its address is on {domain}: filed under {filed}"
-            if n != 1:
-                msg = f"import: {source}: {lines} claim {claimed} but their address is on {domain}: filed under {filed}"
+            lines, claim, its = ("1 line", "claims", "its") if n == 1 else (f"{n} lines", "claim", "their")
+            msg = f"import: {source}: {lines} {claim} {claimed} but {its} address is on {domain}: filed under {filed}"
             self.store.record_event("import", "outlet-claim-refused", url=source, message=msg)
             report.add("outlet-claims-refused", n)
             report.errors.append(msg)
