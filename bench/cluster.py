@@ -113,9 +113,11 @@ def article(r: dict) -> Article:
     )
 
 
-def embed_rows(rows: list[dict], emb: Embedder, cache: Path | None = None) -> np.ndarray:
+def embed_rows(
+    rows: list[dict], emb: Embedder, cache: Path | None = None, opts: ClusterOptions | None = None
+) -> np.ndarray:
     """What the pipeline embeds for each row: `OnlineClusterer.observe`'s text, in arrival order."""
-    c = OnlineClusterer()
+    c = OnlineClusterer(opts or ClusterOptions())
     return embed_cached(emb, [c.observe(article(r)) for r in rows], cache)
 
 
@@ -150,6 +152,9 @@ def main() -> None:
         default=os.environ.get("COPYDESK_BENCH_CACHE") or None,
         help="directory for cached embeddings (default: none; env COPYDESK_BENCH_CACHE)",
     )
+    ap.add_argument(
+        "--lede-words", type=int, default=None, help="body words embedded after the title (default LEDE_WORDS)"
+    )
     args = ap.parse_args()
     if not args.data.exists():
         print(json.dumps({"skipped": f"{args.data} not found"}))
@@ -160,7 +165,8 @@ def main() -> None:
     rows = load(args.data, split)
     emb = load_embedder(args.model)
     t0 = time.perf_counter()
-    vecs = embed_rows(rows, emb, Path(args.cache) if args.cache else None)
+    base = ClusterOptions() if args.lede_words is None else replace(ClusterOptions(), lede_words=args.lede_words)
+    vecs = embed_rows(rows, emb, Path(args.cache) if args.cache else None, base)
     t_embed = time.perf_counter() - t0
     gold = [r["gold"] for r in rows]
     thresholds = [ClusterOptions().join]
@@ -170,7 +176,7 @@ def main() -> None:
     results = []
     for th in thresholds:
         t0 = time.perf_counter()
-        labels = run(rows, vecs, replace(ClusterOptions(), join=float(th)))
+        labels = run(rows, vecs, replace(base, join=float(th)))
         t_cluster = time.perf_counter() - t0
         P, R, F = bcubed(labels, gold)
         res = {
@@ -181,6 +187,7 @@ def main() -> None:
             "clusters": len(set(labels)),
             "gold_clusters": len(set(gold)),
             "articles": len(rows),
+            "lede_words": base.lede_words,
             "embed_s": round(t_embed, 2),
             "cluster_s": round(t_cluster, 3),
         }
