@@ -265,6 +265,10 @@ def test_accepting_checks_the_sentence_then_publishes_the_correction_everywhere(
     # public: the article, /corrections/, the feed, the JSON-LD
     page = site.client.get(f"/story/{SLUG}/").text
     assert new in page and f'id="correction-{c.id}"' in page and note in page and before in page
+    # the dateline says the story was corrected, and when, beside when it was reported
+    meta = page[page.index('<p class="meta">') :]
+    meta = meta[: meta.index("</p>")]
+    assert 'class="corrected" href="#corrections-heading">Corrected <time datetime="' in meta, meta
     [ld] = json_ld(page)
     [comment] = ld["correction"]
     assert comment["@type"] == "CorrectionComment" and note in comment["text"]
