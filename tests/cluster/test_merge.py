@@ -48,8 +48,10 @@ E1 = unit(1, 0, 0)
 NEAR = unit(0.85, 0.527, 0)  # cosine 0.85 with E1: under join (0.9), over the merger's floor (0.8)
 
 
-def view(keys: dict[str, float], n: int = 1, first: float = 0.0, last: float = 0.0, years=frozenset()) -> StoryView:
-    return StoryView(n, first, last, frozenset(years), keys)
+def view(
+    keys: dict[str, float], n: int = 1, first: float = 0.0, last: float = 0.0, years=frozenset(), timed: bool = True
+) -> StoryView:
+    return StoryView(n, first, last, frozenset(years), keys, timed)
 
 
 # -- the judge ---------------------------------------------------------------------------------------------
@@ -102,6 +104,9 @@ def test_same_event_needs_every_test():
     assert same_event(a, view(keys, first=day, last=day), 0.9, MERGING, SPAN) == 1.0  # within 36 h
     assert same_event(view(keys, first=0, last=6.5 * day), view(keys, first=7.2 * day, last=7.2 * day), 0.9, MERGING, SPAN) is None  # fmt: skip
     assert same_event(view(keys, n=20), view(keys, n=11), 0.9, MERGING, SPAN) is None  # over 30 articles
+    # a date alone says nothing of hours: stories without times of day merge only within one date
+    assert same_event(view(keys, timed=False), view(keys, first=day, last=day, timed=False), 0.9, MERGING, SPAN) is None
+    assert same_event(view(keys, timed=False), view(keys, timed=False), 0.9, MERGING, SPAN) == 1.0
 
 
 # -- in the clusterer --------------------------------------------------------------------------------------

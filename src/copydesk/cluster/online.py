@@ -529,7 +529,12 @@ class OnlineClusterer:
         sid = self.ids[i]
         keys = key_names(self.names.get(sid, Counter()), self.df, self.n_docs, o.key_names, o.key_min_idf)
         return StoryView(
-            int(self.n[i]), float(self.first[i]), float(self.last[i]), self.years.get(sid, frozenset()), keys
+            int(self.n[i]),
+            float(self.first[i]),
+            float(self.last[i]),
+            self.years.get(sid, frozenset()),
+            keys,
+            bool(self.timed[i]),
         )
 
     def _same_event_from(self, i: int, new: bool = False) -> list[tuple[str, str]]:
