@@ -6,7 +6,9 @@ DATA is ../shared/data/ecbplus, ../shared/data/allsides_neus, or a JSON Lines fi
 `gold` and optional `published`, `outlet`, `split`. Articles are fed to the real clustering code
 (`copydesk.cluster`) in publication order (file order where no date is given): online, no number of clusters
 given, no look-ahead; stories the clusterer merges are scored as one. The last line printed is a JSON object
-of the figures. `--sweep` varies the join threshold (`copydesk.cluster.online.JOIN`).
+of the figures, with the same figures for the clusterer without its second-pass same-event merger
+(`without_same_event_*`, `copydesk.cluster.merge`) from the same run. `--sweep` varies the join threshold
+(`copydesk.cluster.online.JOIN`).
 
 Embedding is the slow part (~40-60 short texts/s on 2 cores). `--cache DIR` (or COPYDESK_BENCH_CACHE=DIR) keeps
 vectors on disk keyed by model name and sha1 of the text, so sweeps and reruns do not re-embed; off by default.
@@ -195,6 +197,17 @@ def main() -> None:
         if args.sweep:
             print(json.dumps(res), file=sys.stderr)
     best = max(results, key=lambda r: r["bcubed_f1"])
+    # the same run with the second-pass same-event merger off (copydesk.cluster.merge): what it adds
+    off = run(rows, vecs, replace(ClusterOptions(), join=best["threshold"], same_event=None))
+    P, R, F = bcubed(off, gold)
+    best.update(
+        {
+            "without_same_event_precision": round(P, 4),
+            "without_same_event_recall": round(R, 4),
+            "without_same_event_f1": round(F, 4),
+            "without_same_event_clusters": len(set(off)),
+        }
+    )
     print(json.dumps(best))
 
 

@@ -8,7 +8,8 @@ store, dedup or writing (a joint statement joins its twin's story there through 
 with embeddings cached on disk (`--cache`, or COPYDESK_BENCH_CACHE). Prints, per event, the stories its URLs land
 in; then the figures: stories, stories with both publishers, the largest story (articles), the longest (days),
 events whose URLs all land in one story (`events_whole`) and those of them backed by both publishers
-(`events_whole_both`). The last line is a JSON object of the figures. The full demo (`bench/demo.py --events`)
+(`events_whole_both`), and the stories that hold reports of two or more events (`stories_with_several_events`:
+an event that lands whole inside a bigger blob is a merge too far). The last line is a JSON object of the figures. The full demo (`bench/demo.py --events`)
 measures the same on the built site.
 """
 
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -85,6 +87,10 @@ def figures(arts: list[Article], story_of: dict[str, str], events: list[dict], v
     spans = [(max(a.when for a in m) - min(a.when for a in m)).total_seconds() / 86400 for m in members.values()]
     whole = both = 0
     ok = []
+    events_in: dict[str, set[str]] = defaultdict(set)
+    for ev in events:
+        for u in ev["urls"]:
+            events_in[story_of[u]].add(ev["id"])
     for ev in events:
         sids = [story_of[u] for u in ev["urls"]]
         good = len(set(sids)) == 1 and len({a.outlet_id for a in members[sids[0]]}) > 1
@@ -113,6 +119,7 @@ def figures(arts: list[Article], story_of: dict[str, str], events: list[dict], v
         "events_whole": whole,
         "events_whole_both": both,
         "events_ok": ok,
+        "stories_with_several_events": sum(len(v) > 1 for v in events_in.values()),
     }
 
 
@@ -121,11 +128,17 @@ def main() -> None:
     ap.add_argument("--events", type=Path, default=ROOT / "tests" / "data" / "demo_events" / "events.jsonl")
     ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None)
     ap.add_argument("--verbose", action="store_true", help="list the stories of each event")
+    ap.add_argument("--no-same-event", action="store_true", help="cluster without the second-pass same-event merger")
     args = ap.parse_args()
     arts = load_corpus()
     vecs = embed(arts, args.cache)
     events = [json.loads(x) for x in open(args.events, encoding="utf-8") if x.strip()]
-    print(json.dumps(figures(arts, cluster(arts, vecs), events, args.verbose)))
+    opts = replace(ClusterOptions(), same_event=None) if args.no_same_event else None
+    print(
+        json.dumps(
+            {"same_event": not args.no_same_event, **figures(arts, cluster(arts, vecs, opts), events, args.verbose)}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ related / listed pairs; `recall` = related pairs listed / related pairs (at most
 per centroid-cosine threshold (0.84 to 0.96), the precision/recall of the cosine alone, with the committed names
 bound, and with the names bound and the size bound, with the wrong links by kind: where a stricter threshold alone
 would get to. The baseline is the former
-uncalibrated threshold (centroid cosine 0.84) in the same run. Splits: topics of ECB+'s standard split (see
+uncalibrated threshold (centroid cosine 0.84) in the same run; `without_same_event_*` are the committed rule's
+figures over stories clustered without the second-pass same-event merger (`copydesk.cluster.merge`). Splits: topics of ECB+'s standard split (see
 its README); `train+dev` tunes RELATED_MIN, NAMES_MAX and RELATED_MIN_ARTICLES (`--sweep`), `test` (default)
 reports. The last line printed is a JSON object.
 """
@@ -26,6 +27,7 @@ import json
 import os
 import sys
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -145,6 +147,25 @@ def main() -> None:
             for k in (1, 2, 3, 4, 5)
         ]
     base = score(stories, related_stories(ids, cents, None, RelatedOptions(min_cosine=BASELINE_MIN)))
+    without = {}
+    if args.stories == "clustered":  # the committed rule over stories clustered without the same-event merger
+        st0 = stories_of(rows, vecs, run(rows, vecs, replace(ClusterOptions(), same_event=None)))
+        w = score(
+            st0,
+            related_stories(
+                [s["id"] for s in st0],
+                np.stack([s["vec"] for s in st0]),
+                [s["text"] for s in st0],
+                RelatedOptions(),
+                [s["n"] for s in st0],
+            ),
+        )
+        without = {
+            "without_same_event_precision": w["precision"],
+            "without_same_event_recall": w["recall"],
+            "without_same_event_listed": w["listed"],
+            "without_same_event_stories": len(st0),
+        }
     results = []
     for o in grid:
         res = {
@@ -160,6 +181,7 @@ def main() -> None:
             "baseline_recall": base["recall"],
             "stories": len(stories),
             "max_related": RELATED_MAX,
+            **without,
         }
         results.append(res)
         if args.sweep:

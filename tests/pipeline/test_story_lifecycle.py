@@ -129,3 +129,55 @@ def test_stories_that_turn_out_to_be_one_event_merge_and_old_address_redirects(t
     r = TestClient(create_app(lambda: ed)).get(f"/story/{old}/", follow_redirects=False)
     assert r.status_code == 301 and r.headers["location"].rstrip("/").endswith(f"/story/{survivor}")
     d.close()
+
+
+def test_a_story_that_names_the_same_event_as_another_is_merged_by_the_second_pass_and_redirects(tmp_path):
+    """The same-event merger (cluster/merge.py) records its merges as every merge is recorded: the absorbed story's
+    address redirects to the survivor, whose page lists every source."""
+    from datetime import timedelta
+
+    from copydesk.cluster import ClusterOptions
+    from copydesk.cluster.merge import MergeOptions
+
+    (tmp_path / "copydesk.toml").write_text(render_config(), encoding="utf-8")
+    merging = MergeOptions(min_score=0.75, key_names=10, min_names=0.5, key_min_idf=0.0, max_gap=timedelta(hours=36))
+    opts = ClusterOptions(w_dense=1.0, w_sparse=0.0, w_names=0.0, join=0.94, merge=None, same_event=merging)
+    d = Desk(load_settings(tmp_path / "copydesk.toml"), {}, cluster_options=opts)
+    d._embedder = FakeEmbedder()
+    first = line(
+        "https://m.test/1",
+        "Outlet 1",
+        "alpha story 1",
+        "The alpha event happened today near the Margaret Bridge in Budapest. Police confirmed the event.",
+        "2026-11-23T08:00:00Z",
+    )
+    # cosine 0.8 with the first (under join) and no name in common: a story of its own
+    second = line(
+        "https://m.test/2",
+        "Outlet 2",
+        "beta story 2",
+        "The beta event happened today, officials in Rancho Mirage said. Nobody was hurt in the beta event.",
+        "2026-11-23T09:00:00Z",
+    )
+    d.import_lines([first, second])
+    assert d.process().counts["stories-new"] == 2
+    d.write()
+    slugs = {e.story.slug for e in d.edition().stories}
+    assert len(slugs) == 2
+    # joins the first story (cosine 0.95), which now names the second's places too: one event after all
+    third = line(
+        "https://m.test/3",
+        "Outlet 3",
+        "bridge story 3",
+        "The event near the Margaret Bridge in Budapest was also reported by officials in Rancho Mirage.",
+        "2026-11-23T10:00:00Z",
+    )
+    d.import_lines([third])
+    rep = d.process()
+    assert rep.counts.get("stories-merged") == 1
+    d.write()
+    ed = d.edition()
+    assert len(ed.stories) == 1 and len(ed.stories[0].story.sources) == 3
+    [(old, new)] = ed.redirects.items()
+    assert new == ed.stories[0].story.slug and old in slugs and old != new
+    d.close()

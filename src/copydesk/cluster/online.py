@@ -20,7 +20,10 @@ shape recurs across recent articles keep only their names and figures), both in 
 (`observe`) and in what is counted. After a
 story grows it is compared with the other open stories, and one that now scores above `merge` with it is
 absorbed (only when a `merge` threshold is set: merging is off by default, see `MERGE`) (the larger, else older, story survives; `Decision.merged` reports it so the old address can
-redirect). A second, separate rule links the stories of different outlets that are each other's best match within
+redirect). The second pass that does run by default is the same-event merger (`cluster/merge.py`, option
+`same_event`): after a story grows or starts, an open story near it in time that names the same specific people,
+places and figures is merged with it, recorded in `Decision.merged` the same way (a story that has just started
+simply joins the other). Another, separate rule links the stories of different outlets that are each other's best match within
 days (`LINK`, also off by default: measured on the demo corpus, it adds false corroboration).
 
 The state is rebuilt from recent articles with their vectors and story ids (`OnlineClusterer.restore`).
@@ -39,6 +42,7 @@ from typing import Iterable
 
 import numpy as np
 
+from copydesk.cluster.merge import MergeOptions, StoryView, key_names, proper_names, same_event
 from copydesk.cluster.template import TEMPLATE_WINDOW, TemplateIndex
 from copydesk.models import Article
 from copydesk.store.db import StoryState
@@ -146,6 +150,9 @@ LINK: float | None = None
 LINK_DECAY = 0.1
 LINK_GAP = timedelta(days=3)
 LINK_MAX_ARTICLES = 30
+#: Second-pass same-event merging (`cluster/merge.py`, `OnlineClusterer._same_event_from`): how many of the best-
+#: scoring open stories the judge reads (bounds the cost per article; not tuned).
+SAME_EVENT_CANDIDATES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +173,7 @@ class ClusterOptions:
     link_decay: float = LINK_DECAY
     link_gap: timedelta = LINK_GAP
     link_max_articles: int = LINK_MAX_ARTICLES
+    same_event: MergeOptions | None = MergeOptions()  # None: no second-pass same-event merging (cluster/merge.py)
 
 
 def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templates: TemplateIndex | None = None) -> str:
@@ -274,6 +282,7 @@ class OnlineClusterer:
         self.years: dict[str, frozenset[str]] = {}  # story id -> years its articles mention
         self.langs: dict[str, frozenset[str]] = {}  # story id -> languages of its articles (when known)
         self.outlets: dict[str, frozenset[str]] = {}  # story id -> outlets of its articles
+        self.names: dict[str, Counter] = {}  # story id -> counts of the names of its articles (cluster/merge.py)
         self.templates = TemplateIndex(window=max(2 * self.opts.window, TEMPLATE_WINDOW))
 
     # -- storage -------------------------------------------------------------------------------------------
@@ -327,6 +336,7 @@ class OnlineClusterer:
         self.years.pop(self.ids[i], None)
         self.langs.pop(self.ids[i], None)
         self.outlets.pop(self.ids[i], None)
+        self.names.pop(self.ids[i], None)
         del self.row_of[self.ids[i]]
         self.ids[i] = None
         self.n[i] = 0
@@ -386,6 +396,12 @@ class OnlineClusterer:
             self._note_years(sid, years_of(a))
             self.outlets[sid] = self.outlets.get(sid, frozenset()) | {a.outlet_id}
             self._note_language(sid, a.language)
+            self._note_names(sid, a)
+
+    def _note_names(self, sid: str, a: Article) -> None:
+        if self.opts.same_event is not None:  # what the same-event merger reads (cluster/merge.py)
+            # the body's names (a title-case headline capitalises common words); the title's when there is no body
+            self.names.setdefault(sid, Counter()).update(proper_names(a.body or a.title, STOPWORDS))
 
     def _note_language(self, sid: str, lang: str | None) -> None:
         if lang:
@@ -468,7 +484,12 @@ class OnlineClusterer:
         self.outlets[self.ids[best]] = self.outlets.get(self.ids[best], frozenset()) | {a.outlet_id}
         self._note_years(self.ids[best], years_of(a))
         self._note_language(self.ids[best], a.language)
+        self._note_names(self.ids[best], a)
         merged = [] if is_new or o.merge is None else self._merge_from(best)
+        if o.same_event is not None and not merged:
+            merged = self._same_event_from(best, is_new)
+            if merged and is_new:  # the article joins its event's story: the story it started never existed
+                return Decision(merged[0][1], False, best_s)
         if o.link is not None and _timed(a) and not merged:
             merged = self._link_from(best, is_new)
             if merged and is_new:  # the article joins the linked story: the story it started never existed
@@ -508,6 +529,45 @@ class OnlineClusterer:
         if scores[k] < self.opts.merge:
             return []
         return [self._merge_rows(i, int(rows[k]))]
+
+    def _view(self, i: int) -> StoryView:
+        o = self.opts.same_event
+        sid = self.ids[i]
+        keys = key_names(self.names.get(sid, Counter()), self.df, self.n_docs, o.key_names, o.key_min_idf)
+        return StoryView(
+            int(self.n[i]),
+            float(self.first[i]),
+            float(self.last[i]),
+            self.years.get(sid, frozenset()),
+            keys,
+            bool(self.timed[i]),
+        )
+
+    def _same_event_from(self, i: int, new: bool = False) -> list[tuple[str, str]]:
+        """After story row i grew (or started): merge it with the open story that reports the same event by
+        `merge.same_event` (the highest key-names overlap among the SAME_EVENT_CANDIDATES best-scoring ones)."""
+        o = self.opts.same_event
+        gap = o.max_gap.total_seconds()
+        rows = self._live(self.first[i] - gap, self.last[i] + gap)
+        rows = rows[rows != i]
+        if not len(rows):
+            return []
+        scores = self._story_scores(i, rows)
+        cand = np.flatnonzero(scores >= o.min_score)
+        if not len(cand):
+            return []
+        cand = cand[np.argsort(-scores[cand], kind="stable")][:SAME_EVENT_CANDIDATES]
+        me = self._view(i)
+        if not me.keys:
+            return []
+        best, best_ov = -1, -1.0
+        for k in cand:
+            ov = same_event(me, self._view(int(rows[k])), float(scores[k]), o, self.opts.story_span)
+            if ov is not None and ov > best_ov:
+                best, best_ov = int(rows[k]), ov
+        if best < 0:
+            return []
+        return [self._merge_rows(i, best, keep=best if new else None)]
 
     def _story_scores(self, i: int, rows: np.ndarray) -> np.ndarray:
         """Scores of story row i (its centroids) against story rows `rows`, by the article formula."""
@@ -574,6 +634,7 @@ class OnlineClusterer:
         self.outlets[self.ids[keep]] = self.outlets.get(self.ids[keep], frozenset()) | self.outlets.get(
             self.ids[gone], frozenset()
         )
+        self.names.setdefault(self.ids[keep], Counter()).update(self.names.get(self.ids[gone], Counter()))
         self._free(gone)
         return out
 
