@@ -712,7 +712,6 @@ class Store:
         text_hash: str | None,
         minhash: bytes | None,
         embedding: bytes | None,
-        title_vector: bytes | None = None,
     ) -> None:
         with self.transaction() as s:
             s.execute(
@@ -727,7 +726,6 @@ class Store:
                     text_hash=text_hash,
                     minhash=minhash,
                     embedding=embedding,
-                    title_vector=title_vector,
                 )
             )
 
