@@ -135,6 +135,17 @@ class Desk:
             self._index = idx
         return self._index
 
+    def state_sizes(self) -> dict[str, int]:
+        """What this process keeps in memory between articles, by part (bench/memory.py; the tests that it stays
+        bounded): the dedup index's articles, groups and hashes, and the clusterer's story rows, terms and shapes
+        (`OnlineClusterer.sizes`); parts not built yet are left out."""
+        out: dict[str, int] = {}
+        if self._index is not None:
+            out.update({f"dedup_{k}": v for k, v in self._index.sizes().items()})
+        if self._clusterer is not None:
+            out.update({f"cluster_{k}": v for k, v in self._clusterer.sizes().items()})
+        return out
+
     @property
     def client(self):
         if self._client is None:
@@ -539,9 +550,13 @@ class Desk:
         clusterer = self.clusterer
         oldest = min(a.when for a in arts) - 2 * clusterer.opts.window
         stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
-        self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
         for start in range(0, len(arts), 64):
             batch = arts[start : start + 64]
+            # The open stories read so far, as far as a story can still take an article (a write-through cache of
+            # the database's: what it forgets is read again if needed), so a long backlog does not pile them up.
+            cut = batch[0].when - 2 * clusterer.opts.window
+            for sid in [sid for sid, st in stories.items() if st.last_when < cut]:
+                del stories[sid]
             # One text per article, the one the clusterer reads: sentences and titles are embedded only when a
             # story's check needs them (`_text_vectors`).
             vecs = emb.embed([clusterer.observe(a) for a in batch])
@@ -564,7 +579,6 @@ class Desk:
                     # The unit rolled back, but the dedup index and the clusterer had taken the article in: rebuild
                     # both (and the open stories) from the database, so this process decides as a new one would.
                     self._index, self._clusterer = None, None
-                    self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
                     clusterer = self.clusterer
                     stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
         return report
@@ -601,8 +615,11 @@ class Desk:
             self._cluster_mark = self.store.processed_count()
 
     def _process_one(self, a: Article, v: np.ndarray, stories: dict[str, StoryState], report: Report) -> None:
-        # Fingerprint once: the same signature and hash go into the index and into the store.
+        # Fingerprint once: the same signature and hash go into the index and into the store. Articles published
+        # more than the dedup window before this one are never compared with it: forgotten first, so the index
+        # holds one window of articles however long the process runs or however large its batch.
         sig, th = signature(a.body), text_hash(a.body)
+        self.index.prune(a.when - DEDUP_WINDOW)
         match = self.index.add_signature(a.id, a.outlet_id, sig, th, a.when)
         kind = self._copy_kind(a, match) if match is not None else None
         story_id, created, follows = None, False, None
