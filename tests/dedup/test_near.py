@@ -221,6 +221,24 @@ def test_remove_and_prune() -> None:
     assert 2 not in index
 
 
+def test_prune_forgets_everything_of_an_article_and_only_it() -> None:
+    """What the index keeps for an article (its entry, its hash, its chain's group) goes when it is pruned, so the
+    index holds the window's articles and nothing more however long it runs; a later copy's group stays."""
+    index = DuplicateIndex()
+    index.add(1, "reuters", WIRE, T0)
+    assert index.add(2, "ap-member", REPRINT, T0 + timedelta(days=2)).group == 1
+    assert index.add(3, "local", WIRE, T0 + timedelta(days=3)).group == 1  # exact copy of 1
+    assert index.sizes() == {"articles": 3, "groups": 2, "hashes": 2}
+    index.remove(3)  # an explicit removal leaves a stale heap item: prune skips it
+    assert index.prune(T0 + timedelta(days=1)) == 1
+    assert index.sizes() == {"articles": 1, "groups": 1, "hashes": 1}
+    assert index.group_of(2) == 1  # the copy still leads back to the forgotten original
+    assert index.add(4, "other", REPRINT, T0 + timedelta(days=4)).group == 1  # through 2, the one it copies
+    assert index.prune(T0 + timedelta(days=30)) == 2
+    assert index.sizes() == {"articles": 0, "groups": 0, "hashes": 0}
+    assert index.prune(T0 + timedelta(days=60)) == 0
+
+
 def test_options_change_thresholds() -> None:
     strict = DuplicateIndex(DedupOptions(reprint_containment=0.99))
     strict.add(1, "reuters", WIRE)

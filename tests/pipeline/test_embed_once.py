@@ -176,3 +176,37 @@ def test_unchanged_story_written_again_embeds_nothing(tmp_path):
         assert [s.text for s in _sentences(es2.story)] == [s.text for s in _sentences(es.story)]
     finally:
         again.close()
+
+
+def test_writing_reads_the_cached_vectors_once(desk, monkeypatch):
+    """`write` reads a story's sentence and title vectors from the cache once, for every dirty story together
+    (`_embed_stories`), and hands them to `_material`: no second read per story written. A vector made now is
+    given to the writer as the cache keeps it (float16), so the first writing and a later one read the same
+    numbers, and the story comes out the same."""
+    desk.import_lines(
+        [
+            _line("https://wire.test/b", "wire", "Harbour City bridge opens", WIRE, "2026-11-03T07:30:00Z"),
+            _line("https://gazette.test/b", "gazette", "Bridge opens to traffic", GAZETTE, "2026-11-03T08:30:00Z"),
+        ]
+    )
+    desk.process()
+    desk.section_model
+    reads: list[int] = []
+    real = desk.store.text_vectors
+
+    def counting(keys):
+        keys = list(keys)
+        reads.append(len(keys))
+        return real(keys)
+
+    monkeypatch.setattr(desk.store, "text_vectors", counting)
+    assert desk.write().counts.get("written") == 1
+    assert len(reads) == 1, reads
+    [es] = desk.edition().stories
+    first = [(s.text, s.independent_outlets) for s in _sentences(es.story)]
+    reads.clear()
+    desk.corrections.mark_dirty(es.story.story_id)
+    assert desk.write().counts.get("written") == 1
+    assert len(reads) == 1, reads  # all cached now: read once, none embedded
+    [es2] = desk.edition().stories
+    assert [(s.text, s.independent_outlets) for s in _sentences(es2.story)] == first

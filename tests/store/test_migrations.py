@@ -181,3 +181,40 @@ def test_several_processes_open_one_empty_database_at_once(kind, tmp_path):
             p.join(120)
         assert [p.exitcode for p in procs] == [0, 0, 0, 0]
         assert _current(url) == HEAD
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_0013_drops_the_unused_vector_columns_and_its_downgrade_adds_them_back(kind, tmp_path):
+    """`articles.title_vector` and `articles.sentence_vectors` (read by nothing since 0011, where vectors moved to
+    `text_vectors`) are gone at head, with the articles kept; going back to 0012 gives them back, empty."""
+    from sqlalchemy import inspect
+
+    def columns(url: str) -> set[str]:
+        eng = create_engine(url)
+        try:
+            return {c["name"] for c in inspect(eng).get_columns("articles")}
+        finally:
+            eng.dispose()
+
+    with database(kind, tmp_path) as url:
+        _alembic(url, command.upgrade, "0012")
+        _insert_first_revision_rows(url)
+        eng = create_engine(url)
+        with eng.begin() as c:
+            c.execute(text("UPDATE articles SET title_vector = :b, sentence_vectors = :b"), {"b": b"\x01" * 8})
+        eng.dispose()
+        assert {"title_vector", "sentence_vectors"} <= columns(url)
+        _alembic(url, command.upgrade, "0013")
+        assert not {"title_vector", "sentence_vectors"} & columns(url)
+        store = Store(url)
+        try:
+            assert sorted(a.title for a in store.story_articles("s1")) == ["Harbour 1", "Harbour 2"]
+        finally:
+            store.close()
+        _alembic(url, command.downgrade, "0012")
+        assert {"title_vector", "sentence_vectors"} <= columns(url)
+        eng = create_engine(url)
+        with eng.connect() as c:
+            rows = c.execute(text("SELECT title_vector, sentence_vectors FROM articles")).all()
+        eng.dispose()
+        assert rows == [(None, None), (None, None)]

@@ -151,3 +151,81 @@ def test_an_unattributed_judgement_is_dropped_by_the_neutral_step_with_its_reaso
     edited = edit_draft(replace(gated, sentences=(judged,) + gated.sentences[1:]))
     assert [s.text for s in edited.sentences] == [BODY, QUOTE]
     assert edited.dropped[-1].reason == "evaluative" and "own voice" in edited.dropped[-1].detail
+
+
+def _verbatim_with_an_identity_matrix(m):
+    """`verbatim` as it was first written (a k x k identity matrix, rows copied out of it): the reference."""
+    import numpy as np
+
+    from copydesk.verify.gate import _flat
+
+    keys: dict[str, int] = {}
+    for a in m.articles:
+        for t in [*m.sentences.get(a.id, ()), a.title]:
+            keys.setdefault(_flat(t), len(keys))
+    eye = np.eye(max(len(keys), 1), dtype=np.float32)
+    vectors = {
+        a.id: eye[[keys[_flat(t)] for t in m.sentences.get(a.id, ())]].reshape(-1, eye.shape[1]) for a in m.articles
+    }
+    return replace(m, vectors=vectors, title_vectors={a.id: eye[keys[_flat(a.title)]] for a in m.articles})
+
+
+def _one_voice():
+    """The wire's report, its update repeating three of its sentences, and a brief titled with its lede."""
+    from tramstory import OUTLETS, SECTIONS, WIRE, art
+
+    from copydesk.models import StoryMaterial
+    from copydesk.write import article_sentences
+
+    update = WIRE.replace("Tram services", "Services") + " The bridge reopened to trams at six in the evening."
+    arts = [
+        art(1, "wire", "Tram derails in Budapest, 12 injured", WIRE),
+        art(2, "wire", "Trams run again on Margaret Bridge", update),
+        art(3, "wire", LEDE, "Nothing here is a sentence"),
+    ]
+    sentences = {a.id: article_sentences(a) for a in arts}
+    return StoryMaterial("s1", "tram", tuple(arts), sentences, {}, OUTLETS, SECTIONS)
+
+
+def test_verbatim_vectors_are_the_identity_rows_without_the_identity_matrix():
+    """`verbatim` gives every distinct source text (sentence or title) its own unit vector, exactly as a k x k
+    identity matrix would, but as views of 2k - 1 numbers (an article's new sentences are consecutive rows) and a
+    matrix of its own only for an article that repeats earlier text: the story is written the same."""
+    import numpy as np
+
+    from copydesk.verify.gate import verbatim
+    from copydesk.write import WriteOptions, write_story
+
+    m = _one_voice()
+    new, old = verbatim(m), _verbatim_with_an_identity_matrix(m)
+    assert not new.embedded
+    for a in m.articles:
+        assert new.vectors[a.id].dtype == np.float32 and new.vectors[a.id].shape == old.vectors[a.id].shape
+        assert np.array_equal(new.vectors[a.id], old.vectors[a.id])
+        assert np.array_equal(new.title_vectors[a.id], old.title_vectors[a.id])
+    assert new.title_vectors[3] @ new.vectors[1][0] == 1.0  # a title that is a sentence is that sentence
+    assert np.shares_memory(new.vectors[1], new.title_vectors[1])  # views of one small buffer
+    opts = WriteOptions(model_name="none")
+    assert write_story(new, opts) == write_story(replace(old, embedded=False), opts)
+
+
+def test_verbatim_memory_grows_with_the_texts_not_their_square():
+    import tracemalloc
+
+    from tramstory import OUTLETS, SECTIONS, art
+
+    from copydesk.models import StoryMaterial
+    from copydesk.verify.gate import verbatim
+
+    n = 300  # articles of ten sentences each: 3,300 distinct texts, a 44 MB identity matrix in float32
+    arts = [art(i, "wire", f"Report number {i} on the tram", "") for i in range(n)]
+    sentences = {a.id: [f"Sentence {k} of report {a.id} about the tram." for k in range(10)] for a in arts}
+    m = StoryMaterial("s1", "tram", tuple(arts), sentences, {}, OUTLETS, SECTIONS)
+    tracemalloc.start()
+    try:
+        v = verbatim(m)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert sum(len(x) for x in v.vectors.values()) == 10 * n and v.vectors[0].shape == (10, 11 * n)
+    assert peak < 2 * 2**20, peak  # the texts' keys and the views: well under 2 MB

@@ -285,6 +285,19 @@ class OnlineClusterer:
         self.names: dict[str, Counter] = {}  # story id -> counts of the names of its articles (cluster/merge.py)
         self.templates = TemplateIndex(window=max(2 * self.opts.window, TEMPLATE_WINDOW))
 
+    def sizes(self) -> dict[str, int]:
+        """How much the clusterer holds: allocated story rows, open stories, terms with a document frequency,
+        articles counted, and the template index's shapes and articles."""
+        return {
+            "rows": self._cap,
+            "stories": len(self.row_of),
+            "terms": len(self.df),
+            "docs": self.n_docs,
+            "years": len(self.years),
+            "template_shapes": len(self.templates.df),
+            "template_articles": len(self.templates),
+        }
+
     # -- storage -------------------------------------------------------------------------------------------
     def _alloc(self, dim: int) -> int:
         if self._cap == 0:

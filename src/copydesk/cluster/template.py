@@ -75,6 +75,10 @@ class TemplateIndex:
         self.fills: dict[str, set[tuple[str, ...]]] = {}  # shape -> the different fillers seen in it
         self._seen: deque[tuple[float, frozenset[str]]] = deque()
 
+    def __len__(self) -> int:
+        """Articles of the window counted."""
+        return len(self._seen)
+
     def observe(self, text: str, when: datetime) -> None:
         """Count the shapes of one article's text (title and body)."""
         t = when.timestamp()

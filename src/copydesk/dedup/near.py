@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import re
 import struct
 import unicodedata
@@ -359,7 +360,9 @@ class DuplicateIndex:
     """Online duplicate index: ``add`` articles in arrival order; each is compared with those before it.
 
     Keys are the caller's article ids (ints, unique). Memory is about 1 KB + 8 bytes per word per
-    article; call ``prune`` to forget articles older than the dedup window.
+    article; call ``prune`` to forget articles older than the dedup window (it costs only the articles it
+    forgets, so it can be called before every ``add``). Everything kept for an article, its chain's group
+    included, goes with it: the index holds the articles of the window and nothing else.
 
     When several earlier articles match, the result prefers "exact" over "near" over "reprint"
     (an outlet's update of its own copy of a wire report is "near" its earlier copy; the group still
@@ -373,6 +376,7 @@ class DuplicateIndex:
         self._by_hash: dict[str, list[int]] = {}
         self._group: dict[int, int] = {}
         self._order = 0
+        self._by_time: list[tuple[datetime, int, int]] = []  # heap of (published, order, key) of dated entries
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -404,11 +408,16 @@ class DuplicateIndex:
         """Like ``add``, from a stored ``signature(text)`` and ``text_hash(text)``; ValueError if stale."""
         return self._add(key, outlet_id, _Fingerprint.from_bytes(sig), text_hash, published)
 
+    def sizes(self) -> dict[str, int]:
+        """How much the index holds: articles, their duplicate chains (groups) and distinct text hashes."""
+        return {"articles": len(self._entries), "groups": len(self._group), "hashes": len(self._by_hash)}
+
     def remove(self, key: int) -> None:
-        """Forget one article (its group assignment of later articles is kept)."""
+        """Forget one article (the group of a later article that duplicates it is kept with that article)."""
         entry = self._entries.pop(key, None)
         if entry is None:
             return
+        self._group.pop(key, None)
         if key in self._lsh:
             self._lsh.remove(key)
         if entry.text_hash is not None:
@@ -420,10 +429,15 @@ class DuplicateIndex:
 
     def prune(self, before: datetime) -> int:
         """Forget articles published before ``before`` (those without a date are kept); returns how many."""
-        old = [k for k, e in self._entries.items() if e.published is not None and e.published < before]
-        for k in old:
-            self.remove(k)
-        return len(old)
+        n = 0
+        heap = self._by_time
+        while heap and heap[0][0] < before:
+            _, order, key = heapq.heappop(heap)
+            e = self._entries.get(key)
+            if e is not None and e.order == order:  # else removed already (its heap item is stale)
+                self.remove(key)
+                n += 1
+        return n
 
     # ----------------------------------------------------------------------------------------------------
 
@@ -436,6 +450,8 @@ class DuplicateIndex:
         self._order += 1
         match = self._best_match(entry)
         self._entries[key] = entry
+        if published is not None:
+            heapq.heappush(self._by_time, (published, entry.order, key))
         if thash is not None:
             self._by_hash.setdefault(thash, []).append(key)
         if len(fp.shingles):

@@ -669,12 +669,18 @@ class Store:
         return arts[:limit] if limit else arts
 
     def dedup_state(self, since: datetime | None = None) -> Iterator[tuple[int, str, bytes, str, datetime | None]]:
-        """(id, outlet_id, signature, text_hash, published) of processed articles seen or published since
-        `since`, in arrival order, to rebuild the dedup index."""
+        """(id, outlet_id, signature, text_hash, when) of processed articles seen or published since `since`, in
+        arrival order, to rebuild the dedup index; `when` is the publication time, else when first seen (the time
+        processing gave the index, `Article.when`, so a restored article leaves the window as it would have)."""
         with self._reading() as s:
             q = (
                 select(
-                    ArticleRow.id, ArticleRow.outlet_id, ArticleRow.minhash, ArticleRow.text_hash, ArticleRow.published
+                    ArticleRow.id,
+                    ArticleRow.outlet_id,
+                    ArticleRow.minhash,
+                    ArticleRow.text_hash,
+                    ArticleRow.published,
+                    ArticleRow.first_seen,
                 )
                 .where(ArticleRow.processed.is_(True), ArticleRow.minhash.is_not(None))
                 .order_by(ArticleRow.id)
@@ -687,7 +693,7 @@ class Store:
                     )
                 )
             for r in s.execute(q):
-                yield r[0], r[1], r[2], r[3], aware(r[4])
+                yield r[0], r[1], r[2], r[3], aware(r[4]) or aware(r[5])
 
     def latest_when(self) -> datetime | None:
         """The newest publication (or first-seen) time among processed articles."""
@@ -712,7 +718,6 @@ class Store:
         text_hash: str | None,
         minhash: bytes | None,
         embedding: bytes | None,
-        title_vector: bytes | None = None,
     ) -> None:
         with self.transaction() as s:
             s.execute(
@@ -727,7 +732,6 @@ class Store:
                     text_hash=text_hash,
                     minhash=minhash,
                     embedding=embedding,
-                    title_vector=title_vector,
                 )
             )
 

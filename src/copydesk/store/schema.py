@@ -104,10 +104,9 @@ class ArticleRow(Base):
     wire_group: Mapped[int | None] = mapped_column(Integer)
     text_hash: Mapped[str | None] = mapped_column(String(64))
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # the one text per article the model embeds (the clusterer's); sentence and title vectors are in text_vectors
+    # (the per-article title_vector and sentence_vectors columns were dropped by migration 0013)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
-    title_vector: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # float16 matrix, one row a sentence: written by releases before migration 0011, read by none since (text_vectors)
-    sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class TextVectorRow(Base):

@@ -119,12 +119,28 @@ def verbatim(m: StoryMaterial) -> StoryMaterial:
     for a in m.articles:
         for t in [*m.sentences.get(a.id, ()), a.title]:
             keys.setdefault(_flat(t), len(keys))
-    eye = np.eye(max(len(keys), 1), dtype=np.float32)
-    vectors = {
-        a.id: eye[[keys[_flat(t)] for t in m.sentences.get(a.id, ())]].reshape(-1, eye.shape[1]) for a in m.articles
-    }
-    titles = {a.id: eye[keys[_flat(a.title)]] for a in m.articles}
+    unit = _unit_rows(max(len(keys), 1))
+    vectors = {a.id: _rows(unit, [keys[_flat(t)] for t in m.sentences.get(a.id, ())]) for a in m.articles}
+    titles = {a.id: unit[keys[_flat(a.title)]] for a in m.articles}
     return replace(m, vectors=vectors, title_vectors=titles, embedded=False)
+
+
+def _unit_rows(k: int) -> np.ndarray:
+    """The k x k identity matrix as a read-only view of 2k - 1 numbers (row j starts j places before the one 1):
+    memory in proportion to k, not k squared."""
+    z = np.zeros(2 * k - 1, np.float32)
+    z[k - 1] = 1.0
+    return np.lib.stride_tricks.as_strided(z[k - 1 :], shape=(k, k), strides=(-z.itemsize, z.itemsize), writeable=False)
+
+
+def _rows(unit: np.ndarray, ids: list[int]) -> np.ndarray:
+    """The unit rows ``ids`` of `_unit_rows`: a view when they are consecutive (an article's sentences, each met
+    for the first time, take the next ids), else a matrix of their own (an article repeating earlier text)."""
+    if ids and ids == list(range(ids[0], ids[0] + len(ids))):
+        return unit[ids[0] : ids[0] + len(ids)]
+    out = np.zeros((len(ids), unit.shape[1]), np.float32)
+    out[np.arange(len(ids)), ids] = 1.0
+    return out
 
 
 @dataclass
