@@ -174,7 +174,10 @@ def share_versions(current: WrittenStory, revisions: tuple[Revision, ...]) -> tu
     pool: dict = {}
 
     def one(x):
-        return pool.setdefault(x, x)
+        try:
+            return pool.setdefault(x, x)
+        except TypeError:  # a value that cannot be hashed (none of ours today) is kept as it is
+            return x
 
     def parts(w: WrittenStory) -> WrittenStory:
         return replace(
