@@ -1,6 +1,7 @@
 """Crash safety: SIGKILL `copydesk import`, `copydesk run` and a registry write at random moments, resume, compare.
 
     python bench/crash.py [DATA] [--trials 50] [--articles 60] [--store-articles 1479] [--per-feed 12] [--seed 1]
+                          [--jobs 1] [--minutes 0]
 
 DATA is ../shared/data (default; or $COPYDESK_SHARED_DATA): the AllSides set (allsides_neus) and the feed farm
 (feed_farm) are used. Four scenarios, each first run once uninterrupted on a fresh data directory (the reference),
@@ -21,12 +22,15 @@ Kills are spread over the steps: trial k of a scenario aims at its steps in turn
 (read from the progress lines on stderr, the database's article count, the publish directory, the registry's
 backup file), the kill comes after a uniformly random part of the step's length in the reference run. The step
 actually running at the kill is what is reported (``kills_by_step``); a command that ends before its kill is run
-again with the delay halved (``KILL_ATTEMPTS``), and a trial that never got killed counts in ``not_killed``, not in
-``trials``. After each resume: ``lost`` = reference articles (by canonical URL) missing, ``duplicated`` =
-extra rows of one canonical URL, ``integrity_failures`` = trials where SQLite's integrity or foreign-key check
-failed, articles were left unprocessed or stories unwritten, the site or the registry did not load, or the stories'
-article sets differ from the reference's (``story_differences`` counts those alone), ``resume_failures`` = resumes
-that exited non-zero or timed out. Goal: trials 50, lost 0, duplicated 0, integrity_failures 0, resume_failures 0.
+again with the delay halved (``KILL_ATTEMPTS``; the last attempt kills as soon as the step is seen), and a trial
+that never got killed counts in ``not_killed``, not in ``trials``, and is replaced by another (at most
+``EXTRA_TRIALS_FRACTION`` more), so that ``--trials`` counts kills. ``--jobs N`` runs N trials at once, each on its
+own data directory; ``--minutes M`` starts no trial after M minutes and says so (``stopped_at_time_limit``), so a
+run that has to stop still prints its figures. After each resume: ``lost`` = reference articles (by canonical
+URL) missing, ``duplicated`` = extra rows of one canonical URL, ``integrity_failures`` = trials where SQLite's
+integrity or foreign-key check failed, articles were left unprocessed or stories unwritten, the site or the
+registry did not load, or the stories' article sets differ from the reference's (``story_differences`` counts
+those alone), ``resume_failures`` = resumes that exited non-zero or timed out. Goal: trials 50, lost 0, duplicated 0, integrity_failures 0, resume_failures 0.
 The embedding model is slow on a small machine: keep ``--articles`` small for quick runs. Loopback only; the last
 line is a JSON object.
 """
@@ -50,6 +54,7 @@ import time
 import tomllib
 import zlib
 from collections import Counter, defaultdict
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,6 +72,8 @@ STEPS = {
 COMMAND_TIMEOUT_S = 3600
 #: Runs started per trial at most, when the command ends before the chosen kill moment.
 KILL_ATTEMPTS = 3
+#: Trials started beyond ``--trials`` at most, to replace those that ended before any kill (``not_killed``).
+EXTRA_TRIALS_FRACTION = 0.2
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -398,9 +405,10 @@ class Scenario:
             flush=True,
         )
 
-    def trial(self, k: int, rng: random.Random) -> dict:
-        """Kill once the target step has been seen running, after a random part of its reference length; a run
-        that ends first is started again (up to KILL_ATTEMPTS times, the delay halved each time)."""
+    def trial(self, k: int, fraction: float) -> dict:
+        """Kill once the target step has been seen running, after ``fraction`` of its reference length; a run
+        that ends first is started again (up to KILL_ATTEMPTS times, the delay halved each time, and the last
+        attempt kills as soon as the step is seen: a step that ends sooner than its reference is still hit)."""
         steps = (
             [s for s in STEPS[self.name] if s in self.windows]
             or [s for s in self.windows if s != "startup"]
@@ -409,9 +417,8 @@ class Scenario:
         target = steps[k % len(steps)]
         a, b = self.windows[target]
         order = ["startup", *STEPS[self.name]]
-        fraction = rng.random()
         for attempt in range(KILL_ATTEMPTS):
-            delay = fraction * (b - a) / (2**attempt)
+            delay = fraction * (b - a) / (2**attempt) if attempt < KILL_ATTEMPTS - 1 else 0.0
             d = self.fresh(f"t{k}")
             w = Watched(self.command(d), self.env, d, self.store_total)
             seen_at = None
@@ -447,6 +454,38 @@ class Scenario:
         return out
 
 
+def run_trials(
+    scenarios: list, trials: int, jobs: int, deadline: float | None, rng: random.Random, report
+) -> tuple[list[dict], bool]:
+    """The reference runs, then trials until ``trials`` of them killed their command: spread over the scenarios in
+    turn (so --trials 10 still reaches every one), ``jobs`` at once, each trial's kill moment drawn in order from
+    ``rng``. A trial whose command always ended first is replaced (at most EXTRA_TRIALS_FRACTION more trials). No
+    trial starts after ``deadline`` (monotonic); the second value says whether that stopped the run short."""
+    results: list[dict] = []
+    stopped = False
+    jobs = max(1, jobs)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(lambda s: s.run_reference(), scenarios))
+        limit = trials + max(len(scenarios), int(trials * EXTRA_TRIALS_FRACTION))
+        running: set = set()
+        k = 0
+        while True:
+            killed = sum(1 for r in results if r["killed_in"] != "finished")
+            if deadline is not None and time.monotonic() >= deadline:
+                stopped = killed + len(running) < trials
+            while not stopped and len(running) < jobs and killed + len(running) < trials and k < limit:
+                s = scenarios[k % len(scenarios)]
+                running.add(pool.submit(s.trial, k // len(scenarios), rng.random()))
+                k += 1
+            if not running:
+                break
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for f in done:
+                results.append(f.result())
+                report(results[-1])
+    return results, stopped
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA)
@@ -457,6 +496,10 @@ def main() -> None:
     ap.add_argument("--scenarios", default="import-store,import,run,registry")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--jobs", type=int, default=1, help="trials run at once (each on its own data directory)")
+    ap.add_argument(
+        "--minutes", type=float, default=0, help="start no trial after this many minutes (0: no limit); reported"
+    )
     args = ap.parse_args()
     if not (args.data / "allsides_neus").exists() or not (args.data / "feed_farm").exists():
         print(json.dumps({"skipped": f"{args.data} lacks allsides_neus or feed_farm"}))
@@ -478,15 +521,16 @@ def main() -> None:
     rng = random.Random(args.seed)
     results: list[dict] = []
     t0 = time.perf_counter()
+    stopped = False
     try:
-        for s in scenarios:
-            s.run_reference()
-        # trials spread over the scenarios in turn, so --trials 10 still reaches every one
-        for k in range(args.trials):
-            s = scenarios[k % len(scenarios)]
-            res = s.trial(k // len(scenarios), rng)
-            results.append(res)
-            print(json.dumps(res), file=sys.stderr, flush=True)
+        results, stopped = run_trials(
+            scenarios,
+            args.trials,
+            args.jobs,
+            time.monotonic() + args.minutes * 60 if args.minutes else None,
+            rng,
+            lambda res: print(json.dumps(res), file=sys.stderr, flush=True),
+        )
     finally:
         farm.close()
         if args.workdir is None:
@@ -511,6 +555,8 @@ def main() -> None:
         },
         "failures": [r for r in results if r["lost"] or r["duplicated"] or r["integrity"] or r["resume_rc"] != 0][:10],
         "seconds": round(time.perf_counter() - t0, 1),
+        "jobs": args.jobs,
+        "stopped_at_time_limit": stopped,
     }
     print(json.dumps(out))
 

@@ -10,6 +10,9 @@ farm moves to the next snapshot every minute, so each poll finds new items as fr
 over `--concurrency` connections, cycling through the home page, a section page, the newest story pages, the Atom
 feed, the JSON API and a search.
 
+The client keeps idle connections `KEEPALIVE_EXPIRY_S` (half of `serve`'s keep-alive; ``--keepalive`` to
+change) and says of each failed request whether it went out on a new or a reused connection.
+
 Figures: ``failed_requests`` (connection errors, timeouts, 5xx), ``user_errors`` (answers or stderr lines of either
 process showing a traceback or "database is locked"), ``serve_rss_growth_pct`` = growth of the server's resident
 set from minute 5 (or a third of the run, when shorter) to the end, and the same for the poller (information: its
@@ -37,6 +40,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from crash import DEFAULT_DATA, FeedFarm, env_for, make_dir  # noqa: E402
 from serve import _free_port  # noqa: E402
+
+from copydesk.cli import SERVE_KEEP_ALIVE_S  # noqa: E402
 
 USER_ERRORS = re.compile(r"Traceback \(most recent call last\)|database is locked", re.I)
 SAMPLE_S = 10.0
@@ -70,8 +75,17 @@ class Tail:
                 self.passes += 1
 
 
-async def load(base: str, rate: float, concurrency: int, until: float, stats: dict) -> None:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+#: How long the load generator keeps an idle connection for reuse: half of `serve`'s keep-alive. httpx's default
+#: (5 s) equals uvicorn's, so a connection idle for about 5 s can be reused just as the server closes it, and the
+#: request fails with ReadError or RemoteProtocolError, never a 5xx (bench/keepalive_race.py shows it). A browser
+#: retries such a GET; this client does not, so it must give connections up first (RFC 9112 section 9.3.1.1).
+KEEPALIVE_EXPIRY_S = SERVE_KEEP_ALIVE_S / 2
+
+
+async def load(base: str, rate: float, concurrency: int, until: float, stats: dict, keepalive_s: float) -> None:
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=keepalive_s
+    )
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
         paths = ["/", "/feed.xml", "/api/stories.json", "/search/?q=economy", "/section/world/"]
         interval = concurrency / rate
@@ -96,11 +110,19 @@ async def load(base: str, rate: float, concurrency: int, until: float, stats: di
                     await refresh()
                 path = paths[k % len(paths)]
                 t0 = time.perf_counter()
+                connected: list[str] = []
+
+                async def trace(event: str, _info: dict) -> None:
+                    if event.startswith("connection.connect_tcp"):
+                        connected.append(event)
+
                 try:
-                    r = await client.get(path)
+                    r = await client.get(path, extensions={"trace": trace})
                 except httpx.HTTPError as exc:
+                    # a request that opened no connection of its own went out on a reused (idle) one
+                    how = "new connection" if connected else "reused connection"
                     stats["failed"] += 1
-                    stats["failures"][f"{path}: {type(exc).__name__}"] += 1
+                    stats["failures"][f"{path}: {type(exc).__name__} on a {how}"] += 1
                     continue
                 stats["latencies"].append(time.perf_counter() - t0)
                 stats["statuses"][r.status_code] += 1
@@ -130,6 +152,12 @@ def main() -> None:
     ap.add_argument("--per-feed", type=int, default=6, help="entries taken from each feed per poll")
     ap.add_argument("--port-base", type=int, default=18800)
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument(
+        "--keepalive",
+        type=float,
+        default=KEEPALIVE_EXPIRY_S,
+        help=f"seconds the client reuses an idle connection (serve keeps it {SERVE_KEEP_ALIVE_S} s)",
+    )
     args = ap.parse_args()
     if not (args.data / "feed_farm").exists():
         print(json.dumps({"skipped": f"{args.data} has no feed_farm"}))
@@ -199,7 +227,7 @@ def main() -> None:
                 stop.wait(SAMPLE_S)
 
         threading.Thread(target=sampler, daemon=True).start()
-        asyncio.run(load(base, args.rate, args.concurrency, until, stats))
+        asyncio.run(load(base, args.rate, args.concurrency, until, stats, args.keepalive))
         stop.set()
         for name, p in (("serve", serve), ("run", run)):
             samples[name].append((time.monotonic() - t0, rss_mb(p.pid) or 0.0))
@@ -241,6 +269,8 @@ def main() -> None:
         "user_error_examples": user_errors[:10],
         "rate": args.rate,
         "concurrency": args.concurrency,
+        "client_keepalive_s": args.keepalive,
+        "serve_keepalive_s": SERVE_KEEP_ALIVE_S,
     }
     print(json.dumps(out))
 

@@ -79,6 +79,7 @@ BENCH_SUBSET_TESTS: dict[str, tuple[str, str] | None] = {
     "hostile": ("tests/bench/test_hostile_bench.py", '"hostile.py"'),  # run whole on a 28-case slice
     "crash": ("tests/bench/test_crash_bench.py", '"crash.py"'),  # run whole on its two scenarios without the model
     "soak": ("tests/bench/test_soak_bench.py", '"soak.py"'),  # run whole for half a minute
+    "keepalive_race": None,  # a race over about a minute of timing; the soak's client setting is tested instead
 }
 #: Data folders a README bench line may read besides ../shared/data: made by a README command, not shipped.
 LOCAL_DATA = {".copydesk-demo": "the data directory `make demo` fills"}

@@ -428,17 +428,42 @@ def _newsletter_service(desk):
 
 #: How often `serve` looks for a new edition in the database (a `copydesk run` in another process).
 EDITION_CHECK_S = 30.0
+#: Seconds `serve` keeps an idle HTTP/1.1 connection open for the client's next request (uvicorn's default, made
+#: explicit). A client or proxy that reuses connections must give them up sooner, or retry a GET whose reused
+#: connection closed before any answer (RFC 9112 section 9.3.1.1), as browsers do: bench/soak.py's load generator
+#: keeps them half as long.
+SERVE_KEEP_ALIVE_S = 5
+
+
+def release_memory() -> None:
+    """Give the C allocator's free memory back to the system (glibc's ``malloc_trim``; nothing elsewhere). `serve`
+    calls it after dropping an edition: the edition's larger blocks were allocated by whichever server thread built
+    it, in that thread's malloc arena, and glibc returns an arena's free pages only from its top, so without this
+    the resident set keeps the high-water mark of every arena a build ever used (Dask's documentation gives the
+    same advice for its workers). A few milliseconds, at most once per new edition."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to do
+        return
+    trim(0)
 
 
 class EditionCache:
     """The edition `serve` answers from. Every `check_s` seconds the store's fingerprint is read (one small query,
     `Desk.edition_state`); the edition, and with it every page the app keeps rendered, is rebuilt only when that
-    changed. One request rebuilds; the others meanwhile keep serving the edition they have."""
+    changed. One request rebuilds; the others meanwhile keep serving the edition they have. The request after a
+    rebuild gives the memory the old edition held back to the system (``release``, `release_memory`)."""
 
-    def __init__(self, desk, check_s: float = EDITION_CHECK_S, clock=time.monotonic) -> None:
-        self.desk, self.check_s, self.clock = desk, check_s, clock
+    def __init__(self, desk, check_s: float = EDITION_CHECK_S, clock=time.monotonic, release=release_memory) -> None:
+        self.desk, self.check_s, self.clock, self.release = desk, check_s, clock, release
         self.edition, self.state, self.at = None, None, 0.0
         self._lock = threading.Lock()
+        self.builds = 0  # editions built (for tests and benchmarks)
+        self._replaced = False  # an edition was dropped: release memory at the next request
 
     def invalidate(self) -> None:
         """Build the edition again on the next request (something it shows changed outside the store's
@@ -446,6 +471,9 @@ class EditionCache:
         self.state, self.at = None, float("-inf")
 
     def get(self):
+        if self._replaced:  # by now the requests that held the old edition (and its rendered pages) let it go
+            self._replaced = False
+            self.release()
         if self.edition is not None and self.clock() - self.at <= self.check_s:
             return self.edition
         if not self._lock.acquire(blocking=self.edition is None):
@@ -454,7 +482,9 @@ class EditionCache:
             if self.edition is None or self.clock() - self.at > self.check_s:
                 state = self.desk.edition_state()
                 if self.edition is None or state != self.state:
+                    self._replaced = self.edition is not None
                     self.edition, self.state = self.desk.edition(), state
+                    self.builds += 1
                 self.at = self.clock()
             return self.edition
         finally:
@@ -499,6 +529,7 @@ def _serve(desk, host: str, port: int) -> None:
         host=host,
         port=port,
         log_level="warning",
+        timeout_keep_alive=SERVE_KEEP_ALIVE_S,
     )
 
 

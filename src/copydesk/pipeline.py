@@ -46,6 +46,7 @@ from copydesk.sources.naming import distinct_name, looks_like_domain, outlet_dom
 from copydesk.store import Store, StoryState, from_blob, to_blob
 from copydesk.store.corrections import CorrectionsStore
 from copydesk.publish.related import related_stories, written_text
+from copydesk.publish.revisions import share_versions
 from copydesk.publish.sections import SectionModel, build_model, classify
 from copydesk.text import slugify
 from copydesk.verify.gate import needs_embedding, verbatim
@@ -1073,13 +1074,15 @@ class Desk:
         revisions = self.store.published_revisions()
         redirects = self.store.redirects()
         corrections = self.corrections.published({w.story_id: w for w, _ in rows}, redirects)
+        # each version held once with what it shares with the others (the edition stays in `serve`'s memory)
+        shared = [share_versions(w, revisions.get(w.story_id, ())) for w, _ in rows]
         return Edition(
             corrections=corrections,
             site=self.settings.identity,
             sections=self.settings.section_configs,
             stories=tuple(
-                EditionStory(w, related.get(w.story_id, ()), follows.get(w.story_id), revisions.get(w.story_id, ()))
-                for w, _ in rows
+                EditionStory(w, related.get(w.story_id, ()), follows.get(w.story_id), versions)
+                for w, versions in shared
             ),
             outlets=outlets,
             generated=datetime.now(timezone.utc),

@@ -57,3 +57,28 @@ def test_other_requests_keep_serving_while_one_rebuilds():
     desk.gate.set()
     rebuilding.join(5)
     assert cache.get() == ("edition", 2)
+
+
+def test_memory_is_given_back_at_the_request_after_a_new_edition():
+    """The old edition (and the pages rendered from it) is let go by the requests that used it; the next request
+    returns the freed memory to the system, once per new edition, never on an unchanged one."""
+    now, released = [0.0], []
+    desk = FakeDesk()
+    cache = EditionCache(desk, check_s=30, clock=lambda: now[0], release=lambda: released.append(now[0]))
+    cache.get()
+    now[0] = 31
+    cache.get()
+    cache.get()
+    assert released == [] and cache.builds == 1  # the first edition replaced nothing; unchanged: kept
+    desk.state, now[0] = 2, 62
+    assert cache.get() == ("edition", 2) and released == []  # this request may still hold the old one
+    now[0] = 63
+    cache.get()
+    cache.get()
+    assert released == [63] and cache.builds == 2
+
+
+def test_release_memory_runs_here():
+    from copydesk.cli import release_memory
+
+    release_memory()  # glibc's malloc_trim here; nothing where the C library has none

@@ -163,3 +163,36 @@ def test_static_files_answer_304_too(client):
     assert r.status_code == 200 and r.headers["etag"] and r.headers["last-modified"]
     assert client.get("/static/site.css", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
     assert client.get("/static/site.css", headers={"If-Modified-Since": r.headers["last-modified"]}).status_code == 304
+
+
+def test_the_response_cache_is_bounded_by_bytes_least_recently_used_first():
+    """Rendered pages are kept up to ``max_bytes`` of bodies whatever their number (the home page, feeds and the
+    stories list grow with the edition), the least recently used going first; a body larger than the whole cap is
+    served, not kept."""
+    from copydesk.web.app import Rendered, ResponseCache
+
+    cache = ResponseCache(max_entries=100, max_bytes=250)
+    edition = object()
+    made: list[str] = []
+
+    def page(key: str, size: int = 100):
+        def make() -> Rendered:
+            made.append(key)
+            return Rendered.of(b"x" * size, "text/plain", None)
+
+        return cache.get(edition, key, make)
+
+    page("a"), page("b")
+    assert cache.bytes == 200
+    page("a")  # a hit: "a" is now the most recently used
+    page("c")  # 300 bytes would be over the cap: "b" goes
+    assert cache.bytes == 200 and made == ["a", "b", "c"]
+    page("a"), page("c")
+    assert made == ["a", "b", "c"]
+    page("b")
+    assert made[-1] == "b" and cache.bytes == 200
+    assert page("big", 300).body == b"x" * 300 and cache.bytes == 200
+    page("big", 300)
+    assert made.count("big") == 2
+    cache.get(object(), "a", lambda: Rendered.of(b"z", "text/plain", None))  # another edition: emptied
+    assert cache.bytes == 1

@@ -61,7 +61,8 @@ _lock = threading.Lock()
 
 #: How this process starts its parse workers: ``forkserver`` (a clean server that has imported the parsing code),
 #: or ``fork`` where the process is itself a pool worker that must not start a server of its own (a Celery pool
-#: process: copydesk.tasks sets it when the process starts).
+#: process: copydesk.tasks sets it when the process starts). With ``fork`` the workers are warmed by warming this
+#: process (``copydesk.ingest.work.warm_once``) before the first is started.
 START_METHOD = "forkserver"
 
 
@@ -72,6 +73,12 @@ def _pool(workers: int) -> ProcessPool:
             ctx = multiprocessing.get_context(START_METHOD)
             if START_METHOD == "forkserver":
                 ctx.set_forkserver_preload([WORKER_MODULE, WARM_MODULE])
+            elif START_METHOD == "fork":
+                # the workers are forks of this process: warm it first (once; outside any parse's deadline), as
+                # the forkserver is, so a worker's first page does not load the detector and extractor tables
+                from copydesk.ingest.work import warm_once
+
+                warm_once()
             pool = ProcessPool(max_workers=workers, context=ctx)
             _pools[workers] = pool
         return pool

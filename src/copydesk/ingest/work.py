@@ -23,7 +23,7 @@ from copydesk.models import ArticleIn, ExtractedPage, FeedEntry, FetchResult
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Prepared", "prepare_item", "prepare_page", "read_feed", "warm"]
+__all__ = ["Prepared", "prepare_item", "prepare_page", "read_feed", "warm", "warm_once"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +95,20 @@ _WARM_PAGE = (
 )
 
 
+_warmed: list[bool] = []  # [True] once this process (or the one it forked from) ran `warm`
+
+
 def warm() -> None:
     """One small parse of each kind, so that what a parse loads on its first use (the language detector's models,
-    the extractor's tables) is loaded: run once in the parse workers' server, whose workers inherit it
-    (``copydesk.ingest.warm``), so no worker spends its first page's deadline loading them."""
+    the extractor's tables) is loaded: run once in the process the parse workers fork from (the forkserver,
+    ``copydesk.ingest.warm``; a Celery worker, ``copydesk.tasks.stages``), whose workers inherit it, so no worker
+    spends its first page's deadline loading them."""
     extract_article(_WARM_PAGE, "https://warm.invalid/a")
     detect("The city council approved the budget on Tuesday after a long debate about schools and roads.")
+    _warmed[:] = [True]
+
+
+def warm_once() -> None:
+    """`warm`, unless this process has run it already or forked from one that had."""
+    if not _warmed:
+        warm()

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from difflib import SequenceMatcher
 
-from copydesk.models import WrittenStory
+from copydesk.models import Revision, Section, WrittenStory
 from copydesk.verify.facts import STOPWORDS, Quantity, quantities
 
-__all__ = ["ALIGN_MIN", "FIRST", "describe_changes", "story_sentences"]
+__all__ = ["ALIGN_MIN", "FIRST", "describe_changes", "share_versions", "story_sentences"]
 
 #: Two sentences, one of each version, are the same sentence changed when difflib's ratio over their words is at
 #: least this (0.5: they share at least half their words, in order). An editorial choice, not tuned: "At least 9
@@ -160,3 +161,36 @@ def describe_changes(
     if not out:
         out.append("sources' details updated")
     return tuple(out)
+
+
+def share_versions(current: WrittenStory, revisions: tuple[Revision, ...]) -> tuple[WrittenStory, tuple[Revision, ...]]:
+    """A story's ``current`` text and ``revisions`` (as the store reads them: each a whole copy) holding what they
+    have in common once: the revision equal to the version published now is ``current`` itself, and a sentence or
+    a source equal in several versions is one object. Equal values, so pages and API answers do not change; an
+    edition (which `serve` keeps in memory and builds again after every run) then grows with what the versions
+    change, not with their number times the story's size."""
+    if not revisions:
+        return current, revisions
+    pool: dict = {}
+
+    def one(x):
+        try:
+            return pool.setdefault(x, x)
+        except TypeError:  # a value that cannot be hashed (none of ours today) is kept as it is
+            return x
+
+    def parts(w: WrittenStory) -> WrittenStory:
+        return replace(
+            w,
+            headline=one(w.headline),
+            lede=one(w.lede),
+            body=tuple(Section(sec.heading, tuple(one(x) for x in sec.sentences)) for sec in w.body),
+            sources=tuple(one(x) for x in w.sources),
+        )
+
+    current = parts(current)
+    out = []
+    for r in revisions:
+        w = current if r.written == current else parts(r.written)
+        out.append(replace(r, written=w))
+    return current, tuple(out)

@@ -99,9 +99,14 @@ _FEED_TYPES = {
     for name, (kind, media, _) in discovery.FEED_FORMATS.items()
 }
 
-#: Rendered responses kept per edition (the least recently used go first). A story page is 20-60 KB, so the
-#: cache holds at most about 100 MB; it is dropped whenever ``get_edition`` returns another edition.
+#: Rendered responses kept per edition (the least recently used go first), at most this many and at most
+#: `CACHE_BYTES` of bodies; the cache is dropped whenever ``get_edition`` returns another edition.
 CACHE_ENTRIES = 2048
+#: A story page is 20-60 KB and the home page, feeds and /api/stories.json grow with the edition, so a count alone
+#: let the cache grow with the data to about 100 MB (2,048 story pages) once a crawler had asked for every page.
+#: 32 MiB keeps 500-1,500 story pages, every page a day's readers ask for, and bounds the cache to about a sixth of
+#: `serve`'s resident set (about 210 MB in bench/soak.py). An editorial bound, not tuned: a miss costs one render.
+CACHE_BYTES = 32 * 1024 * 1024
 #: Sent with every cached response: caches may keep a copy but must ask again (a 304 costs no rendering).
 CACHE_CONTROL = "no-cache"
 
@@ -149,20 +154,23 @@ def not_modified(request: Request, r: Rendered) -> bool:
 
 
 class ResponseCache:
-    """Rendered responses of one edition, by key. A conditional GET for a key already rendered is answered from
-    its validators without rendering; a new edition (another object from ``get_edition``) empties the cache."""
+    """Rendered responses of one edition, by key, at most ``max_entries`` of them and ``max_bytes`` of bodies (the
+    least recently used go first; a body larger than all of it is not kept). A conditional GET for a key already
+    rendered is answered from its validators without rendering; a new edition (another object from
+    ``get_edition``) empties the cache."""
 
-    def __init__(self, max_entries: int = CACHE_ENTRIES) -> None:
-        self.max_entries = max_entries
+    def __init__(self, max_entries: int = CACHE_ENTRIES, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
         self._edition: Edition | None = None  # held, so its id() cannot be reused by another object
         self._items: OrderedDict[str, Rendered] = OrderedDict()
         self._lock = threading.Lock()
         self.renders = 0  # how many times something was rendered (for tests and benchmarks)
+        self.bytes = 0  # the bodies kept now
 
     def get(self, edition: Edition, key: str, make: Callable[[], Rendered | None]) -> Rendered | None:
         with self._lock:
             if self._edition is not edition:
-                self._edition, self._items = edition, OrderedDict()
+                self._edition, self._items, self.bytes = edition, OrderedDict(), 0
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
@@ -170,10 +178,12 @@ class ResponseCache:
         made = make()  # outside the lock: two threads may render the same page once each, never wrongly
         with self._lock:
             self.renders += 1
-            if made is not None and self._edition is edition:
+            if made is not None and self._edition is edition and len(made.body) <= self.max_bytes:
+                old = self._items.pop(key, None)
+                self.bytes += len(made.body) - (len(old.body) if old is not None else 0)
                 self._items[key] = made
-                while len(self._items) > self.max_entries:
-                    self._items.popitem(last=False)
+                while len(self._items) > self.max_entries or self.bytes > self.max_bytes:
+                    self.bytes -= len(self._items.popitem(last=False)[1].body)
         return made
 
 
