@@ -42,7 +42,7 @@ from typing import Iterable
 
 import numpy as np
 
-from copydesk.cluster.merge import MergeOptions, StoryView, key_names, proper_names, same_event
+from copydesk.cluster.merge import MergeOptions, StoryView, idf, key_names, proper_names, same_event
 from copydesk.cluster.template import TEMPLATE_WINDOW, TemplateIndex
 from copydesk.models import Article
 from copydesk.store.db import StoryState
@@ -362,7 +362,7 @@ class OnlineClusterer:
         n = self.n_docs
         idx = np.fromiter((_bucket(t, dim) for t in c), np.int64, len(c))
         val = np.fromiter(
-            ((1.0 + math.log(k)) * (1.0 + math.log((n + 1) / (self.df.get(t, 0) + 1))) for t, k in c.items()),
+            ((1.0 + math.log(k)) * (1.0 + idf(self.df.get(t, 0), n)) for t, k in c.items()),
             np.float32,
             len(c),
         )
