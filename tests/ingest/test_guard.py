@@ -91,3 +91,30 @@ def test_a_workers_first_parse_finds_the_language_detector_loaded():
     with pytest.raises(ParseCrashed):
         guard.run(_die)
     assert guard.run(_detector_models_loaded) >= 1  # a new worker, forked from the same warmed server
+
+
+def _meet(path: str, role: str) -> bool:
+    """"make" creates `path`; "wait" says whether `path` appeared within 3 s: only if the two ran at once."""
+    if role == "make":
+        open(path, "w").close()
+        return True
+    end = time.monotonic() + 3
+    while time.monotonic() < end:
+        if os.path.exists(path):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_many_parses_run_side_by_side_in_order_and_an_overrun_stands_alone(tmp_path):
+    guard = ParseGuard(deadline_s=5, workers=2)
+    flag = str(tmp_path / "flag")
+    assert guard.run_many(_meet, [(flag, "wait"), (flag, "make")]) == [True, True]  # one after the other: False
+    guard = ParseGuard(deadline_s=0.5, workers=2)
+    out = guard.run_many(_sleep, [(0,), (30,), (0,)], ["a", "page: http://slow.test/", "c"])
+    assert [isinstance(r, int) for r in out] == [True, False, True]
+    assert isinstance(out[1], ParseTimeout) and "page: http://slow.test/" in str(out[1])
+
+
+def test_many_parses_without_workers_run_in_process():
+    assert ParseGuard(deadline_s=1, workers=0).run_many(_pid, [(), ()]) == [os.getpid()] * 2

@@ -122,3 +122,18 @@ def test_detection_floor_on_flores_and_tatoeba():
 def test_registry_languages_detected_on_whole_sample_passages(lang):
     for gold in ("018", "029", "030"):
         assert article_language(passage(gold, lang), hint="en").language == lang
+
+
+def test_many_sentences_get_the_verdicts_one_at_a_time_gets_and_are_remembered(monkeypatch):
+    from copydesk.lang import detect
+
+    sents = [s for lang in ("en", "de", "fr") for s in split_sentences(passage("029", lang))] + ["Rom."]
+    one_by_one = []
+    for s in sents:
+        detect._verdicts.clear()
+        one_by_one.append(in_language(s, "en"))
+    detect._verdicts.clear()
+    assert detect.in_language_many(sents, "en") == one_by_one
+    assert True in one_by_one and False in one_by_one
+    monkeypatch.setattr(detect, "_detector", lambda extra=(): pytest.fail("asked the detector again"))
+    assert detect.in_language_many(list(reversed(sents)), "en") == one_by_one[::-1]

@@ -48,5 +48,5 @@ def test_checks_read_a_bounded_prefix():
         assert facts(text) == facts(text[:MAX_CHARS])
         assert quotations(text) == quotations(text[:MAX_CHARS])
         assert speaker_words(text) == speaker_words(text[:MAX_CHARS])
-    assert loaded_words("shocking " * 1_000) == []  # longer than a sentence: not edited
+    assert loaded_words("shocking " * 1_000) == ()  # longer than a sentence: not edited
     assert neutralize("A" * 50_000) == ("A" * 50_000, ())

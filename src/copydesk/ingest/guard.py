@@ -24,7 +24,7 @@ import multiprocessing
 import threading
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -117,6 +117,30 @@ class ParseGuard:
             return fn(*args)
         started = time.monotonic()
         future = _pool(self.workers).schedule(fn, args=args, timeout=self.deadline_s)
+        return self._result(future, started, what)
+
+    def run_many(
+        self, fn: Callable[..., T], calls: Sequence[tuple[Any, ...]], whats: Sequence[str] | None = None
+    ) -> list[T | ParseFailed]:
+        """``fn(*args)`` for each ``args`` of ``calls``, all sent to the workers at once so that they parse side by
+        side; the results in the order of ``calls``, a parse that overran or crashed as its ``ParseFailed`` (returned,
+        not raised: the others stand). Each call has its own deadline, counted from when a worker starts it. An
+        exception ``fn`` raises is raised here, as in ``run``."""
+        whats = whats or ["parse"] * len(calls)
+        if self.workers == 0:
+            return [fn(*args) for args in calls]
+        pool = _pool(self.workers)
+        started = time.monotonic()
+        futures = [pool.schedule(fn, args=args, timeout=self.deadline_s) for args in calls]
+        out: list[T | ParseFailed] = []
+        for future, what in zip(futures, whats):
+            try:
+                out.append(self._result(future, started, what))
+            except ParseFailed as exc:
+                out.append(exc)
+        return out
+
+    def _result(self, future, started: float, what: str):
         try:
             return future.result()
         except FutureTimeout:

@@ -18,8 +18,10 @@ installed package; no network).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Sequence
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
@@ -32,6 +34,7 @@ __all__ = [
     "article_language",
     "detect",
     "in_language",
+    "in_language_many",
     "language_name",
     "with_language",
 ]
@@ -165,11 +168,41 @@ def article_language(
 def in_language(text: str, lang: str) -> bool:
     """False when `text` is confidently in another language than `lang` (the writer's per-sentence guard).
     A text too short to tell, or in a language lingua does not know, passes."""
+    return in_language_many((text,), lang)[0]
+
+
+#: Sentence verdicts kept per (language, text), oldest dropped first: the gate reads a story's sentences again at
+#: every rewrite. Bounds the memory (a few MB), not tuned.
+VERDICT_CACHE = 32768
+_verdicts: dict[tuple[str, str], bool] = {}
+_verdicts_lock = threading.Lock()
+
+
+def in_language_many(texts: Sequence[str], lang: str) -> list[bool]:
+    """`in_language` of each text: those not decided before in one call to lingua's parallel detector (its
+    threads use every core; the verdicts are the sequential call's), the rest from memory."""
     target = _language(lang)
-    if target is None or _letters(text) < MIN_LETTERS:
-        return True
-    det = _detector(() if lang in LANGUAGES else (lang,))
-    return float(det.compute_language_confidence(text[:MAX_CHARS], target)) >= SENTENCE_CONFIDENCE
+    if target is None:
+        return [True] * len(texts)
+    out: list[bool | None] = []
+    todo: dict[str, None] = {}
+    with _verdicts_lock:
+        for t in texts:
+            v = True if _letters(t) < MIN_LETTERS else _verdicts.get((lang, t))
+            out.append(v)
+            if v is None:
+                todo[t] = None
+    if todo:
+        det = _detector(() if lang in LANGUAGES else (lang,))
+        conf = det.compute_language_confidence_in_parallel([t[:MAX_CHARS] for t in todo], target)
+        fresh = {t: float(c) >= SENTENCE_CONFIDENCE for t, c in zip(todo, conf)}
+        with _verdicts_lock:
+            for t, v in fresh.items():
+                if len(_verdicts) >= VERDICT_CACHE:
+                    del _verdicts[next(iter(_verdicts))]
+                _verdicts[(lang, t)] = v
+        out = [fresh[t] if v is None else v for t, v in zip(texts, out)]
+    return [bool(v) for v in out]
 
 
 def language_name(code: str | None) -> str:

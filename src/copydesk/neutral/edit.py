@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from copydesk.models import Change
 from copydesk.verify.facts import DEMONYM, GROUP_WORDS, QUOTED_SPAN, REPORTING, quotes_paired
@@ -74,14 +75,21 @@ def _part_of_word(text: str, start: int, end: int) -> bool:
     )
 
 
-def loaded_words(text: str) -> list[Hit]:
+#: Sentences whose `loaded_words` are kept: the writer, the gate's neutral step and the headline checks read a
+#: story's sentences again at every rewrite (a 1,500-article replay asked 28,230 times about 8,632 sentences).
+#: Bounds the memory (a few MB), not tuned.
+LOADED_CACHE = 16384
+
+
+@lru_cache(maxsize=LOADED_CACHE)
+def loaded_words(text: str) -> tuple[Hit, ...]:
     """Loaded words outside quotations, with what would replace each. A sentence with an unclosed quotation
     (one part of a quotation that runs over several sentences) is not touched at all. An edit the word lists
     allow is kept only when the parser finds that it leaves a well-formed phrase (`grammar`); otherwise the
-    word is reported and left (replacement None)."""
+    word is reported and left (replacement None). Cached: a pure function of the text (a Hit is immutable)."""
     hits = _lexical_hits(text)
     if not any(h.replacement is not None for h in hits):
-        return hits
+        return tuple(hits)
     doc = grammar.parse(text)
     out = []
     for h in hits:
@@ -105,7 +113,7 @@ def loaded_words(text: str) -> list[Hit]:
             if not fits:
                 h = Hit(h.word, h.start, h.end, h.kind, None)
         out.append(h)
-    return out
+    return tuple(out)
 
 
 def _lexical_hits(text: str) -> list[Hit]:

@@ -395,6 +395,12 @@ class Store:
                 for r in s.scalars(select(OutletRow))
             }
 
+    def outlet(self, outlet_id: str) -> Outlet | None:
+        """One stored outlet by id (a row read, not the whole table as `outlets` does)."""
+        with self._reading() as s:
+            r = s.get(OutletRow, outlet_id)
+            return None if r is None else replace(outlet_from_dict(r.data), registered=bool(r.in_registry))
+
     def registry_outlets(self) -> dict[str, Outlet]:
         """The outlets of the registry as last synced: what a poll fetches."""
         with self._reading() as s:

@@ -40,7 +40,7 @@ from copydesk.models import (
     StoryMaterial,
     Support,
 )
-from copydesk.lang.detect import in_language
+from copydesk.lang.detect import in_language_many
 from copydesk.lang.edition import in_edition
 from copydesk.verify import support as support_check
 from copydesk.verify.disagree import Conflict, conflicts
@@ -344,9 +344,10 @@ def _vectors(texts: list[str], st: _Story, embed: Embed | None) -> list[np.ndarr
 
 
 def _gate_one(
-    d: DraftSentence, vec: np.ndarray | None, st: _Story, headline: bool, opts: GateOptions
+    d: DraftSentence, vec: np.ndarray | None, st: _Story, headline: bool, opts: GateOptions, in_edition: bool = True
 ) -> GatedSentence | Dropped:
-    if opts.language is not None and not in_language(d.text, opts.language):
+    """`in_edition`: whether the text is in the edition's language (`lang.detect.in_language`)."""
+    if opts.language is not None and not in_edition:
         return Dropped(d.text, "language", f"not in the edition's language ({opts.language})", headline)
     reason, verdict = _fails(d.text, vec, st, headline, opts)
     if reason is not None:
@@ -378,12 +379,14 @@ def gate(
     kept_heads, kept, dropped = [], [], []
     hvecs = _vectors([h.text for h in draft.headlines], st, embed)
     svecs = _vectors([s.text for s in draft.sentences], st, embed)
+    every = [d.text for d in draft.headlines + draft.sentences]
+    langs = iter(in_language_many(every, opts.language) if opts.language is not None else [True] * len(every))
     for items, vecs, headline, out in (
         (draft.headlines, hvecs, True, kept_heads),
         (draft.sentences, svecs, False, kept),
     ):
         for d, v in zip(items, vecs):
-            r = _gate_one(d, v, st, headline, opts)
+            r = _gate_one(d, v, st, headline, opts, next(langs))
             (dropped if isinstance(r, Dropped) else out).append(r)
     return GatedDraft(
         draft=draft, headlines=tuple(kept_heads), sentences=tuple(kept), dropped=tuple(dropped), voices=st.voices
