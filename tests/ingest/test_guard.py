@@ -94,7 +94,7 @@ def test_a_workers_first_parse_finds_the_language_detector_loaded():
 
 
 def _meet(path: str, role: str) -> bool:
-    """"make" creates `path`; "wait" says whether `path` appeared within 3 s: only if the two ran at once."""
+    """Role "make" creates `path`; role "wait" says whether `path` appeared within 3 s: only if the two ran at once."""
     if role == "make":
         open(path, "w").close()
         return True
