@@ -7,7 +7,7 @@ capitalised words never name anyone, and one key for the spellings of one name.
   name's doubled letters count once. A general rule, not a list of names. Also tried (issue 13), not kept:
   cutting demonym suffixes (-ian, -an, -ese, -ia, a final -e/-a/-s) so that "Ukrainian" meets "Ukraine": on the
   AllSides dev stories (even ids) B-cubed F1 0.8923 -> 0.8910, the demo's events unchanged (bench/merge_sweep.py's
-  streams, same run).
+  streams, same run, with cluster.online.LATE_GAP and before CROSS_OUTLET_NAMES).
 """
 
 from __future__ import annotations
