@@ -5,6 +5,7 @@ from copydesk.lang.names import NOT_NAMES, name_key
 
 def test_contractions_and_generational_suffixes_are_not_names():
     assert {"i'm", "i've", "i'd", "i'll", "jr", "sr"} <= NOT_NAMES
+    assert {"crown", "prince", "prime", "minister", "chancellor"} <= NOT_NAMES  # titles name the office
     assert "biden" not in NOT_NAMES
 
 
