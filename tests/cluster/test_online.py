@@ -171,14 +171,36 @@ def test_a_story_is_bounded_in_time_and_a_later_development_follows_it():
     # join + late margin) is a new development ...
     later = c.add(art(3, T0 + timedelta(days=3)), unit(1, -0.3, 0))
     assert later.new and later.follows == first.story_id
-    # ... while one that reports the same development (cos ~1) still joins the story it belongs to
+    # ... while one that reports the same development (cos ~1) still joins the story it belongs to while the story
+    # is still being reported (its last article within LATE_GAP) ...
     c2 = OnlineClusterer(opts)
     s = c2.add(art(1), unit(1, 0, 0)).story_id
-    assert c2.add(art(2, T0 + timedelta(days=3)), unit(1, 0.01, 0)).story_id == s
+    assert c2.add(art(2, T0 + timedelta(days=1, hours=12)), unit(1, 0.01, 0)).story_id == s
+    assert c2.add(art(3, T0 + timedelta(days=2, hours=12)), unit(1, 0.01, 0)).story_id == s  # span 2.5 d, quiet 1 d
     # and never beyond the story span, however similar
-    beyond = c2.add(art(3, T0 + timedelta(days=8)), unit(1, 0, 0))
+    beyond = c2.add(art(4, T0 + timedelta(days=8)), unit(1, 0, 0))
     assert beyond.story_id != s
     assert not first.follows and not same_day.follows
+
+
+def test_a_story_quiet_for_a_day_takes_no_late_article_however_similar():
+    """A formulaic item repeated days later ("Remarks ... Providing an Update on Russia and Ukraine" on 15, 19 and
+    22 February) is a new development: once a story has had no article for LATE_GAP, an article that would stretch
+    it beyond the development span starts a new story that follows it, even at cosine 1."""
+    opts = replace(DENSE_ONLY, development_span=timedelta(days=2), late_margin=0.05, story_span=timedelta(days=7))
+    assert opts.late_gap == timedelta(days=1)
+    c = OnlineClusterer(opts)
+    s = c.add(art(1), unit(1, 0, 0)).story_id
+    later = c.add(art(2, T0 + timedelta(days=3)), unit(1, 0, 0))
+    assert later.new and later.follows == s
+    # within the development span a quiet story still takes a report (the rule only bounds late joins) ...
+    c = OnlineClusterer(opts)
+    s = c.add(art(1), unit(1, 0, 0)).story_id
+    assert c.add(art(2, T0 + timedelta(days=1, hours=20)), unit(1, 0, 0)).story_id == s
+    # ... and without the rule (late_gap None) the late article joins as the same development
+    c = OnlineClusterer(replace(opts, late_gap=None))
+    s = c.add(art(1), unit(1, 0, 0)).story_id
+    assert c.add(art(2, T0 + timedelta(days=3)), unit(1, 0, 0)).story_id == s
 
 
 def test_daily_reports_do_not_chain_into_one_story():

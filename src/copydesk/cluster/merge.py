@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Mapping
 
+from copydesk.lang.names import NOT_NAMES, name_key
+
 # ---------------------------------------------------------------------------------------------------------
 # Tuned numbers. Calibrated together by `bench/merge_sweep.py` on the dev streams: ECB+ train+dev topics (772 docs,
 # undated, one stream; test topics 36-45 held out), the AllSides stories with even ids (odd held out), and the
@@ -51,6 +53,11 @@ from typing import Mapping
 # instead of 40). Demo: 4 of 13 events whole (ev10 gains); of the two new two-publisher stories, one is ev10 and
 # one pairs Biden's call with Erdogan (10 Mar) with a Kremlin story of calls that holds Putin's call with Erdogan
 # (6 Mar): a false pair, let in because the first pass had chained the Kremlin's calls of that week.
+# Issue 13, names read better, thresholds unchanged (`lang.names`: no "Jr", "Sr", "I'm"; one key for spellings that
+# double a letter; a middle initial's period opens no sentence), one run: ECB+ train+dev 0.9108 and test 0.8734
+# unchanged, AllSides even 0.8840 unchanged, odd 0.8806 -> 0.8801; demo 4 -> 5 events whole with both publishers
+# (ev03: the White House readout's key names had been "jr" and "joseph" only), stories holding several events 4 -> 5
+# (a Kremlin chain of calls with Macron, 20-24 Feb, that online.LATE_GAP then cuts: with it 5 events, 2 such stories).
 # ---------------------------------------------------------------------------------------------------------
 
 #: Story-to-story score floor (dense cosine + 0.5 x words TF-IDF cosine, `online._story_scores`; join is 1.005).
@@ -87,22 +94,26 @@ _OPENING = re.compile(r"(?:^|[.!?:;\n\"\u201c\u2018(\[\-\u2013\u2014])\s*$")
 
 
 def proper_names(text: str, stopwords: frozenset[str] = frozenset()) -> Counter:
-    """Counts of the names a text mentions: capitalised words that do not open a sentence and that the text never
-    writes in lower case (a title-case heading's "Call", "Law"), and figures of two or more characters; lowercased,
-    a possessive "'s" dropped, `stopwords` left out."""
+    """Counts of the names a text mentions: capitalised words that do not open a sentence (a middle initial's period
+    opens none: "Joseph R. Biden") and that the text never writes in lower case (a title-case heading's "Call",
+    "Law"), and figures of two or more characters; lowercased, a possessive "'s" dropped, `stopwords` and
+    `lang.names.NOT_NAMES` left out, each counted under its `lang.names.name_key` (one key for "Zelenskyy" and
+    "Zelensky", "Donbass" and "Donbas")."""
     out: Counter = Counter()
     lower: set[str] = set()
-    prev = 0
+    prev, initial = 0, False
     for m in _TOKEN.finditer(text):
         w, start = m.group(), m.start()
         opening = _OPENING.search(text, max(prev, start - 16), start) is not None if start else True
-        prev = m.end()
+        if initial and text[prev:start] == ". ":  # a middle initial ("Joseph R. Biden") ends no sentence
+            opening = False
+        prev, initial = m.end(), len(w) == 1 and w.isupper()
         low = w.lower().replace("\u2019", "'")
         low = low[:-2] if low.endswith("'s") else low.rstrip("'")
         if w[0].islower():
-            lower.add(low)
-        elif (w[0].isdigit() or not opening) and len(low) > 1 and low not in stopwords:
-            out[low] += 1
+            lower.add(name_key(low))
+        elif (w[0].isdigit() or not opening) and len(low) > 1 and low not in stopwords and low not in NOT_NAMES:
+            out[name_key(low)] += 1
     for low in lower & out.keys():
         del out[low]
     return out
