@@ -113,18 +113,18 @@ class ParseGuard:
         """``fn(*args)`` in a worker, or ``ParseTimeout`` / ``ParseCrashed``. ``fn`` must be a module-level
         function and its arguments and result picklable (our dataclasses are). An exception ``fn`` raises is
         raised here as it was (pebble carries it back with its traceback)."""
-        if self.workers == 0:
-            return fn(*args)
-        started = time.monotonic()
-        future = _pool(self.workers).schedule(fn, args=args, timeout=self.deadline_s)
-        return self._result(future, started, what)
+        (result,) = self.run_many(fn, [args], [what])
+        if isinstance(result, ParseFailed):
+            raise result
+        return result
 
     def run_many(
         self, fn: Callable[..., T], calls: Sequence[tuple[Any, ...]], whats: Sequence[str] | None = None
     ) -> list[T | ParseFailed]:
         """``fn(*args)`` for each ``args`` of ``calls``, all sent to the workers at once so that they parse side by
         side; the results in the order of ``calls``, a parse that overran or crashed as its ``ParseFailed`` (returned,
-        not raised: the others stand). Each call has its own deadline, counted from when a worker starts it. An
+        not raised: the others stand). Each call has its own deadline, counted from when a worker starts it; a
+        failure's ``elapsed_s`` counts from when the batch was sent, which is how long the caller waited for it. An
         exception ``fn`` raises is raised here, as in ``run``."""
         whats = whats or ["parse"] * len(calls)
         if self.workers == 0:

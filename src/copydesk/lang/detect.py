@@ -172,7 +172,9 @@ def in_language(text: str, lang: str) -> bool:
 
 
 #: Sentence verdicts kept per (language, text), oldest dropped first: the gate reads a story's sentences again at
-#: every rewrite. Bounds the memory (a few MB), not tuned.
+#: every rewrite. Bounds the memory (a few MB), not tuned. A dict rather than `functools.lru_cache`: a batch must
+#: look up all its texts first and send only the missing ones to lingua in one parallel call, which a per-call
+#: memoiser cannot do; first-in-first-out is enough for a story's sentences, which come back together.
 VERDICT_CACHE = 32768
 _verdicts: dict[tuple[str, str], bool] = {}
 _verdicts_lock = threading.Lock()
