@@ -13,9 +13,9 @@ from copydesk.cluster.merge import (
     idf,
     key_names,
     names_overlap,
-    proper_names,
     same_event,
 )
+from copydesk.lang.names import proper_names
 from copydesk.models import Article
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)

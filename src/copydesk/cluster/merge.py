@@ -28,13 +28,11 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Mapping
 
-from copydesk.lang.names import NOT_NAMES, name_key
 
 # ---------------------------------------------------------------------------------------------------------
 # Tuned numbers. Calibrated together by `bench/merge_sweep.py` on the dev streams: ECB+ train+dev topics (772 docs,
@@ -85,38 +83,6 @@ class MergeOptions:
     max_gap: timedelta = SAME_EVENT_GAP
     max_articles: int = SAME_EVENT_MAX_ARTICLES
     key_min_idf: float = KEY_MIN_IDF
-
-
-_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019\-]*|\d[\d,.]*\d")
-#: What may end a sentence (or a title, a list item, a quote's opening) just before a word: such a word is
-#: capitalised by position, not because it names someone ("However", "Police", "Officials").
-_OPENING = re.compile(r"(?:^|[.!?:;\n\"\u201c\u2018(\[\-\u2013\u2014])\s*$")
-
-
-def proper_names(text: str, stopwords: frozenset[str] = frozenset()) -> Counter:
-    """Counts of the names a text mentions: capitalised words that do not open a sentence (a middle initial's period
-    opens none: "Joseph R. Biden") and that the text never writes in lower case (a title-case heading's "Call",
-    "Law"), and figures of two or more characters; lowercased, a possessive "'s" dropped, `stopwords` and
-    `lang.names.NOT_NAMES` left out, each counted under its `lang.names.name_key` (one key for "Zelenskyy" and
-    "Zelensky", "Donbass" and "Donbas")."""
-    out: Counter = Counter()
-    lower: set[str] = set()
-    prev, initial = 0, False
-    for m in _TOKEN.finditer(text):
-        w, start = m.group(), m.start()
-        opening = _OPENING.search(text, max(prev, start - 16), start) is not None if start else True
-        if initial and text[prev:start] == ". ":  # a middle initial ("Joseph R. Biden") ends no sentence
-            opening = False
-        prev, initial = m.end(), len(w) == 1 and w.isupper()
-        low = w.lower().replace("\u2019", "'")
-        low = low[:-2] if low.endswith("'s") else low.rstrip("'")
-        if w[0].islower():
-            lower.add(name_key(low))
-        elif (w[0].isdigit() or not opening) and len(low) > 1 and low not in stopwords and low not in NOT_NAMES:
-            out[name_key(low)] += 1
-    for low in lower & out.keys():
-        del out[low]
-    return out
 
 
 def idf(df: int, n_docs: int) -> float:
@@ -189,6 +155,5 @@ __all__ = [
     "idf",
     "key_names",
     "names_overlap",
-    "proper_names",
     "same_event",
 ]

@@ -43,9 +43,10 @@ from typing import Iterable
 
 import numpy as np
 
-from copydesk.cluster.merge import MergeOptions, StoryView, idf, key_names, proper_names, same_event
+from copydesk.cluster.merge import MergeOptions, StoryView, idf, key_names, same_event
 from copydesk.cluster.template import TEMPLATE_WINDOW, TemplateIndex
-from copydesk.lang.names import name_key
+from copydesk.lang.names import name_key, proper_names
+from copydesk.lang.words import CLUSTER_STOPWORDS, content_words
 from copydesk.models import Article
 from copydesk.store.db import StoryState
 
@@ -225,18 +226,7 @@ def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templat
 # Features
 # ---------------------------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019\-]*|\d[\d,.]*\d|\d")
-STOPWORDS = frozenset(
-    """
-a about above after again against all also am an and any are as at be because been before being below between
-both but by can could did do does doing down during each few for from further had has have having he her here
-hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
-on once only or other our ours ourselves out over own said same says she should so some such than that the their
-theirs them themselves then there these they this those through to too under until up very was we were what when
-where which while who whom why will with would you your yours yourself yourselves new one two mr mrs ms its
-monday tuesday wednesday thursday friday saturday sunday today yesterday week year years told according
-""".split()
-)
+STOPWORDS = CLUSTER_STOPWORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,13 +243,7 @@ def features(a: Article, vec: np.ndarray, text: str | None = None) -> Features:
     text = f"{a.title}\n{a.body}" if text is None else text
     terms: Counter = Counter()
     names: Counter = Counter()
-    for m in _WORD.finditer(text):
-        w = m.group()
-        low = w.lower().replace("\u2019", "'")
-        if low.endswith("'s"):
-            low = low[:-2]
-        if low in STOPWORDS or len(low) < 2 and not low.isdigit():
-            continue
+    for w, low in content_words(text, STOPWORDS):
         terms[low] += 1
         if w[0].isupper() or w[0].isdigit():
             names[low] += 1

@@ -21,14 +21,13 @@ the size does not.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from copydesk.cluster.online import STOPWORDS
+from copydesk.lang.names import capitalised_words as names
 from copydesk.models import WrittenStory
 
 # ---------------------------------------------------------------------------------------------------------
@@ -74,8 +73,6 @@ RELATED_MIN_ARTICLES = 3
 #: Related stories listed per story: an editorial choice (a short "see also"), not tuned.
 RELATED_MAX = 3
 
-_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019\-]*|\d[\d,.]*\d|\d")
-
 
 @dataclass(frozen=True, slots=True)
 class RelatedOptions:
@@ -84,19 +81,6 @@ class RelatedOptions:
     names_max: float = NAMES_MAX
     max_related: int = RELATED_MAX
     min_articles: int = RELATED_MIN_ARTICLES  # applies when `related_stories` is given the sizes
-
-
-def names(text: str) -> Counter:
-    """Capitalised words and numbers of a text, lowercased (the clusterer's notion of names)."""
-    out: Counter = Counter()
-    for m in _WORD.finditer(text):
-        w = m.group()
-        low = w.lower().replace("\u2019", "'")
-        if low.endswith("'s"):
-            low = low[:-2]
-        if (w[0].isupper() or w[0].isdigit()) and low not in STOPWORDS and (len(low) > 1 or low.isdigit()):
-            out[low] += 1
-    return out
 
 
 def _names_cosines(texts: Sequence[str]) -> np.ndarray:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from copydesk.lang.calendar import MONTHS, WEEKDAYS
+from copydesk.lang.words import FACT_STOPWORDS
 
 _WORD_NUMBERS = {
     "one": 1,
@@ -65,17 +66,7 @@ _SCALE = {
 }
 _MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 
-STOPWORDS = frozenset(
-    """
-a about above after again against all also am an and any are as at be because been before being below between
-both but by can could did do does doing down during each few for from further had has have having he her here
-hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
-off on once only or other our ours ourselves out over own same she should so some such than that the their
-theirs them themselves then there these they this those through to too under until up very was we were what
-when where which while who whom why will with would you your yours yourself yourselves said says say told
-according new one two also would could may might must shall us mr mrs ms dr s t ll re ve d m o y st
-""".split()
-)
+STOPWORDS = FACT_STOPWORDS
 
 _NUM = re.compile(
     r"(?<![\w.])(?<![A-Za-z]-)(?P<sign>[$£€]\s?)?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suffix>%|\s?(?:per ?cent|percent))?"
