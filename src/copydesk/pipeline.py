@@ -554,15 +554,21 @@ class Desk:
     # -- process: dedup, embed, cluster -------------------------------------------------------------------
     @property
     def clusterer(self) -> OnlineClusterer:
-        """The online clusterer, rebuilt once per process from the articles of the last two windows."""
+        """The online clusterer, rebuilt once per process from the articles of the last two windows (its open
+        stories) and at least the last `ClusterOptions.df_docs` articles (its document frequencies)."""
         if self._clusterer is None:
             if self.shared:  # read before the state: a change in between makes the next step rebuild, never miss
                 self._cluster_mark = self.store.processed_count()
             c = OnlineClusterer(self.cluster_options, dim=self.embedder.dim)
             latest = self.store.latest_when()
             if latest is not None:
-                since = latest - 2 * c.opts.window
-                c.restore((a, from_blob(v, self.embedder.dim), sid) for a, v, sid in self.store.recent_clustered(since))
+                rows_since = latest - 2 * c.opts.window
+                # and the older articles the IDF still counts
+                since = min(rows_since, self.store.nth_latest_when(c.opts.df_docs) or rows_since)
+                c.restore(
+                    ((a, from_blob(v, self.embedder.dim), sid) for a, v, sid in self.store.recent_clustered(since)),
+                    rows_since=rows_since,
+                )
             self._clusterer = c
         return self._clusterer
 

@@ -256,3 +256,14 @@ def test_linking_respects_the_story_bound():
     s = c.add(_from(1, "a"), NEAR_A).story_id
     assert c.add(_from(2, "a", T0 + timedelta(minutes=5)), NEAR_A).story_id == s
     assert c.add(_from(3, "b", T0 + timedelta(hours=1)), NEAR_B).new
+
+
+def test_document_frequencies_count_the_last_df_docs_articles():
+    c = OnlineClusterer(replace(DENSE_ONLY, df_docs=40))  # blocks of 2 articles
+    for i in range(300):
+        c.add(art(i, T0 + timedelta(minutes=i), title=f"Harbour word{i}", text=f"harbour word{i}"), unit(1, 0))
+    assert 40 <= c.n_df <= 42 and c.n_docs == 300
+    assert c.df["harbour"] == c.n_df  # in every article: its count is the window's
+    assert "word0" not in c.df and "word299" in c.df  # old words forgotten, new ones counted
+    assert len(c.df) == c.n_df + 1  # nothing else kept: memory bounded by the window, not by the archive
+    assert c.key_df["harbour"] == c.n_df and "word0" not in c.key_df

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from copydesk.cluster import online
+from copydesk.cluster import ClusterOptions, online
 from copydesk.config import load_settings, render_config
 from copydesk.pipeline import DEDUP_WINDOW, Desk
 
@@ -107,7 +107,9 @@ def desk(tmp_path) -> Desk:
     cfg = tmp_path / "copydesk.toml"
     if not cfg.exists():
         cfg.write_text(render_config(), encoding="utf-8")
-    d = Desk(load_settings(cfg), {})
+    # The IDF counts one replay's worth of articles (ClusterOptions.df_docs, 20,000 by default): a long-lived
+    # process drops the oldest counts as a restarted one never reads them.
+    d = Desk(load_settings(cfg), {}, cluster_options=ClusterOptions(df_docs=len(BASE)))
     d._embedder = KeywordEmbedder()
     return d
 
@@ -175,6 +177,7 @@ def test_replays_beyond_every_window_are_decided_alike_and_the_state_stops_growi
         k: v for k, v in sizes[0].items() if k != "cluster_docs"
     }, sizes
     assert steady["dedup_articles"] <= len(BASE) and steady["cluster_stories"] <= len(BASE), sizes
+    assert steady["cluster_df_docs"] == len(BASE) < sizes[3]["cluster_docs"], sizes  # the IDF counts a window
 
 
 def test_a_process_restarted_at_every_batch_decides_as_the_long_lived_one(tmp_path):
@@ -200,3 +203,24 @@ def test_a_process_restarted_at_every_batch_decides_as_the_long_lived_one(tmp_pa
         assert decisions(d) == long_lived
     finally:
         d.close()
+
+
+def test_a_restarted_process_counts_the_idf_over_the_same_articles(tmp_path):
+    # The IDF window (three replays) reaches further back than the two clustering windows a restart needs for its
+    # open stories: the restarted process must read the older articles for their counts alone.
+    opts = ClusterOptions(df_docs=3 * len(BASE))
+    d = desk(tmp_path)
+    d.cluster_options = opts
+    try:
+        for start in range(0, len(lines()), CHUNK):
+            d.import_lines(lines()[start : start + CHUNK], source="test")
+            d.process()
+        long_lived = d.clusterer
+        assert long_lived.n_df == opts.df_docs < long_lived.n_docs
+        d._clusterer = None  # as a new process: rebuilt from the database
+        restarted = d.clusterer
+    finally:
+        d.close()
+    assert restarted.n_df == long_lived.n_df and restarted.df == long_lived.df
+    assert restarted.key_df == long_lived.key_df
+    assert len(restarted.row_of) == len(long_lived.row_of) <= len(BASE)  # only the open stories get rows

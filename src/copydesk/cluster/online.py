@@ -36,7 +36,7 @@ import hashlib
 import math
 import re
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
@@ -150,6 +150,12 @@ NAME_DIM = 1 << 12
 #: Every this many articles, stories that ended more than two windows before the latest article are dropped
 #: (a late article can still join a story up to one window before its own time).
 FORGET_EVERY = 256
+#: Document frequencies (the IDF of words and of name keys) count the last DF_DOCS articles, kept in blocks of a
+#: twentieth of that, the oldest block dropped whole: memory stays bounded as new names and figures arrive for
+#: years, and a process rebuilt from the store (`Desk.clusterer`, which reads back at least the last DF_DOCS
+#: articles) counts what a long-running one counts. Not tuned: every benchmark stream is shorter than DF_DOCS (ECB+,
+#: AllSides, the demo), so no figure depends on it; the 20,000-article throughput run reaches it in its last chunk.
+DF_DOCS = 20_000
 #: Cross-outlet linking (`OnlineClusterer._link_from`): after a story with real times of day grows, it is joined with
 #: the story of other outlets (no outlet in common) that is its best match by the story-to-story score minus
 #: LINK_DECAY per day between their coverage (at most LINK_GAP apart), when that story's best match is it in turn
@@ -206,6 +212,7 @@ class ClusterOptions:
         CROSS_OUTLET_NAMES  # with same_event: names may send an article to another outlet's story
     )
     same_event: MergeOptions | None = MergeOptions()  # None: no second-pass same-event merging (cluster/merge.py)
+    df_docs: int = DF_DOCS  # the IDF counts the last this many articles (and at most a twentieth more)
 
 
 def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templates: TemplateIndex | None = None) -> str:
@@ -277,6 +284,16 @@ def _timed(a: Article) -> bool:
     return a.published is not None and not a.date_only
 
 
+def _subtract(counts: Counter, gone: Counter) -> None:
+    """`counts` less `gone`, a term left with no count removed (`Counter.subtract` would keep it at 0)."""
+    for t, k in gone.items():
+        left = counts[t] - k
+        if left > 0:
+            counts[t] = left
+        else:
+            del counts[t]
+
+
 def _bucket(term: str, dim: int) -> int:
     return zlib.crc32(term.encode()) % dim  # stable across processes, unlike hash()
 
@@ -287,8 +304,10 @@ class OnlineClusterer:
 
     def __init__(self, opts: ClusterOptions | None = None, dim: int | None = None):
         self.opts = opts or ClusterOptions()
-        self.df: Counter = Counter()
-        self.n_docs = 0
+        self.df: Counter = Counter()  # articles whose terms include each term, over the last DF_DOCS (or more)
+        self.n_docs = 0  # articles placed or restored, ever
+        self.n_df = 0  # articles that `df` and `key_df` count
+        self._df_blocks: deque[tuple[Counter, Counter, int]] = deque()  # (terms, keys, articles), oldest first
         self.ids: list[str | None] = []  # story id per row; None for a freed row
         self.row_of: dict[str, int] = {}
         self._dim = dim
@@ -309,6 +328,7 @@ class OnlineClusterer:
             "stories": len(self.row_of),
             "terms": len(self.df),
             "docs": self.n_docs,
+            "df_docs": self.n_df,
             "years": len(self.years),
             "template_shapes": len(self.templates.df),
             "template_articles": len(self.templates),
@@ -375,7 +395,7 @@ class OnlineClusterer:
         """Hashed, L2-normalised TF-IDF vector (indices, values), IDF from the articles seen so far."""
         if not c:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        n = self.n_docs
+        n = self.n_df
         idx = np.fromiter((_bucket(t, dim) for t in c), np.int64, len(c))
         val = np.fromiter(
             ((1.0 + math.log(k)) * (1.0 + idf(self.df.get(t, 0), n)) for t, k in c.items()),
@@ -397,16 +417,21 @@ class OnlineClusterer:
         t = self.templates
         return features(a, vec, f"{t.specific(a.title)}\n{t.specific(a.body)}" if t.df else None)
 
-    def restore(self, items: Iterable[tuple[Article, np.ndarray, str]], observe: bool = True) -> None:
+    def restore(
+        self, items: Iterable[tuple[Article, np.ndarray, str]], observe: bool = True, rows_since: datetime | None = None
+    ) -> None:
         """Rebuild the state from recent articles (in arrival order) with their vectors and story ids, as the
         store holds them: document frequencies, sentence shapes (unless `observe` is False: the caller already
-        observed them) and story rows, without re-deciding anything. Pass the articles of the last window or more;
-        older ones only refine the IDF."""
+        observed them) and story rows, without re-deciding anything. Pass the articles of the last two windows and
+        at least the last `df_docs` articles; those before `rows_since` only count in the IDF (their stories are
+        closed)."""
         for a, vec, sid in items:
             if observe:
                 self.templates.observe(f"{a.title}\n{a.body}", a.when)
             f = self._features(a, vec)
             self._count(f)
+            if rows_since is not None and a.when < rows_since:
+                continue
             i = self.row_of.get(sid)
             if i is None:
                 i = self._alloc(len(f.vec))
@@ -426,12 +451,25 @@ class OnlineClusterer:
             self._note_names(sid, a)
 
     def _count(self, f: Features) -> None:
-        """Document frequencies of one more article: of its terms, and of the name keys its terms spell."""
-        for t in f.terms:
-            self.df[t] += 1
+        """Document frequencies of one more article: of its terms, and of the name keys its terms spell; the oldest
+        block is dropped once the others hold `ClusterOptions.df_docs`."""
+        if not self._df_blocks or self._df_blocks[-1][2] >= max(1, self.opts.df_docs // 20):
+            self._df_blocks.append((Counter(), Counter(), 0))
+        terms, keys, n = self._df_blocks[-1]
+        terms.update(f.terms.keys())
+        self.df.update(f.terms.keys())
         if self.opts.same_event is not None:
-            self.key_df.update({name_key(t) for t in f.terms})
+            spelled = {name_key(t) for t in f.terms}
+            keys.update(spelled)
+            self.key_df.update(spelled)
+        self._df_blocks[-1] = (terms, keys, n + 1)
         self.n_docs += 1
+        self.n_df += 1
+        if self.n_df - self._df_blocks[0][2] >= self.opts.df_docs:
+            old_terms, old_keys, old_n = self._df_blocks.popleft()
+            _subtract(self.df, old_terms)
+            _subtract(self.key_df, old_keys)
+            self.n_df -= old_n
 
     def _note_names(self, sid: str, a: Article) -> None:
         if self.opts.same_event is not None:  # what the same-event merger reads (cluster/merge.py)
@@ -573,7 +611,7 @@ class OnlineClusterer:
     def _view(self, i: int) -> StoryView:
         o = self.opts.same_event
         sid = self.ids[i]
-        keys = key_names(self.names.get(sid, Counter()), self.key_df, self.n_docs, o.key_names, o.key_min_idf)
+        keys = key_names(self.names.get(sid, Counter()), self.key_df, self.n_df, o.key_names, o.key_min_idf)
         return StoryView(
             int(self.n[i]),
             float(self.first[i]),
@@ -622,9 +660,7 @@ class OnlineClusterer:
         if not len(cand):  # no story of other outlets is the same kind of news: nothing to choose from
             return best
         cand = cand[np.argsort(-scores[cand], kind="stable")][:SAME_EVENT_CANDIDATES]
-        keys = key_names(
-            proper_names(a.body or a.title, STOPWORDS), self.key_df, self.n_docs, o.key_names, o.key_min_idf
-        )
+        keys = key_names(proper_names(a.body or a.title, STOPWORDS), self.key_df, self.n_df, o.key_names, o.key_min_idf)
         if not keys:
             return best
         when = a.when.timestamp()

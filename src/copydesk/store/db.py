@@ -713,6 +713,24 @@ class Store:
         vals = [aware(x) for x in (p, f) if x is not None]
         return max(vals) if vals else None
 
+    def nth_latest_when(self, n: int) -> datetime | None:
+        """The publication (or first-seen) time of the `n`-th newest clustered article, None when there are
+        fewer: from it on, `recent_clustered` reads back at least the last `n` (the clusterer's IDF articles)."""
+        when = func.coalesce(ArticleRow.published, ArticleRow.first_seen)
+        with self._reading() as s:
+            t = s.scalar(
+                select(when)
+                .where(
+                    ArticleRow.processed.is_(True),
+                    ArticleRow.story_id.is_not(None),
+                    ArticleRow.embedding.is_not(None),
+                )
+                .order_by(when.desc())
+                .offset(max(n - 1, 0))
+                .limit(1)
+            )
+        return aware(t) if t is not None else None
+
     def mark_processed(
         self,
         article_id: int,
