@@ -95,7 +95,7 @@ _WARM_PAGE = (
 )
 
 
-_warmed: list[bool] = []  # [True] once this process (or the one it forked from) ran `warm`
+_warmed = False  # True once this process (or the one it forked from) ran `warm`
 
 
 def warm() -> None:
@@ -105,7 +105,8 @@ def warm() -> None:
     spends its first page's deadline loading them."""
     extract_article(_WARM_PAGE, "https://warm.invalid/a")
     detect("The city council approved the budget on Tuesday after a long debate about schools and roads.")
-    _warmed[:] = [True]
+    global _warmed
+    _warmed = True
 
 
 def warm_once() -> None:
