@@ -154,7 +154,9 @@ FORGET_EVERY = 256
 #: twentieth of that, the oldest block dropped whole: memory stays bounded as new names and figures arrive for
 #: years, and a process rebuilt from the store (`Desk.clusterer`, which reads back at least the last DF_DOCS
 #: articles) counts what a long-running one counts. Not tuned: every benchmark stream is shorter than DF_DOCS (ECB+,
-#: AllSides, the demo), so no figure depends on it; the 20,000-article throughput run reaches it in its last chunk.
+#: AllSides, the demo), so no figure depends on it, and the 20,000-article throughput run (19,555 clustered) never
+#: drops a block. The blocks cost memory: over that run's articles the counts take 17.8 MB (tracemalloc) against
+#: 6.2 MB as one count, on a replay whose vocabulary stops growing (22,556 terms); on real news it keeps growing.
 DF_DOCS = 20_000
 #: Cross-outlet linking (`OnlineClusterer._link_from`): after a story with real times of day grows, it is joined with
 #: the story of other outlets (no outlet in common) that is its best match by the story-to-story score minus
