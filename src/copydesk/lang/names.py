@@ -65,7 +65,7 @@ def proper_names(text: str, stopwords: frozenset[str] = frozenset()) -> Counter:
     opens none: "Joseph R. Biden") and that the text never writes in lower case (a title-case heading's "Call",
     "Law"), and figures of two or more characters; lowercased, a possessive "'s" dropped, `stopwords` and
     `lang.names.NOT_NAMES` left out, each counted under its `lang.names.name_key` (one key for "Zelenskyy" and
-    "Zelensky", "Donbass" and "Donbas")."""
+    "Zelensky", "Donbass" and "Donbas") when that key is longer than one letter ("World War II" names no "i")."""
     out: Counter = Counter()
     lower: set[str] = set()
     prev, initial = 0, False
@@ -80,7 +80,9 @@ def proper_names(text: str, stopwords: frozenset[str] = frozenset()) -> Counter:
         if w[0].islower():
             lower.add(name_key(low))
         elif (w[0].isdigit() or not opening) and len(low) > 1 and low not in stopwords and low not in NOT_NAMES:
-            out[name_key(low)] += 1
+            key = name_key(low)
+            if len(key) > 1:  # not a numeral whose letters are all one ("II", "III", "XX"): it names no one
+                out[key] += 1
     for low in lower & out.keys():
         del out[low]
     return out
