@@ -64,6 +64,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -165,19 +166,25 @@ env = Environment(
 # --------------------------------------------------------------------------------------------------------
 
 
+def _invisible(c: str) -> bool:
+    """Unicode whitespace (a no-break space, U+2028) and format characters (a zero-width space, a right-to-left
+    override that would show a link's address backwards)."""
+    return c.isspace() or unicodedata.category(c) == "Cf"
+
+
 def safe_url(url: str | None) -> str | None:
     """Return ``url`` if it is an absolute http(s) URL with a host, else None.
 
     Anything else (``javascript:``, ``data:``, ``vbscript:``, protocol-relative ``//host``, relative
-    paths, URLs with whitespace or control characters that browsers would silently strip) must not
-    become a link; the caller shows it as text.
+    paths, URLs with whitespace, control or invisible format characters that browsers would silently strip or
+    that would disguise the address) must not become a link; the caller shows it as text.
     """
     if not isinstance(url, str):
         return None
     url = url.strip()
     if not url or len(url) > 4096:
         return None
-    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F or c == "\\" for c in url):
+    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F or c == "\\" or _invisible(c) for c in url):
         return None
     try:
         parts = urlsplit(url)
