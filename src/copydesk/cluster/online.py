@@ -235,8 +235,6 @@ def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templat
 # Features
 # ---------------------------------------------------------------------------------------------------------
 
-STOPWORDS = CLUSTER_STOPWORDS
-
 
 @dataclass(frozen=True, slots=True)
 class Features:
@@ -252,7 +250,7 @@ def features(a: Article, vec: np.ndarray, text: str | None = None) -> Features:
     text = f"{a.title}\n{a.body}" if text is None else text
     terms: Counter = Counter()
     names: Counter = Counter()
-    for w, low in content_words(text, STOPWORDS):
+    for w, low in content_words(text, CLUSTER_STOPWORDS):
         terms[low] += 1
         if w[0].isupper() or w[0].isdigit():
             names[low] += 1
@@ -309,7 +307,7 @@ class OnlineClusterer:
         self.df: Counter = Counter()  # articles whose terms include each term, over the last DF_DOCS (or more)
         self.n_docs = 0  # articles placed or restored, ever
         self.n_df = 0  # articles that `df` and `key_df` count
-        self._df_blocks: deque[tuple[Counter, Counter, int]] = deque()  # (terms, keys, articles), oldest first
+        self._df_blocks: deque[list] = deque()  # [terms Counter, keys Counter, articles], oldest first
         self.ids: list[str | None] = []  # story id per row; None for a freed row
         self.row_of: dict[str, int] = {}
         self._dim = dim
@@ -456,15 +454,15 @@ class OnlineClusterer:
         """Document frequencies of one more article: of its terms, and of the name keys its terms spell; the oldest
         block is dropped once the others hold `ClusterOptions.df_docs`."""
         if not self._df_blocks or self._df_blocks[-1][2] >= max(1, self.opts.df_docs // 20):
-            self._df_blocks.append((Counter(), Counter(), 0))
-        terms, keys, n = self._df_blocks[-1]
-        terms.update(f.terms.keys())
+            self._df_blocks.append([Counter(), Counter(), 0])
+        block = self._df_blocks[-1]
+        block[0].update(f.terms.keys())
         self.df.update(f.terms.keys())
         if self.opts.same_event is not None:
             spelled = {name_key(t) for t in f.terms}
-            keys.update(spelled)
+            block[1].update(spelled)
             self.key_df.update(spelled)
-        self._df_blocks[-1] = (terms, keys, n + 1)
+        block[2] += 1
         self.n_docs += 1
         self.n_df += 1
         if self.n_df - self._df_blocks[0][2] >= self.opts.df_docs:
@@ -476,7 +474,7 @@ class OnlineClusterer:
     def _note_names(self, sid: str, a: Article) -> None:
         if self.opts.same_event is not None:  # what the same-event merger reads (cluster/merge.py)
             # the body's names (a title-case headline capitalises common words); the title's when there is no body
-            self.names.setdefault(sid, Counter()).update(proper_names(a.body or a.title, STOPWORDS))
+            self.names.setdefault(sid, Counter()).update(proper_names(a.body or a.title, CLUSTER_STOPWORDS))
 
     def _note_language(self, sid: str, lang: str | None) -> None:
         if lang:
@@ -662,7 +660,9 @@ class OnlineClusterer:
         if not len(cand):  # no story of other outlets is the same kind of news: nothing to choose from
             return best
         cand = cand[np.argsort(-scores[cand], kind="stable")][:SAME_EVENT_CANDIDATES]
-        keys = key_names(proper_names(a.body or a.title, STOPWORDS), self.key_df, self.n_df, o.key_names, o.key_min_idf)
+        keys = key_names(
+            proper_names(a.body or a.title, CLUSTER_STOPWORDS), self.key_df, self.n_df, o.key_names, o.key_min_idf
+        )
         if not keys:
             return best
         when = a.when.timestamp()

@@ -25,7 +25,7 @@ import functools
 import re
 from collections import Counter
 
-from copydesk.lang.words import CLUSTER_STOPWORDS, content_words
+from copydesk.lang.words import CLUSTER_STOPWORDS, WORD, content_words
 
 __all__ = ["NOT_NAMES", "TITLES", "capitalised_words", "name_key", "proper_names"]
 
@@ -54,7 +54,6 @@ def capitalised_words(text: str, stopwords: frozenset[str] = CLUSTER_STOPWORDS) 
     return Counter(low for w, low in content_words(text, stopwords) if w[0].isupper() or w[0].isdigit())
 
 
-_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019\-]*|\d[\d,.]*\d")
 #: What may end a sentence (or a title, a list item, a quote's opening) just before a word: such a word is
 #: capitalised by position, not because it names someone ("However", "Police", "Officials").
 _OPENING = re.compile(r"(?:^|[.!?:;\n\"\u201c\u2018(\[\-\u2013\u2014])\s*$")
@@ -69,7 +68,7 @@ def proper_names(text: str, stopwords: frozenset[str] = frozenset()) -> Counter:
     out: Counter = Counter()
     lower: set[str] = set()
     prev, initial = 0, False
-    for m in _TOKEN.finditer(text):
+    for m in WORD.finditer(text):
         w, start = m.group(), m.start()
         opening = _OPENING.search(text, max(prev, start - 16), start) is not None if start else True
         if initial and text[prev:start] == ". ":  # a middle initial ("Joseph R. Biden") ends no sentence
