@@ -7,7 +7,7 @@ import pytest
 
 from copydesk.config import load_settings
 from copydesk.errors import ConfigError
-from copydesk.llm import MAX_ANSWER_BYTES, ChatClient, LLMError, LLMOptions, client_from_settings, json_answer
+from copydesk.llm import MAX_ANSWER_BYTES, ChatClient, LLMError, LLMOptions, client_from_settings
 from llmserver import chat_server
 from localserver import serve
 
@@ -91,24 +91,6 @@ def test_bad_options_refused():
         ChatClient(LLMOptions(base_url="ftp://x", model="m"))
     with pytest.raises(LLMError):
         ChatClient(LLMOptions(base_url="http://127.0.0.1:1/v1", model=""))
-
-
-@pytest.mark.parametrize(
-    "text,value",
-    [
-        ('{"a": 1}', {"a": 1}),
-        ('```json\n{"a": [1, 2]}\n```', {"a": [1, 2]}),
-        ('Here it is: {"a": "x"} as asked.', {"a": "x"}),
-        ("[1, 2]", [1, 2]),
-    ],
-)
-def test_json_answer(text, value):
-    assert json_answer(text) == value
-
-
-def test_json_answer_without_json():
-    with pytest.raises(LLMError, match="holds no JSON"):
-        json_answer("I cannot help with that.")
 
 
 def test_settings(tmp_path, monkeypatch):

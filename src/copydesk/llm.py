@@ -1,7 +1,7 @@
-"""A client of an OpenAI-compatible chat server: the optional language model behind the LLM writer
-(`write/llm.py`) and the story judge (`cluster/judge.py`).
+"""A client of an OpenAI-compatible chat server: the optional language model behind the story judge
+(`cluster/judge.py`, `[llm] judge`).
 
-Nothing in copydesk needs it: the default writer is extractive and the clusterer judges with its own scores.
+Nothing in copydesk needs it: by default the clusterer judges with its own scores.
 Configured (`[llm] base_url`, `model`; the key, if the server wants one, from COPYDESK_LLM__API_KEY), it speaks the
 `POST {base_url}/chat/completions` protocol that llama.cpp's server, vLLM, Ollama and hosted services share.
 Stages never hold a client: the orchestrator hands them its `complete` method (a `Complete`), so a stage stays a
@@ -160,27 +160,6 @@ def client_from_settings(settings) -> ChatClient | None:
     )
 
 
-def json_answer(text: str) -> object:
-    """The JSON value in a model's answer: the whole answer, or the first fenced or braced block in it (models
-    often wrap JSON in ```json fences or a sentence). LLMError when there is none."""
-    t = text.strip()
-    if t.startswith("```"):
-        t = t.split("\n", 1)[1] if "\n" in t else ""
-        t = t.rsplit("```", 1)[0]
-    try:
-        return json.loads(t)
-    except ValueError:
-        pass
-    start = min((i for i in (t.find("{"), t.find("[")) if i >= 0), default=-1)
-    if start >= 0:
-        try:
-            value, _ = json.JSONDecoder().raw_decode(t[start:])
-            return value
-        except ValueError:
-            pass
-    raise LLMError(f"llm: the answer holds no JSON: {text[:200]!r}")
-
-
 __all__ = [
     "ChatClient",
     "Complete",
@@ -189,6 +168,5 @@ __all__ = [
     "MAX_ANSWER_BYTES",
     "Message",
     "client_from_settings",
-    "json_answer",
     "read_answer",
 ]
