@@ -155,7 +155,6 @@ def main() -> None:
     ap.add_argument("--llm-model", default=os.environ.get("COPYDESK_LLM__MODEL", ""), help="with --judge llm")
     ap.add_argument("--judge-floor", type=float, default=None, help="ClusterOptions.judge_floor (default JUDGE_FLOOR)")
     ap.add_argument("--judge-candidates", type=int, default=None)
-    ap.add_argument("--judge-other-outlets", action="store_true", help="ask only about stories of other outlets")
     args = ap.parse_args()
     arts = load_corpus()
     vecs = embed(arts, args.cache)
@@ -165,8 +164,6 @@ def main() -> None:
         opts = replace(opts, judge_floor=args.judge_floor)
     if args.judge_candidates is not None:
         opts = replace(opts, judge_candidates=args.judge_candidates)
-    if args.judge_other_outlets:
-        opts = replace(opts, judge_same_outlet=False)
     judge, client = None, None
     if args.judge == "oracle":
         judge = oracle(events)
@@ -186,7 +183,6 @@ def main() -> None:
             "judge": args.judge,
             "judge_floor": opts.judge_floor,
             "judge_candidates": opts.judge_candidates,
-            "judge_same_outlet": opts.judge_same_outlet,
             "judge_asked": judge.asked,
             "judge_yes": sum(1 for v in judge.answers.values() if v),
         }

@@ -198,8 +198,8 @@ CROSS_OUTLET_NAMES = True
 #: whose story-to-story score reaches JUDGE_FLOOR are read by the judge, the best first (score less JUDGE_DECAY per
 #: day apart); the first it calls the same development is merged with it (bounded like a link: STORY_SPAN,
 #: LINK_MAX_ARTICLES). And an article the scores put in a story quiet for more than JUDGE_QUIET joins it only if the
-#: judge does not call it another development. Stories of one outlet are asked about too (JUDGE_SAME_OUTLET): a press
-#: office issues several texts on one development in a day. Calibrated with an oracle judge (one that answers from
+#: judge does not call it another development. Stories of one outlet are asked about too: a press office issues
+#: several texts on one development in a day. Calibrated with an oracle judge (one that answers from
 #: the gold events, and cannot say for a report outside them) on the statements demo, `bench/demo_events.py --judge
 #: oracle`, one run; events whole with both publishers (of 13) / questions put; every setting 0 stories with several
 #: events. Gap 36 h, quiet 12 h, floor 0.8: decay 0, 3 candidates 10 / 1945, 5: 11 / 2962; decay 0.05: 11 / 1943
@@ -214,7 +214,6 @@ JUDGE_GAP = timedelta(hours=72)
 JUDGE_CANDIDATES = 5
 JUDGE_DECAY = 0.05
 JUDGE_QUIET = timedelta(hours=12)
-JUDGE_SAME_OUTLET = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +245,6 @@ class ClusterOptions:
     judge_quiet: timedelta | None = JUDGE_QUIET  # None: the judge never reviews a join
     judge_candidates: int = JUDGE_CANDIDATES
     judge_decay: float = JUDGE_DECAY  # candidates are asked about in order of score less this per day apart
-    judge_same_outlet: bool = JUDGE_SAME_OUTLET
 
 
 def article_text_for_embedding(a: Article, lede_words: int = LEDE_WORDS, templates: TemplateIndex | None = None) -> str:
@@ -740,20 +738,28 @@ class OnlineClusterer:
         v = self.D[i] / (np.linalg.norm(self.D[i]) or 1.0)
         return self._scores(v, unit(self.T[i]), unit(self.N[i]), rows)
 
+    def _near(self, i: int, gap: timedelta, other_outlets: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Open story rows other than i whose coverage lies within `gap` of row i's, and how far apart it lies
+        (seconds, 0 when they overlap); with `other_outlets`, only stories with no outlet in common with row i."""
+        rows = self._live(self.first[i], self.last[i])
+        rows = rows[rows != i]
+        if other_outlets:
+            mine = self.outlets.get(self.ids[i], frozenset())
+            rows = rows[
+                np.fromiter((not (mine & self.outlets.get(self.ids[r], frozenset())) for r in rows), bool, len(rows))
+            ]
+        apart = np.maximum(0.0, np.maximum(self.first[rows] - self.last[i], self.first[i] - self.last[rows]))
+        near = apart <= gap.total_seconds()
+        return rows[near], apart[near]
+
     def _link_candidates(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows a cross-outlet link of story row i may join, and their time-discounted scores (see LINK)."""
-        o = self.opts
-        rows = self._live(self.first[i], self.last[i])
-        rows = rows[(rows != i) & self.timed[rows]]
-        mine = self.outlets.get(self.ids[i], frozenset())
-        rows = rows[
-            np.fromiter((not (mine & self.outlets.get(self.ids[r], frozenset())) for r in rows), bool, len(rows))
-        ]
-        gap = np.maximum(0.0, np.maximum(self.first[rows] - self.last[i], self.first[i] - self.last[rows]))
-        rows, gap = rows[gap <= o.link_gap.total_seconds()], gap[gap <= o.link_gap.total_seconds()]
+        rows, apart = self._near(i, self.opts.link_gap, other_outlets=True)
+        timed = self.timed[rows]
+        rows, apart = rows[timed], apart[timed]
         if not len(rows):
             return rows, np.zeros(0)
-        return rows, self._story_scores(i, rows) - o.link_decay * gap / 86400
+        return rows, self._story_scores(i, rows) - self.opts.link_decay * apart / 86400
 
     def _link_from(self, i: int, new: bool = False) -> list[tuple[str, str]]:
         """After timed story row i grew: join it with the story of another outlet that is its best time-discounted
@@ -782,6 +788,8 @@ class OnlineClusterer:
         o = self.opts
         quiet = o.judge_quiet.total_seconds()
         when = a.when.timestamp()
+        if when - self.last[int(live[k])] <= quiet:  # the usual case: not quiet, nothing to ask
+            return int(live[k])
         me = Brief("", (brief_item(a.url, a.outlet_id, a.published, a.title, a.body),))
         ok = ok.copy()
         for _ in range(o.judge_candidates):
@@ -801,25 +809,15 @@ class OnlineClusterer:
         """After story row i grew or started: merge it with the first of the best-scoring near stories that the
         judge calls the same development (JUDGE_FLOOR, JUDGE_GAP, JUDGE_CANDIDATES), the two staying bounded."""
         o = self.opts
-        gap = o.judge_gap.total_seconds()
-        rows = self._live(self.first[i] - gap, self.last[i] + gap)
-        rows = rows[rows != i]
-        if not o.judge_same_outlet:
-            mine = self.outlets.get(self.ids[i], frozenset())
-            rows = rows[
-                np.fromiter((not (mine & self.outlets.get(self.ids[r], frozenset())) for r in rows), bool, len(rows))
-            ]
-        apart = np.maximum(0.0, np.maximum(self.first[rows] - self.last[i], self.first[i] - self.last[rows]))
+        rows, apart = self._near(i, o.judge_gap)
         span = np.maximum(self.last[rows], self.last[i]) - np.minimum(self.first[rows], self.first[i])
-        keep = (
-            (apart <= gap) & (span <= o.story_span.total_seconds()) & (self.n[rows] + self.n[i] <= o.link_max_articles)
-        )
-        rows = rows[keep]
+        bounded = (span <= o.story_span.total_seconds()) & (self.n[rows] + self.n[i] <= o.link_max_articles)
+        rows, apart = rows[bounded], apart[bounded]
         if not len(rows):
             return []
         scores = self._story_scores(i, rows)
         cand = np.flatnonzero(scores >= o.judge_floor)
-        scores = scores - o.judge_decay * apart[keep] / 86400  # the nearer in time first
+        scores = scores - o.judge_decay * apart / 86400  # the nearer in time first
         me = Brief(self.ids[i], self.briefs.get(self.ids[i], ()))
         for k in cand[np.argsort(-scores[cand], kind="stable")][: o.judge_candidates]:
             j = int(rows[k])
