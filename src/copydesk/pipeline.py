@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from copydesk.cluster import ClusterOptions, OnlineClusterer, absorb
+from copydesk.cluster.judge import llm_judge
 from copydesk.config import Settings
 from copydesk.dedup import DuplicateIndex, canonical_url, copy_kind, signature, text_hash
 from copydesk.embed import Embedder, load_embedder
@@ -49,7 +50,6 @@ from copydesk.publish.revisions import share_versions
 from copydesk.publish.sections import SectionModel, build_model, classify
 from copydesk.text import slugify
 from copydesk.verify.gate import needs_embedding, verbatim
-from copydesk.cluster.judge import llm_judge
 from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write_story, writer
 
 log = logging.getLogger("copydesk.pipeline")
@@ -117,6 +117,7 @@ class Desk:
         self._outlets: dict[str, Outlet] | None = None  # the registry, read once per process() for copy_kind
         self._client = None
         self._llm = None
+        self._judge = None
         self._outlet_languages: dict[str, str] = {}
         self._guard = None
 
@@ -168,6 +169,14 @@ class Desk:
 
             self._llm = client_from_settings(self.settings)
         return self._llm
+
+    @property
+    def judge(self):
+        """The story judge (`[llm] judge`, cluster/judge.py), or None. One per Desk, so its answers outlive a
+        clusterer rebuilt after a failed article: no question is put twice."""
+        if self._judge is None and self.settings.llm.judge and self.llm is not None:
+            self._judge = llm_judge(self.llm.complete)
+        return self._judge
 
     def close(self) -> None:
         if self._client is not None:
@@ -573,8 +582,7 @@ class Desk:
             if self.shared:  # read before the state: a change in between makes the next step rebuild, never miss
                 self._cluster_mark = self.store.processed_count()
             # `[llm] judge`: a language model reads the near stories the scores leave apart (cluster/judge.py)
-            judge = llm_judge(self.llm.complete) if self.settings.llm.judge and self.llm is not None else None
-            c = OnlineClusterer(self.cluster_options, dim=self.embedder.dim, judge=judge)
+            c = OnlineClusterer(self.cluster_options, dim=self.embedder.dim, judge=self.judge)
             latest = self.store.latest_when()
             if latest is not None:
                 rows_since = latest - 2 * c.opts.window
@@ -596,6 +604,7 @@ class Desk:
             return report
         emb = self.embedder
         clusterer = self.clusterer
+        asked = self.judge.asked if self.judge is not None else 0
         oldest = min(a.when for a in arts) - 2 * clusterer.opts.window
         stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
         for start in range(0, len(arts), PROCESS_BATCH):
@@ -631,6 +640,8 @@ class Desk:
                     self._index, self._clusterer = None, None
                     clusterer = self.clusterer
                     stories = {s.id: s for s in self.store.open_stories(oldest, emb.dim)}
+        if self.judge is not None and self.judge.asked > asked:  # what the judge cost: one model call a question
+            report.add("judge-questions", self.judge.asked - asked)
         return report
 
     def process_article(self, article_id: int) -> Report:

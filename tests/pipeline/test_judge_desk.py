@@ -71,7 +71,9 @@ def run(tmp_path, base_url: str, judge: bool) -> tuple[Desk, dict[str, str]]:
         for url, title, body, h in ITEMS
     ]
     d.import_lines(lines, source="test")
-    assert d.process().counts.get("errors") is None
+    report = d.process()
+    assert report.counts.get("errors") is None
+    assert report.counts.get("judge-questions", 0) == (len(d.judge.answers) if judge else 0)
     from sqlalchemy import select
 
     from copydesk.store.schema import ArticleRow
