@@ -7,7 +7,16 @@ from datetime import datetime, timezone
 
 import pytest
 
-from copydesk.cluster.judge import BRIEF_WORDS, Brief, brief_item, cached, llm_judge, messages, read_verdict
+from copydesk.cluster.judge import (
+    BRIEF_WORDS,
+    PAUSE_S,
+    Brief,
+    brief_item,
+    cached,
+    llm_judge,
+    messages,
+    read_verdict,
+)
 from copydesk.llm import ChatClient, LLMError, LLMOptions
 from llmserver import chat_server
 
@@ -100,3 +109,27 @@ def test_a_judge_that_cannot_answer_keeps_stories_apart():
 
     assert llm_judge(down)(KREMLIN, WH) is None
     assert llm_judge(lambda m: "I am not sure.")(KREMLIN, WH) is None
+
+
+def test_after_a_failure_the_judge_pauses_then_asks_again_what_went_unanswered():
+    now, calls = [0.0], []
+
+    def flaky(msgs):
+        calls.append(now[0])
+        if len(calls) == 1:
+            raise LLMError("llm: http://127.0.0.1:9/v1/chat/completions did not answer: ReadTimeout")
+        return "yes"
+
+    j = llm_judge(flaky, clock=lambda: now[0])
+    assert j(KREMLIN, WH) is None  # the server failed
+    now[0] = PAUSE_S - 1
+    assert j(KREMLIN, WH) is None and calls == [0.0]  # paused: nothing asked
+    now[0] = PAUSE_S + 1
+    assert j(KREMLIN, WH) is True and calls == [0.0, PAUSE_S + 1]  # not cached as None: asked again
+    assert j.asked == 1
+
+
+def test_an_unreadable_answer_is_kept_not_asked_again():
+    calls = []
+    j = llm_judge(lambda m: calls.append(1) or "Perhaps.")
+    assert j(KREMLIN, WH) is None and j(WH, KREMLIN) is None and len(calls) == 1
