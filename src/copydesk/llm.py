@@ -1,5 +1,5 @@
 """A client of an OpenAI-compatible chat server: the optional language model behind the story judge
-(`cluster/judge.py`, `[llm] judge`).
+(`cluster/judge.py`, `[llm] judge`) and the "llm" writer (`write/llm.py`, `model.writer = "llm"`).
 
 Nothing in copydesk needs it: by default the clusterer judges with its own scores.
 Configured (`[llm] base_url`, `model`; the key, if the server wants one, from COPYDESK_LLM__API_KEY), it speaks the

@@ -75,6 +75,20 @@ IMPORT_PARSE_BATCH = 32
 Progress = Callable[[str, int, int], None]
 
 
+def _counted(complete, report: Report):
+    """`complete` counting its calls (``llm-calls``) and failures (``llm-failed``) in `report`."""
+
+    def counted(messages):
+        report.add("llm-calls")
+        try:
+            return complete(messages)
+        except Exception:
+            report.add("llm-failed")
+            raise
+
+    return counted
+
+
 def _no_progress(_label: str, _done: int, _total: int) -> None:
     pass
 
@@ -742,6 +756,19 @@ class Desk:
             both_registered=bool(mine and mine.registered and theirs.registered),
         )
 
+    @property
+    def write_options(self) -> WriteOptions:
+        """The write stage's options: the configured writer, with the language model's `complete` for the "llm"
+        writer."""
+        llm = self.llm if self.settings.model.writer == "llm" else None
+        return WriteOptions(
+            model_name=self.embedder.name,
+            writer=self.settings.model.writer,
+            language=self.settings.site.language,
+            complete=llm.complete if llm is not None else None,
+            llm_model=self.settings.llm.model,
+        )
+
     def _new_slug(self, a: Article) -> str:
         return self.store.free_slug(slugify(a.title) or "story")
 
@@ -751,10 +778,10 @@ class Desk:
         report = Report()
         ids = self.store.dirty_stories() if ids is None else ids
         outlets = self.store.outlets()
-        opts = WriteOptions(
-            model_name=self.embedder.name, writer=self.settings.model.writer, language=self.settings.site.language
-        )
+        opts = self.write_options
         writer(opts.writer)  # an unknown writer fails here, once
+        if opts.complete is not None:  # what the "llm" writer cost, and how often its server failed
+            opts = replace(opts, complete=_counted(opts.complete, report))
         known = self._embed_stories(ids, outlets)
         for n, sid in enumerate(ids, 1):
             progress("write", n, len(ids))
@@ -933,9 +960,7 @@ class Desk:
             return SentenceCheck(False, None, "gone", "the story or the sentence is no longer published")
         story_id = story.story_id  # the survivor, for a report filed on a story merged into it since
         refetched = self.refetch_sources(story_id) if refetch else ()
-        opts = WriteOptions(
-            model_name=self.embedder.name, writer=self.settings.model.writer, language=self.settings.site.language
-        )
+        opts = self.write_options
         # an editor's sentence is not a source sentence: checked against a model's vectors, whatever the story
         material = self._material(story_id, self.store.outlets(), embedded=True)
         d = DraftSentence(text, old.support, role="lede" if index == 1 else "body")

@@ -44,7 +44,7 @@ from copydesk.dedup import joint_note
 from copydesk.ingest.outcome import reader_reason
 from copydesk.sources.official import balance_note
 from copydesk.write.dates import story_dates
-from copydesk.write.headline import SentenceIn, TitleIn, write_headline
+from copydesk.write.headline import SentenceIn, TitleIn, title_problems, write_headline
 from copydesk.write.options import WriteOptions
 
 #: Score bonus per additional independent outlet behind a sentence: of two close candidates, the corroborated
@@ -207,7 +207,11 @@ def choose_headline(g: GatedDraft, lede: GatedSentence, chosen: Sequence[GatedSe
     """The headline, written by `write.headline.write_headline` from what passed the gate: a candidate title that
     passes the neutral-headline checks (no question, label, teaser, first person, accusation or loaded word),
     the one closest to all the titles, or else a headline cut (by deletions only) from the best-supported
-    lede-like published sentence; its support and edits go with it."""
+    lede-like published sentence; its support and edits go with it. A headline the writer wrote itself (role
+    "written", not a source's title) comes first when it passed the gate and passes the same checks."""
+    own = next((h for h in g.headlines if h.draft.role == "written" and h.support), None)
+    if own is not None and not title_problems(own.text):
+        return WrittenSentence(own.text, own.support, None, len(own.voices), own.check, own.edits)
     titles = tuple(
         TitleIn(
             h.support[0].article_id, h.support[0].outlet_id, h.text, h.vector, g.voices.get(h.support[0].article_id)

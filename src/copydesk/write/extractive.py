@@ -144,7 +144,8 @@ def headline_candidates(m: StoryMaterial, rank: dict[int, int], language: str = 
     )
 
 
-def _group(text: str) -> str:
+def group_of(text: str) -> str:
+    """The subheading group of a sentence by its words: quotations and reporting verbs, background, or events."""
     if QUOTED_SPAN.search(text) or REPORTING.search(text):
         return "What was said"
     return "Background" if _BACKGROUND.search(text) else "What happened"
@@ -190,7 +191,7 @@ def draft_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Draft 
             text=s,
             claims=(Support(a.id, a.outlet_id, s, 1.0),),
             role="lede" if k in lede_rank else "body",
-            group=_group(s),
+            group=group_of(s),
             score=scores[k],
             lede_rank=lede_rank.get(k, 0),
         )
@@ -204,6 +205,15 @@ def draft_story(m: StoryMaterial, opts: WriteOptions = WriteOptions()) -> Draft 
         headlines=headlines,
         sentences=sentences,
     )
+
+
+def instead(m: StoryMaterial, opts: WriteOptions, why: str, draft: Draft | None = None) -> Draft | None:
+    """This writer's draft (`draft`, if already made) in place of another writer's that could not be used, its
+    method note saying `why`."""
+    d = draft if draft is not None else draft_story(m, opts)
+    if d is None:
+        return None
+    return Draft(d.story_id, d.writer, f"{d.method} {why.strip()}", d.headlines, d.sentences)
 
 
 _SIDES = {"left": "left", "lean-left": "left", "center": "centre", "lean-right": "right", "right": "right"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from copydesk.llm import Complete
 from copydesk.verify.gate import SUPPORT_THRESHOLD
 
 #: Two published sentences more similar than this (cosine) say the same thing; the less preferred is left out.
@@ -13,7 +14,7 @@ BODY_WORDS = 170
 #: ... or this many sentences.
 BODY_MAX_SENTENCES = 8
 #: Writers by name (`WriteOptions.writer`, setting `model.writer`); see `copydesk.write.WRITERS`.
-WRITER_NAMES = ("extractive",)
+WRITER_NAMES = ("extractive", "llm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +28,7 @@ class WriteOptions:
     body_max_sentences: int = BODY_MAX_SENTENCES
     writer: str = "extractive"  # one of WRITER_NAMES
     language: str = "en"  # the edition's language: the only language the story is written in
+    # The "llm" writer's model (`copydesk.llm`): the orchestrator's client's `complete`, and the model's name for
+    # the method note; None: no model configured (that writer then drafts extractively and says so).
+    complete: Complete | None = None
+    llm_model: str = ""
