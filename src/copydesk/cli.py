@@ -335,7 +335,7 @@ def worker(
     ),
     concurrency: int = typer.Option(1, "--concurrency", min=1, max=64, help="Worker processes (the pool)."),
 ) -> None:
-    """Run a Celery worker: the stages of `copydesk run` as tasks from the broker in [workers] (extra `celery`)."""
+    """Run a Celery worker: the stages of `copydesk run` as tasks from the broker of `workers.broker_url` (extra `celery`)."""
     import logging
     import os
 

@@ -402,6 +402,10 @@ class StoryMaterial:
     # False: `vectors` and `title_vectors` are identity vectors, no model's (`copydesk.verify.gate.verbatim`): 1
     # between equal texts, 0 otherwise, so the story's sentences are checked as verbatim source text only.
     embedded: bool = True
+    # The editors' standing corrections of the story, (sentence as it was, what replaced it or None: removed), in
+    # order. Re-applied to whatever a writer produces (`corrections.apply_standing`); a writer that words its own
+    # sentences (the "llm" writer) is also told them, so it does not bring back a corrected error in new words.
+    corrected: tuple[tuple[str, str | None], ...] = ()
 
 
 #: Subheading groups a writer may give a sentence, in the order the published text shows them.

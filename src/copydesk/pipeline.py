@@ -791,7 +791,12 @@ class Desk:
                     self.store.hold_story(sid, held_reason(arts, opts.language))
                     report.add("untranslated")
                     continue
+                standing = self.corrections.standing(sid)
                 material = self._material(sid, outlets, arts=arts, known=known)
+                if standing:
+                    material = replace(
+                        material, corrected=tuple((c.before, c.after.text if c.after else None) for c in standing)
+                    )
                 # writer (drafts) -> gate (checks every sentence) -> neutral (edits) -> assemble (publishes)
                 written = write_story(material, opts, self.embedder.embed)
                 if written is not None:  # the section from the classifier over the story's text and centroid
@@ -800,7 +805,6 @@ class Desk:
                 previous = None
                 if written is not None:
                     previous = self.corrections.written_story(sid)
-                    standing = self.corrections.standing(sid)
                     if standing:  # a correction stands whatever the writer picks again
                         written = apply_standing(written, standing)
                 # One transaction: the story, its new revision (when the text changed) and its search entry.

@@ -96,3 +96,26 @@ def test_a_server_that_is_down_leaves_the_story_written_from_the_sources(tmp_pat
         assert "copied from a source article" in w.method
     finally:
         d.close()
+
+
+def test_a_rewrite_tells_the_model_what_the_editors_corrected(tmp_path):
+    from copydesk.corrections.apply import text_sentences
+    from copydesk.corrections.model import ReportIn
+
+    with chat_server({"[1] ": ANSWER}) as srv:
+        d = run(tmp_path, srv.base)
+        try:
+            (w,) = stories(d)
+            texts = [s.text for s in text_sentences(w)]
+            i = next(k for k, t in enumerate(texts) if t.startswith("Firefighters"))
+            rid = d.corrections.add_report(ReportIn(w.story_id, i, texts[i], "other", "not in the sources", ""))
+            d.correct(rid, i, None, "Removed.", "ann")
+            assert d.write().counts.get("llm-calls") == 1
+            assert "corrected" not in srv.questions[0]["messages"][1]["content"]
+            again = srv.questions[-1]["messages"][1]["content"]
+            assert f'"{texts[i]}" was removed' in again
+            # the model answered as before: the removed sentence is removed again
+            (w2,) = stories(d)
+            assert texts[i] not in [s.text for s in text_sentences(w2)]
+        finally:
+            d.close()

@@ -209,3 +209,21 @@ def test_a_foreign_language_story_is_not_drafted(m):
     asked = []
     w = write(material([de]), lambda msgs: asked.append(msgs) or answer(GOOD))
     assert w is None and asked == []
+
+
+def test_the_editors_corrections_are_in_the_prompt(m):
+    """A rewrite after new coverage words the story afresh: the model is told what the editors corrected, so it
+    does not bring a corrected error back in new words (re-applying corrections matches exact text only)."""
+    fixed = replace(
+        m,
+        corrected=(
+            ("Residents said trams had been delayed for weeks.", None),
+            ("A tram derailed, injuring 9 passengers.", "A tram derailed, injuring 12 passengers."),
+        ),
+    )
+    _, user = messages(fixed, numbered(fixed, "en"))
+    assert "do not state the corrected text again" in user["content"]
+    assert '"Residents said trams had been delayed for weeks." was removed' in user["content"]
+    assert 'was replaced by "A tram derailed, injuring 12 passengers."' in user["content"]
+    _, plain = messages(m, numbered(m, "en"))
+    assert "corrected" not in plain["content"]

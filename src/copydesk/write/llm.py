@@ -103,9 +103,19 @@ def messages(m: StoryMaterial, shown: list[tuple[Article, str]]) -> list[Message
             o = m.outlets.get(a.outlet_id)
             lines += ["", f"Source: {o.name if o else a.outlet_id}, {_when(a)}", f"Title: {a.title}"]
         lines.append(f"[{n}] {s}")
+    fixes = []
+    for before, after in m.corrected:
+        fixes.append(f'- "{before}" was ' + (f'replaced by "{after}"' if after else "removed"))
+    corrected = (
+        "\n\nThe editors corrected earlier versions of this story; do not state the corrected text again, in any "
+        "words:\n" + "\n".join(fixes)
+        if fixes
+        else ""
+    )
     user = (
         "Source sentences:\n"
         + "\n".join(lines).strip()
+        + corrected
         + f"\n\nWrite a headline and at most {MAX_SENTENCES} sentences, the most important first; the first "
         "sentence must stand on its own as the lede. Sections: " + ", ".join(GROUPS) + ". Answer in this JSON "
         "format:\n" + ANSWER_FORMAT
