@@ -349,3 +349,41 @@ def test_a_sentence_that_points_back_is_not_built_from_and_irregular_verbs_count
     choice = write_headline((TitleIn(1, "o1", "Is the tram safe?"),), (back, ok))
     assert choice.support[0].article_id == 2
     assert choice.text == "President Joe Biden met with the family of a Marine"
+
+
+def test_the_headline_tells_the_lede_event_not_the_titles_consensus() -> None:
+    """A story with a report of the next development: two readouts of one call and the next day's call with
+    someone else. The titles' consensus would head the story with the other call; the headline is a title of the
+    articles behind the lede (or one as close to it), so headline and lede tell one event."""
+    e = np.eye(4)
+
+    def unit(*parts: float) -> np.ndarray:
+        v = np.array(parts, dtype=np.float32) @ e
+        return v / np.linalg.norm(v)
+
+    titles = (
+        TitleIn(1, "wh", "Readout of President Biden’s Call with President Putin of Russia", unit(1, -0.3, 0.5, 0)),
+        TitleIn(2, "kremlin", "Telephone conversation between Vladimir Putin and Joseph Biden", unit(1, 0.5, 0.5, 0)),
+        TitleIn(3, "wh", "Readout of President Biden’s Call with President Zelenskyy of Ukraine", unit(1, 0.1, 0.1, 0)),
+    )
+    lede_text = "President Biden spoke with President Putin of Russia about the military buildup near Ukraine."
+    lede = SentenceIn(
+        1,
+        "wh",
+        lede_text,
+        (Support(1, "wh", lede_text, 1.0), Support(2, "kremlin", "Putin and Biden spoke.", 0.93)),
+        2,
+        0.9,
+        0,
+        0.9,
+        True,
+        unit(1, 0, 0.6, 0),
+    )
+    other = SentenceIn(
+        3, "wh", "President Biden reaffirmed support for Ukraine.", (), 1, 0.5, 0, 0.5, False, unit(1, 0.1, 0, 0)
+    )
+    # without a lede the titles' consensus decides: the other call would head the story
+    assert write_headline(titles, (other,)).support[0].article_id == 3
+    choice = write_headline(titles, (lede, other))
+    assert choice.kind == "title" and choice.support[0].article_id in {1, 2}
+    assert "Zelenskyy" not in choice.text
