@@ -112,3 +112,30 @@ def test_an_outlet_missing_from_the_registry_is_named_from_its_site_never_a_bare
     w = write_story(material(arts, {}))
     assert w.notes[0].startswith("Based on one report, by NY Times;")
     assert w.sources[0].outlet_name == "NY Times"
+
+
+def test_an_outlet_named_by_an_office_takes_the_in_running_text() -> None:
+    from copydesk.write.assemble import _names, in_text
+
+    assert in_text("President of Russia") == "the President of Russia"
+    assert in_text("Ministry of Foreign Affairs of Hungary") == "the Ministry of Foreign Affairs of Hungary"
+    for name in ("The White House", "Reuters", "Budapest Daily", "Presidential Post"):
+        assert in_text(name) == name
+    assert _names(["President of Russia", "The White House"]) == "the President of Russia and The White House"
+    m = material(three_outlets())
+    attribute = _Attributor(m)
+    seen = [
+        attribute(s, "the President of Russia")
+        for s in [
+            "The accident happened on the bridge.",
+            "The accident happened on the bridge.",
+            "The accident happened on the bridge.",
+        ]
+    ]
+    assert any(t.startswith("The President of Russia reported that the accident") for t in seen)
+    assert any(t.endswith(", according to the President of Russia.") for t in seen)
+    for t in seen:
+        assert (
+            without_attribution(WrittenSentence(t, (), "the President of Russia", 1, 1.0))
+            == "The accident happened on the bridge."
+        )

@@ -69,8 +69,22 @@ def outlet_name(outlets: dict[str, Outlet], outlet_id: str, url: str | None = No
     return re.sub(r"\s*\(.*?\)\s*$", "", name).strip() or name
 
 
+#: An outlet named by an office ("President of Russia", "Ministry of Foreign Affairs", "House of Commons") takes
+#: "the" in running text: "according to the President of Russia", not "according to President of Russia".
+_OFFICE_NAME = re.compile(
+    r"^(?:President|Prime Minister|Chancellor|Office|Ministry|Department|Government|Presidency|Embassy|Mayor|"
+    r"Cabinet|Secretariat|Council|Parliament|Senate|House|Press Office|Spokesperson)\b.*\bof\b"
+)
+
+
+def in_text(name: str) -> str:
+    """An outlet's name as running text uses it (see _OFFICE_NAME)."""
+    return f"the {name}" if _OFFICE_NAME.match(name) else name
+
+
 def _names(names: Sequence[str]) -> str:
-    names = list(dict.fromkeys(names))
+    """Outlets' names listed in running text: "A", "A and B", "A, B and C", "A, B and 2 other outlets"."""
+    names = [in_text(n) for n in dict.fromkeys(names)]
     if len(names) <= 1:
         return names[0] if names else ""
     if len(names) > 3:
@@ -118,6 +132,8 @@ class _Attributor:
             return body[:-1] + f", {who} reported." if body.endswith(".") else body + f" (according to {who})"
         k = min(usable, key=lambda k: (k - self.turn) % len(_FORMS))
         self.turn = k + 1
+        if _FORMS[k].startswith("{who}"):
+            who = who[:1].upper() + who[1:]  # "The President of Russia said ..."
         return _FORMS[k].format(who=who, stem=body[:-1], lower=body[:1].lower() + body[1:])
 
 
@@ -126,7 +142,8 @@ def without_attribution(ws: WrittenSentence) -> str:
     who, t = ws.attribution, ws.text
     if not who:
         return t
-    for pre in (f"{who} reported that ", f"{who} said "):
+    lead = who[:1].upper() + who[1:]  # at the start of the sentence, "the President of Russia" is capitalised
+    for pre in (f"{lead} reported that ", f"{lead} said "):
         if t.startswith(pre):
             rest = t[len(pre) :]
             return rest[:1].upper() + rest[1:]
@@ -297,7 +314,7 @@ def _single_source_note(
     )
     if len(writers) == 1:
         reprinted = f" (also carried by {_names(reprinters)})" if reprinters else ""
-        return f"Based on one report, by {writers[0]}{reprinted}; not yet confirmed by other outlets.{tail}"
+        return f"Based on one report, by {_names(writers[:1])}{reprinted}; not yet confirmed by other outlets.{tail}"
     if unlisted_only:
         return (
             f"Based on reports by {_names(writers)}, which the registry does not list: together they count as "
