@@ -383,3 +383,23 @@ def test_feed_survives_control_characters(edition):
     bad = replace(es.story, headline=replace(es.story.headline, text="Bad\x00\x0b title\ufffe"))
     xml = render.render_feed(replace(edition, stories=(replace(es, story=bad),)))
     assert b"Bad title" in xml
+
+
+def test_home_shows_stories_reported_by_several_sources_that_the_sections_push_down(edition):
+    """Newer single-source stories fill the section's cards; the story three independent outlets reported still
+    appears on the home page, once, in the block that says what it is."""
+    multi = next(es for es in edition.stories if es.story.independent_sources >= 2)
+    single = next(es for es in edition.stories if es.story.single_source and es.story.slug != multi.story.slug)
+    newer = tuple(
+        replace(single, story=replace(single.story, slug=f"newer-{k}", story_id=f"n{k}", section=multi.story.section))
+        for k in range(render.HOME_STORIES_PER_SECTION)
+    )
+    pushed = replace(edition, stories=newer + edition.stories)
+    html = render.render_home(pushed)
+    block = html.index("Reported by several sources")
+    assert html.count(f'href="./story/{multi.story.slug}/"') == 1
+    assert html.index(f'href="./story/{multi.story.slug}/"') > block
+    assert block < html.index('href="./story/newer-0/"')  # the block comes first
+    assert "every sentence shows which" in html
+    # when the sections already show it, there is no block
+    assert "Reported by several sources" not in render.render_home(edition)

@@ -139,6 +139,9 @@ log = logging.getLogger(__name__)
 
 #: Stories shown per section on the home page. An editorial choice (a screenful per section), not tuned.
 HOME_STORIES_PER_SECTION = 5
+#: Stories in the home page's "Reported by several sources" block: the latest backed by two or more independent
+#: sources that the sections' blocks do not already show. An editorial choice (one row of cards), not tuned.
+HOME_SEVERAL = 4
 #: Entries per feed (site or section). Feed readers poll often; 50 covers a busy day without a heavy document.
 FEED_ENTRIES = 50
 MP3_MIME = "audio/mpeg"
@@ -658,6 +661,23 @@ def render_home(edition: Edition, newsletter: bool = False) -> str:
     other = tuple(es for es in stories if es.story.section not in configured)
     if other:
         groups.append(dict(name="More news", slug=None, cards=_cards(edition, other), more=False))
+    # The stories the copy desk could check against more than one independent source, first: without this block
+    # a site whose latest news is single-source (a quiet hour, a demo's last days) would show none of them.
+    shown = {card["slug"] for g in groups for card in g["cards"]}
+    several = [
+        es for es in stories if es.story.independent_sources >= 2 and quote(es.story.slug, safe="") not in shown
+    ][:HOME_SEVERAL]
+    if several:
+        groups.insert(
+            0,
+            dict(
+                name="Reported by several sources",
+                slug=None,
+                note="Stories backed by two or more independent sources; every sentence shows which.",
+                cards=_cards(edition, tuple(several)),
+                more=False,
+            ),
+        )
     return _page(edition, "./", _abs(edition, ""), None, template="home.html", groups=groups, newsletter=newsletter)
 
 
