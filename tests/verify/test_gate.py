@@ -229,3 +229,55 @@ def test_verbatim_memory_grows_with_the_texts_not_their_square():
         tracemalloc.stop()
     assert sum(len(x) for x in v.vectors.values()) == 10 * n and v.vectors[0].shape == (10, 11 * n)
     assert peak < 2 * 2**20, peak  # the texts' keys and the views: well under 2 MB
+
+
+def test_a_formulaic_text_about_someone_else_is_no_support():
+    """Two readouts of one publisher's template, one call each: their ledes embed close together, but the one
+    about Zelenskyy does not corroborate the one about Putin (nor is it where that sentence comes from)."""
+    from tramstory import OUTLETS, art, material
+
+    putin = "President Joseph R. Biden, Jr. spoke today with President Vladimir Putin of Russia about Ukraine."
+    zelenskyy = "President Joseph R. Biden, Jr. spoke today with President Volodymyr Zelenskyy of Ukraine."
+    arts = [
+        art(
+            1,
+            "wire",
+            "Biden and Putin speak",
+            putin + " The call lasted an hour and the two sides agreed to talk again.",
+        ),
+        art(2, "daily", "Biden and Zelenskyy speak", zelenskyy + " The call came a day after the talks with Moscow."),
+    ]
+    m = material(arts, OUTLETS)
+    draft = Draft("s1", "test", "m", (), (DraftSentence(putin, claim(2, "daily", zelenskyy), "lede"),))
+    g = gate(draft, m)
+    (s,) = g.sentences
+    assert [x.article_id for x in s.support] == [1]  # the wrongly claimed readout is not kept, nor added
+    assert s.voices == {"owner:wire cooperative"}
+
+
+@pytest.mark.parametrize(
+    "a,b,swapped",
+    [
+        (
+            "Vladimir Putin had a telephone conversation with President of Finland Sauli Niinistö.",
+            "Vladimir Putin had a telephone conversation with President of France Emmanuel Macron.",
+            True,
+        ),
+        (
+            "Secretary of State Antony Blinken met Sergei Lavrov.",
+            "Blinken and Foreign Minister Sergei Lavrov met.",
+            False,
+        ),
+        (
+            "Prime Minister Viktor Orbán said Hungary would veto it.",
+            "Hungarian Prime Minister Viktor Orban said so.",
+            False,
+        ),
+        ("President Biden met Chancellor Olaf Scholz.", "Biden met German Chancellor Scholz in Washington.", False),
+        ("The mayor said the bridge would close.", "Mayor Gergely Karácsony said the bridge would close.", False),
+    ],
+)
+def test_names_swapped(a, b, swapped):
+    from copydesk.verify.disagree import names_swapped
+
+    assert names_swapped(a, b) is swapped and names_swapped(b, a) is swapped

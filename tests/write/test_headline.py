@@ -362,9 +362,9 @@ def test_the_headline_tells_the_lede_event_not_the_titles_consensus() -> None:
         return v / np.linalg.norm(v)
 
     titles = (
-        TitleIn(1, "wh", "Readout of President Biden’s Call with President Putin of Russia", unit(1, -0.3, 0.5, 0)),
-        TitleIn(2, "kremlin", "Telephone conversation between Vladimir Putin and Joseph Biden", unit(1, 0.5, 0.5, 0)),
-        TitleIn(3, "wh", "Readout of President Biden’s Call with President Zelenskyy of Ukraine", unit(1, 0.1, 0.1, 0)),
+        TitleIn(1, "wh", "Biden and Putin discuss Ukraine in phone call", unit(1, -0.3, 0.5, 0)),
+        TitleIn(2, "kremlin", "Putin and Biden hold telephone talks", unit(1, 0.5, 0.5, 0)),
+        TitleIn(3, "wh", "Biden speaks with Zelenskyy of Ukraine by phone", unit(1, 0.1, 0.1, 0)),
     )
     lede_text = "President Biden spoke with President Putin of Russia about the military buildup near Ukraine."
     lede = SentenceIn(
@@ -387,3 +387,61 @@ def test_the_headline_tells_the_lede_event_not_the_titles_consensus() -> None:
     choice = write_headline(titles, (lede, other))
     assert choice.kind == "title" and choice.support[0].article_id in {1, 2}
     assert "Zelenskyy" not in choice.text
+
+
+DOCUMENT_TITLES = [
+    "Readout of President Biden’s Call with President Vladimir Putin of Russia",
+    "Statement by Press Secretary Jen Psaki on the President’s Call with President Zelenskyy",
+    "Telephone conversation with President of Finland Sauli Niinistö",
+    "Greetings to President-elect of the Republic of Korea Yoon Suk-yeol",
+    "Executive Order on Blocking Property of Certain Persons",
+    "FACT SHEET: United States Imposes Costs on Russia",
+    "CORRECTED: Remarks by Vice President Harris and President Duda of Poland",
+    "News conference",  # no preposition: not a document's name (and no headline either)
+]
+
+
+@pytest.mark.parametrize("title", DOCUMENT_TITLES[:-1])
+def test_titles_that_name_a_document_are_no_headline(title) -> None:
+    assert "document" in title_problems(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Talks with Iran stalled as sanctions deadline nears",
+        "Meeting with Putin ends without a deal",
+        "Tram derails on Margaret Bridge",
+        "Statements by officials contradicted the police report",
+        "The Declaration of Independence’s debt to Black America",
+    ],
+)
+def test_news_titles_are_no_documents(title) -> None:
+    assert "document" not in title_problems(title)
+
+
+def test_a_story_titled_by_documents_is_headed_by_its_lede_whole_or_by_the_title() -> None:
+    titles = (TitleIn(1, "wh", DOCUMENT_TITLES[0]), TitleIn(2, "kremlin", DOCUMENT_TITLES[2]))
+    lede = sentence(
+        "President Joseph R. Biden, Jr. spoke today with President Vladimir Putin of Russia (by video).",
+        aid=1,
+        voices=2,
+        lede=True,
+    )
+    choice = write_headline(titles, (lede,))
+    assert choice.kind == "built"
+    assert choice.text == "President Joseph R. Biden, Jr. spoke with President Vladimir Putin of Russia"
+    assert choice.support[0].article_id == 1
+    assert {t for t, _ in choice.rejected} == {DOCUMENT_TITLES[0], DOCUMENT_TITLES[2]}
+    # a lede too long to head the story whole is not cut down: the document's title heads it
+    long = sentence(
+        "President Joseph R. Biden, Jr. spoke with President Vladimir Putin of Russia about the escalating military "
+        "buildup on the borders of Ukraine and the diplomatic meetings of next month.",
+        aid=1,
+        lede=True,
+    )
+    choice = write_headline(titles, (long,))
+    assert choice.kind == "title" and choice.text in {DOCUMENT_TITLES[0], DOCUMENT_TITLES[2]}
+    # a title that states the event still comes first
+    news = (*titles, TitleIn(3, "wire", "Biden and Putin discuss Ukraine in phone call"))
+    assert write_headline(news, (lede,)).text == "Biden and Putin discuss Ukraine in phone call"

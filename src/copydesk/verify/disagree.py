@@ -567,10 +567,48 @@ def _name_conflicts(a: str, b: str, fa: Facts, fb: Facts) -> list[Conflict]:
     return []
 
 
+#: Words of a name that are a title, not the person ("President", "Minister"): sharing one names no one.
+_TITLES = frozenset(
+    "president prime minister secretary chancellor king queen prince princess senator governor mayor general "
+    "director chairman chairwoman chair spokesman spokeswoman spokesperson ambassador judge justice pope "
+    "premier deputy vice crown sheikh emir amir sultan first lady".split()
+)
+
+
+def names_swapped(a: str, b: str) -> bool:
+    """Whether `b` names someone (a name of two words or more, not a group) in place of someone `a` names: each
+    names one the other neither names nor mentions by a word of the name. Formulaic texts say different things in
+    the same words ("President Biden spoke today with President Vladimir Putin of Russia" / "... with President
+    Volodymyr Zelenskyy of Ukraine"): close embeddings, two facts."""
+    fa, fb = facts(a), facts(b)
+    la, lb = a.lower(), b.lower()
+
+    def only(names, others, text: str) -> list[str]:
+        out = []
+        for n in names:
+            head = re.split(r"\s+of\s+", n, maxsplit=1)[0]  # "Vladimir Putin of Russia": the person, not Russia
+            n = head if len(head.split()) >= 2 else n
+            words = [w for w in re.split(r"[\s-]+", n) if w]
+            if len(_key(n)) < 2 or all(w.lower() in GROUP_WORDS or DEMONYM.search(w.capitalize()) for w in words):
+                continue
+            if any(_same_name(n, m) for m in others):
+                continue
+            if any(
+                len(w) > 3 and w[:1].isupper() and w.lower() in text
+                for w in words
+                if w.lower() not in STOPWORDS and w.lower() not in _TITLES
+            ):
+                continue  # the other names them by a part ("Putin")
+            out.append(n)
+        return out
+
+    return bool(only(fa.names, fb.names, lb)) and bool(only(fb.names, fa.names, la))
+
+
 def conflicts(a: str, b: str) -> list[Conflict]:
     """The facts on which two same-fact sentences disagree (empty when they agree)."""
     fa, fb = facts(a), facts(b)
     return _number_conflicts(a, b, fa, fb) + _date_conflicts(a, b, fa, fb) + _name_conflicts(a, b, fa, fb)
 
 
-__all__ = ["Conflict", "conflicts"]
+__all__ = ["Conflict", "conflicts", "names_swapped"]

@@ -13,7 +13,8 @@ story's source text and keeps only what passes, in this order:
 A sentence that fails is dropped with its reason (`Dropped`). For what passes, the gate establishes the support
 itself instead of trusting the writer's claims: where the sentence comes from (a claim is kept only when the
 claimed source text exists and says the same; otherwise the best-matching source sentence), the sentences of
-other articles that say the same thing (close embeddings, the same numbers, no conflicting fact), the
+other articles that say the same thing (close embeddings, the same numbers, no conflicting fact, no one named
+in place of someone it names: `verify.disagree.names_swapped`), the
 independent sources behind it (registry outlets with one owner count once; a wire reprint stands for its wire
 report; outlets the registry lacks are together one source, and none when a registry outlet is behind it too),
 and the facts on which an independent source disagrees (`verify.disagree`).
@@ -43,7 +44,7 @@ from copydesk.models import (
 from copydesk.lang.detect import in_language_many
 from copydesk.lang.edition import in_edition
 from copydesk.verify import support as support_check
-from copydesk.verify.disagree import Conflict, conflicts
+from copydesk.verify.disagree import Conflict, conflicts, names_swapped
 from copydesk.verify.facts import facts, normalise, quotations
 from copydesk.verify.quotes import check_quotes
 
@@ -252,7 +253,12 @@ def _origins(
             continue
         cv = st.texts.get(c.sentence)
         sim = float(cv @ vec) if cv is not None else 0.0
-        if sim >= opts.support_threshold and not conflicts(text, c.sentence) and numbers(text) <= numbers(c.sentence):
+        if (
+            sim >= opts.support_threshold
+            and not conflicts(text, c.sentence)
+            and numbers(text) <= numbers(c.sentence)
+            and not names_swapped(text, c.sentence)
+        ):
             out.append(Support(a.id, a.outlet_id, c.sentence, round(sim, 4)))
     if not out:
         aid, src = st.where[verdict.evidence[0]]  # sentences come first in both evidences
@@ -291,7 +297,7 @@ def _corroborate(
             # an independent source.
             if st.voices[a.id] not in own_voices:
                 disputed.append((a, src, found))
-        elif numbers(text) <= numbers(src):
+        elif numbers(text) <= numbers(src) and not names_swapped(text, src):  # not someone else's call
             support.append(Support(a.id, a.outlet_id, src, round(float(sims[j]), 4)))
     return support, disputed
 
