@@ -3,6 +3,8 @@ that hold only the sentence's own words. Real titles and sentences: tests/data/h
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 import re
 import sys
@@ -442,6 +444,25 @@ def test_a_story_titled_by_documents_is_headed_by_its_lede_whole_or_by_the_title
     )
     choice = write_headline(titles, (long,))
     assert choice.kind == "title" and choice.text in {DOCUMENT_TITLES[0], DOCUMENT_TITLES[2]}
-    # a title that states the event still comes first
+    # a title that states the event, of an article behind the lede, still comes first
     news = (*titles, TitleIn(3, "wire", "Biden and Putin discuss Ukraine in phone call"))
-    assert write_headline(news, (lede,)).text == "Biden and Putin discuss Ukraine in phone call"
+    backed = replace(lede, support=lede.support + (Support(3, "wire", "Biden and Putin spoke by phone.", 0.95),))
+    assert write_headline(news, (backed,)).text == "Biden and Putin discuss Ukraine in phone call"
+
+
+def test_documents_behind_the_lede_outrank_another_report_title_and_an_unnamed_office_heads_nothing() -> None:
+    # the lede's article is titled by a document; another report's title passes but tells the next event
+    titles = (
+        TitleIn(1, "kremlin", "Talks with Prime Minister of Hungary Viktor Orban"),
+        TitleIn(2, "kremlin", "News conference after talks with Hungary ended"),
+    )
+    lede = sentence(
+        "On February 1, Vladimir Putin will hold talks with Prime Minister of Hungary Viktor Orban.", 1, lede=True
+    )
+    choice = write_headline(titles, (lede,))
+    assert choice.support[0].article_id == 1
+    assert choice.text == "On February 1, Vladimir Putin will hold talks with Prime Minister of Hungary Viktor Orban"
+    # a lede whose subject is an office without a name does not head the story: the document's title does
+    unnamed = sentence("The President held a videoconference on the development of air transport.", 1, lede=True)
+    choice = write_headline(titles[:1], (unnamed,))
+    assert choice.kind == "title" and choice.text == titles[0].text

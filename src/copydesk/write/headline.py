@@ -118,6 +118,12 @@ _DOCUMENT = re.compile(
 LEDE_HEADLINE_MAX_WORDS = 17
 
 
+#: A sentence whose subject is an office without its holder's name ("The President held a meeting ..."): clear
+#: under its publisher's name, not as a headline on another site.
+_UNNAMED = re.compile(
+    r"^\s*(?i:the\s+(?:president|prime minister|chancellor|minister|government|king|queen|premier|governor|mayor|"
+    r"secretary|leader|head of state))\s+(?!of\b)[a-z]"
+)
 #: "today", "yesterday": true of the day a statement was issued, not of the day a reader sees the headline.
 _RELATIVE_DAY = re.compile(r"\s*\b(?:earlier |later )?(?:today|yesterday|tonight|this morning)\b", re.I)
 
@@ -417,6 +423,12 @@ def _deletions(source: str, built: str) -> tuple[Change, ...]:
     return (Change(" ".join(gone), "", "cut to headline length"),) if gone else ()
 
 
+def _behind_lede(sentences: tuple[SentenceIn, ...]) -> set[int]:
+    """The articles the lede comes from or is supported by (none without a lede)."""
+    lede = next((x for x in sentences if x.lede), None)
+    return set() if lede is None else {sp.article_id for sp in lede.support} | {lede.article_id}
+
+
 def _about_the_lede(ok: list[tuple[TitleIn, str]], sentences: tuple[SentenceIn, ...]) -> list[tuple[TitleIn, str]]:
     """The titles in `ok` that tell the lede's event: those of the articles behind the lede, and any other at
     most LEDE_MARGIN less close to the lede than the closest of those; all of `ok` when none is behind it."""
@@ -489,6 +501,8 @@ def lede_headline(sentences: tuple[SentenceIn, ...]) -> HeadlineChoice | None:
         return None
     if _ANAPHORIC.match(lede.text) or _POINTS_BACK.match(lede.text) or lede.text.rstrip("\"”’') ").endswith("?"):
         return None
+    if _UNNAMED.match(lede.text):
+        return None  # "The President held ...": which president, a headline alone does not say
     s = re.sub(r"[.!]([\"”’']?)$", r"\1", lede.text.strip())
     s = _ATTRIBUTION_TAIL.sub("", _RELATIVE_DAY.sub("", _DAY.sub("", _PARENS.sub("", s))) + ".").rstrip(".")
     if not (BUILT_MIN_WORDS <= len(s.split()) <= LEDE_HEADLINE_MAX_WORDS) or not _VERB_CUE.search(s):
@@ -528,18 +542,18 @@ def write_headline(
     judged = [(t, title_problems(trimmed[id(t)][0])) for t in titles_l]
     ok = [(t, trimmed[id(t)][0]) for t, p in judged if not p]
     rejected = tuple((t.text, p) for t, p in judged if p)
-    if ok:
-        # The headline tells the lede's event: a title of an article behind the lede, when one passes (a story
-        # can hold a report of a next development, whose title would head the story with another event).
-        ok = _about_the_lede(ok, sentences)
-        best, support, voices = _title_choice(titles_l, ok, sentences, title_support)
+    documents = [(t, trimmed[id(t)][0]) for t, p in judged if p == ("document",)]
+    behind = _behind_lede(sentences)
+    # The headline tells the lede's event: a title of an article behind the lede, when one passes (a story can
+    # hold a report of a next development, whose title would head the story with another event).
+    if ok and (any(t.article_id in behind for t, _ in ok) or not any(t.article_id in behind for t, _ in documents)):
+        best, support, voices = _title_choice(titles_l, _about_the_lede(ok, sentences), sentences, title_support)
         text, edits = trimmed[id(best)]
         return HeadlineChoice(text, "title", tuple(support), voices, edits, None, rejected)
-    documents = [(t, trimmed[id(t)][0]) for t, p in judged if p == ("document",)]
     if documents:
-        # Every usable title names a document ("Readout of the President's Call with ..."): the lede states the
-        # event, whole, when it is short enough; else the document's title, which is dull but true (a sentence
-        # cut down to a headline can lose what makes it one).
+        # The usable titles behind the lede name documents ("Readout of the President's Call with ..."): the lede
+        # states the event, whole, when it is short enough; else the document's title, which is dull but true (a
+        # sentence cut down to a headline can lose what makes it one).
         built = lede_headline(sentences)
         if built is not None:
             return replace(built, rejected=rejected)
