@@ -466,3 +466,9 @@ def test_documents_behind_the_lede_outrank_another_report_title_and_an_unnamed_o
     unnamed = sentence("The President held a videoconference on the development of air transport.", 1, lede=True)
     choice = write_headline(titles[:1], (unnamed,))
     assert choice.kind == "title" and choice.text == titles[0].text
+
+
+def test_a_lede_heading_the_story_loses_its_relative_day_cleanly() -> None:
+    titles = (TitleIn(1, "wh", "Statement by Press Secretary Jen Psaki on Iran’s Sanctions"),)
+    lede = sentence("Yesterday, Iran purported to impose sanctions on 51 Americans.", 1, lede=True)
+    assert write_headline(titles, (lede,)).text == "Iran purported to impose sanctions on 51 Americans"

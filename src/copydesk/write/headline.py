@@ -505,6 +505,8 @@ def lede_headline(sentences: tuple[SentenceIn, ...]) -> HeadlineChoice | None:
         return None  # "The President held ...": which president, a headline alone does not say
     s = re.sub(r"[.!]([\"”’']?)$", r"\1", lede.text.strip())
     s = _ATTRIBUTION_TAIL.sub("", _RELATIVE_DAY.sub("", _DAY.sub("", _PARENS.sub("", s))) + ".").rstrip(".")
+    s = re.sub(r"^[\s,;:]+", "", s)  # "Yesterday, Iran ..." without its day: "Iran ..."
+    s = s[:1].upper() + s[1:]
     if not (BUILT_MIN_WORDS <= len(s.split()) <= LEDE_HEADLINE_MAX_WORDS) or not _VERB_CUE.search(s):
         return None
     text, edits = neutralize(s)
