@@ -139,3 +139,34 @@ def test_an_outlet_named_by_an_office_takes_the_in_running_text() -> None:
             without_attribution(WrittenSentence(t, (), "the President of Russia", 1, 1.0))
             == "The accident happened on the bridge."
         )
+
+
+def test_a_sentence_that_points_back_is_published_only_after_its_own_article_sentence_before_it() -> None:
+    from copydesk.models import Draft, DraftSentence, Support
+    from copydesk.verify.gate import gate
+    from copydesk.write import WriteOptions
+    from copydesk.write.assemble import fit
+
+    mayor = art(
+        4,
+        "daily",
+        "Mayor visits tram crash site",
+        "The mayor visited the Margaret Bridge on Monday afternoon after the tram derailment. "
+        "She promised a full inquiry into the causes of the tram derailment on the bridge. "
+        "This week, trams will run on a replacement route through the city centre.",
+    )
+    m = material([*three_outlets(), mayor])
+    lede_text, visit, she, week = m.sentences[1][0], *m.sentences[4][:3]
+
+    def d(text: str, aid: int, score: float, role: str = "body") -> DraftSentence:
+        return DraftSentence(text, (Support(aid, "x", text, 1.0),), role, "What happened", score)
+
+    def body(*items: DraftSentence) -> list[str]:
+        g = gate(Draft("s1", "t", "m", (), (d(lede_text, 1, 1.0, "lede"), *items)), m)
+        _, chosen = fit(g, m, WriteOptions())
+        return [s.text for s in chosen]
+
+    assert she.startswith("She") and week.startswith("This week")
+    assert she not in body(d(she, 4, 0.9), d(week, 4, 0.8))  # "She" would read as about the tram's passengers
+    assert week in body(d(she, 4, 0.9), d(week, 4, 0.8))  # a time, not a pointer back
+    assert body(d(visit, 4, 0.5), d(she, 4, 0.9))[:2] == [visit, she]  # after the mayor's visit it reads right

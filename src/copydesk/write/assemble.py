@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from copydesk.lang.openers import ANAPHORIC
 from copydesk.models import (
     GROUPS,
     Article,
@@ -47,6 +48,12 @@ from copydesk.write.dates import story_dates
 from copydesk.write.headline import SentenceIn, TitleIn, title_problems, write_headline
 from copydesk.write.options import WriteOptions
 
+#: "This week, ...", "That night ...": a time, not a pointer back to an earlier sentence.
+_WHEN = re.compile(
+    r"^[\"“'‘(]?(?:this|that|these|those)\s+(?:week|weekend|month|year|morning|afternoon|evening|night|day|days|"
+    r"spring|summer|autumn|fall|winter|season|time|past|coming)\b",
+    re.I,
+)
 #: Score bonus per additional independent outlet behind a sentence: of two close candidates, the corroborated
 #: one is published first (set with the writer's LEAD_BONUS on the demo corpus; the NeuS figures in
 #: bench/neutral_summary.py are measured with it).
@@ -176,20 +183,45 @@ def fit(g: GatedDraft, m: StoryMaterial, opts: WriteOptions) -> tuple[GatedSente
     def repeats(s: GatedSentence) -> bool:
         return any(s is x or float(s.vector @ x.vector) >= opts.redundant for x in chosen)
 
+    def out_of_context(s: GatedSentence) -> bool:
+        """A source sentence that points back ("Similar requests ...", "She said ...") whose own article's
+        sentence before it is not published: it would read as if about what precedes it here."""
+        c = s.draft.claims[0] if s.draft.claims else None
+        if c is None or c.sentence != s.draft.text or not ANAPHORIC.match(s.draft.text) or _WHEN.match(s.draft.text):
+            return False  # a writer's own sentence (the llm writer's) reads in the order it was written
+        own = m.sentences.get(c.article_id, [])
+        k = own.index(c.sentence) if c.sentence in own else -1
+        if k <= 0:
+            return k == 0  # the first of its article points back to nothing published
+        before = own[k - 1]
+        return not any(
+            x.draft.claims and x.draft.claims[0].article_id == c.article_id and x.draft.text == before for x in chosen
+        )
+
     budget = 0
+    waiting: list[GatedSentence] = []  # pointing back to a sentence not chosen yet: taken once it is
     for s in ranked:
         if len(chosen) - 1 >= opts.body_max_sentences or budget >= opts.body_words:
             break
         if repeats(s):
             continue
+        if out_of_context(s):
+            waiting.append(s)
+            continue
         chosen.append(s)
         budget += len(s.draft.text.split())
+        for w in list(waiting):
+            if len(chosen) - 1 < opts.body_max_sentences and budget < opts.body_words and not out_of_context(w):
+                if not repeats(w):
+                    chosen.append(w)
+                    budget += len(w.draft.text.split())
+                waiting.remove(w)
     # Balance: every side (outlet lean from the registry) that covered the story speaks in it, with its best
     # sentence that passed, in place of the weakest body sentence when the body is full.
     for sd in sorted({x for x in side_of_article.values() if x}):
         if any(side(c) == sd for c in chosen):
             continue
-        theirs = [s for s in ranked if side(s) == sd and not repeats(s)]
+        theirs = [s for s in ranked if side(s) == sd and not repeats(s) and not out_of_context(s)]
         if not theirs:
             continue
         if len(chosen) - 1 >= opts.body_max_sentences:
