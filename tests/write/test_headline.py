@@ -435,10 +435,10 @@ def test_a_story_titled_by_documents_is_headed_by_its_lede_whole_or_by_the_title
     assert choice.text == "President Joseph R. Biden, Jr. spoke with President Vladimir Putin of Russia"
     assert choice.support[0].article_id == 1
     assert {t for t, _ in choice.rejected} == {DOCUMENT_TITLES[0], DOCUMENT_TITLES[2]}
-    # a lede too long to head the story whole is not cut down: the document's title heads it
+    # a lede too long to head the story whole, with no clause to stop at, is not cut down: the document's title
     long = sentence(
-        "President Joseph R. Biden, Jr. spoke with President Vladimir Putin of Russia about the escalating military "
-        "buildup on the borders of Ukraine and the diplomatic meetings of next month.",
+        "President Joseph R. Biden, Jr. and President Vladimir Putin of Russia held a long conversation that covered "
+        "the escalating military buildup on the borders of Ukraine and the meetings of next month.",
         aid=1,
         lede=True,
     )
@@ -472,3 +472,35 @@ def test_a_lede_heading_the_story_loses_its_relative_day_cleanly() -> None:
     titles = (TitleIn(1, "wh", "Statement by Press Secretary Jen Psaki on Iran’s Sanctions"),)
     lede = sentence("Yesterday, Iran purported to impose sanctions on 51 Americans.", 1, lede=True)
     assert write_headline(titles, (lede,)).text == "Iran purported to impose sanctions on 51 Americans"
+
+
+@pytest.mark.parametrize(
+    "lede,headline",
+    [
+        (
+            "President Joseph R. Biden, Jr. spoke today with President Emmanuel Macron of France to discuss Russia’s "
+            "war against Ukraine and the coordination of sanctions.",
+            "President Joseph R. Biden, Jr. spoke with President Emmanuel Macron of France",
+        ),
+        (
+            "Vladimir Putin sent greetings to residents of the Karachayevo-Circassian Republic on the occasion of its "
+            "100th anniversary and of the founding of its parliament.",
+            "Vladimir Putin sent greetings to residents of the Karachayevo-Circassian Republic",
+        ),
+        # "about" ends the main clause only after "with": "told the President" alone says nothing
+        (
+            "Minister of Culture Olga Lyubimova told the President about the progress of the Culture national "
+            "project and the Pushkin Card programme.",
+            None,
+        ),
+        (
+            "The Supreme Commander-in-Chief made a video address to the armed forces on Defender of the Fatherland Day.",
+            None,
+        ),
+    ],
+)
+def test_a_long_lede_heads_the_story_by_its_main_clause_only(lede, headline) -> None:
+    from copydesk.write.headline import lede_headline
+
+    choice = lede_headline((sentence(lede, 1, lede=True),))
+    assert (choice.text if choice else None) == headline

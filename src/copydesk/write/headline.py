@@ -122,7 +122,14 @@ LEDE_HEADLINE_MAX_WORDS = 17
 #: under its publisher's name, not as a headline on another site.
 _UNNAMED = re.compile(
     r"^\s*(?i:the\s+(?:president|prime minister|chancellor|minister|government|king|queen|premier|governor|mayor|"
-    r"secretary|leader|head of state))\s+(?!of\b)[a-z]"
+    r"secretary|leader|head of state|(?:supreme )?commander-in-chief))\s+(?!of\b)[a-z]"
+)
+#: Where a lede's main clause ends and only its purpose or topic follows (`lede_headline`).
+_PURPOSE = re.compile(
+    r",?\s+(?:to (?:discuss|congratulate|express|review|reaffirm|coordinate|mark|offer|convey|thank|underscore|"
+    r"highlight|consult|exchange|welcome|celebrate|commemorate|honou?r|present|launch|sign)\b|about\b|"
+    r"on the occasion of\b|in connection with\b|as part of\b|in order to\b|during (?:a|an|the|his|her|their)\b|"
+    r", (?:which|who|where)\b)"
 )
 #: "today", "yesterday": true of the day a statement was issued, not of the day a reader sees the headline.
 _RELATIVE_DAY = re.compile(r"\s*\b(?:earlier |later )?(?:today|yesterday|tonight|this morning)\b", re.I)
@@ -495,7 +502,8 @@ def _sentence_order(sentences: tuple[SentenceIn, ...]) -> list[SentenceIn]:
 
 def lede_headline(sentences: tuple[SentenceIn, ...]) -> HeadlineChoice | None:
     """The lede as the headline, whole but for its final stop, parentheses, days of the week and an attribution
-    tail, when it has at most LEDE_HEADLINE_MAX_WORDS words, states something (a verb) and passes the checks."""
+    tail (or, when that is too long, its main clause without the purpose or topic that follows, `_PURPOSE`), when it
+    has at most LEDE_HEADLINE_MAX_WORDS words, states something (a verb) and passes the checks."""
     lede = next((x for x in sentences if x.lede), None)
     if lede is None or (lede.check is not None and lede.check < 0):
         return None
@@ -507,6 +515,21 @@ def lede_headline(sentences: tuple[SentenceIn, ...]) -> HeadlineChoice | None:
     s = _ATTRIBUTION_TAIL.sub("", _RELATIVE_DAY.sub("", _DAY.sub("", _PARENS.sub("", s))) + ".").rstrip(".")
     s = re.sub(r"^[\s,;:]+", "", s)  # "Yesterday, Iran ..." without its day: "Iran ..."
     s = s[:1].upper() + s[1:]
+    if len(s.split()) > LEDE_HEADLINE_MAX_WORDS:
+        # too long whole: the main clause, when the rest is only its purpose or topic ("... spoke with President
+        # Macron of France | to discuss Russia's war against Ukraine", "... sent greetings to residents of the
+        # Republic | on the occasion of its 100th anniversary"); never a cut inside a phrase
+        cut = next(
+            (
+                m.start()
+                for m in _PURPOSE.finditer(s)
+                if BUILT_MIN_WORDS <= len(s[: m.start()].split())
+                and (m.group(0).strip() != "about" or " with " in s[: m.start()])  # "spoke with X | about Y"
+            ),
+            None,
+        )
+        if cut is not None and _quotes_balanced(s[:cut]):
+            s = s[:cut].rstrip(" ,;:")
     if not (BUILT_MIN_WORDS <= len(s.split()) <= LEDE_HEADLINE_MAX_WORDS) or not _VERB_CUE.search(s):
         return None
     text, edits = neutralize(s)
