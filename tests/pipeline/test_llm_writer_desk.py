@@ -119,3 +119,21 @@ def test_a_rewrite_tells_the_model_what_the_editors_corrected(tmp_path):
             assert texts[i] not in [s.text for s in text_sentences(w2)]
         finally:
             d.close()
+
+
+def test_the_same_question_is_not_put_twice(tmp_path):
+    """A story written again with the same question (a reprint joined it, or nothing the model is shown changed)
+    is answered from the desk's kept answers: no second model call."""
+    with chat_server({"[1] ": ANSWER}) as srv:
+        d = run(tmp_path, srv.base)
+        try:
+            (w,) = stories(d)
+            d.corrections.mark_dirty(w.story_id)
+            report = d.write()
+            assert report.counts.get("written") == 1
+            assert report.counts.get("llm-cached") == 1 and "llm-calls" not in report.counts
+            assert len(srv.questions) == 1
+            (again,) = stories(d)
+            assert again.lede.text == w.lede.text and again.method == w.method
+        finally:
+            d.close()
