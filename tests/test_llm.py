@@ -119,3 +119,15 @@ def test_wrong_llm_settings_stop_start_up(tmp_path, text, words):
     cfg.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=words):
         load_settings(cfg)
+
+
+def test_a_question_asked_again_is_answered_from_the_kept_answers_and_a_failure_is_not_kept():
+    with chat_server({"water": "yes"}) as srv:
+        srv.statuses.append((400, {}))  # the first request is refused, not retried
+        with client(srv.base, retries=0) as c:
+            with pytest.raises(LLMError):
+                c.complete(Q)
+            assert c.complete(Q) == "yes" and c.complete(Q) == "yes"
+            assert (c.asked, c.calls, c.cached) == (2, 1, 1)
+            c.complete([*Q, {"role": "user", "content": "water again"}])  # another question is put
+        assert len(srv.questions) == 3

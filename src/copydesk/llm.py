@@ -14,9 +14,11 @@ raises `LLMError` naming what went wrong. An answer is read up to MAX_ANSWER_BYT
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +38,9 @@ Complete = Callable[[Sequence[Message]], str]
 MAX_ANSWER_BYTES = 2 * 1024 * 1024
 #: The longest wait a server's Retry-After can impose on one call, in seconds.
 RETRY_AFTER_MAX = 60.0
+#: Answers a client keeps, by question: the same question again (a story written again after a wire reprint joined
+#: it, whose prompt is unchanged) is answered without a call. A day or two of questions; not tuned.
+ANSWERS_KEPT = 1024
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -91,6 +96,9 @@ class ChatClient:
         self._http = httpx.Client(timeout=opts.timeout_s, headers=headers, transport=transport, trust_env=False)
         self._sleep = sleep
         self.calls = 0  # requests that got an answer (for run summaries and benchmarks)
+        self.asked = 0  # questions sent to the server (answered or not)
+        self.cached = 0  # questions answered from the kept answers (ANSWERS_KEPT)
+        self._kept: OrderedDict[str, str] = OrderedDict()
 
     def close(self) -> None:
         self._http.close()
@@ -103,13 +111,27 @@ class ChatClient:
 
     def complete(self, messages: Sequence[Message], max_tokens: int | None = None) -> str:
         """The model's answer to `messages` (temperature as configured, 0 by default: the same question gets the
-        same answer from a deterministic server)."""
+        same answer from a deterministic server); a question asked before is answered from the kept answers
+        (ANSWERS_KEPT), a failure is not kept."""
         payload = {
             "model": self.opts.model,
             "messages": list(messages),
             "temperature": self.opts.temperature,
             "max_tokens": max_tokens or self.opts.max_tokens,
         }
+        key = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            self.cached += 1
+            return self._kept[key]
+        self.asked += 1
+        answer = self._ask(payload)
+        self._kept[key] = answer
+        while len(self._kept) > ANSWERS_KEPT:
+            self._kept.popitem(last=False)
+        return answer
+
+    def _ask(self, payload: dict) -> str:
         wait = self.opts.backoff_s
         for attempt in range(self.opts.retries + 1):
             last = attempt == self.opts.retries

@@ -11,10 +11,8 @@ Every item fails alone: a broken feed, page, line or story is recorded as an eve
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -77,32 +75,15 @@ IMPORT_PARSE_BATCH = 32
 Progress = Callable[[str, int, int], None]
 
 
-#: Answers of the "llm" writer kept per Desk, by question: a story written again with the same question (a wire
-#: reprint or another language's report joined it; neither is shown to the model) costs no model call. Bounded
-#: so that a long `run` keeps a day or two of questions: an editorial size, not tuned.
-LLM_ANSWERS_KEPT = 1024
-
-
-def _counted(complete, report: Report, kept: "OrderedDict[str, str]"):
-    """`complete` answering a question asked before from `kept` (``llm-cached``), and counting its calls
-    (``llm-calls``) and failures (``llm-failed``, not kept) in `report`."""
+def _counted(complete, report: Report):
+    """`complete` counting its failures (``llm-failed``) in `report`."""
 
     def counted(messages):
-        key = hashlib.sha256(json.dumps(list(messages), sort_keys=True).encode()).hexdigest()
-        if key in kept:
-            kept.move_to_end(key)
-            report.add("llm-cached")
-            return kept[key]
-        report.add("llm-calls")
         try:
-            answer = complete(messages)
+            return complete(messages)
         except Exception:
             report.add("llm-failed")
             raise
-        kept[key] = answer
-        while len(kept) > LLM_ANSWERS_KEPT:
-            kept.popitem(last=False)
-        return answer
 
     return counted
 
@@ -150,7 +131,6 @@ class Desk:
         self._client = None
         self._llm = None
         self._judge = None
-        self._llm_answers: OrderedDict[str, str] = OrderedDict()  # the llm writer's answers (LLM_ANSWERS_KEPT)
         self._outlet_languages: dict[str, str] = {}
         self._guard = None
 
@@ -799,8 +779,10 @@ class Desk:
         outlets = self.store.outlets()
         opts = self.write_options
         writer(opts.writer)  # an unknown writer fails here, once
+        asked = cached = 0
         if opts.complete is not None:  # what the "llm" writer cost, and how often its server failed
-            opts = replace(opts, complete=_counted(opts.complete, report, self._llm_answers))
+            opts = replace(opts, complete=_counted(opts.complete, report))
+            asked, cached = self.llm.asked, self.llm.cached
         known = self._embed_stories(ids, outlets)
         for n, sid in enumerate(ids, 1):
             progress("write", n, len(ids))
@@ -845,6 +827,10 @@ class Desk:
                     self.store.record_event("write", "error", message=msg)
                 report.add("errors")
                 report.errors.append(msg)
+        if opts.complete is not None:  # questions put to the model, and those its client answered from memory
+            for key, n in (("llm-calls", self.llm.asked - asked), ("llm-cached", self.llm.cached - cached)):
+                if n:
+                    report.add(key, n)
         return report
 
     def write_story(self, story_id: str) -> Report:
