@@ -3,7 +3,7 @@
 The clusterer's scores (embedding, words, names) tell the kind of news well and the event less well: two press
 offices' accounts of one call share few words (one writes "Luhansk", the other "Lugansk"; one "attack", the other
 "special military operation"), while the same office's readouts of two different calls share a template. So where
-the scores leave two stories of one day and a half apart (JUDGE_GAP) but near (JUDGE_FLOOR), the clusterer can ask a
+the scores leave two stories apart though near (JUDGE_FLOOR) and close in time (JUDGE_GAP), the clusterer can ask a
 judge (`OnlineClusterer(judge=...)`), and joins the two when it says yes. The judge is a function of two `Brief`s:
 `llm_judge` asks a language model (copydesk.llm, `[llm] judge = true`); benchmarks pass an oracle that reads the
 gold events, to measure what a judge that answers right would reach.

@@ -803,7 +803,8 @@ class OnlineClusterer:
             if not ok.any():
                 return -1
             k = int(np.argmax(np.where(ok, scores, -np.inf)))
-        return int(live[k])
+        r = int(live[k])  # past the candidates the judge reads: joined only if not quiet (never unasked)
+        return r if when - self.last[r] <= quiet else -1
 
     def _judged_from(self, i: int, new: bool = False) -> list[tuple[str, str]]:
         """After story row i grew or started: merge it with the first of the best-scoring near stories that the

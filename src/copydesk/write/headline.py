@@ -440,13 +440,11 @@ def _about_the_lede(ok: list[tuple[TitleIn, str]], sentences: tuple[SentenceIn, 
     """The titles in `ok` that tell the lede's event: those of the articles behind the lede, and any other at
     most LEDE_MARGIN less close to the lede than the closest of those; all of `ok` when none is behind it."""
     lede = next((x for x in sentences if x.lede), None)
-    if lede is None:
-        return ok
-    behind = {sp.article_id for sp in lede.support} | {lede.article_id}
+    behind = _behind_lede(sentences)
     backed = [(t, text) for t, text in ok if t.article_id in behind]
     if not backed:
         return ok
-    if lede.vector is None or any(t.vector is None for t, _ in ok):
+    if lede is None or lede.vector is None or any(t.vector is None for t, _ in ok):
         return backed
     floor = max(float(t.vector @ lede.vector) for t, _ in backed) - LEDE_MARGIN
     return [(t, text) for t, text in ok if t.article_id in behind or float(t.vector @ lede.vector) >= floor]
